@@ -1,0 +1,43 @@
+# CrowdHeat — every developer task. `make test` and `make demo` set up a fresh Debian 12 machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: help deps system venv test test-fast bench clean
+
+help:
+	@echo "make test   install what is missing (apt, venv, pip) and run every test"
+	@echo "make bench  speed ratios measured side by side in one run"
+	@echo "make clean  remove caches and the test profile"
+
+deps: system venv
+
+# apt only when something is missing, so that a second run is quick and needs no network.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt
+	test -x $(PY) || /usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+test: deps
+	$(PY) -m pytest tests
+
+test-fast: deps
+	$(PY) -m pytest tests -m "not slow"
+
+bench: deps
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf .qgis-settings .pytest_cache crowdheat.zip
+	find . -name __pycache__ -not -path "./$(VENV)/*" -exec rm -rf {} +

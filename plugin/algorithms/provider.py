@@ -1,0 +1,24 @@
+from qgis.core import QgsProcessingProvider
+
+from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
+from .icons import provider_icon
+
+PROVIDER_ID = "crowdheat"
+
+
+class CrowdHeatProvider(QgsProcessingProvider):
+    def id(self):
+        return PROVIDER_ID
+
+    def name(self):
+        return "CrowdHeat"
+
+    def longName(self):
+        return "CrowdHeat: crowd heat (Jike) and scan positioning (Baidu)"
+
+    def icon(self):
+        return provider_icon()
+
+    def loadAlgorithms(self):
+        for algorithm in (HeatMapAlgorithm(), HeatMapCircleAlgorithm()):
+            self.addAlgorithm(algorithm)

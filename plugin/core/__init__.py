@@ -1,0 +1,1 @@
+"""The pure core of CrowdHeat: no Qt, no QGIS. Testable alone, reused by Processing and the dock."""

@@ -1,0 +1,104 @@
+"""Typed errors of the core. Every message says what happened, where, and what to do.
+
+Messages never contain secrets: anything that could echo a request (bodies, URLs) goes
+through :func:`redact` with the secrets of the request before it becomes text.
+"""
+
+
+class CrowdHeatError(Exception):
+    """Base of every error the plugin shows to a user (never as a traceback)."""
+
+    def __init__(self, message, details=""):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def __str__(self):
+        return self.message
+
+
+class InputError(CrowdHeatError):
+    """The user's input cannot make a valid request (geometry, file, parameter)."""
+
+
+class FenceError(InputError):
+    """A fence geometry is unusable: empty, not a polygon, invalid beyond repair."""
+
+
+class FenceTooLargeError(InputError):
+    """A fence exceeds the service's area or radius limit."""
+
+
+class ConfigurationError(CrowdHeatError):
+    """A missing token/key or an unusable base URL."""
+
+
+class CancelledError(CrowdHeatError):
+    """The user cancelled; partial results are kept by the caller."""
+
+    def __init__(self, message="Cancelled by the user."):
+        super().__init__(message)
+
+
+class ServiceError(CrowdHeatError):
+    """The service answered, but not with a usable success.
+
+    Carries every code the service gave, so that the UI and logs can show them.
+    """
+
+    def __init__(self, message, *, service, http_status=None, code=None, service_message=None,
+                 biz_code=None, biz_message=None, response_id=None, details=""):
+        self.service = service
+        self.http_status = http_status
+        self.code = code
+        self.service_message = service_message
+        self.biz_code = biz_code
+        self.biz_message = biz_message
+        self.response_id = response_id
+        codes = self.codes_text()
+        super().__init__(f"{message} [{codes}]" if codes else message, details)
+
+    def codes_text(self):
+        parts = []
+        if self.http_status is not None:
+            parts.append(f"HTTP {self.http_status}")
+        if self.code is not None:
+            parts.append(f"code {self.code}" + (f" '{self.service_message}'" if self.service_message else ""))
+        if self.biz_code is not None:
+            parts.append(f"biz_code {self.biz_code}" + (f" '{self.biz_message}'" if self.biz_message else ""))
+        if self.response_id:
+            parts.append(f"response_id {self.response_id}")
+        return ", ".join(parts)
+
+
+class AuthError(ServiceError):
+    """The token or key was refused: every further request would fail the same way."""
+
+
+class RateLimitError(ServiceError):
+    """Still rate limited after the bounded retries."""
+
+
+class ServerError(ServiceError):
+    """5xx from the service after the bounded retries."""
+
+
+class ResponseFormatError(ServiceError):
+    """The body is not the documented JSON (HTML error page, truncated JSON, wrong shape)."""
+
+
+class EmptyResultError(ServiceError):
+    """A success envelope without any data item."""
+
+
+class NetworkError(CrowdHeatError):
+    """No answer: connection refused, DNS, TLS, proxy, or timeout after the retries."""
+
+
+def redact(text, secrets):
+    """Replace every non-empty secret in ``text`` by ``***``."""
+    text = str(text)
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text

@@ -1,0 +1,264 @@
+"""Parsing the heat_map answer into arrays, and the numbers the layers are made of.
+
+The envelope decides success (``code == 200 and biz_code == 200``); every other outcome is a
+typed error that carries both codes, both messages and the ``response_id``. Inside a success,
+a malformed item or day is reported in ``HeatData.problems`` and skipped, never fatal.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import s2cells
+from .errors import EmptyResultError, ResponseFormatError, ServiceError
+
+SERVICE = "Jike heat_map"
+HOURS = 24
+# Jike's dates are Beijing calendar days; the layers store their midnights as local wall-clock
+# times (see README, "Time"), so that the Temporal Controller's hours are Beijing hours.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+@dataclass
+class HeatData:
+    """The cells and days of one fence's answer, as parallel arrays."""
+
+    fence_id: int
+    part: int
+    ids: np.ndarray            # uint64 (n,)
+    tokens: list               # str (n,)
+    levels: np.ndarray         # int64 (n,)
+    cell_heat: np.ndarray      # int64 (n,)
+    centers: np.ndarray        # float64 (n, 2) lng, lat
+    day_cell: np.ndarray       # int64 (m,): index into the cells
+    day_date: np.ndarray       # int64 (m,): proleptic ordinal of the date
+    day_heat: np.ndarray       # int64 (m, 24)
+    response_id: str = ""
+    problems: list = field(default_factory=list)
+
+    @property
+    def cell_count(self):
+        return len(self.tokens)
+
+    @property
+    def day_count(self):
+        return int(self.day_cell.size)
+
+    def date_range(self):
+        if not self.day_date.size:
+            return None
+        return dt.date.fromordinal(int(self.day_date.min())), dt.date.fromordinal(int(self.day_date.max()))
+
+    def day_totals(self):
+        return self.day_heat.sum(axis=1)
+
+    def peak_hours(self):
+        return self.day_heat.argmax(axis=1)
+
+    def days_per_cell(self):
+        return np.bincount(self.day_cell, minlength=self.cell_count)
+
+    def hourly_means(self):
+        """(n, 24) mean heat per hour over the days each cell has (NaN for a cell with none)."""
+        sums = np.zeros((self.cell_count, HOURS), dtype=np.float64)
+        np.add.at(sums, self.day_cell, self.day_heat)
+        days = self.days_per_cell()[:, None].astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return sums / days
+
+
+def _as_int(value, what):
+    """Numbers and numeric strings alike ("3600", 3600, 3600.0); anything else raises ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(f"{what} is a boolean")
+    if isinstance(value, str):
+        value = value.strip()
+        number = float(value) if any(c in value for c in ".eE") else int(value)
+    elif isinstance(value, (int, float)):
+        number = value
+    else:
+        raise ValueError(f"{what} is {type(value).__name__}, not a number")
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError(f"{what} is not finite")
+    if number != int(number):
+        raise ValueError(f"{what} {value!r} is not a whole number")
+    return int(number)
+
+
+def _decode(content):
+    try:
+        return json.loads(content)
+    except (UnicodeDecodeError, ValueError) as exc:
+        head = content[:200].decode("utf-8", "replace").strip()
+        if head.startswith("<"):
+            reason = "an HTML page instead of JSON (often a proxy, gateway or login page)"
+        elif not content.strip():
+            reason = "an empty body"
+        else:
+            reason = f"JSON that does not parse ({exc}); the answer may have been cut off"
+        raise ResponseFormatError(f"{SERVICE} answered with {reason}", service=SERVICE,
+                                  details=head) from None
+
+
+def check_envelope(content, http_status=200):
+    """The decoded answer if it is a success; otherwise the matching typed error."""
+    doc = _decode(content) if content else None
+    if not isinstance(doc, dict):
+        if http_status == 200:
+            raise ResponseFormatError(f"{SERVICE} answered with JSON that is not an object",
+                                      service=SERVICE, http_status=http_status)
+        doc = {}
+    codes = dict(service=SERVICE, http_status=http_status if http_status != 200 else None,
+                 code=doc.get("code"), service_message=doc.get("message"),
+                 biz_code=doc.get("biz_code"), biz_message=doc.get("biz_message"),
+                 response_id=doc.get("response_id"))
+
+    def is_200(value):
+        try:
+            return int(value) == 200
+        except (TypeError, ValueError):
+            return False
+
+    if not (is_200(doc.get("code")) and is_200(doc.get("biz_code"))):
+        raise ServiceError(f"{SERVICE} refused the request", **codes)
+    data = doc.get("data")
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ResponseFormatError(f"{SERVICE} answered success without a data.items list", **codes)
+    if not items:
+        raise EmptyResultError(f"{SERVICE} returned no cells for this fence (empty data.items): "
+                               "the area may have no data, or the cell level may be too coarse", **codes)
+    return doc
+
+
+def parse_heat_response(content, fence_id=0, part=0):
+    """The :class:`HeatData` of a successful answer's bytes; raises the typed errors above."""
+    doc = check_envelope(content)
+    return parse_items(doc["data"]["items"], fence_id, part, response_id=str(doc.get("response_id") or ""))
+
+
+def parse_items(items, fence_id=0, part=0, response_id=""):
+    problems = []
+    ids, tokens, lvls, heats, centers = [], [], [], [], []
+    day_cell, day_date, day_rows = [], [], []
+    date_cache = {}
+
+    def to_ordinal(value):
+        key = str(value).strip()
+        ordinal = date_cache.get(key)
+        if ordinal is None:
+            if len(key) != 8 or not key.isdigit():
+                raise ValueError(f"date {value!r} is not YYYYMMDD")
+            ordinal = dt.date(int(key[:4]), int(key[4:6]), int(key[6:])).toordinal()
+            date_cache[key] = ordinal
+        return ordinal
+
+    for n, item in enumerate(items):
+        where = f"item #{n + 1}"
+        try:
+            if not isinstance(item, dict):
+                raise ValueError("is not an object")
+            cell_id, token = _cell_identity(item)
+            where = f"item #{n + 1} (cell {token})"
+            level = s2cells.level_of(cell_id)
+            if "cell_level" in item and item["cell_level"] not in (None, ""):
+                stated = _as_int(item["cell_level"], "cell_level")
+                if stated != level:
+                    raise ValueError(f"cell_level {stated} but the cell id is of level {level}")
+            center = item.get("cell_center")
+            if not (isinstance(center, (list, tuple)) and len(center) == 2):
+                raise ValueError("cell_center is not [lng, lat]")
+            center = (float(center[0]), float(center[1]))
+            cell_heat = _as_int(item.get("cell_heat"), "cell_heat")
+            days = item.get("time_range")
+            if not isinstance(days, list):
+                raise ValueError("time_range is not a list")
+        except (ValueError, TypeError, KeyError, OverflowError) as exc:
+            problems.append(f"{where} skipped: {exc}")
+            continue
+        index = len(tokens)
+        ids.append(cell_id)
+        tokens.append(token)
+        lvls.append(level)
+        heats.append(cell_heat)
+        centers.append(center)
+        seen = set()
+        for day in days:
+            try:
+                ordinal = to_ordinal(day["date"])
+                hours = day["heat"]
+                if not isinstance(hours, list) or len(hours) != HOURS:
+                    raise ValueError(f"heat has {len(hours) if isinstance(hours, list) else 'no'} values, not 24")
+                if ordinal in seen:
+                    raise ValueError("date repeated")
+            except (ValueError, TypeError, KeyError) as exc:
+                problems.append(f"{where}: a day skipped: {exc}")
+                continue
+            seen.add(ordinal)
+            day_cell.append(index)
+            day_date.append(ordinal)
+            day_rows.append(hours)
+
+    day_heat, keep = _hour_matrix(day_rows, problems, tokens, day_cell)
+    day_cell = np.array(day_cell, dtype=np.int64)[keep]
+    day_date = np.array(day_date, dtype=np.int64)[keep]
+    order = np.lexsort((day_date, day_cell))
+    data = HeatData(
+        fence_id=fence_id, part=part,
+        ids=np.array(ids, dtype=np.uint64), tokens=tokens,
+        levels=np.array(lvls, dtype=np.int64), cell_heat=np.array(heats, dtype=np.int64),
+        centers=np.array(centers, dtype=np.float64).reshape(-1, 2),
+        day_cell=day_cell[order], day_date=day_date[order], day_heat=day_heat[order],
+        response_id=response_id, problems=problems)
+    if data.cell_count:
+        inside = s2cells.contains_points(data.ids, data.centers, data.levels, tolerance=1e-9)
+        for n in np.flatnonzero(~inside):
+            problems.append(f"cell {tokens[n]}: cell_center {tuple(data.centers[n])} is not inside the cell "
+                            "(the cell polygon is drawn from the cell id)")
+    return data
+
+
+def _cell_identity(item):
+    """(id, token) from cell_id and/or cell_token; both present must agree."""
+    raw_id, token = item.get("cell_id"), item.get("cell_token")
+    cell_id = None
+    if raw_id not in (None, ""):
+        cell_id = _as_int(raw_id, "cell_id")
+        if not 0 < cell_id < 2 ** 64:
+            raise ValueError(f"cell_id {raw_id!r} is out of range")
+    if token not in (None, ""):
+        from_token = s2cells.token_to_id(str(token))
+        if cell_id is not None and from_token != cell_id:
+            raise ValueError(f"cell_token {token} and cell_id {raw_id} name different cells")
+        cell_id = from_token
+    if cell_id is None:
+        raise ValueError("has neither cell_id nor cell_token")
+    if s2cells.level_of(cell_id) < 0:
+        raise ValueError(f"{cell_id} is not a valid S2 cell id")
+    return cell_id, s2cells.id_to_token(cell_id)
+
+
+def _hour_matrix(rows, problems, tokens, day_cell):
+    """(m, 24) int64 from the days' lists; one numpy call for the common all-numeric case."""
+    keep = np.ones(len(rows), dtype=bool)
+    try:
+        matrix = np.array(rows, dtype=np.float64).reshape(-1, HOURS)
+    except (ValueError, TypeError):
+        matrix = np.zeros((len(rows), HOURS), dtype=np.float64)
+        for n, row in enumerate(rows):
+            try:
+                matrix[n] = [float(v) if not isinstance(v, bool) else float("nan") for v in row]
+            except (ValueError, TypeError):
+                matrix[n] = np.nan
+    bad = ~np.isfinite(matrix).all(axis=1) | (matrix < 0).any(axis=1) | (matrix != np.round(matrix)).any(axis=1)
+    for n in np.flatnonzero(bad):
+        problems.append(f"cell {tokens[day_cell[n]]}: a day skipped: heat values are not whole numbers ≥ 0")
+        keep[n] = False
+    return matrix[keep].astype(np.int64), keep
+
+
+def day_start(ordinal):
+    """Midnight (Beijing) of a day, as the naive wall-clock datetime the layers store."""
+    return dt.datetime.combine(dt.date.fromordinal(int(ordinal)), dt.time())

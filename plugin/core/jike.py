@@ -1,0 +1,69 @@
+"""Client of the Jike open platform's heat service (POST {base}/v1/heat_map)."""
+
+import requests
+
+from . import heat
+from .config import ENV_JIKE_TOKEN
+from .errors import AuthError, ConfigurationError, RateLimitError, ServerError, ServiceError
+from .http import RetryPolicy, post_json
+
+HEAT_MAP_PATH = "/v1/heat_map"
+# Both the fence we send and the cell_center we get are WGS84 (Jike MCP README); one place.
+CRS = "EPSG:4326"
+
+
+class JikeClient:
+    def __init__(self, config, proxies=None, session=None):
+        if not config.token:
+            raise ConfigurationError(
+                "No Jike token is set. Enter it in CrowdHeat's settings (it is kept in QGIS's "
+                f"authentication database) or set the environment variable {ENV_JIKE_TOKEN}.")
+        if not config.base_url.lower().startswith(("https://", "http://")):
+            raise ConfigurationError(f"The Jike base URL '{config.base_url}' is not an http(s) URL.")
+        self.config = config
+        self.proxies = proxies
+        self.session = session or requests.Session()
+        self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
+
+    def fetch_heat_bytes(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
+        """The raw bytes of a successful HTTP answer for ``fence`` (the envelope is not checked)."""
+        result = post_json(
+            self.config.base_url + HEAT_MAP_PATH, fence.request_body(cell_level),
+            headers={"Authorization": f"Bearer {self.config.token}", "Accept": "application/json"},
+            session=self.session, proxies=self.proxies,
+            timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
+            policy=self.policy, is_cancelled=is_cancelled, on_progress=on_progress,
+            secrets=(self.config.token,), what="the Jike heat service")
+        if result.status != 200:
+            raise _http_error(result)
+        return result.content
+
+    def heat_map(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
+        content = self.fetch_heat_bytes(fence, cell_level, is_cancelled, on_progress)
+        return heat.parse_heat_response(content, fence.fence_id, fence.part)
+
+
+def _http_error(result):
+    """A typed error for a non-200 answer, with whatever codes its body carries."""
+    try:
+        heat.check_envelope(result.content, result.status)
+        envelope = None
+    except ServiceError as exc:
+        envelope = exc
+    codes = {}
+    if envelope is not None:
+        codes = dict(code=envelope.code, service_message=envelope.service_message,
+                     biz_code=envelope.biz_code, biz_message=envelope.biz_message,
+                     response_id=envelope.response_id)
+    status = result.status
+    kwargs = dict(service=heat.SERVICE, http_status=status, **codes)
+    if status in (401, 403):
+        return AuthError("The Jike token was refused: check it in CrowdHeat's settings "
+                         "(or CROWDHEAT_JIKE_TOKEN) and that it is enabled for heat_map", **kwargs)
+    if status == 429:
+        return RateLimitError(f"The Jike service is still rate-limiting after {result.attempts} tries: "
+                              "wait a minute and fetch again", **kwargs)
+    if status >= 500:
+        return ServerError(f"The Jike service failed {result.attempts} times in a row: "
+                           "try again later", **kwargs)
+    return ServiceError("The Jike service refused the request", **kwargs)

@@ -1,0 +1,97 @@
+"""QGIS geometries to fences: reproject, drop Z/M, straighten curves, repair, split, simplify."""
+
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException,
+                       QgsGeometry, QgsPointXY, QgsProject, QgsWkbTypes)
+
+from ..core.errors import FenceError
+from ..core.fence import make_circle_fence, make_ring_fence
+from ..core.jike import CRS as JIKE_CRS
+
+WGS84 = QgsCoordinateReferenceSystem(JIKE_CRS)
+METRES_PER_DEGREE = 111_320.0
+
+
+def _to_wgs84(geometry, crs, context, what):
+    geometry = QgsGeometry(geometry)
+    if crs.isValid() and crs != WGS84:
+        try:
+            geometry.transform(QgsCoordinateTransform(crs, WGS84, context or QgsProject.instance()))
+        except QgsCsException as exc:
+            raise FenceError(f"{what}: cannot be transformed from {crs.authid()} to WGS84 ({exc}).") from None
+    return geometry
+
+
+def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=1000, label=""):
+    """One fence per polygon part of ``geometry``; warnings (holes, repair, simplify) ride on each."""
+    what = label or f"feature {fence_id}"
+    if geometry is None or geometry.isNull() or geometry.isEmpty():
+        raise FenceError(f"{what} has no geometry: nothing to send.")
+    if geometry.type() != QgsWkbTypes.PolygonGeometry:
+        raise FenceError(f"{what} is a {QgsWkbTypes.geometryDisplayString(geometry.type()).lower()}, "
+                         "not a polygon: select polygon features, or draw a circle.")
+    geometry = _to_wgs84(geometry, crs, context, what)
+    abstract = geometry.get()
+    abstract.dropZValue()
+    abstract.dropMValue()
+    if QgsWkbTypes.isCurvedType(geometry.wkbType()):
+        geometry = QgsGeometry(geometry.constGet().segmentize())
+    warnings = []
+    if not geometry.isGeosValid():
+        reasons = "; ".join(e.what() for e in geometry.validateGeometry()) or "invalid geometry"
+        repaired = geometry.makeValid()
+        if repaired.type() != QgsWkbTypes.PolygonGeometry:
+            repaired = repaired.convertToType(QgsWkbTypes.PolygonGeometry, True) or QgsGeometry()
+        if repaired.isNull() or repaired.isEmpty() or repaired.area() == 0:
+            raise FenceError(f"{what} is invalid and cannot be repaired ({reasons}). "
+                             "Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.")
+        warnings.append(f"{what} was invalid ({reasons}) and was repaired")
+        geometry = repaired
+    parts = geometry.asMultiPolygon() if geometry.isMultipart() else [geometry.asPolygon()]
+    parts = [p for p in parts if p and len(p[0]) >= 4]
+    fences = []
+    for number, rings in enumerate(parts):
+        part_label = what if len(parts) == 1 else f"{what} part {number + 1}"
+        part_warnings = list(warnings)
+        if len(rings) > 1:
+            part_warnings.append(f"{part_label}: {len(rings) - 1} hole(s) dropped — the service takes "
+                                 "an outer ring only, so the holes' heat is included")
+        ring, tolerance_m = _simplified(rings[0], max_vertices)
+        if tolerance_m:
+            part_warnings.append(f"{part_label}: {len(rings[0]) - 1} vertices simplified to {len(ring) - 1} "
+                                 f"(limit {max_vertices}) within a tolerance of {tolerance_m:.1f} m")
+        fences.append(make_ring_fence(fence_id, [(p.x(), p.y()) for p in ring], part=number,
+                                      label=part_label, warnings=part_warnings))
+    if not fences:
+        raise FenceError(f"{what} has no polygon with an area.")
+    return fences
+
+
+def _simplified(ring, max_vertices):
+    """(ring, tolerance in metres or 0): Douglas-Peucker with a growing tolerance until it fits."""
+    if len(ring) - 1 <= max_vertices:
+        return ring, 0.0
+    polygon = QgsGeometry.fromPolygonXY([ring])
+    tolerance_m = 0.5
+    while True:
+        simple = polygon.simplify(tolerance_m / METRES_PER_DEGREE)
+        points = simple.asPolygon()[0] if not simple.isEmpty() else []
+        if 4 <= len(points) and len(points) - 1 <= max_vertices:
+            return points, tolerance_m
+        tolerance_m *= 1.5
+
+
+def fences_from_features(features, crs, context=None, max_vertices=1000, is_cancelled=None):
+    """Fences of every feature; raises FenceError naming the first unusable feature."""
+    fences = []
+    for feature in features:
+        if is_cancelled and is_cancelled():
+            break
+        fences.extend(fences_from_geometry(feature.geometry(), feature.id(), crs, context, max_vertices))
+    return fences
+
+
+def circle_fence(center, crs, radius_m, context=None, fence_id=0):
+    """A circle fence from a centre point in ``crs`` and a radius in metres."""
+    point = _to_wgs84(QgsGeometry.fromPointXY(QgsPointXY(center)), crs, context, "the circle's centre").asPoint()
+    return make_circle_fence(fence_id, point.x(), point.y(), radius_m,
+                             label=f"circle {radius_m:g} m at {point.y():.5f}°N {point.x():.5f}°E")

@@ -1,0 +1,309 @@
+"""Heat answers to features, layers, styles and time: shared by Processing and the dock.
+
+Speed matters here (10,000 cells × 10 days is 100,000 features): cell polygons are computed
+for all cells at once (numpy S2 maths), turned into WKB in one buffer, parsed once per cell and
+shared by the cell's days; attribute lists come from whole-array ``tolist()`` calls; features
+go to the sink in chunks. Layer-agnostic: any ``QgsFeatureSink`` (memory, GeoPackage, PostGIS).
+"""
+
+import numpy as np
+from qgis.core import (Qgis, QgsDateTimeRange, QgsFeature, QgsFeatureSink, QgsFields, QgsFillSymbol,
+                       QgsGeometry, QgsGraduatedSymbolRenderer, QgsInterval, QgsLayerTreeLayer,
+                       QgsProject, QgsRendererRange, QgsStyle, QgsTemporalNavigationObject,
+                       QgsUnitTypes, QgsVectorLayer, QgsVectorLayerTemporalProperties)
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+from ..core import heat, s2cells
+from ..core.jike import CRS as HEAT_CRS
+from .compat import make_field
+
+HOUR_FIELDS = [f"h{h:02d}" for h in range(heat.HOURS)]
+AVG_FIELDS = [f"avg_h{h:02d}" for h in range(heat.HOURS)]
+CHUNK = 10_000
+HOURLY_LAYER_NAME = "Hourly heat"
+CELLS_LAYER_NAME = "Cells"
+# The value the hourly layer's colour shows: the hour that the Temporal Controller's frame starts
+# at, or the day's mean hour when no temporal range is active (then @map_start_time is NULL).
+HOUR_VALUE_EXPRESSION = ('if(@map_start_time IS NULL, "day_heat" / 24.0, array_get(array('
+                         + ", ".join(f'"{name}"' for name in HOUR_FIELDS) + '), hour(@map_start_time)))')
+RAMP = "YlOrRd"
+CLASSES = 7
+
+
+def _fields(spec):
+    fields = QgsFields()
+    for name, kind, comment in spec:
+        fields.append(make_field(name, kind, comment))
+    return fields
+
+
+_IDENTITY = [
+    ("fence_id", "int", "id of the source feature (0 for a circle)"),
+    ("fence_part", "int", "part of a multipolygon, from 0"),
+    ("cell_token", "string", "S2 cell token"),
+    ("cell_id", "string", "S2 cell id, decimal"),
+    ("level", "int", "S2 level"),
+]
+
+
+def hourly_fields():
+    return _fields(_IDENTITY + [
+        ("date", "date", "day (Beijing)"),
+        ("start", "datetime", "day start, 00:00 Beijing wall-clock time"),
+        ("end", "datetime", "next day 00:00 Beijing wall-clock time"),
+    ] + [(name, "int", f"heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(HOUR_FIELDS)] + [
+        ("day_heat", "int", "sum of the day's hours"),
+        ("peak_hour", "int", "hour of the day's highest heat (first if tied)"),
+    ])
+
+
+def cell_fields():
+    return _fields(_IDENTITY + [
+        ("cell_heat", "long", "the service's total for the cell"),
+        ("days", "int", "days returned for the cell"),
+        ("mean_day", "double", "mean heat per returned day"),
+    ] + [(name, "double", f"mean heat {h:02d}:00 over the days") for h, name in enumerate(AVG_FIELDS)] + [
+        ("peak_hour", "int", "hour of the highest mean heat"),
+    ])
+
+
+def polygon_wkbs(rings):
+    """WKB polygons (one ring of 5 points each) for an (n, 5, 2) array, built in one buffer."""
+    count = len(rings)
+    record = np.dtype([("order", "u1"), ("type", "<u4"), ("rings", "<u4"), ("points", "<u4"), ("xy", "<f8", (10,))])
+    buffer = np.zeros(count, dtype=record)
+    buffer["order"] = 1
+    buffer["type"] = 3
+    buffer["rings"] = 1
+    buffer["points"] = 5
+    buffer["xy"] = np.asarray(rings, dtype=np.float64).reshape(count, 10)
+    raw = buffer.tobytes()
+    size = record.itemsize
+    return [raw[k * size:(k + 1) * size] for k in range(count)]
+
+
+def cell_geometries(data):
+    geometries = []
+    for wkb in polygon_wkbs(s2cells.cell_rings(data.ids, data.levels)):
+        geometry = QgsGeometry()
+        geometry.fromWkb(wkb)
+        geometries.append(geometry)
+    return geometries
+
+
+class _DayTimes:
+    """QDate/QDateTime of each day, made once per day rather than once per feature."""
+
+    def __init__(self):
+        self._cache = {}
+
+    def __call__(self, ordinal):
+        value = self._cache.get(ordinal)
+        if value is None:
+            start = heat.day_start(ordinal)
+            day = QDate(start.year, start.month, start.day)
+            value = [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]
+            self._cache[ordinal] = value
+        return value
+
+
+def _flush(sink, chunk, what):
+    if chunk and not sink.addFeatures(chunk, QgsFeatureSink.FastInsert):
+        error = sink.lastError() if hasattr(sink, "lastError") else ""
+        raise RuntimeError(f"Could not write {what} features: {error or 'the output refused them'}")
+    chunk.clear()
+
+
+def write_heat(results, hourly_sink=None, cells_sink=None, is_cancelled=None, on_progress=None):
+    """Write every result's features; returns (hourly features, cell features) written."""
+    day_times = _DayTimes()
+    total = sum(r.day_count + r.cell_count for r in results) or 1
+    done = written_hourly = written_cells = 0
+    for data in results:
+        geometries = cell_geometries(data)
+        identity = [[data.fence_id, data.part, token, str(cell_id), level]
+                    for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
+        if hourly_sink is not None:
+            chunk = []
+            for cell, ordinal, hours, day_total, peak in zip(
+                    data.day_cell.tolist(), data.day_date.tolist(), data.day_heat.tolist(),
+                    data.day_totals().tolist(), data.peak_hours().tolist()):
+                feature = QgsFeature()
+                feature.setGeometry(geometries[cell])
+                feature.setAttributes(identity[cell] + day_times(ordinal) + hours + [day_total, peak])
+                chunk.append(feature)
+                if len(chunk) >= CHUNK:
+                    if is_cancelled and is_cancelled():
+                        return written_hourly, written_cells
+                    written_hourly += len(chunk)
+                    done += len(chunk)
+                    _flush(hourly_sink, chunk, "hourly heat")
+                    if on_progress:
+                        on_progress(done / total)
+            written_hourly += len(chunk)
+            _flush(hourly_sink, chunk, "hourly heat")
+        done += data.day_count
+        if cells_sink is not None:
+            written_cells += _write_cells(data, geometries, identity, cells_sink)
+        done += data.cell_count
+        if on_progress:
+            on_progress(done / total)
+    return written_hourly, written_cells
+
+
+def _write_cells(data, geometries, identity, sink):
+    days = data.days_per_cell()
+    means = data.hourly_means()
+    day_sums = np.bincount(data.day_cell, weights=data.day_totals(), minlength=data.cell_count)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_day = day_sums / days
+    has_days = days > 0
+    peaks = np.where(has_days, np.nan_to_num(means, nan=-1).argmax(axis=1), -1)
+    rounded = np.round(means, 3)
+    chunk = []
+    for n, (cell_heat, count, mean, avgs, peak, ok) in enumerate(zip(
+            data.cell_heat.tolist(), days.tolist(), mean_day.tolist(), rounded.tolist(),
+            peaks.tolist(), has_days.tolist())):
+        feature = QgsFeature()
+        feature.setGeometry(geometries[n])
+        if ok:
+            tail = [cell_heat, count, round(mean, 3)] + avgs + [peak]
+        else:  # no day returned: unknown, not zero
+            tail = [cell_heat, 0, None] + [None] * heat.HOURS + [None]
+        feature.setAttributes(identity[n] + tail)
+        chunk.append(feature)
+        if len(chunk) >= CHUNK:
+            _flush(sink, chunk, "cell")
+    written = data.cell_count
+    _flush(sink, chunk, "cell")
+    return written
+
+
+# -- styles -------------------------------------------------------------------------------------
+
+def class_breaks(values, classes=CLASSES):
+    """Upper bounds of colour classes: a class for 0, then quantiles of the positive values."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    positive = values[values > 0]
+    if not positive.size:
+        return [0.0]
+    probabilities = np.linspace(0, 1, classes)[1:]
+    uppers = np.unique(np.quantile(positive, probabilities, method="higher"))
+    return [0.0] + [float(u) for u in uppers]
+
+
+def hourly_breaks(results):
+    return class_breaks(np.concatenate([r.day_heat.ravel() for r in results]) if results else [])
+
+
+def cell_breaks(results):
+    return class_breaks(np.concatenate([r.cell_heat for r in results]) if results else [])
+
+
+def graduated_renderer(expression, uppers):
+    ramp = QgsStyle.defaultStyle().colorRamp(RAMP)
+    ranges = []
+    lower = 0.0
+    for n, upper in enumerate(uppers):
+        color = ramp.color(n / max(1, len(uppers) - 1))
+        if n == 0:
+            color.setAlpha(60)  # zero heat: barely there, but the cell is visible
+        symbol = QgsFillSymbol.createSimple({"color": color.name(), "outline_style": "no"})
+        symbol.setColor(color)
+        label = f"{upper:g}" if n == 0 else f"{lower:g} – {upper:g}"
+        ranges.append(QgsRendererRange(lower, upper, symbol, label))
+        lower = upper
+    renderer = QgsGraduatedSymbolRenderer(expression, ranges)
+    return renderer
+
+
+def style_hourly(layer, uppers):
+    layer.setRenderer(graduated_renderer(HOUR_VALUE_EXPRESSION, uppers))
+    props = layer.temporalProperties()
+    props.setIsActive(True)
+    props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields)
+    props.setStartField("start")
+    props.setEndField("end")
+    props.setLimitMode(Qgis.VectorTemporalLimitMode.IncludeBeginExcludeEnd)
+    layer.triggerRepaint()
+
+
+def style_cells(layer, uppers):
+    layer.setRenderer(graduated_renderer('"cell_heat"', uppers))
+    layer.triggerRepaint()
+
+
+# -- layers, group and time ----------------------------------------------------------------------
+
+def time_range(run):
+    """The data's temporal extent: first day 00:00 to the day after the last, local wall-clock."""
+    dates = run.date_range()
+    if not dates:
+        return None
+    first, last = (QDate(d.year, d.month, d.day) for d in dates)
+    return QgsDateTimeRange(QDateTime(first, QTime(0, 0)), QDateTime(last.addDays(1), QTime(0, 0)),
+                            True, False)
+
+
+def group_name(run, fences):
+    labels = sorted({f.label or f"fence {f.fence_id}" for f in fences})
+    where = labels[0] if len(labels) == 1 else f"{len(labels)} fences"
+    dates = run.date_range()
+    when = f"{dates[0]:%Y-%m-%d} – {dates[1]:%Y-%m-%d}" if dates else "no data"
+    return f"Heat {where}, {when}"
+
+
+def memory_layers(run):
+    """Styled memory layers (hourly, cells) of a run, not yet in any project."""
+    hourly = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", HOURLY_LAYER_NAME, "memory")
+    cells = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", CELLS_LAYER_NAME, "memory")
+    for layer, fields in ((hourly, hourly_fields()), (cells, cell_fields())):
+        layer.dataProvider().addAttributes(fields.toList())
+        layer.updateFields()
+    write_heat(run.results, hourly.dataProvider(), cells.dataProvider())
+    for layer in (hourly, cells):
+        layer.updateExtents()
+    style_hourly(hourly, hourly_breaks(run.results))
+    style_cells(cells, cell_breaks(run.results))
+    return hourly, cells
+
+
+def add_to_group(project, layers, name, group=None):
+    """Add (or move) layers into ``group``, or a new group named ``name`` at the top of the tree."""
+    root = project.layerTreeRoot()
+    if group is None:
+        group = root.insertGroup(0, name)
+    for layer in layers:
+        old_node = root.findLayer(layer.id())
+        if project.mapLayer(layer.id()) is None:
+            project.addMapLayer(layer, False)
+        group.addChildNode(QgsLayerTreeLayer(layer))
+        if old_node is not None:  # removed after the new node exists, or the project drops the layer
+            old_node.parent().removeChildNode(old_node)
+    return group
+
+
+def set_project_time(project, range_):
+    settings = project.timeSettings()
+    settings.setTemporalRange(range_)
+    settings.setTimeStep(1)
+    settings.setTimeStepUnit(QgsUnitTypes.TemporalHours)
+
+
+def set_canvas_time(navigation, range_):
+    """Prepare the canvas's Temporal Controller: data range, 1-hour frames, first frame shown."""
+    navigation.setNavigationMode(QgsTemporalNavigationObject.Animated)
+    navigation.setTemporalExtents(range_)
+    navigation.setFrameDuration(QgsInterval(1, QgsUnitTypes.TemporalHours))
+    navigation.setCurrentFrameNumber(0)
+
+
+def show_in_time(run, project, iface=None):
+    """Set the project's time settings and, on the desktop, the canvas's Temporal Controller."""
+    range_ = time_range(run)
+    if range_ is None:
+        return None
+    set_project_time(project, range_)
+    if iface is not None and iface.mapCanvas() is not None:
+        set_canvas_time(iface.mapCanvas().temporalController(), range_)
+    return range_

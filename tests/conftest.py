@@ -1,0 +1,75 @@
+"""Shared fixtures: the plugin importable as ``crowdheat`` (as QGIS installs it), QGIS with
+Processing and the provider, the auth database unlocked, and the loopback simulators."""
+
+import os
+import pathlib
+import sys
+import tempfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+# The plugin folder is the repository root; QGIS imports it under the name "crowdheat".
+PLUGINS_DIR = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-plugins-"))
+(PLUGINS_DIR / "crowdheat").symlink_to(ROOT, target_is_directory=True)
+sys.path.insert(0, str(PLUGINS_DIR))
+sys.path.insert(0, str(ROOT))  # the simulator package
+
+from qgis.core import QgsApplication, QgsSettings  # noqa: E402
+
+from simulator.jike import TOKEN, JikeSimulator  # noqa: E402
+
+SECRET_TOKEN = TOKEN  # made up: the simulator's own
+
+
+@pytest.fixture(scope="session")
+def plugins_dir():
+    return PLUGINS_DIR
+
+
+@pytest.fixture(scope="session")
+def auth_unlocked(qgis_app):
+    manager = QgsApplication.authManager()
+    manager.setPasswordHelperEnabled(False)
+    manager.setMasterPassword("crowdheat-test-master", True)
+    assert manager.masterPasswordIsSet()
+    return manager
+
+
+@pytest.fixture(scope="session")
+def provider(qgis_app, qgis_processing):
+    from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("crowdheat") is None:
+        registry.addProvider(CrowdHeatProvider())
+    return registry.providerById("crowdheat")
+
+
+@pytest.fixture(scope="session")
+def jike_server():
+    with JikeSimulator(timeout_fault_s=2.0) as sim:
+        yield sim
+
+
+@pytest.fixture
+def jike(jike_server, monkeypatch, qgis_app):
+    """The Jike simulator, fresh for the test, with the plugin pointed at it (fast retries)."""
+    jike_server.clear()
+    jike_server.canned = None
+    monkeypatch.setenv("CROWDHEAT_JIKE_URL", jike_server.url)
+    monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", SECRET_TOKEN)
+    settings = QgsSettings()
+    saved = {k: settings.value(f"crowdheat/jike/{k}") for k in ("backoff_s", "read_timeout_s")}
+    settings.setValue("crowdheat/jike/backoff_s", 0.01)
+    settings.setValue("crowdheat/jike/read_timeout_s", 1.0)
+    yield jike_server
+    for key, value in saved.items():
+        if value is None:
+            settings.remove(f"crowdheat/jike/{key}")
+        else:
+            settings.setValue(f"crowdheat/jike/{key}", value)
+
+
+def pytest_sessionstart(session):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
