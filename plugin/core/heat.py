@@ -74,8 +74,11 @@ def _as_int(value, what):
     if isinstance(value, bool):
         raise ValueError(f"{what} is a boolean")
     if isinstance(value, str):
-        value = value.strip()
-        number = float(value) if any(c in value for c in ".eE") else int(value)
+        text = value.strip()
+        try:
+            number = float(text) if any(c in text for c in ".eE") else int(text)
+        except ValueError:
+            raise ValueError(f"{what} {value!r} is not a number") from None
     elif isinstance(value, (int, float)):
         number = value
     else:

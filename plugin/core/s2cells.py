@@ -138,19 +138,19 @@ def contains_points(ids, lnglat, level=None, tolerance=1e-12):
     p = np.stack([np.cos(lat) * np.cos(lng), np.cos(lat) * np.sin(lng), np.sin(lat)])
     # Project onto the cell's own face (the point must be in front of it) and compare uv bounds.
     x, y, z = p
-    comps = {
-        0: (y / x, z / x, x), 1: (-x / y, z / y, y), 2: (-x / z, -y / z, z),
-        3: (z / x, y / x, -x), 4: (z / y, -x / y, -y), 5: (-y / z, -x / z, -z),
-    }
+    with np.errstate(divide="ignore", invalid="ignore"):
+        comps = {
+            0: (y / x, z / x, x), 1: (-x / y, z / y, y), 2: (-x / z, -y / z, z),
+            3: (z / x, y / x, -x), 4: (z / y, -x / y, -y), 5: (-y / z, -x / z, -z),
+        }
     pu = np.empty_like(lng)
     pv = np.empty_like(lng)
     front = np.zeros(lng.shape, dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for f, (fu, fv, facing) in comps.items():
-            sel = face == f
-            pu[sel] = fu[sel]
-            pv[sel] = fv[sel]
-            front[sel] = facing[sel] > 0
+    for f, (fu, fv, facing) in comps.items():
+        sel = face == f
+        pu[sel] = fu[sel]
+        pv[sel] = fv[sel]
+        front[sel] = facing[sel] > 0
     return (front
             & (pu >= u[0] - tolerance) & (pu <= u[1] + tolerance)
             & (pv >= v[0] - tolerance) & (pv <= v[1] + tolerance))

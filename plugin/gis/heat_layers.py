@@ -304,6 +304,8 @@ def show_in_time(run, project, iface=None):
     if range_ is None:
         return None
     set_project_time(project, range_)
-    if iface is not None and iface.mapCanvas() is not None:
-        set_canvas_time(iface.mapCanvas().temporalController(), range_)
+    canvas = iface.mapCanvas() if iface is not None else None
+    navigation = canvas.temporalController() if canvas is not None else None
+    if isinstance(navigation, QgsTemporalNavigationObject):  # a bare canvas may have none
+        set_canvas_time(navigation, range_)
     return range_

@@ -1,0 +1,28 @@
+"""Small builders shared by the QGIS tests."""
+
+import json
+
+from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsVectorLayer
+from qgis.PyQt.QtCore import QVariant
+
+from simulator.jike import SAMPLE_REQUEST
+
+SAMPLE_RING = json.loads(SAMPLE_REQUEST.read_text())["fence"]
+SAMPLE_WKT = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in SAMPLE_RING) + "))"
+# A ~300 m × 220 m block in Futian, Shenzhen.
+BLOCK_WKT = "POLYGON((114.055 22.540, 114.058 22.540, 114.058 22.542, 114.055 22.542, 114.055 22.540))"
+
+
+def polygon_layer(wkts, crs="EPSG:4326", name="fences"):
+    layer = QgsVectorLayer(f"Polygon?crs={crs}", name, "memory")
+    layer.dataProvider().addAttributes([QgsField("name", QVariant.String)])
+    layer.updateFields()
+    features = []
+    for n, wkt in enumerate(wkts):
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromWkt(wkt) if isinstance(wkt, str) else wkt)
+        feature.setAttributes([f"fence {n}"])
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)
+    layer.updateExtents()
+    return layer

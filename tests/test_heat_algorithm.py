@@ -1,0 +1,188 @@
+"""crowdheat:heatmap and crowdheat:heatmapcircle end to end: real QGIS, real HTTP on loopback."""
+
+import json
+
+import processing
+import pytest
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry,
+                       QgsGraduatedSymbolRenderer, QgsPointXY, QgsProcessingException,
+                       QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProject,
+                       QgsVectorLayer, QgsVectorLayerTemporalProperties)
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+from crowdheat.plugin.gis.heat_layers import AVG_FIELDS, HOUR_FIELDS
+from helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
+from simulator.jike import SAMPLE_RESPONSE, TOKEN
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def pushInfo(self, info):
+        self.lines.append(info)
+
+    def pushWarning(self, warning):
+        self.lines.append(warning)
+
+    def reportError(self, error, fatalError=False):
+        self.lines.append(error)
+
+    def text(self):
+        return "\n".join(self.lines)
+
+
+def run_heat(params, feedback=None):
+    feedback = feedback or RecordingFeedback()
+    result = processing.run("crowdheat:heatmap", {"CELL_LEVEL": 0, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:",
+                                                  **params}, feedback=feedback)
+    return result, feedback
+
+
+def test_seed_sample_end_to_end(jike, provider):
+    result, feedback = run_heat({"INPUT": polygon_layer([SAMPLE_WKT])})
+    hourly, cells = result["OUTPUT"], result["OUTPUT_CELLS"]
+    assert hourly.featureCount() == 45 and cells.featureCount() == 5
+    assert result["CELL_COUNT"] == 5 and result["HOURLY_COUNT"] == 45
+    assert [f.name() for f in hourly.fields()] == (
+        ["fence_id", "fence_part", "cell_token", "cell_id", "level", "date", "start", "end"]
+        + HOUR_FIELDS + ["day_heat", "peak_hour"])
+    assert [f.name() for f in cells.fields()] == (
+        ["fence_id", "fence_part", "cell_token", "cell_id", "level", "cell_heat", "days", "mean_day"]
+        + AVG_FIELDS + ["peak_hour"])
+    assert hourly.crs().authid() == "EPSG:4326"
+
+    sample = {i["cell_token"]: i for i in json.loads(SAMPLE_RESPONSE.read_text())["data"]["items"]}
+    day_sums = {}
+    for feature in hourly.getFeatures():
+        token = feature["cell_token"]
+        hours = [feature[name] for name in HOUR_FIELDS]
+        day = feature["date"].toString("yyyyMMdd")
+        assert hours == next(d["heat"] for d in sample[token]["time_range"] if d["date"] == day)
+        assert feature["day_heat"] == sum(hours)
+        assert feature["peak_hour"] == hours.index(max(hours))
+        assert feature["start"] == QDateTime(feature["date"], QTime(0, 0))
+        assert feature["end"] == QDateTime(feature["date"].addDays(1), QTime(0, 0))
+        day_sums[token] = day_sums.get(token, 0) + feature["day_heat"]
+    for feature in cells.getFeatures():
+        token = feature["cell_token"]
+        geometry = feature.geometry()
+        assert geometry.constGet().vertexCount() == 5  # 4 corners, closed
+        assert geometry.contains(QgsPointXY(*sample[token]["cell_center"]))
+        assert feature["cell_heat"] == sample[token]["cell_heat"] == day_sums[token]
+        assert feature["days"] == 9 and feature["level"] == 18 and feature["cell_id"] == sample[token]["cell_id"]
+        assert feature["mean_day"] == pytest.approx(day_sums[token] / 9, abs=1e-3)
+    assert "5 cells, 45 cell-days" in feedback.text()
+    assert TOKEN not in feedback.text()
+
+
+def test_loaded_results_are_styled_grouped_and_timed(jike, provider):
+    project = QgsProject.instance()
+    project.clear()
+    processing.runAndLoadResults("crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "CELL_LEVEL": 0,
+                                                       "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    hourly = project.mapLayersByName("Hourly heat")[0]
+    cells = project.mapLayersByName("Cells")[0]
+    group = project.layerTreeRoot().children()[0]
+    assert group.name() == "Heat feature 1, 2025-04-14 – 2025-04-22"
+    assert sorted(n.name() for n in group.children()) == ["Cells", "Hourly heat"]
+    assert len(project.layerTreeRoot().findLayers()) == 2
+    renderer = hourly.renderer()
+    assert isinstance(renderer, QgsGraduatedSymbolRenderer) and "@map_start_time" in renderer.classAttribute()
+    items = json.loads(SAMPLE_RESPONSE.read_text())["data"]["items"]
+    highest = max(v for i in items for d in i["time_range"] for v in d["heat"])
+    assert renderer.ranges()[-1].upperValue() == highest and renderer.ranges()[0].upperValue() == 0
+    props = hourly.temporalProperties()
+    assert props.isActive() and props.mode() == QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields
+    assert (props.startField(), props.endField()) == ("start", "end")
+    assert cells.renderer().classAttribute() == '"cell_heat"'
+    time_range = project.timeSettings().temporalRange()
+    assert time_range.begin() == QDateTime(QDate(2025, 4, 14), QTime(0, 0))
+    assert time_range.end() == QDateTime(QDate(2025, 4, 23), QTime(0, 0))
+    assert project.timeSettings().timeStep() == 1
+    project.clear()
+
+
+def test_projected_layer_with_selection_only(jike, provider):
+    mercator = QgsCoordinateReferenceSystem("EPSG:3857")
+    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), mercator, QgsProject.instance())
+    geometries = []
+    for wkt in (SAMPLE_WKT, BLOCK_WKT):
+        geometry = QgsGeometry.fromWkt(wkt)
+        geometry.transform(transform)
+        geometries.append(geometry)
+    layer = polygon_layer(geometries, crs="EPSG:3857")
+    QgsProject.instance().addMapLayer(layer)
+    layer.selectByIds([2])
+    result, _ = run_heat({"INPUT": QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True),
+                          "CELL_LEVEL": 18})
+    assert len(jike.requests) == 1
+    body = json.loads(jike.requests[0]["body"])
+    assert body["cell_level"] == 18
+    assert body["fence"][0] == pytest.approx([114.055, 22.540], abs=1e-9)
+    assert {f["fence_id"] for f in result["OUTPUT_CELLS"].getFeatures()} == {2}
+    QgsProject.instance().removeMapLayer(layer)
+
+
+def test_empty_selection_is_refused_before_any_request(jike, provider):
+    layer = polygon_layer([SAMPLE_WKT])
+    QgsProject.instance().addMapLayer(layer)
+    layer.removeSelection()
+    with pytest.raises(QgsProcessingException, match="no features.*Select at least one polygon"):
+        run_heat({"INPUT": QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True)})
+    assert jike.requests == []
+    QgsProject.instance().removeMapLayer(layer)
+
+
+def test_too_large_area_is_refused_with_numbers(jike, provider):
+    big = "POLYGON((113.6 22.4, 114.2 22.4, 114.2 22.8, 113.6 22.8, 113.6 22.4))"
+    with pytest.raises(QgsProcessingException, match=r"area 2,7\d\d\.\d km² is over the service's limit of 800 km²"):
+        run_heat({"INPUT": polygon_layer([big])})
+    assert jike.requests == []
+
+
+def test_invalid_cell_level_is_refused(jike, provider):
+    with pytest.raises(QgsProcessingException, match="10..18"):
+        run_heat({"INPUT": polygon_layer([SAMPLE_WKT]), "CELL_LEVEL": 7})
+
+
+def test_service_error_reaches_the_user_with_codes_not_token(jike, provider, monkeypatch):
+    monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", "a-wrong-token-9876")
+    with pytest.raises(QgsProcessingException) as info:
+        run_heat({"INPUT": polygon_layer([SAMPLE_WKT])})
+    assert "HTTP 401" in str(info.value) and "a-wrong-token-9876" not in str(info.value)
+
+
+def test_one_failing_fence_keeps_the_others(jike, provider):
+    jike.push_faults("biz:50001")
+    result, feedback = run_heat({"INPUT": polygon_layer([BLOCK_WKT, SAMPLE_WKT]), "CELL_LEVEL": 0})
+    assert result["FAILED_FENCES"] == 1 and result["CELL_COUNT"] == 5
+    assert "biz_code 50001" in feedback.text()
+
+
+def test_geopackage_outputs(jike, provider, tmp_path):
+    hourly_path, cells_path = tmp_path / "hourly.gpkg", tmp_path / "cells.gpkg"
+    run_heat({"INPUT": polygon_layer([SAMPLE_WKT]), "OUTPUT": str(hourly_path), "OUTPUT_CELLS": str(cells_path)})
+    hourly = QgsVectorLayer(str(hourly_path), "h", "ogr")
+    cells = QgsVectorLayer(str(cells_path), "c", "ogr")
+    assert hourly.featureCount() == 45 and cells.featureCount() == 5
+    feature = next(hourly.getFeatures("\"cell_token\" = '3403ee114b' AND \"date\" = '2025-04-16'"))
+    assert feature["h12"] == 52 and feature["start"].time() == QTime(0, 0)
+
+
+def test_circle_algorithm(jike, provider):
+    result = processing.run("crowdheat:heatmapcircle", {
+        "CENTER": "114.0565,22.541 [EPSG:4326]", "RADIUS": 200, "CELL_LEVEL": 18,
+        "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    body = json.loads(jike.requests[-1]["body"])
+    assert body["circle"]["radius"] == 200 and body["cell_level"] == 18
+    assert result["OUTPUT_CELLS"].featureCount() == result["CELL_COUNT"] > 10
+    assert result["OUTPUT"].featureCount() == 9 * result["CELL_COUNT"]
+
+
+def test_circle_over_50_km_is_refused(jike, provider):
+    with pytest.raises(QgsProcessingException, match="radius 60.0 km is over"):
+        processing.run("crowdheat:heatmapcircle", {"CENTER": "114.0,22.5 [EPSG:4326]", "RADIUS": 60000,
+                                                   "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    assert jike.requests == []
