@@ -1,0 +1,113 @@
+"""The hourly layer animated by time: real renders of real frames, pixel colours checked per cell."""
+
+import pytest
+from qgis.core import (QgsDateTimeRange, QgsExpressionContext, QgsExpressionContextUtils, QgsInterval, QgsMapRendererSequentialJob, QgsMapSettings,
+                       QgsPointXY, QgsProject, QgsTemporalNavigationObject, QgsUnitTypes)
+from qgis.PyQt.QtCore import QDate, QDateTime, QSize, QTime
+from qgis.PyQt.QtGui import QColor
+
+from crowdheat.plugin.core.heat import parse_heat_response
+from crowdheat.plugin.core.heat_job import HeatRun
+from crowdheat.plugin.gis import heat_layers
+from simulator.jike import SAMPLE_RESPONSE
+
+DAY = QDate(2025, 4, 16)
+
+
+@pytest.fixture(scope="module")
+def layers(qgis_app):
+    run = HeatRun(results=[parse_heat_response(SAMPLE_RESPONSE.read_bytes(), fence_id=1)])
+    hourly, cells = heat_layers.memory_layers(run)
+    return run, hourly, cells
+
+
+def render(layer, hour=None, size=300):
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setOutputSize(QSize(size, size))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    settings.setExtent(layer.extent().buffered(0.00005))
+    if hour is not None:
+        start = QDateTime(DAY, QTime(hour, 0))
+        settings.setIsTemporal(True)
+        settings.setTemporalRange(QgsDateTimeRange(start, start.addSecs(3600), True, False))
+    # As QgsMapCanvas and print layouts do: the map scope carries @map_start_time.
+    context = QgsExpressionContext()
+    context.appendScopes([QgsExpressionContextUtils.globalScope(),
+                          QgsExpressionContextUtils.projectScope(QgsProject.instance()),
+                          QgsExpressionContextUtils.mapSettingsScope(settings)])
+    settings.setExpressionContext(context)
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage(), settings
+
+
+def colour_at(image, settings, lng, lat):
+    point = settings.mapToPixel().transform(QgsPointXY(lng, lat))
+    return QColor(image.pixel(int(point.x()), int(point.y())))
+
+
+def cell_values(layer, day, field):
+    return {f["cell_token"]: (f[field], f) for f in layer.getFeatures() if f["date"] == day}
+
+
+def expected_colour(layer, value):
+    symbol = layer.renderer().symbolForValue(value)
+    return symbol.color()
+
+
+def test_two_hours_render_differently_and_show_the_expected_cells(layers):
+    _, hourly, _ = layers
+    night, night_settings = render(hourly, hour=3)
+    noon, noon_settings = render(hourly, hour=12)
+    assert night != noon
+    for hour, image, settings in ((3, night, night_settings), (12, noon, noon_settings)):
+        for token, (value, feature) in cell_values(hourly, DAY, f"h{hour:02d}").items():
+            centre = feature.geometry().centroid().asPoint()
+            got = colour_at(image, settings, centre.x(), centre.y())
+            want = expected_colour(hourly, value)
+            if value == 0:
+                assert got.red() > 200 and got.green() > 200  # pale zero class over white
+            else:
+                assert (got.red(), got.green(), got.blue()) == (want.red(), want.green(), want.blue()), (hour, token)
+
+
+def test_a_day_without_data_renders_nothing(layers):
+    _, hourly, _ = layers
+    global DAY
+    saved, DAY = DAY, QDate(2025, 4, 23)  # after the data's last day
+    try:
+        image, _ = render(hourly, hour=12)
+    finally:
+        DAY = saved
+    colours = {image.pixel(x, y) for x in range(0, 300, 10) for y in range(0, 300, 10)}
+    assert colours == {QColor(255, 255, 255).rgb()}
+
+
+def test_without_time_the_colour_is_a_day_mean(layers):
+    _, hourly, _ = layers
+    image, settings = render(hourly, hour=None)
+    by_cell = {}
+    for feature in hourly.getFeatures():
+        colour = expected_colour(hourly, feature["day_heat"] / 24.0)
+        by_cell.setdefault(feature["cell_token"], (feature, set()))[1].add(colour.rgb())
+    for feature, colours in by_cell.values():
+        centre = feature.geometry().centroid().asPoint()
+        assert colour_at(image, settings, centre.x(), centre.y()).rgb() in colours
+
+
+def test_canvas_temporal_controller_is_set_to_hours(layers, qgis_app):
+    run, _, _ = layers
+    navigation = QgsTemporalNavigationObject()
+    project = QgsProject.instance()
+    heat_layers.set_project_time(project, heat_layers.time_range(run))
+    heat_layers.set_canvas_time(navigation, heat_layers.time_range(run))
+    assert navigation.navigationMode() == QgsTemporalNavigationObject.Animated
+    assert navigation.frameDuration() == QgsInterval(1, QgsUnitTypes.TemporalHours)
+    assert navigation.totalFrameCount() == 9 * 24
+    first = navigation.dateTimeRangeForFrameNumber(0)
+    assert first.begin() == QDateTime(QDate(2025, 4, 14), QTime(0, 0))
+    assert first.end() == QDateTime(QDate(2025, 4, 14), QTime(1, 0))
+    assert project.timeSettings().timeStepUnit() == QgsUnitTypes.TemporalHours
