@@ -1,0 +1,81 @@
+"""The algorithms headless through qgis_process, with the plugin enabled in a fresh profile and
+the environment pointing it at the loopback simulator — the way batch users run it."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsVectorFileWriter,
+                       QgsVectorLayer)
+
+from helpers import SAMPLE_WKT, polygon_layer
+from simulator.jike import TOKEN
+
+pytestmark = pytest.mark.slow
+QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
+
+
+@pytest.fixture(scope="module")
+def qgis_process_env(plugins_dir, tmp_path_factory):
+    profile = tmp_path_factory.mktemp("qgis-process-profile")
+    env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(profile), QGIS_PLUGINPATH=str(plugins_dir),
+               QT_QPA_PLATFORM="offscreen",
+               # qgis_process's embedded Python does not see the venv by itself.
+               PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
+    subprocess.run([QGIS_PROCESS, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True,
+                   timeout=120)
+    return env
+
+
+def run(env, algorithm, *args):
+    return subprocess.run([QGIS_PROCESS, "--json", "run", algorithm, "--", *args], env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def write_gpkg(layer, path, crs=None):
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    if crs:
+        options.ct = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem(crs), QgsProject.instance())
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsProject.instance().transformContext(),
+                                                      options)
+    assert error[0] == QgsVectorFileWriter.NoError, error
+
+
+def test_heatmap_headless(jike, qgis_process_env, tmp_path):
+    mercator = tmp_path / "fence_3857.gpkg"
+    write_gpkg(polygon_layer([SAMPLE_WKT]), mercator, "EPSG:3857")
+    env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+    hourly, cells = tmp_path / "hourly.gpkg", tmp_path / "cells.gpkg"
+    done = run(env, "crowdheat:heatmap", f"INPUT={mercator}", "CELL_LEVEL=0", f"OUTPUT={hourly}",
+               f"OUTPUT_CELLS={cells}")
+    assert done.returncode == 0, done.stderr + done.stdout
+    results = json.loads(done.stdout)["results"]
+    assert results["CELL_COUNT"] == 5 and results["HOURLY_COUNT"] == 45
+    assert QgsVectorLayer(str(hourly), "h", "ogr").featureCount() == 45
+    assert QgsVectorLayer(str(cells), "c", "ogr").featureCount() == 5
+    assert len(jike.requests) == 1
+    assert TOKEN not in done.stdout + done.stderr
+
+
+def test_headless_service_error_is_reported_with_codes(jike, qgis_process_env, tmp_path):
+    path = tmp_path / "fence.gpkg"
+    write_gpkg(polygon_layer([SAMPLE_WKT]), path)
+    jike.push_faults("http:500", "http:500", "http:500")
+    env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+    done = run(env, "crowdheat:heatmap", f"INPUT={path}", "OUTPUT=TEMPORARY_OUTPUT", "OUTPUT_CELLS=TEMPORARY_OUTPUT")
+    assert done.returncode != 0
+    assert "HTTP 500" in done.stdout + done.stderr and "Traceback" not in done.stdout + done.stderr
+    assert TOKEN not in done.stdout + done.stderr
+
+
+def test_headless_circle(jike, qgis_process_env, tmp_path):
+    env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+    cells = tmp_path / "cells.gpkg"
+    done = run(env, "crowdheat:heatmapcircle", "CENTER=114.0565,22.541 [EPSG:4326]", "RADIUS=150",
+               "CELL_LEVEL=18", "OUTPUT=TEMPORARY_OUTPUT", f"OUTPUT_CELLS={cells}")
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert QgsVectorLayer(str(cells), "c", "ogr").featureCount() == json.loads(done.stdout)["results"]["CELL_COUNT"] > 5
