@@ -186,3 +186,23 @@ def test_circle_over_50_km_is_refused(jike, provider):
         processing.run("crowdheat:heatmapcircle", {"CENTER": "114.0,22.5 [EPSG:4326]", "RADIUS": 60000,
                                                    "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
     assert jike.requests == []
+
+
+def test_cancel_before_any_answer_keeps_the_user_informed(jike, provider):
+    feedback = RecordingFeedback()
+    feedback.cancel()
+    with pytest.raises(QgsProcessingException, match="Cancelled by the user"):
+        run_heat({"INPUT": polygon_layer([SAMPLE_WKT])}, feedback)
+
+
+def test_cancel_after_the_first_fence_keeps_its_layers(jike, provider):
+    class CancelAfterFirst(RecordingFeedback):
+        def pushInfo(self, info):
+            super().pushInfo(info)
+            if "cell-days (response_id" in info:
+                self.cancel()
+
+    feedback = CancelAfterFirst()
+    result, _ = run_heat({"INPUT": polygon_layer([SAMPLE_WKT, BLOCK_WKT])}, feedback)
+    assert len(jike.requests) == 1
+    assert result["CELL_COUNT"] == 5 and "Stopped early" in feedback.text()

@@ -62,8 +62,8 @@ class HeatData:
 
     def hourly_means(self):
         """(n, 24) mean heat per hour over the days each cell has (NaN for a cell with none)."""
-        sums = np.zeros((self.cell_count, HOURS), dtype=np.float64)
-        np.add.at(sums, self.day_cell, self.day_heat)
+        sums = np.stack([np.bincount(self.day_cell, weights=self.day_heat[:, h], minlength=self.cell_count)
+                         for h in range(HOURS)], axis=1)  # 24 bincounts: ~10x faster than np.add.at
         days = self.days_per_cell()[:, None].astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             return sums / days

@@ -3,7 +3,7 @@
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException,
                        QgsGeometry, QgsPointXY, QgsProject, QgsWkbTypes)
 
-from ..core.errors import FenceError
+from ..core.errors import CancelledError, FenceError
 from ..core.fence import make_circle_fence, make_ring_fence
 from ..core.jike import CRS as JIKE_CRS
 
@@ -85,7 +85,7 @@ def fences_from_features(features, crs, context=None, max_vertices=1000, is_canc
     fences = []
     for feature in features:
         if is_cancelled and is_cancelled():
-            break
+            raise CancelledError()
         fences.extend(fences_from_geometry(feature.geometry(), feature.id(), crs, context, max_vertices))
     return fences
 

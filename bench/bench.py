@@ -1,0 +1,241 @@
+"""make bench: speed ratios measured side by side in one run (nothing here is asserted).
+
+Heat: a generated answer of 10,000 S2 cells × 10 days (pretty-printed like the seed, ~24 MB).
+  - floor:    the same features (same fields, precomputed WKB and attribute lists) inserted into
+              memory layers with chunked dataProvider().addFeatures — the least any plugin can do.
+  - crowdheat: crowdheat:heatmap through Processing with memory outputs, against the loopback
+              simulator serving those bytes; the HTTP transfer of the same bytes is timed apart and
+              subtracted, giving "answer bytes → both finished layers".
+  - peer:     the way peer S2 plugins work: json → one s2sphere Cell per cell for the vertices,
+              fromPolygonXY, one addFeature per feature.
+Each variant runs in its own process, so the peak memory printed is its own.
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CELLS = 10_000
+
+
+def setup_paths():
+    plugins = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-"))
+    (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
+    sys.path[:0] = [str(plugins), str(ROOT)]
+
+
+def make_answer(path):
+    import s2sphere
+
+    from simulator.jike import envelope, generate_items
+
+    cell = s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(22.54, 114.05)).parent(18)
+    ids = []
+    for _ in range(CELLS):
+        ids.append(cell.id())
+        cell = cell.next()
+    items = generate_items(ids, seed=42)
+    for item in items:  # a full 10 days for the bench (the generator drops one, as the service does)
+        extra = dict(item["time_range"][0])
+        extra["date"] = "20250410"
+        item["time_range"].append(extra)
+    path.write_bytes(json.dumps(envelope(items), indent=1).encode())
+
+
+def start_qgis():
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    return app
+
+
+def peak_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def variant_floor(answer):
+    from qgis.core import QgsFeature, QgsFeatureSink, QgsGeometry, QgsVectorLayer
+    from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+    from crowdheat.plugin.core import heat, s2cells
+    from crowdheat.plugin.gis import heat_layers
+
+    data = heat.parse_heat_response(answer.read_bytes())
+    # Precomputed outside the timing: one WKB and one attribute list per feature.
+    wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
+    identity = [[0, 0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
+    hourly_rows, cell_rows = [], []
+    for cell, ordinal, hours, total, peak in zip(data.day_cell.tolist(), data.day_date.tolist(),
+                                                  data.day_heat.tolist(), data.day_totals().tolist(),
+                                                  data.peak_hours().tolist()):
+        start = heat.day_start(ordinal)
+        day = QDate(start.year, start.month, start.day)
+        hourly_rows.append((wkbs[cell], identity[cell] + [day, QDateTime(day, QTime(0, 0)),
+                                                          QDateTime(day.addDays(1), QTime(0, 0))]
+                            + hours + [total, peak]))
+    means = data.hourly_means().tolist()
+    for n in range(data.cell_count):
+        cell_rows.append((wkbs[n], identity[n] + [int(data.cell_heat[n]), 10, 1.0] + means[n] + [12]))
+
+    started = time.perf_counter()
+    for rows, fields in ((hourly_rows, heat_layers.hourly_fields()), (cell_rows, heat_layers.cell_fields())):
+        layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "floor", "memory")
+        layer.dataProvider().addAttributes(fields.toList())
+        layer.updateFields()
+        chunk = []
+        for wkb, attributes in rows:
+            feature = QgsFeature()
+            geometry = QgsGeometry()
+            geometry.fromWkb(wkb)
+            feature.setGeometry(geometry)
+            feature.setAttributes(attributes)
+            chunk.append(feature)
+            if len(chunk) == 10_000:
+                layer.dataProvider().addFeatures(chunk, QgsFeatureSink.FastInsert)
+                chunk = []
+        layer.dataProvider().addFeatures(chunk, QgsFeatureSink.FastInsert)
+        assert layer.featureCount() == len(rows)
+    return {"seconds": time.perf_counter() - started, "features": len(hourly_rows) + len(cell_rows)}
+
+
+def variant_crowdheat(answer):
+    from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsVectorLayer
+
+    sys.path.append(os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
+    from processing.core.Processing import Processing
+
+    import processing
+    from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
+    from crowdheat.plugin.core.config import JikeConfig
+    from crowdheat.plugin.core.fence import make_ring_fence
+    from crowdheat.plugin.core.jike import JikeClient
+    from simulator.jike import SAMPLE_REQUEST, TOKEN, JikeSimulator
+
+    Processing.initialize()
+    provider = CrowdHeatProvider()  # keep a Python reference while the registry uses it
+    QgsApplication.processingRegistry().addProvider(provider)
+    ring = json.loads(SAMPLE_REQUEST.read_text())["fence"]
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "fence", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((" + ",".join(f"{x} {y}" for x, y in ring) + "))"))
+    layer.dataProvider().addFeatures([feature])
+    with JikeSimulator() as sim:
+        sim.canned = answer.read_bytes()
+        os.environ.update(CROWDHEAT_JIKE_URL=sim.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+        client = JikeClient(JikeConfig(base_url=sim.url, token=TOKEN))
+        fence = make_ring_fence(1, ring)
+        started = time.perf_counter()
+        client.fetch_heat_bytes(fence)
+        http = time.perf_counter() - started
+        client.session.close()
+        started = time.perf_counter()
+        result = processing.run("crowdheat:heatmap", {"INPUT": layer, "CELL_LEVEL": 0,
+                                                      "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+        total = time.perf_counter() - started
+    features = result["OUTPUT"].featureCount() + result["OUTPUT_CELLS"].featureCount()
+    return {"seconds": total - http, "total": total, "http": http, "features": features}
+
+
+def variant_peer(answer):
+    import datetime as dt
+
+    import s2sphere
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+    from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+    from crowdheat.plugin.gis import heat_layers
+
+    started = time.perf_counter()
+    items = json.loads(answer.read_bytes())["data"]["items"]
+    hourly = QgsVectorLayer("Polygon?crs=EPSG:4326", "peer", "memory")
+    cells = QgsVectorLayer("Polygon?crs=EPSG:4326", "peer", "memory")
+    for layer, fields in ((hourly, heat_layers.hourly_fields()), (cells, heat_layers.cell_fields())):
+        layer.dataProvider().addAttributes(fields.toList())
+        layer.updateFields()
+    count = 0
+    for item in items:
+        cell = s2sphere.Cell(s2sphere.CellId.from_token(item["cell_token"]))
+        points = []
+        for k in range(4):
+            ll = s2sphere.LatLng.from_point(cell.get_vertex(k))
+            points.append(QgsPointXY(ll.lng().degrees, ll.lat().degrees))
+        geometry = QgsGeometry.fromPolygonXY([points])
+        identity = [0, 0, item["cell_token"], str(item["cell_id"]), int(item["cell_level"])]
+        sums = [0] * 24
+        for day in item["time_range"]:
+            date = dt.datetime.strptime(day["date"], "%Y%m%d")
+            qdate = QDate(date.year, date.month, date.day)
+            hours = [int(v) for v in day["heat"]]
+            sums = [a + b for a, b in zip(sums, hours)]
+            feature = QgsFeature()
+            feature.setGeometry(geometry)
+            feature.setAttributes(identity + [qdate, QDateTime(qdate, QTime(0, 0)),
+                                              QDateTime(qdate.addDays(1), QTime(0, 0))]
+                                  + hours + [sum(hours), hours.index(max(hours))])
+            hourly.dataProvider().addFeature(feature)
+            count += 1
+        days = len(item["time_range"])
+        feature = QgsFeature()
+        feature.setGeometry(geometry)
+        feature.setAttributes(identity + [int(item["cell_heat"]), days, sum(sums) / days]
+                              + [s / days for s in sums] + [sums.index(max(sums))])
+        cells.dataProvider().addFeature(feature)
+        count += 1
+    return {"seconds": time.perf_counter() - started, "features": count}
+
+
+VARIANTS = {"floor": variant_floor, "crowdheat": variant_crowdheat, "peer": variant_peer}
+
+
+def child(name, answer):
+    setup_paths()
+    app = start_qgis()
+    result = VARIANTS[name](answer)
+    result["peak_mb"] = peak_mb()
+    print("RESULT " + json.dumps(result), flush=True)
+    app.exitQgis()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--variant", choices=sorted(VARIANTS))
+    parser.add_argument("--answer")
+    args = parser.parse_args()
+    if args.variant:
+        return child(args.variant, pathlib.Path(args.answer))
+
+    setup_paths()
+    work = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-"))
+    answer = work / "answer.json"
+    make_answer(answer)
+    print(f"Heat: {CELLS:,} cells × 10 days, answer {answer.stat().st_size / 1e6:.1f} MB "
+          f"({os.cpu_count()} cores)")
+    results = {}
+    for name in ("floor", "crowdheat", "peer"):
+        done = subprocess.run([sys.executable, __file__, "--variant", name, "--answer", str(answer)],
+                              capture_output=True, text=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+        if line is None:
+            print(f"  {name}: failed\n{done.stderr[-2000:]}")
+            return 1
+        results[name] = json.loads(line[7:])
+        r = results[name]
+        extra = f" (whole run {r['total']:.2f} s, of which HTTP on loopback {r['http']:.2f} s)" if "total" in r else ""
+        print(f"  {name:10s} {r['seconds']:6.2f} s  {r['features']:,} features  peak RSS {r['peak_mb']:,.0f} MB{extra}")
+    floor, ours, peer = (results[k]["seconds"] for k in ("floor", "crowdheat", "peer"))
+    print(f"  ratio crowdheat / floor: {ours / floor:.2f}  (target ≤ 2)")
+    print(f"  ratio peer / crowdheat:  {peer / ours:.2f}  (how much faster than the peer way)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
