@@ -1,0 +1,54 @@
+"""Coordinate conversions against the test vectors of shared/reference/coordinates.md."""
+
+import math
+import random
+
+import pytest
+
+from crowdheat.plugin.core import coords
+
+VECTORS_WGS_GCJ = [
+    ((121.5272106, 31.1774276), (121.531541859215, 31.17530398364597)),
+    ((113.912316, 22.543847), (113.9171764808363, 22.540796131694766)),
+    ((116.377817, 39.911954), (116.38404722455657, 39.91334545536069)),
+    ((116.404, 39.915), (116.41024449916938, 39.91640428150164)),
+]
+DEG = 1e-8  # ≈ 1 mm; the vectors are reproduced to < 0.001 mm
+
+
+def metres(a, b):
+    dlat = math.radians(b[1] - a[1])
+    dlng = math.radians(b[0] - a[0]) * math.cos(math.radians(a[1]))
+    return 6371008.8 * math.hypot(dlat, dlng)
+
+
+@pytest.mark.parametrize("wgs, gcj", VECTORS_WGS_GCJ)
+def test_wgs84_to_gcj02_vectors(wgs, gcj):
+    assert coords.wgs84_to_gcj02(*wgs) == pytest.approx(gcj, abs=DEG)
+
+
+def test_gcj02_bd09_vectors():
+    assert coords.gcj02_to_bd09(116.404, 39.915) == pytest.approx((116.41036949371029, 39.92133699351021), abs=DEG)
+    assert coords.bd09_to_gcj02_simple(116.404, 39.915) == pytest.approx((116.39762729119315, 39.90865673957631), abs=DEG)
+    assert coords.gcj02_to_wgs84_simple(116.404, 39.915) == pytest.approx((116.39775550083061, 39.91359571849836), abs=DEG)
+
+
+def test_exact_inverses_round_trip_below_a_millimetre():
+    rng = random.Random(5)
+    worst_gcj = worst_bd = 0.0
+    for _ in range(3000):
+        wgs = (rng.uniform(73.7, 134.8), rng.uniform(18.2, 53.4))
+        worst_gcj = max(worst_gcj, metres(wgs, coords.gcj02_to_wgs84(*coords.wgs84_to_gcj02(*wgs))))
+        worst_bd = max(worst_bd, metres(wgs, coords.bd09_to_wgs84(*coords.wgs84_to_bd09(*wgs))))
+    assert worst_gcj < 0.001 and worst_bd < 0.001
+    # ... where the closed-form inverse is metres off somewhere
+    simple = max(metres(w, coords.gcj02_to_wgs84_simple(*coords.wgs84_to_gcj02(*w)))
+                 for w in ((rng.uniform(73.7, 134.8), rng.uniform(18.2, 53.4)) for _ in range(3000)))
+    assert simple > 1.0
+
+
+def test_outside_china_is_not_shifted():
+    bandung = (107.614218, -6.941022)
+    assert coords.convert(*bandung, coords.GCJ02, coords.WGS84) == bandung
+    assert coords.wgs84_to_gcj02(*bandung) == bandung
+    assert coords.convert(1.0, 2.0, coords.WGS84, coords.WGS84) == (1.0, 2.0)
