@@ -2,6 +2,7 @@ from qgis.core import QgsProcessingProvider
 
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
 from .icons import provider_icon
+from .scans import GeolocateScansAlgorithm
 
 PROVIDER_ID = "crowdheat"
 
@@ -20,5 +21,5 @@ class CrowdHeatProvider(QgsProcessingProvider):
         return provider_icon()
 
     def loadAlgorithms(self):
-        for algorithm in (HeatMapAlgorithm(), HeatMapCircleAlgorithm()):
+        for algorithm in (HeatMapAlgorithm(), HeatMapCircleAlgorithm(), GeolocateScansAlgorithm()):
             self.addAlgorithm(algorithm)

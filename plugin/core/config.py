@@ -54,3 +54,65 @@ def resolve_jike(stored=None, environ=None):
         url_from_env=bool(env_url),
         token_from_env=bool(env_token),
     )
+
+
+BAIDU_DEFAULT_URL = "https://api.map.baidu.com/locapi/v2"
+ENV_BAIDU_URL = "CROWDHEAT_BAIDU_URL"
+ENV_BAIDU_AK = "CROWDHEAT_BAIDU_AK"
+ENV_BAIDU_SK = "CROWDHEAT_BAIDU_SK"
+
+
+@dataclass(frozen=True)
+class BaiduConfig:
+    base_url: str = BAIDU_DEFAULT_URL
+    ak: str = field(default="", repr=False)
+    sk: str = field(default="", repr=False)
+    batch_size: int = 2             # error 101 says at most 2 bodies per request
+    rate: float = 30.0              # requests per second: Baidu's default quota
+    concurrency: int = 8            # requests in flight, so that latency does not cap the rate
+    coor: str = "GCJ02"             # what we ask the service for (GCJ02 or BD09LL)
+    need_rgc: bool = True
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    attempts: int = 4
+    backoff_s: float = 1.0
+    prod: str = "crowdheat"
+    src: str = "qgis"
+    cache_path: str = ""            # '' = the default in the QGIS profile
+    url_from_env: bool = False
+    ak_from_env: bool = False
+    sk_from_env: bool = False
+
+
+def resolve_baidu(stored=None, environ=None):
+    """The effective Baidu configuration: environment over stored settings over defaults."""
+    stored = stored or {}
+    environ = os.environ if environ is None else environ
+    defaults = BaiduConfig()
+    env = {key: environ.get(name, "").strip() for key, name in
+           (("url", ENV_BAIDU_URL), ("ak", ENV_BAIDU_AK), ("sk", ENV_BAIDU_SK))}
+
+    def value(key, kind):
+        raw = stored.get(key)
+        try:
+            return kind(raw) if raw not in (None, "") else getattr(defaults, key)
+        except (TypeError, ValueError):
+            return getattr(defaults, key)
+
+    coor = str(stored.get("coor") or defaults.coor).upper()
+    return BaiduConfig(
+        base_url=(env["url"] or stored.get("base_url") or BAIDU_DEFAULT_URL).rstrip("/"),
+        ak=env["ak"] or stored.get("ak") or "",
+        sk=env["sk"] or stored.get("sk") or "",
+        batch_size=min(max(1, value("batch_size", int)), 10),
+        rate=max(0.1, value("rate", float)),
+        concurrency=min(max(1, value("concurrency", int)), 64),
+        coor=coor if coor in ("GCJ02", "BD09LL") else defaults.coor,
+        need_rgc=str(stored.get("need_rgc", "true")).lower() not in ("false", "0", "n", "no"),
+        connect_timeout_s=value("connect_timeout_s", float),
+        read_timeout_s=value("read_timeout_s", float),
+        attempts=max(1, value("attempts", int)),
+        backoff_s=max(0.0, value("backoff_s", float)),
+        cache_path=str(stored.get("cache_path") or ""),
+        url_from_env=bool(env["url"]), ak_from_env=bool(env["ak"]), sk_from_env=bool(env["sk"]),
+    )

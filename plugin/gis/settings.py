@@ -68,6 +68,45 @@ def jike_config(environ=None):
     return config.resolve_jike(stored, environ)
 
 
+BAIDU_AK_KEY = PREFIX + "baidu/ak_authcfg"
+BAIDU_SK_KEY = PREFIX + "baidu/sk_authcfg"
+BAIDU_KEYS = ("base_url", "batch_size", "rate", "concurrency", "coor", "need_rgc", "connect_timeout_s",
+              "read_timeout_s", "attempts", "backoff_s", "cache_path")
+
+
+def set_baidu_secret(which, secret):
+    """Store the Baidu AK or SK (``which`` is 'ak' or 'sk') in the auth database."""
+    key = BAIDU_AK_KEY if which == "ak" else BAIDU_SK_KEY
+    settings = QgsSettings()
+    authcfg = store_secret(f"CrowdHeat: Baidu {which.upper()}", secret, settings.value(key, "", type=str))
+    settings.setValue(key, authcfg)
+    return authcfg
+
+
+def set_baidu_value(key, value):
+    if key not in BAIDU_KEYS:
+        raise KeyError(key)
+    QgsSettings().setValue(PREFIX + "baidu/" + key, value)
+
+
+def baidu_config(environ=None):
+    """The effective Baidu configuration for this QGIS profile and environment."""
+    settings = QgsSettings()
+    stored = {key: settings.value(PREFIX + "baidu/" + key, None) for key in BAIDU_KEYS}
+    environ = os.environ if environ is None else environ
+    for which, key, env in (("ak", BAIDU_AK_KEY, config.ENV_BAIDU_AK), ("sk", BAIDU_SK_KEY, config.ENV_BAIDU_SK)):
+        if not environ.get(env, "").strip():
+            stored[which] = read_secret(settings.value(key, "", type=str))
+    return config.resolve_baidu(stored, environ)
+
+
+def default_cache_path():
+    """The answers cache lives in the QGIS profile, beside the plugin's settings."""
+    folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "crowdheat")
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, "baidu-answers.sqlite")
+
+
 def proxies_for(url):
     """requests-style proxies from QGIS's network settings (Options ▸ Network), or None.
 

@@ -1,0 +1,193 @@
+"""Client of Baidu's hardware positioning API (POST https://api.map.baidu.com/locapi/v2)."""
+
+import hashlib
+import json
+import threading
+import time
+from urllib.parse import quote_plus, urlsplit
+
+import requests
+
+from . import coords
+from .config import ENV_BAIDU_AK
+from .errors import ConfigurationError, ResponseFormatError, ServiceError, redact
+from .http import RetryPolicy, post_json
+
+SERVICE = "Baidu locapi"
+
+# errcode → (what it means, what to do). Seed doc's table; shown to users with the code.
+ERRCODES = {
+    101: ("too many scans in one request (the service takes at most 2)", "the plugin falls back to 1 per request"),
+    102: ("the request is empty", "report this as a bug of the plugin"),
+    103: ("a parameter is wrong", "see the message; check the scan's columns"),
+    104: ("unexpected error of the service", "try again later; contact Baidu if it persists"),
+    601: ("no AK was sent", "enter the Baidu AK in CrowdHeat's settings"),
+    700: ("the AK is invalid", "check the AK in CrowdHeat's settings (Baidu console ▸ 我的应用)"),
+    710: ("this computer's IP address is not on the AK's whitelist",
+          "add this machine's public IP to the AK's IP whitelist in the Baidu console"),
+    711: ("the SN signature check failed", "check the SK, or switch the AK to IP-whitelist checking"),
+    740: ("the positioning service is forbidden for this AK", "ask Baidu to enable 智能硬件定位 for the AK"),
+    750: ("the user does not exist", "check the AK"),
+    751: ("the user was deleted", "check the AK"),
+    752: ("the user is not allowed", "contact Baidu"),
+    760: ("the service does not exist", "contact Baidu"),
+    761: ("the service is offline", "contact Baidu"),
+    801: ("the total quota is used up", "buy more quota from Baidu"),
+    802: ("the daily quota is used up", "run again tomorrow: answered scans are cached and not asked again"),
+    901: ("too many requests per minute", "lower 'requests per second' in the settings"),
+    902: ("daily and per-minute quota both exceeded", "lower the rate and run again tomorrow"),
+}
+FATAL = {601, 700, 710, 711, 740, 750, 751, 752, 760, 761, 801}
+QUOTA = 802
+THROTTLED = {901, 902}
+BATCH_TOO_LARGE = 101
+
+# result "type": 0 none, 1 gps, 2 wifi, 3 mixed, 4 cell, 5 other
+LOCATION_TYPES = {0: "none", 1: "gps", 2: "wifi", 3: "mixed", 4: "cell", 5: "other"}
+CHINA_NAMES = {"中国", "china", "中华人民共和国", "香港", "澳门", "台湾", "hong kong", "macau", "macao", "taiwan"}
+
+
+class BaiduError(ServiceError):
+    """An errcode other than 0 for a whole request."""
+
+    def __init__(self, errcode, msg, secrets=()):
+        meaning, advice = ERRCODES.get(errcode, ("unexpected error of the service" if errcode >= 500
+                                                 else "unknown error code", "try again later"))
+        self.errcode = errcode
+        self.advice = advice
+        super().__init__(f"Baidu positioning: {meaning} — {advice}", service=SERVICE, code=errcode,
+                         service_message=redact(msg, secrets))
+
+    @property
+    def fatal(self):
+        return self.errcode in FATAL
+
+    @property
+    def quota(self):
+        return self.errcode == QUOTA
+
+    @property
+    def throttled(self):
+        return self.errcode in THROTTLED
+
+    @property
+    def retryable(self):
+        return self.errcode in THROTTLED or self.errcode == 104 or self.errcode >= 500
+
+
+class RateLimiter:
+    """At most ``rate`` starts per second across threads, evenly spaced."""
+
+    def __init__(self, rate):
+        self.interval = 1.0 / rate
+        self._next = time.monotonic()
+        self._lock = threading.Lock()
+
+    def wait(self, is_cancelled=None):
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        while True:
+            left = start - time.monotonic()
+            if left <= 0:
+                return
+            if is_cancelled and is_cancelled():
+                return
+            time.sleep(min(left, 0.05))
+
+
+def sign(base_url, query, sk):
+    """Baidu's general SN rule: md5(quote_plus(path + '?' + query + sk)).
+
+    Baidu documents SN signing for its GET APIs only; for this POST API it is unknown whether the
+    body is covered. The plugin signs the query string; IP-whitelist keys need no SN (README).
+    """
+    path = urlsplit(base_url).path
+    return hashlib.md5(quote_plus(f"{path}?{query}{sk}", safe="/:=&?#+!$,;'@()*[]").encode()).hexdigest()
+
+
+class BaiduClient:
+    def __init__(self, config, proxies=None, session=None):
+        if not config.ak:
+            raise ConfigurationError(
+                "No Baidu AK is set. Enter it in CrowdHeat's settings (it is kept in QGIS's authentication "
+                f"database) or set the environment variable {ENV_BAIDU_AK}.")
+        self.config = config
+        self.proxies = proxies
+        self.session = session or requests.Session()
+        self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
+        self.limiter = RateLimiter(config.rate)
+        self.secrets = (config.ak, config.sk)
+        self.requests_sent = 0
+        self._count_lock = threading.Lock()
+
+    def payload(self, bodies):
+        return {"ver": "1.0", "trace": False, "prod": self.config.prod, "src": self.config.src,
+                "key": self.config.ak, "body": bodies}
+
+    def full_body(self, body, ctime):
+        return dict(body, ctime=str(ctime), coor=self.config.coor, output="JSON",
+                    need_rgc="Y" if self.config.need_rgc else "N")
+
+    def url(self):
+        if not self.config.sk:
+            return self.config.base_url
+        query = f"timestamp={int(time.time())}"
+        return f"{self.config.base_url}?{query}&sn={sign(self.config.base_url, query, self.config.sk)}"
+
+    def locate(self, bodies, is_cancelled=None):
+        """{ctime: result} for full bodies (each with a unique ctime); raises BaiduError & co."""
+        self.limiter.wait(is_cancelled)
+        with self._count_lock:
+            self.requests_sent += 1
+        result = post_json(self.url(), self.payload(bodies), session=self.session, proxies=self.proxies,
+                           timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
+                           policy=self.policy, is_cancelled=is_cancelled, secrets=self.secrets,
+                           what="Baidu positioning")
+        if result.status != 200:
+            raise ServiceError(f"Baidu positioning answered HTTP {result.status}"
+                               + (f" after {result.attempts} tries" if result.retries_exhausted else ""),
+                               service=SERVICE, http_status=result.status,
+                               details=redact(result.content[:500].decode("utf-8", "replace"), self.secrets))
+        try:
+            doc = json.loads(result.content)
+        except (UnicodeDecodeError, ValueError):
+            raise ResponseFormatError("Baidu positioning answered with something that is not JSON "
+                                      "(an HTML page or a cut-off answer)", service=SERVICE,
+                                      details=redact(result.content[:300].decode("utf-8", "replace"),
+                                                     self.secrets)) from None
+        if not isinstance(doc, dict) or "errcode" not in doc:
+            raise ResponseFormatError("Baidu positioning answered JSON without errcode", service=SERVICE)
+        try:
+            errcode = int(doc["errcode"])
+        except (TypeError, ValueError):
+            raise ResponseFormatError(f"Baidu positioning answered errcode {doc['errcode']!r}",
+                                      service=SERVICE) from None
+        if errcode != 0:
+            raise BaiduError(errcode, str(doc.get("msg", "")), self.secrets)
+        answers = doc.get("body")
+        if not isinstance(answers, list):
+            raise ResponseFormatError("Baidu positioning answered errcode 0 without a body list", service=SERVICE)
+        return {str(a.get("ctime")): a for a in answers if isinstance(a, dict)}
+
+
+def raw_crs_of(result, requested):
+    """The system of a result's numbers: WGS84 outside China, whatever was asked (Baidu's rule)."""
+    country = str(result.get("country") or "").strip().lower()
+    if country:
+        return requested if country in CHINA_NAMES else coords.WGS84
+    lng, lat = parse_location(result.get("location"))
+    if lng is None:
+        return requested
+    return requested if coords.in_china_box(lng, lat) else coords.WGS84
+
+
+def parse_location(text):
+    try:
+        lng, lat = (float(v) for v in str(text).split(","))
+    except (TypeError, ValueError):
+        return None, None
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        return None, None
+    return lng, lat

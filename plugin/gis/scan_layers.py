@@ -1,0 +1,159 @@
+"""Scan outcomes to features: one point per scan, the input's columns first, fixed names after.
+
+The fixed names are what users join and filter on, so they never change: an input column with
+the same name is kept under a suffixed name (``lat`` → ``lat_input``), and the log says so.
+"""
+
+import math
+import statistics
+
+from qgis.core import QgsFeature, QgsFeatureSink, QgsFields, QgsGeometry, QgsPointXY
+
+from ..core import coords
+from ..core.baidu import parse_location, raw_crs_of
+from ..core.fence import haversine_m
+from ..core.scan_job import OK
+from .compat import make_field
+
+OUTPUT_SYSTEMS = (coords.WGS84, coords.GCJ02, coords.BD09)
+SYSTEM_LABELS = {coords.WGS84: "WGS84", coords.GCJ02: "GCJ-02 numbers", coords.BD09: "BD-09 numbers"}
+ADDRESS = ("country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
+           "floor")
+FIXED = [("status", "string"), ("err_code", "string"), ("err_msg", "string"), ("loc_type", "int"),
+         ("radius_m", "double"), ("lon", "double"), ("lat", "double"), ("lon_raw", "double"),
+         ("lat_raw", "double"), ("raw_crs", "string")] + [(name, "string") for name in ADDRESS]
+TRUTH_FIELD = "truth_dist_m"
+ROWS_FIELD = "input_rows"
+CIRCLE_SEGMENTS = 36
+
+
+def output_columns(header, with_truth):
+    """(fields, input column names as written, renames {original: new})."""
+    fixed_names = {name for name, _ in FIXED} | {TRUTH_FIELD, ROWS_FIELD}
+    fields = QgsFields()
+    renames = {}
+    taken = set()
+    names = []
+    for column in header:
+        name = column or "column"
+        if name in fixed_names or name in taken:
+            base = f"{name}_input"
+            name, n = base, 2
+            while name in fixed_names or name in taken:
+                name, n = f"{base}{n}", n + 1
+            renames[column] = name
+        taken.add(name)
+        names.append(name)
+        fields.append(make_field(name, "string"))
+    for name, kind in FIXED:
+        fields.append(make_field(name, kind))
+    if with_truth:
+        fields.append(make_field(TRUTH_FIELD, "double", "distance to the file's ground truth, metres"))
+    fields.append(make_field(ROWS_FIELD, "string", "data rows of the input file this scan came from"))
+    return fields, names, renames
+
+
+def circle_fields():
+    fields = QgsFields()
+    for name, kind in ((ROWS_FIELD, "string"), ("status", "string"), ("radius_m", "double")):
+        fields.append(make_field(name, kind))
+    return fields
+
+
+class ScanWriter:
+    """Writes outcomes to a point sink (and optionally a circle sink), in the order given."""
+
+    def __init__(self, header, points_sink, output_system, with_truth, circles_sink=None, chunk=5000):
+        self.fields, _, self.renames = output_columns(header, with_truth)
+        self.width = len(header)
+        self.sink, self.circles = points_sink, circles_sink
+        self.output_system = output_system
+        self.with_truth = with_truth
+        self.chunk = chunk
+        self._points, self._circles = [], []
+        self.distances = []
+        self.written = 0
+
+    def add(self, outcome, requested_system):
+        scan = outcome.scan
+        values = list(scan.values[:self.width]) + [""] * max(0, self.width - len(scan.values))
+        answer = outcome.answer or {}
+        feature = QgsFeature()
+        located = outcome.status == OK
+        lng = lat = raw_lng = raw_lat = None
+        raw_crs = None
+        if answer and answer.get("location"):
+            raw_lng, raw_lat = parse_location(answer.get("location"))
+            if raw_lng is not None:
+                raw_crs = raw_crs_of(answer, requested_system)
+                wgs = coords.convert(raw_lng, raw_lat, raw_crs, coords.WGS84)
+                # Outside China the service's numbers are WGS84 and stay as they are.
+                target = self.output_system if raw_crs != coords.WGS84 else coords.WGS84
+                lng, lat = coords.convert(raw_lng, raw_lat, raw_crs, target)
+                if located:
+                    feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(lng, lat)))
+        distance = None
+        if self.with_truth and located and scan.truth and raw_crs:
+            distance = haversine_m(wgs, scan.truth)
+            self.distances.append(distance)
+        radius = _number(answer.get("radius"))
+        attributes = values + [
+            outcome.status, outcome.err_code or None, outcome.err_msg or None,
+            _int(answer.get("type")), radius, lng, lat, raw_lng, raw_lat, raw_crs,
+        ] + [(str(answer[k]) if answer.get(k) not in (None, "") else None) for k in ADDRESS]
+        if self.with_truth:
+            attributes.append(round(distance, 2) if distance is not None else None)
+        attributes.append(scan.rows_text)
+        feature.setAttributes(attributes)
+        self._points.append(feature)
+        if self.circles is not None and located and radius:
+            circle = QgsFeature()
+            circle.setGeometry(accuracy_circle(lng, lat, radius))
+            circle.setAttributes([scan.rows_text, outcome.status, radius])
+            self._circles.append(circle)
+        self.written += 1
+        if len(self._points) >= self.chunk:
+            self.flush()
+
+    def flush(self):
+        if self._points and not self.sink.addFeatures(self._points, QgsFeatureSink.FastInsert):
+            raise RuntimeError("Could not write located scans: the output refused them")
+        if self._circles and not self.circles.addFeatures(self._circles, QgsFeatureSink.FastInsert):
+            raise RuntimeError("Could not write accuracy circles: the output refused them")
+        self._points, self._circles = [], []
+
+    def quality(self):
+        """(median, 90th percentile) of the distance to ground truth in metres, or None."""
+        if not self.distances:
+            return None
+        ordered = sorted(self.distances)
+        p90 = ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)]
+        return statistics.median(ordered), p90
+
+
+def accuracy_circle(lng, lat, radius_m):
+    """A circle of ``radius_m`` metres around (lng, lat), as lng/lat degrees (local approximation)."""
+    dlat = math.degrees(radius_m / 6371008.8)
+    dlng = dlat / max(0.01, math.cos(math.radians(lat)))
+    ring = [QgsPointXY(lng + dlng * math.cos(2 * math.pi * k / CIRCLE_SEGMENTS),
+                       lat + dlat * math.sin(2 * math.pi * k / CIRCLE_SEGMENTS)) for k in range(CIRCLE_SEGMENTS)]
+    ring.append(ring[0])
+    return QgsGeometry.fromPolygonXY([ring])
+
+
+def layer_title(output_system):
+    return f"Located scans ({SYSTEM_LABELS[output_system]})"
+
+
+def _number(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
