@@ -60,6 +60,7 @@ PASSTHROUGH = ("imei", "imsi", "clientip")
 GMON_HEADER = ["BSSID", "LAT", "LON", "SSID", "Crypt", "Beacon Interval", "Connection Mode", "Channel", "RXL",
                "Date", "Time"]
 _MAC_HEX = re.compile(r"[^0-9a-f]")
+_NORMAL_MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z")
 WIFI_TYPES = {"WIFI", "WLAN", ""}
 CELL_TYPES = {"GSM", "LTE", "WCDMA", "UMTS", "CDMA", "NR", "TDSCDMA", "TD-SCDMA", "NBIOT"}
 # Values of the API's `network`; the doc lists 2G/3G names only, so 4G/5G are sent as their names.
@@ -217,6 +218,10 @@ def sniff(path, mapping=None, shape=None, encoding=None, delimiter=None):
 
 def normalise_mac(text):
     """'AA-BB-CC-DD-EE-FF' / 'aabbccddeeff' → 'aa:bb:cc:dd:ee:ff'; None if not a usable AP MAC."""
+    text = str(text).strip()
+    lower = text.lower()
+    if _NORMAL_MAC.match(lower):  # the common case, without the general parsing below
+        return lower if lower not in ("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff") else None
     hexdigits = _MAC_HEX.sub("", str(text).lower())
     if len(hexdigits) != 12 or len(re.sub(r"[0-9a-fA-F:\-.\s]", "", str(text))):
         return None
@@ -376,9 +381,8 @@ def read_scans(path, fmt):
     if fmt.shape == SHAPE_OBSERVATIONS:
         yield from _observation_scans(_rows(path, fmt), index, width, fmt)
         return
-    build = _baidu_scan if fmt.shape == SHAPE_BAIDU else _split_scan
     for number, (row, values) in enumerate(_rows(path, fmt)):
-        yield build(number, [row], _padded(values, width), index)
+        yield _row_scan(number, [row], _padded(values, width), index)
 
 
 def _padded(values, width):
@@ -402,38 +406,28 @@ def _extra(values, index):
     return {key: values.get(index.get(key)).strip() for key in PASSTHROUGH if key in index}
 
 
-def _baidu_scan(number, rows, values, index):
+def _row_scan(number, rows, values, index):
+    """One row, one scan (baidu and split shapes): API strings and split cell columns alike."""
     scan = Scan(index=number, rows=rows, values=values)
     v = _row_values(values)
     scan.truth = _truth(v, index)
     try:
         wifi = clean_aps(parse_ap_list(v.get(index.get("macs"))), scan.notes)
-        serving = normalise_bts_text(v.get(index.get("bts"))) if v.get(index.get("bts")).strip() else None
-        neighbours = [normalise_bts_text(b, "nearbts") for b in v.get(index.get("nearbts")).split("|") if b.strip()]
-        mmac_aps = clean_aps(parse_ap_list(v.get(index.get("mmac"))), [])
-        cdma = _int(v.get(index.get("cdma")), "cdma", 0)
-        if serving and len(serving.split(",")) == 6:
-            cdma = 1
-        scan.body = build_body(wifi, serving, neighbours, format_aps(mmac_aps[:1]) or None,
-                               v.get(index.get("network")).strip(), cdma, _extra(v, index))
-    except ValueError as exc:
-        scan.invalid = str(exc)
-    return scan
-
-
-def _split_scan(number, rows, values, index):
-    scan = Scan(index=number, rows=rows, values=values)
-    v = _row_values(values)
-    scan.truth = _truth(v, index)
-    try:
-        wifi = clean_aps(parse_ap_list(v.get(index.get("macs"))), scan.notes)
+        radio = v.get(index.get("radio")).strip().upper()
+        cdma = _int(v.get(index.get("cdma")), "cdma", 1 if radio == "CDMA" else 0)
         serving = None
-        if any(v.get(index.get(r)).strip() for r in ("lac", "cellid")):
+        if v.get(index.get("bts")).strip():
+            serving = normalise_bts_text(v.get(index.get("bts")))
+        elif any(v.get(index.get(r)).strip() for r in ("lac", "cellid")):
             signal_role = "signal" if "signal" in index else "rssi"  # split files often call it rssi
             serving = normalise_cell(*(v.get(index.get(r)) for r in ("mcc", "mnc", "lac", "cellid", signal_role)))
-        radio = v.get(index.get("radio")).strip().upper()
+        if serving and len(serving.split(",")) == 6:
+            cdma = 1
+        neighbours = [normalise_bts_text(b, "nearbts") for b in v.get(index.get("nearbts")).split("|") if b.strip()]
+        mmac_aps = clean_aps(parse_ap_list(v.get(index.get("mmac"))), [])
         network = v.get(index.get("network")).strip() or radio
-        scan.body = build_body(wifi, serving, [], None, network, 1 if radio == "CDMA" else 0, _extra(v, index))
+        scan.body = build_body(wifi, serving, neighbours, format_aps(mmac_aps[:1]) or None, network, cdma,
+                               _extra(v, index))
     except ValueError as exc:
         scan.invalid = str(exc)
     return scan

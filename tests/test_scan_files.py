@@ -1,0 +1,187 @@
+"""Reading scan files: encodings, delimiters, shapes, normalisation, validation, streaming."""
+
+import tracemalloc
+
+import pytest
+
+from crowdheat.plugin.core import scans
+from crowdheat.plugin.core.scans import ScanFileError, read_scans, sniff
+
+WIGLE14 = """WigleWifi-1.4,appRelease=2.26,model=Pixel,release=11,device=x,display=y,board=z,brand=google
+MAC,SSID,AuthMode,FirstSeen,Channel,RSSI,CurrentLatitude,CurrentLongitude,AltitudeMeters,AccuracyMeters,Type
+70:BA:EF:D0:87:91,TP-LINK,[WPA2],2024-05-01 10:00:00,6,-42,22.5401,114.0551,10,5,WIFI
+70:ba:ef:d1:0e:01,CMCC,[WPA2],2024-05-01 10:00:00,11,-45,22.5401,114.0551,10,5,WIFI
+46000_4189_8869,China Mobile,GSM;46000,2024-05-01 10:00:00,0,-63,22.5401,114.0551,10,5,GSM
+11:22:33:44:55:66,Buds,[BLE],2024-05-01 10:00:00,0,-80,22.5401,114.0551,10,5,BLE
+aa:bb:cc:dd:ee:01,Cafe,[OPEN],2024-05-01 10:00:07,1,-50,22.5410,114.0560,10,5,WIFI
+aa:bb:cc:dd:ee:02,Cafe_nomap,[OPEN],2024-05-01 10:00:07,1,-55,22.5410,114.0560,10,5,WIFI
+aa:bb:cc:dd:ee:03,Shop,[OPEN],2024-05-01 10:00:07,1,-60,22.5410,114.0560,10,5,WIFI
+"""
+WIGLE16 = """WigleWifi-1.6,appRelease=2.70,model=Pixel 7,release=14,device=p,display=d,board=b,brand=google,star=Sol,body=3,subBody=0
+MAC,SSID,AuthMode,FirstSeen,Channel,Frequency,RSSI,CurrentLatitude,CurrentLongitude,AltitudeMeters,AccuracyMeters,RCOIs,MfgrId,Type
+46011_25182_40081,,LTE;46011,2024-05-02 09:00:00.123,1850,0,-90,22.55,114.06,5,4,,,LTE
+46011_25182_40082,,LTE;46011,2024-05-02 09:00:00.456,1850,0,-70,22.55,114.06,5,4,,,LTE
+"""
+GMON = """00:11:22:33:44:55;22.5401;114.0551;Home;WPA2;100;Infrastructure;6;-48;2024/05/01;10:00:00
+00:11:22:33:44:56;22.5401;114.0551;Home5G;WPA2;100;Infrastructure;36;-52;2024/05/01;10:00:00
+00:11:22:33:44:57;22.5402;114.0552;Shop;WPA2;100;Infrastructure;1;-60;2024/05/01;10:00:05
+"""
+NETWORK_SURVEY = """# Network Survey LTE export
+deviceTime,latitude,longitude,altitude,speed,accuracy,missionId,recordNumber,groupNumber,mcc,mnc,tac,eci,earfcn,pci,rsrp,rsrq,ta,servingCell,lteBandwidth,provider,signalStrength,cqi,slot,snr,deviceSerialNumber,locationAge
+# comment in the middle is skipped too
+1714550400000,22.54,114.05,10,0,5,m1,1,1,460,0,9001,123456789,1850,12,-95,-10,,true,20,CMCC,,,,,dev,0
+1714550400000,22.54,114.05,10,0,5,m1,2,1,460,0,9001,123456790,1850,13,-105,-12,,false,20,CMCC,,,,,dev,0
+1714550401000,22.54,114.05,10,0,5,m1,3,2,460,0,9002,223456789,1850,14,-99,-11,,true,20,CMCC,,,,,dev,0
+"""
+
+
+def write(tmp_path, name, text, encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def all_scans(path, **kwargs):
+    fmt = sniff(path, **kwargs)
+    return fmt, list(read_scans(path, fmt))
+
+
+def test_baidu_shape_in_gbk_with_chinese_headers(tmp_path):
+    text = ("编号,bts,nearbts,macs,经度,纬度,备注\n"
+            "1,\"460,0,4189,8869,-63\",\"460,0,4189,33989,-81|460,0,4189,8868,-83\","
+            "\"70:BA:EF:D0:87:91,-42,星巴克|70-ba-ef-d1-0e-01,-45,\",114.05,22.54,首行\n")
+    fmt, found = all_scans(write(tmp_path, "gbk.csv", text, "gbk"))
+    assert fmt.encoding == "gb18030" and fmt.shape == "baidu"
+    assert fmt.mapping["lng"] == "经度" and fmt.mapping["lat"] == "纬度"
+    scan = found[0]
+    assert scan.values[-1] == "首行" and scan.truth == (114.05, 22.54)
+    assert scan.body["accesstype"] == 0 and scan.body["bts"] == "460,0,4189,8869,-63"
+    assert scan.body["nearbts"] == "460,0,4189,33989,-81|460,0,4189,8868,-83"
+    assert scan.body["macs"] == "70:ba:ef:d0:87:91,-42,星巴克|70:ba:ef:d1:0e:01,-45,"
+
+
+@pytest.mark.parametrize("encoding, expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
+                                                ("utf-16", "utf-16"), ("gb18030", "gb18030")])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_encodings_and_delimiters(tmp_path, encoding, expected, delimiter):
+    rows = [["id", "mcc", "mnc", "lac", "ci", "rssi", "wifi名称"],
+            ["a", "460", "0", "4189", "8869", "-63", "咖啡"],
+            ["b", "", "", "4190", "8870", "", "茶"]]
+    text = "\n".join(delimiter.join(r) for r in rows) + "\n"
+    fmt, found = all_scans(write(tmp_path, "f.csv", text, encoding))
+    assert fmt.encoding == expected and fmt.delimiter == delimiter and fmt.shape == "split"
+    assert [s.body["bts"] for s in found] == ["460,0,4189,8869,-63", "-1,-1,4190,8870,50"]
+    assert found[0].values == rows[1]
+
+
+def test_quoted_newlines_and_comments(tmp_path):
+    text = ('# exported by a tool\nid,macs,note\n'
+            '1,"aa:bb:cc:dd:ee:01,-50,a|aa:bb:cc:dd:ee:02,-60,b","two\nlines"\n'
+            '# a comment line\n'
+            '2,"aa:bb:cc:dd:ee:03,-50,|aa:bb:cc:dd:ee:04,-70,",x\n')
+    fmt, found = all_scans(write(tmp_path, "q.csv", text))
+    assert len(found) == 2 and found[0].values[2] == "two\nlines" and found[1].rows == [2]
+    assert found[1].body == {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:03,-50,|aa:bb:cc:dd:ee:04,-70,"}
+
+
+def test_wigle_14_groups_wifi_and_cell_rows_of_one_second(tmp_path):
+    fmt, found = all_scans(write(tmp_path, "wigle.csv", WIGLE14))
+    assert fmt.flavour == "WiGLE 1.4" and fmt.shape == "observations"
+    assert [s.rows for s in found] == [[1, 2, 3, 4], [5, 6, 7]]
+    first, second = found
+    assert first.body["accesstype"] == 0 and first.body["bts"] == "460,0,4189,8869,-63"
+    assert first.body["macs"] == "70:ba:ef:d0:87:91,-42,TP-LINK|70:ba:ef:d1:0e:01,-45,CMCC"
+    assert first.truth == (114.0551, 22.5401)
+    assert second.body == {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,Cafe|aa:bb:cc:dd:ee:03,-60,Shop"}
+    assert any("_nomap" in n for n in second.notes)
+
+
+def test_wigle_16_cells_strongest_serves(tmp_path):
+    fmt, found = all_scans(write(tmp_path, "wigle16.csv", WIGLE16))
+    assert fmt.flavour == "WiGLE 1.6" and len(found) == 1  # same second, milliseconds apart
+    body = found[0].body
+    assert body["bts"] == "460,11,25182,40082,-70" and body["nearbts"] == "460,11,25182,40081,-90"
+    assert body["network"] == "LTE"
+
+
+def test_gmon_without_header(tmp_path):
+    fmt, found = all_scans(write(tmp_path, "gmon.txt", GMON))
+    assert fmt.flavour == "G-MoN" and not fmt.has_header and fmt.delimiter == ";"
+    assert [s.rows for s in found] == [[1, 2], [3]]
+    assert found[0].body["accesstype"] == 1 and found[1].invalid.startswith("only 1 usable WiFi AP")
+
+
+def test_network_survey_lte(tmp_path):
+    fmt, found = all_scans(write(tmp_path, "ns.csv", NETWORK_SURVEY))
+    assert fmt.flavour == "Network Survey LTE" and fmt.mapping["scan_id"] == "groupNumber"
+    assert [s.rows for s in found] == [[1, 2], [3]]
+    assert found[0].body["bts"] == "460,0,9001,123456789,-95"
+    assert found[0].body["nearbts"] == "460,0,9001,123456790,-105"
+    assert found[0].body["network"] == "LTE"
+
+
+def test_explicit_mapping_overrides_the_guess(tmp_path):
+    text = "ap,strength,when,x,y\naa:bb:cc:dd:ee:01,-40,t1,1,2\naa:bb:cc:dd:ee:02,-45,t1,1,2\n"
+    path = write(tmp_path, "m.csv", text)
+    with pytest.raises(ScanFileError, match="not in the file's header"):
+        sniff(path, mapping={"mac": "nope"})
+    fmt, found = all_scans(path, mapping={"mac": "ap", "rssi": "strength", "scan_id": "when"})
+    assert fmt.shape == "observations" and len(found) == 1
+    assert found[0].body["macs"] == "aa:bb:cc:dd:ee:01,-40,|aa:bb:cc:dd:ee:02,-45,"
+
+
+def test_normalisation_rules():
+    notes = []
+    aps = [("AABBCCDDEEFF", "-40", "a|b,c"), ("aa-bb-cc-dd-ee-ff", "-30", "dup"), ("00:00:00:00:00:00", "-1", ""),
+           ("ff:ff:ff:ff:ff:ff", "-1", ""), ("zz:bb:cc:dd:ee:ff", "-1", ""), ("11:22:33:44:55:66", "x", ""),
+           ("11:22:33:44:55:67", "-50", "x" * 40), ("11:22:33:44:55:68", "-20", "home_nomap")]
+    aps += [(f"02:00:00:00:00:{k:02x}", str(-60 - k), f"n{k}") for k in range(40)]
+    cleaned = scans.clean_aps(aps, notes)
+    assert len(cleaned) == 30
+    assert cleaned[0] == ("aa:bb:cc:dd:ee:ff", -30, "dup")  # the stronger sighting of the same AP
+    assert ("11:22:33:44:55:67", -50, "x" * 32) in cleaned
+    assert all("|" not in s and "," not in s for _, _, s in cleaned)
+    assert not any(m == "11:22:33:44:55:68" for m, _, _ in cleaned)
+    assert any("30" in n for n in notes) and any("_nomap" in n for n in notes)
+    assert scans.normalise_cell("", "", "4189", "8869", "") == "-1,-1,4189,8869,50"
+    with pytest.raises(ValueError, match="cellid 'abc' is not a whole number"):
+        scans.normalise_cell("460", "0", "4189", "abc", "-60")
+
+
+def test_invalid_rows_keep_their_reason(tmp_path):
+    text = ("id,bts,macs\n1,\"460,0,x,1,-60\",\n2,,\"aa:bb:cc:dd:ee:01,-50,\"\n3,,\n"
+            "4,\"460,0,1,2\",\n")
+    _, found = all_scans(write(tmp_path, "bad.csv", text))
+    reasons = [s.invalid for s in found]
+    assert "lac 'x' is not a whole number" in reasons[0]
+    assert "needs at least 2" in reasons[1]
+    assert reasons[2] == "no usable WiFi AP and no cell"
+    assert "not mcc,mnc,lac,cellid,signal" in reasons[3]
+
+
+def test_empty_file_is_a_clear_error(tmp_path):
+    with pytest.raises(ScanFileError, match="is empty"):
+        sniff(write(tmp_path, "e.csv", "\n\n"))
+
+
+def test_reading_is_streamed(tmp_path):
+    """50,000 rows are read with a Python memory peak far below the file's size."""
+    path = tmp_path / "big.csv"
+    with open(path, "w") as handle:
+        handle.write("id,mcc,mnc,lac,ci,rssi\n")
+        for n in range(50_000):
+            handle.write(f"{n},460,0,{n % 5000},{n},-70\n")
+    fmt = sniff(path)
+    tracemalloc.start()
+    count = sum(1 for _ in read_scans(path, fmt))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 50_000
+    assert path.stat().st_size > 1_200_000 and peak < 400_000  # a few read buffers, not the file
+
+
+def test_wifi_list_with_split_cell_columns(tmp_path):
+    text = "id,mcc,mnc,lac,ci,signal,macs\n1,460,1,4189,8869,-70,\"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,\"\n"
+    _, found = all_scans(write(tmp_path, "mix.csv", text))
+    assert found[0].body["bts"] == "460,1,4189,8869,-70" and found[0].body["accesstype"] == 0
+    assert found[0].body["macs"] == "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"
