@@ -1,0 +1,171 @@
+"""Baidu positioning over loopback HTTP: the seed answer, batching, every documented fault, cache."""
+
+import json
+
+import pytest
+import requests
+
+from crowdheat.plugin.core import coords
+from crowdheat.plugin.core.baidu import BaiduClient, raw_crs_of
+from crowdheat.plugin.core.config import BaiduConfig
+from crowdheat.plugin.core.scan_cache import ScanCache
+from crowdheat.plugin.core.scan_job import ERROR, INVALID, NOT_FOUND, OK, ScanRunStats, geolocate
+from crowdheat.plugin.core.scans import Scan, build_body
+from simulator.baidu import AK, SAMPLE_REQUEST, SAMPLE_RESPONSE, BaiduSimulator
+
+
+@pytest.fixture(scope="module")
+def sim():
+    with BaiduSimulator(timeout_fault_s=1.0) as server:
+        yield server
+
+
+@pytest.fixture
+def fresh(sim):
+    sim.clear()
+    sim.max_batch, sim.daily_quota, sim.rate_limit, sim.sk = 2, None, None, ""
+    sim.not_found_macs = set()
+    return sim
+
+
+def client_for(sim, **overrides):
+    config = dict(base_url=sim.url + "/locapi/v2", ak=AK, rate=500, concurrency=4, attempts=3, backoff_s=0.01,
+                  read_timeout_s=0.5)
+    config.update(overrides)
+    return BaiduClient(BaiduConfig(**config))
+
+
+def make_scans(count, invalid_every=0):
+    out = []
+    for n in range(count):
+        scan = Scan(index=n, rows=[n + 1], values=[str(n)])
+        if invalid_every and n % invalid_every == invalid_every - 1:
+            scan.invalid = "no usable WiFi AP and no cell"
+        else:
+            wifi = [(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50, ""), (f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60, "")]
+            scan.body = build_body(wifi, None, [])
+        out.append(scan)
+    return out
+
+
+def run(client, scan_list, cache=None, **kwargs):
+    stats = ScanRunStats()
+    outcomes = list(geolocate(iter(scan_list), client, cache, stats=stats, window=16, **kwargs))
+    assert [o.scan.index for o in outcomes] == [s.index for s in scan_list]  # each once, in order
+    return outcomes, stats
+
+
+def test_seed_request_answered_as_in_the_doc(fresh):
+    payload = json.loads(SAMPLE_REQUEST.read_text())
+    payload["key"] = AK
+    reply = requests.post(fresh.url + "/locapi/v2", json=payload, timeout=5)
+    assert reply.content == SAMPLE_RESPONSE.read_bytes()
+    bandung = reply.json()["body"][1]
+    system = raw_crs_of(bandung, coords.GCJ02)
+    assert system == coords.WGS84  # outside China the numbers are WGS84 whatever coor says
+    assert coords.convert(107.614218, -6.941022, system, coords.WGS84) == (107.614218, -6.941022)
+    assert raw_crs_of(reply.json()["body"][0], coords.BD09) == coords.BD09
+
+
+def test_batches_of_two_matched_by_ctime(fresh):
+    fresh.push_faults("reorder", "reorder")
+    outcomes, stats = run(client_for(fresh), make_scans(7, invalid_every=4))
+    assert [o.status for o in outcomes] == [OK, OK, OK, INVALID, OK, OK, OK]
+    assert stats.requests == 3 and fresh.bodies_answered == 6
+    for outcome in outcomes:
+        if outcome.status == OK:
+            expected = fresh.locate(dict(outcome.scan.body, ctime="x", coor="GCJ02", need_rgc="Y"))
+            assert outcome.answer["location"] == expected["location"]
+    body = json.loads(fresh.requests[0]["body"])
+    assert {b["coor"] for b in body["body"]} == {"GCJ02"} and len({b["ctime"] for b in body["body"]}) == 2
+
+
+def test_a_failed_scan_inside_a_200_answer(fresh):
+    fresh.push_faults("result_error")
+    outcomes, _ = run(client_for(fresh, concurrency=1), make_scans(2))
+    assert [o.status for o in outcomes] == [NOT_FOUND, OK]
+    assert outcomes[0].err_code == "-1"
+
+
+def test_missing_result_is_an_error_for_that_scan_only(fresh):
+    fresh.push_faults("drop_result")
+    outcomes, _ = run(client_for(fresh, concurrency=1), make_scans(2))
+    assert [o.status for o in outcomes] == [OK, ERROR] and "matched by ctime" in outcomes[1].err_msg
+
+
+def test_101_falls_back_to_one_scan_per_request(fresh):
+    fresh.max_batch = 1
+    messages = []
+    outcomes, stats = run(client_for(fresh), make_scans(6), log=messages.append)
+    assert all(o.status == OK for o in outcomes) and stats.batch_fallback
+    assert any("101" in m for m in messages)
+    assert fresh.bodies_answered == 6
+
+
+def test_901_then_success(fresh):
+    fresh.push_faults("errcode:901")
+    outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(2))
+    assert all(o.status == OK for o in outcomes) and len(fresh.requests) == 2
+
+
+def test_901_until_the_retries_run_out(fresh):
+    fresh.push_faults(*["errcode:901"] * 3)
+    outcomes, _ = run(client_for(fresh, concurrency=1), make_scans(2))
+    assert [o.status for o in outcomes] == [ERROR, ERROR]
+    assert outcomes[0].err_code == "901" and "lower 'requests per second'" in outcomes[0].err_msg
+
+
+def test_802_in_the_middle_then_the_rerun_finishes_from_the_cache(fresh, tmp_path):
+    fresh.daily_quota = 3
+    cache = ScanCache(tmp_path / "cache.sqlite")
+    scan_list = make_scans(10)
+    outcomes, stats = run(client_for(fresh, concurrency=1), scan_list, cache)
+    assert [o.status for o in outcomes[:6]] == [OK] * 6
+    assert all(o.status == ERROR and o.err_code == "802" for o in outcomes[6:])
+    assert "daily quota" in str(stats.stopped_by) and "802" in str(stats.stopped_by)
+    answered_before = fresh.bodies_answered
+    fresh.daily_quota = None  # the next day
+    again, stats = run(client_for(fresh, concurrency=1), scan_list, cache)
+    assert all(o.status == OK for o in again)
+    assert stats.cache_hits == 6 and fresh.bodies_answered - answered_before == 4  # only the rest was asked
+    assert [o.answer["location"] for o in again[:6]] == [o.answer["location"] for o in outcomes[:6]]
+    cache.close()
+
+
+def test_700_stops_at_once_and_never_shows_the_key(fresh):
+    client = client_for(fresh, ak="a-wrong-ak-123456", concurrency=1)
+    outcomes, stats = run(client, make_scans(6))
+    assert len(fresh.requests) == 1
+    assert all(o.status == ERROR and o.err_code == "700" for o in outcomes)
+    text = str(stats.stopped_by) + " ".join(o.err_msg for o in outcomes)
+    assert "AK is invalid" in text and "a-wrong-ak-123456" not in text and "***" in text
+
+
+def test_timeouts_stop_the_run_and_mark_the_scans(fresh):
+    fresh.push_faults("timeout", "timeout", "timeout")
+    outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(4))
+    assert all(o.status == ERROR for o in outcomes)
+    assert "No answer from Baidu positioning" in str(stats.stopped_by)
+
+
+def test_cancel_keeps_what_is_done(fresh):
+    answered = []
+
+    def cancelled():
+        return len(answered) >= 1
+
+    outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(40), is_cancelled=cancelled,
+                          on_progress=answered.append)
+    statuses = [o.status for o in outcomes]
+    assert statuses[:16] == [OK] * 16  # the first window went through
+    assert set(statuses[16:]) == {ERROR} and outcomes[-1].err_code == "cancelled"
+    assert stats.cancelled
+
+
+def test_sn_signing(fresh):
+    fresh.sk = "sim-secret-sk"
+    outcomes, _ = run(client_for(fresh, sk="sim-secret-sk", concurrency=1), make_scans(2))
+    assert all(o.status == OK for o in outcomes)
+    assert "sn=" in fresh.requests[-1]["path"]
+    outcomes, stats = run(client_for(fresh, sk="wrong-sk", concurrency=1), make_scans(2))
+    assert stats.stopped_by.code == 711 and all(o.status == ERROR for o in outcomes)
