@@ -193,16 +193,98 @@ def variant_peer(answer):
     return {"seconds": time.perf_counter() - started, "features": count}
 
 
-VARIANTS = {"floor": variant_floor, "crowdheat": variant_crowdheat, "peer": variant_peer}
+SCANS = 3000
+SEQUENTIAL_SCANS = 300  # the slow way is measured on fewer scans: its rate does not depend on the count
+READ_ROWS = 1_000_000
+
+
+def _bench_scans(count):
+    from crowdheat.plugin.core.scans import Scan, build_body
+
+    out = []
+    for n in range(count):
+        wifi = [(f"aa:bb:{n >> 16:02x}:{(n >> 8) & 255:02x}:{n & 255:02x}:{k:02x}", -50 - k, "") for k in range(3)]
+        out.append(Scan(index=n, rows=[n + 1], values=[str(n)], body=build_body(wifi, None, [])))
+    return out
+
+
+def variant_scans_rate(_answer):
+    """crowdheat's job: batches of 2, 30 requests/s, several in flight; 50 ms latency, limit enforced."""
+    from crowdheat.plugin.core.baidu import BaiduClient
+    from crowdheat.plugin.core.config import BaiduConfig
+    from crowdheat.plugin.core.scan_job import ScanRunStats, geolocate
+    from simulator.baidu import AK, BaiduSimulator
+
+    with BaiduSimulator(latency_s=0.05, rate_limit=30) as sim:
+        client = BaiduClient(BaiduConfig(base_url=sim.url + "/locapi/v2", ak=AK, batch_size=2, rate=30))
+        stats = ScanRunStats()
+        started = time.perf_counter()
+        outcomes = list(geolocate(iter(_bench_scans(SCANS)), client, None, stats=stats))
+        seconds = time.perf_counter() - started
+    ok = sum(o.status == "ok" for o in outcomes)
+    return {"seconds": seconds, "scans": len(outcomes), "ok": ok, "requests": stats.requests,
+            "rejected_901": sum(o.err_code == "901" for o in outcomes)}
+
+
+def variant_scans_sequential(_answer):
+    """The way peer batch geocoders work: one scan per request, one request after another."""
+    import requests as http
+
+    from crowdheat.plugin.core.baidu import BaiduClient
+    from crowdheat.plugin.core.config import BaiduConfig
+    from simulator.baidu import AK, BaiduSimulator
+
+    with BaiduSimulator(latency_s=0.05, rate_limit=30) as sim:
+        client = BaiduClient(BaiduConfig(base_url=sim.url + "/locapi/v2", ak=AK))
+        session = http.Session()
+        started = time.perf_counter()
+        for scan in _bench_scans(SEQUENTIAL_SCANS):
+            session.post(client.config.base_url, json=client.payload([client.full_body(scan.body, scan.index)]),
+                         timeout=10).json()
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "scans": SEQUENTIAL_SCANS}
+
+
+def variant_read(_answer):
+    from crowdheat.plugin.core import scans
+
+    path = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-")) / "million.csv"
+    with open(path, "w") as handle:
+        handle.write("id,mcc,mnc,lac,ci,signal,macs,lng,lat\n")
+        for n in range(READ_ROWS):
+            handle.write(f'{n},460,0,{n % 9000},{n},-70,"aa:bb:cc:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x},'
+                         f'-50,cafe|AA-BB-CC-00-00-{n & 255:02X},-61,",114.05,22.54\n')
+    size_mb = path.stat().st_size / 1e6
+    before = peak_mb()
+    started = time.perf_counter()
+    fmt = scans.sniff(path)
+    valid = invalid = 0
+    for scan in scans.read_scans(path, fmt):
+        if scan.invalid:
+            invalid += 1
+        else:
+            valid += 1
+    seconds = time.perf_counter() - started
+    path.unlink()
+    return {"seconds": seconds, "rows": valid + invalid, "valid": valid, "file_mb": size_mb,
+            "peak_before_read_mb": before}
+
+
+VARIANTS = {"floor": variant_floor, "crowdheat": variant_crowdheat, "peer": variant_peer,
+            "scans_rate": variant_scans_rate, "scans_sequential": variant_scans_sequential, "read": variant_read}
+
+
+NEEDS_QGIS = {"floor", "crowdheat", "peer"}
 
 
 def child(name, answer):
     setup_paths()
-    app = start_qgis()
+    app = start_qgis() if name in NEEDS_QGIS else None
     result = VARIANTS[name](answer)
     result["peak_mb"] = peak_mb()
     print("RESULT " + json.dumps(result), flush=True)
-    app.exitQgis()
+    if app is not None:
+        app.exitQgis()
 
 
 def main():
@@ -220,20 +302,39 @@ def main():
     print(f"Heat: {CELLS:,} cells × 10 days, answer {answer.stat().st_size / 1e6:.1f} MB "
           f"({os.cpu_count()} cores)")
     results = {}
-    for name in ("floor", "crowdheat", "peer"):
+
+    def measure(name):
         done = subprocess.run([sys.executable, __file__, "--variant", name, "--answer", str(answer)],
                               capture_output=True, text=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
         line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
         if line is None:
-            print(f"  {name}: failed\n{done.stderr[-2000:]}")
-            return 1
+            raise SystemExit(f"  {name}: failed\n{done.stderr[-2000:]}")
         results[name] = json.loads(line[7:])
-        r = results[name]
+        return results[name]
+
+    for name in ("floor", "crowdheat", "peer"):
+        r = measure(name)
         extra = f" (whole run {r['total']:.2f} s, of which HTTP on loopback {r['http']:.2f} s)" if "total" in r else ""
         print(f"  {name:10s} {r['seconds']:6.2f} s  {r['features']:,} features  peak RSS {r['peak_mb']:,.0f} MB{extra}")
     floor, ours, peer = (results[k]["seconds"] for k in ("floor", "crowdheat", "peer"))
     print(f"  ratio crowdheat / floor: {ours / floor:.2f}  (target ≤ 2)")
     print(f"  ratio peer / crowdheat:  {peer / ours:.2f}  (how much faster than the peer way)")
+
+    print(f"Scans: {SCANS:,} scans against the simulator with 50 ms latency and a 30 requests/s limit")
+    fast = measure("scans_rate")
+    slow = measure("scans_sequential")
+    fast_rate = fast["scans"] / fast["seconds"]
+    slow_rate = slow["scans"] / slow["seconds"]
+    ceiling = 30 * 2
+    print(f"  crowdheat   {fast['seconds']:6.2f} s  {fast_rate:5.1f} scans/s  {fast['requests']} requests, "
+          f"{fast['ok']} ok, {fast['rejected_901']} refused with 901")
+    print(f"  sequential  {slow['seconds']:6.2f} s  {slow_rate:5.1f} scans/s  ({slow['scans']} scans, one per request)")
+    print(f"  share of the quota's ceiling ({ceiling} scans/s at batch 2): {fast_rate / ceiling:.0%}  (target ≥ 90%)")
+    print(f"  ratio crowdheat / sequential throughput: {fast_rate / slow_rate:.1f}")
+    r = measure("read")
+    print(f"Reading: {r['rows']:,} CSV rows ({r['file_mb']:.0f} MB) read and validated in {r['seconds']:.1f} s "
+          f"({r['rows'] / r['seconds']:,.0f} rows/s), {r['valid']:,} valid; peak RSS {r['peak_mb']:.0f} MB "
+          f"({r['peak_before_read_mb']:.0f} MB before reading)")
     return 0
 
 

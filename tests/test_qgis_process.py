@@ -79,3 +79,20 @@ def test_headless_circle(jike, qgis_process_env, tmp_path):
                "CELL_LEVEL=18", "OUTPUT=TEMPORARY_OUTPUT", f"OUTPUT_CELLS={cells}")
     assert done.returncode == 0, done.stderr + done.stdout
     assert QgsVectorLayer(str(cells), "c", "ogr").featureCount() == json.loads(done.stdout)["results"]["CELL_COUNT"] > 5
+
+
+def test_geolocatescans_headless(qgis_process_env, tmp_path):
+    from simulator.baidu import AK, BaiduSimulator
+
+    scans = tmp_path / "scans.csv"
+    scans.write_text("id,macs\n1,\"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,\"\n2,\"aa:bb:cc:dd:ee:03,-50,\"\n")
+    out = tmp_path / "located.gpkg"
+    with BaiduSimulator() as sim:
+        env = dict(qgis_process_env, CROWDHEAT_BAIDU_URL=sim.url + "/locapi/v2", CROWDHEAT_BAIDU_AK=AK)
+        done = run(env, "crowdheat:geolocatescans", f"INPUT={scans}", "COORD_OUT=0",
+                   f"CACHE={tmp_path / 'cache.sqlite'}", f"OUTPUT={out}")
+    assert done.returncode == 0, done.stderr + done.stdout
+    results = json.loads(done.stdout)["results"]
+    assert results["OK"] == 1 and results["INVALID"] == 1
+    assert QgsVectorLayer(str(out), "s", "ogr").featureCount() == 2
+    assert AK not in done.stdout + done.stderr

@@ -7,6 +7,7 @@ come back in input order, one per scan, whatever happens: after a fatal error, t
 output holds every scan exactly once and a rerun finishes from the cache.
 """
 
+import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
@@ -139,11 +140,13 @@ def _window(scans, client, cache, coor, pool, state, stats, ctime_base, is_cance
 
 
 def _send(scans, client, cache, coor, pool, state, stats, ctime_base, is_cancelled, log, outcomes):
+    halt = state.setdefault("halt", threading.Event())  # set by the worker that meets a fatal error
+
     def stopped():
-        return stats.stopped_by is not None or stats.cancelled or (is_cancelled and is_cancelled())
+        return halt.is_set() or stats.stopped_by is not None or stats.cancelled or (is_cancelled and is_cancelled())
 
     def submit(group):
-        return pool.submit(_request, client, group, ctime_base, stopped)
+        return pool.submit(_request, client, group, ctime_base, stopped, halt)
 
     size = state["batch"]
     pending = {submit(scans[k:k + size]): scans[k:k + size] for k in range(0, len(scans), size)}
@@ -184,8 +187,11 @@ def _send(scans, client, cache, coor, pool, state, stats, ctime_base, is_cancell
             cache.put_many(answered, coor)
 
 
-def _request(client, group, ctime_base, stopped):
-    """Runs in a worker thread: one request with bounded retries of throttling. Returns (kind, value)."""
+def _request(client, group, ctime_base, stopped, halt):
+    """Runs in a worker thread: one request with bounded retries of throttling. Returns (kind, value).
+
+    A fatal answer sets ``halt`` here, before the next queued request can start.
+    """
     if stopped():  # the run stopped or was cancelled while this waited: not sent
         return "skipped", None
     bodies = [client.full_body(scan.body, ctime_base + scan.index) for scan in group]
@@ -195,6 +201,7 @@ def _request(client, group, ctime_base, stopped):
             return "answers", client.locate(bodies, is_cancelled=stopped)
         except BaiduError as exc:
             if exc.fatal or exc.quota:
+                halt.set()
                 return "stop", exc
             if exc.errcode == BATCH_TOO_LARGE or (exc.errcode in (102, 103) and len(group) > 1):
                 return "split", exc
@@ -203,6 +210,7 @@ def _request(client, group, ctime_base, stopped):
             if _sleep(policy.delay(attempt), stopped):
                 return "skipped", None
         except NetworkError as exc:
+            halt.set()
             return "stop", exc  # no answer after the HTTP retries: every request would fail alike
         except CancelledError:
             return "skipped", None
