@@ -14,9 +14,9 @@ from simulator.jike import TOKEN
 def test_token_round_trips_through_the_auth_database(auth_unlocked, monkeypatch):
     monkeypatch.delenv("CROWDHEAT_JIKE_TOKEN", raising=False)
     monkeypatch.delenv("CROWDHEAT_JIKE_URL", raising=False)
-    authcfg = settings.set_jike_token("stored-secret-token-42")
+    authcfg = settings.set_secret("jike", "token", "stored-secret-token-42")
     assert len(authcfg) == 7
-    assert settings.set_jike_token("stored-secret-token-43") == authcfg  # updated in place
+    assert settings.set_secret("jike", "token", "stored-secret-token-43") == authcfg  # updated in place
     config = settings.jike_config()
     assert config.token == "stored-secret-token-43" and not config.token_from_env
     assert config.base_url == "https://data-api.isjike.com/api"
@@ -29,7 +29,7 @@ def test_token_round_trips_through_the_auth_database(auth_unlocked, monkeypatch)
 
 
 def test_environment_overrides_the_stored_token(auth_unlocked, monkeypatch):
-    settings.set_jike_token("stored-secret-token-43")
+    settings.set_secret("jike", "token", "stored-secret-token-43")
     monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", "from-env")
     monkeypatch.setenv("CROWDHEAT_JIKE_URL", "http://127.0.0.1:1/api/")
     config = settings.jike_config()
@@ -38,7 +38,7 @@ def test_environment_overrides_the_stored_token(auth_unlocked, monkeypatch):
 
 
 def test_stored_numbers_are_used(monkeypatch):
-    settings.set_jike_value("attempts", 5)
+    settings.set_value("jike", "attempts", 5)
     try:
         assert settings.jike_config().attempts == 5
     finally:
@@ -80,3 +80,20 @@ def test_token_is_in_no_project_layer_or_log(jike, provider, tmp_path):
         assert all(TOKEN not in str(v) for f in layer.getFeatures() for v in f.attributes())
     assert messages and all(TOKEN not in m for m in messages)
     project.clear()
+
+
+def test_baidu_ak_and_sk_from_the_database_and_the_environment(auth_unlocked, monkeypatch):
+    for name in ("CROWDHEAT_BAIDU_AK", "CROWDHEAT_BAIDU_SK", "CROWDHEAT_BAIDU_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings.set_secret("baidu", "ak", "stored-ak-0001")
+    settings.set_secret("baidu", "sk", "stored-sk-0002")
+    settings.set_value("baidu", "batch_size", 1)
+    try:
+        config = settings.baidu_config()
+        assert (config.ak, config.sk, config.batch_size) == ("stored-ak-0001", "stored-sk-0002", 1)
+        assert "stored-ak" not in repr(config) and "stored-sk" not in repr(config)
+        monkeypatch.setenv("CROWDHEAT_BAIDU_AK", "env-ak")
+        config = settings.baidu_config()
+        assert (config.ak, config.sk, config.ak_from_env, config.sk_from_env) == ("env-ak", "stored-sk-0002", True, False)
+    finally:
+        QgsSettings().remove("crowdheat/baidu/batch_size")

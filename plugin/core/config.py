@@ -28,6 +28,15 @@ class JikeConfig:
     token_from_env: bool = False
 
 
+def _stored_number(stored, defaults, key, kind):
+    """A stored setting as ``kind``; the default when it is missing or unreadable."""
+    value = stored.get(key)
+    try:
+        return kind(value) if value not in (None, "") else getattr(defaults, key)
+    except (TypeError, ValueError):
+        return getattr(defaults, key)
+
+
 def resolve_jike(stored=None, environ=None):
     """The effective Jike configuration: environment over stored settings over defaults."""
     stored = stored or {}
@@ -37,11 +46,7 @@ def resolve_jike(stored=None, environ=None):
     defaults = JikeConfig()
 
     def number(key, kind):
-        value = stored.get(key)
-        try:
-            return kind(value) if value not in (None, "") else getattr(defaults, key)
-        except (TypeError, ValueError):
-            return getattr(defaults, key)
+        return _stored_number(stored, defaults, key, kind)
 
     return JikeConfig(
         base_url=(env_url or stored.get("base_url") or JIKE_DEFAULT_URL).rstrip("/"),
@@ -93,11 +98,7 @@ def resolve_baidu(stored=None, environ=None):
            (("url", ENV_BAIDU_URL), ("ak", ENV_BAIDU_AK), ("sk", ENV_BAIDU_SK))}
 
     def value(key, kind):
-        raw = stored.get(key)
-        try:
-            return kind(raw) if raw not in (None, "") else getattr(defaults, key)
-        except (TypeError, ValueError):
-            return getattr(defaults, key)
+        return _stored_number(stored, defaults, key, kind)
 
     coor = str(stored.get("coor") or defaults.coor).upper()
     return BaiduConfig(

@@ -11,8 +11,23 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 from ..core import config
 
 PREFIX = "crowdheat/"
-JIKE_AUTHCFG_KEY = PREFIX + "jike/authcfg"
-JIKE_KEYS = ("base_url", "connect_timeout_s", "read_timeout_s", "attempts", "backoff_s", "max_vertices")
+# Per service: the stored (non-secret) settings, and each secret's authcfg key, environment
+# variable and name in the auth database. One code path below serves both services.
+SERVICES = {
+    "jike": {
+        "keys": ("base_url", "connect_timeout_s", "read_timeout_s", "attempts", "backoff_s", "max_vertices"),
+        "secrets": {"token": ("jike/authcfg", config.ENV_JIKE_TOKEN, "CrowdHeat: Jike token")},
+        "resolve": config.resolve_jike,
+    },
+    "baidu": {
+        "keys": ("base_url", "batch_size", "rate", "concurrency", "coor", "need_rgc", "connect_timeout_s",
+                 "read_timeout_s", "attempts", "backoff_s", "cache_path"),
+        "secrets": {"ak": ("baidu/ak_authcfg", config.ENV_BAIDU_AK, "CrowdHeat: Baidu AK"),
+                    "sk": ("baidu/sk_authcfg", config.ENV_BAIDU_SK, "CrowdHeat: Baidu SK")},
+        "resolve": config.resolve_baidu,
+    },
+}
+JIKE_AUTHCFG_KEY = PREFIX + SERVICES["jike"]["secrets"]["token"][0]
 
 
 def read_secret(authcfg):
@@ -45,59 +60,39 @@ def store_secret(name, secret, authcfg=""):
     return cfg.id()
 
 
-def set_jike_token(token):
+def set_secret(service, name, secret):
+    """Store a service's secret (jike token, baidu ak/sk) in the auth database; return its authcfg."""
+    key, _, label = SERVICES[service]["secrets"][name]
     settings = QgsSettings()
-    authcfg = store_secret("CrowdHeat: Jike token", token, settings.value(JIKE_AUTHCFG_KEY, "", type=str))
-    settings.setValue(JIKE_AUTHCFG_KEY, authcfg)
+    authcfg = store_secret(label, secret, settings.value(PREFIX + key, "", type=str))
+    settings.setValue(PREFIX + key, authcfg)
     return authcfg
 
 
-def set_jike_value(key, value):
-    if key not in JIKE_KEYS:
+def set_value(service, key, value):
+    if key not in SERVICES[service]["keys"]:
         raise KeyError(key)
-    QgsSettings().setValue(PREFIX + "jike/" + key, value)
+    QgsSettings().setValue(f"{PREFIX}{service}/{key}", value)
+
+
+def service_config(service, environ=None):
+    """The effective configuration of a service for this QGIS profile and environment."""
+    spec = SERVICES[service]
+    settings = QgsSettings()
+    stored = {key: settings.value(f"{PREFIX}{service}/{key}", None) for key in spec["keys"]}
+    environ = os.environ if environ is None else environ
+    for name, (key, env, _) in spec["secrets"].items():
+        if not environ.get(env, "").strip():  # the environment wins: skip the database
+            stored[name] = read_secret(settings.value(PREFIX + key, "", type=str))
+    return spec["resolve"](stored, environ)
 
 
 def jike_config(environ=None):
-    """The effective Jike configuration for this QGIS profile and environment."""
-    settings = QgsSettings()
-    stored = {key: settings.value(PREFIX + "jike/" + key, None) for key in JIKE_KEYS}
-    environ = os.environ if environ is None else environ
-    if not environ.get(config.ENV_JIKE_TOKEN, "").strip():  # the environment wins: skip the database
-        stored["token"] = read_secret(settings.value(JIKE_AUTHCFG_KEY, "", type=str))
-    return config.resolve_jike(stored, environ)
-
-
-BAIDU_AK_KEY = PREFIX + "baidu/ak_authcfg"
-BAIDU_SK_KEY = PREFIX + "baidu/sk_authcfg"
-BAIDU_KEYS = ("base_url", "batch_size", "rate", "concurrency", "coor", "need_rgc", "connect_timeout_s",
-              "read_timeout_s", "attempts", "backoff_s", "cache_path")
-
-
-def set_baidu_secret(which, secret):
-    """Store the Baidu AK or SK (``which`` is 'ak' or 'sk') in the auth database."""
-    key = BAIDU_AK_KEY if which == "ak" else BAIDU_SK_KEY
-    settings = QgsSettings()
-    authcfg = store_secret(f"CrowdHeat: Baidu {which.upper()}", secret, settings.value(key, "", type=str))
-    settings.setValue(key, authcfg)
-    return authcfg
-
-
-def set_baidu_value(key, value):
-    if key not in BAIDU_KEYS:
-        raise KeyError(key)
-    QgsSettings().setValue(PREFIX + "baidu/" + key, value)
+    return service_config("jike", environ)
 
 
 def baidu_config(environ=None):
-    """The effective Baidu configuration for this QGIS profile and environment."""
-    settings = QgsSettings()
-    stored = {key: settings.value(PREFIX + "baidu/" + key, None) for key in BAIDU_KEYS}
-    environ = os.environ if environ is None else environ
-    for which, key, env in (("ak", BAIDU_AK_KEY, config.ENV_BAIDU_AK), ("sk", BAIDU_SK_KEY, config.ENV_BAIDU_SK)):
-        if not environ.get(env, "").strip():
-            stored[which] = read_secret(settings.value(key, "", type=str))
-    return config.resolve_baidu(stored, environ)
+    return service_config("baidu", environ)
 
 
 def default_cache_path():
