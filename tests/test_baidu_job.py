@@ -141,11 +141,20 @@ def test_700_stops_at_once_and_never_shows_the_key(fresh):
     assert "AK is invalid" in text and "a-wrong-ak-123456" not in text and "***" in text
 
 
-def test_timeouts_stop_the_run_and_mark_the_scans(fresh):
-    fresh.push_faults("timeout", "timeout", "timeout")
+def test_a_timed_out_request_marks_its_scans_and_the_run_goes_on(fresh):
+    fresh.push_faults("timeout", "timeout", "timeout")  # every try of the first request
     outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(4))
+    assert [o.status for o in outcomes] == [ERROR, ERROR, OK, OK]
+    assert outcomes[0].err_code == "network" and "No answer from Baidu positioning" in outcomes[0].err_msg
+    assert stats.stopped_by is None
+
+
+def test_no_answer_in_a_row_stops_the_run(fresh):
+    fresh.push_faults(*["timeout"] * 9)  # 3 requests × 3 tries
+    outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(10))
     assert all(o.status == ERROR for o in outcomes)
-    assert "No answer from Baidu positioning" in str(stats.stopped_by)
+    assert "3 requests in a row got no answer" in str(stats.stopped_by)
+    assert len(fresh.requests) == 9  # nothing sent after the stop
 
 
 def test_cancel_keeps_what_is_done(fresh):

@@ -18,6 +18,9 @@ from .errors import CancelledError, CrowdHeatError, NetworkError
 from .scans import scan_key
 
 OK, NOT_FOUND, INVALID, ERROR = "ok", "not_found", "invalid", "error"
+# Requests in a row with no answer (after their own retries) before the run stops: one failure
+# marks its scans and the run goes on; a dead network must not cost retries × timeout per batch.
+MAX_UNANSWERED_IN_A_ROW = 3
 STATUSES = (OK, NOT_FOUND, INVALID, ERROR)
 WINDOW = 512
 
@@ -141,12 +144,14 @@ def _window(scans, client, cache, coor, pool, state, stats, ctime_base, is_cance
 
 def _send(scans, client, cache, coor, pool, state, stats, ctime_base, is_cancelled, log, outcomes):
     halt = state.setdefault("halt", threading.Event())  # set by the worker that meets a fatal error
+    state.setdefault("lock", threading.Lock())
+    state.setdefault("unanswered", 0)
 
     def stopped():
         return halt.is_set() or stats.stopped_by is not None or stats.cancelled or (is_cancelled and is_cancelled())
 
     def submit(group):
-        return pool.submit(_request, client, group, ctime_base, stopped, halt)
+        return pool.submit(_request, client, group, ctime_base, stopped, state)
 
     size = state["batch"]
     pending = {submit(scans[k:k + size]): scans[k:k + size] for k in range(0, len(scans), size)}
@@ -178,6 +183,13 @@ def _send(scans, client, cache, coor, pool, state, stats, ctime_base, is_cancell
                     log(f"Stopped: {value}")
             elif kind == "skipped":
                 pass
+            elif kind == "unanswered":
+                for scan in group:
+                    outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code="network", err_msg=str(value))
+                if halt.is_set() and stats.stopped_by is None:
+                    stats.stopped_by = NetworkError(f"{MAX_UNANSWERED_IN_A_ROW} requests in a row got no answer; "
+                                                    f"the last: {value}")
+                    log(f"Stopped: {stats.stopped_by}")
             else:  # "error": these scans failed, the run goes on
                 for scan in group:
                     outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code=str(getattr(value, "code", "") or
@@ -187,18 +199,23 @@ def _send(scans, client, cache, coor, pool, state, stats, ctime_base, is_cancell
             cache.put_many(answered, coor)
 
 
-def _request(client, group, ctime_base, stopped, halt):
+def _request(client, group, ctime_base, stopped, state):
     """Runs in a worker thread: one request with bounded retries of throttling. Returns (kind, value).
 
-    A fatal answer sets ``halt`` here, before the next queued request can start.
+    A fatal answer (or too many unanswered requests in a row) sets ``state["halt"]`` here, before
+    the next queued request can start.
     """
+    halt = state["halt"]
     if stopped():  # the run stopped or was cancelled while this waited: not sent
         return "skipped", None
     bodies = [client.full_body(scan.body, ctime_base + scan.index) for scan in group]
     policy = client.policy
     for attempt in range(1, policy.attempts + 1):
         try:
-            return "answers", client.locate(bodies, is_cancelled=stopped)
+            answers = client.locate(bodies, is_cancelled=stopped)
+            with state["lock"]:
+                state["unanswered"] = 0
+            return "answers", answers
         except BaiduError as exc:
             if exc.fatal or exc.quota:
                 halt.set()
@@ -210,8 +227,11 @@ def _request(client, group, ctime_base, stopped, halt):
             if _sleep(policy.delay(attempt), stopped):
                 return "skipped", None
         except NetworkError as exc:
-            halt.set()
-            return "stop", exc  # no answer after the HTTP retries: every request would fail alike
+            with state["lock"]:
+                state["unanswered"] += 1
+                if state["unanswered"] >= MAX_UNANSWERED_IN_A_ROW:
+                    halt.set()
+            return "unanswered", exc
         except CancelledError:
             return "skipped", None
         except CrowdHeatError as exc:
