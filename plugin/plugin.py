@@ -1,6 +1,7 @@
-"""The plugin object QGIS loads: registers the Processing provider and the menu entry."""
+"""The plugin object QGIS loads: the Processing provider, the dock, its toolbar icon and menu entry."""
 
 from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QAction
 
 from .algorithms.icons import provider_icon
@@ -9,10 +10,15 @@ from .algorithms.provider import CrowdHeatProvider
 MENU = "&CrowdHeat"
 
 
+def tr(text):
+    return QCoreApplication.translate("CrowdHeat", text)
+
+
 class CrowdHeatPlugin:
     def __init__(self, iface):
         self.iface = iface
         self.provider = None
+        self.dock = None
         self.actions = []
 
     def initProcessing(self):
@@ -21,17 +27,30 @@ class CrowdHeatPlugin:
 
     def initGui(self):
         self.initProcessing()
-        action = QAction(provider_icon(), "Crowd heat for polygons…", self.iface.mainWindow())
-        action.triggered.connect(self.open_heat_algorithm)
+        action = QAction(provider_icon(), tr("CrowdHeat"), self.iface.mainWindow())
+        action.setCheckable(True)
+        action.setToolTip(tr("Crowd heat and scan positioning"))
+        action.toggled.connect(self.show_dock)
         self.iface.addPluginToWebMenu(MENU, action)
         self.iface.addWebToolBarIcon(action)
         self.actions.append(action)
+        self.dock_action = action
 
-    def open_heat_algorithm(self):
-        import processing
-        processing.execAlgorithmDialog("crowdheat:heatmap")
+    def show_dock(self, visible):
+        if self.dock is None:
+            from .ui.dock import CrowdHeatDock
+
+            self.dock = CrowdHeatDock(self.iface, self.iface.mainWindow())
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            self.dock.setToggleVisibilityAction(self.dock_action)
+        self.dock.setVisible(visible)
 
     def unload(self):
+        if self.dock is not None:
+            self.dock.unload()
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
         for action in self.actions:
             self.iface.removePluginWebMenu(MENU, action)
             self.iface.removeWebToolBarIcon(action)

@@ -235,3 +235,17 @@ def test_code_as_string_and_non_200_codes():
     with pytest.raises(ResponseFormatError, match="empty body"):
         heat.parse_heat_response(b" ")
     assert issubclass(ResponseFormatError, CrowdHeatError)
+
+
+def test_large_answers_decode_item_by_item_to_the_same_result():
+    from simulator.jike import envelope, generate_items
+    import numpy as np
+
+    ids = [int(i) for i in np.array([3748101072942530560 + (k << 13) for k in range(600)], dtype=np.uint64)]
+    doc = envelope(generate_items([i | (1 << 12) for i in ids], seed=5))
+    doc["biz_message"] = 'ok, "items": [] {tricky}'
+    raw = json.dumps(doc, indent=1).encode()
+    assert len(raw) > heat.INCREMENTAL_BYTES
+    assert heat._decode(raw) == json.loads(raw)
+    with pytest.raises(ResponseFormatError, match="cut off"):
+        heat._decode(raw[: len(raw) // 2])

@@ -111,3 +111,15 @@ def test_canvas_temporal_controller_is_set_to_hours(layers, qgis_app):
     assert first.begin() == QDateTime(QDate(2025, 4, 14), QTime(0, 0))
     assert first.end() == QDateTime(QDate(2025, 4, 14), QTime(1, 0))
     assert project.timeSettings().timeStepUnit() == QgsUnitTypes.TemporalHours
+
+
+def test_class_breaks_equal_numpy_quantiles():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    for values in (rng.poisson(3, 10_000), rng.integers(0, 500, 777), np.array([0, 0, 5]), np.array([7])):
+        positive = values[values > 0].astype(float)
+        expected = np.unique(np.quantile(positive, np.linspace(0, 1, 7)[1:], method="higher"))
+        assert heat_layers.class_breaks(values) == [0.0] + [float(v) for v in expected]
+    assert heat_layers.class_breaks([0, 0]) == [0.0]
+    assert heat_layers.class_breaks([0.5, 1.5, 2.5])[-1] == 2.5  # non-integers: numpy's own quantiles

@@ -19,7 +19,7 @@ from .compat import make_field
 
 HOUR_FIELDS = [f"h{h:02d}" for h in range(heat.HOURS)]
 AVG_FIELDS = [f"avg_h{h:02d}" for h in range(heat.HOURS)]
-CHUNK = 10_000
+CHUNK = 4_000  # features per addFeatures: short GIL holds (~20 ms) at the same throughput
 HOURLY_LAYER_NAME = "Hourly heat"
 CELLS_LAYER_NAME = "Cells"
 # The value the hourly layer's colour shows: the hour that the Temporal Controller's frame starts
@@ -124,25 +124,26 @@ def write_heat(results, hourly_sink=None, cells_sink=None, is_cancelled=None, on
         identity = [[data.fence_id, data.part, token, str(cell_id), level]
                     for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
         if hourly_sink is not None:
-            chunk = []
-            for cell, ordinal, hours, day_total, peak in zip(
-                    data.day_cell.tolist(), data.day_date.tolist(), data.day_heat.tolist(),
-                    data.day_totals().tolist(), data.peak_hours().tolist()):
-                feature = QgsFeature()
-                feature.setGeometry(geometries[cell])
-                feature.setAttributes(identity[cell] + day_times(ordinal) + hours + [day_total, peak])
-                chunk.append(feature)
-                if len(chunk) >= CHUNK:
-                    if is_cancelled and is_cancelled():
-                        return written_hourly, written_cells
-                    written_hourly += len(chunk)
-                    done += len(chunk)
-                    _flush(hourly_sink, chunk, "hourly heat")
-                    if on_progress:
-                        on_progress(done / total)
-            written_hourly += len(chunk)
-            _flush(hourly_sink, chunk, "hourly heat")
-        done += data.day_count
+            totals, peaks = data.day_totals(), data.peak_hours()
+            for start in range(0, data.day_count, CHUNK):  # tolist() in slices keeps the GIL free often
+                end = start + CHUNK
+                chunk = []
+                for cell, ordinal, hours, day_total, peak in zip(
+                        data.day_cell[start:end].tolist(), data.day_date[start:end].tolist(),
+                        data.day_heat[start:end].tolist(), totals[start:end].tolist(), peaks[start:end].tolist()):
+                    feature = QgsFeature()
+                    feature.setGeometry(geometries[cell])
+                    feature.setAttributes(identity[cell] + day_times(ordinal) + hours + [day_total, peak])
+                    chunk.append(feature)
+                if is_cancelled and is_cancelled():
+                    return written_hourly, written_cells
+                written_hourly += len(chunk)
+                done += len(chunk)
+                _flush(hourly_sink, chunk, "hourly heat")
+                if on_progress:
+                    on_progress(done / total)
+        else:
+            done += data.day_count
         if cells_sink is not None:
             written_cells += _write_cells(data, geometries, identity, cells_sink)
         done += data.cell_count
@@ -188,7 +189,14 @@ def class_breaks(values, classes=CLASSES):
     if not positive.size:
         return [0.0]
     probabilities = np.linspace(0, 1, classes)[1:]
-    uppers = np.unique(np.quantile(positive, probabilities, method="higher"))
+    if positive.max() < 10_000_000 and (positive == np.round(positive)).all():
+        # Heat values are counts: the "higher" quantiles straight from a cumulative histogram,
+        # identical to np.quantile's and ~20x faster (a sort of 2.4M values held the GIL 0.1 s).
+        cumulative = np.cumsum(np.bincount(positive.astype(np.int64)))
+        positions = np.ceil(probabilities * (positive.size - 1)).astype(np.int64)
+        uppers = np.unique(np.searchsorted(cumulative, positions, side="right"))
+    else:
+        uppers = np.unique(np.quantile(positive, probabilities, method="higher"))
     return [0.0] + [float(u) for u in uppers]
 
 
@@ -253,14 +261,14 @@ def group_name(run, fences):
     return f"Heat {where}, {when}"
 
 
-def memory_layers(run):
-    """Styled memory layers (hourly, cells) of a run, not yet in any project."""
+def memory_layers(run, on_progress=None):
+    """Styled memory layers (hourly, cells) of a run, not yet in any project (safe in a worker)."""
     hourly = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", HOURLY_LAYER_NAME, "memory")
     cells = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", CELLS_LAYER_NAME, "memory")
     for layer, fields in ((hourly, hourly_fields()), (cells, cell_fields())):
         layer.dataProvider().addAttributes(fields.toList())
         layer.updateFields()
-    write_heat(run.results, hourly.dataProvider(), cells.dataProvider())
+    write_heat(run.results, hourly.dataProvider(), cells.dataProvider(), on_progress=on_progress)
     for layer in (hourly, cells):
         layer.updateExtents()
     style_hourly(hourly, hourly_breaks(run.results))
@@ -296,6 +304,17 @@ def set_canvas_time(navigation, range_):
     navigation.setTemporalExtents(range_)
     navigation.setFrameDuration(QgsInterval(1, QgsUnitTypes.TemporalHours))
     navigation.setCurrentFrameNumber(0)
+
+
+def open_temporal_controller(iface):
+    """Show the desktop's Temporal Controller panel (object name from QGIS's own source)."""
+    from qgis.PyQt.QtWidgets import QDockWidget
+
+    dock = iface.mainWindow().findChild(QDockWidget, "Temporal Controller") if iface.mainWindow() else None
+    if dock is not None:
+        dock.show()
+        dock.raise_()
+    return dock
 
 
 def show_in_time(run, project, iface=None):

@@ -1,0 +1,24 @@
+"""The CrowdHeat dock: the plugin's main door (Heat and Scans tabs)."""
+
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QTabWidget
+
+from .heat_tab import HeatTab
+
+
+def tr(text):
+    return QCoreApplication.translate("CrowdHeat", text)
+
+
+class CrowdHeatDock(QgsDockWidget):
+    def __init__(self, iface, parent=None):
+        super().__init__(tr("CrowdHeat"), parent)
+        self.setObjectName("CrowdHeatDock")
+        self.tabs = QTabWidget()
+        self.heat = HeatTab(iface)
+        self.tabs.addTab(self.heat, tr("Heat"))
+        self.setWidget(self.tabs)
+
+    def unload(self):
+        self.heat.unload()

@@ -1,0 +1,286 @@
+"""The dock's Heat tab: selected polygons or a circle → a HeatTask → layers, group, time."""
+
+import time
+
+from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsPointXY, QgsProject,
+                       QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+                                 QLabel, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+
+from ..core import fence as fence_rules
+from ..core.errors import CrowdHeatError
+from ..gis import fences as gis_fences
+from ..gis import heat_layers, settings
+from ..gis.tasks import HeatTask, log
+from .circle_tool import CircleMapTool
+
+
+def tr(text):
+    return QCoreApplication.translate("CrowdHeat", text)
+
+
+class HeatTab(QWidget):
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.task = None
+        self.layer = None
+        self.tool = None
+        self.started = 0.0
+        self._build()
+        iface.currentLayerChanged.connect(self.watch_layer)
+        self.watch_layer(iface.activeLayer())
+
+    # -- widgets ------------------------------------------------------------------------------
+    def _build(self):
+        layout = QVBoxLayout(self)
+        self.use_selection = QRadioButton(tr("Selected polygons of the active layer"))
+        self.use_circle = QRadioButton(tr("A circle"))
+        self.use_selection.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.use_selection)
+        group.addButton(self.use_circle)
+        layout.addWidget(self.use_selection)
+        self.selection_info = QLabel()
+        self.selection_info.setWordWrap(True)
+        layout.addWidget(self.selection_info)
+        layout.addWidget(self.use_circle)
+
+        circle = QFormLayout()
+        self.lng = QDoubleSpinBox()
+        self.lat = QDoubleSpinBox()
+        for box, low, high in ((self.lng, -180, 180), (self.lat, -90, 90)):
+            box.setDecimals(6)
+            box.setRange(low, high)
+        self.lng.setValue(114.0565)
+        self.lat.setValue(22.541)
+        self.radius = QDoubleSpinBox()
+        self.radius.setRange(1, 200_000)
+        self.radius.setDecimals(0)
+        self.radius.setSuffix(" m")
+        self.radius.setValue(500)
+        self.draw = QPushButton(tr("Draw on the map…"))
+        self.draw.setToolTip(tr("Press at the centre, drag to the radius, release."))
+        self.draw.clicked.connect(self.start_drawing)
+        circle.addRow(tr("Centre longitude (WGS84)"), self.lng)
+        circle.addRow(tr("Centre latitude (WGS84)"), self.lat)
+        circle.addRow(tr("Radius"), self.radius)
+        circle.addRow("", self.draw)
+        layout.addLayout(circle)
+
+        self.level = QComboBox()
+        self.level.addItem(tr("Auto (the service chooses)"), 0)
+        for level in range(fence_rules.MIN_CELL_LEVEL, fence_rules.MAX_CELL_LEVEL + 1):
+            self.level.addItem(tr("Level {0}").format(level), level)
+        form = QFormLayout()
+        form.addRow(tr("S2 cell level"), self.level)
+        layout.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.fetch = QPushButton(tr("Fetch"))
+        self.fetch.clicked.connect(self.start)
+        self.cancel = QPushButton(tr("Cancel"))
+        self.cancel.setEnabled(False)
+        self.cancel.clicked.connect(self.stop)
+        buttons.addWidget(self.fetch)
+        buttons.addWidget(self.cancel)
+        layout.addLayout(buttons)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        layout.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+        for signal in (self.use_selection.toggled, self.use_circle.toggled, self.level.currentIndexChanged,
+                       self.lng.valueChanged, self.lat.valueChanged, self.radius.valueChanged):
+            signal.connect(self.refresh)
+
+    # -- live state ---------------------------------------------------------------------------
+    def watch_layer(self, layer):
+        if self.layer is not None:
+            try:
+                self.layer.selectionChanged.disconnect(self.refresh)
+            except (TypeError, RuntimeError):
+                pass
+        self.layer = layer if isinstance(layer, QgsVectorLayer) else None
+        if self.layer is not None:
+            self.layer.selectionChanged.connect(self.refresh)
+        self.refresh()
+
+    def cell_level(self):
+        return self.level.currentData() or None
+
+    def fences(self):
+        """(fences, None) or (None, why not): the one place that decides whether Fetch can run."""
+        config = settings.jike_config()
+        try:
+            if self.use_circle.isChecked():
+                fences = [gis_fences.circle_fence(QgsPointXY(self.lng.value(), self.lat.value()),
+                                                  QgsCoordinateReferenceSystem("EPSG:4326"), self.radius.value())]
+            else:
+                layer = self.layer
+                if layer is None or layer.type() != QgsMapLayer.VectorLayer:
+                    return None, tr("Select a polygon layer in the Layers panel.")
+                if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+                    return None, tr("The active layer '{0}' is not a polygon layer.").format(layer.name())
+                if layer.selectedFeatureCount() == 0:
+                    return None, tr("No feature is selected in '{0}': select one or more polygons.").format(
+                        layer.name())
+                fences = gis_fences.fences_from_features(layer.getSelectedFeatures(), layer.crs(),
+                                                         QgsProject.instance().transformContext(),
+                                                         config.max_vertices)
+            from ..core.heat_job import check_fences
+            check_fences(fences, self.cell_level())
+        except CrowdHeatError as exc:
+            return None, str(exc)
+        return fences, None
+
+    def refresh(self, *args):
+        if self.task is not None:
+            return
+        fences, why_not = self.fences()
+        self.fetch.setEnabled(fences is not None)
+        self.fetch.setToolTip(why_not or "")
+        if fences is None:
+            self.selection_info.setText(why_not)
+            return
+        area = sum(f.area_m2() for f in fences) / 1e6
+        level = self.cell_level()
+        text = tr("{0} fence(s), {1:,.3f} km²").format(len(fences), area)
+        if level:
+            cells = sum(fence_rules.expected_cell_count(f, level) for f in fences)
+            text += tr(", about {0:,} cells at level {1}").format(cells, level)
+        self.selection_info.setText(text)
+
+    # -- drawing a circle ---------------------------------------------------------------------
+    def start_drawing(self):
+        canvas = self.iface.mapCanvas()
+        if self.tool is None:
+            self.tool = CircleMapTool(canvas)
+            self.tool.circleDrawn.connect(self.circle_drawn)
+            self.tool.radiusChanged.connect(lambda r: self.status.setText(tr("Radius: {0:,.0f} m").format(r)))
+        self.use_circle.setChecked(True)
+        canvas.setMapTool(self.tool)
+
+    def circle_drawn(self, center, radius_m):
+        from qgis.core import QgsCoordinateTransform, QgsGeometry
+        crs = self.iface.mapCanvas().mapSettings().destinationCrs()
+        point = QgsGeometry.fromPointXY(center)
+        point.transform(QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4326"),
+                                               QgsProject.instance().transformContext()))
+        self.lng.setValue(point.asPoint().x())
+        self.lat.setValue(point.asPoint().y())
+        self.radius.setValue(round(radius_m))
+        self.status.setText(tr("Circle of {0:,.0f} m drawn.").format(radius_m))
+
+    # -- running ------------------------------------------------------------------------------
+    def start(self):
+        fences, why_not = self.fences()
+        if fences is None:
+            self.iface.messageBar().pushMessage("CrowdHeat", why_not, Qgis.Warning, 8)
+            return
+        for one in fences:
+            for warning in one.warnings:
+                log(warning, Qgis.Warning)
+        self.task = HeatTask(fences, self.cell_level(), self.task_done)
+        self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
+        self.fetch.setEnabled(False)
+        self.cancel.setEnabled(True)
+        self.progress.setValue(0)
+        self.status.setText(tr("Fetching {0} fence(s)…").format(len(fences)))
+        self.started = time.monotonic()
+        QgsApplication.taskManager().addTask(self.task)
+
+    def stop(self):
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText(tr("Cancelling…"))
+
+    def task_done(self, task):
+        self.task = None
+        self.cancel.setEnabled(False)
+        seconds = time.monotonic() - self.started
+        run = task.run_result
+        if task.error is not None:
+            self.report_error(task.error)
+        elif task.result is None:
+            self.status.setText(tr("Cancelled: nothing was received."))
+            self.iface.messageBar().pushMessage("CrowdHeat", tr("Fetch cancelled."), Qgis.Info, 5)
+        else:
+            self.show_result(task, run, seconds)
+        self.progress.setValue(100 if task.result else 0)
+        self.refresh()
+
+    def report_error(self, error):
+        message = str(error)
+        self.status.setText(message)
+        self.iface.messageBar().pushMessage(tr("CrowdHeat: fetch failed"), message, Qgis.Critical, 0)
+        details = getattr(error, "details", "")
+        log(message + (f"\n{details}" if details else ""), Qgis.Critical)
+
+    def show_result(self, task, run, seconds):
+        hourly, cells = task.result
+        project = QgsProject.instance()
+        heat_layers.add_to_group(project, [hourly, cells], heat_layers.group_name(run, task.fences))
+        heat_layers.show_in_time(run, project, self.iface)
+        heat_layers.open_temporal_controller(self.iface)
+        for one, error in run.failures:
+            log(f"{one.label}: {error}", Qgis.Warning)
+        for problem in run.problems():
+            log(problem, Qgis.Warning)
+        dates = run.date_range()
+        summary = tr("{0:,} cells, {1} days ({2} – {3}), total heat {4:,}, {5:.1f} s").format(
+            run.cell_count, len({int(d) for r in run.results for d in r.day_date}), dates[0], dates[1],
+            run.total_heat(), seconds)
+        if run.failures or run.cancelled:
+            summary += tr(" — {0} fence(s) failed or not fetched (see the CrowdHeat log)").format(
+                len(task.fences) - len(run.results))
+        self.status.setText(summary)
+        bar = self.iface.messageBar()
+        widget = bar.createMessage(tr("CrowdHeat"), summary)
+        save = QPushButton(tr("Save as GeoPackage…"))
+        save.clicked.connect(lambda: self.save_geopackage([hourly, cells]))
+        widget.layout().addWidget(save)
+        bar.pushWidget(widget, Qgis.Success, 0)
+
+    def save_geopackage(self, layers, path=None):
+        """Memory layers are lost with the session: write both into one GeoPackage and use it."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Save heat layers"), "", "GeoPackage (*.gpkg)")
+            if not path:
+                return None
+        if not path.lower().endswith(".gpkg"):
+            path += ".gpkg"
+        for n, layer in enumerate(layers):
+            options = QgsVectorFileWriter.SaveVectorOptions()
+            options.driverName = "GPKG"
+            options.layerName = layer.name().lower().replace(" ", "_")
+            options.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteFile if n == 0
+                                            else QgsVectorFileWriter.CreateOrOverwriteLayer)
+            error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
+                layer, path, QgsProject.instance().transformContext(), options)
+            if error != QgsVectorFileWriter.NoError:
+                self.iface.messageBar().pushMessage("CrowdHeat", tr("Could not save: {0}").format(message),
+                                                    Qgis.Critical, 0)
+                return None
+            layer.setDataSource(f"{path}|layername={options.layerName}", layer.name(), "ogr")
+        self.iface.messageBar().pushMessage("CrowdHeat", tr("Saved to {0}").format(path), Qgis.Success, 5)
+        return path
+
+    def unload(self):
+        if self.task is not None:
+            self.task.cancel()
+        if self.tool is not None:
+            if self.iface.mapCanvas().mapTool() is self.tool:
+                self.iface.mapCanvas().unsetMapTool(self.tool)
+            self.tool.clear()
+            self.tool = None
+        try:
+            self.iface.currentLayerChanged.disconnect(self.watch_layer)
+        except (TypeError, RuntimeError):
+            pass
+        self.watch_layer(None)

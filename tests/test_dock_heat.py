@@ -1,0 +1,148 @@
+"""The dock's Heat tab on real QGIS widgets: states, a task to completion, cancel, errors, no stalls."""
+
+import json
+import time
+
+import pytest
+from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QTimer
+
+from crowdheat.plugin.ui.heat_tab import HeatTab
+from helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
+
+
+@pytest.fixture
+def tab(qgis_iface, jike, qtbot):
+    QgsProject.instance().clear()
+    qgis_iface.messageBar().clear_messages()
+    widget = HeatTab(qgis_iface)
+    qtbot.addWidget(widget)
+    yield widget
+    widget.unload()
+    QgsProject.instance().clear()
+
+
+def activate(tab, qgis_iface, layer):
+    QgsProject.instance().addMapLayer(layer)
+    qgis_iface.setActiveLayer(layer)
+    tab.watch_layer(layer)
+
+
+def wait_for_task(tab, qtbot, timeout=30000):
+    qtbot.waitUntil(lambda: tab.task is None, timeout=timeout)
+
+
+def test_fetch_is_disabled_with_the_reason(tab, qgis_iface):
+    tab.watch_layer(None)
+    assert not tab.fetch.isEnabled() and "Select a polygon layer" in tab.fetch.toolTip()
+    points = QgsVectorLayer("Point?crs=EPSG:4326", "pts", "memory")
+    activate(tab, qgis_iface, points)
+    assert not tab.fetch.isEnabled() and "not a polygon layer" in tab.selection_info.text()
+    layer = polygon_layer([SAMPLE_WKT, BLOCK_WKT])
+    activate(tab, qgis_iface, layer)
+    assert not tab.fetch.isEnabled() and "No feature is selected" in tab.selection_info.text()
+    layer.selectByIds([1, 2])  # live: the label follows the selection
+    fences, _ = tab.fences()
+    expected = sum(f.area_m2() for f in fences) / 1e6
+    assert 0.06 < expected < 0.08
+    assert tab.fetch.isEnabled() and tab.selection_info.text() == f"2 fence(s), {expected:,.3f} km²"
+    tab.level.setCurrentIndex(tab.level.findData(18))
+    assert "cells at level 18" in tab.selection_info.text()
+    big = polygon_layer(["POLYGON((113.6 22.4, 114.2 22.4, 114.2 22.8, 113.6 22.8, 113.6 22.4))"])
+    activate(tab, qgis_iface, big)
+    big.selectAll()
+    assert not tab.fetch.isEnabled() and "800 km²" in tab.fetch.toolTip()
+
+
+def test_circle_state(tab):
+    tab.use_circle.setChecked(True)
+    tab.radius.setValue(60_000)
+    assert not tab.fetch.isEnabled() and "50 km" in tab.selection_info.text()
+    tab.radius.setValue(400)
+    assert tab.fetch.isEnabled() and "0.503 km²" in tab.selection_info.text()
+
+
+def test_fetch_runs_to_completion(tab, qgis_iface, qtbot, jike):
+    layer = polygon_layer([SAMPLE_WKT])
+    activate(tab, qgis_iface, layer)
+    layer.selectAll()
+    tab.fetch.click()
+    assert not tab.fetch.isEnabled() and tab.cancel.isEnabled()
+    wait_for_task(tab, qtbot)
+    project = QgsProject.instance()
+    group = project.layerTreeRoot().findGroup("Heat feature 1, 2025-04-14 – 2025-04-22")
+    assert group is not None
+    hourly = project.mapLayersByName("Hourly heat")[0]
+    assert hourly.featureCount() == 45 and project.mapLayersByName("Cells")[0].featureCount() == 5
+    assert project.timeSettings().temporalRange().begin().date().toString("yyyyMMdd") == "20250414"
+    assert "5 cells, 9 days" in tab.status.text() and "total heat 10,906" in tab.status.text()
+    assert tab.fetch.isEnabled() and not tab.cancel.isEnabled()
+
+
+def test_save_as_geopackage_keeps_the_layers(tab, qgis_iface, qtbot, jike, tmp_path):
+    layer = polygon_layer([SAMPLE_WKT])
+    activate(tab, qgis_iface, layer)
+    layer.selectAll()
+    tab.fetch.click()
+    wait_for_task(tab, qtbot)
+    project = QgsProject.instance()
+    layers = [project.mapLayersByName("Hourly heat")[0], project.mapLayersByName("Cells")[0]]
+    path = tab.save_geopackage(layers, str(tmp_path / "heat"))
+    assert path.endswith(".gpkg")
+    assert [l.providerType() for l in layers] == ["ogr", "ogr"]
+    assert layers[0].featureCount() == 45 and layers[0].temporalProperties().isActive()
+
+
+def test_service_error_in_the_message_bar(tab, qgis_iface, qtbot, jike, monkeypatch):
+    monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", "wrong-token-55")
+    tab.use_circle.setChecked(True)
+    tab.fetch.click()
+    wait_for_task(tab, qtbot)
+    messages = " ".join(qgis_iface.messageBar().get_messages(2))  # Qgis.Critical
+    assert "HTTP 401" in messages and "wrong-token-55" not in messages
+    assert "HTTP 401" in tab.status.text()
+
+
+def test_cancel_mid_run(tab, qgis_iface, qtbot, jike):
+    jike.timeout_fault_s = 3.0
+    jike.push_faults("timeout")
+    tab.use_circle.setChecked(True)
+    tab.fetch.click()
+    qtbot.waitUntil(lambda: len(jike.requests) == 1, timeout=5000)
+    tab.cancel.click()
+    wait_for_task(tab, qtbot, timeout=10000)
+    assert "Cancelled" in tab.status.text()
+    assert QgsProject.instance().mapLayersByName("Hourly heat") == []
+    jike.timeout_fault_s = 2.0
+
+
+def test_main_thread_never_stalls_during_a_10000_cell_fetch(tab, qgis_iface, qtbot, jike):
+    import s2sphere
+
+    from simulator.jike import envelope, generate_items
+
+    cell = s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(22.54, 114.05)).parent(18)
+    ids = []
+    for _ in range(10_000):
+        ids.append(cell.id())
+        cell = cell.next()
+    jike.canned = json.dumps(envelope(generate_items(ids, seed=3))).encode()
+    tab.use_circle.setChecked(True)
+    gaps, last = [], [time.monotonic()]
+
+    def tick():
+        now = time.monotonic()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(20)
+    tab.fetch.click()
+    last[0] = time.monotonic()
+    wait_for_task(tab, qtbot, timeout=60000)
+    timer.stop()
+    assert QgsProject.instance().mapLayersByName("Cells")[0].featureCount() == 10_000
+    assert len(gaps) > 20
+    print(f"longest UI-thread gap: {max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
+    assert max(gaps) < 0.2, f"the UI thread stalled {max(gaps) * 1000:.0f} ms"
