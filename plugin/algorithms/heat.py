@@ -114,8 +114,9 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
         cells_sink, cells_id = self.parameterAsSink(parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(),
                                                     QgsWkbTypes.Polygon, crs)
         try:
+            # After a cancel during the fetch, what arrived is still written (partial results survive).
             hourly_count, cell_count = heat_layers.write_heat(
-                run.results, hourly_sink, cells_sink, is_cancelled=feedback.isCanceled,
+                run.results, hourly_sink, cells_sink, is_cancelled=None if run.cancelled else feedback.isCanceled,
                 on_progress=lambda f: feedback.setProgress(80 + 20 * f))
         except RuntimeError as exc:
             raise QgsProcessingException(str(exc)) from None
