@@ -1,7 +1,6 @@
 """Processing algorithm ``crowdheat:geolocatescans``: a CSV of scans → one point per scan."""
 
 import dataclasses
-import math
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProcessing, QgsProcessingAlgorithm,
                        QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
@@ -10,13 +9,10 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProces
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import scans as scan_files
-from ..core.baidu import BaiduClient
 from ..core.errors import CrowdHeatError
-from ..core.scan_cache import ScanCache
-from ..core.scan_job import ScanRunStats, geolocate
 from ..gis import settings
-from ..gis.scan_layers import (OUTPUT_SYSTEMS, SYSTEM_LABELS, ScanWriter, circle_fields, layer_title,
-                               output_columns)
+from ..gis.scan_layers import OUTPUT_SYSTEMS, layer_title
+from ..gis.scan_run import geolocate_file, layer_abstract, open_cache
 from .icons import provider_icon
 
 _ALIVE = []
@@ -39,20 +35,6 @@ def parse_mapping(text):
         role, column = part.split("=", 1)
         mapping[role.strip()] = column.strip()
     return mapping
-
-
-def plan(path, fmt, cache, coor, batch_size):
-    """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend."""
-    total = invalid = cached = 0
-    for scan in scan_files.read_scans(path, fmt):
-        total += 1
-        if scan.invalid:
-            invalid += 1
-        elif cache is not None and cache.get(scan_files.scan_key(scan.body), coor) is not None:
-            cached += 1
-    to_send = total - invalid - cached
-    return {"scans": total, "valid": total - invalid, "invalid": invalid, "cached": cached,
-            "requests": math.ceil(to_send / batch_size) if to_send else 0}
 
 
 class _ScanLayerStyler(QgsProcessingLayerPostProcessorInterface):
@@ -139,62 +121,42 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
                                    None if shape == "auto" else shape,
                                    self.parameterAsString(parameters, self.ENCODING, context) or None,
                                    self.parameterAsString(parameters, self.DELIMITER, context) or None)
-            client = BaiduClient(config, proxies=settings.proxies_for(config.base_url))
         except (CrowdHeatError, scan_files.ScanFileError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(tr("Read as {0}. Columns: {1}.").format(
             fmt.describe(), ", ".join(f"{r}={c}" for r, c in fmt.mapping.items())))
+        crs = QgsCoordinateReferenceSystem("EPSG:4326")
+        ids = {}
 
-        cache_path = self.parameterAsString(parameters, self.CACHE, context) or config.cache_path \
-            or settings.default_cache_path()
-        cache = ScanCache(cache_path)
+        def make_sinks(fields, circle_fields):
+            sink, ids["points"] = self.parameterAsSink(parameters, self.OUTPUT, context, fields,
+                                                       QgsWkbTypes.Point, crs)
+            circles, ids["circles"] = self.parameterAsSink(parameters, self.OUTPUT_CIRCLES, context,
+                                                           circle_fields, QgsWkbTypes.Polygon, crs)
+            return sink, circles
+
+        def progress(done, total, rate, eta):
+            feedback.setProgress(100.0 * done / total)
+            feedback.setProgressText(tr("{0} / {1} scans, {2:.0f} scans/s, ETA {3:.0f} s")
+                                     .format(done, total, rate, eta))
+
+        cache = open_cache(config, self.parameterAsString(parameters, self.CACHE, context))
         try:
-            numbers = plan(path, fmt, cache, config.coor, config.batch_size)
-            feedback.pushInfo(tr("{scans} scans: {valid} valid, {invalid} invalid, {cached} already answered "
-                                 "(cache); about {requests} requests will be spent.").format(**numbers))
-            with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
-            writer_fields = output_columns(fmt.header, with_truth)[0]
-            crs = QgsCoordinateReferenceSystem("EPSG:4326")
-            sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, writer_fields,
-                                                 QgsWkbTypes.Point, crs)
-            circles, circles_id = self.parameterAsSink(parameters, self.OUTPUT_CIRCLES, context, circle_fields(),
-                                                       QgsWkbTypes.Polygon, crs)
-            writer = ScanWriter(fmt.header, sink, output_system, with_truth, circles)
-            for original, renamed in writer.renames.items():
-                feedback.pushWarning(tr("Input column '{0}' is kept as '{1}': '{0}' is an output field.")
-                                     .format(original, renamed))
-            stats = ScanRunStats()
-            total = max(1, numbers["scans"])
-
-            def progress(done):
-                feedback.setProgress(100.0 * done / total)
-                rate = done / stats.seconds if stats.seconds > 0 else 0
-                eta = (total - done) / rate if rate else 0
-                feedback.setProgressText(tr("{0} / {1} scans, {2:.0f} scans/s, ETA {3:.0f} s")
-                                         .format(done, total, rate, eta))
-
-            try:
-                for outcome in geolocate(scan_files.read_scans(path, fmt), client, cache,
-                                         is_cancelled=feedback.isCanceled, on_progress=progress,
-                                         log=feedback.pushWarning, stats=stats):
-                    writer.add(outcome, config.coor)
-                writer.flush()
-            except RuntimeError as exc:
-                raise QgsProcessingException(str(exc)) from None
+            done = geolocate_file(path, fmt, config, output_system, make_sinks, cache,
+                                  is_cancelled=feedback.isCanceled, on_progress=progress,
+                                  log=feedback.pushInfo, warn=feedback.pushWarning)
+        except (CrowdHeatError, RuntimeError) as exc:
+            raise QgsProcessingException(str(exc)) from None
         finally:
             cache.close()
+        stats, dest_id, circles_id = done.stats, ids["points"], ids.get("circles")
         feedback.pushInfo(stats.summary())
-        quality = writer.quality()
-        if quality:
-            feedback.pushInfo(tr("Positioning error against the file's ground truth: median {0:.0f} m, "
-                                 "90th percentile {1:.0f} m ({2} scans).").format(quality[0], quality[1],
-                                                                                 len(writer.distances)))
+        if done.quality_text():
+            feedback.pushInfo(done.quality_text())
         if stats.stopped_by is not None:
             feedback.reportError(str(stats.stopped_by), fatalError=False)
         if context.willLoadLayerOnCompletion(dest_id):
-            abstract = (f"Scans of {path} located by Baidu's hardware positioning API. Coordinates: "
-                        f"{SYSTEM_LABELS[output_system]} (labelled EPSG:4326; GCJ-02 and BD-09 have no EPSG code).")
-            styler = _ScanLayerStyler(layer_title(output_system), abstract)
+            styler = _ScanLayerStyler(layer_title(output_system), layer_abstract(path, output_system))
             _ALIVE.append(styler)
             context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(styler)
         results = {self.OUTPUT: dest_id, "SCANS": stats.scans, "REQUESTS": stats.requests,

@@ -77,3 +77,69 @@ class HeatTask(CrowdHeatTask):
         hourly, cells = heat_layers.memory_layers(run, on_progress=lambda f: self.setProgress(70 + 30 * f))
         self.to_main_thread(hourly, cells)
         return hourly, cells
+
+
+class ScanPlanTask(CrowdHeatTask):
+    """Count valid / invalid / cached scans and the requests a run would spend (reads the whole file)."""
+
+    def __init__(self, path, fmt, config, done):
+        super().__init__("CrowdHeat: checking the scan file", done)
+        self.path, self.fmt, self.config = path, fmt, config
+
+    def work(self):
+        from .scan_run import open_cache, plan
+
+        cache = open_cache(self.config)
+        try:
+            return plan(self.path, self.fmt, cache, self.config.coor, self.config.batch_size)
+        finally:
+            cache.close()
+
+
+class ScanTask(CrowdHeatTask):
+    """Geolocate a scan file into memory layers (points, and accuracy circles if asked)."""
+
+    def __init__(self, path, fmt, output_system, with_circles, done, config=None):
+        super().__init__("CrowdHeat: geolocating scans", done)
+        self.path, self.fmt, self.output_system, self.with_circles = path, fmt, output_system, with_circles
+        self.config = config or settings.baidu_config()
+        self.progress_text = ""
+        self.layers = ()
+
+    def work(self):
+        from qgis.core import QgsVectorLayer
+
+        from .scan_layers import layer_title
+        from .scan_run import geolocate_file, layer_abstract, open_cache
+
+        def make_sinks(fields, circle_fields):
+            points = QgsVectorLayer("Point?crs=EPSG:4326", layer_title(self.output_system), "memory")
+            points.dataProvider().addAttributes(fields.toList())
+            points.updateFields()
+            metadata = points.metadata()
+            metadata.setAbstract(layer_abstract(self.path, self.output_system))
+            points.setMetadata(metadata)
+            layers = [points]
+            if self.with_circles:
+                circles = QgsVectorLayer("Polygon?crs=EPSG:4326", "Accuracy circles", "memory")
+                circles.dataProvider().addAttributes(circle_fields.toList())
+                circles.updateFields()
+                layers.append(circles)
+            self.layers = layers
+            return points.dataProvider(), (layers[1].dataProvider() if self.with_circles else None)
+
+        def progress(done, total, rate, eta):
+            self.progress_text = f"{done:,} / {total:,} scans, {rate:.0f} scans/s, ETA {eta:.0f} s"
+            self.setProgress(100.0 * done / total)
+
+        cache = open_cache(self.config)
+        try:
+            run = geolocate_file(self.path, self.fmt, self.config, self.output_system, make_sinks, cache,
+                                 is_cancelled=self.isCanceled, on_progress=progress, log=log,
+                                 warn=lambda m: log(m, Qgis.Warning))
+        finally:
+            cache.close()
+        for layer in self.layers:
+            layer.updateExtents()
+        self.to_main_thread(*self.layers)
+        return run

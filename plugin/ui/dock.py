@@ -5,6 +5,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QTabWidget
 
 from .heat_tab import HeatTab
+from .scans_tab import ScansTab
 
 
 def tr(text):
@@ -17,8 +18,11 @@ class CrowdHeatDock(QgsDockWidget):
         self.setObjectName("CrowdHeatDock")
         self.tabs = QTabWidget()
         self.heat = HeatTab(iface)
+        self.scans = ScansTab(iface)
         self.tabs.addTab(self.heat, tr("Heat"))
+        self.tabs.addTab(self.scans, tr("Scans"))
         self.setWidget(self.tabs)
 
     def unload(self):
         self.heat.unload()
+        self.scans.unload()

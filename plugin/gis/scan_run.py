@@ -1,0 +1,83 @@
+"""The one way to geolocate a scan file into sinks; the Processing algorithm and the dock's task
+both call :func:`geolocate_file` and differ only in where the features go."""
+
+import math
+from dataclasses import dataclass
+
+from ..core import scans as scan_files
+from ..core.baidu import BaiduClient
+from ..core.scan_cache import ScanCache
+from ..core.scan_job import ScanRunStats, geolocate
+from . import settings
+from .scan_layers import SYSTEM_LABELS, ScanWriter, circle_fields, output_columns
+
+
+def open_cache(config, path=None):
+    return ScanCache(path or config.cache_path or settings.default_cache_path())
+
+
+def plan(path, fmt, cache, coor, batch_size):
+    """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend."""
+    total = invalid = cached = 0
+    for scan in scan_files.read_scans(path, fmt):
+        total += 1
+        if scan.invalid:
+            invalid += 1
+        elif cache is not None and cache.get(scan_files.scan_key(scan.body), coor) is not None:
+            cached += 1
+    to_send = total - invalid - cached
+    return {"scans": total, "valid": total - invalid, "invalid": invalid, "cached": cached,
+            "requests": math.ceil(to_send / batch_size) if to_send else 0}
+
+
+def plan_text(numbers):
+    return ("{scans} scans: {valid} valid, {invalid} invalid, {cached} already answered (cache); "
+            "about {requests} requests will be spent.").format(**numbers)
+
+
+def layer_abstract(path, output_system):
+    return (f"Scans of {path} located by Baidu's hardware positioning API. Coordinates: "
+            f"{SYSTEM_LABELS[output_system]} (labelled EPSG:4326; GCJ-02 and BD-09 have no EPSG code).")
+
+
+@dataclass
+class ScanFileRun:
+    stats: ScanRunStats
+    writer: ScanWriter
+    numbers: dict
+
+    def quality_text(self):
+        quality = self.writer.quality()
+        if not quality:
+            return ""
+        return (f"Positioning error against the file's ground truth: median {quality[0]:.0f} m, "
+                f"90th percentile {quality[1]:.0f} m ({len(self.writer.distances)} scans).")
+
+
+def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cancelled=None, on_progress=None,
+                   log=None, warn=None):
+    """Plan, then geolocate every scan of ``path`` into the sinks ``make_sinks(fields, circle_fields)``
+    returns as (points, circles or None). ``on_progress(done, total, rate, eta_s)``."""
+    log = log or (lambda message: None)
+    warn = warn or log
+    client = BaiduClient(config, proxies=settings.proxies_for(config.base_url))
+    numbers = plan(path, fmt, cache, config.coor, config.batch_size)
+    log(plan_text(numbers))
+    with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
+    points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
+    writer = ScanWriter(fmt.header, points, output_system, with_truth, circles)
+    for original, renamed in writer.renames.items():
+        warn(f"Input column '{original}' is kept as '{renamed}': '{original}' is an output field.")
+    stats = ScanRunStats()
+    total = max(1, numbers["scans"])
+
+    def progress(done):
+        if on_progress:
+            rate = done / stats.seconds if stats.seconds > 0 else 0.0
+            on_progress(done, total, rate, (total - done) / rate if rate else 0.0)
+
+    for outcome in geolocate(scan_files.read_scans(path, fmt), client, cache, is_cancelled=is_cancelled,
+                             on_progress=progress, log=warn, stats=stats):
+        writer.add(outcome, config.coor)
+    writer.flush()
+    return ScanFileRun(stats, writer, numbers)

@@ -1,0 +1,264 @@
+"""The dock's Scans tab: choose a CSV, check how it is read, see what it will cost, run."""
+
+from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                                 QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from ..core import scans as scan_files
+from ..gis import settings
+from ..gis.scan_layers import OUTPUT_SYSTEMS
+from ..gis.tasks import ScanPlanTask, ScanTask, log
+
+PREVIEW_ROWS = 50
+ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"]
+DELIMITERS = [(",", ","), (";", ";"), ("\t", "Tab"), ("|", "|")]
+# Roles shown for mapping, in the order an analyst thinks of them.
+MAPPED_ROLES = ["macs", "mac", "ssid", "rssi", "bts", "nearbts", "mmac", "mcc", "mnc", "lac", "cellid", "signal",
+                "radio", "network", "scan_id", "time", "date", "lng", "lat"]
+PROBLEM_FILTER = "\"status\" IN ('invalid', 'error', 'not_found')"
+
+
+def tr(text):
+    return QCoreApplication.translate("CrowdHeat", text)
+
+
+class ScansTab(QWidget):
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.fmt = None
+        self.task = None
+        self.plan_task = None
+        self.result_layer = None
+        self._updating = False
+        self._header = None
+        self._build()
+
+    def _build(self):
+        layout = QVBoxLayout(self)
+        self.file = QgsFileWidget()
+        self.file.setFilter(tr("CSV files (*.csv *.txt *.tsv);;All files (*)"))
+        self.file.fileChanged.connect(self.load)
+        layout.addWidget(QLabel(tr("Scan file")))
+        layout.addWidget(self.file)
+
+        how = QFormLayout()
+        self.encoding = QComboBox()
+        self.encoding.addItems(ENCODINGS)
+        self.delimiter = QComboBox()
+        for value, label in DELIMITERS:
+            self.delimiter.addItem(label, value)
+        self.shape = QComboBox()
+        for shape, label in ((scan_files.SHAPE_BAIDU, tr("One row per scan, Baidu columns")),
+                             (scan_files.SHAPE_SPLIT, tr("One row per scan, split cell columns")),
+                             (scan_files.SHAPE_OBSERVATIONS, tr("One row per AP / cell, grouped into scans"))):
+            self.shape.addItem(label, shape)
+        how.addRow(tr("Encoding"), self.encoding)
+        how.addRow(tr("Delimiter"), self.delimiter)
+        how.addRow(tr("Shape"), self.shape)
+        layout.addLayout(how)
+
+        self.mapping_box = QGroupBox(tr("Columns"))
+        self.mapping_form = QFormLayout(self.mapping_box)
+        self.role_boxes = {}
+        for role in MAPPED_ROLES:
+            box = QComboBox()
+            box.currentIndexChanged.connect(self.reread)
+            self.role_boxes[role] = box
+            self.mapping_form.addRow(role, box)
+        layout.addWidget(self.mapping_box)
+        for combo in (self.encoding, self.delimiter, self.shape):
+            combo.currentIndexChanged.connect(self.reread)
+
+        self.preview = QTableWidget()
+        self.preview.setMinimumHeight(120)
+        layout.addWidget(self.preview)
+        self.counts = QLabel(tr("Choose a scan file."))
+        self.counts.setWordWrap(True)
+        layout.addWidget(self.counts)
+
+        out = QFormLayout()
+        self.output_system = QComboBox()
+        for system, label in zip(OUTPUT_SYSTEMS, (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"),
+                                                  tr("BD-09 numbers (Baidu basemaps)"))):
+            self.output_system.addItem(label, system)
+        self.circles = QCheckBox(tr("Also draw accuracy circles"))
+        out.addRow(tr("Output coordinates"), self.output_system)
+        out.addRow("", self.circles)
+        layout.addLayout(out)
+
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton(tr("Run"))
+        self.run_button.setEnabled(False)
+        self.run_button.clicked.connect(self.start)
+        self.cancel = QPushButton(tr("Cancel"))
+        self.cancel.setEnabled(False)
+        self.cancel.clicked.connect(self.stop)
+        self.problems = QPushButton(tr("Show invalid / failed rows"))
+        self.problems.setEnabled(False)
+        self.problems.clicked.connect(self.show_problems)
+        for button in (self.run_button, self.cancel, self.problems):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        layout.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+    # -- reading the file ---------------------------------------------------------------------
+    def load(self, path=None):
+        """A new file: guess everything, then show it in the editable widgets."""
+        path = path or self.file.filePath()
+        try:
+            fmt = scan_files.sniff(path)
+        except (scan_files.ScanFileError, OSError) as exc:
+            self.fail(str(exc))
+            return
+        self._show_format(fmt)
+        self.reread()
+
+    def _show_format(self, fmt):
+        self._header = list(fmt.header)
+        self._updating = True
+        try:
+            if self.encoding.findText(fmt.encoding) < 0:
+                self.encoding.addItem(fmt.encoding)
+            self.encoding.setCurrentText(fmt.encoding)
+            self.delimiter.setCurrentIndex(max(0, self.delimiter.findData(fmt.delimiter)))
+            self.shape.setCurrentIndex(max(0, self.shape.findData(fmt.shape)))
+            for role, box in self.role_boxes.items():
+                box.clear()
+                box.addItem(tr("(none)"), "")
+                for column in fmt.header:
+                    box.addItem(column, column)
+                box.setCurrentIndex(max(0, box.findData(fmt.mapping.get(role, ""))))
+        finally:
+            self._updating = False
+
+    def chosen_mapping(self):
+        return {role: box.currentData() for role, box in self.role_boxes.items() if box.currentData()}
+
+    def reread(self, *args):
+        """Read again with what the widgets say (the user's choice overrides the guess)."""
+        if self._updating or not self.file.filePath():
+            return
+        path = self.file.filePath()
+        try:
+            guessed = scan_files.sniff(path, encoding=self.encoding.currentText(),
+                                       delimiter=self.delimiter.currentData())
+            if guessed.header != self._header:
+                self._show_format(guessed)  # a new delimiter or encoding gives new columns
+            # The widgets decide every role they show (one set to "(none)" is unmapped); roles
+            # without a widget (imei, imsi, clientip, cdma) keep the guess.
+            mapping = {r: c for r, c in guessed.mapping.items() if r not in self.role_boxes}
+            mapping.update(self.chosen_mapping())
+            self.fmt = scan_files.sniff(path, mapping=mapping, shape=self.shape.currentData(),
+                                        encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData())
+            self.fmt.mapping = mapping
+            rows = scan_files.preview(path, self.fmt, PREVIEW_ROWS)
+        except (scan_files.ScanFileError, OSError, UnicodeError) as exc:
+            self.fail(str(exc))
+            return
+        self.preview.clear()
+        self.preview.setColumnCount(len(self.fmt.header))
+        self.preview.setHorizontalHeaderLabels(self.fmt.header)
+        self.preview.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, value in enumerate(values[:len(self.fmt.header)]):
+                self.preview.setItem(r, c, QTableWidgetItem(value))
+        self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
+        self.run_button.setEnabled(False)
+        self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(), self.plan_done)
+        QgsApplication.taskManager().addTask(self.plan_task)
+
+    def plan_done(self, task):
+        if task is not self.plan_task:
+            return  # an older count, superseded by a newer choice
+        self.plan_task = None
+        if task.error is not None:
+            self.fail(str(task.error))
+            return
+        numbers = task.result
+        self.counts.setText(tr("{0}: {1} scans — {2} valid, {3} invalid, {4} already answered (cache). "
+                               "The run will spend about {5} requests of quota.").format(
+            self.fmt.describe(), numbers["scans"], numbers["valid"], numbers["invalid"], numbers["cached"],
+            numbers["requests"]))
+        self.run_button.setEnabled(numbers["valid"] > 0 and self.task is None)
+        self.run_button.setToolTip("" if numbers["valid"] else tr("No scan in this file can make a valid request."))
+
+    def fail(self, message):
+        self.fmt = None
+        self.run_button.setEnabled(False)
+        self.counts.setText(message)
+        self.iface.messageBar().pushMessage(tr("CrowdHeat: cannot read the scan file"), message, Qgis.Warning, 8)
+
+    # -- running ------------------------------------------------------------------------------
+    def start(self):
+        if self.fmt is None:
+            return
+        self.task = ScanTask(self.file.filePath(), self.fmt, self.output_system.currentData(),
+                             self.circles.isChecked(), self.task_done)
+        self.task.progressChanged.connect(self.on_progress)
+        self.run_button.setEnabled(False)
+        self.cancel.setEnabled(True)
+        self.progress.setValue(0)
+        self.status.setText(tr("Geolocating…"))
+        QgsApplication.taskManager().addTask(self.task)
+
+    def on_progress(self, value):
+        self.progress.setValue(int(value))
+        if self.task is not None and self.task.progress_text:
+            self.status.setText(self.task.progress_text)
+
+    def stop(self):
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText(tr("Cancelling: the scans done so far are kept…"))
+
+    def task_done(self, task):
+        self.task = None
+        self.cancel.setEnabled(False)
+        self.run_button.setEnabled(self.fmt is not None)
+        if task.error is not None:
+            message = str(task.error)
+            self.status.setText(message)
+            self.iface.messageBar().pushMessage(tr("CrowdHeat: positioning failed"), message, Qgis.Critical, 0)
+            log(message, Qgis.Critical)
+            return
+        run = task.result
+        project = QgsProject.instance()
+        for layer in task.layers:
+            project.addMapLayer(layer)
+        self.result_layer = task.layers[0]
+        stats = run.stats
+        summary = stats.summary()
+        if run.quality_text():
+            summary += "\n" + run.quality_text()
+        self.status.setText(summary)
+        self.progress.setValue(100)
+        problems = sum(stats.counts.get(s, 0) for s in ("invalid", "error", "not_found"))
+        self.problems.setEnabled(problems > 0)
+        level = Qgis.Warning if stats.stopped_by is not None else Qgis.Success
+        bar = self.iface.messageBar()
+        widget = bar.createMessage(tr("CrowdHeat"), summary.replace("\n", " "))
+        if problems:
+            button = QPushButton(tr("Show {0} invalid / failed rows").format(problems))
+            button.clicked.connect(self.show_problems)
+            widget.layout().addWidget(button)
+        bar.pushWidget(widget, level, 0)
+        if stats.stopped_by is not None:
+            log(str(stats.stopped_by), Qgis.Critical)
+
+    def show_problems(self):
+        if self.result_layer is not None:
+            return self.iface.showAttributeTable(self.result_layer, PROBLEM_FILTER)
+        return None
+
+    def unload(self):
+        for task in (self.task, self.plan_task):
+            if task is not None:
+                task.cancel()

@@ -1,0 +1,117 @@
+"""The dock's Scans tab on real QGIS widgets: preview, mapping, counts, a run, cancel, errors."""
+
+import pytest
+from qgis.core import QgsProject
+
+from crowdheat.plugin.ui.scans_tab import ScansTab
+from simulator.baidu import AK, BaiduSimulator
+
+CSV = ("编号,bts,macs,经度,纬度\n"
+       "1,\"460,0,4189,8869,-63\",\"70:ba:ef:d0:87:91,-42,|70:ba:ef:d1:0e:01,-45,\",114.0551,22.5401\n"
+       "2,,\"aa:bb:cc:dd:ee:01,-50,x\",,\n"
+       "3,,\"aa:bb:cc:dd:ee:05,-50,|aa:bb:cc:dd:ee:06,-55,\",114.06,22.55\n")
+
+
+@pytest.fixture(scope="module")
+def baidu_server():
+    with BaiduSimulator(timeout_fault_s=3.0) as server:
+        yield server
+
+
+@pytest.fixture
+def tab(qgis_iface, qtbot, baidu_server, monkeypatch, tmp_path):
+    baidu_server.clear()
+    monkeypatch.setenv("CROWDHEAT_BAIDU_URL", baidu_server.url + "/locapi/v2")
+    monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
+    from qgis.core import QgsSettings
+    QgsSettings().setValue("crowdheat/baidu/cache_path", str(tmp_path / "cache.sqlite"))
+    QgsSettings().setValue("crowdheat/baidu/backoff_s", 0.01)
+    QgsProject.instance().clear()
+    qgis_iface.messageBar().clear_messages()
+    widget = ScansTab(qgis_iface)
+    qtbot.addWidget(widget)
+    yield widget
+    widget.unload()
+    QgsSettings().remove("crowdheat/baidu/cache_path")
+    QgsSettings().remove("crowdheat/baidu/backoff_s")
+    QgsProject.instance().clear()
+
+
+def choose(tab, qtbot, path):
+    tab.file.setFilePath(str(path))
+    qtbot.waitUntil(lambda: tab.plan_task is None and "scans —" in tab.counts.text(), timeout=10000)
+
+
+def test_preview_mapping_and_counts_before_sending(tab, qtbot, tmp_path, baidu_server):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(CSV.encode("gbk"))
+    choose(tab, qtbot, path)
+    assert tab.encoding.currentText() == "gb18030" and tab.delimiter.currentData() == ","
+    assert tab.shape.currentData() == "baidu"
+    assert tab.role_boxes["lng"].currentData() == "经度" and tab.role_boxes["macs"].currentData() == "macs"
+    assert tab.preview.rowCount() == 3 and tab.preview.horizontalHeaderItem(0).text() == "编号"
+    assert "3 scans — 2 valid, 1 invalid, 0 already answered" in tab.counts.text()
+    assert "about 1 requests" in tab.counts.text()
+    assert tab.run_button.isEnabled() and baidu_server.requests == []
+    # unmapping the WiFi list makes scan 3 invalid: the counts follow the user's mapping
+    tab.role_boxes["macs"].setCurrentIndex(0)
+    qtbot.waitUntil(lambda: tab.plan_task is None and "1 valid, 2 invalid" in tab.counts.text(), timeout=10000)
+
+
+def test_run_to_completion_and_problem_rows(tab, qtbot, tmp_path, qgis_iface):
+    path = tmp_path / "scans.csv"
+    path.write_text(CSV, encoding="utf-8")
+    choose(tab, qtbot, path)
+    tab.circles.setChecked(True)
+    tab.run_button.click()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=20000)
+    layer = QgsProject.instance().mapLayersByName("Located scans (WGS84)")[0]
+    assert layer.featureCount() == 3
+    assert [f["status"] for f in layer.getFeatures()] == ["ok", "invalid", "ok"]
+    assert QgsProject.instance().mapLayersByName("Accuracy circles")[0].featureCount() == 2
+    assert "3 scans: 2 ok, 0 not_found, 1 invalid, 0 error" in tab.status.text()
+    assert "median" in tab.status.text()
+    assert tab.problems.isEnabled()
+    layer_filter = []
+    qgis_iface.showAttributeTable = lambda lyr, flt="": layer_filter.append((lyr, flt))
+    tab.show_problems()
+    assert layer_filter == [(layer, "\"status\" IN ('invalid', 'error', 'not_found')")]
+
+
+def test_cancel_keeps_what_is_done(tab, qtbot, tmp_path, baidu_server):
+    path = tmp_path / "many.csv"
+    rows = ["id,macs"] + [f'{n},"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x},-50,|aa:bb:cc:01:{n // 256:02x}:{n % 256:02x},-60,"'
+                          for n in range(3000)]
+    path.write_text("\n".join(rows) + "\n")
+    choose(tab, qtbot, path)
+    baidu_server.latency_s = 0.05
+    try:
+        tab.run_button.click()
+        qtbot.waitUntil(lambda: len(baidu_server.requests) > 5, timeout=10000)
+        tab.cancel.click()
+        qtbot.waitUntil(lambda: tab.task is None, timeout=30000)
+    finally:
+        baidu_server.latency_s = 0.0
+    layer = QgsProject.instance().mapLayersByName("Located scans (WGS84)")[0]
+    statuses = [f["status"] for f in layer.getFeatures()]
+    assert len(statuses) == 3000 and statuses[0] == "ok" and statuses[-1] == "error"
+    assert "cancelled" in tab.status.text()
+
+
+def test_service_error_in_the_message_bar(tab, qtbot, tmp_path, qgis_iface, monkeypatch):
+    monkeypatch.setenv("CROWDHEAT_BAIDU_AK", "bad-ak-777")
+    path = tmp_path / "scans.csv"
+    path.write_text(CSV, encoding="utf-8")
+    choose(tab, qtbot, path)
+    tab.run_button.click()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=20000)
+    assert "700" in tab.status.text() and "AK is invalid" in tab.status.text()
+    assert "bad-ak-777" not in tab.status.text()
+
+
+def test_unreadable_file(tab, qtbot, tmp_path, qgis_iface):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    tab.file.setFilePath(str(path))
+    assert "is empty" in tab.counts.text() and not tab.run_button.isEnabled()
+    assert any("is empty" in m for m in qgis_iface.messageBar().get_messages(1))
