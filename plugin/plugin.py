@@ -20,6 +20,7 @@ class CrowdHeatPlugin:
         self.provider = None
         self.dock = None
         self.actions = []
+        self.options_factory = None
 
     def initProcessing(self):
         self.provider = CrowdHeatProvider()
@@ -35,6 +36,10 @@ class CrowdHeatPlugin:
         self.iface.addWebToolBarIcon(action)
         self.actions.append(action)
         self.dock_action = action
+        from .ui.settings_page import CrowdHeatOptionsFactory
+
+        self.options_factory = CrowdHeatOptionsFactory()
+        self.iface.registerOptionsWidgetFactory(self.options_factory)
 
     def show_dock(self, visible):
         if self.dock is None:
@@ -56,6 +61,9 @@ class CrowdHeatPlugin:
             self.iface.removeWebToolBarIcon(action)
             action.deleteLater()
         self.actions = []
+        if self.options_factory is not None:
+            self.iface.unregisterOptionsWidgetFactory(self.options_factory)
+            self.options_factory = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -178,3 +178,12 @@ def test_sn_signing(fresh):
     assert "sn=" in fresh.requests[-1]["path"]
     outcomes, stats = run(client_for(fresh, sk="wrong-sk", concurrency=1), make_scans(2))
     assert stats.stopped_by.code == 711 and all(o.status == ERROR for o in outcomes)
+
+
+def test_check_connection(fresh):
+    from crowdheat.plugin.core.baidu import BaiduError, check_connection
+
+    assert "AK is accepted" in check_connection(client_for(fresh))
+    with pytest.raises(BaiduError, match="AK is invalid"):
+        check_connection(client_for(fresh, ak="nope-nope"))
+    assert fresh.bodies_answered == 0

@@ -249,3 +249,12 @@ def test_large_answers_decode_item_by_item_to_the_same_result():
     assert heat._decode(raw) == json.loads(raw)
     with pytest.raises(ResponseFormatError, match="cut off"):
         heat._decode(raw[: len(raw) // 2])
+
+
+def test_check_connection(client, sim):
+    from crowdheat.plugin.core.jike import check_connection
+
+    assert check_connection(client).startswith("Connected: the token is accepted")
+    bad = JikeClient(JikeConfig(base_url=sim.url, token="bad", attempts=1))
+    with pytest.raises(AuthError, match="HTTP 401"):
+        check_connection(bad)

@@ -67,3 +67,25 @@ def _http_error(result):
         return ServerError(f"The Jike service failed {result.attempts} times in a row: "
                            "try again later", **kwargs)
     return ServiceError("The Jike service refused the request", **kwargs)
+
+
+def check_connection(client):
+    """Reach the service and have the token checked, without asking for any heat.
+
+    Sends a body with neither fence nor circle: the gateway checks the token first (401 if it is
+    refused), then the service refuses the body with a business code — which proves both.
+    Returns a sentence for the user; raises the typed errors above.
+    """
+    result = post_json(client.config.base_url + HEAT_MAP_PATH, {},
+                       headers={"Authorization": f"Bearer {client.config.token}"}, session=client.session,
+                       proxies=client.proxies, timeout=(client.config.connect_timeout_s, 30.0),
+                       policy=RetryPolicy(attempts=1), secrets=(client.config.token,), what="the Jike heat service")
+    if result.status != 200:
+        raise _http_error(result)
+    try:
+        heat.check_envelope(result.content)
+    except ServiceError as exc:
+        if exc.code is not None and str(exc.code) == "200":
+            return f"Connected: the token is accepted (the empty test request was answered with {exc.codes_text()})."
+        raise
+    return "Connected: the token is accepted."

@@ -143,3 +143,22 @@ class ScanTask(CrowdHeatTask):
             layer.updateExtents()
         self.to_main_thread(*self.layers)
         return run
+
+
+class ConnectionTestTask(CrowdHeatTask):
+    """Test one service's URL and secret with a request that spends no data."""
+
+    def __init__(self, service, config, done):
+        super().__init__(f"CrowdHeat: testing the {service} connection", done)
+        self.service, self.config = service, config
+
+    def work(self):
+        if self.service == "jike":
+            from ..core.jike import check_connection
+
+            client = JikeClient(self.config, proxies=settings.proxies_for(self.config.base_url))
+        else:
+            from ..core.baidu import BaiduClient, check_connection
+
+            client = BaiduClient(self.config, proxies=settings.proxies_for(self.config.base_url))
+        return check_connection(client)

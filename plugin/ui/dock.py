@@ -2,7 +2,7 @@
 
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import QTabWidget
+from qgis.PyQt.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from .heat_tab import HeatTab
 from .scans_tab import ScansTab
@@ -21,7 +21,20 @@ class CrowdHeatDock(QgsDockWidget):
         self.scans = ScansTab(iface)
         self.tabs.addTab(self.heat, tr("Heat"))
         self.tabs.addTab(self.scans, tr("Scans"))
-        self.setWidget(self.tabs)
+        self.settings_button = QPushButton(tr("Settings…"))
+        self.settings_button.clicked.connect(self.open_settings)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.settings_button)
+        self.setWidget(body)
+
+    def open_settings(self):
+        from .settings_page import SettingsDialog
+
+        dialog = SettingsDialog(self)
+        if dialog.exec():
+            self.heat.refresh()
 
     def unload(self):
         self.heat.unload()

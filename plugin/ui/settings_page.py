@@ -1,0 +1,231 @@
+"""CrowdHeat's settings: a page in QGIS ▸ Options, also opened from the dock.
+
+Secrets go to QGIS's authentication database (only their authcfg ids to QgsSettings); a secret
+field is never filled back with the secret: it shows whether one is stored.
+"""
+
+import os
+
+from qgis.core import QgsApplication
+from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                                 QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from ..core import config as config_rules
+from ..gis import settings
+from ..gis.tasks import ConnectionTestTask
+from ..algorithms.icons import provider_icon
+
+
+def tr(text):
+    return QCoreApplication.translate("CrowdHeat", text)
+
+
+def _secret_edit():
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class SettingsWidget(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.tasks = {}
+        layout = QVBoxLayout(self)
+        jike, baidu = settings.jike_config(), settings.baidu_config()
+
+        box = QGroupBox(tr("Jike open platform (crowd heat)"))
+        form = QFormLayout(box)
+        self.jike_token = _secret_edit()
+        self.jike_url = QLineEdit(jike.base_url)
+        self.jike_timeout = QDoubleSpinBox()
+        self.jike_timeout.setRange(5, 600)
+        self.jike_timeout.setSuffix(" s")
+        self.jike_timeout.setValue(jike.read_timeout_s)
+        form.addRow(tr("Token"), self.jike_token)
+        form.addRow(tr("Base URL"), self.jike_url)
+        form.addRow(tr("Read timeout"), self.jike_timeout)
+        self.jike_env = QLabel()
+        form.addRow(self.jike_env)
+        self.jike_test, self.jike_result = self._test_row(form, "jike")
+        layout.addWidget(box)
+
+        box = QGroupBox(tr("Baidu hardware positioning (scans)"))
+        form = QFormLayout(box)
+        self.baidu_ak = _secret_edit()
+        self.baidu_sk = _secret_edit()
+        self.baidu_url = QLineEdit(baidu.base_url)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 10)
+        self.batch.setValue(baidu.batch_size)
+        self.rate = QDoubleSpinBox()
+        self.rate.setRange(0.1, 1000)
+        self.rate.setValue(baidu.rate)
+        self.coor = QComboBox()
+        self.coor.addItem("GCJ02", "GCJ02")
+        self.coor.addItem("BD09LL", "BD09LL")
+        self.coor.setCurrentIndex(max(0, self.coor.findData(baidu.coor)))
+        self.baidu_timeout = QDoubleSpinBox()
+        self.baidu_timeout.setRange(2, 600)
+        self.baidu_timeout.setSuffix(" s")
+        self.baidu_timeout.setValue(baidu.read_timeout_s)
+        self.cache = QgsFileWidget()
+        self.cache.setStorageMode(QgsFileWidget.SaveFile)
+        self.cache.setFilePath(baidu.cache_path)
+        self.cache.lineEdit().setPlaceholderText(settings.default_cache_path())
+        self.clear_cache = QPushButton(tr("Clear cache"))
+        self.clear_cache.clicked.connect(self.clear_answers)
+        self.cache_info = QLabel()
+        form.addRow(tr("AK"), self.baidu_ak)
+        form.addRow(tr("SK (optional; leave empty for IP-whitelist keys)"), self.baidu_sk)
+        form.addRow(tr("Base URL"), self.baidu_url)
+        form.addRow(tr("Scans per request"), self.batch)
+        form.addRow(tr("Requests per second"), self.rate)
+        form.addRow(tr("Coordinates asked of the service"), self.coor)
+        form.addRow(tr("Read timeout"), self.baidu_timeout)
+        form.addRow(tr("Answers cache"), self.cache)
+        row = QHBoxLayout()
+        row.addWidget(self.clear_cache)
+        row.addWidget(self.cache_info, 1)
+        form.addRow("", row)
+        self.baidu_env = QLabel()
+        form.addRow(self.baidu_env)
+        self.baidu_test, self.baidu_result = self._test_row(form, "baidu")
+        layout.addWidget(box)
+        layout.addStretch(1)
+        self.show_state()
+
+    def _test_row(self, form, service):
+        button = QPushButton(tr("Test connection"))
+        result = QLabel()
+        result.setWordWrap(True)
+        button.clicked.connect(lambda: self.test(service))
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addWidget(result, 1)
+        form.addRow("", row)
+        return button, result
+
+    def show_state(self):
+        """What is stored and what the environment overrides; never the secrets themselves."""
+        jike, baidu = settings.jike_config(), settings.baidu_config()
+        stored = tr("(stored in the authentication database; type to replace)")
+        self.jike_token.setPlaceholderText(stored if jike.token and not jike.token_from_env else "")
+        self.baidu_ak.setPlaceholderText(stored if baidu.ak and not baidu.ak_from_env else "")
+        self.baidu_sk.setPlaceholderText(stored if baidu.sk and not baidu.sk_from_env else "")
+        self.jike_env.setText(self._env_note((jike.url_from_env, config_rules.ENV_JIKE_URL),
+                                             (jike.token_from_env, config_rules.ENV_JIKE_TOKEN)))
+        self.baidu_env.setText(self._env_note((baidu.url_from_env, config_rules.ENV_BAIDU_URL),
+                                              (baidu.ak_from_env, config_rules.ENV_BAIDU_AK),
+                                              (baidu.sk_from_env, config_rules.ENV_BAIDU_SK)))
+        path = self.cache.filePath() or settings.default_cache_path()
+        self.cache_info.setText(tr("{0} answers cached").format(self._cache_count(path)))
+
+    @staticmethod
+    def _env_note(*pairs):
+        names = [name for active, name in pairs if active]
+        if not names:
+            return ""
+        return tr("Overridden by the environment: {0}. Those variables win over these settings.").format(
+            ", ".join(names))
+
+    @staticmethod
+    def _cache_count(path):
+        if not os.path.exists(path):
+            return 0
+        from ..core.scan_cache import ScanCache
+
+        cache = ScanCache(path)
+        try:
+            return cache.count()
+        finally:
+            cache.close()
+
+    def clear_answers(self):
+        from ..core.scan_cache import ScanCache
+
+        cache = ScanCache(self.cache.filePath() or settings.default_cache_path())
+        try:
+            cache.clear()
+        finally:
+            cache.close()
+        self.show_state()
+
+    def apply(self):
+        for service, key, value in (("jike", "base_url", self.jike_url.text().strip()),
+                                    ("jike", "read_timeout_s", self.jike_timeout.value()),
+                                    ("baidu", "base_url", self.baidu_url.text().strip()),
+                                    ("baidu", "batch_size", self.batch.value()),
+                                    ("baidu", "rate", self.rate.value()),
+                                    ("baidu", "coor", self.coor.currentData()),
+                                    ("baidu", "read_timeout_s", self.baidu_timeout.value()),
+                                    ("baidu", "cache_path", self.cache.filePath())):
+            settings.set_value(service, key, value)
+        for service, name, edit in (("jike", "token", self.jike_token), ("baidu", "ak", self.baidu_ak),
+                                    ("baidu", "sk", self.baidu_sk)):
+            if edit.text():
+                settings.set_secret(service, name, edit.text())
+                edit.clear()
+        self.show_state()
+
+    def test(self, service):
+        """Apply, then test in a task (the UI never waits on the network)."""
+        self.apply()
+        label = self.jike_result if service == "jike" else self.baidu_result
+        button = self.jike_test if service == "jike" else self.baidu_test
+        config = settings.service_config(service)
+        label.setText(tr("Testing…"))
+        button.setEnabled(False)
+
+        def done(task):
+            button.setEnabled(True)
+            self.tasks.pop(service, None)
+            label.setText(task.result if task.error is None else tr("Failed: {0}").format(task.error))
+
+        task = ConnectionTestTask(service, config, done)
+        self.tasks[service] = task
+        QgsApplication.taskManager().addTask(task)
+
+
+class CrowdHeatOptionsPage(QgsOptionsPageWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.settings = SettingsWidget()
+        layout.addWidget(self.settings)
+
+    def apply(self):
+        self.settings.apply()
+
+
+class CrowdHeatOptionsFactory(QgsOptionsWidgetFactory):
+    def __init__(self):
+        super().__init__()
+        self.setTitle("CrowdHeat")
+
+    def icon(self):
+        return provider_icon()
+
+    def createWidget(self, parent):
+        return CrowdHeatOptionsPage(parent)
+
+
+class SettingsDialog(QDialog):
+    """The same page, opened from the dock."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("CrowdHeat settings"))
+        layout = QVBoxLayout(self)
+        self.settings = SettingsWidget()
+        layout.addWidget(self.settings)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self):
+        self.settings.apply()
+        super().accept()

@@ -1,0 +1,79 @@
+"""The settings page: secrets to the auth database, values to QgsSettings, env notes, tests, cache."""
+
+import pytest
+from qgis.core import QgsSettings
+
+from crowdheat.plugin.gis import settings
+from crowdheat.plugin.ui.settings_page import SettingsWidget
+from simulator.baidu import AK, BaiduSimulator
+
+
+@pytest.fixture
+def clean(monkeypatch, auth_unlocked, tmp_path):
+    for name in ("CROWDHEAT_JIKE_URL", "CROWDHEAT_JIKE_TOKEN", "CROWDHEAT_BAIDU_URL", "CROWDHEAT_BAIDU_AK",
+                 "CROWDHEAT_BAIDU_SK"):
+        monkeypatch.delenv(name, raising=False)
+    saved = {k: QgsSettings().value(k) for k in QgsSettings().allKeys() if k.startswith("crowdheat/")}
+    QgsSettings().setValue("crowdheat/baidu/cache_path", str(tmp_path / "answers.sqlite"))
+    yield
+    for key in [k for k in QgsSettings().allKeys() if k.startswith("crowdheat/")]:
+        QgsSettings().remove(key)
+    for key, value in saved.items():
+        QgsSettings().setValue(key, value)
+
+
+def test_apply_stores_secrets_encrypted_and_values_plainly(clean, qtbot):
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    page.jike_token.setText("typed-token-1")
+    page.baidu_ak.setText("typed-ak-2")
+    page.batch.setValue(1)
+    page.rate.setValue(12)
+    page.apply()
+    assert page.jike_token.text() == "" and "stored" in page.jike_token.placeholderText()
+    jike, baidu = settings.jike_config(), settings.baidu_config()
+    assert (jike.token, baidu.ak, baidu.batch_size, baidu.rate) == ("typed-token-1", "typed-ak-2", 1, 12.0)
+    QgsSettings().sync()
+    text = open(QgsSettings().fileName(), encoding="utf-8", errors="replace").read()
+    assert "typed-token-1" not in text and "typed-ak-2" not in text
+    # an empty secret field keeps the stored secret
+    SettingsWidget().apply()
+    assert settings.jike_config().token == "typed-token-1"
+
+
+def test_environment_override_is_shown(clean, qtbot, monkeypatch):
+    monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", "env")
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    assert "CROWDHEAT_JIKE_TOKEN" in page.jike_env.text() and page.baidu_env.text() == ""
+
+
+def test_test_connection_buttons(clean, qtbot, jike, monkeypatch):
+    with BaiduSimulator() as baidu:
+        monkeypatch.setenv("CROWDHEAT_BAIDU_URL", baidu.url + "/locapi/v2")
+        monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
+        page = SettingsWidget()
+        qtbot.addWidget(page)
+        page.jike_test.click()
+        page.baidu_test.click()
+        qtbot.waitUntil(lambda: not page.tasks, timeout=15000)
+        assert page.jike_result.text().startswith("Connected: the token is accepted")
+        assert page.baidu_result.text().startswith("Connected: the AK is accepted")
+        monkeypatch.setenv("CROWDHEAT_BAIDU_AK", "wrong-ak-3")
+        page.baidu_test.click()
+        qtbot.waitUntil(lambda: not page.tasks, timeout=15000)
+        assert page.baidu_result.text().startswith("Failed:") and "700" in page.baidu_result.text()
+        assert "wrong-ak-3" not in page.baidu_result.text()
+
+
+def test_clear_cache(clean, qtbot, tmp_path):
+    from crowdheat.plugin.core.scan_cache import ScanCache
+
+    cache = ScanCache(tmp_path / "answers.sqlite")
+    cache.put_many([("a=1", {"error": 0})], "GCJ02")
+    cache.close()
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    assert page.cache_info.text() == "1 answers cached"
+    page.clear_cache.click()
+    assert page.cache_info.text() == "0 answers cached"
