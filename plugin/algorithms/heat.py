@@ -10,6 +10,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessin
                        QgsProcessingParameterNumber, QgsProcessingParameterPoint, QgsProject, QgsWkbTypes)
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core import deps
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
 from ..core.heat_job import check_fences, fetch_heat
@@ -84,6 +85,8 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
         raise NotImplementedError
 
     def processAlgorithm(self, parameters, context, feedback):
+        if deps.missing():
+            raise QgsProcessingException(deps.explanation())
         config = settings.jike_config()
         level = self.parameterAsInt(parameters, self.CELL_LEVEL, context) or None
         try:

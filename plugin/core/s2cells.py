@@ -6,17 +6,13 @@ to it within 1e-13 degrees (tests compare both). Peer S2 plugins build one s2sph
 cell; at 10,000+ cells that dominated the time from answer to layer.
 """
 
-import math
+import functools
 
 import numpy as np
-import s2sphere
-from s2sphere import sphere as _s2
 
 MAX_LEVEL = 30
 _POS_BITS = 2 * MAX_LEVEL + 1
-_LOOKUP_BITS = _s2.LOOKUP_BITS
-_SWAP_INVERT = _s2.SWAP_MASK | _s2.INVERT_MASK
-_LOOKUP_IJ = np.array(_s2.LOOKUP_IJ, dtype=np.uint64)
+_LOOKUP_BITS = 4
 # Mean Earth radius (IUGG), the radius S2 uses for areas and distances.
 EARTH_RADIUS_M = 6371008.8
 
@@ -57,8 +53,19 @@ def levels(ids):
     return np.where(valid, lvl, -1).astype(np.int64)
 
 
+@functools.lru_cache(maxsize=None)
+def _s2():
+    """s2sphere, imported when first needed: the plugin loads without it (see core/deps.py)."""
+    import s2sphere
+    from s2sphere import sphere
+
+    assert sphere.LOOKUP_BITS == _LOOKUP_BITS
+    return s2sphere, np.array(sphere.LOOKUP_IJ, dtype=np.uint64), sphere.SWAP_MASK | sphere.INVERT_MASK
+
+
 def _face_ij(ids):
     """Vectorised CellId.to_face_ij_orientation (without the orientation)."""
+    _, lookup_ij, swap_invert = _s2()
     face = (ids >> np.uint64(_POS_BITS)).astype(np.int64)
     bits = (face & 1).astype(np.uint64)
     i = np.zeros(ids.shape, dtype=np.int64)
@@ -67,10 +74,10 @@ def _face_ij(ids):
     for k in range(7, -1, -1):
         nbits = MAX_LEVEL - 7 * _LOOKUP_BITS if k == 7 else _LOOKUP_BITS
         chunk = (ids >> np.uint64(k * 2 * _LOOKUP_BITS + 1)) & np.uint64((1 << (2 * nbits)) - 1)
-        bits = _LOOKUP_IJ[(bits + (chunk << np.uint64(2))).astype(np.int64)]
+        bits = lookup_ij[(bits + (chunk << np.uint64(2))).astype(np.int64)]
         i += ((bits >> np.uint64(_LOOKUP_BITS + 2)) << np.uint64(k * _LOOKUP_BITS)).astype(np.int64)
         j += (((bits >> np.uint64(2)) & low_mask) << np.uint64(k * _LOOKUP_BITS)).astype(np.int64)
-        bits = bits & np.uint64(_SWAP_INVERT)
+        bits = bits & np.uint64(swap_invert)
     return face, i, j
 
 
@@ -158,12 +165,14 @@ def contains_points(ids, lnglat, level=None, tolerance=1e-12):
 
 def cell_area_m2(lng, lat, level):
     """Exact area in m² of the level-``level`` cell containing (lng, lat)."""
+    s2sphere = _s2()[0]
     cell_id = s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(lat, lng)).parent(level)
     return s2sphere.Cell(cell_id).exact_area() * EARTH_RADIUS_M ** 2
 
 
 def covering_ids(min_lng, min_lat, max_lng, max_lat, level, max_cells=1_000_000):
     """Ids of the level-``level`` cells covering a lat/lng rectangle (s2sphere has no polygon region)."""
+    s2sphere = _s2()[0]
     rect = s2sphere.LatLngRect.from_point_pair(
         s2sphere.LatLng.from_degrees(min_lat, min_lng), s2sphere.LatLng.from_degrees(max_lat, max_lng))
     coverer = s2sphere.RegionCoverer()

@@ -162,3 +162,22 @@ class ConnectionTestTask(CrowdHeatTask):
 
             client = BaiduClient(self.config, proxies=settings.proxies_for(self.config.base_url))
         return check_connection(client)
+
+
+class InstallTask(CrowdHeatTask):
+    """pip install of the missing packages into the user's site (it takes a while: not on the UI thread)."""
+
+    def __init__(self, done, install=None):
+        super().__init__("CrowdHeat: installing Python packages", done)
+        from ..core import deps
+
+        self.install = install or deps.install
+
+    def work(self):
+        ok, output = self.install()
+        log(output)
+        if not ok:
+            from ..core.errors import CrowdHeatError
+
+            raise CrowdHeatError("pip could not install the packages (details in the CrowdHeat log).", output)
+        return output

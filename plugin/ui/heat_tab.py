@@ -4,7 +4,7 @@ import time
 
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsPointXY, QgsProject,
                        QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                  QLabel, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
@@ -12,7 +12,8 @@ from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
 from ..gis import fences as gis_fences
 from ..gis import heat_layers, settings
-from ..gis.tasks import HeatTask, log
+from ..core import deps
+from ..gis.tasks import HeatTask, InstallTask, log
 from .circle_tool import CircleMapTool
 
 
@@ -35,6 +36,17 @@ class HeatTab(QWidget):
     # -- widgets ------------------------------------------------------------------------------
     def _build(self):
         layout = QVBoxLayout(self)
+        self.deps_box = QWidget()
+        deps_layout = QVBoxLayout(self.deps_box)
+        deps_layout.setContentsMargins(0, 0, 0, 0)
+        self.deps_text = QLabel()
+        self.deps_text.setWordWrap(True)
+        self.deps_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.install = QPushButton(tr("Install"))
+        self.install.clicked.connect(lambda: self.install_dependencies())
+        deps_layout.addWidget(self.deps_text)
+        deps_layout.addWidget(self.install)
+        layout.addWidget(self.deps_box)
         self.use_selection = QRadioButton(tr("Selected polygons of the active layer"))
         self.use_circle = QRadioButton(tr("A circle"))
         self.use_selection.setChecked(True)
@@ -116,6 +128,8 @@ class HeatTab(QWidget):
 
     def fences(self):
         """(fences, None) or (None, why not): the one place that decides whether Fetch can run."""
+        if deps.missing():
+            return None, tr("Install the missing Python packages first (above).")
         config = settings.jike_config()
         try:
             if self.use_circle.isChecked():
@@ -140,6 +154,10 @@ class HeatTab(QWidget):
         return fences, None
 
     def refresh(self, *args):
+        missing = deps.missing()
+        self.deps_box.setVisible(bool(missing))
+        if missing:
+            self.deps_text.setText(deps.explanation())
         if self.task is not None:
             return
         fences, why_not = self.fences()
@@ -155,6 +173,24 @@ class HeatTab(QWidget):
             cells = sum(fence_rules.expected_cell_count(f, level) for f in fences)
             text += tr(", about {0:,} cells at level {1}").format(cells, level)
         self.selection_info.setText(text)
+
+    # -- missing packages ---------------------------------------------------------------------
+    def install_dependencies(self, install=None):
+        self.install.setEnabled(False)
+        self.status.setText(tr("Installing {0} with pip…").format(", ".join(deps.missing())))
+
+        def done(task):
+            self.install_task = None
+            self.install.setEnabled(True)
+            if task.error is not None:
+                self.status.setText(str(task.error))
+                self.iface.messageBar().pushMessage("CrowdHeat", str(task.error), Qgis.Critical, 0)
+            else:
+                self.status.setText(tr("Installed: crowd heat is ready (no restart needed)."))
+            self.refresh()
+
+        self.install_task = InstallTask(done, install)
+        QgsApplication.taskManager().addTask(self.install_task)
 
     # -- drawing a circle ---------------------------------------------------------------------
     def start_drawing(self):

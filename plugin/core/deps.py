@@ -1,0 +1,62 @@
+"""Python packages QGIS installers do not ship, and how to install them into QGIS's own Python.
+
+The plugin loads without them; what needs them says so and offers the install (dock) or stops
+with the exact command (Processing).
+"""
+
+import importlib
+import importlib.util
+import os
+import site
+import subprocess
+import sys
+
+# module → pip package. s2sphere 0.2.5 imports `future` at import time.
+REQUIRED = {"s2sphere": "s2sphere", "future": "future"}
+
+
+def missing():
+    """pip names of the required packages that cannot be imported now."""
+    importlib.invalidate_caches()
+    return [package for module, package in REQUIRED.items() if importlib.util.find_spec(module) is None]
+
+
+def python_executable():
+    """QGIS's Python interpreter: sys.executable is the QGIS binary inside the desktop."""
+    if os.path.basename(sys.executable).lower().startswith("python"):
+        return sys.executable
+    candidates = [os.path.join(sys.exec_prefix, "python.exe"), os.path.join(sys.exec_prefix, "python3.exe"),
+                  os.path.join(sys.exec_prefix, "bin", "python3"), os.path.join(sys.prefix, "bin", "python3"),
+                  "/usr/bin/python3"]
+    return next((c for c in candidates if os.path.exists(c)), "python3")
+
+
+def install_command(packages=None):
+    return [python_executable(), "-m", "pip", "install", "--user", *(packages or missing() or ["s2sphere"])]
+
+
+def command_text(packages=None):
+    return " ".join(f'"{part}"' if " " in part else part for part in install_command(packages))
+
+
+def install(packages=None, run=subprocess.run):
+    """Run pip into the user's site; afterwards the packages import without restarting QGIS.
+
+    Returns (ok, pip's output).
+    """
+    done = run(install_command(packages), capture_output=True, text=True, timeout=600)
+    output = (done.stdout or "") + (done.stderr or "")
+    if done.returncode != 0:
+        return False, output
+    user_site = site.getusersitepackages()
+    if os.path.isdir(user_site) and user_site not in sys.path:
+        site.addsitedir(user_site)  # did not exist when QGIS started
+    importlib.invalidate_caches()
+    return not missing(), output
+
+
+def explanation():
+    names = ", ".join(missing())
+    return (f"Crowd heat needs the Python package(s) {names}, which QGIS does not ship. Install them into "
+            f"QGIS's Python with:\n{command_text()}\n(on Windows, in the OSGeo4W Shell: "
+            f"python -m pip install {' '.join(missing())}), or press Install.")

@@ -1,0 +1,85 @@
+"""Without s2sphere in QGIS's Python the plugin still loads, explains, installs, then works."""
+
+import subprocess
+import sys
+
+import pytest
+from qgis.core import QgsProcessingException
+
+from crowdheat.plugin.core import deps
+from crowdheat.plugin.ui.heat_tab import HeatTab
+from helpers import SAMPLE_WKT, polygon_layer
+
+
+def test_the_plugin_imports_without_s2sphere(plugins_dir):
+    """A fresh interpreter where importing s2sphere fails: the plugin and its provider still import."""
+    code = (
+        "import sys, builtins\n"
+        f"sys.path.insert(0, {str(plugins_dir)!r})\n"
+        "real = builtins.__import__\n"
+        "def blocked(name, *a, **k):\n"
+        "    if name.split('.')[0] in ('s2sphere', 'future'):\n"
+        "        raise ImportError('No module named ' + name)\n"
+        "    return real(name, *a, **k)\n"
+        "builtins.__import__ = blocked\n"
+        "import crowdheat\n"
+        "from crowdheat.plugin.plugin import CrowdHeatPlugin\n"
+        "from crowdheat.plugin.algorithms.provider import CrowdHeatProvider\n"
+        "from crowdheat.plugin.ui.dock import CrowdHeatDock\n"
+        "from crowdheat.plugin.core import s2cells\n"
+        "try:\n"
+        "    s2cells.cell_area_m2(114, 22, 18)\n"
+        "except ImportError:\n"
+        "    print('needs s2sphere only when used')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "needs s2sphere only when used" in done.stdout
+
+
+def test_heat_tab_explains_installs_and_works_without_restart(qgis_iface, qtbot, monkeypatch, jike):
+    state = {"missing": ["s2sphere", "future"]}
+    monkeypatch.setattr(deps, "missing", lambda: list(state["missing"]))
+    tab = HeatTab(qgis_iface)
+    qtbot.addWidget(tab)
+    assert not tab.deps_box.isHidden()
+    assert "pip install --user s2sphere future" in tab.deps_text.text()
+    assert "-m pip" in tab.deps_text.text() and not tab.fetch.isEnabled()
+    calls = []
+
+    def fake_install():
+        calls.append(deps.install_command())
+        state["missing"] = []
+        return True, "Successfully installed s2sphere future"
+
+    tab.install_dependencies(fake_install)
+    qtbot.waitUntil(lambda: getattr(tab, "install_task", None) is None, timeout=10000)
+    assert calls and calls[0][-4:] == ["install", "--user", "s2sphere", "future"]
+    assert tab.deps_box.isHidden() and "no restart" in tab.status.text()
+    tab.use_circle.setChecked(True)
+    assert tab.fetch.isEnabled()
+    tab.unload()
+
+
+def test_failed_install_is_reported(qgis_iface, qtbot, monkeypatch):
+    monkeypatch.setattr(deps, "missing", lambda: ["s2sphere"])
+    tab = HeatTab(qgis_iface)
+    qtbot.addWidget(tab)
+    tab.install_dependencies(lambda: (False, "ERROR: no network"))
+    qtbot.waitUntil(lambda: getattr(tab, "install_task", None) is None, timeout=10000)
+    assert "could not install" in tab.status.text() and not tab.deps_box.isHidden()
+    tab.unload()
+
+
+def test_processing_says_what_to_install(provider, monkeypatch, jike):
+    import processing
+
+    monkeypatch.setattr(deps, "missing", lambda: ["s2sphere"])
+    with pytest.raises(QgsProcessingException, match="pip install --user s2sphere"):
+        processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "OUTPUT": "memory:",
+                                             "OUTPUT_CELLS": "memory:"})
+
+
+def test_install_command_uses_a_python_interpreter():
+    command = deps.install_command(["s2sphere"])
+    assert "python" in command[0].lower() and command[1:] == ["-m", "pip", "install", "--user", "s2sphere"]
