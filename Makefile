@@ -2,17 +2,31 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv
+APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv qttools5-dev-tools fonts-wqy-microhei
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help deps system venv test test-fast bench clean
+.PHONY: help deps system venv translations test test-fast bench screenshots clean
 
 help:
 	@echo "make test   install what is missing (apt, venv, pip) and run every test"
 	@echo "make bench  speed ratios measured side by side in one run"
+	@echo "make screenshots  refresh docs/screenshots from the real QGIS desktop under Xvfb"
+	@echo "make update-translations  add new tr() strings to resources/i18n/*.ts"
 	@echo "make clean  remove caches and the test profile"
 
-deps: system venv
+deps: system venv translations
+
+# Compiled translations (.qm) are built, not committed: lrelease comes with qttools5-dev-tools.
+TS_FILES := $(wildcard resources/i18n/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
+translations: $(QM_FILES)
+
+resources/i18n/%.qm: resources/i18n/%.ts
+	lrelease -silent $< -qm $@
+
+# After adding or changing tr("...") strings: add them to the .ts files, then translate them there.
+update-translations: venv
+	$(PY) tools/i18n.py update
 
 # apt only when something is missing, so that a second run is quick and needs no network.
 system:
@@ -38,6 +52,10 @@ test-fast: deps
 bench: deps
 	$(PY) bench/bench.py
 
+# The README's images come from the real-desktop test (QGIS under Xvfb).
+screenshots: deps
+	CROWDHEAT_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest tests/test_desktop.py
+
 clean:
-	rm -rf .qgis-settings .pytest_cache crowdheat.zip
+	rm -rf .qgis-settings .pytest_cache crowdheat.zip resources/i18n/*.qm
 	find . -name __pycache__ -not -path "./$(VENV)/*" -exec rm -rf {} +

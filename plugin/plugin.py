@@ -1,22 +1,21 @@
 """The plugin object QGIS loads: the Processing provider, the dock, its toolbar icon and menu entry."""
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QAction
 
 from .algorithms.icons import provider_icon
 from .algorithms.provider import CrowdHeatProvider
+from .i18n import install_translator, remove_translator, tr
 
 MENU = "&CrowdHeat"
-
-
-def tr(text):
-    return QCoreApplication.translate("CrowdHeat", text)
 
 
 class CrowdHeatPlugin:
     def __init__(self, iface):
         self.iface = iface
+        # before anything builds its strings: the provider, the dock and the options page
+        self.translator = install_translator()
         self.provider = None
         self.dock = None
         self.actions = []
@@ -67,3 +66,5 @@ class CrowdHeatPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        remove_translator(self.translator)
+        self.translator = None

@@ -8,7 +8,6 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessin
                        QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
                        QgsProcessingParameterNumber, QgsProcessingParameterPoint, QgsProject, QgsWkbTypes)
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import deps
 from ..core import fence as fence_rules
@@ -19,13 +18,10 @@ from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import heat_layers, settings
 from .icons import provider_icon
+from ..i18n import tr
 
 # Post-processors must outlive the algorithm run that creates them (QGIS holds no Python reference).
 _ALIVE = []
-
-
-def tr(text):
-    return QCoreApplication.translate("CrowdHeat", text)
 
 
 class _LayerStyler(QgsProcessingLayerPostProcessorInterface):

@@ -6,21 +6,17 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProces
                        QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink, QgsProcessingParameterFile,
                        QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import scans as scan_files
 from ..core.errors import CrowdHeatError
 from ..gis import settings
 from ..gis.scan_layers import OUTPUT_SYSTEMS, layer_title
-from ..gis.scan_run import geolocate_file, layer_abstract, open_cache
+from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
 from .icons import provider_icon
+from ..i18n import tr
 
 _ALIVE = []
 SHAPES = ["auto", scan_files.SHAPE_BAIDU, scan_files.SHAPE_SPLIT, scan_files.SHAPE_OBSERVATIONS]
-
-
-def tr(text):
-    return QCoreApplication.translate("CrowdHeat", text)
 
 
 def parse_mapping(text):
@@ -137,8 +133,7 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
 
         def progress(done, total, rate, eta):
             feedback.setProgress(100.0 * done / total)
-            feedback.setProgressText(tr("{0} / {1} scans, {2:.0f} scans/s, ETA {3:.0f} s")
-                                     .format(done, total, rate, eta))
+            feedback.setProgressText(progress_text(done, total, rate, eta))
 
         cache = open_cache(config, self.parameterAsString(parameters, self.CACHE, context))
         try:
@@ -150,7 +145,7 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
         finally:
             cache.close()
         stats, dest_id, circles_id = done.stats, ids["points"], ids.get("circles")
-        feedback.pushInfo(stats.summary())
+        feedback.pushInfo(summary_text(stats))
         if done.quality_text():
             feedback.pushInfo(done.quality_text())
         if stats.stopped_by is not None:

@@ -53,16 +53,6 @@ class ScanRunStats:
     def seconds(self):
         return time.monotonic() - self.started
 
-    def summary(self):
-        parts = [f"{self.counts.get(s, 0)} {s}" for s in STATUSES]
-        text = (f"{self.scans} scans: " + ", ".join(parts) + f"; {self.requests} requests (quota), "
-                f"{self.cache_hits} cache hits, {self.seconds:.1f} s")
-        if self.stopped_by is not None:
-            text += f"; stopped: {self.stopped_by}"
-        elif self.cancelled:
-            text += "; cancelled (unsent scans are marked error)"
-        return text
-
 
 def outcome_of(scan, answer, cached=False):
     """ok when the service located the scan; not_found when it answered but could not."""

@@ -6,6 +6,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 from ..core.errors import CancelledError, FenceError
 from ..core.fence import make_circle_fence, make_ring_fence
 from ..core.jike import CRS as JIKE_CRS
+from ..i18n import tr
 
 WGS84 = QgsCoordinateReferenceSystem(JIKE_CRS)
 METRES_PER_DEGREE = 111_320.0
@@ -17,7 +18,8 @@ def _to_wgs84(geometry, crs, context, what):
         try:
             geometry.transform(QgsCoordinateTransform(crs, WGS84, context or QgsProject.instance()))
         except QgsCsException as exc:
-            raise FenceError(f"{what}: cannot be transformed from {crs.authid()} to WGS84 ({exc}).") from None
+            raise FenceError(tr("{0}: cannot be transformed from {1} to WGS84 ({2}).").format(
+                what, crs.authid(), exc)) from None
     return geometry
 
 
@@ -25,10 +27,10 @@ def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=100
     """One fence per polygon part of ``geometry``; warnings (holes, repair, simplify) ride on each."""
     what = label or f"feature {fence_id}"
     if geometry is None or geometry.isNull() or geometry.isEmpty():
-        raise FenceError(f"{what} has no geometry: nothing to send.")
+        raise FenceError(tr("{0} has no geometry: nothing to send.").format(what))
     if geometry.type() != QgsWkbTypes.PolygonGeometry:
-        raise FenceError(f"{what} is a {QgsWkbTypes.geometryDisplayString(geometry.type()).lower()}, "
-                         "not a polygon: select polygon features, or draw a circle.")
+        raise FenceError(tr("{0} is a {1}, not a polygon: select polygon features, or draw a circle.").format(
+            what, QgsWkbTypes.geometryDisplayString(geometry.type()).lower()))
     geometry = _to_wgs84(geometry, crs, context, what)
     abstract = geometry.get()
     abstract.dropZValue()
@@ -42,9 +44,9 @@ def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=100
         if repaired.type() != QgsWkbTypes.PolygonGeometry:
             repaired = repaired.convertToType(QgsWkbTypes.PolygonGeometry, True) or QgsGeometry()
         if repaired.isNull() or repaired.isEmpty() or repaired.area() == 0:
-            raise FenceError(f"{what} is invalid and cannot be repaired ({reasons}). "
-                             "Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.")
-        warnings.append(f"{what} was invalid ({reasons}) and was repaired")
+            raise FenceError(tr("{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools "
+                                "▸ Check Validity or Fix Geometries.").format(what, reasons))
+        warnings.append(tr("{0} was invalid ({1}) and was repaired").format(what, reasons))
         geometry = repaired
     parts = geometry.asMultiPolygon() if geometry.isMultipart() else [geometry.asPolygon()]
     parts = [p for p in parts if p and len(p[0]) >= 4]
@@ -53,16 +55,17 @@ def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=100
         part_label = what if len(parts) == 1 else f"{what} part {number + 1}"
         part_warnings = list(warnings)
         if len(rings) > 1:
-            part_warnings.append(f"{part_label}: {len(rings) - 1} hole(s) dropped — the service takes "
-                                 "an outer ring only, so the holes' heat is included")
+            part_warnings.append(tr("{0}: {1} hole(s) dropped — the service takes an outer ring only, so the "
+                                    "holes' heat is included").format(part_label, len(rings) - 1))
         ring, tolerance_m = _simplified(rings[0], max_vertices)
         if tolerance_m:
-            part_warnings.append(f"{part_label}: {len(rings[0]) - 1} vertices simplified to {len(ring) - 1} "
-                                 f"(limit {max_vertices}) within a tolerance of {tolerance_m:.1f} m")
+            part_warnings.append(tr("{0}: {1} vertices simplified to {2} (limit {3}) within a tolerance of "
+                                    "{4:.1f} m").format(part_label, len(rings[0]) - 1, len(ring) - 1,
+                                                        max_vertices, tolerance_m))
         fences.append(make_ring_fence(fence_id, [(p.x(), p.y()) for p in ring], part=number,
                                       label=part_label, warnings=part_warnings))
     if not fences:
-        raise FenceError(f"{what} has no polygon with an area.")
+        raise FenceError(tr("{0} has no polygon with an area.").format(what))
     return fences
 
 

@@ -9,7 +9,7 @@ go to the sink in chunks. Layer-agnostic: any ``QgsFeatureSink`` (memory, GeoPac
 import numpy as np
 from qgis.core import (Qgis, QgsDateTimeRange, QgsFeature, QgsFeatureSink, QgsFields, QgsFillSymbol,
                        QgsGeometry, QgsGraduatedSymbolRenderer, QgsInterval, QgsLayerTreeLayer,
-                       QgsProject, QgsRendererRange, QgsStyle, QgsTemporalNavigationObject,
+                       QgsRendererRange, QgsStyle, QgsTemporalNavigationObject,
                        QgsUnitTypes, QgsVectorLayer, QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 

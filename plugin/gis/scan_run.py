@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from ..core import scans as scan_files
 from ..core.baidu import BaiduClient
 from ..core.scan_cache import ScanCache
-from ..core.scan_job import ScanRunStats, geolocate
+from ..core.scan_job import STATUSES, ScanRunStats, geolocate
+from ..i18n import tr
 from . import settings
 from .scan_layers import SYSTEM_LABELS, ScanWriter, circle_fields, output_columns
 
@@ -31,8 +32,26 @@ def plan(path, fmt, cache, coor, batch_size):
 
 
 def plan_text(numbers):
-    return ("{scans} scans: {valid} valid, {invalid} invalid, {cached} already answered (cache); "
-            "about {requests} requests will be spent.").format(**numbers)
+    """What a run will do, before anything is sent (dock and Processing log say the same)."""
+    return tr("{0:,} scans — {1:,} valid, {2:,} invalid, {3:,} already answered (cache). "
+              "The run will spend about {4:,} requests of quota.").format(
+        numbers["scans"], numbers["valid"], numbers["invalid"], numbers["cached"], numbers["requests"])
+
+
+def progress_text(done, total, rate, eta_s):
+    return tr("{0:,} / {1:,} scans, {2:.0f} scans/s, ETA {3:.0f} s").format(done, total, rate, eta_s)
+
+
+def summary_text(stats):
+    """What a run did. Status names stay English: they are the values of the layer's status field."""
+    counts = ", ".join(f"{stats.counts.get(status, 0):,} {status}" for status in STATUSES)
+    text = tr("{0:,} scans: {1}; {2:,} requests (quota), {3:,} cache hits, {4:.1f} s").format(
+        stats.scans, counts, stats.requests, stats.cache_hits, stats.seconds)
+    if stats.stopped_by is not None:
+        text += tr("; stopped: {0}").format(stats.stopped_by)
+    elif stats.cancelled:
+        text += tr("; cancelled (unsent scans are marked error)")
+    return text
 
 
 def layer_abstract(path, output_system):
@@ -50,8 +69,9 @@ class ScanFileRun:
         quality = self.writer.quality()
         if not quality:
             return ""
-        return (f"Positioning error against the file's ground truth: median {quality[0]:.0f} m, "
-                f"90th percentile {quality[1]:.0f} m ({len(self.writer.distances)} scans).")
+        return tr("Positioning error against the file's ground truth: median {0:.0f} m, "
+                  "90th percentile {1:.0f} m ({2:,} scans).").format(quality[0], quality[1],
+                                                                     len(self.writer.distances))
 
 
 def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cancelled=None, on_progress=None,

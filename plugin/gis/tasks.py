@@ -12,6 +12,7 @@ from ..core.errors import CrowdHeatError
 from ..core.heat_job import fetch_heat
 from ..core.jike import JikeClient
 from . import heat_layers, settings
+from ..i18n import tr
 
 LOG_TAG = "CrowdHeat"
 
@@ -58,7 +59,7 @@ class HeatTask(CrowdHeatTask):
     """Fetch heat for fences and build the two styled memory layers."""
 
     def __init__(self, fences, cell_level, done, config=None):
-        super().__init__("CrowdHeat: fetching crowd heat", done)
+        super().__init__(tr("CrowdHeat: fetching crowd heat"), done)
         self.fences = fences
         self.cell_level = cell_level
         self.config = config or settings.jike_config()
@@ -83,7 +84,7 @@ class ScanPlanTask(CrowdHeatTask):
     """Count valid / invalid / cached scans and the requests a run would spend (reads the whole file)."""
 
     def __init__(self, path, fmt, config, done):
-        super().__init__("CrowdHeat: checking the scan file", done)
+        super().__init__(tr("CrowdHeat: checking the scan file"), done)
         self.path, self.fmt, self.config = path, fmt, config
 
     def work(self):
@@ -100,7 +101,7 @@ class ScanTask(CrowdHeatTask):
     """Geolocate a scan file into memory layers (points, and accuracy circles if asked)."""
 
     def __init__(self, path, fmt, output_system, with_circles, done, config=None):
-        super().__init__("CrowdHeat: geolocating scans", done)
+        super().__init__(tr("CrowdHeat: geolocating scans"), done)
         self.path, self.fmt, self.output_system, self.with_circles = path, fmt, output_system, with_circles
         self.config = config or settings.baidu_config()
         self.progress_text = ""
@@ -110,7 +111,7 @@ class ScanTask(CrowdHeatTask):
         from qgis.core import QgsVectorLayer
 
         from .scan_layers import layer_title
-        from .scan_run import geolocate_file, layer_abstract, open_cache
+        from .scan_run import geolocate_file, layer_abstract, open_cache, progress_text
 
         def make_sinks(fields, circle_fields):
             points = QgsVectorLayer("Point?crs=EPSG:4326", layer_title(self.output_system), "memory")
@@ -129,7 +130,7 @@ class ScanTask(CrowdHeatTask):
             return points.dataProvider(), (layers[1].dataProvider() if self.with_circles else None)
 
         def progress(done, total, rate, eta):
-            self.progress_text = f"{done:,} / {total:,} scans, {rate:.0f} scans/s, ETA {eta:.0f} s"
+            self.progress_text = progress_text(done, total, rate, eta)
             self.setProgress(100.0 * done / total)
 
         cache = open_cache(self.config)
@@ -149,7 +150,7 @@ class ConnectionTestTask(CrowdHeatTask):
     """Test one service's URL and secret with a request that spends no data."""
 
     def __init__(self, service, config, done):
-        super().__init__(f"CrowdHeat: testing the {service} connection", done)
+        super().__init__(tr("CrowdHeat: testing the {0} connection").format(service), done)
         self.service, self.config = service, config
 
     def work(self):
@@ -168,7 +169,7 @@ class InstallTask(CrowdHeatTask):
     """pip install of the missing packages into the user's site (it takes a while: not on the UI thread)."""
 
     def __init__(self, done, install=None):
-        super().__init__("CrowdHeat: installing Python packages", done)
+        super().__init__(tr("CrowdHeat: installing Python packages"), done)
         from ..core import deps
 
         self.install = install or deps.install

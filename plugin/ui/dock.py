@@ -1,15 +1,11 @@
 """The CrowdHeat dock: the plugin's main door (Heat and Scans tabs)."""
 
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from .heat_tab import HeatTab
 from .scans_tab import ScansTab
-
-
-def tr(text):
-    return QCoreApplication.translate("CrowdHeat", text)
+from ..i18n import tr
 
 
 class CrowdHeatDock(QgsDockWidget):

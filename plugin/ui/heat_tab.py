@@ -4,7 +4,7 @@ import time
 
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsPointXY, QgsProject,
                        QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                  QLabel, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
@@ -15,10 +15,7 @@ from ..gis import heat_layers, settings
 from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, log
 from .circle_tool import CircleMapTool
-
-
-def tr(text):
-    return QCoreApplication.translate("CrowdHeat", text)
+from ..i18n import tr
 
 
 class HeatTab(QWidget):
@@ -269,7 +266,7 @@ class HeatTab(QWidget):
         for problem in run.problems():
             log(problem, Qgis.Warning)
         dates = run.date_range()
-        summary = tr("{0:,} cells, {1} days ({2} – {3}), total heat {4:,}, {5:.1f} s").format(
+        summary = tr("{0:,} cells, {1} days ({2} – {3}), total heat {4:,}, {5:.2f} s").format(
             run.cell_count, len({int(d) for r in run.results for d in r.day_date}), dates[0], dates[1],
             run.total_heat(), seconds)
         if run.failures or run.cancelled:

@@ -2,14 +2,15 @@
 
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                  QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import scans as scan_files
 from ..gis import settings
 from ..gis.scan_layers import OUTPUT_SYSTEMS
+from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import ScanPlanTask, ScanTask, log
+from ..i18n import tr
 
 PREVIEW_ROWS = 50
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"]
@@ -18,10 +19,6 @@ DELIMITERS = [(",", ","), (";", ";"), ("\t", "Tab"), ("|", "|")]
 MAPPED_ROLES = ["macs", "mac", "ssid", "rssi", "bts", "nearbts", "mmac", "mcc", "mnc", "lac", "cellid", "signal",
                 "radio", "network", "scan_id", "time", "date", "lng", "lat"]
 PROBLEM_FILTER = "\"status\" IN ('invalid', 'error', 'not_found')"
-
-
-def tr(text):
-    return QCoreApplication.translate("CrowdHeat", text)
 
 
 class ScansTab(QWidget):
@@ -183,10 +180,7 @@ class ScansTab(QWidget):
             self.fail(str(task.error))
             return
         numbers = task.result
-        self.counts.setText(tr("{0}: {1} scans — {2} valid, {3} invalid, {4} already answered (cache). "
-                               "The run will spend about {5} requests of quota.").format(
-            self.fmt.describe(), numbers["scans"], numbers["valid"], numbers["invalid"], numbers["cached"],
-            numbers["requests"]))
+        self.counts.setText(f"{self.fmt.describe()}: {plan_text(numbers)}")
         self.run_button.setEnabled(numbers["valid"] > 0 and self.task is None)
         self.run_button.setToolTip("" if numbers["valid"] else tr("No scan in this file can make a valid request."))
 
@@ -235,7 +229,7 @@ class ScansTab(QWidget):
             project.addMapLayer(layer)
         self.result_layer = task.layers[0]
         stats = run.stats
-        summary = stats.summary()
+        summary = summary_text(stats)
         if run.quality_text():
             summary += "\n" + run.quality_text()
         self.status.setText(summary)

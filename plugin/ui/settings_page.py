@@ -8,7 +8,6 @@ import os
 
 from qgis.core import QgsApplication
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
-from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                  QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
@@ -16,10 +15,7 @@ from ..core import config as config_rules
 from ..gis import settings
 from ..gis.tasks import ConnectionTestTask
 from ..algorithms.icons import provider_icon
-
-
-def tr(text):
-    return QCoreApplication.translate("CrowdHeat", text)
+from ..i18n import tr
 
 
 def _secret_edit():

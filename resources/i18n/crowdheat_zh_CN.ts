@@ -1,0 +1,686 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+  <context>
+    <name>CrowdHeat</name>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="57" />
+      <source>Crowd heat (Jike)</source>
+      <translation>人群热力（及刻）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="67" />
+      <source>S2 cell level (10–18; 0 lets the service choose)</source>
+      <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="70" />
+      <source>Hourly heat</source>
+      <translation>逐小时热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="71" />
+      <source>Cells</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="104" />
+      <source>Cancelled before any heat was received.</source>
+      <translation>在收到任何热度数据之前已取消。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="107" />
+      <source>Stopped early: the layers hold the {0} fence(s) received so far.</source>
+      <translation>提前停止：图层中保留了已收到的 {0} 个围栏。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="124" />
+      <source>{0} cells, {1} cell-days, total heat {2}, days {3} – {4}, {5:.1f} s.</source>
+      <translation>{0} 个网格，{1} 个网格日，总热度 {2}，日期 {3} – {4}，用时 {5:.1f} 秒。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="131" />
+      <source>{0} fence(s), {1:,.3f} km² in all</source>
+      <translation>{0} 个围栏，共 {1:,.3f} km²</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="134" />
+      <location filename="../../plugin/ui/heat_tab.py" line="171" />
+      <source>, about {0:,} cells at level {1}</source>
+      <translation>，{1} 级约 {0:,} 个网格</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="154" />
+      <source>Crowd heat for polygons</source>
+      <translation>多边形人群热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="157" />
+      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon (each part of a multipolygon is one request; holes are dropped). Outputs one feature per S2 cell per day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per cell with hourly means. Limits: 800 km² per fence.</source>
+      <translation>从及刻开放平台获取每个多边形最近 10 天的逐小时人群热力（多部件多边形的每个部分各发一次请求；内洞会被忽略）。输出每个 S2 网格每天一个要素，带逐小时字段 h00–h23，可由时间控制器播放；另输出每个网格一个要素，带各小时平均值。限制：每个围栏 800 km²。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="167" />
+      <source>Polygon layer (selected features only is honoured)</source>
+      <translation>多边形图层（支持“仅选中要素”）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="175" />
+      <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
+      <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="189" />
+      <source>Crowd heat for a circle</source>
+      <translation>圆形区域人群热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="192" />
+      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
+      <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="199" />
+      <source>Centre</source>
+      <translation>中心点</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="200" />
+      <source>Radius (metres)</source>
+      <translation>半径（米）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="57" />
+      <source>Geolocate WiFi / cell-tower scans</source>
+      <translation>WiFi / 基站扫描定位</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="60" />
+      <source>Scan positioning (Baidu)</source>
+      <translation>扫描定位（百度）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="69" />
+      <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
+      <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="78" />
+      <source>Scan file (CSV)</source>
+      <translation>扫描文件（CSV）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="80" />
+      <source>Encoding (empty: detect)</source>
+      <translation>编码（留空：自动识别）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="82" />
+      <source>Delimiter (empty: detect)</source>
+      <translation>分隔符（留空：自动识别）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="84" />
+      <source>File shape</source>
+      <translation>文件结构</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="86" />
+      <source>Column mapping, overrides the guess (role=column; …)</source>
+      <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <location filename="../../plugin/ui/scans_tab.py" line="85" />
+      <source>Output coordinates</source>
+      <translation>输出坐标系</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <source>BD-09 (for Baidu basemaps)</source>
+      <translation>BD-09（用于百度底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <source>GCJ-02 (for Amap/Tencent basemaps)</source>
+      <translation>GCJ-02（用于高德/腾讯底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <location filename="../../plugin/ui/scans_tab.py" line="81" />
+      <source>WGS84</source>
+      <translation>WGS84</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="91" />
+      <source>Scans per request (0: setting)</source>
+      <translation>每次请求的扫描数（0：使用设置）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <source>Requests per second (0: setting)</source>
+      <translation>每秒请求数（0：使用设置）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="96" />
+      <source>Cache file (empty: the QGIS profile's)</source>
+      <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="98" />
+      <source>Located scans</source>
+      <translation>已定位的扫描</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <source>Accuracy circles</source>
+      <translation>精度圆</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="122" />
+      <source>Read as {0}. Columns: {1}.</source>
+      <translation>按 {0} 读取。列：{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="21" />
+      <source>{0}: cannot be transformed from {1} to WGS84 ({2}).</source>
+      <translation>{0}：无法从 {1} 转换到 WGS84（{2}）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="30" />
+      <source>{0} has no geometry: nothing to send.</source>
+      <translation>{0} 没有几何：没有可发送的内容。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="32" />
+      <source>{0} is a {1}, not a polygon: select polygon features, or draw a circle.</source>
+      <translation>{0} 是{1}，不是多边形：请选择多边形要素，或绘制一个圆。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="47" />
+      <source>{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.</source>
+      <translation>{0} 的几何无效且无法修复（{1}）。请用 矢量 ▸ 几何工具 ▸ 检查有效性 或 修复几何 处理。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="49" />
+      <source>{0} was invalid ({1}) and was repaired</source>
+      <translation>{0} 的几何无效（{1}），已修复</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="58" />
+      <source>{0}: {1} hole(s) dropped — the service takes an outer ring only, so the holes' heat is included</source>
+      <translation>{0}：已忽略 {1} 个内洞 — 服务只接受外环，因此内洞区域的热度也会计入</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="62" />
+      <source>{0}: {1} vertices simplified to {2} (limit {3}) within a tolerance of {4:.1f} m</source>
+      <translation>{0}：{1} 个顶点已简化为 {2} 个（上限 {3}），容差 {4:.1f} 米</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="68" />
+      <source>{0} has no polygon with an area.</source>
+      <translation>{0} 中没有面积不为零的多边形。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="36" />
+      <source>{0:,} scans — {1:,} valid, {2:,} invalid, {3:,} already answered (cache). The run will spend about {4:,} requests of quota.</source>
+      <translation>{0:,} 次扫描 — {1:,} 有效，{2:,} 无效，{3:,} 已有结果（缓存）。本次运行约消耗 {4:,} 次请求配额。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="42" />
+      <source>{0:,} / {1:,} scans, {2:.0f} scans/s, ETA {3:.0f} s</source>
+      <translation>{0:,} / {1:,} 次扫描，{2:.0f} 次/秒，预计剩余 {3:.0f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="48" />
+      <source>{0:,} scans: {1}; {2:,} requests (quota), {3:,} cache hits, {4:.1f} s</source>
+      <translation>{0:,} 次扫描：{1}；{2:,} 次请求（配额），{3:,} 次命中缓存，用时 {4:.1f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="51" />
+      <source>; stopped: {0}</source>
+      <translation>；已停止：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="53" />
+      <source>; cancelled (unsent scans are marked error)</source>
+      <translation>；已取消（未发送的扫描标记为 error）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="72" />
+      <source>Positioning error against the file's ground truth: median {0:.0f} m, 90th percentile {1:.0f} m ({2:,} scans).</source>
+      <translation>相对文件中真值的定位误差：中位数 {0:.0f} 米，90% 分位 {1:.0f} 米（{2:,} 次扫描）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="62" />
+      <source>CrowdHeat: fetching crowd heat</source>
+      <translation>CrowdHeat：正在获取人群热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="87" />
+      <source>CrowdHeat: checking the scan file</source>
+      <translation>CrowdHeat：正在检查扫描文件</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="104" />
+      <source>CrowdHeat: geolocating scans</source>
+      <translation>CrowdHeat：正在定位扫描</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="153" />
+      <source>CrowdHeat: testing the {0} connection</source>
+      <translation>CrowdHeat：正在测试 {0} 连接</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="172" />
+      <source>CrowdHeat: installing Python packages</source>
+      <translation>CrowdHeat：正在安装 Python 包</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="30" />
+      <location filename="../../plugin/ui/dock.py" line="13" />
+      <location filename="../../plugin/ui/heat_tab.py" line="277" />
+      <location filename="../../plugin/ui/scans_tab.py" line="241" />
+      <source>CrowdHeat</source>
+      <translation>CrowdHeat</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="32" />
+      <source>Crowd heat and scan positioning</source>
+      <translation>人群热力与扫描定位</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/dock.py" line="18" />
+      <source>Heat</source>
+      <translation>热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/dock.py" line="19" />
+      <source>Scans</source>
+      <translation>扫描</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/dock.py" line="20" />
+      <source>Settings…</source>
+      <translation>设置…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="42" />
+      <source>Install</source>
+      <translation>安装</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="47" />
+      <source>Selected polygons of the active layer</source>
+      <translation>当前图层中选中的多边形</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="48" />
+      <source>A circle</source>
+      <translation>圆形区域</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="72" />
+      <source>Draw on the map…</source>
+      <translation>在地图上绘制…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="73" />
+      <source>Press at the centre, drag to the radius, release.</source>
+      <translation>在中心点按下，拖动到半径处，松开。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="75" />
+      <source>Centre longitude (WGS84)</source>
+      <translation>中心经度（WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="76" />
+      <source>Centre latitude (WGS84)</source>
+      <translation>中心纬度（WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="77" />
+      <source>Radius</source>
+      <translation>半径</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="82" />
+      <source>Auto (the service chooses)</source>
+      <translation>自动（由服务选择）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="84" />
+      <source>Level {0}</source>
+      <translation>{0} 级</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="86" />
+      <source>S2 cell level</source>
+      <translation>S2 网格级别</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="90" />
+      <source>Fetch</source>
+      <translation>获取</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="92" />
+      <location filename="../../plugin/ui/scans_tab.py" line="93" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="129" />
+      <source>Install the missing Python packages first (above).</source>
+      <translation>请先安装缺少的 Python 包（见上方）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="138" />
+      <source>Select a polygon layer in the Layers panel.</source>
+      <translation>请在图层面板中选择一个多边形图层。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <source>The active layer '{0}' is not a polygon layer.</source>
+      <translation>当前图层“{0}”不是多边形图层。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <source>No feature is selected in '{0}': select one or more polygons.</source>
+      <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="168" />
+      <source>{0} fence(s), {1:,.3f} km²</source>
+      <translation>{0} 个围栏，{1:,.3f} km²</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="177" />
+      <source>Installing {0} with pip…</source>
+      <translation>正在用 pip 安装 {0}…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="186" />
+      <source>Installed: crowd heat is ready (no restart needed).</source>
+      <translation>已安装：人群热力功能可用（无需重启）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="198" />
+      <source>Radius: {0:,.0f} m</source>
+      <translation>半径：{0:,.0f} 米</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="211" />
+      <source>Circle of {0:,.0f} m drawn.</source>
+      <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="227" />
+      <source>Fetching {0} fence(s)…</source>
+      <translation>正在获取 {0} 个围栏…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="234" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="244" />
+      <source>Cancelled: nothing was received.</source>
+      <translation>已取消：未收到任何数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="245" />
+      <source>Fetch cancelled.</source>
+      <translation>获取已取消。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="254" />
+      <source>CrowdHeat: fetch failed</source>
+      <translation>CrowdHeat：获取失败</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="269" />
+      <source>{0:,} cells, {1} days ({2} – {3}), total heat {4:,}, {5:.2f} s</source>
+      <translation>{0:,} 个网格，{1} 天（{2} – {3}），总热度 {4:,}，用时 {5:.2f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="273" />
+      <source> — {0} fence(s) failed or not fetched (see the CrowdHeat log)</source>
+      <translation> — {0} 个围栏失败或未获取（见 CrowdHeat 日志）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="278" />
+      <source>Save as GeoPackage…</source>
+      <translation>另存为 GeoPackage…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="286" />
+      <source>Save heat layers</source>
+      <translation>保存热力图层</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="300" />
+      <source>Could not save: {0}</source>
+      <translation>无法保存：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="304" />
+      <source>Saved to {0}</source>
+      <translation>已保存到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="39" />
+      <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
+      <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="41" />
+      <source>Scan file</source>
+      <translation>扫描文件</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <source>One row per scan, Baidu columns</source>
+      <translation>每行一次扫描，百度字段</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="52" />
+      <source>One row per scan, split cell columns</source>
+      <translation>每行一次扫描，基站字段分列</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="53" />
+      <source>One row per AP / cell, grouped into scans</source>
+      <translation>每行一个 AP / 基站，按扫描分组</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="55" />
+      <source>Encoding</source>
+      <translation>编码</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="56" />
+      <source>Delimiter</source>
+      <translation>分隔符</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="57" />
+      <source>Shape</source>
+      <translation>结构</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="60" />
+      <source>Columns</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="75" />
+      <source>Choose a scan file.</source>
+      <translation>请选择扫描文件。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="81" />
+      <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
+      <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="82" />
+      <source>BD-09 numbers (Baidu basemaps)</source>
+      <translation>BD-09 坐标值（百度底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="84" />
+      <source>Also draw accuracy circles</source>
+      <translation>同时绘制精度圆</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="90" />
+      <source>Run</source>
+      <translation>运行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="96" />
+      <source>Show invalid / failed rows</source>
+      <translation>显示无效 / 失败的行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="132" />
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="170" />
+      <source>Read as {0}. Counting scans…</source>
+      <translation>按 {0} 读取。正在统计扫描…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="185" />
+      <source>No scan in this file can make a valid request.</source>
+      <translation>此文件中没有可以组成有效请求的扫描。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="191" />
+      <source>CrowdHeat: cannot read the scan file</source>
+      <translation>CrowdHeat：无法读取扫描文件</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="203" />
+      <source>Geolocating…</source>
+      <translation>正在定位…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="214" />
+      <source>Cancelling: the scans done so far are kept…</source>
+      <translation>正在取消：已完成的扫描会保留…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="223" />
+      <source>CrowdHeat: positioning failed</source>
+      <translation>CrowdHeat：定位失败</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="243" />
+      <source>Show {0} invalid / failed rows</source>
+      <translation>显示 {0} 条无效 / 失败的行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="34" />
+      <source>Jike open platform (crowd heat)</source>
+      <translation>及刻开放平台（人群热力）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="42" />
+      <source>Token</source>
+      <translation>令牌（Token）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="43" />
+      <location filename="../../plugin/ui/settings_page.py" line="78" />
+      <source>Base URL</source>
+      <translation>服务地址</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="44" />
+      <location filename="../../plugin/ui/settings_page.py" line="82" />
+      <source>Read timeout</source>
+      <translation>读取超时</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="50" />
+      <source>Baidu hardware positioning (scans)</source>
+      <translation>百度智能硬件定位（扫描）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="73" />
+      <source>Clear cache</source>
+      <translation>清空缓存</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="76" />
+      <source>AK</source>
+      <translation>AK</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="77" />
+      <source>SK (optional; leave empty for IP-whitelist keys)</source>
+      <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="79" />
+      <source>Scans per request</source>
+      <translation>每次请求的扫描数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="80" />
+      <source>Requests per second</source>
+      <translation>每秒请求数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="81" />
+      <source>Coordinates asked of the service</source>
+      <translation>向服务请求的坐标系</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="83" />
+      <source>Answers cache</source>
+      <translation>结果缓存</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="96" />
+      <source>Test connection</source>
+      <translation>测试连接</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="109" />
+      <source>(stored in the authentication database; type to replace)</source>
+      <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="119" />
+      <source>{0} answers cached</source>
+      <translation>已缓存 {0} 条结果</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="126" />
+      <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
+      <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="174" />
+      <source>Testing…</source>
+      <translation>正在测试…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="180" />
+      <source>Failed: {0}</source>
+      <translation>失败：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="216" />
+      <source>CrowdHeat settings</source>
+      <translation>CrowdHeat 设置</translation>
+    </message>
+  </context>
+</TS>
