@@ -67,6 +67,14 @@ class BaiduSimulator(Simulator):
         self.sample_request = json.loads(SAMPLE_REQUEST.read_text())
         self.sample_bytes = SAMPLE_RESPONSE.read_bytes()
 
+    def learn(self, truth_path):
+        """Where access points and cells are (a JSON like demo/data/simulator_truth.json), so that
+        scans hearing them are located near them, as the real service would."""
+        truth = json.loads(pathlib.Path(truth_path).read_text(encoding="utf-8"))
+        self.known_aps.update({mac.lower(): tuple(p) for mac, p in truth.get("known_aps", {}).items()})
+        self.known_cells.update({key: tuple(p) for key, p in truth.get("known_cells", {}).items()})
+        self.not_found_macs.update(mac.lower() for mac in truth.get("not_found_macs", []))
+
     def clear(self):
         super().clear()
         with self._count_lock:

@@ -4,7 +4,7 @@ import json
 import time
 
 import pytest
-from qgis.core import QgsApplication, QgsProject, QgsVectorLayer
+from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
 
 from crowdheat.plugin.ui.heat_tab import HeatTab

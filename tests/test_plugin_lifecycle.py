@@ -1,7 +1,6 @@
 """The plugin as QGIS loads it: classFactory, initGui, the dock, unload, reload, no warnings."""
 
 from qgis.core import Qgis, QgsApplication
-from qgis.gui import QgsGui
 
 import crowdheat
 

@@ -1,0 +1,92 @@
+"""The real QGIS desktop under Xvfb: fresh profile, the plugin enabled, a polygon layer loaded, the
+dock opened, a feature selected, Fetch clicked; layers, group and Temporal Controller checked; a
+screenshot saved (``make screenshots`` copies it to docs/)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from helpers import BLOCK_WKT, polygon_layer
+from simulator.baidu import AK, BaiduSimulator
+from simulator.jike import TOKEN
+
+pytestmark = pytest.mark.slow
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCREENSHOT_DIR = os.environ.get("CROWDHEAT_SCREENSHOT_DIR", "")
+DEMO_DATA = os.path.join(ROOT, "demo", "data")
+
+
+def write_project(folder):
+    """A GeoPackage of one block in a projected CRS (EPSG:3857) and a project that shows it."""
+    from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject,
+                           QgsVectorFileWriter, QgsVectorLayer)
+
+    source = polygon_layer([BLOCK_WKT])
+    gpkg, project_path = folder / "blocks.gpkg", folder / "blocks.qgz"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.ct = QgsCoordinateTransform(source.crs(), QgsCoordinateReferenceSystem("EPSG:3857"),
+                                        QgsProject.instance())
+    assert QgsVectorFileWriter.writeAsVectorFormatV3(source, str(gpkg), QgsProject.instance().transformContext(),
+                                                     options)[0] == QgsVectorFileWriter.NoError
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    layer = QgsVectorLayer(str(gpkg), "Blocks", "ogr")
+    assert layer.isValid()
+    project.addMapLayer(layer)
+    assert project.write(str(project_path))
+    return project_path
+
+
+@pytest.mark.skipif(not shutil.which("xvfb-run") or not shutil.which("qgis"), reason="needs xvfb-run and qgis")
+def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
+    profiles = tmp_path / "profiles"
+    ini = profiles / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    ini.parent.mkdir(parents=True)
+    ini.write_text("[PythonPlugins]\ncrowdheat=true\n\n[qgis]\nshowTips322=false\ncheckVersion=false\n")
+    project = write_project(tmp_path)
+    report, shot, scans_shot = tmp_path / "report.json", tmp_path / "qgis-heat.png", tmp_path / "qgis-scans.png"
+    with BaiduSimulator() as baidu:
+        baidu.learn(os.path.join(DEMO_DATA, "simulator_truth.json"))
+        env = dict(os.environ, QGIS_PLUGINPATH=str(plugins_dir), CROWDHEAT_JIKE_URL=jike.url,
+                   CROWDHEAT_JIKE_TOKEN=TOKEN, CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2", CROWDHEAT_BAIDU_AK=AK,
+                   CROWDHEAT_DESKTOP_REPORT=str(report), CROWDHEAT_DESKTOP_SCREENSHOT=str(shot),
+                   CROWDHEAT_DESKTOP_SCANS_SCREENSHOT=str(scans_shot),
+                   CROWDHEAT_DESKTOP_SCAN_FILE=os.path.join(DEMO_DATA, "scans_baidu_gbk.csv"),
+                   PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
+        env.pop("QT_QPA_PLATFORM", None)  # the desktop refuses offscreen: a real X server (Xvfb)
+        subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path", str(profiles),
+                        "--nologo", "--noversioncheck", "--project", str(project), "--code",
+                        os.path.join(ROOT, "tests", "desktop", "drive_qgis.py")],
+                       env=env, timeout=240, capture_output=True, text=True)
+    assert report.exists(), "QGIS did not write its report"
+    result = json.loads(report.read_text())
+    assert "error" not in result, result.get("error")
+    assert result["plugin_loaded"] and result["dock_visible"] and result["fetch_enabled_before"]
+    assert result["selection_info"].startswith("1 fence(s)") and "cells at level 18" in result["selection_info"]
+    assert result["layers"]["Hourly heat"] == 9 * result["layers"]["Cells"] > 0
+    assert any(g.startswith("Heat feature 1, ") for g in result["groups"])
+    # the simulator leaves one of the ten days without data: the animation still spans all ten
+    assert result["frame_seconds"] == 3600 and result["frames"] == 10 * 24
+    assert result["temporal_panel_visible"]
+    assert result["temporal_extent"][0].endswith("00:00")
+    assert "cells" in result["status"] and "total heat" in result["status"]
+    assert result["message_bar_items"] >= 1
+    assert result["selection_info_after"] == result["selection_info"]  # the user's selection is kept
+    assert shot.exists() and shot.stat().st_size > 20_000
+    # the Scans tab: the GBK sample (36 rows, 2 invalid), counted before sending, then run
+    assert "36 scans — 34 valid, 2 invalid" in result["scan_counts"] and result["run_enabled"]
+    assert result["scan_preview_rows"] == 36
+    assert result["scan_layer"] == {"name": "Located scans (WGS84)", "features": 36}
+    assert "36 scans: 32 ok, 2 not_found, 2 invalid, 0 error" in result["scan_status"]
+    assert "median" in result["scan_status"]  # the file has ground truth: the error is reported
+    assert result["problems_enabled"] and result["problem_table_rows"] == 4  # 2 invalid + 2 not found
+    assert scans_shot.exists() and scans_shot.stat().st_size > 20_000
+    if SCREENSHOT_DIR:
+        os.makedirs(SCREENSHOT_DIR, exist_ok=True)
+        shutil.copy(shot, os.path.join(SCREENSHOT_DIR, "qgis-heat.png"))
+        shutil.copy(scans_shot, os.path.join(SCREENSHOT_DIR, "qgis-scans.png"))
