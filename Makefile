@@ -5,10 +5,18 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv qttools5-dev-tools fonts-wqy-microhei
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help deps system venv translations test test-fast bench screenshots clean
+.PHONY: help deps system venv translations update-translations test test-fast bench screenshots demo zip install run clean
+
+# QGIS's default profile, where `make install` links the plugin.
+QGIS_PROFILE ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
+PLUGIN_LINK := $(QGIS_PROFILE)/python/plugins/crowdheat
 
 help:
+	@echo "make demo   install what is missing, then run both jobs on the simulators into demo-output/"
 	@echo "make test   install what is missing (apt, venv, pip) and run every test"
+	@echo "make zip    crowdheat.zip for the QGIS plugin repository"
+	@echo "make install  link this folder into QGIS's default profile as the plugin 'crowdheat'"
+	@echo "make run    start QGIS with the plugin on the demo project, pointed at the simulators"
 	@echo "make bench  speed ratios measured side by side in one run"
 	@echo "make screenshots  refresh docs/screenshots from the real QGIS desktop under Xvfb"
 	@echo "make update-translations  add new tr() strings to resources/i18n/*.ts"
@@ -56,6 +64,30 @@ bench: deps
 screenshots: deps
 	CROWDHEAT_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest tests/test_desktop.py
 
+demo: deps
+	$(PY) demo/run_demo.py
+
+zip: translations
+	rm -f crowdheat.zip
+	python3 tools/package.py crowdheat.zip
+
+install: translations
+	mkdir -p $(dir $(PLUGIN_LINK))
+	@if [ -e "$(PLUGIN_LINK)" ] && [ ! -L "$(PLUGIN_LINK)" ]; then \
+	  echo "$(PLUGIN_LINK) exists and is not a link: remove it first (an installed copy?)"; exit 1; fi
+	ln -sfn $(CURDIR) $(PLUGIN_LINK)
+	/usr/bin/python3 tools/enable_plugin.py $(QGIS_PROFILE)
+	@echo "Installed: $(PLUGIN_LINK) -> $(CURDIR). s2sphere: see README, 'Installing into QGIS'."
+
+# The simulators serve on fixed loopback ports while QGIS runs; both stop when QGIS quits.
+run: install
+	test -f demo-output/crowdheat-demo.qgz || $(MAKE) demo
+	$(PY) -m simulator --jike-port 8765 --baidu-port 8766 & sim=$$!; trap "kill $$sim" EXIT; sleep 1; \
+	CROWDHEAT_JIKE_URL=http://127.0.0.1:8765 CROWDHEAT_JIKE_TOKEN=sim-jike-token-not-a-secret \
+	CROWDHEAT_BAIDU_URL=http://127.0.0.1:8766/locapi/v2 CROWDHEAT_BAIDU_AK=sim-baidu-ak-not-a-secret \
+	PYTHONPATH=$$($(PY) -c 'import site; print(site.getsitepackages()[0])') \
+	qgis --project demo-output/crowdheat-demo.qgz
+
 clean:
-	rm -rf .qgis-settings .pytest_cache crowdheat.zip resources/i18n/*.qm
+	rm -rf .qgis-settings .pytest_cache crowdheat.zip demo-output resources/i18n/*.qm
 	find . -name __pycache__ -not -path "./$(VENV)/*" -exec rm -rf {} +

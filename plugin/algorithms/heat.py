@@ -95,8 +95,9 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
             client = JikeClient(config, proxies=settings.proxies_for(config.base_url))
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
-        run = fetch_heat(client, fences, level, is_cancelled=feedback.isCanceled,
-                         on_progress=lambda f: feedback.setProgress(80 * f), log=feedback.pushInfo)
+        with client:
+            run = fetch_heat(client, fences, level, is_cancelled=feedback.isCanceled,
+                             on_progress=lambda f: feedback.setProgress(80 * f), log=feedback.pushInfo)
         for one, error in run.failures:
             feedback.reportError(f"{one.label}: {error}", fatalError=False)
         if not run.results:

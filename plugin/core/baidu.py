@@ -11,7 +11,7 @@ import requests
 from . import coords
 from .config import ENV_BAIDU_AK
 from .errors import ConfigurationError, ResponseFormatError, ServiceError, redact
-from .http import RetryPolicy, post_json
+from .http import RetryPolicy, SessionClient, post_json
 
 SERVICE = "Baidu locapi"
 
@@ -107,7 +107,7 @@ def sign(base_url, query, sk):
     return hashlib.md5(quote_plus(f"{path}?{query}{sk}", safe="/:=&?#+!$,;'@()*[]").encode()).hexdigest()
 
 
-class BaiduClient:
+class BaiduClient(SessionClient):
     def __init__(self, config, proxies=None, session=None):
         if not config.ak:
             raise ConfigurationError(

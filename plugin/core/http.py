@@ -57,6 +57,23 @@ def _wait(seconds, is_cancelled):
         time.sleep(min(left, 0.1))
 
 
+class SessionClient:
+    """A client owning a requests session: ``with`` it, or ``close()`` it, so that no pooled
+    socket outlives the run (QGIS shows each one as a Python ResourceWarning)."""
+
+    session = None
+
+    def close(self):
+        if self.session is not None:
+            self.session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
 def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), policy=RetryPolicy(),
               proxies=None, is_cancelled=None, on_progress=None, secrets=(), what="the service"):
     """POST ``body`` as JSON; return the last :class:`HttpResult` (retryable statuses retried).

@@ -5,14 +5,14 @@ import requests
 from . import heat
 from .config import ENV_JIKE_TOKEN
 from .errors import AuthError, ConfigurationError, RateLimitError, ServerError, ServiceError
-from .http import RetryPolicy, post_json
+from .http import RetryPolicy, SessionClient, post_json
 
 HEAT_MAP_PATH = "/v1/heat_map"
 # Both the fence we send and the cell_center we get are WGS84 (Jike MCP README); one place.
 CRS = "EPSG:4326"
 
 
-class JikeClient:
+class JikeClient(SessionClient):
     def __init__(self, config, proxies=None, session=None):
         if not config.token:
             raise ConfigurationError(

@@ -29,20 +29,21 @@ CIRCLE_SEGMENTS = 36
 
 def output_columns(header, with_truth):
     """(fields, input column names as written, renames {original: new})."""
-    fixed_names = {name for name, _ in FIXED} | {TRUTH_FIELD, ROWS_FIELD}
+    # Case-insensitive, as GeoPackage, Shapefile and QgsFields are: an input "LON" clashes with "lon".
+    fixed_names = {name.lower() for name, _ in FIXED} | {TRUTH_FIELD.lower(), ROWS_FIELD.lower()}
     fields = QgsFields()
     renames = {}
     taken = set()
     names = []
     for column in header:
         name = column or "column"
-        if name in fixed_names or name in taken:
+        if name.lower() in fixed_names or name.lower() in taken:
             base = f"{name}_input"
             name, n = base, 2
-            while name in fixed_names or name in taken:
+            while name.lower() in fixed_names or name.lower() in taken:
                 name, n = f"{base}{n}", n + 1
             renames[column] = name
-        taken.add(name)
+        taken.add(name.lower())
         names.append(name)
         fields.append(make_field(name, "string"))
     for name, kind in FIXED:

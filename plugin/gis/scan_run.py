@@ -80,14 +80,21 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
     returns as (points, circles or None). ``on_progress(done, total, rate, eta_s)``."""
     log = log or (lambda message: None)
     warn = warn or log
-    client = BaiduClient(config, proxies=settings.proxies_for(config.base_url))
+    with BaiduClient(config, proxies=settings.proxies_for(config.base_url)) as client:
+        return _geolocate_file(client, path, fmt, config, output_system, make_sinks, cache, is_cancelled,
+                               on_progress, log, warn)
+
+
+def _geolocate_file(client, path, fmt, config, output_system, make_sinks, cache, is_cancelled, on_progress, log,
+                    warn):
     numbers = plan(path, fmt, cache, config.coor, config.batch_size)
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
     points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
     writer = ScanWriter(fmt.header, points, output_system, with_truth, circles)
     for original, renamed in writer.renames.items():
-        warn(f"Input column '{original}' is kept as '{renamed}': '{original}' is an output field.")
+        warn(f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
+             "(field names are case-insensitive).")
     stats = ScanRunStats()
     total = max(1, numbers["scans"])
 

@@ -67,9 +67,9 @@ class HeatTask(CrowdHeatTask):
         self.run_result = None
 
     def work(self):
-        client = JikeClient(self.config, proxies=self.proxies)
-        run = fetch_heat(client, self.fences, self.cell_level, is_cancelled=self.isCanceled,
-                         on_progress=lambda f: self.setProgress(70 * f), log=log)
+        with JikeClient(self.config, proxies=self.proxies) as client:
+            run = fetch_heat(client, self.fences, self.cell_level, is_cancelled=self.isCanceled,
+                             on_progress=lambda f: self.setProgress(70 * f), log=log)
         self.run_result = run
         if not run.results:
             if run.cancelled:
@@ -162,7 +162,8 @@ class ConnectionTestTask(CrowdHeatTask):
             from ..core.baidu import BaiduClient, check_connection
 
             client = BaiduClient(self.config, proxies=settings.proxies_for(self.config.base_url))
-        return check_connection(client)
+        with client:
+            return check_connection(client)
 
 
 class InstallTask(CrowdHeatTask):

@@ -1,0 +1,269 @@
+"""`make demo`: the plugin's main jobs end to end, headless, on the simulators, into demo-output/.
+
+Starts both API simulators on loopback, points the plugin at them through its environment
+overrides, and runs the real Processing algorithms (the same code as the dock) on the bundled
+sample inputs in demo/data/. Writes GeoPackages, a styled and grouped project whose temporal range
+is set (open it, press play), PNG renders, and prints a summary. Everything is labelled simulated.
+"""
+
+import os
+import pathlib
+import shutil
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+DATA = ROOT / "demo" / "data"
+OUT = pathlib.Path(os.environ.get("CROWDHEAT_DEMO_OUTPUT", ROOT / "demo-output")).resolve()
+SIMULATED = "simulated"
+NOTICE = ("SIMULATED DATA from the CrowdHeat demo's API simulator (simulator/), not real crowd heat or "
+          "real positions. Run the plugin with a Jike token / Baidu AK for real data.")
+HOURS_RENDERED = (8, 12, 19)
+SCAN_FILES = [("scans_baidu_gbk.csv", "Baidu columns, GBK"), ("scans_wigle16.csv", "WiGLE 1.6"),
+              ("scans_gmon.txt", "G-MoN"), ("scans_network_survey_lte.csv", "Network Survey LTE")]
+
+
+def start_qgis(profile):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False, str(profile))
+    QgsApplication.setPrefixPath("/usr", True)
+    app.initQgis()
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    plugins = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-demo-plugins-"))
+    (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
+    sys.path.insert(0, str(plugins))
+    from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
+
+    provider = CrowdHeatProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    return app, provider
+
+
+def gpkg(path, table):
+    return f"ogr:dbname='{path}' table=\"{table}\" (geom)"
+
+
+class Feedback:
+    """Processing feedback that prints warnings and errors (the demo's log)."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class _Feedback(QgsProcessingFeedback):
+            def reportError(self, error, fatalError=False):
+                print(f"  error: {error}")
+
+            def pushWarning(self, warning):
+                print(f"  warning: {warning}")
+
+        return _Feedback()
+
+
+def label_simulated(layer, title):
+    layer.setName(f"{title} ({SIMULATED})")
+    metadata = layer.metadata()
+    metadata.setTitle(layer.name())
+    metadata.setAbstract(NOTICE + ("\n\n" + metadata.abstract() if metadata.abstract() else ""))
+    metadata.setKeywords({"simulated": ["simulated", "demo"]})
+    layer.setMetadata(metadata)
+
+
+def run_heat(processing, project, source, name, level):
+    """One heat algorithm run into a GeoPackage; Processing's post-processor styles and groups it."""
+    path = OUT / f"heat_{name}.gpkg"
+    before = set(project.mapLayers())
+    result = processing.runAndLoadResults("crowdheat:heatmap", {
+        "INPUT": str(source), "CELL_LEVEL": level, "OUTPUT": gpkg(path, "hourly_heat"),
+        "OUTPUT_CELLS": gpkg(path, "cells")}, feedback=Feedback())
+    added = [project.mapLayer(i) for i in set(project.mapLayers()) - before]
+    hourly = next(layer for layer in added if layer.fields().indexOf("h00") >= 0)
+    cells = next(layer for layer in added if layer is not hourly)
+    label_simulated(hourly, f"Hourly heat — {name.replace('_', ' ')}")
+    label_simulated(cells, f"Cells — {name.replace('_', ' ')}")
+    group = project.layerTreeRoot().findLayer(hourly.id()).parent()
+    group.setName(f"{group.name()} ({SIMULATED})")
+    return path, hourly, cells, result
+
+
+def run_scans(processing, project, source, title, group):
+    path = OUT / f"located_{source.stem}.gpkg"
+    before = set(project.mapLayers())
+    result = processing.runAndLoadResults("crowdheat:geolocatescans", {
+        "INPUT": str(source), "CACHE": str(OUT / "scan-cache.sqlite"), "OUTPUT": gpkg(path, "located_scans")},
+        feedback=Feedback())
+    layer = next(project.mapLayer(i) for i in set(project.mapLayers()) - before)
+    label_simulated(layer, f"Located scans — {title}")
+    from crowdheat.plugin.gis.heat_layers import add_to_group
+
+    add_to_group(project, [layer], group.name(), group=group)
+    return path, layer, result
+
+
+def render(layers, extent, path, size=(900, 700), hour=None, day=None):
+    """A PNG of ``layers``; with ``hour``, the frame the Temporal Controller shows for that hour."""
+    from qgis.core import (QgsDateTimeRange, QgsExpressionContext, QgsExpressionContextUtils,
+                           QgsMapRendererSequentialJob, QgsMapSettings, QgsProject)
+    from qgis.PyQt.QtCore import QDateTime, QSize, QTime
+    from qgis.PyQt.QtGui import QColor
+
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(layers[0].crs())
+    settings.setOutputSize(QSize(*size))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    settings.setExtent(extent)
+    if hour is not None:
+        start = QDateTime(day, QTime(hour, 0))
+        settings.setIsTemporal(True)
+        settings.setTemporalRange(QgsDateTimeRange(start, start.addSecs(3600), True, False))
+    # The canvas and layouts install the map scope themselves; a custom render must, or
+    # @map_start_time is NULL and the frame shows day means (see README, "Rendering").
+    context = QgsExpressionContext()
+    context.appendScopes([QgsExpressionContextUtils.globalScope(),
+                          QgsExpressionContextUtils.projectScope(QgsProject.instance()),
+                          QgsExpressionContextUtils.mapSettingsScope(settings)])
+    settings.setExpressionContext(context)
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    image.save(str(path))
+    return image
+
+
+def caption(image, text):
+    from qgis.PyQt.QtGui import QColor, QFont, QPainter
+
+    painter = QPainter(image)
+    painter.fillRect(0, 0, image.width(), 34, QColor(255, 255, 255, 220))
+    font = QFont()
+    font.setPixelSize(20)
+    painter.setFont(font)
+    painter.setPen(QColor(30, 30, 30))
+    painter.drawText(10, 25, text)
+    painter.end()
+    return image
+
+
+def side_by_side(images, path):
+    from qgis.PyQt.QtGui import QColor, QImage, QPainter
+
+    width = sum(i.width() for i in images) + 10 * (len(images) - 1)
+    strip = QImage(width, max(i.height() for i in images), QImage.Format.Format_ARGB32)
+    strip.fill(QColor(255, 255, 255))
+    painter = QPainter(strip)
+    x = 0
+    for image in images:
+        painter.drawImage(x, 0, image)
+        x += image.width() + 10
+    painter.end()
+    strip.save(str(path))
+
+
+def main():
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    profile = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-demo-profile-"))
+    app, provider = start_qgis(profile)
+    sys.path.insert(0, str(ROOT))
+    from simulator.baidu import AK, BaiduSimulator
+    from simulator.jike import TOKEN, JikeSimulator
+
+    import processing
+    from qgis.core import QgsProject, QgsRectangle, QgsVectorLayer
+    from qgis.PyQt.QtCore import QDate
+
+    started = time.monotonic()
+    project = QgsProject.instance()
+    project.setTitle(f"CrowdHeat demo ({SIMULATED} data)")
+    with JikeSimulator() as jike, BaiduSimulator() as baidu:
+        baidu.learn(DATA / "simulator_truth.json")
+        os.environ.update(CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN,
+                          CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2", CROWDHEAT_BAIDU_AK=AK)
+        print(f"Simulators: Jike {jike.url}, Baidu {baidu.url}/locapi/v2 (loopback, simulated data)")
+
+        print("Crowd heat: a fence around a Shenzhen block (WGS84), S2 level 17 …")
+        heat_block = run_heat(processing, project, DATA / "shenzhen_block.geojson", "shenzhen_block", 17)
+        print("Crowd heat: three park blocks in a projected CRS (UTM 50N, EPSG:32650), level 16 …")
+        heat_park = run_heat(processing, project, DATA / "park_blocks_utm50n.geojson", "park_blocks", 16)
+
+        group = project.layerTreeRoot().insertGroup(0, f"Located scans ({SIMULATED})")
+        scan_runs = []
+        for name, title in SCAN_FILES:
+            print(f"Scans: {name} ({title}) …")
+            scan_runs.append((name, run_scans(processing, project, DATA / name, title, group)))
+        quota_spent = baidu.used
+
+    for source, title in ((DATA / "shenzhen_block.geojson", "Demo fence"),
+                          (DATA / "park_blocks_utm50n.geojson", "Park blocks (EPSG:32650)")):
+        inputs = QgsVectorLayer(str(source), title, "ogr")
+        inputs.renderer().symbol().setOpacity(0.0)  # outlines over the heat
+        inputs.renderer().symbol().symbolLayer(0).setStrokeWidth(0.6)
+        project.addMapLayer(inputs, False)
+        project.layerTreeRoot().insertLayer(0, inputs)
+
+    # Renders: three hours of one day of the block's heat, and the located scans.
+    _, hourly, cells, _ = heat_block
+    days = sorted({f["date"] for f in hourly.getFeatures()})
+    day = days[len(days) // 2]
+    day = day if isinstance(day, QDate) else QDate.fromString(str(day), "yyyy-MM-dd")
+    outline = project.mapLayersByName("Demo fence")[0]
+    extent = QgsRectangle(hourly.extent())
+    extent.scale(1.1)
+    frames = []
+    for hour in HOURS_RENDERED:
+        image = render([outline, hourly], extent, OUT / f"heat_{day.toString('yyyy-MM-dd')}_{hour:02d}h.png",
+                       size=(600, 520), hour=hour, day=day)
+        frames.append(caption(image, f"{day.toString('yyyy-MM-dd')} {hour:02d}:00 ({SIMULATED})"))
+    side_by_side(frames, OUT / "heat_three_hours.png")
+    scan_layers = [run[1][1] for run in scan_runs]
+    scan_extent = QgsRectangle(scan_layers[0].extent())
+    for layer in scan_layers[1:]:
+        scan_extent.combineExtentWith(layer.extent())
+    scan_extent.scale(1.15)
+    caption(render(scan_layers, scan_extent, OUT / "located_scans.png"),
+            f"Located scans, four file shapes ({SIMULATED})").save(str(OUT / "located_scans.png"))
+
+    project_path = OUT / "crowdheat-demo.qgz"
+    project.writeEntryBool("Paths", "/Absolute", False)
+    if not project.write(str(project_path)):
+        raise SystemExit(f"Could not write {project_path}: {project.error()}")
+
+    print("\nSummary (simulated data)")
+    for name, (path, hourly_layer, cells_layer, result) in (("Shenzhen block", heat_block),
+                                                               ("Park blocks", heat_park)):
+        hourly_days = {f["date"] for f in hourly_layer.getFeatures()}
+        print(f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
+              f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}")
+    for name, (path, layer, result) in scan_runs:
+        counts = {}
+        for feature in layer.getFeatures():
+            counts[feature["status"]] = counts.get(feature["status"], 0) + 1
+        statuses = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "not_found", "invalid", "error"))
+        print(f"  scans, {name}: {layer.featureCount()} scans: {statuses} -> {path.name}")
+    print(f"  Baidu requests spent (quota): {quota_spent}")
+    print(f"\nOutputs in {OUT}:")
+    for item in sorted(OUT.iterdir()):
+        print(f"  {item.name}")
+    print(f"Open {project_path.name} in QGIS and press play in the Temporal Controller "
+          f"(View ▸ Panels ▸ Temporal Controller). {time.monotonic() - started:.1f} s.")
+    project.clear()
+    QgsApplication_exit(app, provider)
+
+
+def QgsApplication_exit(app, provider):
+    from qgis.core import QgsApplication
+
+    QgsApplication.processingRegistry().removeProvider(provider)
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()
