@@ -63,6 +63,8 @@ bench: deps
 # The README's images come from the real-desktop test (QGIS under Xvfb).
 screenshots: deps
 	CROWDHEAT_SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest tests/test_desktop.py
+	$(PY) demo/run_demo.py > /dev/null
+	cp demo-output/heat_three_hours.png docs/screenshots/heat-three-hours.png
 
 demo: deps
 	$(PY) demo/run_demo.py

@@ -107,32 +107,11 @@ def run_scans(processing, project, source, title, group):
 
 def render(layers, extent, path, size=(900, 700), hour=None, day=None):
     """A PNG of ``layers``; with ``hour``, the frame the Temporal Controller shows for that hour."""
-    from qgis.core import (QgsDateTimeRange, QgsExpressionContext, QgsExpressionContextUtils,
-                           QgsMapRendererSequentialJob, QgsMapSettings, QgsProject)
-    from qgis.PyQt.QtCore import QDateTime, QSize, QTime
-    from qgis.PyQt.QtGui import QColor
+    from crowdheat.plugin.gis.render import render_layers
+    from qgis.PyQt.QtCore import QDateTime, QTime
 
-    settings = QgsMapSettings()
-    settings.setLayers(layers)
-    settings.setDestinationCrs(layers[0].crs())
-    settings.setOutputSize(QSize(*size))
-    settings.setBackgroundColor(QColor(255, 255, 255))
-    settings.setExtent(extent)
-    if hour is not None:
-        start = QDateTime(day, QTime(hour, 0))
-        settings.setIsTemporal(True)
-        settings.setTemporalRange(QgsDateTimeRange(start, start.addSecs(3600), True, False))
-    # The canvas and layouts install the map scope themselves; a custom render must, or
-    # @map_start_time is NULL and the frame shows day means (see README, "Rendering").
-    context = QgsExpressionContext()
-    context.appendScopes([QgsExpressionContextUtils.globalScope(),
-                          QgsExpressionContextUtils.projectScope(QgsProject.instance()),
-                          QgsExpressionContextUtils.mapSettingsScope(settings)])
-    settings.setExpressionContext(context)
-    job = QgsMapRendererSequentialJob(settings)
-    job.start()
-    job.waitForFinished()
-    image = job.renderedImage()
+    start = QDateTime(day, QTime(hour, 0)) if hour is not None else None
+    image, _ = render_layers(layers, extent, size, frame_start=start)
     image.save(str(path))
     return image
 

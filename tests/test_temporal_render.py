@@ -1,14 +1,14 @@
 """The hourly layer animated by time: real renders of real frames, pixel colours checked per cell."""
 
 import pytest
-from qgis.core import (QgsDateTimeRange, QgsExpressionContext, QgsExpressionContextUtils, QgsInterval, QgsMapRendererSequentialJob, QgsMapSettings,
-                       QgsPointXY, QgsProject, QgsTemporalNavigationObject, QgsUnitTypes)
-from qgis.PyQt.QtCore import QDate, QDateTime, QSize, QTime
+from qgis.core import QgsInterval, QgsPointXY, QgsProject, QgsTemporalNavigationObject, QgsUnitTypes
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 from qgis.PyQt.QtGui import QColor
 
 from crowdheat.plugin.core.heat import parse_heat_response
 from crowdheat.plugin.core.heat_job import HeatRun
 from crowdheat.plugin.gis import heat_layers
+from crowdheat.plugin.gis.render import render_layers
 from simulator.jike import SAMPLE_RESPONSE
 
 DAY = QDate(2025, 4, 16)
@@ -22,26 +22,8 @@ def layers(qgis_app):
 
 
 def render(layer, hour=None, size=300):
-    settings = QgsMapSettings()
-    settings.setLayers([layer])
-    settings.setDestinationCrs(layer.crs())
-    settings.setOutputSize(QSize(size, size))
-    settings.setBackgroundColor(QColor(255, 255, 255))
-    settings.setExtent(layer.extent().buffered(0.00005))
-    if hour is not None:
-        start = QDateTime(DAY, QTime(hour, 0))
-        settings.setIsTemporal(True)
-        settings.setTemporalRange(QgsDateTimeRange(start, start.addSecs(3600), True, False))
-    # As QgsMapCanvas and print layouts do: the map scope carries @map_start_time.
-    context = QgsExpressionContext()
-    context.appendScopes([QgsExpressionContextUtils.globalScope(),
-                          QgsExpressionContextUtils.projectScope(QgsProject.instance()),
-                          QgsExpressionContextUtils.mapSettingsScope(settings)])
-    settings.setExpressionContext(context)
-    job = QgsMapRendererSequentialJob(settings)
-    job.start()
-    job.waitForFinished()
-    return job.renderedImage(), settings
+    start = QDateTime(DAY, QTime(hour, 0)) if hour is not None else None
+    return render_layers([layer], layer.extent().buffered(0.00005), (size, size), frame_start=start)
 
 
 def colour_at(image, settings, lng, lat):
