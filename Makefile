@@ -82,13 +82,14 @@ install: translations
 	@echo "Installed: $(PLUGIN_LINK) -> $(CURDIR). s2sphere: see README, 'Installing into QGIS'."
 
 # The simulators serve on fixed loopback ports while QGIS runs; both stop when QGIS quits.
+# QGIS desktop needs a real display: the offscreen platform exported above for tests would crash it.
 run: install
 	test -f demo-output/crowdheat-demo.qgz || $(MAKE) demo
 	$(PY) -m simulator --jike-port 8765 --baidu-port 8766 & sim=$$!; trap "kill $$sim" EXIT; sleep 1; \
 	CROWDHEAT_JIKE_URL=http://127.0.0.1:8765 CROWDHEAT_JIKE_TOKEN=sim-jike-token-not-a-secret \
 	CROWDHEAT_BAIDU_URL=http://127.0.0.1:8766/locapi/v2 CROWDHEAT_BAIDU_AK=sim-baidu-ak-not-a-secret \
 	PYTHONPATH=$$($(PY) -c 'import site; print(site.getsitepackages()[0])') \
-	qgis --project demo-output/crowdheat-demo.qgz
+	env -u QT_QPA_PLATFORM qgis --nologo --profiles-path $(abspath $(QGIS_PROFILE)/../..) --profile $(notdir $(QGIS_PROFILE)) --project demo-output/crowdheat-demo.qgz
 
 clean:
 	rm -rf .qgis-settings .pytest_cache crowdheat.zip demo-output resources/i18n/*.qm
