@@ -49,20 +49,18 @@ def gpkg(path, table):
     return f"ogr:dbname='{path}' table=\"{table}\" (geom)"
 
 
-class Feedback:
+def printing_feedback():
     """Processing feedback that prints warnings and errors (the demo's log)."""
+    from qgis.core import QgsProcessingFeedback
 
-    def __new__(cls):
-        from qgis.core import QgsProcessingFeedback
+    class PrintingFeedback(QgsProcessingFeedback):
+        def reportError(self, error, fatalError=False):
+            print(f"  error: {error}")
 
-        class _Feedback(QgsProcessingFeedback):
-            def reportError(self, error, fatalError=False):
-                print(f"  error: {error}")
+        def pushWarning(self, warning):
+            print(f"  warning: {warning}")
 
-            def pushWarning(self, warning):
-                print(f"  warning: {warning}")
-
-        return _Feedback()
+    return PrintingFeedback()
 
 
 def label_simulated(layer, title):
@@ -80,7 +78,7 @@ def run_heat(processing, project, source, name, level):
     before = set(project.mapLayers())
     result = processing.runAndLoadResults("crowdheat:heatmap", {
         "INPUT": str(source), "CELL_LEVEL": level, "OUTPUT": gpkg(path, "hourly_heat"),
-        "OUTPUT_CELLS": gpkg(path, "cells")}, feedback=Feedback())
+        "OUTPUT_CELLS": gpkg(path, "cells")}, feedback=printing_feedback())
     added = [project.mapLayer(i) for i in set(project.mapLayers()) - before]
     hourly = next(layer for layer in added if layer.fields().indexOf("h00") >= 0)
     cells = next(layer for layer in added if layer is not hourly)
@@ -96,7 +94,7 @@ def run_scans(processing, project, source, title, group):
     before = set(project.mapLayers())
     result = processing.runAndLoadResults("crowdheat:geolocatescans", {
         "INPUT": str(source), "CACHE": str(OUT / "scan-cache.sqlite"), "OUTPUT": gpkg(path, "located_scans")},
-        feedback=Feedback())
+        feedback=printing_feedback())
     layer = next(project.mapLayer(i) for i in set(project.mapLayers()) - before)
     label_simulated(layer, f"Located scans — {title}")
     from crowdheat.plugin.gis.heat_layers import add_to_group
@@ -234,13 +232,7 @@ def main():
     print(f"Open {project_path.name} in QGIS and press play in the Temporal Controller "
           f"(View ▸ Panels ▸ Temporal Controller). {time.monotonic() - started:.1f} s.")
     project.clear()
-    QgsApplication_exit(app, provider)
-
-
-def QgsApplication_exit(app, provider):
-    from qgis.core import QgsApplication
-
-    QgsApplication.processingRegistry().removeProvider(provider)
+    app.processingRegistry().removeProvider(provider)
     app.exitQgis()
 
 

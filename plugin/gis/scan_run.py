@@ -80,13 +80,7 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
     returns as (points, circles or None). ``on_progress(done, total, rate, eta_s)``."""
     log = log or (lambda message: None)
     warn = warn or log
-    with BaiduClient(config, proxies=settings.proxies_for(config.base_url)) as client:
-        return _geolocate_file(client, path, fmt, config, output_system, make_sinks, cache, is_cancelled,
-                               on_progress, log, warn)
-
-
-def _geolocate_file(client, path, fmt, config, output_system, make_sinks, cache, is_cancelled, on_progress, log,
-                    warn):
+    client = BaiduClient(config, proxies=settings.proxies_for(config.base_url))  # a missing AK stops here
     numbers = plan(path, fmt, cache, config.coor, config.batch_size)
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
@@ -103,8 +97,9 @@ def _geolocate_file(client, path, fmt, config, output_system, make_sinks, cache,
             rate = done / stats.seconds if stats.seconds > 0 else 0.0
             on_progress(done, total, rate, (total - done) / rate if rate else 0.0)
 
-    for outcome in geolocate(scan_files.read_scans(path, fmt), client, cache, is_cancelled=is_cancelled,
-                             on_progress=progress, log=warn, stats=stats):
-        writer.add(outcome, config.coor)
+    with client:  # no request is sent before the loop: only it holds connections
+        for outcome in geolocate(scan_files.read_scans(path, fmt), client, cache, is_cancelled=is_cancelled,
+                                 on_progress=progress, log=warn, stats=stats):
+            writer.add(outcome, config.coor)
     writer.flush()
     return ScanFileRun(stats, writer, numbers)
