@@ -117,17 +117,21 @@ def test_cancel_mid_run(tab, qgis_iface, qtbot, jike):
 
 
 def test_main_thread_never_stalls_during_a_10000_cell_fetch(tab, qgis_iface, qtbot, jike):
-    import s2sphere
+    import numpy as np
 
     from simulator.jike import envelope, generate_items
 
-    cell = s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(22.54, 114.05)).parent(18)
-    ids = []
-    for _ in range(10_000):
-        ids.append(cell.id())
-        cell = cell.next()
+    from crowdheat.plugin.core import s2cells
+
+    # 10,000 level-18 cells around the circle (the answer must lie where it was asked for).
+    ids = s2cells.covering_ids(114.03, 22.52, 114.07, 22.56, 18)
+    centers = s2cells.cell_rings(ids, 18)[:, :4].mean(axis=1)
+    ids = ids[np.argsort(np.hypot(centers[:, 0] - 114.05, centers[:, 1] - 22.54))[:10_000]].tolist()
     jike.canned = json.dumps(envelope(generate_items(ids, seed=3))).encode()
     tab.use_circle.setChecked(True)
+    tab.lng.setValue(114.05)
+    tab.lat.setValue(22.54)
+    tab.radius.setValue(3000)
     gaps, last = [], [time.monotonic()]
 
     def tick():

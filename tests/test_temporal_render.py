@@ -1,22 +1,26 @@
 """The hourly layer animated by time: real renders of real frames, pixel colours checked per cell."""
 
+import json
+
 import pytest
 from qgis.core import QgsInterval, QgsPointXY, QgsProject, QgsTemporalNavigationObject, QgsUnitTypes
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 from qgis.PyQt.QtGui import QColor
 
+from crowdheat.plugin.core.fence import make_ring_fence
 from crowdheat.plugin.core.heat import parse_heat_response
 from crowdheat.plugin.core.heat_job import HeatRun
 from crowdheat.plugin.gis import heat_layers
 from crowdheat.plugin.gis.render import render_layers
-from simulator.jike import SAMPLE_RESPONSE
+from simulator.jike import SAMPLE_REQUEST, SAMPLE_RESPONSE
 
 DAY = QDate(2025, 4, 16)
+SAMPLE_FENCE = make_ring_fence(1, json.loads(SAMPLE_REQUEST.read_text())["fence"])
 
 
 @pytest.fixture(scope="module")
 def layers(qgis_app):
-    run = HeatRun(results=[parse_heat_response(SAMPLE_RESPONSE.read_bytes(), fence_id=1)])
+    run = HeatRun(results=[parse_heat_response(SAMPLE_RESPONSE.read_bytes(), SAMPLE_FENCE)])
     hourly, cells = heat_layers.memory_layers(run)
     return run, hourly, cells
 

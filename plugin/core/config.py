@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 
 from .fence import DEFAULT_MAX_VERTICES
+from .http import Limits
 
 JIKE_DEFAULT_URL = "https://data-api.isjike.com/api"
 ENV_JIKE_URL = "CROWDHEAT_JIKE_URL"
@@ -24,8 +25,18 @@ class JikeConfig:
     attempts: int = 3
     backoff_s: float = 1.0
     max_vertices: int = DEFAULT_MAX_VERTICES
+    deadline_s: float = 300.0       # one whole exchange, however slowly the answer drips in
+    max_answer_mb: float = 256.0    # on the wire and decompressed
     url_from_env: bool = False
     token_from_env: bool = False
+
+    def limits(self):
+        return answer_limits(self)
+
+
+def answer_limits(config):
+    """The HTTP limits of a service's configuration (both configurations have the two fields)."""
+    return Limits(deadline_s=config.deadline_s, max_answer_bytes=int(config.max_answer_mb * 1024 * 1024))
 
 
 def _stored_number(stored, defaults, key, kind):
@@ -56,6 +67,8 @@ def resolve_jike(stored=None, environ=None):
         attempts=max(1, number("attempts", int)),
         backoff_s=max(0.0, number("backoff_s", float)),
         max_vertices=max(4, number("max_vertices", int)),
+        deadline_s=max(1.0, number("deadline_s", float)),
+        max_answer_mb=max(0.001, number("max_answer_mb", float)),
         url_from_env=bool(env_url),
         token_from_env=bool(env_token),
     )
@@ -84,9 +97,14 @@ class BaiduConfig:
     prod: str = "crowdheat"
     src: str = "qgis"
     cache_path: str = ""            # '' = the default in the QGIS profile
+    deadline_s: float = 60.0        # one whole exchange, however slowly the answer drips in
+    max_answer_mb: float = 16.0     # answers are a few KB; anything near this is not an answer
     url_from_env: bool = False
     ak_from_env: bool = False
     sk_from_env: bool = False
+
+    def limits(self):
+        return answer_limits(self)
 
 
 def resolve_baidu(stored=None, environ=None):
@@ -115,5 +133,7 @@ def resolve_baidu(stored=None, environ=None):
         attempts=max(1, value("attempts", int)),
         backoff_s=max(0.0, value("backoff_s", float)),
         cache_path=str(stored.get("cache_path") or ""),
+        deadline_s=max(1.0, value("deadline_s", float)),
+        max_answer_mb=max(0.001, value("max_answer_mb", float)),
         url_from_env=bool(env["url"]), ak_from_env=bool(env["ak"]), sk_from_env=bool(env["sk"]),
     )

@@ -1,8 +1,11 @@
 """Typed errors of the core. Every message says what happened, where, and what to do.
 
 Messages never contain secrets: anything that could echo a request (bodies, URLs) goes
-through :func:`redact` with the secrets of the request before it becomes text.
+through :func:`redact` with the secrets of the request before it becomes text, and every error
+a client raises goes through :func:`redacted`.
 """
+
+import re
 
 
 class CrowdHeatError(Exception):
@@ -95,10 +98,28 @@ class NetworkError(CrowdHeatError):
     """No answer: connection refused, DNS, TLS, proxy, or timeout after the retries."""
 
 
+# A bearer credential echoed by a gateway ("invalid credential: Bearer …"), even cut short.
+_BEARER = re.compile(r"(Bearer)\s+[^\s\"',;<>]+", re.IGNORECASE)
+
+
 def redact(text, secrets):
-    """Replace every non-empty secret in ``text`` by ``***``."""
+    """Replace every non-empty secret, and whatever follows "Bearer", in ``text`` by ``***``."""
     text = str(text)
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
-    return text
+    return _BEARER.sub(r"\1 ***", text)
+
+
+def redacted(exc, secrets):
+    """``exc`` with every text it carries redacted: the one gate a service's words pass through
+    before they reach a message bar, a log or Processing's output (services echo keys)."""
+    exc.message = redact(exc.message, secrets)
+    exc.details = redact(exc.details, secrets)
+    exc.args = (exc.message,)
+    if isinstance(exc, ServiceError):
+        for name in ("service_message", "biz_message", "response_id"):
+            value = getattr(exc, name)
+            if value is not None:
+                setattr(exc, name, redact(value, secrets))
+    return exc

@@ -13,12 +13,21 @@ import numpy as np
 
 from . import s2cells
 from .errors import EmptyResultError, ResponseFormatError, ServiceError
+from .fence import MAX_CELL_LEVEL, MIN_CELL_LEVEL
 
 SERVICE = "Jike heat_map"
 HOURS = 24
 # Jike's dates are Beijing calendar days; the layers store their midnights as local wall-clock
 # times (see README, "Time"), so that the Temporal Controller's hours are Beijing hours.
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+# What a heat value may be: a whole count from 0 to 2^53, exact as a double (the JSON number
+# every consumer reads) and with room for sums in int64. Anything else is a problem of its cell.
+MAX_HEAT = 2 ** 53
+# Days outside these are not days the service has data for (and break date arithmetic).
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+# A cell whose centre is further from the fence's bounding box than this many cell edges is
+# not an answer to the request (a cell cut by the boundary is at most about one edge away).
+OUTSIDE_MARGIN_EDGES = 2.0
 
 
 @dataclass
@@ -160,9 +169,11 @@ def _decode(content):
             except (ValueError, IndexError):
                 pass  # not the usual shape: let json.loads decide, and say what is wrong
         return json.loads(content)
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         head = content[:200].decode("utf-8", "replace").strip()
-        if head.startswith("<"):
+        if isinstance(exc, RecursionError):
+            reason = "JSON nested too deeply to be a heat answer (a malformed answer)"
+        elif head.startswith("<"):
             reason = "an HTML page instead of JSON (often a proxy, gateway or login page)"
         elif not content.strip():
             reason = "an empty body"
@@ -203,14 +214,19 @@ def check_envelope(content, http_status=200):
     return doc
 
 
-def parse_heat_response(content, fence_id=0, part=0):
-    """The :class:`HeatData` of a successful answer's bytes; raises the typed errors above."""
+def parse_heat_response(content, fence=None, cell_level=None):
+    """The :class:`HeatData` of a successful answer's bytes for ``fence`` (requested at
+    ``cell_level``, None for the service's choice); raises the typed errors above."""
     doc = check_envelope(content)
-    return parse_items(doc["data"]["items"], fence_id, part, response_id=str(doc.get("response_id") or ""))
+    return parse_items(doc["data"]["items"], fence, cell_level, response_id=str(doc.get("response_id") or ""))
 
 
-def parse_items(items, fence_id=0, part=0, response_id=""):
+def parse_items(items, fence=None, cell_level=None, response_id=""):
+    """Items to arrays. Every item or day that is not a valid answer to this request (malformed,
+    out of range, repeated, of another level, far outside the fence) is left out and reported."""
+    fence_id, part = (fence.fence_id, fence.part) if fence is not None else (0, 0)
     problems = []
+    seen_cells = set()
     ids, tokens, lvls, heats, centers = [], [], [], [], []
     day_cell, day_date, day_rows = [], [], []
     date_cache = {}
@@ -221,7 +237,10 @@ def parse_items(items, fence_id=0, part=0, response_id=""):
         if ordinal is None:
             if len(key) != 8 or not key.isdigit():
                 raise ValueError(f"date {value!r} is not YYYYMMDD")
-            ordinal = dt.date(int(key[:4]), int(key[4:6]), int(key[6:])).toordinal()
+            day = dt.date(int(key[:4]), int(key[4:6]), int(key[6:]))
+            if not FIRST_DATE <= day <= LAST_DATE:
+                raise ValueError(f"date {value!r} is not a day the service can have data for")
+            ordinal = day.toordinal()
             date_cache[key] = ordinal
         return ordinal
 
@@ -232,22 +251,31 @@ def parse_items(items, fence_id=0, part=0, response_id=""):
                 raise ValueError("is not an object")
             cell_id, token = _cell_identity(item)
             where = f"item #{n + 1} (cell {token})"
+            if cell_id in seen_cells:
+                raise ValueError("repeats a cell already in the answer; the repeat is left out")
             level = s2cells.level_of(cell_id)
             if "cell_level" in item and item["cell_level"] not in (None, ""):
                 stated = _as_int(item["cell_level"], "cell_level")
                 if stated != level:
                     raise ValueError(f"cell_level {stated} but the cell id is of level {level}")
+            if cell_level and level != cell_level:
+                raise ValueError(f"is of level {level}, but level {cell_level} was asked for")
+            if not MIN_CELL_LEVEL <= level <= MAX_CELL_LEVEL:
+                raise ValueError(f"is of level {level}, outside the service's {MIN_CELL_LEVEL}..{MAX_CELL_LEVEL}")
             center = item.get("cell_center")
             if not (isinstance(center, (list, tuple)) and len(center) == 2):
                 raise ValueError("cell_center is not [lng, lat]")
             center = (float(center[0]), float(center[1]))
             cell_heat = _as_int(item.get("cell_heat"), "cell_heat")
+            if not 0 <= cell_heat <= MAX_HEAT:
+                raise ValueError(f"cell_heat {cell_heat} is out of range (0 to 2^53)")
             days = item.get("time_range")
             if not isinstance(days, list):
                 raise ValueError("time_range is not a list")
         except (ValueError, TypeError, KeyError, OverflowError) as exc:
             problems.append(f"{where} skipped: {exc}")
             continue
+        seen_cells.add(cell_id)
         index = len(tokens)
         ids.append(cell_id)
         tokens.append(token)
@@ -274,12 +302,22 @@ def parse_items(items, fence_id=0, part=0, response_id=""):
     day_heat, keep = _hour_matrix(day_rows, problems, tokens, day_cell)
     day_cell = np.array(day_cell, dtype=np.int64)[keep]
     day_date = np.array(day_date, dtype=np.int64)[keep]
+    ids = np.array(ids, dtype=np.uint64)
+    levels = np.array(lvls, dtype=np.int64)
+    near = _near_fence(ids, levels, fence)
+    for n in np.flatnonzero(~near):
+        problems.append(f"cell {tokens[n]} lies far outside the fence: left out")
+    if not near.all():  # renumber the cells kept, and drop the days of the others
+        new_index = np.cumsum(near) - 1
+        on_kept = near[day_cell]
+        day_cell, day_date, day_heat = new_index[day_cell[on_kept]], day_date[on_kept], day_heat[on_kept]
+        tokens = [t for t, k in zip(tokens, near.tolist()) if k]
     order = np.lexsort((day_date, day_cell))
     data = HeatData(
         fence_id=fence_id, part=part,
-        ids=np.array(ids, dtype=np.uint64), tokens=tokens,
-        levels=np.array(lvls, dtype=np.int64), cell_heat=np.array(heats, dtype=np.int64),
-        centers=np.array(centers, dtype=np.float64).reshape(-1, 2),
+        ids=ids[near], tokens=tokens,
+        levels=levels[near], cell_heat=np.array(heats, dtype=np.int64)[near],
+        centers=np.array(centers, dtype=np.float64).reshape(-1, 2)[near],
         day_cell=day_cell[order], day_date=day_date[order], day_heat=day_heat[order],
         response_id=response_id, problems=problems)
     if data.cell_count:
@@ -310,6 +348,28 @@ def _cell_identity(item):
     return cell_id, s2cells.id_to_token(cell_id)
 
 
+def _near_fence(ids, levels, fence):
+    """True for each cell whose centre is within a margin of the fence's bounding box."""
+    if fence is None or not ids.size:
+        return np.ones(ids.size, dtype=bool)
+    if fence.is_circle:
+        lng, lat = fence.center
+        dlat = np.degrees(fence.radius_m / s2cells.EARTH_RADIUS_M)
+        dlng = dlat / max(0.01, np.cos(np.radians(lat)))
+        box = (lng - dlng, lat - dlat, lng + dlng, lat + dlat)
+    else:
+        ring = np.asarray(fence.ring, dtype=np.float64)
+        box = (*ring.min(axis=0), *ring.max(axis=0))
+    centers = s2cells.cell_rings(ids, levels)[:, :4].mean(axis=1)  # within metres of the exact centre
+    mid_lat = np.radians((box[1] + box[3]) / 2)
+    # edge of a cell in degrees of latitude (the mean cell area; S2 cells vary by a factor < 2.1)
+    edge_deg = np.degrees(np.sqrt(4 * np.pi / (6 * 4.0 ** levels)))
+    margin_lat = OUTSIDE_MARGIN_EDGES * edge_deg
+    margin_lng = margin_lat / max(0.01, np.cos(mid_lat))
+    return ((centers[:, 0] >= box[0] - margin_lng) & (centers[:, 0] <= box[2] + margin_lng)
+            & (centers[:, 1] >= box[1] - margin_lat) & (centers[:, 1] <= box[3] + margin_lat))
+
+
 def _hour_matrix(rows, problems, tokens, day_cell):
     """(m, 24) int64 from the days' lists; one numpy call for the common all-numeric case."""
     keep = np.ones(len(rows), dtype=bool)
@@ -317,16 +377,19 @@ def _hour_matrix(rows, problems, tokens, day_cell):
         step = 20_000
         matrix = np.concatenate([np.array(rows[k:k + step], dtype=np.float64).reshape(-1, HOURS)
                                  for k in range(0, len(rows), step)] or [np.zeros((0, HOURS))])
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         matrix = np.zeros((len(rows), HOURS), dtype=np.float64)
         for n, row in enumerate(rows):
             try:
                 matrix[n] = [float(v) if not isinstance(v, bool) else float("nan") for v in row]
-            except (ValueError, TypeError):
+            except (ValueError, TypeError, OverflowError):
                 matrix[n] = np.nan
-    bad = ~np.isfinite(matrix).all(axis=1) | (matrix < 0).any(axis=1) | (matrix != np.round(matrix)).any(axis=1)
+    with np.errstate(invalid="ignore"):
+        bad = (~np.isfinite(matrix).all(axis=1) | (matrix < 0).any(axis=1) | (matrix > MAX_HEAT).any(axis=1)
+               | (matrix != np.round(matrix)).any(axis=1))
     for n in np.flatnonzero(bad):
-        problems.append(f"cell {tokens[day_cell[n]]}: a day skipped: heat values are not whole numbers ≥ 0")
+        problems.append(f"cell {tokens[day_cell[n]]}: a day skipped: heat values are not whole numbers "
+                        "from 0 to 2^53")
         keep[n] = False
     return matrix[keep].astype(np.int64), keep
 

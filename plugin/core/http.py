@@ -1,18 +1,34 @@
-"""HTTP with bounded retries, backoff with jitter, cancel and progress. Shared by both services.
+"""HTTP with bounded retries, backoff with jitter, cancel, progress and hard limits. Shared by
+both services.
 
-Retried: connection errors, timeouts, HTTP 429 and 5xx. Everything else is returned to the
+Retried: connection errors, read timeouts, HTTP 429 and 5xx. Everything else is returned to the
 service module, which knows what its codes mean. TLS verification is always on.
+
+Three rules protect the user from a service (or something in between) that misbehaves:
+- a redirect is followed only to the same scheme, host and port: the body carries the key;
+- every request has a total deadline, and Cancel works at once, even while an answer drips in
+  byte by byte (a read timeout alone restarts with every byte): a watchdog shuts the socket;
+- an answer larger than the cap, on the wire or once decompressed, is refused.
 """
 
 import random
+import socket
+import threading
 import time
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .errors import CancelledError, NetworkError, redact
+from .errors import CancelledError, NetworkError, ResponseFormatError, redact
 
-CHUNK_BYTES = 256 * 1024
+CHUNK_BYTES = 16 * 1024          # small reads: a cap or a cancel is noticed within one chunk
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+MAX_REDIRECTS = 5
+WATCH_INTERVAL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -27,6 +43,14 @@ class RetryPolicy:
             return min(retry_after, self.max_backoff_s)
         ceiling = min(self.max_backoff_s, self.backoff_s * 2 ** (retry_number - 1))
         return random.uniform(0.5 * ceiling, ceiling)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per request: the total time for one exchange, and the largest answer accepted."""
+
+    deadline_s: float = 300.0
+    max_answer_bytes: int = 256 * 1024 * 1024
 
 
 @dataclass
@@ -46,15 +70,130 @@ def _retry_after(headers):
         return None
 
 
-def _wait(seconds, is_cancelled):
+def sleep_unless_cancelled(seconds, is_cancelled):
+    """Sleep ``seconds``; True as soon as ``is_cancelled()`` is (the one cancellable sleep)."""
     deadline = time.monotonic() + seconds
     while True:
         if is_cancelled and is_cancelled():
-            raise CancelledError()
+            return True
         left = deadline - time.monotonic()
         if left <= 0:
-            return
-        time.sleep(min(left, 0.1))
+            return False
+        time.sleep(min(left, 0.05))
+
+
+def _wait(seconds, is_cancelled):
+    if sleep_unless_cancelled(seconds, is_cancelled):
+        raise CancelledError()
+
+
+# -- the watchdog ----------------------------------------------------------------------------------
+# urllib3 gives no way to interrupt a blocked read. The connection classes below tell the watch of
+# the current thread which socket its request uses, just before the answer is read; the watch's
+# thread shuts that socket down when Cancel is pressed or the deadline passes, which ends the read.
+_current = threading.local()
+
+
+class _Watch:
+    def __init__(self, deadline_s, is_cancelled, on_sent):
+        self.deadline = time.monotonic() + deadline_s
+        self.is_cancelled = is_cancelled
+        self.on_sent = on_sent
+        self.fired = None              # "cancel" or "deadline"
+        self._sock = None
+        self._finished = False
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="crowdheat-http-watch", daemon=True)
+
+    def __enter__(self):
+        _current.watch = self
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        _current.watch = None
+        with self._lock:
+            self._finished = True
+        self._stop.set()
+        self._thread.join()
+
+    def attach(self, sock):
+        """Called in the request's thread when the request has been sent and the answer is due."""
+        if self.on_sent:
+            self.on_sent()
+        with self._lock:
+            self._sock = sock
+            if self.fired:
+                self._shutdown()
+
+    def _loop(self):
+        while not self._stop.wait(WATCH_INTERVAL_S):
+            reason = None
+            if self.is_cancelled and self.is_cancelled():
+                reason = "cancel"
+            elif time.monotonic() > self.deadline:
+                reason = "deadline"
+            if reason:
+                with self._lock:
+                    if not self._finished and not self.fired:
+                        self.fired = reason
+                        self._shutdown()
+                return
+
+    def _shutdown(self):
+        if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class _Watched:
+    def getresponse(self, *args, **kwargs):
+        watch = getattr(_current, "watch", None)
+        if watch is not None:
+            watch.attach(self.sock)
+        return super().getresponse(*args, **kwargs)
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS pools are urllib3's own: no watch there
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+
+def make_session():
+    """A requests session whose requests the watchdog can interrupt."""
+    session = requests.Session()
+    for prefix in ("http://", "https://"):
+        session.mount(prefix, _WatchedAdapter())
+    return session
 
 
 class SessionClient:
@@ -74,26 +213,33 @@ class SessionClient:
         self.close()
 
 
+# -- one request -----------------------------------------------------------------------------------
+
+def _origin(url):
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
+
+
 def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), policy=RetryPolicy(),
-              proxies=None, is_cancelled=None, on_progress=None, secrets=(), what="the service"):
+              limits=Limits(), proxies=None, is_cancelled=None, on_progress=None, on_sent=None, secrets=(),
+              what="the service"):
     """POST ``body`` as JSON; return the last :class:`HttpResult` (retryable statuses retried).
 
-    ``on_progress(received_bytes, total_bytes_or_None)`` is called while the answer downloads.
-    Raises :class:`NetworkError` when no answer came after every try, :class:`CancelledError`
-    as soon as ``is_cancelled()`` is true.
+    ``on_progress(received_bytes, total_bytes_or_None)`` is called while the answer downloads;
+    ``on_sent()`` each time a request has reached the service (what quota counts).
+    Raises :class:`NetworkError` when no answer came after every try (or a redirect was refused,
+    or the deadline passed), :class:`CancelledError` as soon as ``is_cancelled()`` is true,
+    :class:`ResponseFormatError` for an answer over the size cap.
     """
-    session = session or requests.Session()
+    session = session or make_session()
     last_error = None
     for attempt in range(1, policy.attempts + 1):
         if is_cancelled and is_cancelled():
             raise CancelledError()
         try:
-            with session.post(url, json=body, headers=headers, timeout=timeout, proxies=proxies,
-                              stream=True, verify=True) as response:
-                content = _read(response, is_cancelled, on_progress)
-                status, resp_headers = response.status_code, dict(response.headers)
-        except CancelledError:
-            raise
+            status, content, resp_headers = _exchange(url, body, headers, session, timeout, limits, proxies,
+                                                      is_cancelled, on_progress, on_sent, secrets, what)
         except requests.exceptions.Timeout as exc:
             last_error = f"no answer within {timeout[1]:g} s ({type(exc).__name__})"
         except requests.exceptions.SSLError as exc:
@@ -116,19 +262,71 @@ def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), po
                        "(Settings ▸ Options ▸ Network) and the base URL.")
 
 
-def _read(response, is_cancelled, on_progress):
+def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, on_sent,
+              secrets, what):
+    """One request and its same-origin redirects, under one deadline: (status, content, headers)."""
+    visited = [url]
+    with _Watch(limits.deadline_s, is_cancelled, on_sent) as watch:
+        try:
+            while True:
+                with session.post(url, json=body, headers=headers, timeout=timeout, proxies=proxies,
+                                  stream=True, verify=True, allow_redirects=False) as response:
+                    location = response.headers.get("Location")
+                    if response.status_code in REDIRECT_STATUSES and location:
+                        target = urljoin(url, location)
+                        _check_redirect(url, target, visited, response.status_code, secrets, what)
+                        visited.append(url := target)
+                        continue
+                    content = _read(response, limits, on_progress, what)
+                    result = response.status_code, content, dict(response.headers)
+                if watch.fired:
+                    raise requests.exceptions.ConnectionError("interrupted")
+                return result
+        except (requests.exceptions.RequestException, OSError):
+            if watch.fired == "cancel":
+                raise CancelledError() from None
+            if watch.fired == "deadline":
+                raise NetworkError(f"The answer of {what} did not arrive in full within {limits.deadline_s:g} s "
+                                   "(it came in too slowly, or not at all). Not retried: try again later, or "
+                                   "raise 'total deadline per request' in CrowdHeat's settings.") from None
+            raise
+
+
+def _check_redirect(url, target, visited, status, secrets, what):
+    shown = redact(target, secrets)
+    if _origin(target) != _origin(url):
+        raise NetworkError(f"{what} answered HTTP {status} with a redirect to another address ({shown}). "
+                           "Not followed: the request carries your key. If the service has moved, set the "
+                           "new base URL in CrowdHeat's settings; otherwise a proxy or captive portal is "
+                           "in the way.")
+    if target in visited or len(visited) > MAX_REDIRECTS:
+        raise NetworkError(f"{what} redirects in a loop (HTTP {status} to {shown} after {len(visited)} "
+                           "redirects). Check the base URL in CrowdHeat's settings.")
+
+
+def _read(response, limits, on_progress, what):
+    cap = limits.max_answer_bytes
     total = response.headers.get("Content-Length")
     total = int(total) if total and total.isdigit() else None
+    if total is not None and total > cap:
+        raise _too_large(what, total, cap, "announced")
     chunks = []
     received = 0
     for chunk in response.iter_content(CHUNK_BYTES):
-        if is_cancelled and is_cancelled():
-            raise CancelledError()
         chunks.append(chunk)
         received += len(chunk)
+        if received > cap:  # counted after decompression: a small gzip cannot expand without bound
+            raise _too_large(what, received, cap, "decompressed to more than")
         if on_progress:
             on_progress(received, total)
     return b"".join(chunks)
+
+
+def _too_large(what, size, cap, how):
+    return ResponseFormatError(
+        f"The answer of {what} was refused: {how} {size / 1e6:,.1f} MB, over the cap of {cap / 1e6:,.0f} MB. "
+        "Fetch a smaller area (or a coarser cell level), or raise 'largest answer' in CrowdHeat's settings.",
+        service=what)
 
 
 def _short(exc):

@@ -1,11 +1,9 @@
 """Client of the Jike open platform's heat service (POST {base}/v1/heat_map)."""
 
-import requests
-
 from . import heat
 from .config import ENV_JIKE_TOKEN
-from .errors import AuthError, ConfigurationError, RateLimitError, ServerError, ServiceError
-from .http import RetryPolicy, SessionClient, post_json
+from .errors import AuthError, ConfigurationError, CrowdHeatError, RateLimitError, ServerError, ServiceError, redacted
+from .http import RetryPolicy, SessionClient, make_session, post_json
 
 HEAT_MAP_PATH = "/v1/heat_map"
 # Both the fence we send and the cell_center we get are WGS84 (Jike MCP README); one place.
@@ -22,25 +20,39 @@ class JikeClient(SessionClient):
             raise ConfigurationError(f"The Jike base URL '{config.base_url}' is not an http(s) URL.")
         self.config = config
         self.proxies = proxies
-        self.session = session or requests.Session()
+        self.session = session or make_session()
         self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
+        self.secrets = (config.token,)
+        self.requests_sent = 0
+
+    def _post(self, body, policy, is_cancelled=None, on_progress=None):
+        def sent():
+            self.requests_sent += 1
+
+        return post_json(self.config.base_url + HEAT_MAP_PATH, body,
+                         headers={"Authorization": f"Bearer {self.config.token}", "Accept": "application/json"},
+                         session=self.session, proxies=self.proxies,
+                         timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
+                         policy=policy, limits=self.config.limits(), is_cancelled=is_cancelled,
+                         on_progress=on_progress, on_sent=sent, secrets=self.secrets,
+                         what="the Jike heat service")
 
     def fetch_heat_bytes(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
         """The raw bytes of a successful HTTP answer for ``fence`` (the envelope is not checked)."""
-        result = post_json(
-            self.config.base_url + HEAT_MAP_PATH, fence.request_body(cell_level),
-            headers={"Authorization": f"Bearer {self.config.token}", "Accept": "application/json"},
-            session=self.session, proxies=self.proxies,
-            timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
-            policy=self.policy, is_cancelled=is_cancelled, on_progress=on_progress,
-            secrets=(self.config.token,), what="the Jike heat service")
-        if result.status != 200:
-            raise _http_error(result)
+        try:
+            result = self._post(fence.request_body(cell_level), self.policy, is_cancelled, on_progress)
+            if result.status != 200:
+                raise _http_error(result)
+        except CrowdHeatError as exc:
+            raise redacted(exc, self.secrets) from None
         return result.content
 
     def heat_map(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
         content = self.fetch_heat_bytes(fence, cell_level, is_cancelled, on_progress)
-        return heat.parse_heat_response(content, fence.fence_id, fence.part)
+        try:
+            return heat.parse_heat_response(content, fence, cell_level)
+        except CrowdHeatError as exc:
+            raise redacted(exc, self.secrets) from None
 
 
 def _http_error(result):
@@ -76,16 +88,17 @@ def check_connection(client):
     refused), then the service refuses the body with a business code — which proves both.
     Returns a sentence for the user; raises the typed errors above.
     """
-    result = post_json(client.config.base_url + HEAT_MAP_PATH, {},
-                       headers={"Authorization": f"Bearer {client.config.token}"}, session=client.session,
-                       proxies=client.proxies, timeout=(client.config.connect_timeout_s, 30.0),
-                       policy=RetryPolicy(attempts=1), secrets=(client.config.token,), what="the Jike heat service")
-    if result.status != 200:
-        raise _http_error(result)
     try:
-        heat.check_envelope(result.content)
-    except ServiceError as exc:
-        if exc.code is not None and str(exc.code) == "200":
-            return f"Connected: the token is accepted (the empty test request was answered with {exc.codes_text()})."
-        raise
+        result = client._post({}, RetryPolicy(attempts=1))
+        if result.status != 200:
+            raise _http_error(result)
+        try:
+            heat.check_envelope(result.content)
+        except ServiceError as exc:
+            if exc.code is not None and str(exc.code) == "200":
+                return ("Connected: the token is accepted (the empty test request was answered with "
+                        f"{redacted(exc, client.secrets).codes_text()}).")
+            raise
+    except CrowdHeatError as exc:
+        raise redacted(exc, client.secrets) from None
     return "Connected: the token is accepted."

@@ -51,8 +51,9 @@ def hourly_fields():
         ("date", "date", "day (Beijing)"),
         ("start", "datetime", "day start, 00:00 Beijing wall-clock time"),
         ("end", "datetime", "next day 00:00 Beijing wall-clock time"),
-    ] + [(name, "int", f"heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(HOUR_FIELDS)] + [
-        ("day_heat", "int", "sum of the day's hours"),
+    # 64-bit: a valid heat value goes up to 2^53 (core.heat.MAX_HEAT); a 32-bit field refuses 3e9.
+    ] + [(name, "long", f"heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(HOUR_FIELDS)] + [
+        ("day_heat", "long", "sum of the day's hours"),
         ("peak_hour", "int", "hour of the day's highest heat (first if tied)"),
     ])
 
