@@ -82,6 +82,7 @@ class HostileServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        self._server.handle_error = lambda request, address: None  # a client that hangs up is expected
 
     @property
     def url(self):

@@ -6,12 +6,10 @@ import threading
 import time
 from urllib.parse import quote_plus, urlsplit
 
-import requests
-
 from . import coords
 from .config import ENV_BAIDU_AK
-from .errors import ConfigurationError, ResponseFormatError, ServiceError, redact
-from .http import RetryPolicy, SessionClient, post_json
+from .errors import ConfigurationError, CrowdHeatError, ResponseFormatError, ServiceError, redact, redacted
+from .http import RetryPolicy, SessionClient, make_session, post_json, sleep_unless_cancelled
 
 SERVICE = "Baidu locapi"
 
@@ -88,13 +86,7 @@ class RateLimiter:
             now = time.monotonic()
             start = max(now, self._next)
             self._next = start + self.interval
-        while True:
-            left = start - time.monotonic()
-            if left <= 0:
-                return
-            if is_cancelled and is_cancelled():
-                return
-            time.sleep(min(left, 0.05))
+        sleep_unless_cancelled(start - time.monotonic(), is_cancelled)
 
 
 def sign(base_url, query, sk):
@@ -115,7 +107,7 @@ class BaiduClient(SessionClient):
                 f"database) or set the environment variable {ENV_BAIDU_AK}.")
         self.config = config
         self.proxies = proxies
-        self.session = session or requests.Session()
+        self.session = session or make_session()
         self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
         self.limiter = RateLimiter(config.rate)
         self.secrets = (config.ak, config.sk)
@@ -136,32 +128,42 @@ class BaiduClient(SessionClient):
         query = f"timestamp={int(time.time())}"
         return f"{self.config.base_url}?{query}&sn={sign(self.config.base_url, query, self.config.sk)}"
 
-    def locate(self, bodies, is_cancelled=None):
-        """{ctime: result} for full bodies (each with a unique ctime); raises BaiduError & co."""
-        self.limiter.wait(is_cancelled)
+    def _sent(self):
         with self._count_lock:
             self.requests_sent += 1
-        result = post_json(self.url(), self.payload(bodies), session=self.session, proxies=self.proxies,
-                           timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
-                           policy=self.policy, is_cancelled=is_cancelled, secrets=self.secrets,
-                           what="Baidu positioning")
+
+    def locate(self, bodies, abandon=None):
+        """{ctime: result} for full bodies (each with a unique ctime); raises BaiduError & co.
+
+        Sends at once: callers pace themselves with ``self.limiter``. Only ``abandon()``
+        interrupts the exchange (an answer on its way has been paid for).
+        """
+        try:
+            return self._answers(post_json(
+                self.url(), self.payload(bodies), session=self.session, proxies=self.proxies,
+                timeout=(self.config.connect_timeout_s, self.config.read_timeout_s), policy=self.policy,
+                limits=self.config.limits(), is_cancelled=abandon, on_sent=self._sent, secrets=self.secrets,
+                what="Baidu positioning"))
+        except CrowdHeatError as exc:
+            raise redacted(exc, self.secrets) from None
+
+    def _answers(self, result):
         if result.status != 200:
             raise ServiceError(f"Baidu positioning answered HTTP {result.status}"
                                + (f" after {result.attempts} tries" if result.retries_exhausted else ""),
                                service=SERVICE, http_status=result.status,
-                               details=redact(result.content[:500].decode("utf-8", "replace"), self.secrets))
+                               details=result.content[:500].decode("utf-8", "replace"))
         try:
             doc = json.loads(result.content)
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             raise ResponseFormatError("Baidu positioning answered with something that is not JSON "
-                                      "(an HTML page or a cut-off answer)", service=SERVICE,
-                                      details=redact(result.content[:300].decode("utf-8", "replace"),
-                                                     self.secrets)) from None
+                                      "(an HTML page, a cut-off or malformed answer)", service=SERVICE,
+                                      details=result.content[:300].decode("utf-8", "replace")) from None
         if not isinstance(doc, dict) or "errcode" not in doc:
             raise ResponseFormatError("Baidu positioning answered JSON without errcode", service=SERVICE)
         try:
             errcode = int(doc["errcode"])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ResponseFormatError(f"Baidu positioning answered errcode {doc['errcode']!r}",
                                       service=SERVICE) from None
         if errcode != 0:

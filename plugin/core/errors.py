@@ -98,6 +98,10 @@ class NetworkError(CrowdHeatError):
     """No answer: connection refused, DNS, TLS, proxy, or timeout after the retries."""
 
 
+class RedirectError(NetworkError):
+    """The service sent the request elsewhere (another host, or in a loop): every request would be."""
+
+
 # A bearer credential echoed by a gateway ("invalid credential: Bearer …"), even cut short.
 _BEARER = re.compile(r"(Bearer)\s+[^\s\"',;<>]+", re.IGNORECASE)
 

@@ -23,7 +23,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .errors import CancelledError, NetworkError, ResponseFormatError, redact
+from .errors import CancelledError, NetworkError, RedirectError, ResponseFormatError, redact
 
 CHUNK_BYTES = 16 * 1024          # small reads: a cap or a cancel is noticed within one chunk
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -151,6 +151,9 @@ class _Watch:
 
 class _Watched:
     def getresponse(self, *args, **kwargs):
+        # urllib3 1.26 first tries Python 2's `buffering` and calls again on the TypeError: drop
+        # it here, so that one request is one call (and counts once).
+        kwargs.pop("buffering", None)
         watch = getattr(_current, "watch", None)
         if watch is not None:
             watch.attach(self.sock)
@@ -295,12 +298,12 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
 def _check_redirect(url, target, visited, status, secrets, what):
     shown = redact(target, secrets)
     if _origin(target) != _origin(url):
-        raise NetworkError(f"{what} answered HTTP {status} with a redirect to another address ({shown}). "
+        raise RedirectError(f"{what} answered HTTP {status} with a redirect to another address ({shown}). "
                            "Not followed: the request carries your key. If the service has moved, set the "
                            "new base URL in CrowdHeat's settings; otherwise a proxy or captive portal is "
                            "in the way.")
     if target in visited or len(visited) > MAX_REDIRECTS:
-        raise NetworkError(f"{what} redirects in a loop (HTTP {status} to {shown} after {len(visited)} "
+        raise RedirectError(f"{what} redirects in a loop (HTTP {status} to {shown} after {len(visited)} "
                            "redirects). Check the base URL in CrowdHeat's settings.")
 
 

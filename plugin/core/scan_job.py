@@ -1,28 +1,42 @@
 """The one way to geolocate scans; Processing and the dock both call it.
 
-Scans stream through in windows. In each window, invalid scans and cached answers cost
-nothing; the rest go out in batches, several requests in flight under the rate limit. Outcomes
-come back in input order, one per scan, whatever happens: after a fatal error, the daily quota
-(802) or a cancel, the scans not sent still come out (status ``error``, with why), so the
-output holds every scan exactly once and a rerun finishes from the cache.
+Scans stream through in windows. In each window, invalid scans, cached answers and repeats of a
+scan already in the window cost nothing; the rest go out in batches, several requests in flight
+under the rate limit. Outcomes come back in input order, one per scan, whatever happens: after a
+fatal error, the daily quota (802) or a cancel, the scans not sent still come out (status
+``error``, with why), so the output holds every scan exactly once and a rerun finishes from the
+cache. An answer already on its way when the run stops has been paid for: it is waited for
+(after Cancel, for ``CANCEL_GRACE_S``), kept and cached.
 """
 
+import dataclasses
+import math
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, wait, FIRST_COMPLETED
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from enum import Enum
 
-from .baidu import BATCH_TOO_LARGE, BaiduError, parse_location
-from .errors import CancelledError, CrowdHeatError, NetworkError
+from .baidu import BATCH_TOO_LARGE, LOCATION_TYPES, BaiduError, parse_location
+from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
+from .http import sleep_unless_cancelled
 from .scans import scan_key
 
 OK, NOT_FOUND, INVALID, ERROR = "ok", "not_found", "invalid", "error"
+STATUSES = (OK, NOT_FOUND, INVALID, ERROR)
 # Requests in a row with no answer (after their own retries) before the run stops: one failure
 # marks its scans and the run goes on; a dead network must not cost retries × timeout per batch.
 MAX_UNANSWERED_IN_A_ROW = 3
-STATUSES = (OK, NOT_FOUND, INVALID, ERROR)
 WINDOW = 512
+# After Cancel, requests already sent get this long to bring their (paid) answers home.
+CANCEL_GRACE_S = 2.0
+# Caching: a location is kept for good; "not found" for a week (the service learns new access
+# points and cells, so asking again later may locate the scan); a malformed result never.
+NOT_FOUND_TTL_S = 7 * 86400
+# The largest accuracy radius taken as a distance (cell positioning in the countryside is a few
+# km; anything beyond this, negative or not a number, is a malformed result).
+MAX_RADIUS_M = 100_000.0
 
 
 @dataclass
@@ -39,11 +53,13 @@ class ScanOutcome:
 class ScanRunStats:
     counts: Counter = field(default_factory=Counter)
     cache_hits: int = 0
-    requests: int = 0
+    repeats: int = 0                 # scans identical to one sent in the same window: not sent again
+    requests: int = 0                # requests that reached the service (what the quota counts)
     started: float = field(default_factory=time.monotonic)
     stopped_by: CrowdHeatError = None
     cancelled: bool = False
     batch_fallback: bool = False
+    cache_problem: str = ""
 
     @property
     def scans(self):
@@ -54,69 +70,153 @@ class ScanRunStats:
         return time.monotonic() - self.started
 
 
-def outcome_of(scan, answer, cached=False):
-    """ok when the service located the scan; not_found when it answered but could not."""
-    error = answer.get("error", 0)
-    lng, lat = parse_location(answer.get("location"))
+def judge(scan, answer, cached=False):
+    """(outcome, may be cached) for one result of the service."""
+    def malformed(what):
+        return ScanOutcome(scan, ERROR, err_code="malformed", cached=cached,
+                           err_msg=f"the service's result is malformed ({what}); not kept, a rerun asks again"), False
+
     try:
-        located = int(error) == 0 and int(answer.get("type", 0) or 0) != 0 and lng is not None
-    except (TypeError, ValueError):
-        located = False
-    if located:
-        return ScanOutcome(scan, OK, answer=answer, cached=cached)
+        error = int(answer.get("error", 0))
+        kind = int(answer.get("type", 0) or 0)
+    except (TypeError, ValueError, OverflowError):
+        return malformed(f"error {answer.get('error')!r}, type {answer.get('type')!r}")
+    if error not in (0, -1) or kind not in LOCATION_TYPES:
+        return malformed(f"error {error}, type {kind}")
+    if error == 0 and kind != 0:
+        lng, _ = parse_location(answer.get("location"))
+        if lng is None:
+            return malformed(f"location {answer.get('location')!r}")
+        radius = answer.get("radius")
+        if radius not in (None, ""):
+            try:
+                value = float(radius)
+            except (TypeError, ValueError):
+                value = float("nan")
+            if not (math.isfinite(value) and 0 <= value <= MAX_RADIUS_M):
+                return malformed(f"radius {radius!r} is not a distance in metres")
+        return ScanOutcome(scan, OK, answer=answer, cached=cached), True
+    # Not located: whatever coordinates came with it are not a position.
+    answer = {k: v for k, v in answer.items() if k not in ("location", "radius")}
     return ScanOutcome(scan, NOT_FOUND, err_code=str(error), answer=answer, cached=cached,
-                       err_msg="the service has no position for this scan")
+                       err_msg="the service has no position for this scan"), True
 
 
-class _Stop(Exception):
-    pass
+def outcome_of(scan, answer, cached=False):
+    return judge(scan, answer, cached)[0]
+
+
+def cached_answer(cache, key, coor, now=None):
+    """A cached answer still worth reusing (see the caching rule above), or None."""
+    hit = cache.get(key, coor) if cache is not None else None
+    if hit is None:
+        return None
+    answer, saved = hit
+    outcome, cacheable = judge(None, answer)
+    if not cacheable:
+        return None
+    if outcome.status == NOT_FOUND and (now or time.time()) - saved > NOT_FOUND_TTL_S:
+        return None
+    return answer
+
+
+class _Kind(Enum):
+    """What became of one request, as its worker reports it."""
+    ANSWERS = "answers"          # the service answered: results by ctime
+    SPLIT = "split"              # the batch was refused as a batch (101/102/103): send one by one
+    REFUSED = "refused"          # a single scan refused by the service: invalid, with the code
+    STOP = "stop"                # fatal or daily quota: nothing more is sent
+    SKIPPED = "skipped"          # not sent: the run stopped or was cancelled first
+    ABANDONED = "abandoned"      # sent, but Cancel gave up waiting for its answer
+    UNANSWERED = "unanswered"    # no answer after the retries (network)
+    FAILED = "failed"            # an error for these scans only; the run goes on
+
+
+class _Run:
+    """The state one geolocation run shares between its window loop and its workers."""
+
+    def __init__(self, client, cache, is_cancelled, log, stats):
+        self.client, self.cache, self.log, self.stats = client, cache, log, stats
+        self.coor = client.config.coor
+        self.batch = client.config.batch_size
+        self.ctime_base = int(time.time())
+        self.halt = threading.Event()        # set by the worker that meets a fatal answer
+        self.lock = threading.Lock()
+        self.unanswered = 0
+        self._is_cancelled = is_cancelled or (lambda: False)
+        self._cancel_seen = None
+
+    def cancelled(self):
+        if self._is_cancelled():
+            if self._cancel_seen is None:
+                self._cancel_seen = time.monotonic()
+            self.stats.cancelled = True
+            return True
+        return False
+
+    def stopped(self):
+        """Nothing more is to be sent."""
+        return self.halt.is_set() or self.stats.stopped_by is not None or self.cancelled()
+
+    def abandoned(self):
+        """An answer on its way is given up only some time after Cancel: it has been paid for."""
+        return self.cancelled() and time.monotonic() - self._cancel_seen > CANCEL_GRACE_S
+
+    def ctime(self, scan):
+        return str(self.ctime_base + scan.index)
+
+    def note_cache_problem(self):
+        problem = self.cache.problem if self.cache is not None else ""
+        if problem and not self.stats.cache_problem:
+            self.stats.cache_problem = problem
+            self.log(problem)
 
 
 def geolocate(scans, client, cache=None, is_cancelled=None, on_progress=None, log=None, stats=None,
               window=WINDOW):
     """Yield a :class:`ScanOutcome` per scan, in input order. ``on_progress(scans_done)``."""
     stats = stats if stats is not None else ScanRunStats()
-    log = log or (lambda message: None)
-    coor = client.config.coor
-    state = {"batch": client.config.batch_size}
-    ctime_base = int(time.time())
+    run = _Run(client, cache, is_cancelled, log or (lambda message: None), stats)
+    run.note_cache_problem()
     done = 0
     with ThreadPoolExecutor(max_workers=client.config.concurrency, thread_name_prefix="baidu") as pool:
         chunk = []
         for scan in scans:
             chunk.append(scan)
             if len(chunk) >= window:
-                yield from _window(chunk, client, cache, coor, pool, state, stats, ctime_base, is_cancelled, log)
+                yield from _window(run, chunk, pool)
                 done += len(chunk)
                 chunk = []
                 if on_progress:
                     on_progress(done)
         if chunk:
-            yield from _window(chunk, client, cache, coor, pool, state, stats, ctime_base, is_cancelled, log)
+            yield from _window(run, chunk, pool)
             if on_progress:
                 on_progress(done + len(chunk))
     stats.requests = client.requests_sent
 
 
-def _window(scans, client, cache, coor, pool, state, stats, ctime_base, is_cancelled, log):
+def _window(run, scans, pool):
+    stats = run.stats
     outcomes = {}
-    to_send = []
+    to_send, repeats, first_of = [], [], {}
     for scan in scans:
         if scan.invalid:
             outcomes[scan.index] = ScanOutcome(scan, INVALID, err_msg=scan.invalid)
             continue
-        cached = cache.get(scan_key(scan.body), coor) if cache is not None else None
+        key = scan_key(scan.body)
+        cached = cached_answer(run.cache, key, run.coor)
         if cached is not None:
             stats.cache_hits += 1
             outcomes[scan.index] = outcome_of(scan, cached, cached=True)
+        elif key in first_of:
+            repeats.append((scan, first_of[key]))
         else:
+            first_of[key] = scan
             to_send.append(scan)
-    if is_cancelled and is_cancelled():
-        stats.cancelled = True
-    if to_send and stats.stopped_by is None and not stats.cancelled:
-        _send(to_send, client, cache, coor, pool, state, stats, ctime_base, is_cancelled, log, outcomes)
-        if is_cancelled and is_cancelled():
-            stats.cancelled = True
+    if to_send and not run.stopped():
+        _send(run, to_send, pool, outcomes)
+    run.note_cache_problem()
     for scan in to_send:  # whatever was not answered: not sent, and why
         if scan.index not in outcomes:
             if stats.stopped_by is not None:
@@ -126,113 +226,114 @@ def _window(scans, client, cache, coor, pool, state, stats, ctime_base, is_cance
             else:
                 outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code="cancelled",
                                                    err_msg="not sent: the run was cancelled")
+    for scan, original in repeats:  # the same scan as one sent: the same outcome
+        stats.repeats += 1
+        outcomes[scan.index] = dataclasses.replace(outcomes[original.index], scan=scan)
     for scan in scans:
         outcome = outcomes[scan.index]
         stats.counts[outcome.status] += 1
         yield outcome
 
 
-def _send(scans, client, cache, coor, pool, state, stats, ctime_base, is_cancelled, log, outcomes):
-    halt = state.setdefault("halt", threading.Event())  # set by the worker that meets a fatal error
-    state.setdefault("lock", threading.Lock())
-    state.setdefault("unanswered", 0)
-
-    def stopped():
-        return halt.is_set() or stats.stopped_by is not None or stats.cancelled or (is_cancelled and is_cancelled())
+def _send(run, scans, pool, outcomes):
+    stats = run.stats
 
     def submit(group):
-        return pool.submit(_request, client, group, ctime_base, stopped, state)
+        return pool.submit(_request, run, group)
 
-    size = state["batch"]
-    pending = {submit(scans[k:k + size]): scans[k:k + size] for k in range(0, len(scans), size)}
+    pending = {submit(scans[k:k + run.batch]): scans[k:k + run.batch] for k in range(0, len(scans), run.batch)}
     while pending:
         finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-        answered = []
+        to_cache = []
         for future in finished:
             group = pending.pop(future)
             kind, value = future.result()
-            if kind == "answers":
+            if kind is _Kind.ANSWERS:
                 for scan in group:
-                    answer = value.get(str(ctime_base + scan.index))
+                    answer = value.get(run.ctime(scan))
                     if answer is None:
                         outcomes[scan.index] = ScanOutcome(scan, ERROR, err_msg="the service's reply has no "
                                                            "result for this scan (matched by ctime)")
-                    else:
-                        outcomes[scan.index] = outcome_of(scan, answer)
-                        answered.append((scan_key(scan.body), answer))
-            elif kind == "split":  # 101 (too many) or 103 on a batch: one by one
-                if value.errcode == BATCH_TOO_LARGE and state["batch"] > 1:
-                    state["batch"] = 1
+                        continue
+                    outcomes[scan.index], cacheable = judge(scan, answer)
+                    if cacheable:
+                        to_cache.append((scan_key(scan.body), answer))
+            elif kind is _Kind.SPLIT:
+                if value.errcode == BATCH_TOO_LARGE and run.batch > 1:
+                    run.batch = 1
                     stats.batch_fallback = True
-                    log(f"Baidu error 101 ({value.service_message}): sending 1 scan per request from now on.")
+                    run.log(f"Baidu error 101 ({value.service_message}): sending 1 scan per request from now on.")
                 for scan in group:
                     pending[submit([scan])] = [scan]
-            elif kind == "stop":
+            elif kind is _Kind.REFUSED:
+                for scan in group:
+                    outcomes[scan.index] = ScanOutcome(scan, INVALID, err_code=str(value.errcode),
+                                                       err_msg=f"refused by the service on its own: {value}")
+            elif kind is _Kind.STOP:
                 if stats.stopped_by is None:
                     stats.stopped_by = value
-                    log(f"Stopped: {value}")
-            elif kind == "skipped":
-                pass
-            elif kind == "unanswered":
+                    run.log(f"Stopped: {value}")
+            elif kind is _Kind.ABANDONED:
+                for scan in group:
+                    outcomes[scan.index] = ScanOutcome(
+                        scan, ERROR, err_code="cancelled",
+                        err_msg=f"cancelled: no answer arrived within {CANCEL_GRACE_S:g} s after Cancel")
+            elif kind is _Kind.UNANSWERED:
                 for scan in group:
                     outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code="network", err_msg=str(value))
-                if halt.is_set() and stats.stopped_by is None:
+                if run.halt.is_set() and stats.stopped_by is None:
                     stats.stopped_by = NetworkError(f"{MAX_UNANSWERED_IN_A_ROW} requests in a row got no answer; "
                                                     f"the last: {value}")
-                    log(f"Stopped: {stats.stopped_by}")
-            else:  # "error": these scans failed, the run goes on
+                    run.log(f"Stopped: {stats.stopped_by}")
+            elif kind is _Kind.FAILED:
+                code = getattr(value, "code", None) or getattr(value, "http_status", None) or ""
                 for scan in group:
-                    outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code=str(getattr(value, "code", "") or
-                                                                                 getattr(value, "http_status", "") or ""),
-                                                       err_msg=str(value))
-        if answered and cache is not None:
-            cache.put_many(answered, coor)
+                    outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code=str(code), err_msg=str(value))
+        if to_cache and run.cache is not None:
+            run.cache.put_many(to_cache, run.coor)
 
 
-def _request(client, group, ctime_base, stopped, state):
-    """Runs in a worker thread: one request with bounded retries of throttling. Returns (kind, value).
+def _request(run, group):
+    """Runs in a worker thread: one request with bounded retries of throttling. Returns (_Kind, value).
 
-    A fatal answer (or too many unanswered requests in a row) sets ``state["halt"]`` here, before
-    the next queued request can start.
+    A fatal answer (or too many unanswered requests in a row) sets ``run.halt`` here, before the
+    next queued request can start. A request already sent is never cut short by that: its answer
+    has been paid for.
     """
-    halt = state["halt"]
-    if stopped():  # the run stopped or was cancelled while this waited: not sent
-        return "skipped", None
-    bodies = [client.full_body(scan.body, ctime_base + scan.index) for scan in group]
+    client = run.client
+    bodies = [client.full_body(scan.body, run.ctime(scan)) for scan in group]
     policy = client.policy
     for attempt in range(1, policy.attempts + 1):
+        client.limiter.wait(run.stopped)
+        if run.stopped():
+            return _Kind.SKIPPED, None
         try:
-            answers = client.locate(bodies, is_cancelled=stopped)
-            with state["lock"]:
-                state["unanswered"] = 0
-            return "answers", answers
+            answers = client.locate(bodies, abandon=run.abandoned)
+            with run.lock:
+                run.unanswered = 0
+            return _Kind.ANSWERS, answers
         except BaiduError as exc:
             if exc.fatal or exc.quota:
-                halt.set()
-                return "stop", exc
-            if exc.errcode == BATCH_TOO_LARGE or (exc.errcode in (102, 103) and len(group) > 1):
-                return "split", exc
+                run.halt.set()
+                return _Kind.STOP, exc
+            if exc.errcode == BATCH_TOO_LARGE or exc.errcode in (102, 103):
+                # A batch refused as a batch is sent one by one; a scan refused alone is invalid, once.
+                return (_Kind.SPLIT if len(group) > 1 else _Kind.REFUSED), exc
             if not exc.retryable or attempt == policy.attempts:
-                return "error", exc
-            if _sleep(policy.delay(attempt), stopped):
-                return "skipped", None
+                return _Kind.FAILED, exc
+            if sleep_unless_cancelled(policy.delay(attempt), run.stopped):
+                return _Kind.SKIPPED, None
+        except RedirectError as exc:  # every request would be sent elsewhere too
+            run.halt.set()
+            return _Kind.STOP, exc
         except NetworkError as exc:
-            with state["lock"]:
-                state["unanswered"] += 1
-                if state["unanswered"] >= MAX_UNANSWERED_IN_A_ROW:
-                    halt.set()
-            return "unanswered", exc
+            with run.lock:
+                run.unanswered += 1
+                if run.unanswered >= MAX_UNANSWERED_IN_A_ROW:
+                    run.halt.set()
+            return _Kind.UNANSWERED, exc
         except CancelledError:
-            return "skipped", None
+            return _Kind.ABANDONED, None
         except CrowdHeatError as exc:
-            return "error", exc
-    return "error", None  # pragma: no cover - the loop always returns
-
-
-def _sleep(seconds, stopped):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if stopped():
-            return True
-        time.sleep(0.05)
-    return False
+            return _Kind.FAILED, exc
+    return _Kind.FAILED, None  # pragma: no cover - the loop always returns

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..core import scans as scan_files
 from ..core.baidu import BaiduClient
 from ..core.scan_cache import ScanCache
-from ..core.scan_job import STATUSES, ScanRunStats, geolocate
+from ..core.scan_job import STATUSES, WINDOW, ScanRunStats, cached_answer, geolocate
 from ..i18n import tr
 from . import settings
 from .scan_layers import SYSTEM_LABELS, ScanWriter, circle_fields, output_columns
@@ -20,13 +20,18 @@ def open_cache(config, path=None):
 def plan(path, fmt, cache, coor, batch_size):
     """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend."""
     total = invalid = cached = 0
+    distinct = set()  # a repeat of a scan in the same window is not sent again: counted once
     for scan in scan_files.read_scans(path, fmt):
         total += 1
         if scan.invalid:
             invalid += 1
-        elif cache is not None and cache.get(scan_files.scan_key(scan.body), coor) is not None:
+            continue
+        key = scan_files.scan_key(scan.body)
+        if cached_answer(cache, key, coor) is not None:
             cached += 1
-    to_send = total - invalid - cached
+        else:
+            distinct.add((scan.index // WINDOW, key))
+    to_send = len(distinct)
     return {"scans": total, "valid": total - invalid, "invalid": invalid, "cached": cached,
             "requests": math.ceil(to_send / batch_size) if to_send else 0}
 
@@ -45,8 +50,10 @@ def progress_text(done, total, rate, eta_s):
 def summary_text(stats):
     """What a run did. Status names stay English: they are the values of the layer's status field."""
     counts = ", ".join(f"{stats.counts.get(status, 0):,} {status}" for status in STATUSES)
-    text = tr("{0:,} scans: {1}; {2:,} requests (quota), {3:,} cache hits, {4:.1f} s").format(
-        stats.scans, counts, stats.requests, stats.cache_hits, stats.seconds)
+    text = tr("{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, "
+              "{5:.1f} s").format(stats.scans, counts, stats.requests, stats.cache_hits, stats.repeats, stats.seconds)
+    if stats.cache_problem:
+        text += tr("; answers NOT cached: {0}").format(stats.cache_problem)
     if stats.stopped_by is not None:
         text += tr("; stopped: {0}").format(stats.stopped_by)
     elif stats.cancelled:

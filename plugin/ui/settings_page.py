@@ -115,8 +115,7 @@ class SettingsWidget(QWidget):
         self.baidu_env.setText(self._env_note((baidu.url_from_env, config_rules.ENV_BAIDU_URL),
                                               (baidu.ak_from_env, config_rules.ENV_BAIDU_AK),
                                               (baidu.sk_from_env, config_rules.ENV_BAIDU_SK)))
-        path = self.cache.filePath() or settings.default_cache_path()
-        self.cache_info.setText(tr("{0} answers cached").format(self._cache_count(path)))
+        self.cache_info.setText(self._cache_text(self.cache.filePath() or settings.default_cache_path()))
 
     @staticmethod
     def _env_note(*pairs):
@@ -127,26 +126,27 @@ class SettingsWidget(QWidget):
             ", ".join(names))
 
     @staticmethod
-    def _cache_count(path):
-        if not os.path.exists(path):
-            return 0
+    def _open_cache(path):
         from ..core.scan_cache import ScanCache
 
-        cache = ScanCache(path)
+        return ScanCache(path, busy_timeout_s=0.2)  # on the UI thread: never wait long for a lock
+
+    def _cache_text(self, path):
+        if not os.path.exists(path):
+            return tr("{0} answers cached").format(0)
+        cache = self._open_cache(path)
         try:
-            return cache.count()
+            return tr("{0} answers cached").format(cache.count()) if cache.usable else cache.problem
         finally:
             cache.close()
 
     def clear_answers(self):
-        from ..core.scan_cache import ScanCache
-
-        cache = ScanCache(self.cache.filePath() or settings.default_cache_path())
-        try:
-            cache.clear()
-        finally:
-            cache.close()
+        cache = self._open_cache(self.cache.filePath() or settings.default_cache_path())
+        cache.clear()
+        cache.close()
         self.show_state()
+        if cache.problem:
+            self.cache_info.setText(cache.problem)
 
     def apply(self):
         for service, key, value in (("jike", "base_url", self.jike_url.text().strip()),

@@ -24,68 +24,68 @@
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="104" />
+      <location filename="../../plugin/algorithms/heat.py" line="105" />
       <source>Cancelled before any heat was received.</source>
       <translation>在收到任何热度数据之前已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="107" />
+      <location filename="../../plugin/algorithms/heat.py" line="108" />
       <source>Stopped early: the layers hold the {0} fence(s) received so far.</source>
       <translation>提前停止：图层中保留了已收到的 {0} 个围栏。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="124" />
+      <location filename="../../plugin/algorithms/heat.py" line="125" />
       <source>{0} cells, {1} cell-days, total heat {2}, days {3} – {4}, {5:.1f} s.</source>
       <translation>{0} 个网格，{1} 个网格日，总热度 {2}，日期 {3} – {4}，用时 {5:.1f} 秒。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="131" />
+      <location filename="../../plugin/algorithms/heat.py" line="132" />
       <source>{0} fence(s), {1:,.3f} km² in all</source>
       <translation>{0} 个围栏，共 {1:,.3f} km²</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="134" />
+      <location filename="../../plugin/algorithms/heat.py" line="135" />
       <location filename="../../plugin/ui/heat_tab.py" line="171" />
       <source>, about {0:,} cells at level {1}</source>
       <translation>，{1} 级约 {0:,} 个网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="154" />
+      <location filename="../../plugin/algorithms/heat.py" line="155" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="157" />
+      <location filename="../../plugin/algorithms/heat.py" line="158" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon (each part of a multipolygon is one request; holes are dropped). Outputs one feature per S2 cell per day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per cell with hourly means. Limits: 800 km² per fence.</source>
       <translation>从及刻开放平台获取每个多边形最近 10 天的逐小时人群热力（多部件多边形的每个部分各发一次请求；内洞会被忽略）。输出每个 S2 网格每天一个要素，带逐小时字段 h00–h23，可由时间控制器播放；另输出每个网格一个要素，带各小时平均值。限制：每个围栏 800 km²。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="167" />
+      <location filename="../../plugin/algorithms/heat.py" line="168" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="175" />
+      <location filename="../../plugin/algorithms/heat.py" line="176" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="189" />
+      <location filename="../../plugin/algorithms/heat.py" line="190" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="192" />
+      <location filename="../../plugin/algorithms/heat.py" line="193" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="199" />
+      <location filename="../../plugin/algorithms/heat.py" line="200" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="200" />
+      <location filename="../../plugin/algorithms/heat.py" line="201" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -222,32 +222,37 @@
       <translation>{0} 中没有面积不为零的多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="36" />
+      <location filename="../../plugin/gis/scan_run.py" line="41" />
       <source>{0:,} scans — {1:,} valid, {2:,} invalid, {3:,} already answered (cache). The run will spend about {4:,} requests of quota.</source>
       <translation>{0:,} 次扫描 — {1:,} 有效，{2:,} 无效，{3:,} 已有结果（缓存）。本次运行约消耗 {4:,} 次请求配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="42" />
+      <location filename="../../plugin/gis/scan_run.py" line="47" />
       <source>{0:,} / {1:,} scans, {2:.0f} scans/s, ETA {3:.0f} s</source>
       <translation>{0:,} / {1:,} 次扫描，{2:.0f} 次/秒，预计剩余 {3:.0f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="48" />
-      <source>{0:,} scans: {1}; {2:,} requests (quota), {3:,} cache hits, {4:.1f} s</source>
-      <translation>{0:,} 次扫描：{1}；{2:,} 次请求（配额），{3:,} 次命中缓存，用时 {4:.1f} 秒</translation>
+      <location filename="../../plugin/gis/scan_run.py" line="53" />
+      <source>{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, {5:.1f} s</source>
+      <translation>{0:,} 次扫描：{1}；已发送 {2:,} 次请求（配额），{3:,} 次命中缓存，{4:,} 次重复扫描未再发送，用时 {5:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="51" />
+      <location filename="../../plugin/gis/scan_run.py" line="56" />
+      <source>; answers NOT cached: {0}</source>
+      <translation>；应答未缓存：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="58" />
       <source>; stopped: {0}</source>
       <translation>；已停止：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="53" />
+      <location filename="../../plugin/gis/scan_run.py" line="60" />
       <source>; cancelled (unsent scans are marked error)</source>
       <translation>；已取消（未发送的扫描标记为 error）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="72" />
+      <location filename="../../plugin/gis/scan_run.py" line="79" />
       <source>Positioning error against the file's ground truth: median {0:.0f} m, 90th percentile {1:.0f} m ({2:,} scans).</source>
       <translation>相对文件中真值的定位误差：中位数 {0:.0f} 米，90% 分位 {1:.0f} 米（{2:,} 次扫描）。</translation>
     </message>
@@ -272,7 +277,7 @@
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="172" />
+      <location filename="../../plugin/gis/tasks.py" line="173" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
@@ -658,14 +663,15 @@
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="119" />
-      <source>{0} answers cached</source>
-      <translation>已缓存 {0} 条结果</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="126" />
+      <location filename="../../plugin/ui/settings_page.py" line="125" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="136" />
+      <location filename="../../plugin/ui/settings_page.py" line="139" />
+      <source>{0} answers cached</source>
+      <translation>已缓存 {0} 条结果</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/settings_page.py" line="174" />
