@@ -8,7 +8,7 @@ from crowdheat.plugin.core import coords
 from crowdheat.plugin.core.fence import haversine_m
 from simulator.baidu import AK, BaiduSimulator
 
-FIXED = ["status", "err_code", "err_msg", "loc_type", "radius_m", "lon", "lat", "lon_raw", "lat_raw", "raw_crs",
+FIXED = ["status", "err_code", "err_msg", "notes", "loc_type", "radius_m", "lon", "lat", "lon_raw", "lat_raw", "raw_crs",
          "country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
          "floor"]
 CSV = ("id,bts,macs,lng,lat,status\n"

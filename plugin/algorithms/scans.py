@@ -16,6 +16,8 @@ from .icons import provider_icon
 from ..i18n import tr
 
 _ALIVE = []
+# Outputs a spreadsheet opens: there, a text such as "=cmd|..." would be run as a formula.
+SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
 SHAPES = ["auto", scan_files.SHAPE_BAIDU, scan_files.SHAPE_SPLIT, scan_files.SHAPE_OBSERVATIONS]
 
 
@@ -135,11 +137,13 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
             feedback.setProgress(100.0 * done / total)
             feedback.setProgressText(progress_text(done, total, rate, eta))
 
+        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or ""
+        spreadsheet = destination.split("|")[0].lower().endswith(SPREADSHEET_SUFFIXES)
         cache = open_cache(config, self.parameterAsString(parameters, self.CACHE, context))
         try:
             done = geolocate_file(path, fmt, config, output_system, make_sinks, cache,
                                   is_cancelled=feedback.isCanceled, on_progress=progress,
-                                  log=feedback.pushInfo, warn=feedback.pushWarning)
+                                  log=feedback.pushInfo, warn=feedback.pushWarning, spreadsheet=spreadsheet)
         except (CrowdHeatError, RuntimeError) as exc:
             raise QgsProcessingException(str(exc)) from None
         finally:

@@ -25,7 +25,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .errors import CancelledError, NetworkError, RedirectError, ResponseFormatError, redact
 
-CHUNK_BYTES = 16 * 1024          # small reads: a cap or a cancel is noticed within one chunk
+CHUNK_BYTES = 64 * 1024          # Cancel needs no small reads (the watchdog); the cap is checked per chunk
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 WATCH_INTERVAL_S = 0.05

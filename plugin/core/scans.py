@@ -17,6 +17,8 @@ import csv
 import re
 from dataclasses import dataclass, field
 
+from .errors import InputError
+
 SAMPLE_BYTES = 64 * 1024
 MAX_APS = 30
 MIN_APS_WIFI_ONLY = 2
@@ -69,8 +71,17 @@ NETWORK_NAMES = {"GSM": "GSM", "GPRS": "GPRS", "EDGE": "EDGE", "UMTS": "WCDMA", 
                  "TDSCDMA": "WCDMA", "TD-SCDMA": "WCDMA"}
 
 
-class ScanFileError(ValueError):
+class ScanFileError(InputError):
     """The file cannot be read at all (not a row problem)."""
+
+
+# csv's limit (131,072 characters) is process-wide; raising it only lets other code read more.
+# Far above any real scan field, and still a bound: a longer field (an unclosed quote running
+# on through the file) is one invalid row, with the lines it spans, and reading goes on.
+FIELD_LIMIT = 4 * 1024 * 1024
+if csv.field_size_limit() < FIELD_LIMIT:
+    csv.field_size_limit(FIELD_LIMIT)
+ENCODING_CHUNK = 1 << 20
 
 
 @dataclass
@@ -134,6 +145,38 @@ def detect_encoding(raw):
         return "gb18030"  # decoded with replacement; rows with broken bytes get reported
 
 
+def first_undecodable_line(path, encoding):
+    """The line number of the first byte that is not ``encoding``, or None (whole file, streamed)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line = 1
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(ENCODING_CHUNK), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return line + chunk[:max(0, exc.start)].count(b"\n")
+            line += chunk.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return line
+    return None
+
+
+def decide_encoding(path, sample):
+    """The encoding that decodes the whole file: the sample's guess, else GB18030. Raises
+    ScanFileError, naming the line, when no candidate does (a file that mixes encodings)."""
+    guess = detect_encoding(sample)
+    bad_line = first_undecodable_line(path, guess)
+    if bad_line is None:
+        return guess
+    if guess == "utf-8" and first_undecodable_line(path, "gb18030") is None:
+        return "gb18030"
+    raise ScanFileError(f"Line {bad_line:,} of {path} is not {guess} although the lines before it are: the file "
+                        "mixes encodings. Save it in one encoding (UTF-8), or choose the encoding explicitly "
+                        "(characters that do not decode are then shown as �).")
+
+
 def _norm(name):
     return re.sub(r"[\s_\-()（）]", "", name.strip().lower().lstrip("\ufeff"))
 
@@ -172,7 +215,7 @@ def sniff(path, mapping=None, shape=None, encoding=None, delimiter=None):
         raw = handle.read(SAMPLE_BYTES)
     if not raw.strip():
         raise ScanFileError(f"{path} is empty.")
-    encoding = encoding or detect_encoding(raw)
+    encoding = encoding or decide_encoding(path, raw)
     text = raw.decode(encoding, errors="replace")
     lines = text.splitlines()
     skip = 0
@@ -361,17 +404,40 @@ def build_body(wifi, serving, neighbours, mmac=None, network="", cdma=0, extra=N
 
 # -- reading --------------------------------------------------------------------------------------
 
+@dataclass
+class Record:
+    number: int                   # 1-based data row number
+    values: list
+    problem: str = ""             # why the record could not be read ('' when it could)
+
+
 def _rows(path, fmt):
-    """(row number, values) of the data rows, streamed; comment and blank lines skipped."""
+    """Every data :class:`Record`, streamed. Blank and comment (#) *records* are skipped: a
+    quoted field may hold a line break, a blank line or a '#', and is data."""
     with open(path, "r", encoding=fmt.encoding, errors="replace", newline="") as handle:
         for _ in range(fmt.skip_lines):
             handle.readline()
-        reader = csv.reader((line for line in handle if line.strip() and not line.lstrip().startswith("#")),
-                            delimiter=fmt.delimiter)
-        if fmt.has_header:
-            next(reader, None)
-        for number, values in enumerate(reader, start=1):
-            yield number, values
+        reader = csv.reader(handle, delimiter=fmt.delimiter)
+        header_pending, number = fmt.has_header, 0
+        while True:
+            first_line = reader.line_num + 1 + fmt.skip_lines
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                number += 1
+                last_line = reader.line_num + fmt.skip_lines
+                where = f"line {first_line:,}" if last_line <= first_line else f"lines {first_line:,}–{last_line:,}"
+                yield Record(number, [], f"{where} cannot be read as CSV ({exc}); an unclosed quote?")
+                continue
+            if not any(v.strip() for v in values) or values[0].lstrip().startswith("#"):
+                continue
+            if header_pending:
+                header_pending = False
+                continue
+            number += 1
+            yield Record(number, values)
 
 
 def read_scans(path, fmt):
@@ -381,8 +447,26 @@ def read_scans(path, fmt):
     if fmt.shape == SHAPE_OBSERVATIONS:
         yield from _observation_scans(_rows(path, fmt), index, width, fmt)
         return
-    for number, (row, values) in enumerate(_rows(path, fmt)):
-        yield _row_scan(number, [row], _padded(values, width), index)
+    for number, record in enumerate(_rows(path, fmt)):
+        if record.problem:
+            yield _unreadable(number, record)
+            continue
+        scan = _row_scan(number, [record.number], _padded(record.values, width), index)
+        scan.notes.extend(_extra_values_note(record, width))
+        yield scan
+
+
+def _unreadable(number, record):
+    return Scan(index=number, rows=[record.number], values=[], invalid=record.problem)
+
+
+def _extra_values_note(record, width):
+    """Values past the header's last column are not in the output: a note says so ([] or [note])."""
+    extra = sum(1 for v in record.values[width:] if v.strip())
+    if not extra:
+        return []
+    return [f"row {record.number} has {len(record.values)} values but the header {width} columns: "
+            f"{extra} value(s) past the last column are not in the output"]
 
 
 def _padded(values, width):
@@ -444,18 +528,33 @@ def _group_key(v, index):
 
 def _observation_scans(rows, index, width, fmt):
     number = 0
-    group, key = [], None
-    for row, values in rows:
-        values = _padded(values, width)
+    group, key, notes = [], None, []
+
+    def scan_of_group():
+        scan = _observation_scan(number, group, index, fmt)
+        scan.notes.extend(notes)
+        return scan
+
+    for record in rows:
+        if record.problem:  # an unreadable record ends the scan being built, and is one of its own
+            if group:
+                yield scan_of_group()
+                number += 1
+                group, key, notes = [], None, []
+            yield _unreadable(number, record)
+            number += 1
+            continue
+        values = _padded(record.values, width)
         this_key = _group_key(_row_values(values), index)
         if group and this_key != key:
-            yield _observation_scan(number, group, index, fmt)
+            yield scan_of_group()
             number += 1
-            group = []
+            group, notes = [], []
         key = this_key
-        group.append((row, values))
+        group.append((record.number, values))
+        notes.extend(_extra_values_note(record, width))
     if group:
-        yield _observation_scan(number, group, index, fmt)
+        yield scan_of_group()
 
 
 def _wigle_cell(mac_field, radio, signal):
@@ -511,6 +610,18 @@ def _observation_scan(number, group, index, fmt):
     return scan
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(text):
+    """``text`` as a spreadsheet shows it, never runs it: a leading = @ + - (or a tab/CR) makes
+    Excel and LibreOffice evaluate a cell ("=cmd|..."), so such texts get a leading apostrophe.
+    Numbers written as text ("-67") stay as they are."""
+    if text and (text[0] in "=@\t\r" or text[0] in "+-" and not _NUMBER.fullmatch(text)):
+        return "'" + text
+    return text
+
+
 def scan_key(body):
     """A stable text of what the service sees of a scan (for the cache), without ctime."""
     return "&".join(f"{k}={body[k]}" for k in sorted(body) if k != "ctime")
@@ -519,8 +630,8 @@ def scan_key(body):
 def preview(path, fmt, limit=50):
     """The first ``limit`` data rows as lists of strings (for the dock's preview)."""
     out = []
-    for _, values in _rows(path, fmt):
-        out.append(values)
+    for record in _rows(path, fmt):
+        out.append(record.values or [record.problem])
         if len(out) >= limit:
             break
     return out

@@ -10,6 +10,7 @@ import statistics
 from qgis.core import QgsFeature, QgsFeatureSink, QgsFields, QgsGeometry, QgsPointXY
 
 from ..core import coords
+from ..core.scans import spreadsheet_safe
 from ..core.baidu import parse_location, raw_crs_of
 from ..core.fence import haversine_m
 from ..core.scan_job import OK
@@ -19,7 +20,7 @@ OUTPUT_SYSTEMS = (coords.WGS84, coords.GCJ02, coords.BD09)
 SYSTEM_LABELS = {coords.WGS84: "WGS84", coords.GCJ02: "GCJ-02 numbers", coords.BD09: "BD-09 numbers"}
 ADDRESS = ("country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
            "floor")
-FIXED = [("status", "string"), ("err_code", "string"), ("err_msg", "string"), ("loc_type", "int"),
+FIXED = [("status", "string"), ("err_code", "string"), ("err_msg", "string"), ("notes", "string"), ("loc_type", "int"),
          ("radius_m", "double"), ("lon", "double"), ("lat", "double"), ("lon_raw", "double"),
          ("lat_raw", "double"), ("raw_crs", "string")] + [(name, "string") for name in ADDRESS]
 TRUTH_FIELD = "truth_dist_m"
@@ -64,8 +65,10 @@ def circle_fields():
 class ScanWriter:
     """Writes outcomes to a point sink (and optionally a circle sink), in the order given."""
 
-    def __init__(self, header, points_sink, output_system, with_truth, circles_sink=None, chunk=5000):
+    def __init__(self, header, points_sink, output_system, with_truth, circles_sink=None, chunk=5000,
+                 spreadsheet=False):
         self.fields, _, self.renames = output_columns(header, with_truth)
+        self.spreadsheet = spreadsheet  # a CSV/XLSX/ODS file: formula-like texts are defused
         self.width = len(header)
         self.sink, self.circles = points_sink, circles_sink
         self.output_system = output_system
@@ -99,12 +102,14 @@ class ScanWriter:
             self.distances.append(distance)
         radius = _number(answer.get("radius"))
         attributes = values + [
-            outcome.status, outcome.err_code or None, outcome.err_msg or None,
+            outcome.status, outcome.err_code or None, outcome.err_msg or None, "; ".join(scan.notes) or None,
             _int(answer.get("type")), radius, lng, lat, raw_lng, raw_lat, raw_crs,
         ] + [(str(answer[k]) if answer.get(k) not in (None, "") else None) for k in ADDRESS]
         if self.with_truth:
             attributes.append(round(distance, 2) if distance is not None else None)
         attributes.append(scan.rows_text)
+        if self.spreadsheet:
+            attributes = [spreadsheet_safe(a) if isinstance(a, str) else a for a in attributes]
         feature.setAttributes(attributes)
         self._points.append(feature)
         if self.circles is not None and located and radius:

@@ -82,9 +82,10 @@ class ScanFileRun:
 
 
 def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cancelled=None, on_progress=None,
-                   log=None, warn=None):
+                   log=None, warn=None, spreadsheet=False):
     """Plan, then geolocate every scan of ``path`` into the sinks ``make_sinks(fields, circle_fields)``
-    returns as (points, circles or None). ``on_progress(done, total, rate, eta_s)``."""
+    returns as (points, circles or None). ``on_progress(done, total, rate, eta_s)``. ``spreadsheet``:
+    the output is a CSV/XLSX/ODS file, where formula-like texts must be defused."""
     log = log or (lambda message: None)
     warn = warn or log
     client = BaiduClient(config, proxies=settings.proxies_for(config.base_url))  # a missing AK stops here
@@ -92,7 +93,7 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
     points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
-    writer = ScanWriter(fmt.header, points, output_system, with_truth, circles)
+    writer = ScanWriter(fmt.header, points, output_system, with_truth, circles, spreadsheet=spreadsheet)
     for original, renamed in writer.renames.items():
         warn(f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
              "(field names are case-insensitive).")

@@ -90,94 +90,94 @@
       <translation>半径（米）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="57" />
+      <location filename="../../plugin/algorithms/scans.py" line="59" />
       <source>Geolocate WiFi / cell-tower scans</source>
       <translation>WiFi / 基站扫描定位</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="60" />
+      <location filename="../../plugin/algorithms/scans.py" line="62" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="69" />
+      <location filename="../../plugin/algorithms/scans.py" line="71" />
       <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
       <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="78" />
+      <location filename="../../plugin/algorithms/scans.py" line="80" />
       <source>Scan file (CSV)</source>
       <translation>扫描文件（CSV）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="80" />
+      <location filename="../../plugin/algorithms/scans.py" line="82" />
       <source>Encoding (empty: detect)</source>
       <translation>编码（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="82" />
+      <location filename="../../plugin/algorithms/scans.py" line="84" />
       <source>Delimiter (empty: detect)</source>
       <translation>分隔符（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="84" />
+      <location filename="../../plugin/algorithms/scans.py" line="86" />
       <source>File shape</source>
       <translation>文件结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="86" />
+      <location filename="../../plugin/algorithms/scans.py" line="88" />
       <source>Column mapping, overrides the guess (role=column; …)</source>
       <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <location filename="../../plugin/algorithms/scans.py" line="90" />
       <location filename="../../plugin/ui/scans_tab.py" line="85" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <location filename="../../plugin/algorithms/scans.py" line="91" />
       <source>BD-09 (for Baidu basemaps)</source>
       <translation>BD-09（用于百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <location filename="../../plugin/algorithms/scans.py" line="91" />
       <source>GCJ-02 (for Amap/Tencent basemaps)</source>
       <translation>GCJ-02（用于高德/腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <location filename="../../plugin/algorithms/scans.py" line="91" />
       <location filename="../../plugin/ui/scans_tab.py" line="81" />
       <source>WGS84</source>
       <translation>WGS84</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="91" />
+      <location filename="../../plugin/algorithms/scans.py" line="93" />
       <source>Scans per request (0: setting)</source>
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <location filename="../../plugin/algorithms/scans.py" line="96" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="96" />
+      <location filename="../../plugin/algorithms/scans.py" line="98" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="98" />
+      <location filename="../../plugin/algorithms/scans.py" line="100" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <location filename="../../plugin/algorithms/scans.py" line="102" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="122" />
+      <location filename="../../plugin/algorithms/scans.py" line="124" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
