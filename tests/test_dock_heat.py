@@ -70,7 +70,7 @@ def test_fetch_runs_to_completion(tab, qgis_iface, qtbot, jike):
     assert not tab.fetch.isEnabled() and tab.cancel.isEnabled()
     wait_for_task(tab, qtbot)
     project = QgsProject.instance()
-    group = project.layerTreeRoot().findGroup("Heat feature 1, 2025-04-14 – 2025-04-22")
+    group = project.layerTreeRoot().findGroup("Heat fence 0 (feature 1), 2025-04-14 – 2025-04-22")
     assert group is not None
     hourly = project.mapLayersByName("Hourly heat")[0]
     assert hourly.featureCount() == 45 and project.mapLayersByName("Cells")[0].featureCount() == 5

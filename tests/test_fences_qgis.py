@@ -85,3 +85,46 @@ def test_circle_from_a_projected_centre(qgis_app):
     assert fence.is_circle and fence.radius_m == 800.0
     assert fence.center == pytest.approx((114.0565, 22.541), abs=1e-9)
     assert fence.request_body()["circle"]["radius"] == 800.0
+
+
+# -- hostile geometries: repair what can be, skip what cannot, never block the others ---------------
+
+SQUARE = "POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.05 22.54, 114.05 22.53))"
+# The same square with a spike: a zero-width excursion out of its top edge and back (invalid).
+SPIKE = "POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.055 22.54, 114.055 22.56, 114.055 22.54, " \
+        "114.05 22.54, 114.05 22.53))"
+
+
+def test_a_spike_is_repaired_to_its_polygon_and_the_area_change_reported(qgis_app):
+    fences = fences_from_geometry(QgsGeometry.fromWkt(SPIKE), 1, WGS84)
+    assert len(fences) == 1
+    square = fences_from_geometry(QgsGeometry.fromWkt(SQUARE), 1, WGS84)[0]
+    assert fences[0].area_m2() == pytest.approx(square.area_m2(), rel=1e-9)
+    assert "repaired" in fences[0].warnings[0] and "+0.00%" in fences[0].warnings[0]
+
+
+def test_a_zero_area_ring_is_refused_not_sent():
+    from crowdheat.plugin.core.errors import FenceError
+    from crowdheat.plugin.core.fence import make_ring_fence
+
+    with pytest.raises(FenceError) as info:
+        make_ring_fence(1, [(114.0, 22.5), (114.0 + 1e-9, 22.5), (114.0, 22.5 + 1e-9)])
+    assert "has no area" in str(info.value)
+
+
+def test_one_null_or_unusable_feature_is_skipped_by_name_and_the_others_go_on(qgis_app):
+    from crowdheat.plugin.gis.fences import display_labeller, fences_from_features
+    from tests.helpers import polygon_layer
+
+    layer = polygon_layer([SQUARE, QgsGeometry(), "POLYGON((114 22, 115 22, 116 22, 114 22))", SQUARE])
+    layer.setDisplayExpression('"name"')
+    fences, skipped = fences_from_features(layer.getFeatures(), layer.crs(), max_vertices=1000,
+                                           label_of=display_labeller(layer))
+    assert [f.fence_id for f in fences] == [1, 4]
+    assert len(skipped) == 2
+    assert skipped[0].startswith("fence 1 (feature 2) has no geometry")
+    assert skipped[1].startswith("fence 2 (feature 3)")
+    with pytest.raises(Exception) as info:  # nothing usable: an error that lists every reason at once
+        fences_from_features([f for f in layer.getFeatures() if f.id() in (2, 3)], layer.crs(),
+                             label_of=display_labeller(layer))
+    assert "feature 2" in str(info.value) and "feature 3" in str(info.value)

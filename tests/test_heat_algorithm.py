@@ -85,7 +85,7 @@ def test_loaded_results_are_styled_grouped_and_timed(jike, provider):
     hourly = project.mapLayersByName("Hourly heat")[0]
     cells = project.mapLayersByName("Cells")[0]
     group = project.layerTreeRoot().children()[0]
-    assert group.name() == "Heat feature 1, 2025-04-14 – 2025-04-22"
+    assert group.name() == "Heat fence 0 (feature 1), 2025-04-14 – 2025-04-22"
     assert sorted(n.name() for n in group.children()) == ["Cells", "Hourly heat"]
     assert len(project.layerTreeRoot().findLayers()) == 2
     renderer = hourly.renderer()

@@ -175,8 +175,13 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
         if source.featureCount() == 0:
             raise fence_rules.FenceError(tr("The input has no features (is 'selected features only' on with "
                                             "nothing selected?). Select at least one polygon."))
-        return gis_fences.fences_from_features(source.getFeatures(), source.sourceCrs(),
-                                               context.transformContext(), max_vertices, feedback.isCanceled)
+        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        fences, skipped = gis_fences.fences_from_features(
+            source.getFeatures(), source.sourceCrs(), context.transformContext(), max_vertices, feedback.isCanceled,
+            label_of=gis_fences.display_labeller(layer) if layer is not None else None)
+        for reason in skipped:
+            feedback.reportError(tr("Skipped: {0}").format(reason), fatalError=False)
+        return fences
 
 
 class HeatMapCircleAlgorithm(HeatAlgorithmBase):

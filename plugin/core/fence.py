@@ -17,6 +17,8 @@ MAX_RADIUS_M = 50_000.0
 MIN_CELL_LEVEL = 10
 MAX_CELL_LEVEL = 18
 DEFAULT_MAX_VERTICES = 1000
+# Below this a ring has no area worth a request (a sliver, a degenerate or collinear ring).
+MIN_AREA_M2 = 1.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ def make_ring_fence(fence_id, ring, part=0, label="", warnings=()):
         if not (math.isfinite(lng) and math.isfinite(lat) and -180 <= lng <= 180 and -90 <= lat <= 90):
             raise FenceError(f"Fence {label or fence_id}: ({lng}, {lat}) is not a WGS84 longitude/latitude. "
                              "Check the layer's CRS.")
+    area = ring_area_m2(pts)
+    if area < MIN_AREA_M2:
+        raise FenceError(f"Fence {label or fence_id} has no area ({area:.2f} m²): its points lie on a line or "
+                         "on top of each other. Nothing to ask for.")
     return Fence(fence_id=fence_id, part=part, ring=tuple(pts), label=label, warnings=tuple(warnings))
 
 

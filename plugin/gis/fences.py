@@ -40,13 +40,14 @@ def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=100
     warnings = []
     if not geometry.isGeosValid():
         reasons = "; ".join(e.what() for e in geometry.validateGeometry()) or "invalid geometry"
-        repaired = geometry.makeValid()
-        if repaired.type() != QgsWkbTypes.PolygonGeometry:
-            repaired = repaired.convertToType(QgsWkbTypes.PolygonGeometry, True) or QgsGeometry()
+        repaired = _polygonal(geometry.makeValid())
         if repaired.isNull() or repaired.isEmpty() or repaired.area() == 0:
             raise FenceError(tr("{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools "
                                 "▸ Check Validity or Fix Geometries.").format(what, reasons))
-        warnings.append(tr("{0} was invalid ({1}) and was repaired").format(what, reasons))
+        before, after = abs(_signed_area(geometry)), repaired.area()
+        change = round((after - before) / before * 100, 2) + 0.0 if before else 0.0  # + 0.0: no '-0.00'
+        warnings.append(tr("{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%").format(
+            what, reasons, change))
         geometry = repaired
     parts = geometry.asMultiPolygon() if geometry.isMultipart() else [geometry.asPolygon()]
     parts = [p for p in parts if p and len(p[0]) >= 4]
@@ -69,6 +70,27 @@ def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=100
     return fences
 
 
+def _polygonal(geometry):
+    """The polygonal parts of a geometry (make-valid may return lines and points beside them)."""
+    if geometry.type() == QgsWkbTypes.PolygonGeometry:
+        return geometry
+    parts = [part for part in geometry.asGeometryCollection() if part.type() == QgsWkbTypes.PolygonGeometry]
+    if not parts:
+        return QgsGeometry()
+    return QgsGeometry.collectGeometry(parts)
+
+
+def _signed_area(geometry):
+    """The area the user drew: the shoelace sum of the rings as given (GEOS has none for invalid ones)."""
+    polygons = geometry.asMultiPolygon() if geometry.isMultipart() else [geometry.asPolygon()]
+    total = 0.0
+    for rings in polygons:
+        for n, ring in enumerate(rings):
+            area = abs(sum(a.x() * b.y() - b.x() * a.y() for a, b in zip(ring, ring[1:]))) / 2
+            total += area if n == 0 else -area
+    return total
+
+
 def _simplified(ring, max_vertices):
     """(ring, tolerance in metres or 0): Douglas-Peucker with a growing tolerance until it fits."""
     if len(ring) - 1 <= max_vertices:
@@ -83,14 +105,42 @@ def _simplified(ring, max_vertices):
         tolerance_m *= 1.5
 
 
-def fences_from_features(features, crs, context=None, max_vertices=1000, is_cancelled=None):
-    """Fences of every feature; raises FenceError naming the first unusable feature."""
-    fences = []
+def fences_from_features(features, crs, context=None, max_vertices=1000, is_cancelled=None, label_of=None):
+    """(fences, skipped): the fences of every usable feature, and for each feature that cannot be
+    used a sentence naming it and why. One bad feature never blocks the others; only when no
+    feature is usable is that an error, listing every reason at once.
+
+    ``label_of(feature)`` names a feature for the user (the layer's display expression).
+    """
+    fences, skipped = [], []
     for feature in features:
         if is_cancelled and is_cancelled():
             raise CancelledError()
-        fences.extend(fences_from_geometry(feature.geometry(), feature.id(), crs, context, max_vertices))
-    return fences
+        label = label_of(feature) if label_of else ""
+        try:
+            fences.extend(fences_from_geometry(feature.geometry(), feature.id(), crs, context, max_vertices,
+                                               label=label))
+        except FenceError as exc:
+            skipped.append(str(exc))
+    if not fences and skipped:
+        raise FenceError(tr("No selected feature can be used: {0}").format(" ".join(skipped)))
+    return fences, skipped
+
+
+def display_labeller(layer):
+    """``label_of`` for a layer's features: its display expression (Properties ▸ Display), else the id."""
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    expression = QgsExpression(layer.displayExpression() or "")
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+
+    def label_of(feature):
+        context.setFeature(feature)
+        value = expression.evaluate(context) if expression.expression() else None
+        text = str(value).strip() if value not in (None, "") and not expression.hasEvalError() else ""
+        return f"{text} (feature {feature.id()})" if text else f"feature {feature.id()}"
+
+    return label_of
 
 
 def circle_fence(center, crs, radius_m, context=None, fence_id=0):

@@ -124,7 +124,9 @@ class HeatTab(QWidget):
         return self.level.currentData() or None
 
     def fences(self):
-        """(fences, None) or (None, why not): the one place that decides whether Fetch can run."""
+        """(fences, None) or (None, why not): the one place that decides whether Fetch can run.
+        Features that cannot be used are in ``self.skipped`` (sentences), and the others go on."""
+        self.skipped = []
         if deps.missing():
             return None, tr("Install the missing Python packages first (above).")
         config = settings.jike_config()
@@ -141,9 +143,9 @@ class HeatTab(QWidget):
                 if layer.selectedFeatureCount() == 0:
                     return None, tr("No feature is selected in '{0}': select one or more polygons.").format(
                         layer.name())
-                fences = gis_fences.fences_from_features(layer.getSelectedFeatures(), layer.crs(),
-                                                         QgsProject.instance().transformContext(),
-                                                         config.max_vertices)
+                fences, self.skipped = gis_fences.fences_from_features(
+                    layer.getSelectedFeatures(), layer.crs(), QgsProject.instance().transformContext(),
+                    config.max_vertices, label_of=gis_fences.display_labeller(layer))
             from ..core.heat_job import check_fences
             check_fences(fences, self.cell_level())
         except CrowdHeatError as exc:
@@ -169,6 +171,8 @@ class HeatTab(QWidget):
         if level:
             cells = sum(fence_rules.expected_cell_count(f, level) for f in fences)
             text += tr(", about {0:,} cells at level {1}").format(cells, level)
+        if self.skipped:
+            text += tr("; {0} feature(s) skipped: {1}").format(len(self.skipped), " ".join(self.skipped))
         self.selection_info.setText(text)
 
     # -- missing packages ---------------------------------------------------------------------
@@ -219,6 +223,8 @@ class HeatTab(QWidget):
         for one in fences:
             for warning in one.warnings:
                 log(warning, Qgis.Warning)
+        for reason in self.skipped:
+            log(tr("Skipped: {0}").format(reason), Qgis.Warning)
         self.task = HeatTask(fences, self.cell_level(), self.task_done)
         self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
         self.fetch.setEnabled(False)

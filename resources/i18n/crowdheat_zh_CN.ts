@@ -45,7 +45,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="135" />
-      <location filename="../../plugin/ui/heat_tab.py" line="171" />
+      <location filename="../../plugin/ui/heat_tab.py" line="173" />
       <source>, about {0:,} cells at level {1}</source>
       <translation>，{1} 级约 {0:,} 个网格</translation>
     </message>
@@ -70,22 +70,28 @@
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="190" />
+      <location filename="../../plugin/algorithms/heat.py" line="183" />
+      <location filename="../../plugin/ui/heat_tab.py" line="227" />
+      <source>Skipped: {0}</source>
+      <translation>已跳过：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="195" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="193" />
+      <location filename="../../plugin/algorithms/heat.py" line="198" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="200" />
+      <location filename="../../plugin/algorithms/heat.py" line="205" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="201" />
+      <location filename="../../plugin/algorithms/heat.py" line="206" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -197,29 +203,34 @@
       <translation>{0} 是{1}，不是多边形：请选择多边形要素，或绘制一个圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="47" />
+      <location filename="../../plugin/gis/fences.py" line="45" />
       <source>{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.</source>
       <translation>{0} 的几何无效且无法修复（{1}）。请用 矢量 ▸ 几何工具 ▸ 检查有效性 或 修复几何 处理。</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/fences.py" line="49" />
-      <source>{0} was invalid ({1}) and was repaired</source>
-      <translation>{0} 的几何无效（{1}），已修复</translation>
+      <source>{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%</source>
+      <translation>{0} 无效（{1}），已修复；面积变化 {2:+.2f}%</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="58" />
+      <location filename="../../plugin/gis/fences.py" line="59" />
       <source>{0}: {1} hole(s) dropped — the service takes an outer ring only, so the holes' heat is included</source>
       <translation>{0}：已忽略 {1} 个内洞 — 服务只接受外环，因此内洞区域的热度也会计入</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="62" />
+      <location filename="../../plugin/gis/fences.py" line="63" />
       <source>{0}: {1} vertices simplified to {2} (limit {3}) within a tolerance of {4:.1f} m</source>
       <translation>{0}：{1} 个顶点已简化为 {2} 个（上限 {3}），容差 {4:.1f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="68" />
+      <location filename="../../plugin/gis/fences.py" line="69" />
       <source>{0} has no polygon with an area.</source>
       <translation>{0} 中没有面积不为零的多边形。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="126" />
+      <source>No selected feature can be used: {0}</source>
+      <translation>所选要素均无法使用：{0}</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/scan_run.py" line="41" />
@@ -284,7 +295,7 @@
     <message>
       <location filename="../../plugin/plugin.py" line="30" />
       <location filename="../../plugin/ui/dock.py" line="13" />
-      <location filename="../../plugin/ui/heat_tab.py" line="277" />
+      <location filename="../../plugin/ui/heat_tab.py" line="283" />
       <location filename="../../plugin/ui/scans_tab.py" line="241" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -376,102 +387,107 @@
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="129" />
+      <location filename="../../plugin/ui/heat_tab.py" line="131" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="140" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <location filename="../../plugin/ui/heat_tab.py" line="142" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <location filename="../../plugin/ui/heat_tab.py" line="144" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="168" />
+      <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>{0} fence(s), {1:,.3f} km²</source>
       <translation>{0} 个围栏，{1:,.3f} km²</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="177" />
+      <location filename="../../plugin/ui/heat_tab.py" line="175" />
+      <source>; {0} feature(s) skipped: {1}</source>
+      <translation>；已跳过 {0} 个要素：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="181" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="186" />
+      <location filename="../../plugin/ui/heat_tab.py" line="190" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="198" />
+      <location filename="../../plugin/ui/heat_tab.py" line="202" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="211" />
+      <location filename="../../plugin/ui/heat_tab.py" line="215" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="227" />
+      <location filename="../../plugin/ui/heat_tab.py" line="233" />
       <source>Fetching {0} fence(s)…</source>
       <translation>正在获取 {0} 个围栏…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="234" />
+      <location filename="../../plugin/ui/heat_tab.py" line="240" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="244" />
+      <location filename="../../plugin/ui/heat_tab.py" line="250" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="245" />
+      <location filename="../../plugin/ui/heat_tab.py" line="251" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="254" />
+      <location filename="../../plugin/ui/heat_tab.py" line="260" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="269" />
+      <location filename="../../plugin/ui/heat_tab.py" line="275" />
       <source>{0:,} cells, {1} days ({2} – {3}), total heat {4:,}, {5:.2f} s</source>
       <translation>{0:,} 个网格，{1} 天（{2} – {3}），总热度 {4:,}，用时 {5:.2f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="273" />
+      <location filename="../../plugin/ui/heat_tab.py" line="279" />
       <source> — {0} fence(s) failed or not fetched (see the CrowdHeat log)</source>
       <translation> — {0} 个围栏失败或未获取（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="278" />
+      <location filename="../../plugin/ui/heat_tab.py" line="284" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="286" />
+      <location filename="../../plugin/ui/heat_tab.py" line="292" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="300" />
+      <location filename="../../plugin/ui/heat_tab.py" line="306" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="304" />
+      <location filename="../../plugin/ui/heat_tab.py" line="310" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
