@@ -107,3 +107,24 @@ def test_formula_like_texts_are_defused_in_a_csv_output_only(provider, tmp_path,
 
     feature = next(QgsVectorLayer(str(out_gpkg), "out", "ogr").getFeatures())
     assert feature["note"] == "=cmd|' /C calc'!A0"  # a GeoPackage keeps the data as it came
+
+
+def test_a_scan_file_deleted_before_the_run_is_a_message_not_a_traceback(qgis_app, tmp_path, monkeypatch):
+    from qgis.core import QgsApplication
+
+    from crowdheat.plugin.core.config import BaiduConfig
+    from crowdheat.plugin.core.errors import InputError
+    from crowdheat.plugin.gis.tasks import ScanTask
+
+    path = tmp_path / "gone.csv"
+    path.write_text(HEADER + ROW.format(n=1, note="x"), encoding="utf-8")
+    fmt = scans.sniff(path)
+    path.unlink()
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda message, tag, level: logged.append(message))
+    config = BaiduConfig(base_url="http://127.0.0.1:9/locapi/v2", ak="made-up-ak",
+                         cache_path=str(tmp_path / "c.sqlite"))
+    task = ScanTask(str(path), fmt, "WGS84", False, done=lambda task: None, config=config)
+    assert task.run() is False
+    assert isinstance(task.error, InputError) and "gone.csv" in str(task.error)
+    assert not any("Traceback" in message for message in logged)

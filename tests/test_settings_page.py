@@ -29,10 +29,16 @@ def test_apply_stores_secrets_encrypted_and_values_plainly(clean, qtbot):
     page.baidu_ak.setText("typed-ak-2")
     page.batch.setValue(1)
     page.rate.setValue(12)
+    page.jike_deadline.setValue(90)
+    page.jike_largest.setValue(64)
+    page.baidu_deadline.setValue(20)
+    page.baidu_largest.setValue(2)
     page.apply()
     assert page.jike_token.text() == "" and "stored" in page.jike_token.placeholderText()
     jike, baidu = settings.jike_config(), settings.baidu_config()
     assert (jike.token, baidu.ak, baidu.batch_size, baidu.rate) == ("typed-token-1", "typed-ak-2", 1, 12.0)
+    assert jike.limits().deadline_s == 90 and jike.limits().max_answer_bytes == 64 * 1024 * 1024
+    assert baidu.limits().deadline_s == 20 and baidu.limits().max_answer_bytes == 2 * 1024 * 1024
     QgsSettings().sync()
     text = open(QgsSettings().fileName(), encoding="utf-8", errors="replace").read()
     assert "typed-token-1" not in text and "typed-ak-2" not in text
@@ -77,3 +83,24 @@ def test_clear_cache(clean, qtbot, tmp_path):
     assert page.cache_info.text() == "1 answers cached"
     page.clear_cache.click()
     assert page.cache_info.text() == "0 answers cached"
+
+
+def test_a_locked_cache_is_reported_on_the_page_without_waiting(clean, qtbot, tmp_path):
+    import sqlite3
+    import time
+
+    from crowdheat.plugin.core.scan_cache import ScanCache
+
+    ScanCache(tmp_path / "answers.sqlite").close()
+    holder = sqlite3.connect(tmp_path / "answers.sqlite")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        page = SettingsWidget()
+        qtbot.addWidget(page)
+        page.clear_cache.click()
+        assert time.monotonic() - started < 2.0  # the UI thread waits at most a moment for the lock
+        assert "locked" in page.cache_info.text() and "another QGIS" in page.cache_info.text()
+    finally:
+        holder.rollback()
+        holder.close()

@@ -144,7 +144,7 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
             done = geolocate_file(path, fmt, config, output_system, make_sinks, cache,
                                   is_cancelled=feedback.isCanceled, on_progress=progress,
                                   log=feedback.pushInfo, warn=feedback.pushWarning, spreadsheet=spreadsheet)
-        except (CrowdHeatError, RuntimeError) as exc:
+        except (CrowdHeatError, RuntimeError, OSError) as exc:  # OSError: the file went away mid-run
             raise QgsProcessingException(str(exc)) from None
         finally:
             cache.close()

@@ -18,9 +18,10 @@ TRIES = 3
 
 
 class ScanCache:
-    def __init__(self, path, busy_timeout_s=BUSY_TIMEOUT_S):
+    def __init__(self, path, busy_timeout_s=BUSY_TIMEOUT_S, tries=TRIES):
         self.path = str(path)
         self.busy_timeout_s = busy_timeout_s
+        self.tries = tries
         self.problem = ""   # why the cache is not used any more ('' while it works)
         self.db = None
         try:
@@ -92,11 +93,11 @@ class ScanCache:
             raise
 
     def _retried(self, call):
-        for attempt in range(1, TRIES + 1):
+        for attempt in range(1, self.tries + 1):
             try:
                 return call()
             except sqlite3.OperationalError as exc:  # locked or busy: wait, then once more
-                if attempt == TRIES or "locked" not in str(exc) and "busy" not in str(exc):
+                if attempt == self.tries or "locked" not in str(exc) and "busy" not in str(exc):
                     raise
                 time.sleep(0.1 * attempt)
         return None  # pragma: no cover - the loop returns or raises

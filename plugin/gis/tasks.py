@@ -8,7 +8,7 @@ builds memory layers (not yet in any project) and hands them to the main thread;
 from qgis.core import Qgis, QgsMessageLog, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.errors import CrowdHeatError
+from ..core.errors import CrowdHeatError, InputError
 from ..core.heat_job import fetch_heat
 from ..core.jike import JikeClient
 from . import heat_layers, settings
@@ -36,6 +36,9 @@ class CrowdHeatTask(QgsTask):
             return True
         except CrowdHeatError as exc:
             self.error = exc
+            return False
+        except OSError as exc:  # a file deleted, locked or unreadable while the task ran: not a bug
+            self.error = InputError(tr("A file could not be read or written: {0}").format(exc))
             return False
         except Exception as exc:  # a bug: logged with details, shown to the user in one line
             import traceback

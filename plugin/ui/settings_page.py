@@ -18,6 +18,15 @@ from ..algorithms.icons import provider_icon
 from ..i18n import tr
 
 
+def _number_box(value, low, high, suffix):
+    box = QDoubleSpinBox()
+    box.setDecimals(0)
+    box.setRange(low, high)
+    box.setSuffix(suffix)
+    box.setValue(value)
+    return box
+
+
 def _secret_edit():
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -35,13 +44,14 @@ class SettingsWidget(QWidget):
         form = QFormLayout(box)
         self.jike_token = _secret_edit()
         self.jike_url = QLineEdit(jike.base_url)
-        self.jike_timeout = QDoubleSpinBox()
-        self.jike_timeout.setRange(5, 600)
-        self.jike_timeout.setSuffix(" s")
-        self.jike_timeout.setValue(jike.read_timeout_s)
+        self.jike_timeout = _number_box(jike.read_timeout_s, 5, 600, " s")
+        self.jike_deadline = _number_box(jike.deadline_s, 10, 7200, " s")
+        self.jike_largest = _number_box(jike.max_answer_mb, 1, 8192, " MB")
         form.addRow(tr("Token"), self.jike_token)
         form.addRow(tr("Base URL"), self.jike_url)
         form.addRow(tr("Read timeout"), self.jike_timeout)
+        form.addRow(tr("Total deadline per request"), self.jike_deadline)
+        form.addRow(tr("Largest answer"), self.jike_largest)
         self.jike_env = QLabel()
         form.addRow(self.jike_env)
         self.jike_test, self.jike_result = self._test_row(form, "jike")
@@ -62,10 +72,9 @@ class SettingsWidget(QWidget):
         self.coor.addItem("GCJ02", "GCJ02")
         self.coor.addItem("BD09LL", "BD09LL")
         self.coor.setCurrentIndex(max(0, self.coor.findData(baidu.coor)))
-        self.baidu_timeout = QDoubleSpinBox()
-        self.baidu_timeout.setRange(2, 600)
-        self.baidu_timeout.setSuffix(" s")
-        self.baidu_timeout.setValue(baidu.read_timeout_s)
+        self.baidu_timeout = _number_box(baidu.read_timeout_s, 2, 600, " s")
+        self.baidu_deadline = _number_box(baidu.deadline_s, 5, 600, " s")
+        self.baidu_largest = _number_box(baidu.max_answer_mb, 1, 1024, " MB")
         self.cache = QgsFileWidget()
         self.cache.setStorageMode(QgsFileWidget.SaveFile)
         self.cache.setFilePath(baidu.cache_path)
@@ -80,6 +89,8 @@ class SettingsWidget(QWidget):
         form.addRow(tr("Requests per second"), self.rate)
         form.addRow(tr("Coordinates asked of the service"), self.coor)
         form.addRow(tr("Read timeout"), self.baidu_timeout)
+        form.addRow(tr("Total deadline per request"), self.baidu_deadline)
+        form.addRow(tr("Largest answer"), self.baidu_largest)
         form.addRow(tr("Answers cache"), self.cache)
         row = QHBoxLayout()
         row.addWidget(self.clear_cache)
@@ -129,7 +140,7 @@ class SettingsWidget(QWidget):
     def _open_cache(path):
         from ..core.scan_cache import ScanCache
 
-        return ScanCache(path, busy_timeout_s=0.2)  # on the UI thread: never wait long for a lock
+        return ScanCache(path, busy_timeout_s=0.2, tries=1)  # on the UI thread: never wait long for a lock
 
     def _cache_text(self, path):
         if not os.path.exists(path):
@@ -151,11 +162,15 @@ class SettingsWidget(QWidget):
     def apply(self):
         for service, key, value in (("jike", "base_url", self.jike_url.text().strip()),
                                     ("jike", "read_timeout_s", self.jike_timeout.value()),
+                                    ("jike", "deadline_s", self.jike_deadline.value()),
+                                    ("jike", "max_answer_mb", self.jike_largest.value()),
                                     ("baidu", "base_url", self.baidu_url.text().strip()),
                                     ("baidu", "batch_size", self.batch.value()),
                                     ("baidu", "rate", self.rate.value()),
                                     ("baidu", "coor", self.coor.currentData()),
                                     ("baidu", "read_timeout_s", self.baidu_timeout.value()),
+                                    ("baidu", "deadline_s", self.baidu_deadline.value()),
+                                    ("baidu", "max_answer_mb", self.baidu_largest.value()),
                                     ("baidu", "cache_path", self.cache.filePath())):
             settings.set_value(service, key, value)
         for service, name, edit in (("jike", "token", self.jike_token), ("baidu", "ak", self.baidu_ak),

@@ -268,27 +268,32 @@
       <translation>相对文件中真值的定位误差：中位数 {0:.0f} 米，90% 分位 {1:.0f} 米（{2:,} 次扫描）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="62" />
+      <location filename="../../plugin/gis/tasks.py" line="41" />
+      <source>A file could not be read or written: {0}</source>
+      <translation>无法读取或写入文件：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="65" />
       <source>CrowdHeat: fetching crowd heat</source>
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="87" />
+      <location filename="../../plugin/gis/tasks.py" line="90" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="104" />
+      <location filename="../../plugin/gis/tasks.py" line="107" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="153" />
+      <location filename="../../plugin/gis/tasks.py" line="156" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="173" />
+      <location filename="../../plugin/gis/tasks.py" line="176" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
@@ -607,100 +612,112 @@
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="34" />
+      <location filename="../../plugin/ui/settings_page.py" line="43" />
       <source>Jike open platform (crowd heat)</source>
       <translation>及刻开放平台（人群热力）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="42" />
+      <location filename="../../plugin/ui/settings_page.py" line="50" />
       <source>Token</source>
       <translation>令牌（Token）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="43" />
-      <location filename="../../plugin/ui/settings_page.py" line="78" />
+      <location filename="../../plugin/ui/settings_page.py" line="51" />
+      <location filename="../../plugin/ui/settings_page.py" line="87" />
       <source>Base URL</source>
       <translation>服务地址</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="44" />
-      <location filename="../../plugin/ui/settings_page.py" line="82" />
+      <location filename="../../plugin/ui/settings_page.py" line="52" />
+      <location filename="../../plugin/ui/settings_page.py" line="91" />
       <source>Read timeout</source>
       <translation>读取超时</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="50" />
+      <location filename="../../plugin/ui/settings_page.py" line="53" />
+      <location filename="../../plugin/ui/settings_page.py" line="92" />
+      <source>Total deadline per request</source>
+      <translation>每个请求的总时限</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="54" />
+      <location filename="../../plugin/ui/settings_page.py" line="93" />
+      <source>Largest answer</source>
+      <translation>应答大小上限</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="60" />
       <source>Baidu hardware positioning (scans)</source>
       <translation>百度智能硬件定位（扫描）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="73" />
+      <location filename="../../plugin/ui/settings_page.py" line="82" />
       <source>Clear cache</source>
       <translation>清空缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="76" />
+      <location filename="../../plugin/ui/settings_page.py" line="85" />
       <source>AK</source>
       <translation>AK</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="77" />
+      <location filename="../../plugin/ui/settings_page.py" line="86" />
       <source>SK (optional; leave empty for IP-whitelist keys)</source>
       <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="79" />
+      <location filename="../../plugin/ui/settings_page.py" line="88" />
       <source>Scans per request</source>
       <translation>每次请求的扫描数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="80" />
+      <location filename="../../plugin/ui/settings_page.py" line="89" />
       <source>Requests per second</source>
       <translation>每秒请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="81" />
+      <location filename="../../plugin/ui/settings_page.py" line="90" />
       <source>Coordinates asked of the service</source>
       <translation>向服务请求的坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="83" />
+      <location filename="../../plugin/ui/settings_page.py" line="94" />
       <source>Answers cache</source>
       <translation>结果缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="96" />
+      <location filename="../../plugin/ui/settings_page.py" line="107" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="109" />
+      <location filename="../../plugin/ui/settings_page.py" line="120" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="125" />
+      <location filename="../../plugin/ui/settings_page.py" line="136" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="136" />
-      <location filename="../../plugin/ui/settings_page.py" line="139" />
+      <location filename="../../plugin/ui/settings_page.py" line="147" />
+      <location filename="../../plugin/ui/settings_page.py" line="150" />
       <source>{0} answers cached</source>
       <translation>已缓存 {0} 条结果</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="174" />
+      <location filename="../../plugin/ui/settings_page.py" line="189" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="180" />
+      <location filename="../../plugin/ui/settings_page.py" line="195" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="216" />
+      <location filename="../../plugin/ui/settings_page.py" line="231" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
