@@ -283,3 +283,72 @@ def test_requests_sent_are_counted_including_retries_and_excluding_skipped(serve
     outcomes, stats = run(client_for(server, read_timeout_s=0.05, attempts=3, deadline_s=5.0), make_scans(2))
     assert stats.requests == len(server.requests) == 6  # 2 scans × 3 tries, each reached the service
     assert {o.status for o in outcomes} == {ERROR}
+
+
+def test_a_deeply_nested_or_oversized_answer_is_an_error_of_those_scans(server):
+    def behave(reply, request):
+        first = scan_indexes(request)[0]
+        if first == 0:
+            reply.send(200, b"[" * 100_000 + b"]" * 100_000)
+        elif first == 1:
+            reply.gzip_bomb(decompressed_mb=8)
+        else:
+            answer_all(reply, request)
+
+    server.behave(behave)
+    outcomes, _ = run(client_for(server, max_answer_mb=1.0), make_scans(3))
+    assert [o.status for o in outcomes] == [ERROR, ERROR, OK]
+    assert "not JSON" in outcomes[0].err_msg and "over the cap of 1 MB" in outcomes[1].err_msg
+
+
+KILLED_RUN = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from crowdheat.plugin.core.baidu import BaiduClient
+from crowdheat.plugin.core.config import BaiduConfig
+from crowdheat.plugin.core.scan_cache import ScanCache
+from crowdheat.plugin.core.scan_job import geolocate
+from crowdheat.plugin.core.scans import Scan, build_body
+
+scans = [Scan(index=n, rows=[n + 1], values=[str(n)],
+              body=build_body([(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50, ""),
+                               (f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60, "")], None, []))
+         for n in range(int(sys.argv[4]))]
+config = BaiduConfig(base_url=sys.argv[2], ak="made-up-ak", rate=40, concurrency=2, batch_size=1)
+with BaiduClient(config) as client:
+    for outcome in geolocate(iter(scans), client, ScanCache(sys.argv[3]), window=8):
+        pass
+"""
+
+
+def test_a_killed_run_keeps_what_it_cached_and_the_rerun_asks_only_for_the_rest(server, plugins_dir, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    def behave(reply, request):
+        time.sleep(0.02)
+        answer_all(reply, request)
+
+    server.behave(behave)
+    path, total = tmp_path / "answers.sqlite", 200
+    child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(plugins_dir), server.url + "/locapi/v2",
+                              str(path), str(total)])
+    try:
+        deadline = time.monotonic() + 20
+        while len(server.requests) < 60 and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.02)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=10)
+    answered_before = len(server.requests)
+    assert 60 <= answered_before < total
+    store = ScanCache(path)
+    kept = store.count()
+    assert answered_before - 8 <= kept <= answered_before  # at most the window in hand is lost
+    server.behave(answer_all)
+    outcomes, stats = run(client_for(server), make_scans(total), store, window=64)
+    assert [o.status for o in outcomes] == [OK] * total
+    assert stats.cache_hits == kept and stats.requests == total - kept
+    store.close()
