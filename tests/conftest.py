@@ -71,5 +71,19 @@ def jike(jike_server, monkeypatch, qgis_app):
             settings.setValue(f"crowdheat/jike/{key}", value)
 
 
+@pytest.fixture(scope="session")
+def hostile_servers():
+    """Two loopback servers that misbehave on purpose (tests/hostile.py): the service, and elsewhere."""
+    from tests.hostile import HostileServer
+
+    with HostileServer() as main, HostileServer() as elsewhere:
+        yield main, elsewhere
+
+
+@pytest.fixture
+def server(hostile_servers):
+    return hostile_servers[0]
+
+
 def pytest_sessionstart(session):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

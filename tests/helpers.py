@@ -2,7 +2,7 @@
 
 import json
 
-from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsVectorLayer
+from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
 from simulator.jike import SAMPLE_REQUEST
@@ -26,3 +26,23 @@ def polygon_layer(wkts, crs="EPSG:4326", name="fences"):
     assert layer.dataProvider().addFeatures(features)
     layer.updateExtents()
     return layer
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """Processing feedback that keeps every line it is given (info, warnings, errors)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def pushInfo(self, info):
+        self.lines.append(info)
+
+    def pushWarning(self, warning):
+        self.lines.append(warning)
+
+    def reportError(self, error, fatalError=False):
+        self.lines.append(error)
+
+    def text(self):
+        return "\n".join(self.lines)

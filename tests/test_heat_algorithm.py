@@ -6,31 +6,13 @@ import processing
 import pytest
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry,
                        QgsGraduatedSymbolRenderer, QgsPointXY, QgsProcessingException,
-                       QgsProcessingFeatureSourceDefinition, QgsProcessingFeedback, QgsProject,
+                       QgsProcessingFeatureSourceDefinition, QgsProject,
                        QgsVectorLayer, QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from crowdheat.plugin.gis.heat_layers import AVG_FIELDS, HOUR_FIELDS
-from helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
+from helpers import BLOCK_WKT, SAMPLE_WKT, RecordingFeedback, polygon_layer
 from simulator.jike import SAMPLE_RESPONSE, TOKEN
-
-
-class RecordingFeedback(QgsProcessingFeedback):
-    def __init__(self):
-        super().__init__()
-        self.lines = []
-
-    def pushInfo(self, info):
-        self.lines.append(info)
-
-    def pushWarning(self, warning):
-        self.lines.append(warning)
-
-    def reportError(self, error, fatalError=False):
-        self.lines.append(error)
-
-    def text(self):
-        return "\n".join(self.lines)
 
 
 def run_heat(params, feedback=None):

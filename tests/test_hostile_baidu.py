@@ -44,17 +44,6 @@ def scan_indexes(request):
     return [scan_index(b) for b in request.json()["body"]]
 
 
-@pytest.fixture(scope="module")
-def servers():
-    with HostileServer() as main, HostileServer() as elsewhere:
-        yield main, elsewhere
-
-
-@pytest.fixture
-def server(servers):
-    return servers[0]
-
-
 def client_for(server, **overrides):
     config = dict(base_url=server.url + "/locapi/v2", ak=AK, rate=500, concurrency=4, attempts=2,
                   backoff_s=0.01, read_timeout_s=2.0, deadline_s=5.0, batch_size=1)
@@ -89,8 +78,8 @@ def cache(tmp_path):
 
 # -- where the key goes, how long an answer may take -------------------------------------------
 
-def test_a_redirect_to_another_host_never_sends_the_ak_there(servers):
-    main, elsewhere = servers
+def test_a_redirect_to_another_host_never_sends_the_ak_there(hostile_servers):
+    main, elsewhere = hostile_servers
     elsewhere.behave(answer_all)
     main.behave(lambda reply, request: reply.redirect(307, elsewhere.url + "/locapi/v2"))
     outcomes, stats = run(client_for(main), make_scans(6))

@@ -36,17 +36,6 @@ def good_answer(ids=BLOCK_CELLS, seed=1):
     return envelope(generate_items(ids, seed=seed, stringly=False))
 
 
-@pytest.fixture(scope="module")
-def servers():
-    with HostileServer() as main, HostileServer() as elsewhere:
-        yield main, elsewhere
-
-
-@pytest.fixture
-def server(servers):
-    return servers[0]
-
-
 def client_for(server, **overrides):
     config = dict(base_url=server.url, token=TOKEN, read_timeout_s=2.0, attempts=3, backoff_s=0.01,
                   deadline_s=1.0)
@@ -64,8 +53,8 @@ def no_token_in(exc):
 # -- redirects -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-def test_redirect_to_another_host_is_refused_and_the_token_never_leaves(servers, status):
-    main, elsewhere = servers
+def test_redirect_to_another_host_is_refused_and_the_token_never_leaves(hostile_servers, status):
+    main, elsewhere = hostile_servers
     elsewhere.behave(lambda reply, request: reply.send(200, good_answer()))
     main.behave(lambda reply, request: reply.redirect(status, elsewhere.url + "/v1/heat_map"))
     with client_for(main) as client, pytest.raises(NetworkError) as info:
@@ -280,27 +269,15 @@ def test_an_hour_of_3e9_is_written_to_a_geopackage_and_read_back(jike, provider,
 
 def test_an_echoed_token_never_reaches_processing_output(provider, server, monkeypatch):
     import processing
-    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+    from qgis.core import QgsProcessingException
 
-    from tests.helpers import BLOCK_WKT, polygon_layer
-
-    class Feedback(QgsProcessingFeedback):
-        lines = []
-
-        def pushInfo(self, info):
-            self.lines.append(info)
-
-        def pushWarning(self, warning):
-            self.lines.append(warning)
-
-        def reportError(self, error, fatalError=False):
-            self.lines.append(error)
+    from tests.helpers import BLOCK_WKT, RecordingFeedback, polygon_layer
 
     server.behave(lambda reply, request: reply.send(200, envelope(
         [], biz_code=401, biz_message=f"invalid credential: Bearer {TOKEN}")))
     monkeypatch.setenv("CROWDHEAT_JIKE_URL", server.url)
     monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", TOKEN)
-    feedback = Feedback()
+    feedback = RecordingFeedback()
     with pytest.raises(QgsProcessingException) as info:
         processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT, BLOCK_WKT]), "CELL_LEVEL": 17,
                                              "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}, feedback=feedback)

@@ -6,6 +6,7 @@ from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 
 from crowdheat.plugin.core import coords
 from crowdheat.plugin.core.fence import haversine_m
+from helpers import RecordingFeedback
 from simulator.baidu import AK, BaiduSimulator
 
 FIXED = ["status", "err_code", "err_msg", "notes", "loc_type", "radius_m", "lon", "lat", "lon_raw", "lat_raw", "raw_crs",
@@ -38,23 +39,10 @@ def baidu(baidu_server, monkeypatch, tmp_path):
 def run(tmp_path, text=CSV, **params):
     path = tmp_path / "scans.csv"
     path.write_text(text, encoding="utf-8")
-    feedback_lines = []
-
-    from qgis.core import QgsProcessingFeedback
-
-    class Feedback(QgsProcessingFeedback):
-        def pushInfo(self, info):
-            feedback_lines.append(info)
-
-        def pushWarning(self, warning):
-            feedback_lines.append(warning)
-
-        def reportError(self, error, fatalError=False):
-            feedback_lines.append(error)
-
+    feedback = RecordingFeedback()
     result = processing.run("crowdheat:geolocatescans", {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"),
-                                                         "OUTPUT": "memory:", **params}, feedback=Feedback())
-    return result, "\n".join(feedback_lines)
+                                                         "OUTPUT": "memory:", **params}, feedback=feedback)
+    return result, feedback.text()
 
 
 def test_every_row_once_in_order_with_fixed_fields(baidu, provider, tmp_path):
