@@ -11,8 +11,9 @@ import site
 import subprocess
 import sys
 
-# module → pip package. s2sphere 0.2.5 imports `future` at import time.
-REQUIRED = {"s2sphere": "s2sphere", "future": "future"}
+# module → pip package. s2sphere 0.2.5 imports `future` at import time. shapely plans the heat
+# requests (QGIS's Windows and macOS installers usually ship it; Debian's QGIS does not need it).
+REQUIRED = {"s2sphere": "s2sphere", "future": "future", "shapely": "shapely"}
 
 
 def missing():

@@ -163,6 +163,19 @@ def contains_points(ids, lnglat, level=None, tolerance=1e-12):
             & (pv >= v[0] - tolerance) & (pv <= v[1] + tolerance))
 
 
+def parents(ids, level):
+    """The level-``level`` ancestor of each cell (cells of that level or coarser map to themselves)."""
+    ids = np.asarray(ids, dtype=np.uint64)
+    lsb = np.uint64(1) << np.uint64(2 * (MAX_LEVEL - level))
+    return np.where(levels(ids) > level, (ids & ~(lsb - np.uint64(1)) & ~lsb) | lsb, ids)
+
+
+def leaf_id(lng, lat):
+    """The id of the leaf cell at (lng, lat): sorting by it follows the Hilbert curve (locality)."""
+    s2sphere = _s2()[0]
+    return s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(lat, lng)).id()
+
+
 def cell_area_m2(lng, lat, level):
     """Exact area in m² of the level-``level`` cell containing (lng, lat)."""
     s2sphere = _s2()[0]

@@ -1,0 +1,293 @@
+"""Which requests cover a set of features: tiles for what is too big, groups for what is small.
+
+One rule does both, and it is S2's own hierarchy:
+
+- A feature that one request can cover is one *piece*. A feature that cannot (over the area
+  limit, a ring over the vertex limit, a circle over 50 km) is cut along S2 cells, from level
+  ``TILE_LEVEL`` down until each cut fits: each piece remembers its *tile* cell. Data cells (level
+  10 and finer) nest in exactly one tile, so a cell is never paid for by two tiles.
+- Pieces are swept along the Hilbert curve (the order of S2 leaf ids): neighbours join one request
+  while the convex hull of the group stays under the limits and is not mostly empty.
+- Each request lists its *members* (feature, tile). From the answer, a member keeps the cells that
+  intersect its real geometry (holes and sea are outside) and, for a tile, that nest in the tile.
+
+Geometry is WGS84 lng/lat (shapely); areas are geodesic (``fence.ring_area_m2``).
+"""
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from shapely.geometry import GeometryCollection, MultiPolygon, Polygon
+from shapely.prepared import prep
+
+from . import s2cells
+from .errors import FenceError
+from .fence import MAX_AREA_KM2, MAX_RADIUS_M, expected_cell_count, make_circle_fence, make_ring_fence, ring_area_m2
+
+# Aim comfortably under the reported limit: the service's own area computation is unknown.
+PLAN_AREA_M2 = 0.8 * MAX_AREA_KM2 * 1e6
+TILE_LEVEL = 8            # cells of ~1,300 km²: the first cut of a feature that does not fit
+FINEST_TILE_LEVEL = 12    # ~5 km²: a cut this small always fits (its hull has a handful of vertices)
+# A group's hull may cover at most this many times the pieces' own area (plus a square km), so
+# that small neighbours share a request without asking for a sea of empty cells.
+WASTE = 4.0
+WASTE_SLACK_M2 = 1e6
+CIRCLE_SEGMENTS = 128
+# A tiled piece's fence reaches this far past the tile's straight-edged outline, so that cells
+# along the tile's true (geodesic) edge are asked for; the tile filter drops the neighbours'.
+TILE_MARGIN_DEG = 0.0005
+METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class FeatureShape:
+    """One input feature as the planner sees it: a WGS84 (multi)polygon, or a circle."""
+
+    fence_id: int
+    label: str
+    geometry: object                 # shapely Polygon / MultiPolygon, WGS84
+    circle: tuple = None             # (lng, lat, radius_m) when the feature is a circle
+    warnings: tuple = ()
+
+    @property
+    def area_m2(self):
+        return math.pi * self.circle[2] ** 2 if self.circle else geodesic_area_m2(self.geometry)
+
+
+@dataclass(frozen=True)
+class Member:
+    fence_id: int
+    tile: int = 0                    # S2 id of the tile this request covers of the feature; 0 = all of it
+
+
+@dataclass
+class HeatRequest:
+    number: int
+    fence: object                    # core.fence.Fence: the ring or circle sent
+    members: tuple                   # Member, one per feature (and tile) the answer serves
+
+    @property
+    def fence_ids(self):
+        return sorted({m.fence_id for m in self.members})
+
+
+@dataclass
+class HeatPlan:
+    features: dict                   # fence_id -> FeatureShape
+    requests: list
+    level: int = None                # the cell level asked for (None: the service chooses)
+    notes: list = field(default_factory=list)
+
+    def tiles_of(self, fence_id):
+        return sum(1 for r in self.requests for m in r.members if m.fence_id == fence_id and m.tile)
+
+    def spans_several_requests(self):
+        counts = {}
+        for request in self.requests:
+            for fence_id in request.fence_ids:
+                counts[fence_id] = counts.get(fence_id, 0) + 1
+        return any(n > 1 for n in counts.values())
+
+    def expected_cells(self):
+        if not self.level:
+            return None
+        return sum(expected_cell_count(r.fence, self.level) for r in self.requests)
+
+
+def geodesic_area_m2(geometry):
+    polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
+    total = 0.0
+    for polygon in polygons:
+        if polygon.is_empty:
+            continue
+        total += ring_area_m2(list(polygon.exterior.coords))
+        total -= sum(ring_area_m2(list(hole.coords)) for hole in polygon.interiors)
+    return total
+
+
+def circle_polygon(lng, lat, radius_m, segments=CIRCLE_SEGMENTS):
+    """A polygon around the circle (circumscribed: it never cuts the true circle)."""
+    radius_deg = math.degrees(radius_m / s2cells.EARTH_RADIUS_M) / math.cos(math.pi / segments)
+    scale = 1.0 / max(0.01, math.cos(math.radians(lat)))
+    return Polygon([(lng + radius_deg * scale * math.cos(2 * math.pi * k / segments),
+                     lat + radius_deg * math.sin(2 * math.pi * k / segments)) for k in range(segments)])
+
+
+def polygonal(geometry):
+    """The polygonal parts of a geometry (intersections may add lines and points), or None."""
+    if isinstance(geometry, (Polygon, MultiPolygon)):
+        return None if geometry.is_empty else geometry
+    parts = [g for g in getattr(geometry, "geoms", []) if isinstance(g, (Polygon, MultiPolygon)) and not g.is_empty]
+    flat = [p for g in parts for p in (g.geoms if isinstance(g, MultiPolygon) else [g])]
+    return MultiPolygon(flat) if flat else None
+
+
+# -- covering one piece --------------------------------------------------------------------------
+
+def _ring_if_fits(ring, max_vertices):
+    coords = list(ring.coords)
+    return coords if len(coords) - 1 <= max_vertices and ring_area_m2(coords) <= PLAN_AREA_M2 else None
+
+
+def covering_ring(geometry, max_vertices, tolerance_m):
+    """A ring the service takes that covers ``geometry``: its own outline, else that outline
+    buffered and simplified by ``tolerance_m`` (it only grows), else its convex hull; None when
+    even the hull is over the limits."""
+    if isinstance(geometry, Polygon):
+        ring = _ring_if_fits(geometry.exterior, max_vertices)
+        if ring:
+            return ring
+        tolerance = tolerance_m / METRES_PER_DEGREE
+        simple = geometry.buffer(tolerance).simplify(tolerance, preserve_topology=True)
+        if isinstance(simple, Polygon):
+            ring = _ring_if_fits(simple.exterior, max_vertices)
+            if ring:
+                return ring
+    hull = geometry.convex_hull
+    return _ring_if_fits(hull.exterior, max_vertices) if isinstance(hull, Polygon) else None
+
+
+# -- tiles -----------------------------------------------------------------------------------------
+
+def _tiles(geometry, max_vertices, tolerance_m, level=TILE_LEVEL, parent=None):
+    """(tile id, piece) pairs cutting ``geometry`` along S2 cells until each piece fits."""
+    minx, miny, maxx, maxy = geometry.bounds
+    ids = s2cells.covering_ids(minx, miny, maxx, maxy, level)
+    if parent is not None:
+        ids = ids[s2cells.parents(ids, level - 1) == np.uint64(parent)]
+    prepared = prep(geometry)
+    for cell_id, ring in zip(ids.tolist(), s2cells.cell_rings(ids, level)):
+        cell = Polygon(ring)
+        if not prepared.intersects(cell):
+            continue
+        piece = polygonal(geometry.intersection(cell))
+        if piece is None:
+            continue
+        if level >= FINEST_TILE_LEVEL or covering_ring(piece.buffer(TILE_MARGIN_DEG), max_vertices, tolerance_m):
+            yield cell_id, piece
+        else:
+            yield from _tiles(piece, max_vertices, tolerance_m, level + 1, cell_id)
+
+
+# -- the plan --------------------------------------------------------------------------------------
+
+@dataclass
+class _Piece:
+    fence_id: int
+    geometry: object
+    tile: int
+    area_m2: float
+    order: int = 0
+
+    @property
+    def cover(self):
+        """What the request must cover: a tile's piece reaches a little past the tile's edge."""
+        return self.geometry.buffer(TILE_MARGIN_DEG) if self.tile else self.geometry
+
+
+def plan_requests(features, level, max_vertices):
+    """The :class:`HeatPlan` for ``features`` (FeatureShape) at ``level`` (None: the service's)."""
+    if not features:
+        raise FenceError("There is no feature to fetch: select at least one polygon (or draw a circle).")
+    # The boundary of a covering may move outwards only (cells outside are dropped afterwards);
+    # half a cell edge at the level asked for (level 18's when the service chooses).
+    tolerance_m = 0.5 * math.sqrt(4 * math.pi * s2cells.EARTH_RADIUS_M ** 2 / (6 * 4 ** (level or 18)))
+    plan = HeatPlan(features={f.fence_id: f for f in features}, requests=[], level=level)
+    pieces = []
+    for feature in features:
+        if feature.circle and feature.circle[2] <= MAX_RADIUS_M:
+            lng, lat, radius = feature.circle
+            plan.requests.append(HeatRequest(0, make_circle_fence(feature.fence_id, lng, lat, radius, feature.label),
+                                             (Member(feature.fence_id),)))
+            continue
+        geometry = feature.geometry
+        whole = covering_ring(geometry, max_vertices, tolerance_m)
+        if whole is not None:
+            pieces.append(_Piece(feature.fence_id, geometry, 0, geodesic_area_m2(geometry)))
+            continue
+        cut = list(_tiles(geometry, max_vertices, tolerance_m))
+        plan.notes.append(f"{feature.label}: {feature.area_m2 / 1e6:,.1f} km², cut into {len(cut)} S2-aligned tiles "
+                          f"(the service takes about {MAX_AREA_KM2:,.0f} km² and {max_vertices:,} vertices a request)")
+        pieces.extend(_Piece(feature.fence_id, piece, tile, geodesic_area_m2(piece)) for tile, piece in cut)
+    for piece in pieces:
+        point = piece.geometry.representative_point()
+        piece.order = s2cells.leaf_id(point.x, point.y)
+    for group in _groups(sorted(pieces, key=lambda p: p.order), max_vertices, tolerance_m):
+        plan.requests.append(HeatRequest(0, _group_fence(group, max_vertices, tolerance_m),
+                                         tuple(Member(p.fence_id, p.tile) for p in group)))
+    for number, request in enumerate(plan.requests):
+        request.number = number
+    return plan
+
+
+def _hull_fits(hull, area_covered, max_vertices):
+    if not isinstance(hull, Polygon) or len(hull.exterior.coords) - 1 > max_vertices:
+        return False
+    area = ring_area_m2(list(hull.exterior.coords))
+    return area <= PLAN_AREA_M2 and area <= WASTE * area_covered + WASTE_SLACK_M2
+
+
+def _groups(pieces, max_vertices, tolerance_m):
+    """Consecutive pieces (Hilbert order) while their hull fits; a tile's piece is grouped too."""
+    group, hull, covered = [], None, 0.0
+    for piece in pieces:
+        if group:
+            candidate = GeometryCollection([hull, piece.cover.convex_hull]).convex_hull
+            if _hull_fits(candidate, covered + piece.area_m2, max_vertices):
+                group.append(piece)
+                hull, covered = candidate, covered + piece.area_m2
+                continue
+            yield group
+        group, hull, covered = [piece], piece.cover.convex_hull, piece.area_m2
+    if group:
+        yield group
+
+
+def _group_fence(group, max_vertices, tolerance_m):
+    first = group[0]
+    label = f"request for {len({p.fence_id for p in group})} feature(s)"
+    if len(group) == 1:
+        ring = covering_ring(first.cover, max_vertices, tolerance_m)
+    else:
+        hull = GeometryCollection([p.cover for p in group]).convex_hull
+        ring = list(hull.exterior.coords) if isinstance(hull, Polygon) else None
+    if ring is None:  # a tiled piece at the finest tile level: its hull always fits
+        ring = list(first.cover.convex_hull.exterior.coords)
+    return make_ring_fence(first.fence_id, ring, label=label)
+
+
+# -- what an answer gives each member -------------------------------------------------------------
+
+def member_cells(plan, member, ids, levels):
+    """Boolean mask over an answer's cells: those that belong to ``member`` (its feature's real
+    geometry, and its tile when it has one)."""
+    ids = np.asarray(ids, dtype=np.uint64)
+    keep = np.ones(ids.size, dtype=bool)
+    if not ids.size:
+        return keep
+    if member.tile:
+        tile_level = s2cells.level_of(member.tile)
+        keep &= s2cells.parents(ids, tile_level) == np.uint64(member.tile)
+    rings = s2cells.cell_rings(ids, levels)
+    keep &= intersects_each(plan.features[member.fence_id].geometry, rings)
+    return keep
+
+
+def intersects_each(geometry, rings):
+    """For each (5, 2) ring, whether its cell polygon intersects ``geometry`` (vectorised on shapely 2)."""
+    try:
+        import shapely
+
+        polygons = shapely.polygons(rings)
+        shapely.prepare(geometry)
+        return shapely.intersects(geometry, polygons)
+    except (AttributeError, ImportError):  # shapely 1.8 (Debian 12's): one prepared test per cell
+        prepared = prep(geometry)
+        return np.array([prepared.intersects(Polygon(r)) for r in rings], dtype=bool)
+
+
+def circle_feature(fence_id, lng, lat, radius_m, label=""):
+    """A circle feature (the dock's drawn circle, Processing's centre and radius)."""
+    return FeatureShape(fence_id, label or f"circle {radius_m:g} m", circle_polygon(lng, lat, radius_m),
+                        circle=(lng, lat, radius_m))

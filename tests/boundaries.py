@@ -1,0 +1,96 @@
+"""Boundaries shaped like the real ones analysts bring, made here (deterministic, small):
+
+- ``city_districts``: a city of 16 districts that partition ~14,000 km² (11 of them over the
+  service's ~800 km²), with wiggly shared borders of a few hundred vertices, like DataV's;
+- ``island_districts``: 18 districts of a coastal city, each a main island with holes (reservoirs)
+  and up to 150 small islands around it, like Hong Kong's;
+- ``mall_units``: 27 shop units of a few hundred m² each, side by side.
+
+All WGS84 shapely geometries. tests/data/*.geojson are written from these by ``write_files``.
+"""
+
+import json
+import math
+import pathlib
+
+import numpy as np
+from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, box, mapping
+from shapely.ops import voronoi_diagram
+
+DATA = pathlib.Path(__file__).resolve().parent / "data"
+
+
+def _blob(x, y, radius, rng, vertices=24, roughness=0.25):
+    angles = np.sort(rng.uniform(0, 2 * np.pi, vertices))
+    radii = radius * (1 + roughness * rng.uniform(-1, 1, vertices))
+    shape = Polygon(np.c_[x + radii * np.cos(angles), y + radii * np.sin(angles) * 0.92]).buffer(0)
+    return max(shape.geoms, key=lambda g: g.area) if isinstance(shape, MultiPolygon) else shape
+
+
+def city_districts(seed=7):
+    """16 districts of a city around (116.4, 40.0), partitioning its outline."""
+    rng = np.random.default_rng(seed)
+    outline = _blob(116.4, 40.0, 0.75, rng, vertices=180, roughness=0.12)
+    seeds = [Point(116.4 + rng.uniform(-0.6, 0.6), 40.0 + rng.uniform(-0.55, 0.55)) for _ in range(16)]
+    seeds[0], seeds[1] = Point(116.39, 39.99), Point(116.43, 40.01)   # two small central districts
+    cells = voronoi_diagram(MultiPoint(seeds), envelope=box(115, 38.5, 118, 41.5))
+    districts = []
+    for cell in cells.geoms:
+        piece = cell.intersection(outline).segmentize(0.01)
+        if not piece.is_empty:
+            districts.append(piece)
+    return districts
+
+
+def island_districts(seed=11):
+    """18 districts around (114.15, 22.35): a main island with holes, and small islands."""
+    rng = np.random.default_rng(seed)
+    districts = []
+    for n in range(18):
+        cx, cy = 113.95 + 0.09 * (n % 6), 22.22 + 0.08 * (n // 6)
+        main = _blob(cx, cy, 0.02, rng, vertices=60)
+        holes = [_blob(cx + dx, cy + dy, 0.002, rng, vertices=10).exterior.coords
+                 for dx, dy in ((-0.006, 0.0), (0.006, 0.003))]
+        parts = [Polygon(main.exterior.coords, holes)]
+        for _ in range(int(rng.integers(3, 150))):
+            angle, distance = rng.uniform(0, 2 * np.pi), rng.uniform(0.026, 0.042)
+            islet = _blob(cx + distance * math.cos(angle), cy + distance * math.sin(angle),
+                          rng.uniform(0.0004, 0.002), rng, vertices=8)
+            if not any(islet.intersects(p) for p in parts):
+                parts.append(islet)
+        districts.append(MultiPolygon(parts))
+    return districts
+
+
+def mall_units():
+    """27 units of about 20 m × 15 m in three rows (a shopping mall's floor plan)."""
+    units = []
+    for row in range(3):
+        for k in range(9):
+            x, y = 114.0570 + k * 0.0002, 22.5430 + row * 0.00015
+            units.append(box(x, y, x + 0.00019, y + 0.00013))
+    return units
+
+
+def feature_collection(geometries, names):
+    """A DataV-style FeatureCollection (adcode, name, center, level, parent)."""
+    features = []
+    for n, (geometry, name) in enumerate(zip(geometries, names)):
+        multi = geometry if isinstance(geometry, MultiPolygon) else MultiPolygon([geometry])
+        center = geometry.representative_point()
+        features.append({"type": "Feature", "properties": {
+            "adcode": 110101 + n, "name": name, "center": [round(center.x, 6), round(center.y, 6)],
+            "level": "district", "parent": {"adcode": 110000}},
+            "geometry": mapping(multi)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_files():
+    DATA.mkdir(exist_ok=True)
+    city = city_districts()
+    (DATA / "city_districts.geojson").write_text(json.dumps(feature_collection(
+        city, [f"区{n + 1:02d}" for n in range(len(city))]), ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    write_files()

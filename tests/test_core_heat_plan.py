@@ -1,0 +1,119 @@
+"""The request planner on boundaries shaped like real ones: tiles for what is too big, groups for
+what is small, and every cell of every feature reached exactly once. Pure core (shapely, numpy)."""
+
+import collections
+
+import numpy as np
+import pytest
+from shapely.geometry import Polygon
+
+from crowdheat.plugin.core import s2cells
+from crowdheat.plugin.core.fence import MAX_AREA_KM2, ring_area_m2
+from crowdheat.plugin.core.heat_plan import (PLAN_AREA_M2, FeatureShape, circle_feature, member_cells,
+                                              plan_requests)
+from simulator.jike import cells_in
+from tests.boundaries import city_districts, island_districts, mall_units
+
+
+def shapes(geometries, prefix):
+    return [FeatureShape(n + 1, f"{prefix} {n + 1}", g) for n, g in enumerate(geometries)]
+
+
+def reached(plan, level):
+    """fence_id -> Counter of cell ids, as the service's answers (cells intersecting each fence)
+    would give them to the members."""
+    got = collections.defaultdict(collections.Counter)
+    for request in plan.requests:
+        fence = request.fence
+        shape = Polygon(fence.ring) if not fence.is_circle else plan.features[request.members[0].fence_id].geometry
+        ids = cells_in(shape, level)
+        for member in request.members:
+            kept = ids[member_cells(plan, member, ids, level)]
+            got[member.fence_id].update(kept.tolist())
+    return got
+
+
+def check_every_cell_once(plan, level):
+    got = reached(plan, level)
+    for fence_id, feature in plan.features.items():
+        truth = set(cells_in(feature.geometry, level).tolist())
+        assert set(got[fence_id]) == truth, f"feature {fence_id}: {len(truth ^ set(got[fence_id]))} cells differ"
+        repeats = {cell: n for cell, n in got[fence_id].items() if n > 1}
+        tiled = any(m.tile for r in plan.requests for m in r.members if m.fence_id == fence_id)
+        if tiled:
+            assert not repeats, f"feature {fence_id}: {len(repeats)} cells paid for by two tiles"
+    return got
+
+
+def check_limits(plan, max_vertices=1000):
+    for request in plan.requests:
+        if not request.fence.is_circle:
+            assert ring_area_m2(request.fence.ring) <= PLAN_AREA_M2 < MAX_AREA_KM2 * 1e6
+            assert len(request.fence.ring) - 1 <= max_vertices
+
+
+def test_a_city_whose_districts_are_over_the_limit_is_tiled_and_fully_covered():
+    features = shapes(city_districts(), "district")
+    plan = plan_requests(features, 13, 1000)
+    check_limits(plan)
+    over = [f for f in features if f.area_m2 > PLAN_AREA_M2]
+    assert len([f for f in features if f.area_m2 > MAX_AREA_KM2 * 1e6]) == 11
+    assert len(plan.notes) == len(over)  # each cut feature is named, with its tiles
+    assert all(plan.tiles_of(f.fence_id) >= 2 for f in over)
+    check_every_cell_once(plan, 13)
+
+
+def test_island_districts_share_requests_and_keep_only_their_own_cells():
+    features = shapes(island_districts(), "islands")
+    assert max(len(f.geometry.geoms) for f in features) > 100
+    plan = plan_requests(features, 15, 1000)
+    check_limits(plan)
+    assert len(plan.requests) / len(features) <= 3  # was 21 a feature: one request per island
+    got = check_every_cell_once(plan, 15)
+    # cells inside a hole (a reservoir) are not the district's, whichever request brings them
+    hole = Polygon(features[0].geometry.geoms[0].interiors[0])
+    inside = np.array([c for c in cells_in(hole, 17).tolist()
+                       if Polygon(s2cells.cell_rings(np.array([c], dtype=np.uint64), 17)[0]).within(hole)],
+                      dtype=np.uint64)
+    members = [m for r in plan.requests for m in r.members if m.fence_id == 1]
+    assert inside.size and members
+    assert not any(member_cells(plan, m, inside, 17).any() for m in members)
+    assert all(got[f.fence_id] for f in features)
+
+
+def test_small_neighbours_share_one_request():
+    plan = plan_requests(shapes(mall_units(), "unit"), 18, 1000)
+    assert len(plan.requests) == 1 and len(plan.requests[0].members) == 27
+    check_every_cell_once(plan, 18)
+
+
+def test_a_circle_over_50_km_is_tiled_and_one_under_is_sent_as_a_circle():
+    big = circle_feature(1, 116.4, 40.0, 60_000)
+    small = circle_feature(2, 114.05, 22.54, 500)
+    plan = plan_requests([big, small], 12, 1000)
+    circles = [r for r in plan.requests if r.fence.is_circle]
+    assert len(circles) == 1 and circles[0].fence.radius_m == 500
+    assert plan.tiles_of(1) >= 2
+    check_limits(plan)
+    check_every_cell_once(plan, 12)
+
+
+def test_a_ring_over_the_vertex_limit_is_covered_without_moving_inwards():
+    rng = np.random.default_rng(3)
+    angles = np.linspace(0, 2 * np.pi, 2622)[:-1]
+    radii = 0.01 * (1 + 0.05 * rng.uniform(-1, 1, angles.size))
+    wiggly = Polygon(np.c_[114.05 + radii * np.cos(angles), 22.54 + radii * np.sin(angles)])
+    plan = plan_requests([FeatureShape(1, "wiggly", wiggly)], 18, 818)
+    check_limits(plan, 818)
+    fence = Polygon(plan.requests[0].fence.ring)
+    assert fence.covers(wiggly)  # simplified outwards only: no boundary cell is lost
+    check_every_cell_once(plan, 18)
+
+
+@pytest.mark.parametrize("level", [None, 16])
+def test_no_feature_means_an_error_and_the_plan_says_its_level(level):
+    from crowdheat.plugin.core.errors import FenceError
+
+    with pytest.raises(FenceError):
+        plan_requests([], level, 1000)
+    assert plan_requests(shapes(mall_units()[:1], "u"), level, 1000).level == level
