@@ -53,16 +53,18 @@ def jike_server():
 
 
 @pytest.fixture
-def jike(jike_server, monkeypatch, qgis_app):
-    """The Jike simulator, fresh for the test, with the plugin pointed at it (fast retries)."""
+def jike(jike_server, monkeypatch, qgis_app, tmp_path):
+    """The Jike simulator, fresh for the test, with the plugin pointed at it (fast retries, an
+    answers cache of the test's own)."""
     jike_server.clear()
     jike_server.canned = None
     monkeypatch.setenv("CROWDHEAT_JIKE_URL", jike_server.url)
     monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", SECRET_TOKEN)
     settings = QgsSettings()
-    saved = {k: settings.value(f"crowdheat/jike/{k}") for k in ("backoff_s", "read_timeout_s")}
+    saved = {k: settings.value(f"crowdheat/jike/{k}") for k in ("backoff_s", "read_timeout_s", "cache_path")}
     settings.setValue("crowdheat/jike/backoff_s", 0.01)
     settings.setValue("crowdheat/jike/read_timeout_s", 1.0)
+    settings.setValue("crowdheat/jike/cache_path", str(tmp_path / "jike-answers.sqlite"))
     yield jike_server
     for key, value in saved.items():
         if value is None:

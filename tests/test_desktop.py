@@ -67,7 +67,7 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
     result = json.loads(report.read_text())
     assert "error" not in result, result.get("error")
     assert result["plugin_loaded"] and result["dock_visible"] and result["fetch_enabled_before"]
-    assert result["selection_info"].startswith("1 fence(s)") and "cells at level 18" in result["selection_info"]
+    assert result["selection_info"].startswith("1 feature(s)") and "cells at level 18" in result["selection_info"]
     assert result["layers"]["Hourly heat"] == 9 * result["layers"]["Cells"] > 0
     assert any(g.startswith("Heat fence 0 (feature 1), ") for g in result["groups"])
     # the simulator leaves one of the ten days without data: the animation still spans all ten

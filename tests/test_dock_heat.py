@@ -42,24 +42,47 @@ def test_fetch_is_disabled_with_the_reason(tab, qgis_iface):
     activate(tab, qgis_iface, layer)
     assert not tab.fetch.isEnabled() and "No feature is selected" in tab.selection_info.text()
     layer.selectByIds([1, 2])  # live: the label follows the selection
-    fences, _ = tab.fences()
-    expected = sum(f.area_m2() for f in fences) / 1e6
+    plan, _ = tab.plan()
+    expected = sum(f.area_m2 for f in plan.features.values()) / 1e6
     assert 0.06 < expected < 0.08
-    assert tab.fetch.isEnabled() and tab.selection_info.text() == f"2 fence(s), {expected:,.3f} km²"
+    assert tab.fetch.isEnabled()
+    assert tab.selection_info.text() == f"2 feature(s), {expected:,.1f} km²: {len(plan.requests)} request(s)."
     tab.level.setCurrentIndex(tab.level.findData(18))
     assert "cells at level 18" in tab.selection_info.text()
+    # Over the service's limit: no longer refused, cut into tiles, and the plan says so.
     big = polygon_layer(["POLYGON((113.6 22.4, 114.2 22.4, 114.2 22.8, 113.6 22.8, 113.6 22.4))"])
     activate(tab, qgis_iface, big)
     big.selectAll()
-    assert not tab.fetch.isEnabled() and "800 km²" in tab.fetch.toolTip()
+    assert tab.fetch.isEnabled() and "1 feature(s) cut into S2 tiles" in tab.selection_info.text()
 
 
 def test_circle_state(tab):
     tab.use_circle.setChecked(True)
-    tab.radius.setValue(60_000)
-    assert not tab.fetch.isEnabled() and "50 km" in tab.selection_info.text()
+    tab.radius.setValue(60_000)  # over 50 km: tiled, not refused
+    assert tab.fetch.isEnabled() and "cut into S2 tiles" in tab.selection_info.text()
     tab.radius.setValue(400)
-    assert tab.fetch.isEnabled() and "0.503 km²" in tab.selection_info.text()
+    assert tab.fetch.isEnabled() and "0.5 km²: 1 request(s)" in tab.selection_info.text()
+
+
+def test_a_run_over_the_threshold_asks_first(tab, qgis_iface, qtbot, jike, monkeypatch):
+    monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", "sim-jike-token-not-a-secret")
+    from qgis.core import QgsSettings
+
+    QgsSettings().setValue("crowdheat/jike/confirm_requests", 1)
+    try:
+        far_apart = polygon_layer([SAMPLE_WKT, "POLYGON((116.3 39.9, 116.31 39.9, 116.31 39.91, 116.3 39.9))"])
+        activate(tab, qgis_iface, far_apart)
+        far_apart.selectAll()
+        asked = []
+        tab.confirm = lambda text: asked.append(text) or False
+        tab.fetch.click()
+        assert tab.task is None and "2 requests" in asked[0] and jike.requests == []
+        tab.confirm = lambda text: True
+        tab.fetch.click()
+        wait_for_task(tab, qtbot)
+        assert len(jike.requests) == 2
+    finally:
+        QgsSettings().remove("crowdheat/jike/confirm_requests")
 
 
 def test_fetch_runs_to_completion(tab, qgis_iface, qtbot, jike):
@@ -75,7 +98,7 @@ def test_fetch_runs_to_completion(tab, qgis_iface, qtbot, jike):
     hourly = project.mapLayersByName("Hourly heat")[0]
     assert hourly.featureCount() == 45 and project.mapLayersByName("Cells")[0].featureCount() == 5
     assert project.timeSettings().temporalRange().begin().date().toString("yyyyMMdd") == "20250414"
-    assert "5 cells, 9 days" in tab.status.text() and "total heat 10,906" in tab.status.text()
+    assert "5 cells, 45 cell-days, total heat 10,906" in tab.status.text()
     assert tab.fetch.isEnabled() and not tab.cancel.isEnabled()
 
 

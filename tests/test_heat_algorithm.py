@@ -28,10 +28,10 @@ def test_seed_sample_end_to_end(jike, provider):
     assert hourly.featureCount() == 45 and cells.featureCount() == 5
     assert result["CELL_COUNT"] == 5 and result["HOURLY_COUNT"] == 45
     assert [f.name() for f in hourly.fields()] == (
-        ["fence_id", "fence_part", "cell_token", "cell_id", "level", "date", "start", "end"]
+        ["fence_id", "cell_token", "cell_id", "level", "date", "start", "end"]
         + HOUR_FIELDS + ["day_heat", "peak_hour"])
     assert [f.name() for f in cells.fields()] == (
-        ["fence_id", "fence_part", "cell_token", "cell_id", "level", "cell_heat", "days", "mean_day"]
+        ["fence_id", "cell_token", "cell_id", "level", "cell_heat", "days", "mean_day"]
         + AVG_FIELDS + ["peak_hour"])
     assert hourly.crs().authid() == "EPSG:4326"
 
@@ -117,11 +117,50 @@ def test_empty_selection_is_refused_before_any_request(jike, provider):
     QgsProject.instance().removeMapLayer(layer)
 
 
-def test_too_large_area_is_refused_with_numbers(jike, provider):
-    big = "POLYGON((113.6 22.4, 114.2 22.4, 114.2 22.8, 113.6 22.8, 113.6 22.4))"
-    with pytest.raises(QgsProcessingException, match=r"area 2,7\d\d\.\d km² is over the service's limit of 800 km²"):
-        run_heat({"INPUT": polygon_layer([big])})
-    assert jike.requests == []
+def concurrency(value):
+    """Requests in flight for the test (one at a time makes the order of faults deterministic)."""
+    from qgis.core import QgsSettings
+
+    QgsSettings().setValue("crowdheat/jike/concurrency", value)
+
+
+@pytest.fixture
+def one_at_a_time():
+    concurrency(1)
+    yield
+    from qgis.core import QgsSettings
+
+    QgsSettings().remove("crowdheat/jike/concurrency")
+
+
+def unique_and_complete(result, truth_ids):
+    from crowdheat.plugin.core import s2cells
+
+    cells = [(f["fence_id"], f["cell_token"]) for f in result["OUTPUT_CELLS"].getFeatures()]
+    assert len(cells) == len(set(cells))  # one row per feature and cell
+    hourly = [(f["fence_id"], f["cell_token"], f["date"]) for f in result["OUTPUT"].getFeatures()]
+    assert len(hourly) == len(set(hourly))
+    assert {s2cells.token_to_id(t) for _, t in cells} == {int(c) for c in truth_ids}
+
+
+def test_a_polygon_over_the_limit_is_tiled_and_fully_covered(jike, provider):
+    from shapely import wkt
+
+    from simulator.jike import cells_in
+
+    big = "POLYGON((113.6 22.4, 114.2 22.4, 114.2 22.8, 113.6 22.8, 113.6 22.4))"  # about 2,700 km²
+    result, feedback = run_heat({"INPUT": polygon_layer([big]), "CELL_LEVEL": 12})
+    assert result["REQUESTS"] >= 4 and len(jike.requests) == result["REQUESTS"] and result["FAILED_REQUESTS"] == 0
+    assert "cut into" in feedback.text() and "S2-aligned tiles" in feedback.text()
+    unique_and_complete(result, cells_in(wkt.loads(big), 12))
+
+
+def test_a_rerun_on_the_same_day_asks_for_nothing(jike, provider):
+    first, _ = run_heat({"INPUT": polygon_layer([SAMPLE_WKT, BLOCK_WKT]), "CELL_LEVEL": 16})
+    sent = len(jike.requests)
+    again, feedback = run_heat({"INPUT": polygon_layer([SAMPLE_WKT, BLOCK_WKT]), "CELL_LEVEL": 16})
+    assert sent == 2 and len(jike.requests) == sent
+    assert again["CELL_COUNT"] == first["CELL_COUNT"] and "(2 from the cache)" in feedback.text()
 
 
 def test_invalid_cell_level_is_refused(jike, provider):
@@ -136,10 +175,10 @@ def test_service_error_reaches_the_user_with_codes_not_token(jike, provider, mon
     assert "HTTP 401" in str(info.value) and "a-wrong-token-9876" not in str(info.value)
 
 
-def test_one_failing_fence_keeps_the_others(jike, provider):
+def test_one_failing_request_keeps_the_others(jike, provider, one_at_a_time):
     jike.push_faults("biz:50001")
     result, feedback = run_heat({"INPUT": polygon_layer([BLOCK_WKT, SAMPLE_WKT]), "CELL_LEVEL": 0})
-    assert result["FAILED_FENCES"] == 1 and result["CELL_COUNT"] == 5
+    assert result["FAILED_REQUESTS"] == 1 and result["REQUESTS"] == 2 and result["CELL_COUNT"] in (5, 62)
     assert "biz_code 50001" in feedback.text()
 
 
@@ -163,11 +202,14 @@ def test_circle_algorithm(jike, provider):
     assert result["OUTPUT"].featureCount() == 9 * result["CELL_COUNT"]
 
 
-def test_circle_over_50_km_is_refused(jike, provider):
-    with pytest.raises(QgsProcessingException, match="radius 60.0 km is over"):
-        processing.run("crowdheat:heatmapcircle", {"CENTER": "114.0,22.5 [EPSG:4326]", "RADIUS": 60000,
-                                                   "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
-    assert jike.requests == []
+def test_a_circle_over_50_km_is_tiled_and_fully_covered(jike, provider):
+    from crowdheat.plugin.core.heat_plan import circle_polygon
+    from simulator.jike import cells_in
+
+    result = processing.run("crowdheat:heatmapcircle", {"CENTER": "114.0,22.5 [EPSG:4326]", "RADIUS": 60000,
+                                                        "CELL_LEVEL": 11, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    assert result["REQUESTS"] > 1 and result["FAILED_REQUESTS"] == 0
+    unique_and_complete(result, cells_in(circle_polygon(114.0, 22.5, 60000), 11))
 
 
 def test_cancel_before_any_answer_keeps_the_user_informed(jike, provider):
@@ -177,14 +219,14 @@ def test_cancel_before_any_answer_keeps_the_user_informed(jike, provider):
         run_heat({"INPUT": polygon_layer([SAMPLE_WKT])}, feedback)
 
 
-def test_cancel_after_the_first_fence_keeps_its_layers(jike, provider):
+def test_cancel_after_the_first_answer_keeps_its_layers(jike, provider, one_at_a_time):
     class CancelAfterFirst(RecordingFeedback):
         def pushInfo(self, info):
             super().pushInfo(info)
-            if "cell-days (response_id" in info:
+            if "cells answered" in info:
                 self.cancel()
 
     feedback = CancelAfterFirst()
     result, _ = run_heat({"INPUT": polygon_layer([SAMPLE_WKT, BLOCK_WKT])}, feedback)
     assert len(jike.requests) == 1
-    assert result["CELL_COUNT"] == 5 and "Stopped early" in feedback.text()
+    assert result["CELL_COUNT"] in (5, 62) and "Stopped early" in feedback.text()

@@ -163,16 +163,21 @@ def test_cancel_between_retries(client, sim):
 def test_run_keeps_partial_results_when_a_fence_fails(client, sim):
     sim.push_faults("empty")
     run = fetch_heat(client, [BLOCK, SAMPLE_FENCE], cell_level=None)
-    assert len(run.results) == 1 and run.results[0].cell_count == 5
-    assert len(run.failures) == 1 and isinstance(run.failures[0][1], EmptyResultError)
-    assert run.stopped_by is None
+    assert len(run.results) == 1 and len(run.failures) == 1  # requests go in Hilbert order, not input order
+    failed, error = run.failures[0]
+    assert isinstance(error, EmptyResultError) and run.stopped_by is None
+    failed_fence = SAMPLE_FENCE if "(sample)" in failed else BLOCK
+    assert run.results[0].fence_id != failed_fence.fence_id
 
 
 def test_run_stops_on_auth_error(sim):
     sim.clear()
     bad = JikeClient(JikeConfig(base_url=sim.url, token="nope", attempts=1))
-    run = fetch_heat(bad, [SAMPLE_FENCE, BLOCK])
+    run = fetch_heat(bad, [SAMPLE_FENCE, BLOCK], concurrency=1)
     assert not run.results and isinstance(run.stopped_by, AuthError) and len(sim.requests) == 1
+    sim.clear()
+    run = fetch_heat(bad, [SAMPLE_FENCE, BLOCK], concurrency=2)  # at most the requests already on their way
+    assert isinstance(run.stopped_by, AuthError) and len(sim.requests) <= 2
 
 
 def test_environment_overrides_stored_settings():

@@ -20,8 +20,12 @@ SAMPLE_FENCE = make_ring_fence(1, json.loads(SAMPLE_REQUEST.read_text())["fence"
 
 @pytest.fixture(scope="module")
 def layers(qgis_app):
-    run = HeatRun(results=[parse_heat_response(SAMPLE_RESPONSE.read_bytes(), SAMPLE_FENCE)])
-    hourly, cells = heat_layers.memory_layers(run)
+    data = parse_heat_response(SAMPLE_RESPONSE.read_bytes(), SAMPLE_FENCE)
+    run = HeatRun()
+    run.record(data)
+    hourly, cells = heat_layers.memory_layers()
+    heat_layers.write_heat([data], hourly.dataProvider(), cells.dataProvider())
+    heat_layers.style_run_layers(run, hourly, cells)
     return run, hourly, cells
 
 
@@ -109,3 +113,15 @@ def test_class_breaks_equal_numpy_quantiles():
         assert heat_layers.class_breaks(values) == [0.0] + [float(v) for v in expected]
     assert heat_layers.class_breaks([0, 0]) == [0.0]
     assert heat_layers.class_breaks([0.5, 1.5, 2.5])[-1] == 2.5  # non-integers: numpy's own quantiles
+
+
+def test_a_second_run_widens_the_project_range_instead_of_replacing_it(qgis_app):
+    from qgis.core import QgsDateTimeRange
+
+    project = QgsProject()
+    first = QgsDateTimeRange(QDateTime(QDate(2025, 4, 11), QTime(0, 0)), QDateTime(QDate(2025, 4, 20), QTime(0, 0)))
+    second = QgsDateTimeRange(QDateTime(QDate(2025, 4, 12), QTime(0, 0)), QDateTime(QDate(2025, 4, 21), QTime(0, 0)))
+    heat_layers.show_in_time(first, project)
+    heat_layers.show_in_time(second, project)
+    result = project.timeSettings().temporalRange()
+    assert result.begin().date() == QDate(2025, 4, 11) and result.end().date() == QDate(2025, 4, 21)

@@ -1,7 +1,8 @@
 """Processing algorithms ``crowdheat:heatmap`` (polygon layer) and ``crowdheat:heatmapcircle``.
 
-Both are thin: fences from the QGIS layer, ``core.heat_job.fetch_heat`` for the requests,
-``gis.heat_layers`` for features, styles and time. The dock calls the same functions.
+Both are thin: feature shapes from the QGIS layer, ``core.heat_plan`` for the requests,
+``core.heat_job.fetch_plan`` to fetch them, ``gis.heat_layers`` to write features as they come,
+style them and set the time. The dock calls the same functions.
 """
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessingAlgorithm,
@@ -12,11 +13,13 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessin
 from ..core import deps
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
-from ..core.heat_job import check_fences, fetch_heat
+from ..core.heat_job import fetch_plan
+from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
 from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import heat_layers, settings
+from ..gis.heat_run import open_heat_cache, plan_text, summary_text
 from .icons import provider_icon
 from ..i18n import tr
 
@@ -25,11 +28,13 @@ _ALIVE = []
 
 
 class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
-    """Styles an output layer once Processing has loaded it, and gathers both into one group."""
+    """Styles an output layer once Processing has loaded it, and gathers both into one group.
+    It keeps only what it needs (breaks, time range, group name), not the run."""
 
-    def __init__(self, kind, uppers, run, fences, shared_group):
+    def __init__(self, kind, uppers, time_range, group_name, shared_group):
         super().__init__()
-        self.kind, self.uppers, self.run, self.fences, self.shared_group = kind, uppers, run, fences, shared_group
+        self.kind, self.uppers, self.time_range, self.group_name = kind, uppers, time_range, group_name
+        self.shared_group = shared_group
 
     def postProcessLayer(self, layer, context, feedback):
         project = context.project() or QgsProject.instance()
@@ -37,15 +42,14 @@ class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
             layer.setName(heat_layers.HOURLY_LAYER_NAME)
             heat_layers.style_hourly(layer, self.uppers)
             from qgis.utils import iface  # None under qgis_process
-            heat_layers.show_in_time(self.run, project, iface)
+            heat_layers.show_in_time(self.time_range, project, iface)
         else:
             layer.setName(heat_layers.CELLS_LAYER_NAME)
             heat_layers.style_cells(layer, self.uppers)
-        name = heat_layers.group_name(self.run, self.fences)
         group = self.shared_group.get("group")
         if group is None:
-            group = self.shared_group["group"] = heat_layers.add_to_group(project, [], name)
-        heat_layers.add_to_group(project, [layer], name, group=group)
+            group = self.shared_group["group"] = heat_layers.add_to_group(project, [], self.group_name)
+        heat_layers.add_to_group(project, [layer], self.group_name, group=group)
 
 
 class HeatAlgorithmBase(QgsProcessingAlgorithm):
@@ -77,7 +81,8 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
             return False, str(exc)
         return super().checkParameterValues(parameters, context)
 
-    def fences(self, parameters, context, feedback, max_vertices):
+    def shapes(self, parameters, context, feedback):
+        """(FeatureShapes, skipped sentences) of the input."""
         raise NotImplementedError
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -86,61 +91,62 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
         config = settings.jike_config()
         level = self.parameterAsInt(parameters, self.CELL_LEVEL, context) or None
         try:
-            fences = self.fences(parameters, context, feedback, config.max_vertices)
-            for one in fences:
-                for warning in one.warnings:
+            shapes, skipped = self.shapes(parameters, context, feedback)
+            for shape in shapes:
+                for warning in shape.warnings:
                     feedback.pushWarning(warning)
-            check_fences(fences, level)
-            self.report_plan(fences, level, feedback)
+            for reason in skipped:
+                feedback.reportError(tr("Skipped: {0}").format(reason), fatalError=False)
+            plan = plan_requests(shapes, fence_rules.check_cell_level(level), config.max_vertices)
             client = JikeClient(config, proxies=settings.proxies_for(config.base_url))
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
-        with client:
-            run = fetch_heat(client, fences, level, is_cancelled=feedback.isCanceled,
-                             on_progress=lambda f: feedback.setProgress(80 * f), log=feedback.pushInfo)
-        for one, error in run.failures:
-            feedback.reportError(f"{one.label}: {error}", fatalError=False)
-        if not run.results:
-            if run.cancelled:
-                raise QgsProcessingException(tr("Cancelled before any heat was received."))
-            raise QgsProcessingException(str(run.stopped_by or run.failures[0][1]))
-        if run.cancelled or run.stopped_by:
-            feedback.pushWarning(tr("Stopped early: the layers hold the {0} fence(s) received so far.")
-                                 .format(len(run.results)))
-
+        feedback.pushInfo(plan_text(plan, skipped))
+        for note in plan.notes:
+            feedback.pushInfo(note)
         crs = QgsCoordinateReferenceSystem(HEAT_CRS)
         hourly_sink, hourly_id = self.parameterAsSink(parameters, self.OUTPUT, context, heat_layers.hourly_fields(),
                                                       QgsWkbTypes.Polygon, crs)
         cells_sink, cells_id = self.parameterAsSink(parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(),
                                                     QgsWkbTypes.Polygon, crs)
+        writer = heat_layers.HeatWriter(hourly_sink, cells_sink)
+
+        def progress(done, total, cells):
+            feedback.setProgress(100.0 * done / max(1, total))
+            feedback.setProgressText(tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cells))
+
+        cache = open_heat_cache(config)
         try:
-            # After a cancel during the fetch, what arrived is still written (partial results survive).
-            hourly_count, cell_count = heat_layers.write_heat(
-                run.results, hourly_sink, cells_sink, is_cancelled=None if run.cancelled else feedback.isCanceled,
-                on_progress=lambda f: feedback.setProgress(80 + 20 * f))
-        except RuntimeError as exc:
+            with client:
+                run = fetch_plan(client, plan, writer, cache=cache, is_cancelled=feedback.isCanceled,
+                                 on_progress=progress, log=feedback.pushInfo, concurrency=config.concurrency)
+        except RuntimeError as exc:  # a sink refused features
             raise QgsProcessingException(str(exc)) from None
-        self.attach_stylers(context, run, fences, hourly_id, cells_id)
-        dates = run.date_range()
-        feedback.pushInfo(tr("{0} cells, {1} cell-days, total heat {2}, days {3} – {4}, {5:.1f} s.").format(
-            cell_count, hourly_count, run.total_heat(), dates[0], dates[1], run.seconds))
-        return {self.OUTPUT: hourly_id, self.OUTPUT_CELLS: cells_id,
-                "CELL_COUNT": cell_count, "HOURLY_COUNT": hourly_count, "FAILED_FENCES": len(run.failures)}
+        finally:
+            cache.close()
+        for what, error in run.failures:
+            feedback.reportError(f"{what}: {error}", fatalError=False)
+        if not run.cells:
+            if run.cancelled:
+                raise QgsProcessingException(tr("Cancelled before any heat was received."))
+            raise QgsProcessingException(str(run.stopped_by or (run.failures[0][1] if run.failures else
+                                                                 tr("No cell was returned."))))
+        if run.cancelled or run.stopped_by:
+            feedback.pushWarning(tr("Stopped early: the layers hold the {0} feature(s) received so far.")
+                                 .format(len(run.fences_with_data)))
+        self.attach_stylers(context, run, hourly_id, cells_id)
+        feedback.pushInfo(summary_text(run))
+        return {self.OUTPUT: hourly_id, self.OUTPUT_CELLS: cells_id, "CELL_COUNT": writer.cells,
+                "HOURLY_COUNT": writer.hourly, "FAILED_REQUESTS": len(run.failures),
+                "REQUESTS": len(plan.requests), "SHARED_CELLS": run.shared_cells}
 
-    def report_plan(self, fences, level, feedback):
-        area = sum(f.area_m2() for f in fences) / 1e6
-        text = tr("{0} fence(s), {1:,.3f} km² in all").format(len(fences), area)
-        if level:
-            cells = sum(fence_rules.expected_cell_count(f, level) for f in fences)
-            text += tr(", about {0:,} cells at level {1}").format(cells, level)
-        feedback.pushInfo(text + ".")
-
-    def attach_stylers(self, context, run, fences, hourly_id, cells_id):
+    def attach_stylers(self, context, run, hourly_id, cells_id):
         shared_group = {}
-        for dest_id, kind, uppers in ((hourly_id, "hourly", heat_layers.hourly_breaks(run.results)),
-                                      (cells_id, "cells", heat_layers.cell_breaks(run.results))):
+        range_, name = heat_layers.time_range(run), heat_layers.group_name(run)
+        for dest_id, kind, uppers in ((hourly_id, "hourly", heat_layers.hourly_breaks(run)),
+                                      (cells_id, "cells", heat_layers.cell_breaks(run))):
             if context.willLoadLayerOnCompletion(dest_id):
-                styler = _LayerStyler(kind, uppers, run, fences, shared_group)
+                styler = _LayerStyler(kind, uppers, range_, name, shared_group)
                 _ALIVE.append(styler)
                 context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(styler)
 
@@ -156,9 +162,12 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
 
     def shortHelpString(self):
         return tr("Fetches the last 10 days of hourly crowd heat from the Jike open platform for each "
-                  "polygon (each part of a multipolygon is one request; holes are dropped). Outputs one "
-                  "feature per S2 cell per day with hourly fields h00–h23, animated by the Temporal "
-                  "Controller, and one feature per cell with hourly means. Limits: 800 km² per fence.")
+                  "polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon "
+                  "over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small "
+                  "polygons and parts near each other share a request; each polygon keeps exactly the cells that "
+                  "intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for "
+                  "nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated "
+                  "by the Temporal Controller, and one feature per polygon and cell with hourly means.")
 
     def createInstance(self):
         return HeatMapAlgorithm()
@@ -168,7 +177,7 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
             self.INPUT, tr("Polygon layer (selected features only is honoured)"), [QgsProcessing.TypeVectorPolygon]))
         self.add_common_parameters()
 
-    def fences(self, parameters, context, feedback, max_vertices):
+    def shapes(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
@@ -176,12 +185,9 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
             raise fence_rules.FenceError(tr("The input has no features (is 'selected features only' on with "
                                             "nothing selected?). Select at least one polygon."))
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
-        fences, skipped = gis_fences.fences_from_features(
-            source.getFeatures(), source.sourceCrs(), context.transformContext(), max_vertices, feedback.isCanceled,
+        return gis_fences.feature_shapes(
+            source.getFeatures(), source.sourceCrs(), context.transformContext(), feedback.isCanceled,
             label_of=gis_fences.display_labeller(layer) if layer is not None else None)
-        for reason in skipped:
-            feedback.reportError(tr("Skipped: {0}").format(reason), fatalError=False)
-        return fences
 
 
 class HeatMapCircleAlgorithm(HeatAlgorithmBase):
@@ -208,8 +214,8 @@ class HeatMapCircleAlgorithm(HeatAlgorithmBase):
                                                        defaultValue=500.0, minValue=1.0))
         self.add_common_parameters()
 
-    def fences(self, parameters, context, feedback, max_vertices):
+    def shapes(self, parameters, context, feedback):
         center = self.parameterAsPoint(parameters, self.CENTER, context)
         crs = self.parameterAsPointCrs(parameters, self.CENTER, context)
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)
-        return [gis_fences.circle_fence(center, crs, radius, context.transformContext())]
+        return [gis_fences.circle_shape(center, crs, radius, context.transformContext())], []

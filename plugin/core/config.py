@@ -27,6 +27,9 @@ class JikeConfig:
     max_vertices: int = DEFAULT_MAX_VERTICES
     deadline_s: float = 300.0       # one whole exchange, however slowly the answer drips in
     max_answer_mb: float = 256.0    # on the wire and decompressed
+    concurrency: int = 2            # requests in flight (the service's rate limit is unknown; 429 is handled)
+    confirm_requests: int = 20      # the dock asks before a run of more requests than this
+    cache_path: str = ""            # '' = the default in the QGIS profile
     url_from_env: bool = False
     token_from_env: bool = False
 
@@ -69,6 +72,9 @@ def resolve_jike(stored=None, environ=None):
         max_vertices=max(4, number("max_vertices", int)),
         deadline_s=max(1.0, number("deadline_s", float)),
         max_answer_mb=max(0.001, number("max_answer_mb", float)),
+        concurrency=min(max(1, number("concurrency", int)), 8),
+        confirm_requests=max(1, number("confirm_requests", int)),
+        cache_path=str(stored.get("cache_path") or ""),
         url_from_env=bool(env_url),
         token_from_env=bool(env_token),
     )

@@ -63,6 +63,18 @@ class HeatData:
     def day_totals(self):
         return self.day_heat.sum(axis=1)
 
+    def select(self, keep, fence_id=None):
+        """The cells where ``keep`` (bool per cell) is true, with their days, for ``fence_id``."""
+        keep = np.asarray(keep, dtype=bool)
+        new_index = np.cumsum(keep) - 1
+        on_kept = keep[self.day_cell]
+        return HeatData(
+            fence_id=self.fence_id if fence_id is None else fence_id, part=self.part,
+            ids=self.ids[keep], tokens=[t for t, k in zip(self.tokens, keep.tolist()) if k],
+            levels=self.levels[keep], cell_heat=self.cell_heat[keep], centers=self.centers[keep],
+            day_cell=new_index[self.day_cell[on_kept]], day_date=self.day_date[on_kept],
+            day_heat=self.day_heat[on_kept], response_id=self.response_id, problems=self.problems)
+
     def peak_hours(self):
         return self.day_heat.argmax(axis=1)
 
@@ -304,26 +316,21 @@ def parse_items(items, fence=None, cell_level=None, response_id=""):
     day_date = np.array(day_date, dtype=np.int64)[keep]
     ids = np.array(ids, dtype=np.uint64)
     levels = np.array(lvls, dtype=np.int64)
-    near = _near_fence(ids, levels, fence)
-    for n in np.flatnonzero(~near):
-        problems.append(f"cell {tokens[n]} lies far outside the fence: left out")
-    if not near.all():  # renumber the cells kept, and drop the days of the others
-        new_index = np.cumsum(near) - 1
-        on_kept = near[day_cell]
-        day_cell, day_date, day_heat = new_index[day_cell[on_kept]], day_date[on_kept], day_heat[on_kept]
-        tokens = [t for t, k in zip(tokens, near.tolist()) if k]
     order = np.lexsort((day_date, day_cell))
     data = HeatData(
-        fence_id=fence_id, part=part,
-        ids=ids[near], tokens=tokens,
-        levels=levels[near], cell_heat=np.array(heats, dtype=np.int64)[near],
-        centers=np.array(centers, dtype=np.float64).reshape(-1, 2)[near],
+        fence_id=fence_id, part=part, ids=ids, tokens=tokens, levels=levels,
+        cell_heat=np.array(heats, dtype=np.int64), centers=np.array(centers, dtype=np.float64).reshape(-1, 2),
         day_cell=day_cell[order], day_date=day_date[order], day_heat=day_heat[order],
         response_id=response_id, problems=problems)
+    near = _near_fence(ids, levels, fence)
+    if not near.all():
+        for n in np.flatnonzero(~near):
+            problems.append(f"cell {tokens[n]} lies far outside the fence: left out")
+        data = data.select(near)
     if data.cell_count:
         inside = s2cells.contains_points(data.ids, data.centers, data.levels, tolerance=1e-9)
         for n in np.flatnonzero(~inside):
-            problems.append(f"cell {tokens[n]}: cell_center {tuple(data.centers[n])} is not inside the cell "
+            problems.append(f"cell {data.tokens[n]}: cell_center {tuple(data.centers[n])} is not inside the cell "
                             "(the cell polygon is drawn from the cell id)")
     return data
 

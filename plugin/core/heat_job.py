@@ -1,89 +1,257 @@
-"""The one way to fetch heat for a list of fences; Processing and the dock both call it.
+"""The one way to fetch heat for a plan of requests; Processing and the dock both call it.
 
-Partial results survive: a fence that fails is recorded and the others go on; an error that
-would repeat for every fence (token refused, no network) or a cancel stops the run and
-returns what was fetched so far.
+Answers stream: a few requests are in flight at a time; each answer, in plan order, is parsed,
+stored in the answers cache, split among the features it serves (each keeps the cells of its
+real geometry and tile), freed of cells the feature already has, and handed to ``sink`` — so
+memory depends on the largest answer, not on the run. A request that fails is recorded and the
+others go on; an error that would repeat for every request (token refused, no network) or a
+cancel stops the run, and what arrived is kept (answers already on their way are still read).
 """
 
+import datetime as dt
 import time
+from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from . import fence as fence_rules
-from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, NetworkError
+import numpy as np
+from shapely.geometry import MultiPolygon, Polygon
+
+from . import heat
+from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
+from .fence import check_cell_level
+from .heat_plan import FeatureShape, circle_feature, member_cells, plan_requests
+
+SAMPLE_SIZE = 200_000
+DEFAULT_CONCURRENCY = 2
+
+
+class Sample:
+    """A uniform random sample of at most ``size`` values, however many are added (for classes)."""
+
+    def __init__(self, size=SAMPLE_SIZE, seed=0):
+        self.size = size
+        self._rng = np.random.default_rng(seed)
+        self.values = np.empty(0, dtype=np.float64)
+        self._keys = np.empty(0, dtype=np.float64)
+
+    def add(self, values):
+        values = np.asarray(values, dtype=np.float64).ravel()
+        if not values.size:
+            return
+        values = np.concatenate([self.values, values])
+        keys = np.concatenate([self._keys, self._rng.random(values.size - self._keys.size)])
+        if values.size > self.size:
+            keep = np.argpartition(keys, self.size)[:self.size]
+            values, keys = values[keep], keys[keep]
+        self.values, self._keys = values, keys
 
 
 @dataclass
 class HeatRun:
-    results: list = field(default_factory=list)      # HeatData, one per fence that succeeded
-    failures: list = field(default_factory=list)     # (Fence, CrowdHeatError)
+    plan: object = None
+    level: int = None                                  # the level the run used (None: the service's, per request)
+    cells: int = 0                                     # (feature, cell) rows written
+    cell_days: int = 0
+    heat_total: int = 0
+    days: set = field(default_factory=set)             # ordinals of the days seen
+    fences_with_data: set = field(default_factory=set)
+    failures: list = field(default_factory=list)       # (what, CrowdHeatError)
+    problems: list = field(default_factory=list)
     cancelled: bool = False
-    stopped_by: CrowdHeatError = None                # the error that ended the run early
+    stopped_by: CrowdHeatError = None
     seconds: float = 0.0
+    requests_done: int = 0
+    cache_hits: int = 0
+    cache_problem: str = ""
+    membership: Counter = field(default_factory=Counter)   # cell id -> features holding it
+    hourly_sample: Sample = field(default_factory=Sample)
+    cell_sample: Sample = field(default_factory=lambda: Sample(seed=1))
+    results: list = None                               # HeatData pieces, only when collected (fetch_heat)
 
     @property
     def cell_count(self):
-        return sum(r.cell_count for r in self.results)
+        return self.cells
 
     @property
-    def day_count(self):
-        return sum(r.day_count for r in self.results)
+    def shared_cells(self):
+        """Cells that belong to two features or more (a sum across features counts them twice)."""
+        return sum(1 for n in self.membership.values() if n > 1)
 
     def date_range(self):
-        ranges = [r.date_range() for r in self.results if r.date_range()]
-        if not ranges:
+        if not self.days:
             return None
-        return min(a for a, _ in ranges), max(b for _, b in ranges)
+        return dt.date.fromordinal(min(self.days)), dt.date.fromordinal(max(self.days))
 
     def total_heat(self):
-        return int(sum(int(r.day_heat.sum()) for r in self.results))
+        return self.heat_total
 
-    def problems(self):
-        return [p for r in self.results for p in r.problems]
-
-
-def check_fences(fences, cell_level):
-    """Every check made before a request; raises the first problem, with numbers. Returns the level."""
-    level = fence_rules.check_cell_level(cell_level)
-    if not fences:
-        raise fence_rules.FenceError("There is no fence to fetch: select at least one polygon feature "
-                                     "(or draw a circle).")
-    for one in fences:
-        fence_rules.check_limits(one)
-    return level
+    def record(self, data):
+        self.fences_with_data.add(data.fence_id)
+        self.cells += data.cell_count
+        self.cell_days += data.day_count
+        self.heat_total += int(data.day_heat.sum())
+        self.days.update(np.unique(data.day_date).tolist())
+        self.membership.update(data.ids.tolist())
+        self.hourly_sample.add(data.day_heat)
+        self.cell_sample.add(data.cell_heat)
 
 
-def fetch_heat(client, fences, cell_level=None, is_cancelled=None, on_progress=None, log=None):
-    """Fetch every fence in turn. ``on_progress(fraction)``; ``log(message)`` for per-fence news."""
+def beijing_today():
+    return dt.datetime.now(heat.BEIJING).date()
+
+
+def fetch_plan(client, plan, sink, cache=None, is_cancelled=None, on_progress=None, log=None,
+               concurrency=DEFAULT_CONCURRENCY, today=None):
+    """Fetch every request of ``plan``; ``sink(HeatData)`` gets each feature's new cells as they come.
+
+    ``on_progress(requests_done, requests_total, cells)``; ``log(message)`` for per-request news.
+    """
     started = time.monotonic()
-    level = check_fences(fences, cell_level)
-    run = HeatRun()
     log = log or (lambda message: None)
-    for n, one in enumerate(fences):
-        name = one.label or f"fence {one.fence_id}"
+    run = HeatRun(plan=plan, level=plan.level)
+    today = today or beijing_today()
+    seen = {fence_id: set() for fence_id in plan.features}
+    requests = list(plan.requests)
+    total = len(requests)
 
-        def progress(received, total, n=n):
-            if on_progress and total:
-                on_progress((n + min(1.0, received / total)) / len(fences))
+    def fetch(request, level):  # in a worker thread: the answer's bytes, from the cache or the service
+        body = request.fence.request_body(level)
+        content = cache.get(client.config.base_url, body, today) if cache is not None else None
+        if content is not None:
+            return content, True
+        return client.fetch_heat_bytes(request.fence, level, is_cancelled=is_cancelled), False
 
+    def handle(request, level, outcome):
+        """One answer, in plan order: parse, cache, give each member its cells. False stops the run."""
+        what = describe(plan, request)
         try:
-            data = client.heat_map(one, level, is_cancelled=is_cancelled, on_progress=progress)
+            content, cached = outcome()
         except CancelledError:
             run.cancelled = True
-            break
+            return None
         except (AuthError, ConfigurationError, NetworkError) as exc:
-            run.failures.append((one, exc))
-            run.stopped_by = exc
-            break
+            run.failures.append((what, exc))
+            run.stopped_by = run.stopped_by or exc
+            return None
         except CrowdHeatError as exc:
-            run.failures.append((one, exc))
-            log(f"{name}: {exc}")
-        else:
-            run.results.append(data)
-            log(f"{name}: {data.cell_count} cells, {data.day_count} cell-days "
-                f"(response_id {data.response_id or '-'})")
-            for problem in data.problems:
-                log(f"{name}: {problem}")
+            run.failures.append((what, exc))
+            log(f"{what}: {exc}")
+            return None
+        run.requests_done += 1
+        run.cache_hits += cached
+        try:
+            data = client.parse(content, request.fence, level)
+        except EmptyResultError as exc:
+            if cache is not None and not cached:
+                cache.put(client.config.base_url, request.fence.request_body(level), today, content)
+            run.failures.append((what, exc))
+            log(f"{what}: {exc}")
+            return None
+        except CrowdHeatError as exc:
+            run.failures.append((what, exc))
+            log(f"{what}: {exc}")
+            return None
+        if cache is not None and not cached:
+            cache.put(client.config.base_url, request.fence.request_body(level), today, content)
+        run.problems.extend(f"{what}: {p}" for p in data.problems)
+        return data
+
+    def deliver(request, data):
+        if data is None:
+            return
+        before = run.cells
+        for member in request.members:
+            mask = member_cells(plan, member, data.ids, data.levels)
+            if not mask.any():
+                continue
+            known = seen[member.fence_id]
+            mask &= np.fromiter((c not in known for c in data.ids.tolist()), dtype=bool, count=data.cell_count)
+            if not mask.any():
+                continue
+            piece = data.select(mask, member.fence_id)
+            known.update(piece.ids.tolist())
+            run.record(piece)
+            sink(piece)
+        log(f"{describe(plan, request)}: {data.cell_count:,} cells answered, {run.cells - before:,} kept "
+            f"(response_id {data.response_id or '-'})")
+
+    def progress():
         if on_progress:
-            on_progress((n + 1) / len(fences))
+            on_progress(run.requests_done + len(run.failures), total, run.cells)
+
+    level = plan.level
+    if level is None and plan.spans_several_requests() and requests:
+        # One level for a feature split over several requests: the service chooses it for the
+        # largest request, and every other request asks for that level.
+        first = max(requests, key=lambda r: r.fence.area_m2())
+        requests.remove(first)
+        data = handle(first, None, lambda: fetch(first, None))
+        if data is not None and data.cell_count:
+            level = int(np.bincount(data.levels).argmax())
+            odd = data.levels != level
+            if odd.any():
+                run.problems.append(f"{describe(plan, first)}: {int(odd.sum())} cells not of level {level} left out")
+                data = data.select(~odd)
+            run.level = level
+            log(f"Auto level: the service chose level {level} for {describe(plan, first)}; every request of this "
+                "run asks for that level, so that no feature is a mix of levels.")
+        deliver(first, data)
+        progress()
+    stop = run.cancelled or run.stopped_by is not None
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="jike") as pool:
+        waiting, queue = deque(), deque(requests)
+        while queue or waiting:
+            while queue and not stop and len(waiting) < max(1, concurrency):
+                request = queue.popleft()
+                waiting.append((request, pool.submit(fetch, request, level)))
+            if not waiting:
+                break
+            request, future = waiting.popleft()
+            deliver(request, handle(request, level, future.result))  # answers on their way are still read
+            progress()
+            stop = stop or run.cancelled or run.stopped_by is not None or bool(is_cancelled and is_cancelled())
+            if is_cancelled and is_cancelled():
+                run.cancelled = True
+    run.cache_problem = cache.problem if cache is not None else ""
     run.seconds = time.monotonic() - started
+    return run
+
+
+def describe(plan, request):
+    labels = sorted({plan.features[m.fence_id].label for m in request.members})
+    text = labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"
+    tiles = sum(1 for m in request.members if m.tile)
+    return f"request {request.number + 1}/{len(plan.requests)} ({text}{', a tile' if tiles else ''})"
+
+
+# -- fences as they were: for in-memory use (tests, bench) ------------------------------------------
+
+def shapes_of_fences(fences):
+    """FeatureShapes from core fences (rings or circles); parts with the same fence_id are one feature."""
+    rings, shapes = {}, []
+    for one in fences:
+        if one.is_circle:
+            shapes.append(circle_feature(one.fence_id, one.center[0], one.center[1], one.radius_m, one.label))
+        else:
+            rings.setdefault(one.fence_id, (one.label, []))[1].append(Polygon(one.ring))
+    for fence_id, (label, polygons) in rings.items():
+        geometry = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+        shapes.append(FeatureShape(fence_id, label or f"fence {fence_id}", geometry))
+    return shapes
+
+
+def fetch_heat(client, fences, cell_level=None, is_cancelled=None, on_progress=None, log=None, cache=None,
+               max_vertices=1000, today=None, concurrency=DEFAULT_CONCURRENCY):
+    """Plan and fetch ``fences``, collecting every feature's cells in ``run.results`` (in memory)."""
+    plan = plan_requests(shapes_of_fences(fences), check_cell_level(cell_level), max_vertices)
+    results = []
+
+    def fraction(done, total, cells):
+        if on_progress:
+            on_progress(done / max(1, total))
+
+    run = fetch_plan(client, plan, results.append, cache=cache, is_cancelled=is_cancelled, on_progress=fraction,
+                     log=log, today=today, concurrency=concurrency)
+    run.results = results
     return run

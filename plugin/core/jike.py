@@ -47,12 +47,15 @@ class JikeClient(SessionClient):
             raise redacted(exc, self.secrets) from None
         return result.content
 
-    def heat_map(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
-        content = self.fetch_heat_bytes(fence, cell_level, is_cancelled, on_progress)
+    def parse(self, content, fence, cell_level=None):
+        """The HeatData of an answer's bytes; its errors carry no secret (services echo them)."""
         try:
             return heat.parse_heat_response(content, fence, cell_level)
         except CrowdHeatError as exc:
             raise redacted(exc, self.secrets) from None
+
+    def heat_map(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
+        return self.parse(self.fetch_heat_bytes(fence, cell_level, is_cancelled, on_progress), fence, cell_level)
 
 
 def _http_error(result):

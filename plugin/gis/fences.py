@@ -1,15 +1,22 @@
-"""QGIS geometries to fences: reproject, drop Z/M, straighten curves, repair, split, simplify."""
+"""QGIS features to the shapes the request planner takes: reprojected to WGS84, Z/M dropped,
+curves straightened, invalid geometries repaired (polygonal parts kept, the area change
+reported). A feature that cannot be used is skipped with its reason; the others go on.
+
+Tiling, grouping and simplification are the planner's (``core/heat_plan.py``): it needs the
+real geometry, holes included, to keep only the cells inside each feature.
+"""
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException,
                        QgsGeometry, QgsPointXY, QgsProject, QgsWkbTypes)
+from shapely import wkb
 
 from ..core.errors import CancelledError, FenceError
-from ..core.fence import make_circle_fence, make_ring_fence
+from ..core.fence import MIN_AREA_M2
+from ..core.heat_plan import FeatureShape, circle_feature, geodesic_area_m2
 from ..core.jike import CRS as JIKE_CRS
 from ..i18n import tr
 
 WGS84 = QgsCoordinateReferenceSystem(JIKE_CRS)
-METRES_PER_DEGREE = 111_320.0
 
 
 def _to_wgs84(geometry, crs, context, what):
@@ -23,8 +30,8 @@ def _to_wgs84(geometry, crs, context, what):
     return geometry
 
 
-def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=1000, label=""):
-    """One fence per polygon part of ``geometry``; warnings (holes, repair, simplify) ride on each."""
+def feature_shape(geometry, fence_id, crs, context=None, label=""):
+    """The :class:`FeatureShape` of one polygon geometry in ``crs``; raises FenceError if unusable."""
     what = label or f"feature {fence_id}"
     if geometry is None or geometry.isNull() or geometry.isEmpty():
         raise FenceError(tr("{0} has no geometry: nothing to send.").format(what))
@@ -49,25 +56,11 @@ def fences_from_geometry(geometry, fence_id, crs, context=None, max_vertices=100
         warnings.append(tr("{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%").format(
             what, reasons, change))
         geometry = repaired
-    parts = geometry.asMultiPolygon() if geometry.isMultipart() else [geometry.asPolygon()]
-    parts = [p for p in parts if p and len(p[0]) >= 4]
-    fences = []
-    for number, rings in enumerate(parts):
-        part_label = what if len(parts) == 1 else f"{what} part {number + 1}"
-        part_warnings = list(warnings)
-        if len(rings) > 1:
-            part_warnings.append(tr("{0}: {1} hole(s) dropped — the service takes an outer ring only, so the "
-                                    "holes' heat is included").format(part_label, len(rings) - 1))
-        ring, tolerance_m = _simplified(rings[0], max_vertices)
-        if tolerance_m:
-            part_warnings.append(tr("{0}: {1} vertices simplified to {2} (limit {3}) within a tolerance of "
-                                    "{4:.1f} m").format(part_label, len(rings[0]) - 1, len(ring) - 1,
-                                                        max_vertices, tolerance_m))
-        fences.append(make_ring_fence(fence_id, [(p.x(), p.y()) for p in ring], part=number,
-                                      label=part_label, warnings=part_warnings))
-    if not fences:
-        raise FenceError(tr("{0} has no polygon with an area.").format(what))
-    return fences
+    shape = wkb.loads(bytes(geometry.asWkb()))
+    area = geodesic_area_m2(shape)
+    if area < MIN_AREA_M2:
+        raise FenceError(tr("{0} has no area ({1:.2f} m²): nothing to ask for.").format(what, area))
+    return FeatureShape(fence_id, what, shape, warnings=tuple(warnings))
 
 
 def _polygonal(geometry):
@@ -91,40 +84,25 @@ def _signed_area(geometry):
     return total
 
 
-def _simplified(ring, max_vertices):
-    """(ring, tolerance in metres or 0): Douglas-Peucker with a growing tolerance until it fits."""
-    if len(ring) - 1 <= max_vertices:
-        return ring, 0.0
-    polygon = QgsGeometry.fromPolygonXY([ring])
-    tolerance_m = 0.5
-    while True:
-        simple = polygon.simplify(tolerance_m / METRES_PER_DEGREE)
-        points = simple.asPolygon()[0] if not simple.isEmpty() else []
-        if 4 <= len(points) and len(points) - 1 <= max_vertices:
-            return points, tolerance_m
-        tolerance_m *= 1.5
-
-
-def fences_from_features(features, crs, context=None, max_vertices=1000, is_cancelled=None, label_of=None):
-    """(fences, skipped): the fences of every usable feature, and for each feature that cannot be
+def feature_shapes(features, crs, context=None, is_cancelled=None, label_of=None):
+    """(shapes, skipped): the shape of every usable feature, and for each feature that cannot be
     used a sentence naming it and why. One bad feature never blocks the others; only when no
     feature is usable is that an error, listing every reason at once.
 
     ``label_of(feature)`` names a feature for the user (the layer's display expression).
     """
-    fences, skipped = [], []
+    shapes, skipped = [], []
     for feature in features:
         if is_cancelled and is_cancelled():
             raise CancelledError()
         label = label_of(feature) if label_of else ""
         try:
-            fences.extend(fences_from_geometry(feature.geometry(), feature.id(), crs, context, max_vertices,
-                                               label=label))
+            shapes.append(feature_shape(feature.geometry(), feature.id(), crs, context, label=label))
         except FenceError as exc:
             skipped.append(str(exc))
-    if not fences and skipped:
+    if not shapes and skipped:
         raise FenceError(tr("No selected feature can be used: {0}").format(" ".join(skipped)))
-    return fences, skipped
+    return shapes, skipped
 
 
 def display_labeller(layer):
@@ -143,8 +121,12 @@ def display_labeller(layer):
     return label_of
 
 
-def circle_fence(center, crs, radius_m, context=None, fence_id=0):
-    """A circle fence from a centre point in ``crs`` and a radius in metres."""
+def circle_shape(center, crs, radius_m, context=None, fence_id=0):
+    """A circle feature from a centre point in ``crs`` and a radius in metres."""
+    if not radius_m or radius_m <= 0:
+        raise FenceError(tr("The circle's radius must be greater than 0 metres."))
     point = _to_wgs84(QgsGeometry.fromPointXY(QgsPointXY(center)), crs, context, "the circle's centre").asPoint()
-    return make_circle_fence(fence_id, point.x(), point.y(), radius_m,
-                             label=f"circle {radius_m:g} m at {point.y():.5f}°N {point.x():.5f}°E")
+    if not (-180 <= point.x() <= 180 and -90 <= point.y() <= 90):
+        raise FenceError(tr("Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.").format(point.x(), point.y()))
+    return circle_feature(fence_id, point.x(), point.y(), radius_m,
+                          label=f"circle {radius_m:g} m at {point.y():.5f}°N {point.x():.5f}°E")

@@ -37,9 +37,9 @@ def _fields(spec):
     return fields
 
 
+# One row per input feature and cell (and day): however many parts or tiles brought the cell.
 _IDENTITY = [
     ("fence_id", "int", "id of the source feature (0 for a circle)"),
-    ("fence_part", "int", "part of a multipolygon, from 0"),
     ("cell_token", "string", "S2 cell token"),
     ("cell_id", "string", "S2 cell id, decimal"),
     ("level", "int", "S2 level"),
@@ -115,16 +115,20 @@ def _flush(sink, chunk, what):
     chunk.clear()
 
 
-def write_heat(results, hourly_sink=None, cells_sink=None, is_cancelled=None, on_progress=None):
-    """Write every result's features; returns (hourly features, cell features) written."""
-    day_times = _DayTimes()
-    total = sum(r.day_count + r.cell_count for r in results) or 1
-    done = written_hourly = written_cells = 0
-    for data in results:
+class HeatWriter:
+    """Writes each feature's cells to the sinks as they arrive: the ``sink`` of
+    ``core.heat_job.fetch_plan``, so that memory holds one answer, not the run."""
+
+    def __init__(self, hourly_sink=None, cells_sink=None):
+        self.hourly_sink, self.cells_sink = hourly_sink, cells_sink
+        self.day_times = _DayTimes()
+        self.hourly = self.cells = 0
+
+    def __call__(self, data):
         geometries = cell_geometries(data)
-        identity = [[data.fence_id, data.part, token, str(cell_id), level]
+        identity = [[data.fence_id, token, str(cell_id), level]
                     for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
-        if hourly_sink is not None:
+        if self.hourly_sink is not None:
             totals, peaks = data.day_totals(), data.peak_hours()
             for start in range(0, data.day_count, CHUNK):  # tolist() in slices keeps the GIL free often
                 end = start + CHUNK
@@ -134,23 +138,20 @@ def write_heat(results, hourly_sink=None, cells_sink=None, is_cancelled=None, on
                         data.day_heat[start:end].tolist(), totals[start:end].tolist(), peaks[start:end].tolist()):
                     feature = QgsFeature()
                     feature.setGeometry(geometries[cell])
-                    feature.setAttributes(identity[cell] + day_times(ordinal) + hours + [day_total, peak])
+                    feature.setAttributes(identity[cell] + self.day_times(ordinal) + hours + [day_total, peak])
                     chunk.append(feature)
-                if is_cancelled and is_cancelled():
-                    return written_hourly, written_cells
-                written_hourly += len(chunk)
-                done += len(chunk)
-                _flush(hourly_sink, chunk, "hourly heat")
-                if on_progress:
-                    on_progress(done / total)
-        else:
-            done += data.day_count
-        if cells_sink is not None:
-            written_cells += _write_cells(data, geometries, identity, cells_sink)
-        done += data.cell_count
-        if on_progress:
-            on_progress(done / total)
-    return written_hourly, written_cells
+                self.hourly += len(chunk)
+                _flush(self.hourly_sink, chunk, "hourly heat")
+        if self.cells_sink is not None:
+            self.cells += _write_cells(data, geometries, identity, self.cells_sink)
+
+
+def write_heat(results, hourly_sink=None, cells_sink=None):
+    """Write HeatData held in memory; returns (hourly features, cell features) written."""
+    writer = HeatWriter(hourly_sink, cells_sink)
+    for data in results:
+        writer(data)
+    return writer.hourly, writer.cells
 
 
 def _write_cells(data, geometries, identity, sink):
@@ -201,12 +202,12 @@ def class_breaks(values, classes=CLASSES):
     return [0.0] + [float(u) for u in uppers]
 
 
-def hourly_breaks(results):
-    return class_breaks(np.concatenate([r.day_heat.ravel() for r in results]) if results else [])
+def hourly_breaks(run):
+    return class_breaks(run.hourly_sample.values)
 
 
-def cell_breaks(results):
-    return class_breaks(np.concatenate([r.cell_heat for r in results]) if results else [])
+def cell_breaks(run):
+    return class_breaks(run.cell_sample.values)
 
 
 def graduated_renderer(expression, uppers):
@@ -254,27 +255,29 @@ def time_range(run):
                             True, False)
 
 
-def group_name(run, fences):
-    labels = sorted({f.label or f"fence {f.fence_id}" for f in fences})
-    where = labels[0] if len(labels) == 1 else f"{len(labels)} fences"
+def group_name(run):
+    labels = sorted(feature.label for feature in run.plan.features.values())
+    where = labels[0] if len(labels) == 1 else f"{len(labels)} features"
     dates = run.date_range()
     when = f"{dates[0]:%Y-%m-%d} – {dates[1]:%Y-%m-%d}" if dates else "no data"
     return f"Heat {where}, {when}"
 
 
-def memory_layers(run, on_progress=None):
-    """Styled memory layers (hourly, cells) of a run, not yet in any project (safe in a worker)."""
+def memory_layers():
+    """The two empty memory layers (hourly, cells) a run writes into (safe in a worker)."""
     hourly = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", HOURLY_LAYER_NAME, "memory")
     cells = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", CELLS_LAYER_NAME, "memory")
     for layer, fields in ((hourly, hourly_fields()), (cells, cell_fields())):
         layer.dataProvider().addAttributes(fields.toList())
         layer.updateFields()
-    write_heat(run.results, hourly.dataProvider(), cells.dataProvider(), on_progress=on_progress)
+    return hourly, cells
+
+
+def style_run_layers(run, hourly, cells):
     for layer in (hourly, cells):
         layer.updateExtents()
-    style_hourly(hourly, hourly_breaks(run.results))
-    style_cells(cells, cell_breaks(run.results))
-    return hourly, cells
+    style_hourly(hourly, hourly_breaks(run))
+    style_cells(cells, cell_breaks(run))
 
 
 def add_to_group(project, layers, name, group=None):
@@ -318,11 +321,14 @@ def open_temporal_controller(iface):
     return dock
 
 
-def show_in_time(run, project, iface=None):
-    """Set the project's time settings and, on the desktop, the canvas's Temporal Controller."""
-    range_ = time_range(run)
+def show_in_time(range_, project, iface=None):
+    """Set the project's time settings and, on the desktop, the canvas's Temporal Controller.
+    The range grows to include the run's days: layers of earlier runs stay in the animation."""
     if range_ is None:
         return None
+    current = project.timeSettings().temporalRange()
+    if current.begin().isValid() and current.end().isValid():
+        range_ = QgsDateTimeRange(min(current.begin(), range_.begin()), max(current.end(), range_.end()), True, False)
     set_project_time(project, range_)
     canvas = iface.mapCanvas() if iface is not None else None
     navigation = canvas.temporalController() if canvas is not None else None

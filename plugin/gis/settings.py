@@ -16,7 +16,7 @@ PREFIX = "crowdheat/"
 SERVICES = {
     "jike": {
         "keys": ("base_url", "connect_timeout_s", "read_timeout_s", "attempts", "backoff_s", "max_vertices",
-                 "deadline_s", "max_answer_mb"),
+                 "deadline_s", "max_answer_mb", "concurrency", "confirm_requests", "cache_path"),
         "secrets": {"token": ("jike/authcfg", config.ENV_JIKE_TOKEN, "CrowdHeat: Jike token")},
         "resolve": config.resolve_jike,
     },
@@ -96,11 +96,11 @@ def baidu_config(environ=None):
     return service_config("baidu", environ)
 
 
-def default_cache_path():
-    """The answers cache lives in the QGIS profile, beside the plugin's settings."""
+def default_cache_path(service="baidu"):
+    """The answers caches live in the QGIS profile, beside the plugin's settings."""
     folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "crowdheat")
     os.makedirs(folder, exist_ok=True)
-    return os.path.join(folder, "baidu-answers.sqlite")
+    return os.path.join(folder, f"{service}-answers.sqlite")
 
 
 def proxies_for(url):

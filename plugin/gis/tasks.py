@@ -9,7 +9,7 @@ from qgis.core import Qgis, QgsMessageLog, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import CrowdHeatError, InputError
-from ..core.heat_job import fetch_heat
+from ..core.heat_job import fetch_plan
 from ..core.jike import JikeClient
 from . import heat_layers, settings
 from ..i18n import tr
@@ -59,26 +59,39 @@ class CrowdHeatTask(QgsTask):
 
 
 class HeatTask(CrowdHeatTask):
-    """Fetch heat for fences and build the two styled memory layers."""
+    """Fetch a plan's heat straight into two memory layers, styled when the run ends."""
 
-    def __init__(self, fences, cell_level, done, config=None):
+    def __init__(self, plan, done, config=None):
         super().__init__(tr("CrowdHeat: fetching crowd heat"), done)
-        self.fences = fences
-        self.cell_level = cell_level
+        self.plan = plan
         self.config = config or settings.jike_config()
         self.proxies = settings.proxies_for(self.config.base_url)
         self.run_result = None
+        self.progress_text = ""
 
     def work(self):
-        with JikeClient(self.config, proxies=self.proxies) as client:
-            run = fetch_heat(client, self.fences, self.cell_level, is_cancelled=self.isCanceled,
-                             on_progress=lambda f: self.setProgress(70 * f), log=log)
+        from .heat_run import open_heat_cache
+
+        hourly, cells = heat_layers.memory_layers()
+        writer = heat_layers.HeatWriter(hourly.dataProvider(), cells.dataProvider())
+
+        def progress(done, total, cell_count):
+            self.progress_text = tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cell_count)
+            self.setProgress(100.0 * done / max(1, total))
+
+        cache = open_heat_cache(self.config)
+        try:
+            with JikeClient(self.config, proxies=self.proxies) as client:
+                run = fetch_plan(client, self.plan, writer, cache=cache, is_cancelled=self.isCanceled,
+                                 on_progress=progress, log=log, concurrency=self.config.concurrency)
+        finally:
+            cache.close()
         self.run_result = run
-        if not run.results:
+        if not run.cells:
             if run.cancelled:
                 return None
-            raise run.stopped_by or run.failures[0][1]
-        hourly, cells = heat_layers.memory_layers(run, on_progress=lambda f: self.setProgress(70 + 30 * f))
+            raise run.stopped_by or (run.failures[0][1] if run.failures else CrowdHeatError(tr("No cell was returned.")))
+        heat_layers.style_run_layers(run, hourly, cells)
         self.to_main_thread(hourly, cells)
         return hourly, cells
 

@@ -5,13 +5,14 @@ import time
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsPointXY, QgsProject,
                        QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+from qgis.PyQt.QtWidgets import (QMessageBox, QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                  QLabel, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
 from ..gis import fences as gis_fences
 from ..gis import heat_layers, settings
+from ..gis.heat_run import plan_text, summary_text
 from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, log
 from .circle_tool import CircleMapTool
@@ -123,16 +124,15 @@ class HeatTab(QWidget):
     def cell_level(self):
         return self.level.currentData() or None
 
-    def fences(self):
-        """(fences, None) or (None, why not): the one place that decides whether Fetch can run.
+    def plan(self):
+        """(plan, None) or (None, why not): the one place that decides whether Fetch can run.
         Features that cannot be used are in ``self.skipped`` (sentences), and the others go on."""
         self.skipped = []
         if deps.missing():
             return None, tr("Install the missing Python packages first (above).")
-        config = settings.jike_config()
         try:
             if self.use_circle.isChecked():
-                fences = [gis_fences.circle_fence(QgsPointXY(self.lng.value(), self.lat.value()),
+                shapes = [gis_fences.circle_shape(QgsPointXY(self.lng.value(), self.lat.value()),
                                                   QgsCoordinateReferenceSystem("EPSG:4326"), self.radius.value())]
             else:
                 layer = self.layer
@@ -143,14 +143,16 @@ class HeatTab(QWidget):
                 if layer.selectedFeatureCount() == 0:
                     return None, tr("No feature is selected in '{0}': select one or more polygons.").format(
                         layer.name())
-                fences, self.skipped = gis_fences.fences_from_features(
+                shapes, self.skipped = gis_fences.feature_shapes(
                     layer.getSelectedFeatures(), layer.crs(), QgsProject.instance().transformContext(),
-                    config.max_vertices, label_of=gis_fences.display_labeller(layer))
-            from ..core.heat_job import check_fences
-            check_fences(fences, self.cell_level())
+                    label_of=gis_fences.display_labeller(layer))
+            from ..core.heat_plan import plan_requests
+
+            plan = plan_requests(shapes, fence_rules.check_cell_level(self.cell_level()),
+                                 settings.jike_config().max_vertices)
         except CrowdHeatError as exc:
             return None, str(exc)
-        return fences, None
+        return plan, None
 
     def refresh(self, *args):
         missing = deps.missing()
@@ -159,21 +161,10 @@ class HeatTab(QWidget):
             self.deps_text.setText(deps.explanation())
         if self.task is not None:
             return
-        fences, why_not = self.fences()
-        self.fetch.setEnabled(fences is not None)
+        plan, why_not = self.plan()
+        self.fetch.setEnabled(plan is not None)
         self.fetch.setToolTip(why_not or "")
-        if fences is None:
-            self.selection_info.setText(why_not)
-            return
-        area = sum(f.area_m2() for f in fences) / 1e6
-        level = self.cell_level()
-        text = tr("{0} fence(s), {1:,.3f} km²").format(len(fences), area)
-        if level:
-            cells = sum(fence_rules.expected_cell_count(f, level) for f in fences)
-            text += tr(", about {0:,} cells at level {1}").format(cells, level)
-        if self.skipped:
-            text += tr("; {0} feature(s) skipped: {1}").format(len(self.skipped), " ".join(self.skipped))
-        self.selection_info.setText(text)
+        self.selection_info.setText(why_not if plan is None else plan_text(plan, self.skipped))
 
     # -- missing packages ---------------------------------------------------------------------
     def install_dependencies(self, install=None):
@@ -216,23 +207,36 @@ class HeatTab(QWidget):
 
     # -- running ------------------------------------------------------------------------------
     def start(self):
-        fences, why_not = self.fences()
-        if fences is None:
+        plan, why_not = self.plan()
+        if plan is None:
             self.iface.messageBar().pushMessage("CrowdHeat", why_not, Qgis.Warning, 8)
             return
-        for one in fences:
-            for warning in one.warnings:
+        threshold = settings.jike_config().confirm_requests
+        if len(plan.requests) > threshold and not self.confirm(
+                tr("This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). "
+                   "Answers already in the cache cost nothing.\n\n{2}\n\nFetch?").format(
+                    len(plan.requests), threshold, plan_text(plan, self.skipped))):
+            return
+        for shape in plan.features.values():
+            for warning in shape.warnings:
                 log(warning, Qgis.Warning)
         for reason in self.skipped:
             log(tr("Skipped: {0}").format(reason), Qgis.Warning)
-        self.task = HeatTask(fences, self.cell_level(), self.task_done)
-        self.task.progressChanged.connect(lambda value: self.progress.setValue(int(value)))
+        for note in plan.notes:
+            log(note)
+        self.task = HeatTask(plan, self.task_done)
+        self.task.progressChanged.connect(self.show_progress)
         self.fetch.setEnabled(False)
         self.cancel.setEnabled(True)
         self.progress.setValue(0)
-        self.status.setText(tr("Fetching {0} fence(s)…").format(len(fences)))
+        self.status.setText(tr("Fetching {0:,} request(s)…").format(len(plan.requests)))
         self.started = time.monotonic()
         QgsApplication.taskManager().addTask(self.task)
+
+    def show_progress(self, value):
+        self.progress.setValue(int(value))
+        if self.task is not None and self.task.progress_text:
+            self.status.setText(self.task.progress_text)
 
     def stop(self):
         if self.task is not None:
@@ -261,23 +265,24 @@ class HeatTab(QWidget):
         details = getattr(error, "details", "")
         log(message + (f"\n{details}" if details else ""), Qgis.Critical)
 
+    def confirm(self, text):
+        """Ask before a large run (a method, so that a test can answer for the user)."""
+        return QMessageBox.question(self, tr("CrowdHeat"), text) == QMessageBox.StandardButton.Yes
+
     def show_result(self, task, run, seconds):
         hourly, cells = task.result
         project = QgsProject.instance()
-        heat_layers.add_to_group(project, [hourly, cells], heat_layers.group_name(run, task.fences))
-        heat_layers.show_in_time(run, project, self.iface)
+        heat_layers.add_to_group(project, [hourly, cells], heat_layers.group_name(run))
+        heat_layers.show_in_time(heat_layers.time_range(run), project, self.iface)
         heat_layers.open_temporal_controller(self.iface)
-        for one, error in run.failures:
-            log(f"{one.label}: {error}", Qgis.Warning)
-        for problem in run.problems():
+        for what, error in run.failures:
+            log(f"{what}: {error}", Qgis.Warning)
+        for problem in run.problems:
             log(problem, Qgis.Warning)
-        dates = run.date_range()
-        summary = tr("{0:,} cells, {1} days ({2} – {3}), total heat {4:,}, {5:.2f} s").format(
-            run.cell_count, len({int(d) for r in run.results for d in r.day_date}), dates[0], dates[1],
-            run.total_heat(), seconds)
+        summary = summary_text(run)
         if run.failures or run.cancelled:
-            summary += tr(" — {0} fence(s) failed or not fetched (see the CrowdHeat log)").format(
-                len(task.fences) - len(run.results))
+            summary += tr(" — {0} request(s) failed or not sent (see the CrowdHeat log)").format(
+                len(run.plan.requests) - run.requests_done)
         self.status.setText(summary)
         bar = self.iface.messageBar()
         widget = bar.createMessage(tr("CrowdHeat"), summary)

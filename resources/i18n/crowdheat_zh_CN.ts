@@ -4,94 +4,90 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="57" />
+      <location filename="../../plugin/algorithms/heat.py" line="61" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="67" />
+      <location filename="../../plugin/algorithms/heat.py" line="71" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="70" />
+      <location filename="../../plugin/algorithms/heat.py" line="74" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="71" />
+      <location filename="../../plugin/algorithms/heat.py" line="75" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="105" />
-      <source>Cancelled before any heat was received.</source>
-      <translation>在收到任何热度数据之前已取消。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="108" />
-      <source>Stopped early: the layers hold the {0} fence(s) received so far.</source>
-      <translation>提前停止：图层中保留了已收到的 {0} 个围栏。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="125" />
-      <source>{0} cells, {1} cell-days, total heat {2}, days {3} – {4}, {5:.1f} s.</source>
-      <translation>{0} 个网格，{1} 个网格日，总热度 {2}，日期 {3} – {4}，用时 {5:.1f} 秒。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="132" />
-      <source>{0} fence(s), {1:,.3f} km² in all</source>
-      <translation>{0} 个围栏，共 {1:,.3f} km²</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="135" />
-      <location filename="../../plugin/ui/heat_tab.py" line="173" />
-      <source>, about {0:,} cells at level {1}</source>
-      <translation>，{1} 级约 {0:,} 个网格</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="155" />
-      <source>Crowd heat for polygons</source>
-      <translation>多边形人群热力</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="158" />
-      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon (each part of a multipolygon is one request; holes are dropped). Outputs one feature per S2 cell per day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per cell with hourly means. Limits: 800 km² per fence.</source>
-      <translation>从及刻开放平台获取每个多边形最近 10 天的逐小时人群热力（多部件多边形的每个部分各发一次请求；内洞会被忽略）。输出每个 S2 网格每天一个要素，带逐小时字段 h00–h23，可由时间控制器播放；另输出每个网格一个要素，带各小时平均值。限制：每个围栏 800 km²。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="168" />
-      <source>Polygon layer (selected features only is honoured)</source>
-      <translation>多边形图层（支持“仅选中要素”）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="176" />
-      <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
-      <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="183" />
-      <location filename="../../plugin/ui/heat_tab.py" line="227" />
+      <location filename="../../plugin/algorithms/heat.py" line="99" />
+      <location filename="../../plugin/ui/heat_tab.py" line="224" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="195" />
+      <location filename="../../plugin/algorithms/heat.py" line="116" />
+      <location filename="../../plugin/gis/tasks.py" line="79" />
+      <source>{0:,} / {1:,} requests, {2:,} cells</source>
+      <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="131" />
+      <source>Cancelled before any heat was received.</source>
+      <translation>在收到任何热度数据之前已取消。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="133" />
+      <location filename="../../plugin/gis/tasks.py" line="93" />
+      <source>No cell was returned.</source>
+      <translation>服务未返回任何格网。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="135" />
+      <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
+      <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="161" />
+      <source>Crowd heat for polygons</source>
+      <translation>多边形人群热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="164" />
+      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
+      <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="177" />
+      <source>Polygon layer (selected features only is honoured)</source>
+      <translation>多边形图层（支持“仅选中要素”）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="185" />
+      <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
+      <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="201" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="198" />
+      <location filename="../../plugin/algorithms/heat.py" line="204" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="205" />
+      <location filename="../../plugin/algorithms/heat.py" line="211" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="206" />
+      <location filename="../../plugin/algorithms/heat.py" line="212" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -188,49 +184,90 @@
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="21" />
+      <location filename="../../plugin/gis/fences.py" line="28" />
       <source>{0}: cannot be transformed from {1} to WGS84 ({2}).</source>
       <translation>{0}：无法从 {1} 转换到 WGS84（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="30" />
+      <location filename="../../plugin/gis/fences.py" line="37" />
       <source>{0} has no geometry: nothing to send.</source>
       <translation>{0} 没有几何：没有可发送的内容。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="32" />
+      <location filename="../../plugin/gis/fences.py" line="39" />
       <source>{0} is a {1}, not a polygon: select polygon features, or draw a circle.</source>
       <translation>{0} 是{1}，不是多边形：请选择多边形要素，或绘制一个圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="45" />
+      <location filename="../../plugin/gis/fences.py" line="52" />
       <source>{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.</source>
       <translation>{0} 的几何无效且无法修复（{1}）。请用 矢量 ▸ 几何工具 ▸ 检查有效性 或 修复几何 处理。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="49" />
+      <location filename="../../plugin/gis/fences.py" line="56" />
       <source>{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%</source>
       <translation>{0} 无效（{1}），已修复；面积变化 {2:+.2f}%</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="59" />
-      <source>{0}: {1} hole(s) dropped — the service takes an outer ring only, so the holes' heat is included</source>
-      <translation>{0}：已忽略 {1} 个内洞 — 服务只接受外环，因此内洞区域的热度也会计入</translation>
+      <location filename="../../plugin/gis/fences.py" line="62" />
+      <source>{0} has no area ({1:.2f} m²): nothing to ask for.</source>
+      <translation>{0} 没有面积（{1:.2f} m²）：无可请求内容。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="63" />
-      <source>{0}: {1} vertices simplified to {2} (limit {3}) within a tolerance of {4:.1f} m</source>
-      <translation>{0}：{1} 个顶点已简化为 {2} 个（上限 {3}），容差 {4:.1f} 米</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/gis/fences.py" line="69" />
-      <source>{0} has no polygon with an area.</source>
-      <translation>{0} 中没有面积不为零的多边形。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/gis/fences.py" line="126" />
+      <location filename="../../plugin/gis/fences.py" line="104" />
       <source>No selected feature can be used: {0}</source>
       <translation>所选要素均无法使用：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="127" />
+      <source>The circle's radius must be greater than 0 metres.</source>
+      <translation>圆的半径必须大于 0 米。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="130" />
+      <source>Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.</source>
+      <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="18" />
+      <source>{0:,} feature(s), {1:,.1f} km²: {2:,} request(s)</source>
+      <translation>{0:,} 个要素，{1:,.1f} km²：{2:,} 次请求</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="21" />
+      <source>, {0:,} feature(s) cut into S2 tiles</source>
+      <translation>，{0:,} 个要素按 S2 瓦片切分</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="24" />
+      <source>, about {0:,} cells at level {1}</source>
+      <translation>，{1} 级约 {0:,} 个网格</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="27" />
+      <source>, {0:,} repaired</source>
+      <translation>，{0:,} 个已修复</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="29" />
+      <source>; {0} feature(s) skipped: {1}</source>
+      <translation>；已跳过 {0} 个要素：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="36" />
+      <source>{0:,} cells, {1:,} cell-days, total heat {2:,}, {3} – {4}; {5:,} of {6:,} requests answered ({7:,} from the cache), {8:.1f} s</source>
+      <translation>{0:,} 个格网，{1:,} 个格网日，总热力 {2:,}，{3} – {4}；{6:,} 次请求中 {5:,} 次已应答（{7:,} 次来自缓存），用时 {8:.1f} 秒</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="41" />
+      <source>; {0:,} cells belong to two features or more: do not sum heat across features</source>
+      <translation>；{0:,} 个格网同时属于两个或更多要素：请勿跨要素求和热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="44" />
+      <location filename="../../plugin/gis/scan_run.py" line="56" />
+      <source>; answers NOT cached: {0}</source>
+      <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/scan_run.py" line="41" />
@@ -246,11 +283,6 @@
       <location filename="../../plugin/gis/scan_run.py" line="53" />
       <source>{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, {5:.1f} s</source>
       <translation>{0:,} 次扫描：{1}；已发送 {2:,} 次请求（配额），{3:,} 次命中缓存，{4:,} 次重复扫描未再发送，用时 {5:.1f} 秒</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/gis/scan_run.py" line="56" />
-      <source>; answers NOT cached: {0}</source>
-      <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/scan_run.py" line="58" />
@@ -278,29 +310,30 @@
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="90" />
+      <location filename="../../plugin/gis/tasks.py" line="103" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="107" />
+      <location filename="../../plugin/gis/tasks.py" line="120" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="156" />
+      <location filename="../../plugin/gis/tasks.py" line="169" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="176" />
+      <location filename="../../plugin/gis/tasks.py" line="189" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="30" />
       <location filename="../../plugin/ui/dock.py" line="13" />
-      <location filename="../../plugin/ui/heat_tab.py" line="283" />
+      <location filename="../../plugin/ui/heat_tab.py" line="288" />
+      <location filename="../../plugin/ui/heat_tab.py" line="270" />
       <location filename="../../plugin/ui/scans_tab.py" line="241" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -326,73 +359,73 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="42" />
+      <location filename="../../plugin/ui/heat_tab.py" line="43" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="47" />
+      <location filename="../../plugin/ui/heat_tab.py" line="48" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="48" />
+      <location filename="../../plugin/ui/heat_tab.py" line="49" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="72" />
+      <location filename="../../plugin/ui/heat_tab.py" line="73" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="73" />
+      <location filename="../../plugin/ui/heat_tab.py" line="74" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="75" />
+      <location filename="../../plugin/ui/heat_tab.py" line="76" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="76" />
+      <location filename="../../plugin/ui/heat_tab.py" line="77" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="77" />
+      <location filename="../../plugin/ui/heat_tab.py" line="78" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="82" />
+      <location filename="../../plugin/ui/heat_tab.py" line="83" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="84" />
+      <location filename="../../plugin/ui/heat_tab.py" line="85" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="86" />
+      <location filename="../../plugin/ui/heat_tab.py" line="87" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="90" />
+      <location filename="../../plugin/ui/heat_tab.py" line="91" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="92" />
+      <location filename="../../plugin/ui/heat_tab.py" line="93" />
       <location filename="../../plugin/ui/scans_tab.py" line="93" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="131" />
+      <location filename="../../plugin/ui/heat_tab.py" line="132" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
@@ -412,87 +445,85 @@
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="170" />
-      <source>{0} fence(s), {1:,.3f} km²</source>
-      <translation>{0} 个围栏，{1:,.3f} km²</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="175" />
-      <source>; {0} feature(s) skipped: {1}</source>
-      <translation>；已跳过 {0} 个要素：{1}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="181" />
+      <location filename="../../plugin/ui/heat_tab.py" line="172" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="190" />
+      <location filename="../../plugin/ui/heat_tab.py" line="181" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="202" />
+      <location filename="../../plugin/ui/heat_tab.py" line="193" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="215" />
+      <location filename="../../plugin/ui/heat_tab.py" line="206" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="233" />
-      <source>Fetching {0} fence(s)…</source>
-      <translation>正在获取 {0} 个围栏…</translation>
+      <location filename="../../plugin/ui/heat_tab.py" line="216" />
+      <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
+
+{2}
+
+Fetch?</source>
+      <translation>本次运行将发送 {0:,} 次请求（超过设置中的阈值 {1:,}）。缓存中已有的应答不计费用。
+
+{2}
+
+是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="240" />
+      <location filename="../../plugin/ui/heat_tab.py" line="232" />
+      <source>Fetching {0:,} request(s)…</source>
+      <translation>正在发送 {0:,} 次请求…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="244" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="250" />
+      <location filename="../../plugin/ui/heat_tab.py" line="254" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="251" />
+      <location filename="../../plugin/ui/heat_tab.py" line="255" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="260" />
+      <location filename="../../plugin/ui/heat_tab.py" line="264" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="275" />
-      <source>{0:,} cells, {1} days ({2} – {3}), total heat {4:,}, {5:.2f} s</source>
-      <translation>{0:,} 个网格，{1} 天（{2} – {3}），总热度 {4:,}，用时 {5:.2f} 秒</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="279" />
-      <source> — {0} fence(s) failed or not fetched (see the CrowdHeat log)</source>
-      <translation> — {0} 个围栏失败或未获取（见 CrowdHeat 日志）</translation>
-    </message>
-    <message>
       <location filename="../../plugin/ui/heat_tab.py" line="284" />
+      <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
+      <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="289" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="292" />
+      <location filename="../../plugin/ui/heat_tab.py" line="297" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="306" />
+      <location filename="../../plugin/ui/heat_tab.py" line="311" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="310" />
+      <location filename="../../plugin/ui/heat_tab.py" line="315" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
