@@ -80,9 +80,9 @@ def test_clear_cache(clean, qtbot, tmp_path):
     cache.close()
     page = SettingsWidget()
     qtbot.addWidget(page)
-    assert page.cache_info.text() == "1 answers cached"
-    page.clear_cache.click()
-    assert page.cache_info.text() == "0 answers cached"
+    assert page.baidu_cache.info.text() == "1 answers cached"
+    page.baidu_cache.clear_button.click()
+    assert page.baidu_cache.info.text() == "0 answers cached"
 
 
 def test_a_locked_cache_is_reported_on_the_page_without_waiting(clean, qtbot, tmp_path):
@@ -98,9 +98,30 @@ def test_a_locked_cache_is_reported_on_the_page_without_waiting(clean, qtbot, tm
         started = time.monotonic()
         page = SettingsWidget()
         qtbot.addWidget(page)
-        page.clear_cache.click()
+        page.baidu_cache.clear_button.click()
         assert time.monotonic() - started < 2.0  # the UI thread waits at most a moment for the lock
-        assert "locked" in page.cache_info.text() and "another QGIS" in page.cache_info.text()
+        assert "locked" in page.baidu_cache.info.text() and "another QGIS" in page.baidu_cache.info.text()
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_the_heat_cache_size_is_shown_and_cleared_and_the_run_knobs_stored(clean, qtbot, tmp_path):
+    import datetime as dt
+
+    from crowdheat.plugin.core.heat_cache import HeatCache
+
+    QgsSettings().setValue("crowdheat/jike/cache_path", str(tmp_path / "heat.sqlite"))
+    cache = HeatCache(tmp_path / "heat.sqlite")
+    cache.put("http://x", {"fence": [[1, 2]]}, dt.date(2025, 4, 25), b"{" + b" " * 2_000_000 + b"}")
+    cache.close()
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    assert page.jike_cache.info.text().startswith("1 answers cached, 0.0 MB")  # compressed
+    page.jike_cache.clear_button.click()
+    assert page.jike_cache.info.text() == "0 answers cached, 0.0 MB"
+    page.jike_concurrency.setValue(3)
+    page.jike_confirm.setValue(50)
+    page.apply()
+    jike = settings.jike_config()
+    assert (jike.concurrency, jike.confirm_requests, jike.cache_path) == (3, 50, str(tmp_path / "heat.sqlite"))

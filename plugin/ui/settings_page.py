@@ -18,6 +18,55 @@ from ..algorithms.icons import provider_icon
 from ..i18n import tr
 
 
+class _CacheRow:
+    """A service's answers cache on the page: its file, what it holds, and a button to clear it."""
+
+    def __init__(self, form, store_class, path, default_path):
+        self.store_class, self.default_path = store_class, default_path
+        self.path_widget = QgsFileWidget()
+        self.path_widget.setStorageMode(QgsFileWidget.SaveFile)
+        self.path_widget.setFilePath(path)
+        self.path_widget.lineEdit().setPlaceholderText(default_path)
+        self.clear_button = QPushButton(tr("Clear cache"))
+        self.clear_button.clicked.connect(self.clear)
+        self.info = QLabel()
+        form.addRow(tr("Answers cache"), self.path_widget)
+        row = QHBoxLayout()
+        row.addWidget(self.clear_button)
+        row.addWidget(self.info, 1)
+        form.addRow("", row)
+
+    def path(self):
+        return self.path_widget.filePath() or self.default_path
+
+    def _open(self):
+        return self.store_class(self.path(), busy_timeout_s=0.2, tries=1)  # the UI thread never waits long
+
+    def refresh(self):
+        if not os.path.exists(self.path()):
+            self.info.setText(tr("{0} answers cached").format(0))
+            return
+        store = self._open()
+        try:
+            if not store.usable:
+                self.info.setText(store.problem)
+                return
+            text = tr("{0} answers cached").format(store.count())
+            if hasattr(store, "size_bytes"):
+                text += tr(", {0:,.1f} MB").format(store.size_bytes() / 1e6)
+            self.info.setText(text)
+        finally:
+            store.close()
+
+    def clear(self):
+        store = self._open()
+        store.clear()
+        store.close()
+        self.refresh()
+        if store.problem:
+            self.info.setText(store.problem)
+
+
 def _number_box(value, low, high, suffix):
     box = QDoubleSpinBox()
     box.setDecimals(0)
@@ -52,6 +101,13 @@ class SettingsWidget(QWidget):
         form.addRow(tr("Read timeout"), self.jike_timeout)
         form.addRow(tr("Total deadline per request"), self.jike_deadline)
         form.addRow(tr("Largest answer"), self.jike_largest)
+        self.jike_concurrency = _number_box(jike.concurrency, 1, 8, "")
+        self.jike_confirm = _number_box(jike.confirm_requests, 1, 100_000, "")
+        form.addRow(tr("Requests in flight"), self.jike_concurrency)
+        form.addRow(tr("Ask before a run of more requests than"), self.jike_confirm)
+        from ..core.heat_cache import HeatCache
+
+        self.jike_cache = _CacheRow(form, HeatCache, jike.cache_path, settings.default_cache_path("jike"))
         self.jike_env = QLabel()
         form.addRow(self.jike_env)
         self.jike_test, self.jike_result = self._test_row(form, "jike")
@@ -75,13 +131,6 @@ class SettingsWidget(QWidget):
         self.baidu_timeout = _number_box(baidu.read_timeout_s, 2, 600, " s")
         self.baidu_deadline = _number_box(baidu.deadline_s, 5, 600, " s")
         self.baidu_largest = _number_box(baidu.max_answer_mb, 1, 1024, " MB")
-        self.cache = QgsFileWidget()
-        self.cache.setStorageMode(QgsFileWidget.SaveFile)
-        self.cache.setFilePath(baidu.cache_path)
-        self.cache.lineEdit().setPlaceholderText(settings.default_cache_path())
-        self.clear_cache = QPushButton(tr("Clear cache"))
-        self.clear_cache.clicked.connect(self.clear_answers)
-        self.cache_info = QLabel()
         form.addRow(tr("AK"), self.baidu_ak)
         form.addRow(tr("SK (optional; leave empty for IP-whitelist keys)"), self.baidu_sk)
         form.addRow(tr("Base URL"), self.baidu_url)
@@ -91,11 +140,9 @@ class SettingsWidget(QWidget):
         form.addRow(tr("Read timeout"), self.baidu_timeout)
         form.addRow(tr("Total deadline per request"), self.baidu_deadline)
         form.addRow(tr("Largest answer"), self.baidu_largest)
-        form.addRow(tr("Answers cache"), self.cache)
-        row = QHBoxLayout()
-        row.addWidget(self.clear_cache)
-        row.addWidget(self.cache_info, 1)
-        form.addRow("", row)
+        from ..core.scan_cache import ScanCache
+
+        self.baidu_cache = _CacheRow(form, ScanCache, baidu.cache_path, settings.default_cache_path("baidu"))
         self.baidu_env = QLabel()
         form.addRow(self.baidu_env)
         self.baidu_test, self.baidu_result = self._test_row(form, "baidu")
@@ -126,7 +173,8 @@ class SettingsWidget(QWidget):
         self.baidu_env.setText(self._env_note((baidu.url_from_env, config_rules.ENV_BAIDU_URL),
                                               (baidu.ak_from_env, config_rules.ENV_BAIDU_AK),
                                               (baidu.sk_from_env, config_rules.ENV_BAIDU_SK)))
-        self.cache_info.setText(self._cache_text(self.cache.filePath() or settings.default_cache_path()))
+        self.jike_cache.refresh()
+        self.baidu_cache.refresh()
 
     @staticmethod
     def _env_note(*pairs):
@@ -136,34 +184,14 @@ class SettingsWidget(QWidget):
         return tr("Overridden by the environment: {0}. Those variables win over these settings.").format(
             ", ".join(names))
 
-    @staticmethod
-    def _open_cache(path):
-        from ..core.scan_cache import ScanCache
-
-        return ScanCache(path, busy_timeout_s=0.2, tries=1)  # on the UI thread: never wait long for a lock
-
-    def _cache_text(self, path):
-        if not os.path.exists(path):
-            return tr("{0} answers cached").format(0)
-        cache = self._open_cache(path)
-        try:
-            return tr("{0} answers cached").format(cache.count()) if cache.usable else cache.problem
-        finally:
-            cache.close()
-
-    def clear_answers(self):
-        cache = self._open_cache(self.cache.filePath() or settings.default_cache_path())
-        cache.clear()
-        cache.close()
-        self.show_state()
-        if cache.problem:
-            self.cache_info.setText(cache.problem)
-
     def apply(self):
         for service, key, value in (("jike", "base_url", self.jike_url.text().strip()),
                                     ("jike", "read_timeout_s", self.jike_timeout.value()),
                                     ("jike", "deadline_s", self.jike_deadline.value()),
                                     ("jike", "max_answer_mb", self.jike_largest.value()),
+                                    ("jike", "concurrency", int(self.jike_concurrency.value())),
+                                    ("jike", "confirm_requests", int(self.jike_confirm.value())),
+                                    ("jike", "cache_path", self.jike_cache.path_widget.filePath()),
                                     ("baidu", "base_url", self.baidu_url.text().strip()),
                                     ("baidu", "batch_size", self.batch.value()),
                                     ("baidu", "rate", self.rate.value()),
@@ -171,7 +199,7 @@ class SettingsWidget(QWidget):
                                     ("baidu", "read_timeout_s", self.baidu_timeout.value()),
                                     ("baidu", "deadline_s", self.baidu_deadline.value()),
                                     ("baidu", "max_answer_mb", self.baidu_largest.value()),
-                                    ("baidu", "cache_path", self.cache.filePath())):
+                                    ("baidu", "cache_path", self.baidu_cache.path_widget.filePath())):
             settings.set_value(service, key, value)
         for service, name, edit in (("jike", "token", self.jike_token), ("baidu", "ak", self.baidu_ak),
                                     ("baidu", "sk", self.baidu_sk)):

@@ -643,112 +643,127 @@ Fetch?</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="43" />
-      <source>Jike open platform (crowd heat)</source>
-      <translation>及刻开放平台（人群热力）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="50" />
-      <source>Token</source>
-      <translation>令牌（Token）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="51" />
-      <location filename="../../plugin/ui/settings_page.py" line="87" />
-      <source>Base URL</source>
-      <translation>服务地址</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="52" />
-      <location filename="../../plugin/ui/settings_page.py" line="91" />
-      <source>Read timeout</source>
-      <translation>读取超时</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="53" />
-      <location filename="../../plugin/ui/settings_page.py" line="92" />
-      <source>Total deadline per request</source>
-      <translation>每个请求的总时限</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="54" />
-      <location filename="../../plugin/ui/settings_page.py" line="93" />
-      <source>Largest answer</source>
-      <translation>应答大小上限</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="60" />
-      <source>Baidu hardware positioning (scans)</source>
-      <translation>百度智能硬件定位（扫描）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="82" />
+      <location filename="../../plugin/ui/settings_page.py" line="30" />
       <source>Clear cache</source>
       <translation>清空缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="85" />
-      <source>AK</source>
-      <translation>AK</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="86" />
-      <source>SK (optional; leave empty for IP-whitelist keys)</source>
-      <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="88" />
-      <source>Scans per request</source>
-      <translation>每次请求的扫描数</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="89" />
-      <source>Requests per second</source>
-      <translation>每秒请求数</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="90" />
-      <source>Coordinates asked of the service</source>
-      <translation>向服务请求的坐标系</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="94" />
+      <location filename="../../plugin/ui/settings_page.py" line="33" />
       <source>Answers cache</source>
       <translation>结果缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="107" />
-      <source>Test connection</source>
-      <translation>测试连接</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="120" />
-      <source>(stored in the authentication database; type to replace)</source>
-      <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="136" />
-      <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
-      <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="147" />
-      <location filename="../../plugin/ui/settings_page.py" line="150" />
+      <location filename="../../plugin/ui/settings_page.py" line="54" />
+      <location filename="../../plugin/ui/settings_page.py" line="47" />
       <source>{0} answers cached</source>
       <translation>已缓存 {0} 条结果</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="189" />
+      <location filename="../../plugin/ui/settings_page.py" line="56" />
+      <source>, {0:,.1f} MB</source>
+      <translation>，{0:,.1f} MB</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="92" />
+      <source>Jike open platform (crowd heat)</source>
+      <translation>及刻开放平台（人群热力）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="99" />
+      <source>Token</source>
+      <translation>令牌（Token）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="100" />
+      <location filename="../../plugin/ui/settings_page.py" line="136" />
+      <source>Base URL</source>
+      <translation>服务地址</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="101" />
+      <location filename="../../plugin/ui/settings_page.py" line="140" />
+      <source>Read timeout</source>
+      <translation>读取超时</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="102" />
+      <location filename="../../plugin/ui/settings_page.py" line="141" />
+      <source>Total deadline per request</source>
+      <translation>每个请求的总时限</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="103" />
+      <location filename="../../plugin/ui/settings_page.py" line="142" />
+      <source>Largest answer</source>
+      <translation>应答大小上限</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="106" />
+      <source>Requests in flight</source>
+      <translation>同时进行的请求数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="107" />
+      <source>Ask before a run of more requests than</source>
+      <translation>请求数超过此值时先询问</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="116" />
+      <source>Baidu hardware positioning (scans)</source>
+      <translation>百度智能硬件定位（扫描）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="134" />
+      <source>AK</source>
+      <translation>AK</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="135" />
+      <source>SK (optional; leave empty for IP-whitelist keys)</source>
+      <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="137" />
+      <source>Scans per request</source>
+      <translation>每次请求的扫描数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="138" />
+      <source>Requests per second</source>
+      <translation>每秒请求数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="139" />
+      <source>Coordinates asked of the service</source>
+      <translation>向服务请求的坐标系</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="154" />
+      <source>Test connection</source>
+      <translation>测试连接</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="167" />
+      <source>(stored in the authentication database; type to replace)</source>
+      <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="184" />
+      <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
+      <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="217" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="195" />
+      <location filename="../../plugin/ui/settings_page.py" line="223" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="231" />
+      <location filename="../../plugin/ui/settings_page.py" line="259" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
