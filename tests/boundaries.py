@@ -6,7 +6,8 @@
   and up to 150 small islands around it, like Hong Kong's;
 - ``mall_units``: 27 shop units of a few hundred m² each, side by side.
 
-All WGS84 shapely geometries. tests/data/*.geojson are written from these by ``write_files``.
+All WGS84 shapely geometries; ``city_file`` and ``islands_file`` write them as files the way real
+sources do (nothing large is committed: they are made at test time).
 """
 
 import json
@@ -17,7 +18,7 @@ import numpy as np
 from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, box, mapping
 from shapely.ops import voronoi_diagram
 
-DATA = pathlib.Path(__file__).resolve().parent / "data"
+DATA = pathlib.Path(__file__).resolve().parent / "data"  # where `python tests/boundaries.py` writes
 
 
 def _blob(x, y, radius, rng, vertices=24, roughness=0.25):
@@ -85,12 +86,64 @@ def feature_collection(geometries, names):
     return {"type": "FeatureCollection", "features": features}
 
 
-def write_files():
-    DATA.mkdir(exist_ok=True)
-    city = city_districts()
-    (DATA / "city_districts.geojson").write_text(json.dumps(feature_collection(
-        city, [f"区{n + 1:02d}" for n in range(len(city))]), ensure_ascii=False))
+def with_a_self_intersection(polygon):
+    """The polygon with two neighbouring vertices of its ring swapped: a bow tie, as digitising slips
+    make them (DataV's 顺义区 has one). The result is invalid; QGIS must repair it."""
+    coords = list(polygon.exterior.coords)[:-1]
+    k = len(coords) // 3
+    coords[k], coords[k + 1] = coords[k + 1], coords[k]
+    return coords + [coords[0]]
+
+
+def write_geojson(path, features):
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                    encoding="utf-8")
+    return path
+
+
+def city_file(folder):
+    """The city's districts as DataV writes them (MultiPolygons, adcode/name/center/level/parent);
+    district 03 has a self-intersection."""
+    districts = city_districts()
+    collection = feature_collection(districts, [f"区{n + 1:02d}" for n in range(len(districts))])
+    bad = collection["features"][2]["geometry"]
+    outer = max(districts[2].geoms, key=lambda g: g.area) if isinstance(districts[2], MultiPolygon) else districts[2]
+    bad["coordinates"] = [[with_a_self_intersection(outer)]]
+    return write_geojson(pathlib.Path(folder) / "city_districts.geojson", collection["features"])
+
+
+def islands_file(folder, crs="EPSG:32650"):
+    """The island districts in a projected CRS (UTM 50N), written by QGIS (GeoPackage)."""
+    from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsField,
+                           QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer)
+    from qgis.PyQt.QtCore import QVariant
+
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "islands", "memory")
+    layer.dataProvider().addAttributes([QgsField("name", QVariant.String)])
+    layer.updateFields()
+    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
+                                       QgsCoordinateReferenceSystem(crs), QgsProject.instance())
+    features = []
+    for n, geometry in enumerate(island_districts()):
+        feature = QgsFeature(layer.fields())
+        qgs = QgsGeometry.fromWkt(geometry.wkt)
+        qgs.transform(transform)
+        feature.setGeometry(qgs)
+        feature.setAttributes([f"离岛{n + 1:02d}"])
+        features.append(feature)
+    path = pathlib.Path(folder) / "islands_utm50n.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    projected = QgsVectorLayer(f"MultiPolygon?crs={crs}", "islands", "memory")
+    projected.dataProvider().addAttributes(layer.fields().toList())
+    projected.updateFields()
+    projected.dataProvider().addFeatures(features)
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(projected, str(path), QgsProject.instance().transformContext(),
+                                                      options)[0]
+    assert error == QgsVectorFileWriter.NoError
+    return path
 
 
 if __name__ == "__main__":
-    write_files()
+    DATA.mkdir(exist_ok=True)
+    print(city_file(DATA))

@@ -5,10 +5,11 @@ Both are thin: feature shapes from the QGIS layer, ``core.heat_plan`` for the re
 style them and set the time. The dock calls the same functions.
 """
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsProcessing, QgsProcessingAlgorithm,
-                       QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
-                       QgsProcessingParameterFeatureSink, QgsProcessingParameterFeatureSource,
-                       QgsProcessingParameterNumber, QgsProcessingParameterPoint, QgsProject, QgsWkbTypes)
+from qgis.core import (QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProcessing,
+                       QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeatureSource,
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFeatureSink,
+                       QgsProcessingParameterFeatureSource, QgsProcessingParameterNumber,
+                       QgsProcessingParameterPoint, QgsProject, QgsWkbTypes)
 
 from ..core import deps
 from ..core import fence as fence_rules
@@ -185,8 +186,11 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
             raise fence_rules.FenceError(tr("The input has no features (is 'selected features only' on with "
                                             "nothing selected?). Select at least one polygon."))
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        # Invalid geometries are ours to repair (as Fix Geometries does): Processing's own check
+        # would stop the run at the first one, before any request.
+        features = source.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
         return gis_fences.feature_shapes(
-            source.getFeatures(), source.sourceCrs(), context.transformContext(), feedback.isCanceled,
+            features, source.sourceCrs(), context.transformContext(), feedback.isCanceled,
             label_of=gis_fences.display_labeller(layer) if layer is not None else None)
 
 

@@ -1,0 +1,128 @@
+"""A whole city in one run, as analysts bring it: DataV-style district files (MultiPolygons, one
+self-intersection, districts over the service's limit) and island districts in a projected CRS,
+through real Processing and the real dock, against the simulator (which refuses fences over
+800 km² and answers only cells that intersect the fence, as the service does)."""
+
+import collections
+import datetime as dt
+
+import processing
+import pytest
+from qgis.core import QgsProject, QgsVectorLayer
+from shapely import make_valid
+from shapely.geometry import MultiPolygon, Polygon
+
+from crowdheat.plugin.core import s2cells
+from helpers import RecordingFeedback
+from simulator.jike import cells_in
+from tests.boundaries import city_districts, city_file, island_districts, islands_file
+
+LEVEL = 12  # coarse enough for a city of 14,000 km² to stay quick (~3,000 cells)
+
+
+def cells_by_feature(layer, key="fence_id"):
+    found = collections.defaultdict(list)
+    for feature in layer.getFeatures():
+        found[feature[key]].append(s2cells.token_to_id(feature["cell_token"]))
+    return found
+
+
+def expected_geometries(districts):
+    """What each district is once repaired: the file's bad ring is made valid, like QGIS does."""
+    geometries = list(districts)
+    outer = max(districts[2].geoms, key=lambda g: g.area) if isinstance(districts[2], MultiPolygon) else districts[2]
+    from tests.boundaries import with_a_self_intersection
+
+    geometries[2] = make_valid(Polygon(with_a_self_intersection(outer)))
+    return geometries
+
+
+def test_a_whole_city_comes_back_fully_covered_from_processing(jike, provider, tmp_path):
+    path = city_file(tmp_path)
+    layer = QgsVectorLayer(str(path), "districts", "ogr")
+    assert layer.isValid() and layer.featureCount() == 16
+    feedback = RecordingFeedback()
+    result = processing.run("crowdheat:heatmap", {"INPUT": layer, "CELL_LEVEL": LEVEL, "OUTPUT": "memory:",
+                                                  "OUTPUT_CELLS": "memory:"}, feedback=feedback)
+    text = feedback.text()
+    assert result["FAILED_REQUESTS"] == 0 and len(jike.requests) == result["REQUESTS"]
+    assert "was invalid" in text and "区03" in text and "repaired" in text
+    assert "S2-aligned tiles" in text and "cells belong to two features or more" in text
+    cells = cells_by_feature(result["OUTPUT_CELLS"])
+    fids = sorted(cells)
+    assert len(fids) == 16
+    for fid, geometry in zip(fids, expected_geometries(city_districts())):
+        got = cells[fid]
+        assert len(got) == len(set(got)), f"district {fid}: a cell twice"
+        missing = set(cells_in(geometry, LEVEL).tolist()) - set(got)
+        assert not missing, f"district {fid}: {len(missing)} cells missing"
+    hourly = [(f["fence_id"], f["cell_token"], f["date"]) for f in result["OUTPUT"].getFeatures()]
+    assert len(hourly) == len(set(hourly))
+    assert result["SHARED_CELLS"] > 0  # neighbours share the cells along their border
+
+
+def test_a_rerun_asks_for_nothing_and_a_run_killed_midway_asks_only_for_the_rest(jike, provider, tmp_path):
+    from crowdheat.plugin.core.config import JikeConfig
+    from crowdheat.plugin.core.heat_cache import HeatCache
+    from crowdheat.plugin.core.heat_job import fetch_plan
+    from crowdheat.plugin.core.heat_plan import FeatureShape, plan_requests
+    from crowdheat.plugin.core.jike import JikeClient
+    from simulator.jike import TOKEN
+
+    shapes = [FeatureShape(n + 1, f"d{n + 1}", g) for n, g in enumerate(city_districts())]
+    plan = plan_requests(shapes, LEVEL, 1000)
+    day = dt.date(2025, 4, 25)
+    cache = HeatCache(tmp_path / "answers.sqlite")
+    client = JikeClient(JikeConfig(base_url=jike.url, token=TOKEN, backoff_s=0.01))
+    stop_after = len(plan.requests) // 2
+    cells = []
+
+    def sink(data):
+        cells.append(data.cell_count)
+
+    def killed():  # the process dies after half of the answers (what it cached stays)
+        return len(jike.requests) >= stop_after
+
+    first = fetch_plan(client, plan, sink, cache=cache, is_cancelled=killed, today=day, concurrency=1)
+    assert first.cancelled and cache.count() == first.requests_done == stop_after
+    jike.clear()
+    second = fetch_plan(client, plan, lambda data: None, cache=cache, today=day)
+    assert len(jike.requests) == len(plan.requests) - stop_after  # nothing asked twice
+    assert second.cache_hits == stop_after and not second.failures
+    jike.clear()
+    third = fetch_plan(client, plan, lambda data: None, cache=cache, today=day)
+    assert jike.requests == [] and third.cells == second.cells  # the same day: all from the cache
+    fourth = fetch_plan(client, plan, lambda data: None, cache=cache, today=day + dt.timedelta(days=1))
+    assert len(jike.requests) == len(plan.requests)  # the next day the service has other days: asked again
+    assert fourth.cells == third.cells
+    cache.close()
+    client.close()
+
+
+def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, provider, qgis_iface, qtbot,
+                                                                           tmp_path):
+    from crowdheat.plugin.ui.heat_tab import HeatTab
+
+    layer = QgsVectorLayer(str(islands_file(tmp_path)), "islands", "ogr")
+    assert layer.isValid() and layer.crs().authid() == "EPSG:32650"
+    QgsProject.instance().addMapLayer(layer)
+    qgis_iface.setActiveLayer(layer)
+    tab = HeatTab(qgis_iface)
+    qtbot.addWidget(tab)
+    tab.watch_layer(layer)
+    tab.level.setCurrentIndex(tab.level.findData(15))
+    layer.selectAll()
+    plan, _ = tab.plan()
+    assert len(plan.requests) <= 3 * len(plan.features)  # was one request per island: 1,151
+    tab.confirm = lambda text: True
+    tab.fetch.click()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=60000)
+    cells = cells_by_feature(QgsProject.instance().mapLayersByName("Cells")[0])
+    assert len(cells) == 18
+    for fid, geometry in zip(sorted(cells), island_districts()):
+        truth = set(cells_in(geometry, 15).tolist())
+        # the projected round trip moves vertices by micrometres: a cell grazing a coast may differ
+        assert len(truth ^ set(cells[fid])) <= max(2, len(truth) // 200)
+        assert len(cells[fid]) == len(set(cells[fid]))
+    assert "requests answered" in tab.status.text()
+    QgsProject.instance().removeMapLayer(layer)
