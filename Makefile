@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv qttools5-dev-tools fonts-wqy-microhei
+APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv qttools5-dev-tools fonts-wqy-microhei postgresql-15-postgis-3
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: help deps system venv translations update-translations test test-fast bench screenshots demo zip install run clean

@@ -74,6 +74,15 @@ def jike(jike_server, monkeypatch, qgis_app, tmp_path):
 
 
 @pytest.fixture(scope="session")
+def postgis():
+    """A real PostgreSQL/PostGIS cluster on loopback, for the session (tests/postgis_cluster.py)."""
+    from tests.postgis_cluster import PostgisCluster
+
+    with PostgisCluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
 def hostile_servers():
     """Two loopback servers that misbehave on purpose (tests/hostile.py): the service, and elsewhere."""
     from tests.hostile import HostileServer

@@ -15,6 +15,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from crowdheat.plugin.core import s2cells
 from helpers import RecordingFeedback
 from simulator.jike import cells_in
+from helpers import SAMPLE_WKT as SAMPLE_WKT_FOR_DB
 from tests.boundaries import city_districts, city_file, island_districts, islands_file
 
 LEVEL = 12  # coarse enough for a city of 14,000 km² to stay quick (~3,000 cells)
@@ -126,3 +127,23 @@ def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, 
         assert len(cells[fid]) == len(set(cells[fid]))
     assert "requests answered" in tab.status.text()
     QgsProject.instance().removeMapLayer(layer)
+
+
+def test_heat_is_written_through_processing_into_postgis_and_read_back_with_sql(jike, provider, postgis):
+    from tests.helpers import BLOCK_WKT, polygon_layer
+
+    result = processing.run("crowdheat:heatmap", {
+        "INPUT": polygon_layer([SAMPLE_WKT_FOR_DB, BLOCK_WKT]), "CELL_LEVEL": 17,
+        "OUTPUT": "postgis:" + postgis.uri("hourly_heat"), "OUTPUT_CELLS": "postgis:" + postgis.uri("heat_cells")})
+    assert result["FAILED_REQUESTS"] == 0
+    rows = postgis.sql(postgis.dbname, "SELECT count(*), count(DISTINCT (fence_id, cell_token, date)), sum(day_heat), "
+                                       "min(ST_SRID(geom)), bool_and(ST_IsValid(geom)) FROM hourly_heat")
+    count, distinct, total, srid, valid = rows[0]
+    assert int(count) == result["HOURLY_COUNT"] == int(distinct) and srid == "4326" and valid == "t"
+    cells = postgis.sql(postgis.dbname, "SELECT count(*), sum(cell_heat) FROM heat_cells")
+    assert int(cells[0][0]) == result["CELL_COUNT"]
+    # the hours add up to the day, in the database too
+    mismatched = postgis.sql(postgis.dbname, "SELECT count(*) FROM hourly_heat WHERE day_heat <> "
+                             + " + ".join(f"h{h:02d}" for h in range(24)))
+    assert mismatched == [["0"]]
+    assert int(total) > 0
