@@ -31,22 +31,37 @@ def setup_paths():
     sys.path[:0] = [str(plugins), str(ROOT)]
 
 
-def make_answer(path):
-    import s2sphere
+# The bench's area: a 4 km block of Shenzhen; its answer holds the 10,000 level-18 cells nearest
+# its centre (all inside it: cells outside a fence are not the feature's and are dropped).
+BOX = (114.03, 22.52, 114.07, 22.56)
+BOX_WKT = "POLYGON(({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))".format(*BOX)
 
+
+def cells_near(center, count, level=18, half=0.02):
+    import numpy as np
+
+    from crowdheat.plugin.core import s2cells
+
+    lng, lat = center
+    ids = s2cells.covering_ids(lng - half, lat - half, lng + half, lat + half, level)
+    centers = s2cells.cell_rings(ids, level)[:, :4].mean(axis=1)
+    return ids[np.argsort(np.hypot(centers[:, 0] - lng, centers[:, 1] - lat))[:count]].tolist()
+
+
+def answer_bytes(ids, seed, indent=None):
     from simulator.jike import envelope, generate_items
 
-    cell = s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(22.54, 114.05)).parent(18)
-    ids = []
-    for _ in range(CELLS):
-        ids.append(cell.id())
-        cell = cell.next()
-    items = generate_items(ids, seed=42)
+    items = generate_items(ids, seed=seed)
     for item in items:  # a full 10 days for the bench (the generator drops one, as the service does)
         extra = dict(item["time_range"][0])
         extra["date"] = "20250410"
         item["time_range"].append(extra)
-    path.write_bytes(json.dumps(envelope(items), indent=1).encode())
+    return json.dumps(envelope(items), indent=indent).encode()
+
+
+def make_answer(path):
+    center = ((BOX[0] + BOX[2]) / 2, (BOX[1] + BOX[3]) / 2)
+    path.write_bytes(answer_bytes(cells_near(center, CELLS), seed=42, indent=1))
 
 
 def start_qgis():
@@ -62,6 +77,29 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+# A child's peak RSS must be measured from a small parent: Python starts children with vfork, and
+# on Linux a child's ru_maxrss starts at its parent's high-water mark (the bench holds answers of
+# hundreds of MB). This wrapper, a fresh small process, runs the command and writes the peak.
+WRAPPER = """
+import json, resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+open(sys.argv[1], "w").write(json.dumps({"returncode": code, "peak_mb": peak}))
+"""
+
+
+def run_measured(command, env):
+    """(seconds, peak RSS of the command in MB, stdout, stderr, returncode)."""
+    report = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", WRAPPER, report, *command], env=env, capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - started
+    measured = json.loads(pathlib.Path(report).read_text())
+    os.unlink(report)
+    return seconds, measured["peak_mb"], done.stdout, done.stderr, measured["returncode"]
+
+
 def variant_floor(answer):
     from qgis.core import QgsFeature, QgsFeatureSink, QgsGeometry, QgsVectorLayer
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
@@ -72,7 +110,7 @@ def variant_floor(answer):
     data = heat.parse_heat_response(answer.read_bytes())
     # Precomputed outside the timing: one WKB and one attribute list per feature.
     wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
-    identity = [[0, 0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
+    identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
     hourly_rows, cell_rows = [], []
     for cell, ordinal, hours, total, peak in zip(data.day_cell.tolist(), data.day_date.tolist(),
                                                   data.day_heat.tolist(), data.day_totals().tolist(),
@@ -126,7 +164,7 @@ def variant_crowdheat(answer):
     ring = json.loads(SAMPLE_REQUEST.read_text())["fence"]
     layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "fence", "memory")
     feature = QgsFeature()
-    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((" + ",".join(f"{x} {y}" for x, y in ring) + "))"))
+    feature.setGeometry(QgsGeometry.fromWkt(BOX_WKT))
     layer.dataProvider().addFeatures([feature])
     with JikeSimulator() as sim:
         sim.canned = answer.read_bytes()
@@ -169,7 +207,7 @@ def variant_peer(answer):
             ll = s2sphere.LatLng.from_point(cell.get_vertex(k))
             points.append(QgsPointXY(ll.lng().degrees, ll.lat().degrees))
         geometry = QgsGeometry.fromPolygonXY([points])
-        identity = [0, 0, item["cell_token"], str(item["cell_id"]), int(item["cell_level"])]
+        identity = [0, item["cell_token"], str(item["cell_id"]), int(item["cell_level"])]
         sums = [0] * 24
         for day in item["time_range"]:
             date = dt.datetime.strptime(day["date"], "%Y%m%d")
@@ -270,11 +308,137 @@ def variant_read(_answer):
             "peak_before_read_mb": before}
 
 
+# -- streaming: 1M hourly rows through qgis_process into a GeoPackage and into PostGIS ---------------
+STREAM_FENCES = 10
+STREAM_HALF = 0.02     # each fence a box of 0.04°, the 10,000 cells nearest its centre inside it
+
+
+def stream_centers():
+    return [(113.90 + 0.1 * k, 22.54) for k in range(STREAM_FENCES)]
+
+
+def variant_gpkg_floor(folder):
+    """The least a GeoPackage writer can do for the same rows: per answer, features precomputed
+    outside the timing, then only chunked addFeatures into one GeoPackage sink (timed)."""
+    from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransformContext, QgsFeature,
+                           QgsFeatureSink, QgsGeometry, QgsVectorFileWriter, QgsWkbTypes)
+    from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+    from crowdheat.plugin.core import heat, s2cells
+    from crowdheat.plugin.gis import heat_layers
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    writer = QgsVectorFileWriter.create(str(folder / "floor.gpkg"), heat_layers.hourly_fields(), QgsWkbTypes.Polygon,
+                                        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateTransformContext(),
+                                        options)
+    seconds, rows = 0.0, 0
+    for path in sorted(folder.glob("answer_*.json")):
+        data = heat.parse_heat_response(path.read_bytes())
+        wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
+        identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
+        features = []
+        for cell, ordinal, hours, total, peak in zip(data.day_cell.tolist(), data.day_date.tolist(),
+                                                      data.day_heat.tolist(), data.day_totals().tolist(),
+                                                      data.peak_hours().tolist()):
+            start = heat.day_start(ordinal)
+            day = QDate(start.year, start.month, start.day)
+            feature = QgsFeature()
+            geometry = QgsGeometry()
+            geometry.fromWkb(wkbs[cell])
+            feature.setGeometry(geometry)
+            feature.setAttributes(identity[cell] + [day, QDateTime(day, QTime(0, 0)),
+                                                    QDateTime(day.addDays(1), QTime(0, 0))] + hours + [total, peak])
+            features.append(feature)
+        started = time.perf_counter()
+        for k in range(0, len(features), 10_000):
+            writer.addFeatures(features[k:k + 10_000], QgsFeatureSink.FastInsert)
+        seconds += time.perf_counter() - started
+        rows += len(features)
+    started = time.perf_counter()
+    del writer  # flushes and closes the file
+    seconds += time.perf_counter() - started
+    return {"seconds": seconds, "rows": rows}
+
+
+def stream_bench(work):
+    import shutil
+    import threading
+
+    from shapely.geometry import Polygon
+
+    from simulator.jike import TOKEN, JikeSimulator
+    from tests.postgis_cluster import PostgisCluster
+
+    from simulator.jike import envelope
+
+    centers = stream_centers()
+    blocks, items = [], []
+    for k, (x, y) in enumerate(centers):
+        content = answer_bytes(cells_near((x, y), CELLS, half=STREAM_HALF), seed=100 + k)
+        (work / f"answer_{k:02d}.json").write_bytes(content)  # for the floor
+        items.append(json.loads(content)["data"]["items"])
+        blocks.append(Polygon([(x - STREAM_HALF, y - STREAM_HALF), (x + STREAM_HALF, y - STREAM_HALF),
+                               (x + STREAM_HALF, y + STREAM_HALF), (x - STREAM_HALF, y + STREAM_HALF)]))
+
+    class StreamSimulator(JikeSimulator):
+        """Answers a fence with the cells of every block it covers (made once); checks token and limits."""
+
+        def answer(self, path, headers, body, fault=None):
+            if headers.get("Authorization", "") != f"Bearer {self.token}":
+                return 401, b'{"code": 401}'
+            request = json.loads(body)
+            refusal = self._validate(request)
+            if refusal:
+                return 200, json.dumps({"code": 200, "biz_code": 400, "biz_message": refusal}).encode()
+            fence = Polygon(request["fence"])
+            found = [item for block, its in zip(blocks, items) if block.intersects(fence) for item in its]
+            return 200, json.dumps(envelope(found)).encode()
+
+    features = [{"type": "Feature", "properties": {"name": f"block {k + 1}"}, "geometry": {
+        "type": "Polygon", "coordinates": [[[x - STREAM_HALF, y - STREAM_HALF], [x + STREAM_HALF, y - STREAM_HALF],
+                                            [x + STREAM_HALF, y + STREAM_HALF], [x - STREAM_HALF, y + STREAM_HALF],
+                                            [x - STREAM_HALF, y - STREAM_HALF]]]}} for k, (x, y) in enumerate(centers)]
+    fences = work / "fences.geojson"
+    fences.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    plugins = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-plugins-"))
+    (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
+    qgis_process = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
+    env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(work / "profile"), QGIS_PLUGINPATH=str(plugins),
+               QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
+    subprocess.run([qgis_process, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True)
+
+    def measured(*args, extra_env=None):
+        """(seconds, peak RSS MB, results) of one qgis_process run."""
+        seconds, peak, out, err, code = run_measured([qgis_process, "--json", *args], dict(env, **(extra_env or {})))
+        try:
+            results = json.loads(out).get("results", {})
+        except ValueError:
+            results = {}
+        if code != 0 and args[0] == "run":
+            raise SystemExit(f"qgis_process failed:\n{err[-2000:]}")
+        return seconds, peak, results
+
+    idle = measured("help", "crowdheat:heatmap")
+    rows = {}
+    with StreamSimulator() as sim:
+        service = dict(CROWDHEAT_JIKE_URL=sim.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+        for name, output, cells in (("GeoPackage", str(work / "hourly.gpkg"), str(work / "cells.gpkg")),):
+            rows[name] = measured("run", "crowdheat:heatmap", "--", f"INPUT={fences}", "CELL_LEVEL=18",
+                                  f"OUTPUT={output}", f"OUTPUT_CELLS={cells}", extra_env=service)
+        with PostgisCluster() as cluster:
+            rows["PostGIS"] = measured("run", "crowdheat:heatmap", "--", f"INPUT={fences}", "CELL_LEVEL=18",
+                                       "OUTPUT=postgis:" + cluster.uri("hourly_heat"),
+                                       "OUTPUT_CELLS=postgis:" + cluster.uri("heat_cells"), extra_env=service)
+    return idle, rows
+
+
 VARIANTS = {"floor": variant_floor, "crowdheat": variant_crowdheat, "peer": variant_peer,
-            "scans_rate": variant_scans_rate, "scans_sequential": variant_scans_sequential, "read": variant_read}
+            "scans_rate": variant_scans_rate, "scans_sequential": variant_scans_sequential, "read": variant_read,
+            "gpkg_floor": variant_gpkg_floor}
 
 
-NEEDS_QGIS = {"floor", "crowdheat", "peer"}
+NEEDS_QGIS = {"floor", "crowdheat", "peer", "gpkg_floor"}
 
 
 def child(name, answer):
@@ -291,7 +455,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", choices=sorted(VARIANTS))
     parser.add_argument("--answer")
+    parser.add_argument("--part", action="append", choices=["heat", "scans", "stream", "read"],
+                        help="only these parts (default: all)")
     args = parser.parse_args()
+    parts = set(args.part or ["heat", "scans", "stream", "read"])
     if args.variant:
         return child(args.variant, pathlib.Path(args.answer))
 
@@ -303,23 +470,36 @@ def main():
           f"({os.cpu_count()} cores)")
     results = {}
 
-    def measure(name):
-        done = subprocess.run([sys.executable, __file__, "--variant", name, "--answer", str(answer)],
-                              capture_output=True, text=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-        line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+    def measure_in(folder, name):
+        return measure(name, folder)
+
+    def measure(name, argument=None):
+        _, peak, out, err, _ = run_measured([sys.executable, __file__, "--variant", name, "--answer",
+                                             str(argument or answer)], dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        line = next((l for l in out.splitlines() if l.startswith("RESULT ")), None)
         if line is None:
-            raise SystemExit(f"  {name}: failed\n{done.stderr[-2000:]}")
-        results[name] = json.loads(line[7:])
+            raise SystemExit(f"  {name}: failed\n{err[-2000:]}")
+        results[name] = dict(json.loads(line[7:]), peak_mb=peak)
         return results[name]
 
-    for name in ("floor", "crowdheat", "peer"):
+    for name in ("floor", "crowdheat", "peer") if "heat" in parts else ():
         r = measure(name)
         extra = f" (whole run {r['total']:.2f} s, of which HTTP on loopback {r['http']:.2f} s)" if "total" in r else ""
         print(f"  {name:10s} {r['seconds']:6.2f} s  {r['features']:,} features  peak RSS {r['peak_mb']:,.0f} MB{extra}")
-    floor, ours, peer = (results[k]["seconds"] for k in ("floor", "crowdheat", "peer"))
-    print(f"  ratio crowdheat / floor: {ours / floor:.2f}  (target ≤ 2)")
-    print(f"  ratio peer / crowdheat:  {peer / ours:.2f}  (how much faster than the peer way)")
+    if "heat" in parts:
+        floor, ours, peer = (results[k]["seconds"] for k in ("floor", "crowdheat", "peer"))
+        print(f"  ratio crowdheat / floor: {ours / floor:.2f}  (target ≤ 1.3)")
+        print(f"  ratio peer / crowdheat:  {peer / ours:.2f}  (how much faster than the peer way)")
+    if "scans" in parts:
+        scans_part(measure)
+    if "stream" in parts:
+        stream_part(work, measure_in)
+    if "read" in parts:
+        read_part(measure)
+    return 0
 
+
+def scans_part(measure):
     print(f"Scans: {SCANS:,} scans against the simulator with 50 ms latency and a 30 requests/s limit")
     fast = measure("scans_rate")
     slow = measure("scans_sequential")
@@ -331,11 +511,27 @@ def main():
     print(f"  sequential  {slow['seconds']:6.2f} s  {slow_rate:5.1f} scans/s  ({slow['scans']} scans, one per request)")
     print(f"  share of the quota's ceiling ({ceiling} scans/s at batch 2): {fast_rate / ceiling:.0%}  (target ≥ 90%)")
     print(f"  ratio crowdheat / sequential throughput: {fast_rate / slow_rate:.1f}")
+
+
+def stream_part(work, measure_in):
+    print(f"Streaming: {STREAM_FENCES} fences × {CELLS:,} cells × 10 days through qgis_process (S2 level 18)")
+    idle, rows = stream_bench(work)
+    gpkg_floor = measure_in(work, "gpkg_floor")
+    print(f"  idle qgis_process (plugin loaded): peak RSS {idle[1]:,.0f} MB")
+    for name, (seconds, peak, res) in rows.items():
+        print(f"  {name:10s} {seconds:6.1f} s  {res.get('HOURLY_COUNT', 0):,} hourly rows, {res.get('CELL_COUNT', 0):,} "
+              f"cells, peak RSS {peak:,.0f} MB = +{peak - idle[1]:,.0f} MB over idle  (target ≤ +300 MB)")
+    seconds = rows["GeoPackage"][0]
+    print(f"  GeoPackage floor (addFeatures of the same {gpkg_floor['rows']:,} rows, precomputed): "
+          f"{gpkg_floor['seconds']:.1f} s; whole qgis_process run (start, HTTP, parse, write) / floor: "
+          f"{seconds / gpkg_floor['seconds']:.2f}")
+
+
+def read_part(measure):
     r = measure("read")
     print(f"Reading: {r['rows']:,} CSV rows ({r['file_mb']:.0f} MB) read and validated in {r['seconds']:.1f} s "
           f"({r['rows'] / r['seconds']:,.0f} rows/s), {r['valid']:,} valid; peak RSS {r['peak_mb']:.0f} MB "
-          f"({r['peak_before_read_mb']:.0f} MB before reading)")
-    return 0
+          f"(of which writing the file: {r['peak_before_read_mb']:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ from shapely.geometry import Polygon
 
 from crowdheat.plugin.core import s2cells
 from crowdheat.plugin.core.fence import MAX_AREA_KM2, ring_area_m2
-from crowdheat.plugin.core.heat_plan import (PLAN_AREA_M2, FeatureShape, circle_feature, member_cells,
-                                              plan_requests)
+from crowdheat.plugin.core.heat_plan import (MAX_CELLS_PER_REQUEST, PLAN_AREA_M2, FeatureShape, Limits,
+                                              circle_feature, member_cells, plan_requests)
 from simulator.jike import cells_in
 from tests.boundaries import city_districts, island_districts, mall_units
 
@@ -46,10 +46,14 @@ def check_every_cell_once(plan, level):
 
 
 def check_limits(plan, max_vertices=1000):
+    limits = Limits.at(plan.level, max_vertices)
+    assert limits.area_m2 <= PLAN_AREA_M2 < MAX_AREA_KM2 * 1e6
     for request in plan.requests:
         if not request.fence.is_circle:
-            assert ring_area_m2(request.fence.ring) <= PLAN_AREA_M2 < MAX_AREA_KM2 * 1e6
+            assert ring_area_m2(request.fence.ring) <= limits.area_m2
             assert len(request.fence.ring) - 1 <= max_vertices
+        else:
+            assert request.fence.area_m2() <= limits.area_m2
 
 
 def test_a_city_whose_districts_are_over_the_limit_is_tiled_and_fully_covered():
@@ -117,3 +121,18 @@ def test_no_feature_means_an_error_and_the_plan_says_its_level(level):
     with pytest.raises(FenceError):
         plan_requests([], level, 1000)
     assert plan_requests(shapes(mall_units()[:1], "u"), level, 1000).level == level
+
+
+def test_no_request_asks_for_more_cells_than_an_answer_should_hold():
+    from shapely.geometry import box
+
+    blocks = [box(113.90 + 0.1 * k - 0.02, 22.52, 113.90 + 0.1 * k + 0.02, 22.56) for k in range(10)]
+    fine = plan_requests(shapes(blocks, "block"), 18, 1000)
+    check_limits(fine)
+    assert all(r.fence.area_m2() <= MAX_CELLS_PER_REQUEST * 1500 for r in fine.requests)  # level-18 cells ~1,500 m²
+    assert len(fine.requests) >= 5
+    coarse = plan_requests(shapes(blocks, "block"), 12, 1000)
+    assert len(coarse.requests) == 1  # at level 12 the same row of blocks is one small answer
+    big_circle = plan_requests([circle_feature(1, 114.0, 22.5, 20_000)], 18, 1000)
+    assert not any(r.fence.is_circle for r in big_circle.requests) and big_circle.tiles_of(1) > 1
+    check_limits(big_circle)

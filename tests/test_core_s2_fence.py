@@ -8,7 +8,7 @@ import pytest
 import s2sphere
 
 from crowdheat.plugin.core import fence, s2cells
-from crowdheat.plugin.core.errors import FenceError, FenceTooLargeError
+from crowdheat.plugin.core.errors import FenceError
 
 
 def random_cell_ids(count, seed=7):
@@ -77,19 +77,6 @@ def test_make_ring_fence_closes_and_checks_coordinates():
         fence.make_ring_fence(1, [(1, 1), (2, 2), (1, 1)])
     with pytest.raises(FenceError, match="CRS"):
         fence.make_ring_fence(1, [(12_000_000, 2_500_000), (12_000_100, 2_500_000), (12_000_100, 2_500_100)])
-
-
-def test_limits_are_refused_with_numbers_and_advice():
-    big = fence.make_ring_fence(1, [(113.5, 22.4), (114.0, 22.4), (114.0, 22.8), (113.5, 22.8)], label="Shenzhen")
-    with pytest.raises(FenceTooLargeError) as info:
-        fence.check_limits(big)
-    message = str(info.value)
-    assert "Shenzhen" in message and "800 km²" in message and "split" in message
-    assert f"{big.area_m2() / 1e6:,.1f}" in message
-    circle = fence.make_circle_fence(0, 114.0, 22.5, 60_000)
-    with pytest.raises(FenceTooLargeError, match="60.0 km.*50 km"):
-        fence.check_limits(circle)
-    assert fence.check_limits(fence.make_circle_fence(0, 114.0, 22.5, 500)) == pytest.approx(math.pi * 0.25, rel=1e-9)
 
 
 def test_cell_level_rules():

@@ -28,10 +28,6 @@ class FenceError(InputError):
     """A fence geometry is unusable: empty, not a polygon, invalid beyond repair."""
 
 
-class FenceTooLargeError(InputError):
-    """A fence exceeds the service's area or radius limit."""
-
-
 class ConfigurationError(CrowdHeatError):
     """A missing token/key or an unusable base URL."""
 

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import s2cells
-from .errors import FenceError, FenceTooLargeError
+from .errors import FenceError
 
 # Reported limits of the service (Jike marketing article; not in the API doc).
 MAX_AREA_KM2 = 800.0
@@ -133,18 +133,3 @@ def check_cell_level(cell_level):
         raise FenceError(f"Cell level {level} is not supported: choose {MIN_CELL_LEVEL}..{MAX_CELL_LEVEL}, "
                          "or 0 to let the service choose.")
     return level
-
-
-def check_limits(fence, max_area_km2=MAX_AREA_KM2, max_radius_m=MAX_RADIUS_M):
-    """Refuse a fence the service would refuse, with the numbers and what to do."""
-    name = fence.label or f"fence {fence.fence_id}"
-    if fence.is_circle and fence.radius_m > max_radius_m:
-        raise FenceTooLargeError(
-            f"{name}: radius {fence.radius_m / 1000:.1f} km is over the service's limit of "
-            f"{max_radius_m / 1000:.0f} km. Use a smaller radius, or split the area into several circles.")
-    area_km2 = fence.area_m2() / 1e6
-    if area_km2 > max_area_km2:
-        raise FenceTooLargeError(
-            f"{name}: area {area_km2:,.1f} km² is over the service's limit of {max_area_km2:,.0f} km². "
-            "Select a smaller polygon or split it (Vector ▸ Geometry Tools, or a grid) and fetch the parts.")
-    return area_km2

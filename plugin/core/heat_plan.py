@@ -3,7 +3,8 @@
 One rule does both, and it is S2's own hierarchy:
 
 - A feature that one request can cover is one *piece*. A feature that cannot (over the area
-  limit, a ring over the vertex limit, a circle over 50 km) is cut along S2 cells, from level
+  limit, over ``MAX_CELLS_PER_REQUEST`` cells at the level asked for, a ring over the vertex
+  limit, a circle over 50 km) is cut along S2 cells, from level
   ``TILE_LEVEL`` down until each cut fits: each piece remembers its *tile* cell. Data cells (level
   10 and finer) nest in exactly one tile, so a cell is never paid for by two tiles.
 - Pieces are swept along the Hilbert curve (the order of S2 leaf ids): neighbours join one request
@@ -27,6 +28,9 @@ from .fence import MAX_AREA_KM2, MAX_RADIUS_M, expected_cell_count, make_circle_
 
 # Aim comfortably under the reported limit: the service's own area computation is unknown.
 PLAN_AREA_M2 = 0.8 * MAX_AREA_KM2 * 1e6
+# At a fine level the answer's size binds first: 50,000 cells × 10 days is about 120 MB of JSON
+# (the default cap on an answer is 256 MB). A request covers at most this many cells' area.
+MAX_CELLS_PER_REQUEST = 50_000
 TILE_LEVEL = 8            # cells of ~1,300 km²: the first cut of a feature that does not fit
 FINEST_TILE_LEVEL = 12    # ~5 km²: a cut this small always fits (its hull has a handful of vertices)
 # A group's hull may cover at most this many times the pieces' own area (plus a square km), so
@@ -125,32 +129,49 @@ def polygonal(geometry):
 
 # -- covering one piece --------------------------------------------------------------------------
 
-def _ring_if_fits(ring, max_vertices):
+@dataclass(frozen=True)
+class Limits:
+    """What one request may be: its area (the service's limit, or the answer's size at the level),
+    its vertices, and how far a simplified outline may move outwards."""
+
+    area_m2: float
+    max_vertices: int
+    tolerance_m: float
+
+    @classmethod
+    def at(cls, level, max_vertices):
+        cell_m2 = 4 * math.pi * s2cells.EARTH_RADIUS_M ** 2 / (6 * 4 ** (level or 18))
+        area = min(PLAN_AREA_M2, MAX_CELLS_PER_REQUEST * cell_m2) if level else PLAN_AREA_M2
+        # half a cell edge at the level asked for (level 18's when the service chooses)
+        return cls(area, max_vertices, 0.5 * math.sqrt(cell_m2))
+
+
+def _ring_if_fits(ring, limits):
     coords = list(ring.coords)
-    return coords if len(coords) - 1 <= max_vertices and ring_area_m2(coords) <= PLAN_AREA_M2 else None
+    return coords if len(coords) - 1 <= limits.max_vertices and ring_area_m2(coords) <= limits.area_m2 else None
 
 
-def covering_ring(geometry, max_vertices, tolerance_m):
+def covering_ring(geometry, limits):
     """A ring the service takes that covers ``geometry``: its own outline, else that outline
     buffered and simplified by ``tolerance_m`` (it only grows), else its convex hull; None when
     even the hull is over the limits."""
     if isinstance(geometry, Polygon):
-        ring = _ring_if_fits(geometry.exterior, max_vertices)
+        ring = _ring_if_fits(geometry.exterior, limits)
         if ring:
             return ring
-        tolerance = tolerance_m / METRES_PER_DEGREE
+        tolerance = limits.tolerance_m / METRES_PER_DEGREE
         simple = geometry.buffer(tolerance).simplify(tolerance, preserve_topology=True)
         if isinstance(simple, Polygon):
-            ring = _ring_if_fits(simple.exterior, max_vertices)
+            ring = _ring_if_fits(simple.exterior, limits)
             if ring:
                 return ring
     hull = geometry.convex_hull
-    return _ring_if_fits(hull.exterior, max_vertices) if isinstance(hull, Polygon) else None
+    return _ring_if_fits(hull.exterior, limits) if isinstance(hull, Polygon) else None
 
 
 # -- tiles -----------------------------------------------------------------------------------------
 
-def _tiles(geometry, max_vertices, tolerance_m, level=TILE_LEVEL, parent=None):
+def _tiles(geometry, limits, level=TILE_LEVEL, parent=None):
     """(tile id, piece) pairs cutting ``geometry`` along S2 cells until each piece fits."""
     minx, miny, maxx, maxy = geometry.bounds
     ids = s2cells.covering_ids(minx, miny, maxx, maxy, level)
@@ -164,10 +185,10 @@ def _tiles(geometry, max_vertices, tolerance_m, level=TILE_LEVEL, parent=None):
         piece = polygonal(geometry.intersection(cell))
         if piece is None:
             continue
-        if level >= FINEST_TILE_LEVEL or covering_ring(piece.buffer(TILE_MARGIN_DEG), max_vertices, tolerance_m):
+        if level >= FINEST_TILE_LEVEL or covering_ring(piece.buffer(TILE_MARGIN_DEG), limits):
             yield cell_id, piece
         else:
-            yield from _tiles(piece, max_vertices, tolerance_m, level + 1, cell_id)
+            yield from _tiles(piece, limits, level + 1, cell_id)
 
 
 # -- the plan --------------------------------------------------------------------------------------
@@ -190,51 +211,51 @@ def plan_requests(features, level, max_vertices):
     """The :class:`HeatPlan` for ``features`` (FeatureShape) at ``level`` (None: the service's)."""
     if not features:
         raise FenceError("There is no feature to fetch: select at least one polygon (or draw a circle).")
-    # The boundary of a covering may move outwards only (cells outside are dropped afterwards);
-    # half a cell edge at the level asked for (level 18's when the service chooses).
-    tolerance_m = 0.5 * math.sqrt(4 * math.pi * s2cells.EARTH_RADIUS_M ** 2 / (6 * 4 ** (level or 18)))
+    # Coverings only grow outwards (cells outside a feature are dropped afterwards).
+    limits = Limits.at(level, max_vertices)
     plan = HeatPlan(features={f.fence_id: f for f in features}, requests=[], level=level)
     pieces = []
     for feature in features:
-        if feature.circle and feature.circle[2] <= MAX_RADIUS_M:
+        if feature.circle and feature.circle[2] <= MAX_RADIUS_M and feature.area_m2 <= limits.area_m2:
             lng, lat, radius = feature.circle
             plan.requests.append(HeatRequest(0, make_circle_fence(feature.fence_id, lng, lat, radius, feature.label),
                                              (Member(feature.fence_id),)))
             continue
         geometry = feature.geometry
-        whole = covering_ring(geometry, max_vertices, tolerance_m)
+        whole = covering_ring(geometry, limits)
         if whole is not None:
             pieces.append(_Piece(feature.fence_id, geometry, 0, geodesic_area_m2(geometry)))
             continue
-        cut = list(_tiles(geometry, max_vertices, tolerance_m))
+        cut = list(_tiles(geometry, limits))
         plan.notes.append(f"{feature.label}: {feature.area_m2 / 1e6:,.1f} km², cut into {len(cut)} S2-aligned tiles "
-                          f"(the service takes about {MAX_AREA_KM2:,.0f} km² and {max_vertices:,} vertices a request)")
+                          f"(a request covers at most {limits.area_m2 / 1e6:,.0f} km² at this level, "
+                          f"{max_vertices:,} vertices)")
         pieces.extend(_Piece(feature.fence_id, piece, tile, geodesic_area_m2(piece)) for tile, piece in cut)
     for piece in pieces:
         point = piece.geometry.representative_point()
         piece.order = s2cells.leaf_id(point.x, point.y)
-    for group in _groups(sorted(pieces, key=lambda p: p.order), max_vertices, tolerance_m):
-        plan.requests.append(HeatRequest(0, _group_fence(group, max_vertices, tolerance_m),
+    for group in _groups(sorted(pieces, key=lambda p: p.order), limits):
+        plan.requests.append(HeatRequest(0, _group_fence(group, limits),
                                          tuple(Member(p.fence_id, p.tile) for p in group)))
     for number, request in enumerate(plan.requests):
         request.number = number
     return plan
 
 
-def _hull_fits(hull, area_covered, max_vertices):
-    if not isinstance(hull, Polygon) or len(hull.exterior.coords) - 1 > max_vertices:
+def _hull_fits(hull, area_covered, limits):
+    if not isinstance(hull, Polygon) or len(hull.exterior.coords) - 1 > limits.max_vertices:
         return False
     area = ring_area_m2(list(hull.exterior.coords))
-    return area <= PLAN_AREA_M2 and area <= WASTE * area_covered + WASTE_SLACK_M2
+    return area <= limits.area_m2 and area <= WASTE * area_covered + WASTE_SLACK_M2
 
 
-def _groups(pieces, max_vertices, tolerance_m):
+def _groups(pieces, limits):
     """Consecutive pieces (Hilbert order) while their hull fits; a tile's piece is grouped too."""
     group, hull, covered = [], None, 0.0
     for piece in pieces:
         if group:
             candidate = GeometryCollection([hull, piece.cover.convex_hull]).convex_hull
-            if _hull_fits(candidate, covered + piece.area_m2, max_vertices):
+            if _hull_fits(candidate, covered + piece.area_m2, limits):
                 group.append(piece)
                 hull, covered = candidate, covered + piece.area_m2
                 continue
@@ -244,11 +265,11 @@ def _groups(pieces, max_vertices, tolerance_m):
         yield group
 
 
-def _group_fence(group, max_vertices, tolerance_m):
+def _group_fence(group, limits):
     first = group[0]
     label = f"request for {len({p.fence_id for p in group})} feature(s)"
     if len(group) == 1:
-        ring = covering_ring(first.cover, max_vertices, tolerance_m)
+        ring = covering_ring(first.cover, limits)
     else:
         hull = GeometryCollection([p.cover for p in group]).convex_hull
         ring = list(hull.exterior.coords) if isinstance(hull, Polygon) else None
