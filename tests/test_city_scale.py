@@ -147,3 +147,58 @@ def test_heat_is_written_through_processing_into_postgis_and_read_back_with_sql(
                              + " + ".join(f"h{h:02d}" for h in range(24)))
     assert mismatched == [["0"]]
     assert int(total) > 0
+
+
+KILLED_HEAT_RUN = """
+import datetime as dt, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+from crowdheat.plugin.core.config import JikeConfig
+from crowdheat.plugin.core.heat_cache import HeatCache
+from crowdheat.plugin.core.heat_job import fetch_plan
+from crowdheat.plugin.core.heat_plan import FeatureShape, plan_requests
+from crowdheat.plugin.core.jike import JikeClient
+from tests.boundaries import city_districts
+
+plan = plan_requests([FeatureShape(n + 1, f"d{n + 1}", g) for n, g in enumerate(city_districts())], 12, 1000)
+client = JikeClient(JikeConfig(base_url=sys.argv[3], token=sys.argv[4], backoff_s=0.01))
+fetch_plan(client, plan, lambda data: None, cache=HeatCache(sys.argv[5]), today=dt.date(2025, 4, 25), concurrency=1)
+"""
+
+
+def test_a_run_killed_with_sigkill_is_finished_by_the_rerun_without_paying_twice(jike, plugins_dir, tmp_path):
+    import os
+    import pathlib
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from crowdheat.plugin.core.config import JikeConfig
+    from crowdheat.plugin.core.heat_cache import HeatCache
+    from crowdheat.plugin.core.heat_job import fetch_plan
+    from crowdheat.plugin.core.heat_plan import FeatureShape, plan_requests
+    from crowdheat.plugin.core.jike import JikeClient
+    from simulator.jike import TOKEN
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    path = tmp_path / "answers.sqlite"
+    child = subprocess.Popen([sys.executable, "-c", KILLED_HEAT_RUN, str(plugins_dir), str(root), jike.url, TOKEN,
+                              str(path)])
+    try:
+        deadline = time.monotonic() + 30
+        while len(jike.requests) < 12 and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.01)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=10)
+    asked_before = len(jike.requests)
+    plan = plan_requests([FeatureShape(n + 1, f"d{n + 1}", g) for n, g in enumerate(city_districts())], LEVEL, 1000)
+    assert 12 <= asked_before < len(plan.requests)
+    cache = HeatCache(path)
+    kept = cache.count()
+    assert asked_before - 1 <= kept <= asked_before  # at most the answer in hand is lost
+    jike.clear()
+    with JikeClient(JikeConfig(base_url=jike.url, token=TOKEN, backoff_s=0.01)) as client:
+        rerun = fetch_plan(client, plan, lambda data: None, cache=cache, today=dt.date(2025, 4, 25))
+    assert len(jike.requests) == len(plan.requests) - kept and rerun.cache_hits == kept and not rerun.failures
+    cache.close()
