@@ -202,3 +202,23 @@ def test_a_run_killed_with_sigkill_is_finished_by_the_rerun_without_paying_twice
         rerun = fetch_plan(client, plan, lambda data: None, cache=cache, today=dt.date(2025, 4, 25))
     assert len(jike.requests) == len(plan.requests) - kept and rerun.cache_hits == kept and not rerun.failures
     cache.close()
+
+
+def test_rows_reach_postgis_answer_by_answer_not_at_the_end(jike, provider, postgis):
+    """Processing's PostGIS sink buffers ~100 MB of features unless flushed through its proxy."""
+    from tests.helpers import BLOCK_WKT, RecordingFeedback, polygon_layer
+
+    seen = []
+
+    class Watching(RecordingFeedback):
+        def pushInfo(self, info):
+            super().pushInfo(info)
+            if "cells answered" in info:
+                seen.append(int(postgis.sql(postgis.dbname, "SELECT count(*) FROM hourly_streamed")[0][0]))
+
+    far = "POLYGON((116.30 39.90, 116.31 39.90, 116.31 39.91, 116.30 39.91, 116.30 39.90))"
+    result = processing.run("crowdheat:heatmap", {
+        "INPUT": polygon_layer([BLOCK_WKT, far]), "CELL_LEVEL": 17,
+        "OUTPUT": "postgis:" + postgis.uri("hourly_streamed"), "OUTPUT_CELLS": "memory:"}, feedback=Watching())
+    assert result["REQUESTS"] == 2 and len(seen) == 2
+    assert 0 < seen[0] < seen[1] == result["HOURLY_COUNT"]

@@ -9,7 +9,8 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProce
                        QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeatureSource,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterNumber,
-                       QgsProcessingParameterPoint, QgsProject, QgsWkbTypes)
+                       QgsProcessingParameterPoint, QgsProject, QgsProxyFeatureSink, QgsWkbTypes)
+from qgis.PyQt import sip
 
 from ..core import deps
 from ..core import fence as fence_rules
@@ -26,6 +27,13 @@ from ..i18n import tr
 
 # Post-processors must outlive the algorithm run that creates them (QGIS holds no Python reference).
 _ALIVE = []
+
+
+def _as_proxy(sink):
+    """Processing's sinks are QgsProcessingFeatureSink (a QgsProxyFeatureSink) in every branch of
+    QgsProcessingUtils.createFeatureSink, but SIP hands them to Python as plain QgsFeatureSink,
+    hiding destinationSink(): the writer needs it to flush a PostGIS exporter's buffer."""
+    return sip.cast(sink, QgsProxyFeatureSink) if sink is not None else None
 
 
 class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
@@ -110,7 +118,7 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
                                                       QgsWkbTypes.Polygon, crs)
         cells_sink, cells_id = self.parameterAsSink(parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(),
                                                     QgsWkbTypes.Polygon, crs)
-        writer = heat_layers.HeatWriter(hourly_sink, cells_sink)
+        writer = heat_layers.HeatWriter(_as_proxy(hourly_sink), _as_proxy(cells_sink))
 
         def progress(done, total, cells):
             feedback.setProgress(100.0 * done / max(1, total))

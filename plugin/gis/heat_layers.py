@@ -109,10 +109,19 @@ class _DayTimes:
 
 
 def _flush(sink, chunk, what):
-    if chunk and not sink.addFeatures(chunk, QgsFeatureSink.FastInsert):
+    if chunk and not (sink.addFeatures(chunk, QgsFeatureSink.FastInsert) and _flush_buffer(sink)):
         error = sink.lastError() if hasattr(sink, "lastError") else ""
         raise RuntimeError(f"Could not write {what} features: {error or 'the output refused them'}")
     chunk.clear()
+
+
+def _flush_buffer(sink):
+    """A PostGIS (any non-file) output of Processing is a QgsVectorLayerExporter, which keeps up to
+    ~100 MB of features by its own estimate (~200 MB in fact) before inserting them. Chunks go to the
+    database as they come. Processing wraps it in a proxy sink, which in QGIS 3.22 does not pass
+    flushBuffer() on: flush the sink it wraps."""
+    target = sink.destinationSink() if hasattr(sink, "destinationSink") else sink
+    return target.flushBuffer() if target is not None else True
 
 
 class HeatWriter:
