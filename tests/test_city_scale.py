@@ -21,6 +21,14 @@ from tests.boundaries import city_districts, city_file, island_districts, island
 LEVEL = 12  # coarse enough for a city of 14,000 km² to stay quick (~3,000 cells)
 
 
+def clear_result_layers():
+    """So that the dock's new Cells / Hourly heat layers are the only ones of that name."""
+    project = QgsProject.instance()
+    for name in ("Cells", "Hourly heat"):
+        for layer in project.mapLayersByName(name):
+            project.removeMapLayer(layer)
+
+
 def cells_by_feature(layer, key="fence_id"):
     found = collections.defaultdict(list)
     for feature in layer.getFeatures():
@@ -116,6 +124,7 @@ def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, 
     plan, _ = tab.plan()
     assert len(plan.requests) <= 3 * len(plan.features)  # was one request per island: 1,151
     tab.confirm = lambda text: True
+    clear_result_layers()
     tab.fetch.click()
     qtbot.waitUntil(lambda: tab.task is None, timeout=60000)
     cells = cells_by_feature(QgsProject.instance().mapLayersByName("Cells")[0])
@@ -222,3 +231,28 @@ def test_rows_reach_postgis_answer_by_answer_not_at_the_end(jike, provider, post
         "OUTPUT": "postgis:" + postgis.uri("hourly_streamed"), "OUTPUT_CELLS": "memory:"}, feedback=Watching())
     assert result["REQUESTS"] == 2 and len(seen) == 2
     assert 0 < seen[0] < seen[1] == result["HOURLY_COUNT"]
+
+
+def test_the_whole_city_comes_back_fully_covered_from_the_dock(jike, provider, qgis_iface, qtbot, tmp_path):
+    from crowdheat.plugin.ui.heat_tab import HeatTab
+
+    layer = QgsVectorLayer(str(city_file(tmp_path)), "districts", "ogr")
+    QgsProject.instance().addMapLayer(layer)
+    qgis_iface.setActiveLayer(layer)
+    tab = HeatTab(qgis_iface)
+    qtbot.addWidget(tab)
+    tab.watch_layer(layer)
+    tab.level.setCurrentIndex(tab.level.findData(11))
+    layer.selectAll()
+    assert "16 feature(s)" in tab.selection_info.text() and "cut into S2 tiles" in tab.selection_info.text()
+    asked = []
+    tab.confirm = lambda text: asked.append(text) or True  # more requests than the threshold: asked first
+    clear_result_layers()
+    tab.fetch.click()
+    qtbot.waitUntil(lambda: tab.task is None, timeout=60000)
+    assert asked and "failed" not in tab.status.text()
+    cells = cells_by_feature(QgsProject.instance().mapLayersByName("Cells")[0])
+    for fid, geometry in zip(sorted(cells), expected_geometries(city_districts())):
+        assert set(cells[fid]) == set(cells_in(geometry, 11).tolist()) and len(cells[fid]) == len(set(cells[fid]))
+    assert len(cells) == 16
+    QgsProject.instance().removeMapLayer(layer)
