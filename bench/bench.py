@@ -363,7 +363,6 @@ def variant_gpkg_floor(folder):
 
 def stream_bench(work):
     import shutil
-    import threading
 
     from shapely.geometry import Polygon
 

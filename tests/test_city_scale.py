@@ -7,13 +7,12 @@ import collections
 import datetime as dt
 
 import processing
-import pytest
 from qgis.core import QgsProject, QgsVectorLayer
 from shapely import make_valid
 from shapely.geometry import MultiPolygon, Polygon
 
 from crowdheat.plugin.core import s2cells
-from helpers import RecordingFeedback
+from helpers import RecordingFeedback, kill_after
 from simulator.jike import cells_in
 from helpers import SAMPLE_WKT as SAMPLE_WKT_FOR_DB
 from tests.boundaries import city_districts, city_file, island_districts, islands_file
@@ -27,6 +26,20 @@ def clear_result_layers():
     for name in ("Cells", "Hourly heat"):
         for layer in project.mapLayersByName(name):
             project.removeMapLayer(layer)
+
+
+def heat_tab_on(layer, qgis_iface, qtbot, level):
+    """The dock's Heat tab on ``layer`` (added to the project, active, all selected) at ``level``."""
+    from crowdheat.plugin.ui.heat_tab import HeatTab
+
+    QgsProject.instance().addMapLayer(layer)
+    qgis_iface.setActiveLayer(layer)
+    tab = HeatTab(qgis_iface)
+    qtbot.addWidget(tab)
+    tab.watch_layer(layer)
+    tab.level.setCurrentIndex(tab.level.findData(level))
+    layer.selectAll()
+    return tab
 
 
 def cells_by_feature(layer, key="fence_id"):
@@ -110,17 +123,9 @@ def test_a_rerun_asks_for_nothing_and_a_run_killed_midway_asks_only_for_the_rest
 
 def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, provider, qgis_iface, qtbot,
                                                                            tmp_path):
-    from crowdheat.plugin.ui.heat_tab import HeatTab
-
     layer = QgsVectorLayer(str(islands_file(tmp_path)), "islands", "ogr")
     assert layer.isValid() and layer.crs().authid() == "EPSG:32650"
-    QgsProject.instance().addMapLayer(layer)
-    qgis_iface.setActiveLayer(layer)
-    tab = HeatTab(qgis_iface)
-    qtbot.addWidget(tab)
-    tab.watch_layer(layer)
-    tab.level.setCurrentIndex(tab.level.findData(15))
-    layer.selectAll()
+    tab = heat_tab_on(layer, qgis_iface, qtbot, 15)
     plan, _ = tab.plan()
     assert len(plan.requests) <= 3 * len(plan.features)  # was one request per island: 1,151
     tab.confirm = lambda text: True
@@ -175,12 +180,8 @@ fetch_plan(client, plan, lambda data: None, cache=HeatCache(sys.argv[5]), today=
 
 
 def test_a_run_killed_with_sigkill_is_finished_by_the_rerun_without_paying_twice(jike, plugins_dir, tmp_path):
-    import os
     import pathlib
-    import signal
-    import subprocess
     import sys
-    import time
 
     from crowdheat.plugin.core.config import JikeConfig
     from crowdheat.plugin.core.heat_cache import HeatCache
@@ -191,15 +192,8 @@ def test_a_run_killed_with_sigkill_is_finished_by_the_rerun_without_paying_twice
 
     root = pathlib.Path(__file__).resolve().parents[1]
     path = tmp_path / "answers.sqlite"
-    child = subprocess.Popen([sys.executable, "-c", KILLED_HEAT_RUN, str(plugins_dir), str(root), jike.url, TOKEN,
-                              str(path)])
-    try:
-        deadline = time.monotonic() + 30
-        while len(jike.requests) < 12 and time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.01)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=10)
+    kill_after([sys.executable, "-c", KILLED_HEAT_RUN, str(plugins_dir), str(root), jike.url, TOKEN, str(path)],
+               lambda: len(jike.requests), 12)
     asked_before = len(jike.requests)
     plan = plan_requests([FeatureShape(n + 1, f"d{n + 1}", g) for n, g in enumerate(city_districts())], LEVEL, 1000)
     assert 12 <= asked_before < len(plan.requests)
@@ -234,16 +228,8 @@ def test_rows_reach_postgis_answer_by_answer_not_at_the_end(jike, provider, post
 
 
 def test_the_whole_city_comes_back_fully_covered_from_the_dock(jike, provider, qgis_iface, qtbot, tmp_path):
-    from crowdheat.plugin.ui.heat_tab import HeatTab
-
     layer = QgsVectorLayer(str(city_file(tmp_path)), "districts", "ogr")
-    QgsProject.instance().addMapLayer(layer)
-    qgis_iface.setActiveLayer(layer)
-    tab = HeatTab(qgis_iface)
-    qtbot.addWidget(tab)
-    tab.watch_layer(layer)
-    tab.level.setCurrentIndex(tab.level.findData(11))
-    layer.selectAll()
+    tab = heat_tab_on(layer, qgis_iface, qtbot, 11)
     assert "16 feature(s)" in tab.selection_info.text() and "cut into S2 tiles" in tab.selection_info.text()
     asked = []
     tab.confirm = lambda text: asked.append(text) or True  # more requests than the threshold: asked first

@@ -14,7 +14,6 @@ from crowdheat.plugin.core.scan_cache import ScanCache
 from crowdheat.plugin.core.scan_job import (ERROR, INVALID, NOT_FOUND, NOT_FOUND_TTL_S, OK, ScanRunStats,
                                             cached_answer, geolocate)
 from crowdheat.plugin.core.scans import Scan, build_body, scan_key
-from tests.hostile import HostileServer
 
 AK = "made-up-baidu-ak-0123456789abcdef"
 
@@ -311,10 +310,9 @@ with BaiduClient(config) as client:
 
 
 def test_a_killed_run_keeps_what_it_cached_and_the_rerun_asks_only_for_the_rest(server, plugins_dir, tmp_path):
-    import os
-    import signal
-    import subprocess
     import sys
+
+    from helpers import kill_after
 
     def behave(reply, request):
         time.sleep(0.02)
@@ -322,15 +320,8 @@ def test_a_killed_run_keeps_what_it_cached_and_the_rerun_asks_only_for_the_rest(
 
     server.behave(behave)
     path, total = tmp_path / "answers.sqlite", 200
-    child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(plugins_dir), server.url + "/locapi/v2",
-                              str(path), str(total)])
-    try:
-        deadline = time.monotonic() + 20
-        while len(server.requests) < 60 and time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.02)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=10)
+    kill_after([sys.executable, "-c", KILLED_RUN, str(plugins_dir), server.url + "/locapi/v2", str(path), str(total)],
+               lambda: len(server.requests), 60)
     answered_before = len(server.requests)
     assert 60 <= answered_before < total
     store = ScanCache(path)

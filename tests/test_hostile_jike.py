@@ -13,7 +13,6 @@ from crowdheat.plugin.core.fence import make_circle_fence, make_ring_fence
 from crowdheat.plugin.core.heat_job import fetch_heat
 from crowdheat.plugin.core.jike import JikeClient
 from simulator.jike import generate_items
-from tests.hostile import HostileServer
 
 TOKEN = "made-up-jike-token-0123456789"
 BLOCK_RING = [(114.055, 22.540), (114.058, 22.540), (114.058, 22.542), (114.055, 22.542)]
