@@ -106,11 +106,12 @@ def test_a_rerun_asks_for_nothing_and_a_run_killed_midway_asks_only_for_the_rest
         return len(jike.requests) >= stop_after
 
     first = fetch_plan(client, plan, sink, cache=cache, is_cancelled=killed, today=day, concurrency=1)
-    assert first.cancelled and cache.count() == first.requests_done == stop_after
+    # the request on its way at the cancel may or may not arrive: every answer that did is cached
+    assert first.cancelled and cache.count() == first.requests_done in (stop_after - 1, stop_after)
     jike.clear()
     second = fetch_plan(client, plan, lambda data: None, cache=cache, today=day)
-    assert len(jike.requests) == len(plan.requests) - stop_after  # nothing asked twice
-    assert second.cache_hits == stop_after and not second.failures
+    assert len(jike.requests) == len(plan.requests) - first.requests_done  # nothing asked twice
+    assert second.cache_hits == first.requests_done and not second.failures
     jike.clear()
     third = fetch_plan(client, plan, lambda data: None, cache=cache, today=day)
     assert jike.requests == [] and third.cells == second.cells  # the same day: all from the cache

@@ -142,8 +142,9 @@ class Limits:
     def at(cls, level, max_vertices):
         cell_m2 = 4 * math.pi * s2cells.EARTH_RADIUS_M ** 2 / (6 * 4 ** (level or 18))
         area = min(PLAN_AREA_M2, MAX_CELLS_PER_REQUEST * cell_m2) if level else PLAN_AREA_M2
-        # half a cell edge at the level asked for (level 18's when the service chooses)
-        return cls(area, max_vertices, 0.5 * math.sqrt(cell_m2))
+        # A quarter of a cell edge at the level asked for (level 18's when the service chooses):
+        # buffered by it, then simplified by it, an outline moves outwards by half an edge at most.
+        return cls(area, max_vertices, 0.25 * math.sqrt(cell_m2))
 
 
 def _ring_if_fits(ring, limits):
@@ -153,8 +154,8 @@ def _ring_if_fits(ring, limits):
 
 def covering_ring(geometry, limits):
     """A ring the service takes that covers ``geometry``: its own outline, else that outline
-    buffered and simplified by ``tolerance_m`` (it only grows), else its convex hull; None when
-    even the hull is over the limits."""
+    buffered and simplified by ``tolerance_m`` (it only grows, by twice that at most), else its
+    convex hull; None when even the hull is over the limits."""
     if isinstance(geometry, Polygon):
         ring = _ring_if_fits(geometry.exterior, limits)
         if ring:
