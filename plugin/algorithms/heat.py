@@ -106,7 +106,7 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
                     feedback.pushWarning(warning)
             for reason in skipped:
                 feedback.reportError(tr("Skipped: {0}").format(reason), fatalError=False)
-            plan = plan_requests(shapes, fence_rules.check_cell_level(level), config.max_vertices)
+            plan = plan_requests(shapes, level, config.max_vertices)
             client = JikeClient(config, proxies=settings.proxies_for(config.base_url))
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None

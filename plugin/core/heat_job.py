@@ -19,7 +19,6 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from . import heat
 from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
-from .fence import check_cell_level
 from .heat_plan import FeatureShape, circle_feature, member_cells, plan_requests
 
 SAMPLE_SIZE = 200_000
@@ -68,10 +67,6 @@ class HeatRun:
     hourly_sample: Sample = field(default_factory=Sample)
     cell_sample: Sample = field(default_factory=lambda: Sample(seed=1))
     results: list = None                               # HeatData pieces, only when collected (fetch_heat)
-
-    @property
-    def cell_count(self):
-        return self.cells
 
     @property
     def shared_cells(self):
@@ -244,7 +239,7 @@ def shapes_of_fences(fences):
 def fetch_heat(client, fences, cell_level=None, is_cancelled=None, on_progress=None, log=None, cache=None,
                max_vertices=1000, today=None, concurrency=DEFAULT_CONCURRENCY):
     """Plan and fetch ``fences``, collecting every feature's cells in ``run.results`` (in memory)."""
-    plan = plan_requests(shapes_of_fences(fences), check_cell_level(cell_level), max_vertices)
+    plan = plan_requests(shapes_of_fences(fences), cell_level, max_vertices)
     results = []
 
     def fraction(done, total, cells):

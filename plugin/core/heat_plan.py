@@ -24,7 +24,8 @@ from shapely.prepared import prep
 
 from . import s2cells
 from .errors import FenceError
-from .fence import MAX_AREA_KM2, MAX_RADIUS_M, expected_cell_count, make_circle_fence, make_ring_fence, ring_area_m2
+from .fence import (MAX_AREA_KM2, MAX_RADIUS_M, check_cell_level, expected_cell_count, make_circle_fence,
+                    make_ring_fence, ring_area_m2)
 
 # Aim comfortably under the reported limit: the service's own area computation is unknown.
 PLAN_AREA_M2 = 0.8 * MAX_AREA_KM2 * 1e6
@@ -85,6 +86,10 @@ class HeatPlan:
 
     def tiles_of(self, fence_id):
         return sum(1 for r in self.requests for m in r.members if m.fence_id == fence_id and m.tile)
+
+    def tiled_features(self):
+        """The ids of the features cut into tiles."""
+        return {m.fence_id for r in self.requests for m in r.members if m.tile}
 
     def spans_several_requests(self):
         counts = {}
@@ -209,7 +214,9 @@ class _Piece:
 
 
 def plan_requests(features, level, max_vertices):
-    """The :class:`HeatPlan` for ``features`` (FeatureShape) at ``level`` (None: the service's)."""
+    """The :class:`HeatPlan` for ``features`` (FeatureShape) at ``level`` (None or 0: the service's;
+    otherwise 10..18, or FenceError)."""
+    level = check_cell_level(level)
     if not features:
         raise FenceError("There is no feature to fetch: select at least one polygon (or draw a circle).")
     # Coverings only grow outwards (cells outside a feature are dropped afterwards).

@@ -23,18 +23,14 @@ class JikeClient(SessionClient):
         self.session = session or make_session()
         self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
         self.secrets = (config.token,)
-        self.requests_sent = 0
 
     def _post(self, body, policy, is_cancelled=None, on_progress=None):
-        def sent():
-            self.requests_sent += 1
-
         return post_json(self.config.base_url + HEAT_MAP_PATH, body,
                          headers={"Authorization": f"Bearer {self.config.token}", "Accept": "application/json"},
                          session=self.session, proxies=self.proxies,
                          timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
                          policy=policy, limits=self.config.limits(), is_cancelled=is_cancelled,
-                         on_progress=on_progress, on_sent=sent, secrets=self.secrets,
+                         on_progress=on_progress, secrets=self.secrets,
                          what="the Jike heat service")
 
     def fetch_heat_bytes(self, fence, cell_level=None, is_cancelled=None, on_progress=None):

@@ -14,7 +14,7 @@ def plan_text(plan, skipped=()):
     """What a run will do, before anything is sent."""
     features = plan.features.values()
     area = sum(f.area_m2 for f in features) / 1e6
-    tiled = sum(1 for f in features if plan.tiles_of(f.fence_id))
+    tiled = len(plan.tiled_features())
     text = tr("{0:,} feature(s), {1:,.1f} km²: {2:,} request(s)").format(len(plan.features), area,
                                                                          len(plan.requests))
     if tiled:

@@ -5,8 +5,9 @@ import time
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsPointXY, QgsProject,
                        QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (QMessageBox, QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                                 QLabel, QProgressBar, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+                                 QLabel, QMessageBox, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
+                                 QWidget)
 
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
@@ -148,8 +149,7 @@ class HeatTab(QWidget):
                     label_of=gis_fences.display_labeller(layer))
             from ..core.heat_plan import plan_requests
 
-            plan = plan_requests(shapes, fence_rules.check_cell_level(self.cell_level()),
-                                 settings.jike_config().max_vertices)
+            plan = plan_requests(shapes, self.cell_level(), settings.jike_config().max_vertices)
         except CrowdHeatError as exc:
             return None, str(exc)
         return plan, None
