@@ -173,3 +173,22 @@ def test_main_thread_never_stalls_during_a_10000_cell_fetch(tab, qgis_iface, qtb
     assert len(gaps) > 20
     print(f"longest UI-thread gap: {max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
     assert max(gaps) < 0.2, f"the UI thread stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_the_confirmation_is_a_real_question_answered_by_the_user(tab, qtbot):
+    from qgis.PyQt.QtCore import QTimer
+    from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+
+    answers = {"no": QMessageBox.StandardButton.No, "yes": QMessageBox.StandardButton.Yes}
+    for choice, expected in (("no", False), ("yes", True)):
+        timer = QTimer()
+
+        def answer(choice=choice, timer=timer):
+            box = QApplication.activeModalWidget()
+            if isinstance(box, QMessageBox):
+                timer.stop()
+                box.button(answers[choice]).click()
+
+        timer.timeout.connect(answer)
+        timer.start(50)
+        assert tab.confirm("This run sends 30 requests. Fetch?") is expected
