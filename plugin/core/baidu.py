@@ -182,7 +182,8 @@ def raw_crs_of(result, requested):
     lng, lat = parse_location(result.get("location"))
     if lng is None:
         return requested
-    return requested if coords.in_china_box(lng, lat) else coords.WGS84
+    # "In China" is decided on the WGS84 point the numbers stand for, not on the numbers.
+    return requested if coords.in_china_box(*coords.convert(lng, lat, requested, coords.WGS84)) else coords.WGS84
 
 
 def parse_location(text):

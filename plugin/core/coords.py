@@ -43,6 +43,11 @@ def _transform_lng(x, y):
 def wgs84_to_gcj02(lng, lat):
     if not in_china_box(lng, lat):
         return lng, lat
+    return _gcj02_shifted(lng, lat)
+
+
+def _gcj02_shifted(lng, lat):
+    """The GCJ-02 shift applied wherever the point is (the box test is the caller's)."""
     dlat = _transform_lat(lng - 105.0, lat - 35.0)
     dlng = _transform_lng(lng - 105.0, lat - 35.0)
     radlat = lat / 180.0 * math.pi
@@ -86,9 +91,19 @@ def _invert(forward, start, lng, lat):
 
 
 def gcj02_to_wgs84(lng, lat):
-    if not in_china_box(lng, lat):
-        return lng, lat
-    return _invert(wgs84_to_gcj02, gcj02_to_wgs84_simple, lng, lat)
+    """Exact inverse. "In China" is a property of the WGS84 point, not of the GCJ-02 numbers:
+    the shift moves points near the box's edges across it (by up to ~700 m), both ways. So the
+    shifted preimage is looked for wherever (lng, lat) is, and kept if it lies in the box;
+    otherwise the point is its own preimage (outside the box nothing is shifted)."""
+    shifted = _invert(_gcj02_shifted, _gcj02_to_wgs84_start, lng, lat)
+    if in_china_box(*shifted):
+        return shifted
+    return lng, lat
+
+
+def _gcj02_to_wgs84_start(lng, lat):
+    glng, glat = _gcj02_shifted(lng, lat)
+    return 2 * lng - glng, 2 * lat - glat
 
 
 def bd09_to_gcj02(lng, lat):
