@@ -10,7 +10,7 @@ from crowdheat.plugin.core.baidu import BaiduClient, raw_crs_of
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache
 from crowdheat.plugin.core.scan_job import ERROR, INVALID, NOT_FOUND, OK, ScanRunStats, geolocate
-from crowdheat.plugin.core.scans import Scan, build_body
+from crowdheat.plugin.core.scans import AccessPoint, Scan
 from simulator.baidu import AK, SAMPLE_REQUEST, SAMPLE_RESPONSE, BaiduSimulator
 
 
@@ -42,8 +42,8 @@ def make_scans(count, invalid_every=0):
         if invalid_every and n % invalid_every == invalid_every - 1:
             scan.invalid = "no usable WiFi AP and no cell"
         else:
-            wifi = [(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50, ""), (f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60, "")]
-            scan.body = build_body(wifi, None, [])
+            scan.wifi = [AccessPoint(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50),
+                         AccessPoint(f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60)]
         out.append(scan)
     return out
 

@@ -13,7 +13,8 @@ from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache
 from crowdheat.plugin.core.scan_job import (ERROR, INVALID, NOT_FOUND, NOT_FOUND_TTL_S, OK, ScanRunStats,
                                             cached_answer, geolocate)
-from crowdheat.plugin.core.scans import Scan, build_body, scan_key
+from crowdheat.plugin.core.baidu import prepare, request_key
+from crowdheat.plugin.core.scans import AccessPoint, Scan
 
 AK = "made-up-baidu-ak-0123456789abcdef"
 
@@ -54,9 +55,9 @@ def make_scans(count, same=False):
     scans = []
     for n in range(count):
         k = 0 if same else n
-        wifi = [(f"aa:bb:cc:00:{k // 256:02x}:{k % 256:02x}", -50, ""),
-                (f"aa:bb:cc:01:{k // 256:02x}:{k % 256:02x}", -60, "")]
-        scans.append(Scan(index=n, rows=[n + 1], values=[str(n)], body=build_body(wifi, None, [])))
+        wifi = [AccessPoint(f"aa:bb:cc:00:{k // 256:02x}:{k % 256:02x}", -50),
+                AccessPoint(f"aa:bb:cc:01:{k // 256:02x}:{k % 256:02x}", -60)]
+        scans.append(Scan(index=n, rows=[n + 1], values=[str(n)], wifi=wifi))
     return scans
 
 
@@ -252,7 +253,7 @@ def test_malformed_results_are_errors_and_are_never_cached(server, cache):
 
 
 def test_not_found_is_reused_for_a_week_then_asked_again(cache):
-    key = scan_key(make_scans(1)[0].body)
+    key = request_key(prepare(make_scans(1)[0]).body)
     cache.put_many([(key, {"type": 0, "error": -1, "ctime": "1"})], "GCJ02")
     week = NOT_FOUND_TTL_S
     assert cached_answer(cache, key, "GCJ02", now=time.time() + week - 60) is not None
@@ -296,11 +297,11 @@ from crowdheat.plugin.core.baidu import BaiduClient
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache
 from crowdheat.plugin.core.scan_job import geolocate
-from crowdheat.plugin.core.scans import Scan, build_body
+from crowdheat.plugin.core.scans import AccessPoint, Scan
 
 scans = [Scan(index=n, rows=[n + 1], values=[str(n)],
-              body=build_body([(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50, ""),
-                               (f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60, "")], None, []))
+              wifi=[AccessPoint(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50),
+                    AccessPoint(f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60)])
          for n in range(int(sys.argv[4]))]
 config = BaiduConfig(base_url=sys.argv[2], ak="made-up-ak", rate=40, concurrency=2, batch_size=1)
 with BaiduClient(config) as client:

@@ -5,6 +5,8 @@ import tracemalloc
 import pytest
 
 from crowdheat.plugin.core import scans
+from crowdheat.plugin.core import baidu
+from crowdheat.plugin.core.baidu import prepare
 from crowdheat.plugin.core.scans import ScanFileError, read_scans, sniff
 
 WIGLE14 = """WigleWifi-1.4,appRelease=2.26,model=Pixel,release=11,device=x,display=y,board=z,brand=google
@@ -24,7 +26,7 @@ MAC,SSID,AuthMode,FirstSeen,Channel,Frequency,RSSI,CurrentLatitude,CurrentLongit
 """
 GMON = """00:11:22:33:44:55;22.5401;114.0551;Home;WPA2;100;Infrastructure;6;-48;2024/05/01;10:00:00
 00:11:22:33:44:56;22.5401;114.0551;Home5G;WPA2;100;Infrastructure;36;-52;2024/05/01;10:00:00
-00:11:22:33:44:57;22.5402;114.0552;Shop;WPA2;100;Infrastructure;1;-60;2024/05/01;10:00:05
+00:11:22:33:44:57;22.5502;114.0652;Shop;WPA2;100;Infrastructure;1;-60;2024/05/01;10:00:09
 """
 NETWORK_SURVEY = """# Network Survey LTE export
 deviceTime,latitude,longitude,altitude,speed,accuracy,missionId,recordNumber,groupNumber,mcc,mnc,tac,eci,earfcn,pci,rsrp,rsrq,ta,servingCell,lteBandwidth,provider,signalStrength,cqi,slot,snr,deviceSerialNumber,locationAge
@@ -42,8 +44,9 @@ def write(tmp_path, name, text, encoding="utf-8"):
 
 
 def all_scans(path, **kwargs):
+    """The file's format and its scans, each with the request it makes (or why none)."""
     fmt = sniff(path, **kwargs)
-    return fmt, list(read_scans(path, fmt))
+    return fmt, [prepare(scan) for scan in read_scans(path, fmt)]
 
 
 def test_baidu_shape_in_gbk_with_chinese_headers(tmp_path):
@@ -105,8 +108,9 @@ def test_wigle_16_cells_strongest_serves(tmp_path):
 
 
 def test_gmon_without_header(tmp_path):
+    """Row 3 is 9 s after the others and 1 km away: a scan of its own, and one AP cannot be located."""
     fmt, found = all_scans(write(tmp_path, "gmon.txt", GMON))
-    assert fmt.flavour == "G-MoN" and not fmt.has_header and fmt.delimiter == ";"
+    assert fmt.layout == "G-MoN (no header)" and not fmt.has_header and fmt.delimiter == ";"
     assert [s.rows for s in found] == [[1, 2], [3]]
     assert found[0].body["accesstype"] == 1 and found[1].invalid.startswith("only 1 usable WiFi AP")
 
@@ -137,15 +141,19 @@ def test_normalisation_rules():
            ("11:22:33:44:55:67", "-50", "x" * 40), ("11:22:33:44:55:68", "-20", "home_nomap")]
     aps += [(f"02:00:00:00:00:{k:02x}", str(-60 - k), f"n{k}") for k in range(40)]
     cleaned = scans.clean_aps(aps, notes)
-    assert len(cleaned) == 30
-    assert cleaned[0] == ("aa:bb:cc:dd:ee:ff", -30, "dup")  # the stronger sighting of the same AP
-    assert ("11:22:33:44:55:67", -50, "x" * 32) in cleaned
-    assert all("|" not in s and "," not in s for _, _, s in cleaned)
-    assert not any(m == "11:22:33:44:55:68" for m, _, _ in cleaned)
-    assert any("30" in n for n in notes) and any("_nomap" in n for n in notes)
-    assert scans.normalise_cell("", "", "4189", "8869", "") == "-1,-1,4189,8869,50"
+    assert len(cleaned) == 42  # 40 + the two distinct good ones; the API's limit of 30 is applied when sending
+    assert cleaned[0] == scans.AccessPoint("aa:bb:cc:dd:ee:ff", -30, "dup")  # the stronger sighting of the AP
+    assert scans.AccessPoint("11:22:33:44:55:67", -50, "x" * 32) in cleaned
+    assert all("|" not in ap.ssid and "," not in ap.ssid for ap in cleaned)
+    assert not any(ap.mac == "11:22:33:44:55:68" for ap in cleaned)
+    assert any("_nomap" in n for n in notes)
+    scan = prepare(scans.Scan(index=0, rows=[1], values=[], wifi=cleaned))
+    assert scan.body["macs"].count("|") == 29 and scan.body["macs"].startswith("aa:bb:cc:dd:ee:ff,-30,dup|")
+    assert any("12 weakest AP(s) not sent (at most 30)" in n for n in scan.notes)
+    cell = scans.split_cell("", "", "4189", "8869", "")
+    assert baidu.cell_text(cell) == "-1,-1,4189,8869,50"
     with pytest.raises(ValueError, match="cellid 'abc' is not a whole number"):
-        scans.normalise_cell("460", "0", "4189", "abc", "-60")
+        scans.split_cell("460", "0", "4189", "abc", "-60")
 
 
 def test_invalid_rows_keep_their_reason(tmp_path):

@@ -7,7 +7,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProces
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink, QgsProcessingParameterFile,
                        QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
 
-from ..core import scans as scan_files
+from ..core import scan_formats, scans as scan_files
 from ..core.errors import CrowdHeatError
 from ..gis import settings
 from ..gis.scan_layers import OUTPUT_SYSTEMS, layer_title
@@ -18,7 +18,7 @@ from ..i18n import tr
 _ALIVE = []
 # Outputs a spreadsheet opens: there, a text such as "=cmd|..." would be run as a formula.
 SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
-SHAPES = ["auto", scan_files.SHAPE_BAIDU, scan_files.SHAPE_SPLIT, scan_files.SHAPE_OBSERVATIONS]
+SHAPES = ["auto", scan_formats.SHAPE_BAIDU, scan_formats.SHAPE_SPLIT, scan_formats.SHAPE_OBSERVATIONS]
 
 
 def parse_mapping(text):
@@ -28,8 +28,8 @@ def parse_mapping(text):
         if not part.strip():
             continue
         if "=" not in part:
-            raise scan_files.ScanFileError(f"Mapping entry {part.strip()!r} is not role=column "
-                                           f"(roles: {', '.join(scan_files.ROLES)}).")
+            raise scan_formats.ScanFileError(f"Mapping entry {part.strip()!r} is not role=column "
+                                           f"(roles: {', '.join(scan_formats.ROLES)}).")
         role, column = part.split("=", 1)
         mapping[role.strip()] = column.strip()
     return mapping
@@ -115,11 +115,11 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
         config = dataclasses.replace(config, **overrides)
         shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
         try:
-            fmt = scan_files.sniff(path, parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
+            fmt = scan_formats.sniff(path, parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
                                    None if shape == "auto" else shape,
                                    self.parameterAsString(parameters, self.ENCODING, context) or None,
                                    self.parameterAsString(parameters, self.DELIMITER, context) or None)
-        except (CrowdHeatError, scan_files.ScanFileError, OSError) as exc:
+        except (CrowdHeatError, scan_formats.ScanFileError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(tr("Read as {0}. Columns: {1}.").format(
             fmt.describe(), ", ".join(f"{r}={c}" for r, c in fmt.mapping.items())))

@@ -45,6 +45,104 @@ LOCATION_TYPES = {0: "none", 1: "gps", 2: "wifi", 3: "mixed", 4: "cell", 5: "oth
 CHINA_NAMES = {"中国", "china", "中华人民共和国", "香港", "澳门", "台湾", "hong kong", "macau", "macao", "taiwan"}
 
 
+# -- requests from scans (the API's rules, seed document) --------------------------------------------
+
+MAX_APS = 30
+MIN_APS_WIFI_ONLY = 2
+UNKNOWN_SIGNAL = 50               # the seed document's value for "signal unknown"
+# The API's `network` values are GSM/GPRS/EDGE/HSUPA/HSDPA/WCDMA; what apps write maps onto them.
+# 4G and 5G have no value in the document: they are sent as LTE and NR (the service has answered
+# them in every test we know of; a decision, written in the README). Unknown: GSM.
+NETWORK_NAMES = {"GSM": "GSM", "2G": "GSM", "GPRS": "GPRS", "EDGE": "EDGE", "UMTS": "WCDMA", "WCDMA": "WCDMA",
+                 "3G": "WCDMA", "TDSCDMA": "WCDMA", "TD-SCDMA": "WCDMA", "HSDPA": "HSDPA", "HSUPA": "HSUPA",
+                 "HSPA": "HSDPA", "HSPA+": "HSDPA", "HSPAP": "HSDPA", "CDMA": "CDMA", "CD2": "CDMA",
+                 "LTE": "LTE", "4G": "LTE", "NR": "NR", "5G": "NR"}
+
+
+def network_name(technology):
+    """The API's ``network`` for a technology as an app writes it (``HSDPA`` stays ``HSDPA``)."""
+    return NETWORK_NAMES.get(str(technology or "").strip().upper().replace(" ", ""), "GSM")
+
+
+def cell_text(cell):
+    signal = UNKNOWN_SIGNAL if cell.signal is None else cell.signal
+    if cell.cdma:
+        return f"{cell.mcc},{cell.mnc},{cell.lac},{cell.lng},{cell.lat},{signal}"
+    return f"{cell.mcc},{cell.mnc},{cell.lac},{cell.cellid},{signal}"
+
+
+def aps_text(aps):
+    return "|".join(f"{ap.mac},{ap.rssi},{ap.ssid}" for ap in aps)
+
+
+def prepare(scan):
+    """Set ``scan.body`` (the request without ctime/coor/output/need_rgc) or ``scan.invalid`` with
+    the cause; notes say what was left out and why."""
+    if scan.invalid:
+        return scan
+    heard = [ap for ap in scan.wifi if ap.rssi is not None]
+    silent = len(scan.wifi) - len(heard)
+    if silent:
+        scan.notes.append(f"{silent} AP(s) not sent: no signal reading ({scan.rssi_missing or 'unknown'})")
+    heard.sort(key=lambda ap: -ap.rssi)
+    if len(heard) > MAX_APS:
+        scan.notes.append(f"{len(heard) - MAX_APS} weakest AP(s) not sent (at most {MAX_APS})")
+        heard = heard[:MAX_APS]
+    serving = scan.cells[0] if scan.cells else None
+    if serving is not None and not serving.known:
+        if len(heard) >= MIN_APS_WIFI_ONLY:
+            scan.notes.append("the serving cell was not sent: its lac/cellid are unknown")
+            serving = None
+        else:
+            scan.invalid = (f"the serving cell's lac/cellid are unknown ({cell_text(serving)}) and there are "
+                            f"{_heard_text(len(heard), silent, scan.rssi_missing)}")
+            return scan
+    body = {}
+    if serving is not None:
+        body["accesstype"] = 0
+        body["bts"] = cell_text(serving)
+        body["network"] = "CDMA" if serving.cdma and not scan.network else network_name(scan.network)
+        body["cdma"] = int(serving.cdma)
+        if len(scan.cells) > 1:  # sent as given, unknown ids too (the document's own example does)
+            body["nearbts"] = "|".join(cell_text(c) for c in scan.cells[1:])
+        if heard:
+            body["macs"] = aps_text(heard)
+    elif len(heard) >= MIN_APS_WIFI_ONLY:
+        body["accesstype"] = 1
+        body["macs"] = aps_text(heard)
+    else:
+        scan.invalid = _too_few_aps(len(heard), silent, scan.rssi_missing)
+        return scan
+    if scan.connected is not None and scan.connected.rssi is not None:
+        body["mmac"] = aps_text([scan.connected])
+    body.update(scan.extra)
+    scan.body = body
+    return scan
+
+
+def _heard_text(heard, silent, why):
+    text = f"{heard} usable WiFi AP" + ("" if heard == 1 else "s")
+    if silent:
+        text += f" ({silent} more without a signal reading: {why or 'unknown'})"
+    return text
+
+
+def _too_few_aps(heard, silent, why):
+    """Why a scan without a usable cell cannot be sent, naming the cause."""
+    if not heard and not silent:
+        return "no usable WiFi AP and no cell"
+    if not heard:
+        return (f"no cell, and none of its {silent} WiFi AP(s) has a signal reading ({why or 'unknown'}): "
+                "APs are sent with their RSSI")
+    text = f"only {_heard_text(heard, silent, why)} and no cell"
+    return text + f": WiFi-only positioning needs at least {MIN_APS_WIFI_ONLY} APs with a signal reading"
+
+
+def request_key(body):
+    """A stable text of what the service sees of a scan (for the cache and repeats), without ctime."""
+    return "&".join(f"{k}={body[k]}" for k in sorted(body) if k != "ctime")
+
+
 class BaiduError(ServiceError):
     """An errcode other than 0 for a whole request."""
 

@@ -18,10 +18,9 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .baidu import BATCH_TOO_LARGE, LOCATION_TYPES, BaiduError, parse_location
+from .baidu import BATCH_TOO_LARGE, LOCATION_TYPES, BaiduError, parse_location, prepare, request_key
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
 from .http import sleep_unless_cancelled
-from .scans import scan_key
 
 OK, NOT_FOUND, INVALID, ERROR = "ok", "not_found", "invalid", "error"
 STATUSES = (OK, NOT_FOUND, INVALID, ERROR)
@@ -172,6 +171,25 @@ class _Run:
             self.log(problem)
 
 
+def plan(scans, cache, coor, batch_size, window=WINDOW):
+    """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend."""
+    total = invalid = cached = 0
+    distinct = set()  # a repeat of a scan in the same window is not sent again: counted once
+    for scan in scans:
+        total += 1
+        if prepare(scan).invalid:
+            invalid += 1
+            continue
+        key = request_key(scan.body)
+        if cached_answer(cache, key, coor) is not None:
+            cached += 1
+        else:
+            distinct.add((scan.index // window, key))
+    to_send = len(distinct)
+    return {"scans": total, "valid": total - invalid, "invalid": invalid, "cached": cached,
+            "requests": math.ceil(to_send / batch_size) if to_send else 0}
+
+
 def geolocate(scans, client, cache=None, is_cancelled=None, on_progress=None, log=None, stats=None,
               window=WINDOW):
     """Yield a :class:`ScanOutcome` per scan, in input order. ``on_progress(scans_done)``."""
@@ -201,10 +219,10 @@ def _window(run, scans, pool):
     outcomes = {}
     to_send, repeats, first_of = [], [], {}
     for scan in scans:
-        if scan.invalid:
+        if prepare(scan).invalid:
             outcomes[scan.index] = ScanOutcome(scan, INVALID, err_msg=scan.invalid)
             continue
-        key = scan_key(scan.body)
+        key = request_key(scan.body)
         cached = cached_answer(run.cache, key, run.coor)
         if cached is not None:
             stats.cache_hits += 1
@@ -257,7 +275,7 @@ def _send(run, scans, pool, outcomes):
                         continue
                     outcomes[scan.index], cacheable = judge(scan, answer)
                     if cacheable:
-                        to_cache.append((scan_key(scan.body), answer))
+                        to_cache.append((request_key(scan.body), answer))
             elif kind is _Kind.SPLIT:
                 if value.errcode == BATCH_TOO_LARGE and run.batch > 1:
                     run.batch = 1

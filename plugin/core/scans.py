@@ -1,79 +1,45 @@
-"""Reading scan files: encoding, delimiter, shape and columns guessed; every row normalised and
-validated as public clients of Baidu's positioning API do. Streamed: memory does not grow with
-the file.
+"""Reading scan files into scans: every data row normalised, validated, and part of exactly one
+scan. Which requests the scans make is Baidu's module's business (``baidu.prepare``).
 
-Shapes (shared/reference/scan-csv-formats.md):
-  baidu         one row per scan, the API's own columns (bts, nearbts, macs, mmac, …)
-  split         one row per scan, split cell columns (mcc, mnc, lac, ci, signal) and/or a WiFi list
-  observations  one row per access point or cell, grouped into scans by a scan-id column or by
-                time (WiGLE 1.4/1.6: the WIFI and cell rows of one FirstSeen second form a scan)
+One row per scan (shapes baidu and split) is read as it comes. Rows of one access point or cell
+each (shape observations) are grouped into scans in two streamed passes: the first reads only
+each row's time, position and kind and decides the groups; the second builds each scan as soon
+as its last row has been read. Memory grows with the number of rows (a few bytes each), never
+with their text. The grouping rule (written in the README):
 
-Grouping is by consecutive rows with the same key, which is how scanners write their files and
-keeps reading streamed; a key that comes back later starts another scan.
+- a scan-id column: rows with the same id form a scan, wherever they are in the file;
+- else a time column: rows are taken in time order; a scan holds the rows seen within
+  ``window_s`` seconds of its first row and, where the file has GPS, within ``distance_m``
+  metres of its first position (APs of one scan are written over a few seconds, one row each);
+  a scan that cannot be positioned alone (fewer than 2 APs and no cell) joins the scan nearest in
+  time if that one was heard within ``distance_m`` (without GPS: within the window), since an AP
+  written once when first seen stays audible while the phone is near;
+- else the whole file is one scan, and ``sniff`` warns about it.
 """
 
-import codecs
 import csv
+import dataclasses
+import math
 import re
+from array import array
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 
-from .errors import InputError
+from .scan_formats import (ROLES, SHAPE_OBSERVATIONS, FileFormat, ScanFileError, is_number,  # noqa: F401
+                           sniff)
 
-SAMPLE_BYTES = 64 * 1024
-MAX_APS = 30
-MIN_APS_WIFI_ONLY = 2
 MAX_SSID = 32
-UNKNOWN_SIGNAL = 50          # the seed doc's value for "signal unknown"
-DELIMITERS = ",;\t|"
-
-SHAPE_BAIDU, SHAPE_SPLIT, SHAPE_OBSERVATIONS = "baidu", "split", "observations"
-
-# role -> header aliases (lower case, spaces and underscores ignored). First match wins.
-ALIASES = {
-    "macs": ["macs", "wifilist", "wifis", "wifi", "bssids", "wifi列表", "热点列表"],
-    "bts": ["bts", "基站"],
-    "nearbts": ["nearbts", "周边基站", "邻区"],
-    "mmac": ["mmac", "已连热点", "connectedmac"],
-    "mac": ["mac", "bssid", "apmac", "wifimac", "mac地址"],
-    "ssid": ["ssid", "wifi名称", "热点名称"],
-    "rssi": ["rssi", "rxl", "level", "信号强度", "wifi信号"],
-    "mcc": ["mcc", "移动国家码"],
-    "mnc": ["mnc", "移动网络码", "运营商代码"],
-    "lac": ["lac", "tac", "位置区码", "跟踪区码"],
-    "cellid": ["ci", "cid", "cellid", "eci", "小区id", "小区号", "基站id"],
-    "signal": ["signal", "rsrp", "dbm", "signalstrength", "信号"],
-    "radio": ["type", "radio", "网络制式", "制式"],
-    "network": ["network", "网络类型"],
-    "cdma": ["cdma"],
-    "scan_id": ["scanid", "scan", "groupnumber", "扫描id", "扫描编号", "批次"],
-    "time": ["firstseen", "timestamp", "time", "devicetime", "datetime", "时间", "采集时间"],
-    "date": ["date", "日期"],
-    "lng": ["lng", "lon", "longitude", "currentlongitude", "经度"],
-    "lat": ["lat", "latitude", "currentlatitude", "纬度"],
-    "imei": ["imei"],
-    "imsi": ["imsi"],
-    "clientip": ["clientip"],
-    "ctime": ["ctime"],
-    "accesstype": ["accesstype"],
-}
-ROLES = tuple(ALIASES)
-# The fields of the API that a baidu-shaped file may carry as they are.
-PASSTHROUGH = ("imei", "imsi", "clientip")
-GMON_HEADER = ["BSSID", "LAT", "LON", "SSID", "Crypt", "Beacon Interval", "Connection Mode", "Channel", "RXL",
-               "Date", "Time"]
-_MAC_HEX = re.compile(r"[^0-9a-f]")
-_NORMAL_MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z")
+# What Android and several apps write for "unavailable" (Integer.MAX_VALUE), e.g. NetMonster's NTM.
+UNAVAILABLE = 2147483647
+# An access point's RSSI of -1 or 0, or above this, is no reading: airodump-ng writes -1 when the
+# driver gives none, others 0; nothing heard is stronger than about -10 dBm.
+STRONGEST_PLAUSIBLE_RSSI = -10
 WIFI_TYPES = {"WIFI", "WLAN", ""}
-CELL_TYPES = {"GSM", "LTE", "WCDMA", "UMTS", "CDMA", "NR", "TDSCDMA", "TD-SCDMA", "NBIOT"}
-# Values of the API's `network`; the doc lists 2G/3G names only, so 4G/5G are sent as their names.
-NETWORK_NAMES = {"GSM": "GSM", "GPRS": "GPRS", "EDGE": "EDGE", "UMTS": "WCDMA", "WCDMA": "WCDMA",
-                 "HSDPA": "HSDPA", "HSUPA": "HSUPA", "CDMA": "CDMA", "LTE": "LTE", "NR": "NR",
-                 "TDSCDMA": "WCDMA", "TD-SCDMA": "WCDMA"}
-
-
-class ScanFileError(InputError):
-    """The file cannot be read at all (not a row problem)."""
-
+CELL_TYPES = {"GSM", "LTE", "WCDMA", "UMTS", "CDMA", "NR", "TDSCDMA", "TD-SCDMA", "NBIOT", "HSDPA", "HSUPA", "HSPA",
+              "HSPA+", "EDGE", "GPRS"}
+# The fields of the API that a file may carry as they are.
+PASSTHROUGH = ("imei", "imsi", "clientip")
+_TRUE = {"true", "1", "yes", "y", "t", "是"}
 
 # csv's limit (131,072 characters) is process-wide; raising it only lets other code read more.
 # Far above any real scan field, and still a bound: a longer field (an unclosed quote running
@@ -81,37 +47,50 @@ class ScanFileError(InputError):
 FIELD_LIMIT = 4 * 1024 * 1024
 if csv.field_size_limit() < FIELD_LIMIT:
     csv.field_size_limit(FIELD_LIMIT)
-ENCODING_CHUNK = 1 << 20
 
 
-@dataclass
-class FileFormat:
-    encoding: str
-    delimiter: str
-    header: list
-    shape: str
-    mapping: dict                 # role -> column name
-    skip_lines: int = 0           # lines before the header (WiGLE's pre-header)
-    has_header: bool = True
-    flavour: str = ""             # "WiGLE 1.4", "WiGLE 1.6", "G-MoN", "Network Survey LTE", ""
+@dataclass(frozen=True)
+class AccessPoint:
+    mac: str                      # aa:bb:cc:dd:ee:ff
+    rssi: int = None              # dBm; None: no reading
+    ssid: str = ""
 
-    def describe(self):
-        what = f"{self.flavour} " if self.flavour else ""
-        return (f"{what}{self.shape} shape, {self.encoding}, delimiter {self.delimiter!r}, "
-                f"{len(self.header)} columns")
+
+@dataclass(frozen=True)
+class Cell:
+    """A GSM/UMTS/LTE/NR cell, or a CDMA one (then mcc, mnc, lac hold sid, nid, bid)."""
+
+    mcc: int                      # -1: unknown
+    mnc: int                      # -1: unknown
+    lac: int                      # -1: unknown
+    cellid: int                   # -1: unknown (unused for CDMA)
+    signal: int = None            # dBm; None: unknown
+    cdma: bool = False
+    lng: str = ""                 # a CDMA base station's position, when given
+    lat: str = ""
+
+    @property
+    def known(self):
+        return self.lac >= 0 and (self.cdma or self.cellid >= 0)
 
 
 @dataclass
 class Scan:
-    """One scan: the source rows it came from, its request body (or why it has none)."""
+    """One scan: the rows it came from and what was heard."""
 
-    index: int                    # 0-based scan number, in file order
+    index: int                    # 0-based, in the order scans are read
     rows: list                    # 1-based data row numbers
     values: list                  # the first row's values, as read
-    body: dict = None             # the API body without ctime/coor/need_rgc/output
-    invalid: str = ""             # why no valid request can be made
+    wifi: list = field(default_factory=list)      # AccessPoints, one per MAC
+    cells: list = field(default_factory=list)     # the serving cell first
+    network: str = ""             # the serving cell's technology as the file writes it
+    connected: AccessPoint = None
+    extra: dict = field(default_factory=dict)     # imei, imsi, clientip as given
     truth: tuple = None           # (lng, lat) WGS84 ground truth, if the file has it
     notes: list = field(default_factory=list)
+    invalid: str = ""             # why no request can be made (the file's or the API's reason)
+    rssi_missing: str = ""        # why some APs have no signal reading
+    body: dict = None             # the request body, once ``baidu.prepare`` made one
 
     @property
     def rows_text(self):
@@ -122,142 +101,11 @@ class Scan:
         return ",".join(map(str, self.rows))
 
 
-# -- format detection ---------------------------------------------------------------------------
+# -- values ---------------------------------------------------------------------------------------
 
-def detect_encoding(raw):
-    """utf-8-sig, utf-16, utf-8 or gb18030 from the first bytes of a file."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if raw and raw.count(b"\x00") > len(raw) // 4:  # UTF-16 without a BOM
-        return "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
-    try:
-        raw.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(raw) - 3:  # a character cut by the sample's end
-            return "utf-8"
-    try:
-        raw.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError:
-        return "gb18030"  # decoded with replacement; rows with broken bytes get reported
+_MAC_HEX = re.compile(r"[^0-9a-f]")
+_NORMAL_MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z")
 
-
-def first_undecodable_line(path, encoding):
-    """The line number of the first byte that is not ``encoding``, or None (whole file, streamed)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-    line = 1
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(ENCODING_CHUNK), b""):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return line + chunk[:max(0, exc.start)].count(b"\n")
-            line += chunk.count(b"\n")
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return line
-    return None
-
-
-def decide_encoding(path, sample):
-    """The encoding that decodes the whole file: the sample's guess, else GB18030. Raises
-    ScanFileError, naming the line, when no candidate does (a file that mixes encodings)."""
-    guess = detect_encoding(sample)
-    bad_line = first_undecodable_line(path, guess)
-    if bad_line is None:
-        return guess
-    if guess == "utf-8" and first_undecodable_line(path, "gb18030") is None:
-        return "gb18030"
-    raise ScanFileError(f"Line {bad_line:,} of {path} is not {guess} although the lines before it are: the file "
-                        "mixes encodings. Save it in one encoding (UTF-8), or choose the encoding explicitly "
-                        "(characters that do not decode are then shown as �).")
-
-
-def _norm(name):
-    return re.sub(r"[\s_\-()（）]", "", name.strip().lower().lstrip("\ufeff"))
-
-
-def guess_mapping(header):
-    """role -> column, from the header's names (English and Chinese aliases)."""
-    normalised = [_norm(h) for h in header]
-    mapping = {}
-    used = set()
-    for role, aliases in ALIASES.items():
-        for alias in aliases:
-            if alias in normalised:
-                column = header[normalised.index(alias)]
-                if column not in used:
-                    mapping[role] = column
-                    used.add(column)
-                break
-    return mapping
-
-
-def guess_shape(mapping):
-    if any(role in mapping for role in ("macs", "bts", "nearbts", "mmac")):
-        return SHAPE_BAIDU
-    if "mac" in mapping or "scan_id" in mapping:
-        return SHAPE_OBSERVATIONS
-    return SHAPE_SPLIT
-
-
-def _looks_like_mac(text):
-    return len(_MAC_HEX.sub("", text.lower())) == 12 and bool(re.fullmatch(r"[0-9A-Fa-f:\-.]{12,17}", text.strip()))
-
-
-def sniff(path, mapping=None, shape=None, encoding=None, delimiter=None):
-    """The :class:`FileFormat` of a file; explicit arguments override the guesses."""
-    with open(path, "rb") as handle:
-        raw = handle.read(SAMPLE_BYTES)
-    if not raw.strip():
-        raise ScanFileError(f"{path} is empty.")
-    encoding = encoding or decide_encoding(path, raw)
-    text = raw.decode(encoding, errors="replace")
-    lines = text.splitlines()
-    skip = 0
-    flavour = ""
-    if lines and lines[0].startswith("WigleWifi-"):
-        flavour = "WiGLE " + lines[0].split(",")[0].split("-")[1]
-        skip = 1
-    content = [l for l in lines[skip:] if l.strip() and not l.lstrip().startswith("#")][:50]
-    if not content:
-        raise ScanFileError(f"{path} has no data rows.")
-    if not delimiter:
-        try:
-            delimiter = csv.Sniffer().sniff("\n".join(content[:20]), delimiters=DELIMITERS).delimiter
-        except csv.Error:
-            counts = {d: content[0].count(d) for d in DELIMITERS}
-            delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-    first = next(csv.reader([content[0]], delimiter=delimiter))
-    has_header = True
-    if _looks_like_mac(first[0]) and len(first) == len(GMON_HEADER):
-        header, has_header, flavour = list(GMON_HEADER), False, "G-MoN"
-    else:
-        header = [h.strip().lstrip("\ufeff") for h in first]
-        if header[:2] == ["BSSID", "LAT"]:
-            flavour = "G-MoN"
-        elif "earfcn" in [_norm(h) for h in header]:
-            flavour = "Network Survey LTE"
-    guessed = guess_mapping(header)
-    if mapping:
-        unknown = [c for c in mapping.values() if c and c not in header]
-        if unknown:
-            raise ScanFileError(f"Column(s) {', '.join(unknown)} are not in the file's header "
-                                f"({', '.join(header)}).")
-        bad_roles = [r for r in mapping if r not in ROLES]
-        if bad_roles:
-            raise ScanFileError(f"Unknown mapping role(s) {', '.join(bad_roles)}; roles are {', '.join(ROLES)}.")
-        guessed = {r: c for r, c in guessed.items() if c not in mapping.values()}
-        guessed.update({r: c for r, c in mapping.items() if c})
-    return FileFormat(encoding=encoding, delimiter=delimiter, header=header, shape=shape or guess_shape(guessed),
-                      mapping=guessed, skip_lines=skip, has_header=has_header, flavour=flavour)
-
-
-# -- normalisation --------------------------------------------------------------------------------
 
 def normalise_mac(text):
     """'AA-BB-CC-DD-EE-FF' / 'aabbccddeeff' → 'aa:bb:cc:dd:ee:ff'; None if not a usable AP MAC."""
@@ -265,8 +113,8 @@ def normalise_mac(text):
     lower = text.lower()
     if _NORMAL_MAC.match(lower):  # the common case, without the general parsing below
         return lower if lower not in ("00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff") else None
-    hexdigits = _MAC_HEX.sub("", str(text).lower())
-    if len(hexdigits) != 12 or len(re.sub(r"[0-9a-fA-F:\-.\s]", "", str(text))):
+    hexdigits = _MAC_HEX.sub("", lower)
+    if len(hexdigits) != 12 or len(re.sub(r"[0-9a-fA-F:\-.\s]", "", text)):
         return None
     if hexdigits in ("000000000000", "ffffffffffff"):
         return None
@@ -277,16 +125,46 @@ def normalise_ssid(text):
     return str(text or "").replace("|", "").replace(",", "")[:MAX_SSID]
 
 
-def _int(text, what, default=None):
+def whole_number(text, what, default=None):
+    """An integer from a field ('12', '12.0'); ``default`` when empty or unavailable; raises ValueError."""
     text = str(text).strip() if text is not None else ""
     if text == "":
         if default is not None:
             return default
         raise ValueError(f"{what} is empty")
     try:
-        return int(float(text)) if re.fullmatch(r"-?\d+(\.0+)?", text) else int(text)
+        value = int(float(text)) if re.fullmatch(r"[+-]?\d+(\.0+)?", text) else int(text)
     except ValueError:
         raise ValueError(f"{what} {text!r} is not a whole number") from None
+    return default if value == UNAVAILABLE and default is not None else value
+
+
+def rssi_reading(text):
+    """(dBm or None, problem): None for no reading (empty, -1, 0, above -10 dBm); a problem text
+    when the field is not a number at all."""
+    text = str(text).strip()
+    if text == "":
+        return None, ""
+    try:
+        level = int(float(text))
+    except ValueError:
+        return None, f"RSSI {text!r} is not a number"
+    if level > 0:
+        level = -level  # some exports write |dBm|
+    if level in (0, -1) or level > STRONGEST_PLAUSIBLE_RSSI:
+        return None, ""
+    return level, ""
+
+
+def cell_signal(text):
+    """A cell's signal in dBm, or None (unknown: empty, unavailable, 0, -1 or above -10 dBm)."""
+    text = str(text).strip()
+    if text == "":
+        return None
+    value = whole_number(text, "cell signal")
+    if value == UNAVAILABLE or value in (0, -1) or value > STRONGEST_PLAUSIBLE_RSSI:
+        return None
+    return value
 
 
 def parse_ap_list(text):
@@ -302,61 +180,50 @@ def parse_ap_list(text):
 
 
 def clean_aps(aps, notes):
-    """Normalised, de-duplicated, ``_nomap`` dropped, the 30 strongest; reasons go to ``notes``."""
+    """AccessPoints: MACs normalised, one per MAC (its strongest reading), ``_nomap`` dropped."""
     best = {}
     dropped_bad = dropped_nomap = 0
     for mac, rssi, ssid in aps:
         normal = normalise_mac(mac)
-        if normal is None:
+        level, problem = rssi_reading(rssi)
+        if normal is None or problem:
             dropped_bad += 1
             continue
         ssid = normalise_ssid(ssid)
         if ssid.lower().endswith("_nomap"):
             dropped_nomap += 1
             continue
-        try:
-            level = _int(rssi, "rssi")
-        except ValueError:
-            dropped_bad += 1
-            continue
-        if level > 0:
-            level = -level  # some exports write |dBm|
-        if normal not in best or level > best[normal][0]:
-            best[normal] = (level, ssid)
+        previous = best.get(normal)
+        if previous is None or (level is not None and (previous.rssi is None or level > previous.rssi)):
+            best[normal] = AccessPoint(normal, level, ssid)
     if dropped_bad:
         notes.append(f"{dropped_bad} AP(s) with an unusable MAC or RSSI dropped")
     if dropped_nomap:
         notes.append(f"{dropped_nomap} AP(s) named *_nomap dropped (opted out of positioning)")
-    ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
-    if len(ranked) > MAX_APS:
-        notes.append(f"{len(ranked) - MAX_APS} weakest AP(s) dropped (at most {MAX_APS})")
-    return [(mac, level, ssid) for mac, (level, ssid) in ranked[:MAX_APS]]
+    return list(best.values())
 
 
-def format_aps(aps):
-    return "|".join(f"{mac},{level},{ssid}" for mac, level, ssid in aps)
-
-
-def normalise_cell(mcc, mnc, lac, cellid, signal, what="cell"):
-    """'mcc,mnc,lac,cellid,signal' (non-CDMA): lac and cellid required; unknown mcc/mnc → -1."""
-    lac_v = _int(lac, f"{what} lac")
-    cell_v = _int(cellid, f"{what} cellid")
-    if lac_v < 0 or cell_v < 0:
-        raise ValueError(f"{what} lac/cellid must be known (got {lac_v}, {cell_v})")
-    mcc_v = _int(mcc, f"{what} mcc", -1)
-    mnc_v = _int(mnc, f"{what} mnc", -1)
-    signal_v = _int(signal, f"{what} signal", UNKNOWN_SIGNAL)
-    return f"{mcc_v},{mnc_v},{lac_v},{cell_v},{signal_v}"
-
-
-def normalise_bts_text(text, what="bts"):
+def parse_cell_text(text, what="bts"):
+    """A cell in the API's own syntax, kept as written: 'mcc,mnc,lac,cellid,signal' or the CDMA
+    'sid,nid,bid,lon,lat,signal'. Unknown values stay as the text says (-1; the document's
+    own example sends neighbours as '460,0,-1,-1,13')."""
     parts = [p.strip() for p in str(text).split(",")]
-    if len(parts) == 6:  # CDMA: sid,nid,bid,lon,lat,signal
-        sid, nid, bid = (_int(p, f"{what} CDMA field") for p in parts[:3])
-        return f"{sid},{nid},{bid},{parts[3]},{parts[4]},{_int(parts[5], f'{what} signal', UNKNOWN_SIGNAL)}"
+    if len(parts) == 6:
+        sid, nid, bid = (whole_number(p, f"{what} CDMA field") for p in parts[:3])
+        return Cell(sid, nid, bid, -1, whole_number(parts[5], f"{what} signal", 50), cdma=True,
+                    lng=parts[3], lat=parts[4])
     if len(parts) != 5:
         raise ValueError(f"{what} {text!r} is not mcc,mnc,lac,cellid,signal")
-    return normalise_cell(*parts, what=what)
+    mcc, mnc = (whole_number(p, f"{what} {name}", -1) for p, name in zip(parts[:2], ("mcc", "mnc")))
+    lac, cellid = (whole_number(p, f"{what} {name}") for p, name in zip(parts[2:4], ("lac", "cellid")))
+    return Cell(mcc, mnc, lac, cellid, whole_number(parts[4], f"{what} signal", 50))
+
+
+def split_cell(mcc, mnc, lac, cellid, signal, what="cell"):
+    """A cell from split columns; empty or unavailable ids are unknown (-1)."""
+    return Cell(whole_number(mcc, f"{what} mcc", -1), whole_number(mnc, f"{what} mnc", -1),
+                whole_number(lac, f"{what} lac", -1), whole_number(cellid, f"{what} cellid", -1),
+                cell_signal(signal))
 
 
 def _float(text):
@@ -374,35 +241,39 @@ def _truth(values, index):
     return (lng, lat)
 
 
-def build_body(wifi, serving, neighbours, mmac=None, network="", cdma=0, extra=None):
-    """The API body (no ctime/coor) and accesstype chosen from what the scan has, or raises."""
-    body = {}
-    if serving:
-        body["accesstype"] = 0
-        body["bts"] = serving
-        body["network"] = NETWORK_NAMES.get(str(network).upper().replace(" ", ""), "GSM") if network else "GSM"
-        body["cdma"] = int(cdma)
-        if neighbours:
-            body["nearbts"] = "|".join(neighbours)
-        if wifi:
-            body["macs"] = format_aps(wifi)
-    elif len(wifi) >= MIN_APS_WIFI_ONLY:
-        body["accesstype"] = 1
-        body["macs"] = format_aps(wifi)
-    elif wifi:
-        raise ValueError(f"only {len(wifi)} usable WiFi AP and no cell: WiFi-only positioning needs at least "
-                         f"{MIN_APS_WIFI_ONLY}")
-    else:
-        raise ValueError("no usable WiFi AP and no cell")
-    if mmac:
-        body["mmac"] = mmac
-    for key, value in (extra or {}).items():
-        if value:
-            body[key] = value
-    return body
+def parse_time(text):
+    """Seconds since the epoch from the time texts apps write (ISO 8601 with or without a zone,
+    '2024/05/01 10:00:00', ctime 'Wed Jul 17 14:52:16 2024', epoch seconds or milliseconds), or
+    None. A time without a zone is taken as UTC: only differences between rows matter."""
+    text = str(text).strip().strip('"')
+    if not text:
+        return None
+    if is_number(text):
+        value = float(text)
+        return value / 1000.0 if value > 1e11 else value
+    candidate = text.replace("/", "-")
+    if candidate.endswith("Z"):
+        candidate = candidate[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(candidate)
+    except ValueError:
+        try:
+            moment = datetime.strptime(" ".join(text.split()), "%a %b %d %H:%M:%S %Y")
+        except ValueError:
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
 
 
-# -- reading --------------------------------------------------------------------------------------
+def metres_between(a, b):
+    """Distance of two (lng, lat) points a few km apart at most (equirectangular)."""
+    dlat = math.radians(b[1] - a[1])
+    dlng = math.radians(b[0] - a[0]) * math.cos(math.radians((a[1] + b[1]) / 2))
+    return 6371008.8 * math.hypot(dlat, dlng)
+
+
+# -- records ----------------------------------------------------------------------------------------
 
 @dataclass
 class Record:
@@ -411,20 +282,31 @@ class Record:
     problem: str = ""             # why the record could not be read ('' when it could)
 
 
-def _rows(path, fmt):
+class _Row(dict):
+    """Values by column position, '' where missing."""
+
+    def get(self, key, default=""):
+        if key is None:
+            return default
+        return super().get(key, default)
+
+
+def _rows(path, fmt, skipped=None):
     """Every data :class:`Record`, streamed. Blank and comment (#) *records* are skipped: a
-    quoted field may hold a line break, a blank line or a '#', and is data."""
+    quoted field may hold a line break, a blank line or a '#', and is data. Reading stops at a
+    record starting with ``fmt.section_end`` (airodump's station section); ``skipped`` then
+    gets the number of records after it."""
     with open(path, "r", encoding=fmt.encoding, errors="replace", newline="") as handle:
         for _ in range(fmt.skip_lines):
             handle.readline()
-        reader = csv.reader(handle, delimiter=fmt.delimiter)
-        header_pending, number = fmt.has_header, 0
+        reader = csv.reader(handle, delimiter=fmt.delimiter, skipinitialspace=True)
+        header_pending, number, ended = fmt.has_header, 0, 0
         while True:
             first_line = reader.line_num + 1 + fmt.skip_lines
             try:
                 values = next(reader)
             except StopIteration:
-                return
+                break
             except csv.Error as exc:
                 number += 1
                 last_line = reader.line_num + fmt.skip_lines
@@ -433,31 +315,16 @@ def _rows(path, fmt):
                 continue
             if not any(v.strip() for v in values) or values[0].lstrip().startswith("#"):
                 continue
+            if ended or (fmt.section_end and values[0].strip() == fmt.section_end):
+                ended += 1
+                continue
             if header_pending:
                 header_pending = False
                 continue
             number += 1
             yield Record(number, values)
-
-
-def read_scans(path, fmt):
-    """Every scan of the file, in order, each valid or with the reason it is not."""
-    index = {role: fmt.header.index(column) for role, column in fmt.mapping.items() if column in fmt.header}
-    width = len(fmt.header)
-    if fmt.shape == SHAPE_OBSERVATIONS:
-        yield from _observation_scans(_rows(path, fmt), index, width, fmt)
-        return
-    for number, record in enumerate(_rows(path, fmt)):
-        if record.problem:
-            yield _unreadable(number, record)
-            continue
-        scan = _row_scan(number, [record.number], _padded(record.values, width), index)
-        scan.notes.extend(_extra_values_note(record, width))
-        yield scan
-
-
-def _unreadable(number, record):
-    return Scan(index=number, rows=[record.number], values=[], invalid=record.problem)
+    if ended and skipped is not None:
+        skipped.append(ended - 1)  # the section's own header is not a row of it
 
 
 def _extra_values_note(record, width):
@@ -473,88 +340,252 @@ def _padded(values, width):
     return values + [""] * (width - len(values)) if len(values) < width else values
 
 
-class _Row(dict):
-    """Values by column position, '' where missing."""
+class _Reading:
+    """What one pass over a file needs to know about its columns."""
 
-    def get(self, key, default=""):
-        if key is None:
-            return default
-        return super().get(key, default)
+    def __init__(self, fmt):
+        self.fmt = fmt
+        self.index = {role: fmt.header.index(c) for role, c in fmt.mapping.items() if c in fmt.header}
+        self.width = len(fmt.header)
+        self.nothing_mapped = not any(r in self.index for r in ("macs", "mac", "mmac", "bts", "nearbts", "cellid"))
+
+    def value(self, row, role):
+        return row.get(self.index.get(role)).strip()
+
+    def rssi_missing_why(self):
+        if "rssi" not in self.index:
+            return "no signal column is mapped (role rssi)"
+        return "-1, 0 or above -10 dBm means no reading"
 
 
-def _row_values(values):
-    return _Row(enumerate(values))
+def read_scans(path, fmt, on_skipped=None):
+    """Every scan of the file, in order, each with what it heard or why it cannot be used.
+    ``on_skipped(message)`` hears about rows that are not scans (airodump's station section)."""
+    reading = _Reading(fmt)
+    skipped = []
+    if fmt.shape == SHAPE_OBSERVATIONS:
+        yield from _grouped_scans(path, reading, skipped)
+    else:
+        for number, record in enumerate(_rows(path, fmt, skipped)):
+            if record.problem:
+                yield Scan(index=number, rows=[record.number], values=[], invalid=record.problem)
+                continue
+            scan = _row_scan(number, record.number, _padded(record.values, reading.width), reading)
+            scan.notes.extend(_extra_values_note(record, reading.width))
+            yield scan
+    if skipped and on_skipped:
+        on_skipped(f"{skipped[0]:,} row(s) after '{fmt.section_end}' (the station section: clients, not access "
+                   "points) are not scans and were skipped.")
 
 
-def _extra(values, index):
-    return {key: values.get(index.get(key)).strip() for key in PASSTHROUGH if key in index}
-
-
-def _row_scan(number, rows, values, index):
-    """One row, one scan (baidu and split shapes): API strings and split cell columns alike."""
-    scan = Scan(index=number, rows=rows, values=values)
-    v = _row_values(values)
-    scan.truth = _truth(v, index)
-    try:
-        wifi = clean_aps(parse_ap_list(v.get(index.get("macs"))), scan.notes)
-        radio = v.get(index.get("radio")).strip().upper()
-        cdma = _int(v.get(index.get("cdma")), "cdma", 1 if radio == "CDMA" else 0)
-        serving = None
-        if v.get(index.get("bts")).strip():
-            serving = normalise_bts_text(v.get(index.get("bts")))
-        elif any(v.get(index.get(r)).strip() for r in ("lac", "cellid")):
-            signal_role = "signal" if "signal" in index else "rssi"  # split files often call it rssi
-            serving = normalise_cell(*(v.get(index.get(r)) for r in ("mcc", "mnc", "lac", "cellid", signal_role)))
-        if serving and len(serving.split(",")) == 6:
-            cdma = 1
-        neighbours = [normalise_bts_text(b, "nearbts") for b in v.get(index.get("nearbts")).split("|") if b.strip()]
-        mmac_aps = clean_aps(parse_ap_list(v.get(index.get("mmac"))), [])
-        network = v.get(index.get("network")).strip() or radio
-        scan.body = build_body(wifi, serving, neighbours, format_aps(mmac_aps[:1]) or None, network, cdma,
-                               _extra(v, index))
-    except ValueError as exc:
-        scan.invalid = str(exc)
+def _no_columns(scan):
+    scan.invalid = ("no column is mapped to a WiFi role (mac, macs) or a cell role (bts, lac and cellid): "
+                    "map the file's columns")
     return scan
 
 
-def _group_key(v, index):
-    if "scan_id" in index:
-        return v.get(index["scan_id"]).strip()
-    time_text = v.get(index.get("time")).strip()
-    if "date" in index:  # G-MoN: Date and Time columns
-        time_text = f"{v.get(index['date']).strip()} {time_text}"
-    return time_text[:19]  # to the second
+def _row_scan(number, row_number, values, reading):
+    """One row, one scan (baidu and split shapes): API strings and split cell columns alike."""
+    scan = Scan(index=number, rows=[row_number], values=values)
+    v = _Row(enumerate(values))
+    scan.truth = _truth(v, reading.index)
+    if reading.nothing_mapped:
+        return _no_columns(scan)
+    try:
+        scan.wifi = clean_aps(parse_ap_list(v.get(reading.index.get("macs"))), scan.notes)
+        radio = reading.value(v, "radio").upper()
+        cdma = whole_number(reading.value(v, "cdma"), "cdma", 1 if radio == "CDMA" else 0)
+        if reading.value(v, "bts"):
+            serving = parse_cell_text(reading.value(v, "bts"))
+            scan.cells.append(dataclasses.replace(serving, cdma=serving.cdma or bool(cdma)))
+        elif reading.value(v, "lac") or reading.value(v, "cellid"):
+            signal_role = "signal" if "signal" in reading.index else "rssi"  # split files often call it rssi
+            cell = split_cell(*(reading.value(v, r) for r in ("mcc", "mnc", "lac", "cellid", signal_role)))
+            scan.cells.append(dataclasses.replace(cell, cdma=bool(cdma)))
+        scan.cells.extend(parse_cell_text(b, "nearbts") for b in reading.value(v, "nearbts").split("|") if b.strip())
+        connected = clean_aps(parse_ap_list(reading.value(v, "mmac")), [])
+        scan.connected = connected[0] if connected else None
+        scan.network = reading.value(v, "network") or radio or reading.fmt.default_network
+        scan.extra = {key: reading.value(v, key) for key in PASSTHROUGH if reading.value(v, key)}
+    except ValueError as exc:
+        scan.invalid = str(exc)
+    if any(ap.rssi is None for ap in scan.wifi):
+        scan.rssi_missing = "-1, 0 or above -10 dBm means no reading"
+    return scan
 
 
-def _observation_scans(rows, index, width, fmt):
+# -- per-AP rows grouped into scans -----------------------------------------------------------------
+
+_KIND_OTHER, _KIND_WIFI, _KIND_CELL = 0, 1, 2
+
+
+def _row_kind(v, reading):
+    radio = reading.value(v, "radio").upper()
+    mac = reading.value(v, "mac")
+    if radio in CELL_TYPES and "_" in mac:
+        return _KIND_CELL
+    if reading.value(v, "cellid"):
+        return _KIND_CELL
+    if radio in WIFI_TYPES and mac:
+        return _KIND_WIFI
+    return _KIND_OTHER
+
+
+def _row_time(v, reading):
+    text = reading.value(v, "time")
+    if "date" in reading.index:  # G-MoN: Date and Time columns
+        text = f"{reading.value(v, 'date')} {text}"
+    return parse_time(text)
+
+
+class _Group:
+    __slots__ = ("members", "start", "end", "where", "wifi", "cells")
+
+    def __init__(self, member, when, where, kind):
+        self.members, self.start, self.end, self.where = [member], when, when, where
+        self.wifi, self.cells = int(kind == _KIND_WIFI), int(kind == _KIND_CELL)
+
+    def admits(self, when, where, window_s, distance_m):
+        if when - self.start > window_s:
+            return False
+        return self.where is None or where is None or metres_between(self.where, where) <= distance_m
+
+    def add(self, other_members, when, where, wifi, cells):
+        self.members.extend(other_members)
+        self.end = max(self.end, when)
+        self.where = self.where or where
+        self.wifi += wifi
+        self.cells += cells
+
+    @property
+    def positionable(self):
+        return self.wifi >= 2 or self.cells > 0
+
+
+def _group_rows(path, reading):
+    """Pass 1: (group of each data row, rows per group, notes per group)."""
+    fmt = reading.fmt
+    by_id = "scan_id" in reading.index
+    by_time = not by_id and "time" in reading.index
+    group_of = array("l")
+    sizes = []
+    notes = {}
+    timed = []  # (time, row number, where, kind) of rows grouped by time
+    ids = {}
+    for record in _rows(path, fmt):
+        if record.problem:
+            group_of.append(len(sizes))
+            sizes.append(1)
+            continue
+        v = _Row(enumerate(record.values))
+        if by_id:
+            key = reading.value(v, "scan_id")
+            if key not in ids or not key:
+                ids[key] = len(sizes)
+                sizes.append(0)
+            group_of.append(ids[key])
+            sizes[ids[key]] += 1
+        elif by_time:
+            when = _row_time(v, reading)
+            group_of.append(-1)
+            if when is None:
+                group_of[-1] = len(sizes)
+                notes[len(sizes)] = [f"row {record.number} has no readable time "
+                                     f"({reading.value(v, 'time')!r}): a scan of its own"]
+                sizes.append(1)
+            else:
+                timed.append((when, record.number, _truth(v, reading.index), _row_kind(v, reading)))
+        else:
+            group_of.append(0)
+            if not sizes:
+                sizes.append(0)
+            sizes[0] += 1
+    if timed:
+        timed.sort(key=lambda t: (t[0], t[1]))
+        groups, open_groups = [], []
+        for when, number, where, kind in timed:
+            # Groups still within their window; rows of two places in the same seconds (two
+            # phones, or a file merged from two) go to the one they are near.
+            open_groups = [g for g in open_groups if when - g.start <= fmt.window_s]
+            home = next((g for g in open_groups if g.admits(when, where, fmt.window_s, fmt.distance_m)), None)
+            if home is not None:
+                home.add([number], when, where, int(kind == _KIND_WIFI), int(kind == _KIND_CELL))
+            else:
+                groups.append(_Group(number, when, where, kind))
+                open_groups.append(groups[-1])
+        groups = _merge_unusable(groups, fmt.window_s, fmt.distance_m)
+        for group in groups:
+            for number in group.members:
+                group_of[number - 1] = len(sizes)
+            sizes.append(len(group.members))
+    return group_of, sizes, notes
+
+
+def _merge_unusable(groups, window_s, distance_m):
+    """A group that cannot be positioned alone (fewer than 2 APs and no cell) joins the group
+    nearest in time, if that one was heard close by. Per-AP files write an AP once, when first
+    seen, but it stays audible for as long as the phone is in range: where the file has GPS,
+    "close by" is within ``distance_m`` (and at most ``LONE_GAP_WINDOWS`` windows apart); without
+    GPS, within the time window."""
+    merged = []
+    for k, group in enumerate(groups):
+        if group.positionable:
+            merged.append(group)
+            continue
+        before = merged[-1] if merged else None
+        after = groups[k + 1] if k + 1 < len(groups) else None
+        candidates = sorted((c for c in (before, after) if c is not None),
+                            key=lambda c: group.start - c.end if c is before else c.start - group.end)
+        target = next((c for c in candidates if _close(group, c, window_s, distance_m)), None)
+        if target is None:
+            merged.append(group)
+        elif target is before:
+            before.add(group.members, group.end, group.where, group.wifi, group.cells)
+        else:  # joins the next group: that one starts earlier now
+            after.members[:0] = group.members
+            after.start = group.start
+            after.wifi, after.cells = after.wifi + group.wifi, after.cells + group.cells
+            after.where = after.where or group.where
+    return merged
+
+
+LONE_GAP_WINDOWS = 10
+
+
+def _close(group, other, window_s, distance_m):
+    gap = max(group.start - other.end, other.start - group.end, 0.0)
+    if group.where is not None and other.where is not None:
+        return gap <= LONE_GAP_WINDOWS * window_s and metres_between(group.where, other.where) <= distance_m
+    return gap <= window_s
+
+
+def _grouped_scans(path, reading, skipped):
+    """Pass 2: each scan as soon as its last row is read; scans numbered in that order."""
+    group_of, sizes, notes = _group_rows(path, reading)
+    pending = {}
     number = 0
-    group, key, notes = [], None, []
-
-    def scan_of_group():
-        scan = _observation_scan(number, group, index, fmt)
-        scan.notes.extend(notes)
-        return scan
-
-    for record in rows:
-        if record.problem:  # an unreadable record ends the scan being built, and is one of its own
-            if group:
-                yield scan_of_group()
-                number += 1
-                group, key, notes = [], None, []
-            yield _unreadable(number, record)
+    for record in _rows(path, reading.fmt, skipped):
+        gid = group_of[record.number - 1]
+        if record.problem:
+            yield Scan(index=number, rows=[record.number], values=[], invalid=record.problem)
             number += 1
             continue
-        values = _padded(record.values, width)
-        this_key = _group_key(_row_values(values), index)
-        if group and this_key != key:
-            yield scan_of_group()
+        members = pending.setdefault(gid, [])
+        members.append(record)
+        if len(members) == sizes[gid]:
+            del pending[gid]
+            scan = _observation_scan(number, members, reading)
+            scan.notes[:0] = notes.get(gid, [])
+            if len(sizes) == 1 and len(members) > 1 and "scan_id" not in reading.index \
+                    and "time" not in reading.index:
+                scan.notes.append("neither a time nor a scan-id column: the whole file is one scan")
+            yield scan
             number += 1
-            group, notes = [], []
-        key = this_key
-        group.append((record.number, values))
-        notes.extend(_extra_values_note(record, width))
-    if group:
-        yield scan_of_group()
+    for members in pending.values():  # cannot happen unless the file changed between the passes
+        scan = _observation_scan(number, members, reading)
+        scan.notes.append("the file changed while it was read: this scan may be incomplete")
+        yield scan
+        number += 1
 
 
 def _wigle_cell(mac_field, radio, signal):
@@ -563,50 +594,61 @@ def _wigle_cell(mac_field, radio, signal):
     if len(parts) != 3:
         raise ValueError(f"cell id {mac_field!r} is not <MCCMNC>_<LAC>_<CID>")
     if radio == "CDMA":
-        return normalise_bts_text(f"{parts[0]},{parts[1]},{parts[2]},,,{signal}")
+        sid, nid, bid = (whole_number(p, "CDMA id") for p in parts)
+        return Cell(sid, nid, bid, -1, cell_signal(signal), cdma=True)
     mccmnc = parts[0]
     mcc, mnc = (mccmnc[:3], mccmnc[3:]) if len(mccmnc) >= 4 else ("", "")
-    return normalise_cell(mcc, mnc, parts[1], parts[2], signal)
+    return split_cell(mcc, mnc, parts[1], parts[2], signal)
 
 
-def _observation_scan(number, group, index, fmt):
-    rows = [r for r, _ in group]
-    scan = Scan(index=number, rows=rows, values=group[0][1])
-    aps, cells, radios = [], [], []
-    problems = []
-    default_radio = "LTE" if fmt.flavour == "Network Survey LTE" else ""
-    for row, values in group:
-        v = _row_values(values)
+def _serving_flag(v, reading):
+    """True/False when the file says whether the row's cell serves, else None."""
+    if "serving" in reading.index:
+        return reading.value(v, "serving").lower() in _TRUE
+    if "neighbour" in reading.index:
+        return reading.value(v, "neighbour").lower() not in _TRUE
+    return None
+
+
+def _observation_scan(number, records, reading):
+    width = reading.width
+    rows = sorted(r.number for r in records)
+    first = min(records, key=lambda r: r.number)
+    scan = Scan(index=number, rows=rows, values=_padded(first.values, width))
+    if reading.nothing_mapped:
+        return _no_columns(scan)
+    aps, cells, problems = [], [], []
+    unknown_signal = 0
+    for record in sorted(records, key=lambda r: r.number):
+        scan.notes.extend(_extra_values_note(record, width))
+        v = _Row(enumerate(_padded(record.values, width)))
         if scan.truth is None:
-            scan.truth = _truth(v, index)
-        radio = v.get(index.get("radio")).strip().upper()
-        mac = v.get(index.get("mac")).strip()
+            scan.truth = _truth(v, reading.index)
+        radio = reading.value(v, "radio").upper()
+        mac = reading.value(v, "mac")
         try:
-            if radio in CELL_TYPES and "mac" in index and "_" in mac:
-                cells.append((_int(v.get(index.get("rssi")), "cell signal", UNKNOWN_SIGNAL),
-                              _wigle_cell(mac, radio, v.get(index.get("rssi")))))
-                radios.append(radio)
-            elif "cellid" in index and v.get(index["cellid"]).strip():
-                signal = v.get(index.get("signal"))
-                cells.append((_int(signal, "signal", UNKNOWN_SIGNAL),
-                              normalise_cell(*(v.get(index.get(r)) for r in ("mcc", "mnc", "lac", "cellid", "signal")))))
-                radios.append(radio or v.get(index.get("network")).strip().upper() or default_radio)
+            if radio in CELL_TYPES and "mac" in reading.index and "_" in mac:
+                cells.append((_serving_flag(v, reading), _wigle_cell(mac, radio, reading.value(v, "rssi")), radio))
+            elif reading.value(v, "cellid"):
+                cell = split_cell(*(reading.value(v, r) for r in ("mcc", "mnc", "lac", "cellid", "signal")))
+                cells.append((_serving_flag(v, reading), cell,
+                               radio or reading.value(v, "network").upper() or reading.fmt.default_network))
             elif radio in WIFI_TYPES and mac:
-                aps.append((mac, v.get(index.get("rssi")), v.get(index.get("ssid"))))
+                aps.append((mac, reading.value(v, "rssi"), reading.value(v, "ssid")))
+                unknown_signal += rssi_reading(reading.value(v, "rssi"))[0] is None
             # BT/BLE rows carry nothing the API takes: part of the scan, not sent.
         except ValueError as exc:
-            problems.append(f"row {row}: {exc}")
-    if problems:
-        scan.notes.extend(problems)
-    try:
-        wifi = clean_aps(aps, scan.notes)
-        cells.sort(key=lambda c: -c[0])  # strongest cell serves, the others are neighbours
-        serving = cells[0][1] if cells else None
-        radio = radios[0] if radios else ""
-        scan.body = build_body(wifi, serving, [c[1] for c in cells[1:]], None, radio,
-                               1 if radio == "CDMA" else 0)
-    except ValueError as exc:
-        scan.invalid = "; ".join([str(exc)] + problems)
+            problems.append(f"row {record.number}: {exc}")
+    scan.notes.extend(problems)
+    scan.wifi = clean_aps(aps, scan.notes)
+    if unknown_signal:
+        scan.rssi_missing = reading.rssi_missing_why()
+    # The cell the file marks as serving serves; else the strongest (unknown signals last).
+    cells.sort(key=lambda c: (c[0] is not True, -(c[1].signal if c[1].signal is not None else -999)))
+    scan.cells = [cell for _, cell, _ in cells]
+    scan.network = cells[0][2] if cells else ""
+    if not scan.wifi and not scan.cells and problems:
+        scan.invalid = "; ".join(problems)
     return scan
 
 
@@ -620,11 +662,6 @@ def spreadsheet_safe(text):
     if text and (text[0] in "=@\t\r" or text[0] in "+-" and not _NUMBER.fullmatch(text)):
         return "'" + text
     return text
-
-
-def scan_key(body):
-    """A stable text of what the service sees of a scan (for the cache), without ctime."""
-    return "&".join(f"{k}={body[k]}" for k in sorted(body) if k != "ctime")
 
 
 def preview(path, fmt, limit=50):

@@ -1,13 +1,12 @@
 """The one way to geolocate a scan file into sinks; the Processing algorithm and the dock's task
 both call :func:`geolocate_file` and differ only in where the features go."""
 
-import math
 from dataclasses import dataclass
 
 from ..core import scans as scan_files
 from ..core.baidu import BaiduClient
 from ..core.scan_cache import ScanCache
-from ..core.scan_job import STATUSES, WINDOW, ScanRunStats, cached_answer, geolocate
+from ..core.scan_job import STATUSES, ScanRunStats, geolocate, plan
 from ..i18n import tr
 from . import settings
 from .scan_layers import SYSTEM_LABELS, ScanWriter, circle_fields, output_columns
@@ -15,25 +14,6 @@ from .scan_layers import SYSTEM_LABELS, ScanWriter, circle_fields, output_column
 
 def open_cache(config, path=None):
     return ScanCache(path or config.cache_path or settings.default_cache_path())
-
-
-def plan(path, fmt, cache, coor, batch_size):
-    """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend."""
-    total = invalid = cached = 0
-    distinct = set()  # a repeat of a scan in the same window is not sent again: counted once
-    for scan in scan_files.read_scans(path, fmt):
-        total += 1
-        if scan.invalid:
-            invalid += 1
-            continue
-        key = scan_files.scan_key(scan.body)
-        if cached_answer(cache, key, coor) is not None:
-            cached += 1
-        else:
-            distinct.add((scan.index // WINDOW, key))
-    to_send = len(distinct)
-    return {"scans": total, "valid": total - invalid, "invalid": invalid, "cached": cached,
-            "requests": math.ceil(to_send / batch_size) if to_send else 0}
 
 
 def plan_text(numbers):
@@ -89,7 +69,7 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
     log = log or (lambda message: None)
     warn = warn or log
     client = BaiduClient(config, proxies=settings.proxies_for(config.base_url))  # a missing AK stops here
-    numbers = plan(path, fmt, cache, config.coor, config.batch_size)
+    numbers = plan(scan_files.read_scans(path, fmt), cache, config.coor, config.batch_size)
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
     points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
@@ -106,7 +86,7 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
             on_progress(done, total, rate, (total - done) / rate if rate else 0.0)
 
     with client:  # no request is sent before the loop: only it holds connections
-        for outcome in geolocate(scan_files.read_scans(path, fmt), client, cache, is_cancelled=is_cancelled,
+        for outcome in geolocate(scan_files.read_scans(path, fmt, on_skipped=warn), client, cache, is_cancelled=is_cancelled,
                                  on_progress=progress, log=warn, stats=stats):
             writer.add(outcome, config.coor)
     writer.flush()

@@ -104,11 +104,13 @@ class ScanPlanTask(CrowdHeatTask):
         self.path, self.fmt, self.config = path, fmt, config
 
     def work(self):
-        from .scan_run import open_cache, plan
+        from ..core.scan_job import plan
+        from ..core.scans import read_scans
+        from .scan_run import open_cache
 
         cache = open_cache(self.config)
         try:
-            return plan(self.path, self.fmt, cache, self.config.coor, self.config.batch_size)
+            return plan(read_scans(self.path, self.fmt), cache, self.config.coor, self.config.batch_size)
         finally:
             cache.close()
 

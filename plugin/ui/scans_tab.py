@@ -5,7 +5,7 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                  QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from ..core import scans as scan_files
+from ..core import scan_formats, scans as scan_files
 from ..gis import settings
 from ..gis.scan_layers import OUTPUT_SYSTEMS
 from ..gis.scan_run import plan_text, summary_text
@@ -48,9 +48,9 @@ class ScansTab(QWidget):
         for value, label in DELIMITERS:
             self.delimiter.addItem(label, value)
         self.shape = QComboBox()
-        for shape, label in ((scan_files.SHAPE_BAIDU, tr("One row per scan, Baidu columns")),
-                             (scan_files.SHAPE_SPLIT, tr("One row per scan, split cell columns")),
-                             (scan_files.SHAPE_OBSERVATIONS, tr("One row per AP / cell, grouped into scans"))):
+        for shape, label in ((scan_formats.SHAPE_BAIDU, tr("One row per scan, Baidu columns")),
+                             (scan_formats.SHAPE_SPLIT, tr("One row per scan, split cell columns")),
+                             (scan_formats.SHAPE_OBSERVATIONS, tr("One row per AP / cell, grouped into scans"))):
             self.shape.addItem(label, shape)
         how.addRow(tr("Encoding"), self.encoding)
         how.addRow(tr("Delimiter"), self.delimiter)
@@ -111,8 +111,8 @@ class ScansTab(QWidget):
         """A new file: guess everything, then show it in the editable widgets."""
         path = path or self.file.filePath()
         try:
-            fmt = scan_files.sniff(path)
-        except (scan_files.ScanFileError, OSError) as exc:
+            fmt = scan_formats.sniff(path)
+        except (scan_formats.ScanFileError, OSError) as exc:
             self.fail(str(exc))
             return
         self._show_format(fmt)
@@ -145,7 +145,7 @@ class ScansTab(QWidget):
             return
         path = self.file.filePath()
         try:
-            guessed = scan_files.sniff(path, encoding=self.encoding.currentText(),
+            guessed = scan_formats.sniff(path, encoding=self.encoding.currentText(),
                                        delimiter=self.delimiter.currentData())
             if guessed.header != self._header:
                 self._show_format(guessed)  # a new delimiter or encoding gives new columns
@@ -153,11 +153,11 @@ class ScansTab(QWidget):
             # without a widget (imei, imsi, clientip, cdma) keep the guess.
             mapping = {r: c for r, c in guessed.mapping.items() if r not in self.role_boxes}
             mapping.update(self.chosen_mapping())
-            self.fmt = scan_files.sniff(path, mapping=mapping, shape=self.shape.currentData(),
+            self.fmt = scan_formats.sniff(path, mapping=mapping, shape=self.shape.currentData(),
                                         encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData())
             self.fmt.mapping = mapping
             rows = scan_files.preview(path, self.fmt, PREVIEW_ROWS)
-        except (scan_files.ScanFileError, OSError, UnicodeError) as exc:
+        except (scan_formats.ScanFileError, OSError, UnicodeError) as exc:
             self.fail(str(exc))
             return
         self.preview.clear()

@@ -1,0 +1,433 @@
+"""How a scan file is written: encoding, delimiter, header row or none, shape, which column holds
+what, and the layout of the app that wrote it. Nothing here reads past the first 64 KB, except
+the encoding check (streamed over the whole file).
+
+Shapes (shared/reference/scan-csv-formats.md):
+  baidu         one row per scan, the API's own columns (bts, nearbts, macs, mmac, …)
+  split         one row per scan, split cell columns (mcc, mnc, lac, ci, signal) and/or a WiFi list
+  observations  one row per access point or cell, grouped into scans (see ``scans.py``)
+
+Layouts are recognised from the apps' own documentation or source (each entry names it). A file
+without a header row has columns ``col1`` … ``colN``: the names the output and the mapping use,
+whether or not its layout is recognised.
+"""
+
+import codecs
+import csv
+import re
+from dataclasses import dataclass, field
+
+from .errors import InputError
+
+SAMPLE_BYTES = 64 * 1024
+SAMPLE_ROWS = 50
+DELIMITERS = ",;\t|"
+ENCODING_CHUNK = 1 << 20
+SHAPE_BAIDU, SHAPE_SPLIT, SHAPE_OBSERVATIONS = "baidu", "split", "observations"
+SHAPES = (SHAPE_BAIDU, SHAPE_SPLIT, SHAPE_OBSERVATIONS)
+HEADER_AUTO, HEADER_YES, HEADER_NO = "auto", "yes", "no"
+HEADER_CHOICES = (HEADER_AUTO, HEADER_YES, HEADER_NO)
+# Grouping of per-AP rows into scans (a setting, and a parameter of the algorithm).
+DEFAULT_WINDOW_S = 5.0
+DEFAULT_DISTANCE_M = 50.0
+
+# role -> header aliases (lower case; spaces, underscores, dashes and brackets ignored). First
+# match wins, so the more specific names come first.
+ALIASES = {
+    "macs": ["macs", "wifilist", "wifis", "wifi", "bssids", "wifi列表", "热点列表"],
+    "bts": ["bts", "基站"],
+    "nearbts": ["nearbts", "周边基站", "邻区"],
+    "mmac": ["mmac", "已连热点", "connectedmac"],
+    "mac": ["mac", "bssid", "apmac", "wifimac", "mac地址"],
+    "ssid": ["ssid", "essid", "wifi名称", "热点名称"],
+    "rssi": ["rssi", "rxl", "level", "power", "bestsignal", "信号强度", "wifi信号"],
+    "mcc": ["mcc", "移动国家码"],
+    "mnc": ["mnc", "移动网络码", "运营商代码"],
+    "lac": ["lac", "tac", "位置区码", "跟踪区码"],
+    "cellid": ["ci", "cid", "cellid", "eci", "小区id", "小区号", "基站id"],
+    "signal": ["signal", "rsrp", "dbm", "signalstrength", "信号"],
+    "radio": ["type", "radio", "nettype", "technology", "网络制式", "制式"],
+    "network": ["network", "网络类型"],
+    "cdma": ["cdma"],
+    "serving": ["servingcell", "serving", "主服务小区"],
+    "neighbour": ["neighboring", "neighbouring", "neighbor", "neighbour", "邻区标志"],
+    "scan_id": ["scanid", "scan", "groupnumber", "扫描id", "扫描编号", "批次"],
+    "time": ["firstseen", "measuredat", "timestamp", "time", "devicetime", "datetime", "lasttimeseen", "lasttime",
+             "时间", "采集时间"],
+    "date": ["date", "日期"],
+    "lng": ["lng", "lon", "longitude", "currentlongitude", "gpsbestlon", "经度"],
+    "lat": ["lat", "latitude", "currentlatitude", "gpsbestlat", "纬度"],
+    "imei": ["imei"],
+    "imsi": ["imsi"],
+    "clientip": ["clientip"],
+    "ctime": ["ctime"],
+    "accesstype": ["accesstype"],
+}
+ROLES = tuple(ALIASES)
+WIFI_ROLES = ("macs", "mac", "mmac")
+CELL_ROLES = ("bts", "nearbts", "cellid")
+
+
+class ScanFileError(InputError):
+    """The file cannot be read at all (not a row problem)."""
+
+
+# -- layouts of the apps ------------------------------------------------------------------------
+
+def _norm(name):
+    return re.sub(r"[\s_\-()（）#]", "", str(name).strip().lower().lstrip("\ufeff"))
+
+
+def col(number):
+    return f"col{number}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One app's export, as its documentation or source writes it."""
+
+    name: str
+    source: str                   # where the layout is documented
+    shape: str
+    mapping: dict                 # role -> column (a header name, or colN for a headerless layout)
+    header: tuple = ()            # the header row, when the app writes one
+    delimiter: str = ","
+    columns: int = 0              # headerless: how many values a row has
+    default_network: str = ""     # the technology of every row when no column says it
+    section_end: str = ""         # a first value that ends the data (airodump's station section)
+
+    def matches_header(self, names):
+        ours = [_norm(h) for h in self.header]
+        theirs = [_norm(n) for n in names]
+        while theirs and not theirs[-1]:  # a trailing delimiter makes an empty last name
+            theirs.pop()
+        return bool(ours) and theirs == ours
+
+
+AIRODUMP_HEADER = ("BSSID", "First time seen", "Last time seen", "channel", "Speed", "Privacy", "Cipher",
+                   "Authentication", "Power", "# beacons", "# IV", "LAN IP", "ID-length", "ESSID", "Key")
+KISMET_HEADER = ("Network", "NetType", "ESSID", "BSSID", "Info", "Channel", "Cloaked", "Encryption", "Decrypted",
+                 "MaxRate", "MaxSeenRate", "Beacon", "LLC", "Data", "Crypt", "Weak", "Total", "Carrier", "Encoding",
+                 "FirstTime", "LastTime", "BestQuality", "BestSignal", "BestNoise", "GPSMinLat", "GPSMinLon",
+                 "GPSMinAlt", "GPSMinSpd", "GPSMaxLat", "GPSMaxLon", "GPSMaxAlt", "GPSMaxSpd", "GPSBestLat",
+                 "GPSBestLon", "GPSBestAlt", "DataSize", "IPType", "IP")
+TOWER_COLLECTOR_HEADER = ("mcc", "mnc", "lac", "cell_id", "psc", "asu", "dbm", "ta", "lat", "lon", "accuracy",
+                          "speed", "bearing", "altitude", "measured_at", "net_type", "neighboring", "device")
+GMON_HEADER = ("BSSID", "LAT", "LON", "SSID", "Crypt", "Beacon Interval", "Connection Mode", "Channel", "RXL",
+               "Date", "Time")
+NETWORK_SURVEY_LTE_HEADER = (
+    "deviceTime", "latitude", "longitude", "altitude", "speed", "accuracy", "missionId", "recordNumber",
+    "groupNumber", "mcc", "mnc", "tac", "eci", "earfcn", "pci", "rsrp", "rsrq", "ta", "servingCell", "lteBandwidth",
+    "provider", "signalStrength", "cqi", "slot", "snr", "deviceSerialNumber", "locationAge")
+WIGLE14_HEADER = ("MAC", "SSID", "AuthMode", "FirstSeen", "Channel", "RSSI", "CurrentLatitude", "CurrentLongitude",
+                  "AltitudeMeters", "AccuracyMeters", "Type")
+WIGLE16_HEADER = ("MAC", "SSID", "AuthMode", "FirstSeen", "Channel", "Frequency", "RSSI", "CurrentLatitude",
+                  "CurrentLongitude", "AltitudeMeters", "AccuracyMeters", "RCOIs", "MfgrId", "Type")
+_WIGLE_MAPPING = {"mac": "MAC", "ssid": "SSID", "time": "FirstSeen", "rssi": "RSSI", "lat": "CurrentLatitude",
+                  "lng": "CurrentLongitude", "radio": "Type"}
+
+LAYOUTS = (
+    Layout("WiGLE 1.4", "WiGLE CSV 1.4 (wigle.net, Android app export)", SHAPE_OBSERVATIONS, _WIGLE_MAPPING,
+           WIGLE14_HEADER),
+    Layout("WiGLE 1.6", "WiGLE CSV 1.6 (wigle.net, Android app export)", SHAPE_OBSERVATIONS, _WIGLE_MAPPING,
+           WIGLE16_HEADER),
+    # "Power -1 means the driver gave no reading"; the station section after the APs is skipped.
+    Layout("airodump-ng CSV", "aircrack-ng: airodump-ng --output-format csv", SHAPE_OBSERVATIONS,
+           {"mac": "BSSID", "time": "Last time seen", "rssi": "Power", "ssid": "ESSID"}, AIRODUMP_HEADER,
+           section_end="Station MAC"),
+    Layout("Kismet CSV", "Kismet's .csv network log (also written by airodump-ng)", SHAPE_OBSERVATIONS,
+           {"mac": "BSSID", "ssid": "ESSID", "time": "LastTime", "rssi": "BestSignal", "lat": "GPSBestLat",
+            "lng": "GPSBestLon"}, KISMET_HEADER, delimiter=";"),
+    Layout("Tower Collector CSV", "Tower Collector (zamojski/TowerCollector) CSV export", SHAPE_OBSERVATIONS,
+           {"mcc": "mcc", "mnc": "mnc", "lac": "lac", "cellid": "cell_id", "signal": "dbm", "lat": "lat",
+            "lng": "lon", "time": "measured_at", "radio": "net_type", "neighbour": "neighboring"},
+           TOWER_COLLECTOR_HEADER),
+    Layout("G-MoN", "G-MoN WLAN export", SHAPE_OBSERVATIONS,
+           {"mac": "BSSID", "lat": "LAT", "lng": "LON", "ssid": "SSID", "rssi": "RXL", "date": "Date",
+            "time": "Time"}, GMON_HEADER, delimiter=";"),
+    Layout("Network Survey LTE", "Network Survey (Android) LTE CSV", SHAPE_OBSERVATIONS,
+           {"time": "deviceTime", "lat": "latitude", "lng": "longitude", "scan_id": "groupNumber", "mcc": "mcc",
+            "mnc": "mnc", "lac": "tac", "cellid": "eci", "signal": "rsrp", "serving": "servingCell"},
+           NETWORK_SURVEY_LTE_HEADER, default_network="LTE"),
+    # Headerless layouts: recognised by what their rows hold (see _HEADERLESS_TESTS).
+    Layout("G-MoN (no header)", "G-MoN WLAN export", SHAPE_OBSERVATIONS,
+           {"mac": col(1), "lat": col(2), "lng": col(3), "ssid": col(4), "rssi": col(9), "date": col(10),
+            "time": col(11)}, delimiter=";", columns=11),
+    Layout("CellMapper CSV export", "CellMapper CSV export: lat, lon, altitude, mcc, mnc, tac/lac, cid, signal dBm, "
+           "technology, technology, channel, pci", SHAPE_SPLIT,
+           {"lat": col(1), "lng": col(2), "mcc": col(4), "mnc": col(5), "lac": col(6), "cellid": col(7),
+            "signal": col(8), "radio": col(9)}, columns=12),
+    # NetMonster's NTM cell file: tech;mcc;mnc;cid;lac;rnc/enb;psc/pci;lat;lon;location;arfcn
+    # (2147483647 = unknown). A cell list without signals: each row is one cell, located alone.
+    Layout("NetMonster NTM", "NetMonster NTM cell file (tech;mcc;mnc;cid;lac;rnc;psc;lat;lon;location;arfcn)",
+           SHAPE_SPLIT, {"radio": col(1), "mcc": col(2), "mnc": col(3), "cellid": col(4), "lac": col(5),
+                         "lat": col(8), "lng": col(9)}, delimiter=";", columns=11),
+)
+LAYOUT_NAMES = tuple(layout.name for layout in LAYOUTS)
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_MAC_TEXT = re.compile(r"([0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{12}")
+_TECHNOLOGIES = {"GSM", "GPRS", "EDGE", "UMTS", "WCDMA", "HSPA", "HSPA+", "HSDPA", "HSUPA", "LTE", "NR", "CDMA",
+                 "TDSCDMA", "TD-SCDMA", "NBIOT", "5G", "4G", "3G", "2G"}
+
+
+def is_number(text):
+    return bool(_NUMBER.fullmatch(str(text).strip()))
+
+
+def _is_mac(text):
+    return bool(_MAC_TEXT.fullmatch(str(text).strip()))
+
+
+def _lat_lng(a, b):
+    try:
+        lat, lng = float(a), float(b)
+    except ValueError:
+        return False
+    return -90 <= lat <= 90 and -180 <= lng <= 180
+
+
+def _cellmapper_row(values):
+    return (len(values) == 12 and _lat_lng(values[0], values[1]) and all(is_number(v) for v in values[3:8])
+            and values[8].strip().upper() in _TECHNOLOGIES)
+
+
+def _ntm_row(values):
+    return (len(values) == 11 and values[0].strip().upper() in {"2G", "3G", "4G", "5G", "CD2"}
+            and all(is_number(v) for v in values[1:5]))
+
+
+def _gmon_row(values):
+    return len(values) == 11 and _is_mac(values[0]) and _lat_lng(values[1], values[2]) and is_number(values[8])
+
+
+_HEADERLESS_TESTS = {"G-MoN (no header)": (_gmon_row, "a MAC, then latitude and longitude, RXL in column 9"),
+                     "CellMapper CSV export": (_cellmapper_row, "12 values: latitude, longitude, altitude, then "
+                                               "MCC, MNC, TAC, CID, signal and a technology name in column 9"),
+                     "NetMonster NTM": (_ntm_row, "11 values starting with 2G/3G/4G/5G/CD2, then MCC, MNC, CID, "
+                                        "LAC")}
+
+
+def looks_like_data(values):
+    """A first row that holds a number or a MAC address is data, not a header."""
+    return any(is_number(v) or _is_mac(v) for v in values if v.strip())
+
+
+# -- the format of one file -------------------------------------------------------------------------
+
+@dataclass
+class FileFormat:
+    encoding: str
+    delimiter: str
+    header: list
+    shape: str
+    mapping: dict                 # role -> column name
+    skip_lines: int = 0           # lines before the header (WiGLE's pre-header)
+    has_header: bool = True
+    layout: str = ""              # a name of LAYOUT_NAMES, or ""
+    why: str = ""                 # how the layout or the header decision was made
+    default_network: str = ""
+    section_end: str = ""
+    window_s: float = DEFAULT_WINDOW_S
+    distance_m: float = DEFAULT_DISTANCE_M
+    warnings: list = field(default_factory=list)
+
+    @property
+    def flavour(self):  # the name older callers use
+        return self.layout
+
+    def describe(self):
+        what = f"{self.layout} " if self.layout else ""
+        header = "" if self.has_header else ", no header row"
+        return (f"{what}{self.shape} shape, {self.encoding}, delimiter {self.delimiter!r}, "
+                f"{len(self.header)} columns{header}")
+
+
+def detect_encoding(raw):
+    """utf-8-sig, utf-16, utf-8 or gb18030 from the first bytes of a file."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if raw and raw.count(b"\x00") > len(raw) // 4:  # UTF-16 without a BOM
+        return "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 3:  # a character cut by the sample's end
+            return "utf-8"
+    return "gb18030"  # rows with broken bytes get reported
+
+
+def first_undecodable_line(path, encoding):
+    """The line number of the first byte that is not ``encoding``, or None (whole file, streamed)."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    line = 1
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(ENCODING_CHUNK), b""):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                return line + chunk[:max(0, exc.start)].count(b"\n")
+            line += chunk.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return line
+    return None
+
+
+def decide_encoding(path, sample):
+    """The encoding that decodes the whole file: the sample's guess, else GB18030. Raises
+    ScanFileError, naming the line, when no candidate does (a file that mixes encodings)."""
+    guess = detect_encoding(sample)
+    bad_line = first_undecodable_line(path, guess)
+    if bad_line is None:
+        return guess
+    if guess == "utf-8" and first_undecodable_line(path, "gb18030") is None:
+        return "gb18030"
+    raise ScanFileError(f"Line {bad_line:,} of {path} is not {guess} although the lines before it are: the file "
+                        "mixes encodings. Save it in one encoding (UTF-8), or choose the encoding explicitly "
+                        "(characters that do not decode are then shown as �).")
+
+
+def guess_mapping(header):
+    """role -> column, from the header's names (English and Chinese aliases)."""
+    normalised = [_norm(h) for h in header]
+    mapping = {}
+    used = set()
+    for role, aliases in ALIASES.items():
+        for alias in aliases:
+            if alias in normalised:
+                column = header[normalised.index(alias)]
+                if column not in used:
+                    mapping[role] = column
+                    used.add(column)
+                break
+    return mapping
+
+
+def guess_shape(mapping):
+    if any(role in mapping for role in ("macs", "bts", "nearbts", "mmac")):
+        return SHAPE_BAIDU
+    if "mac" in mapping or "scan_id" in mapping:
+        return SHAPE_OBSERVATIONS
+    return SHAPE_SPLIT
+
+
+def _delimiter_of(content):
+    try:
+        return csv.Sniffer().sniff("\n".join(content[:20]), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: content[0].count(d) for d in DELIMITERS}
+        return max(counts, key=counts.get) if max(counts.values()) else ","
+
+
+def _kismet_power_column(sample_rows, header):
+    """airodump-ng writes Kismet CSV with the power in BestQuality and 0 in BestSignal."""
+    try:
+        quality, signal = header.index("BestQuality"), header.index("BestSignal")
+    except ValueError:
+        return None
+    rows = [r for r in sample_rows if len(r) > max(quality, signal)]
+    if rows and all(r[signal].strip() in ("0", "") for r in rows) and any(
+            is_number(r[quality]) and float(r[quality]) < 0 for r in rows):
+        return "BestQuality"
+    return None
+
+
+def sniff(path, mapping=None, shape=None, encoding=None, delimiter=None, header=HEADER_AUTO,
+          window_s=DEFAULT_WINDOW_S, distance_m=DEFAULT_DISTANCE_M):
+    """The :class:`FileFormat` of a file; explicit arguments override the guesses. ``header`` is
+    'auto' (decide from the first row), 'yes' or 'no'."""
+    if header not in HEADER_CHOICES:
+        raise ScanFileError(f"Header must be one of {', '.join(HEADER_CHOICES)}, not {header!r}.")
+    with open(path, "rb") as handle:
+        raw = handle.read(SAMPLE_BYTES)
+    if not raw.strip():
+        raise ScanFileError(f"{path} is empty.")
+    encoding = encoding or decide_encoding(path, raw)
+    lines = raw.decode(encoding, errors="replace").splitlines()
+    if len(raw) == SAMPLE_BYTES and len(lines) > 1:
+        lines.pop()  # cut by the sample's end
+    skip = 0
+    pre_header = ""
+    if lines and lines[0].startswith("WigleWifi-"):
+        pre_header = "WiGLE " + lines[0].split(",")[0].split("-")[1]
+        skip = 1
+    content = [line for line in lines[skip:] if line.strip() and not line.lstrip().startswith("#")][:SAMPLE_ROWS]
+    if not content:
+        raise ScanFileError(f"{path} has no data rows.")
+    delimiter = delimiter or _delimiter_of(content)
+    rows = list(csv.reader(content, delimiter=delimiter, skipinitialspace=True))
+    first = [v.strip().lstrip("\ufeff") for v in rows[0]]
+    layout, why = None, ""
+    if header == HEADER_NO or (header == HEADER_AUTO and looks_like_data(first)):
+        has_header = False
+        names = [col(k + 1) for k in range(max(len(r) for r in rows))]
+        if header == HEADER_NO:
+            why = "no header row, as chosen"
+        else:
+            why = f"no header row: the first row holds data ({', '.join(first[:4])}, …)"
+        for candidate in LAYOUTS:
+            test = _HEADERLESS_TESTS.get(candidate.name)
+            if test and candidate.delimiter == delimiter and test[0](first):
+                layout, why = candidate, f"{why}; {candidate.name}: {test[1]}"
+                break
+        data_rows = rows
+    else:
+        has_header = True
+        names = list(first)
+        while names and not names[-1]:  # a trailing delimiter (airodump, Kismet)
+            names.pop()
+        for candidate in LAYOUTS:
+            if candidate.header and candidate.matches_header(names):
+                if candidate.name.startswith("WiGLE") and pre_header and pre_header != candidate.name:
+                    continue
+                layout = candidate
+                why = f"{candidate.name}: its header row ({candidate.source})"
+                break
+        if layout is None and pre_header:
+            why = f"{pre_header}: the first line says so"
+        data_rows = rows[1:]
+    guessed = dict(layout.mapping) if layout else guess_mapping(names) if has_header else {}
+    if layout is not None and layout.name == "Kismet CSV":
+        power = _kismet_power_column(data_rows, names)
+        if power:
+            guessed["rssi"] = power
+            why += "; BestSignal is 0 and BestQuality holds dBm (written by airodump-ng): RSSI from BestQuality"
+    if mapping:
+        unknown = [c for c in mapping.values() if c and c not in names]
+        if unknown:
+            raise ScanFileError(f"Column(s) {', '.join(unknown)} are not in the file's "
+                                + ("header" if has_header else "columns") + f" ({', '.join(names)}).")
+        bad_roles = [r for r in mapping if r not in ROLES]
+        if bad_roles:
+            raise ScanFileError(f"Unknown mapping role(s) {', '.join(bad_roles)}; roles are {', '.join(ROLES)}.")
+        guessed = {r: c for r, c in guessed.items() if c not in mapping.values() and r not in mapping}
+        guessed.update({r: c for r, c in mapping.items() if c})
+    fmt = FileFormat(encoding=encoding, delimiter=delimiter, header=names,
+                     shape=shape or (layout.shape if layout else guess_shape(guessed)), mapping=guessed,
+                     skip_lines=skip, has_header=has_header, layout=layout.name if layout else pre_header, why=why,
+                     default_network=layout.default_network if layout else "",
+                     section_end=layout.section_end if layout else "", window_s=window_s, distance_m=distance_m)
+    fmt.warnings.extend(format_warnings(fmt))
+    return fmt
+
+
+def format_warnings(fmt):
+    """What the user should know before running: roles that decide whether scans can be made."""
+    warnings = []
+    mapped = set(fmt.mapping)
+    if not mapped & set(WIFI_ROLES + CELL_ROLES):
+        what = "the file has no header row" if not fmt.has_header else "no column name was recognised"
+        warnings.append(f"No column is mapped to a WiFi role (mac or macs) or a cell role (bts, or lac and cellid): "
+                        f"{what}. Map the columns (for example mac=col1;rssi=col2), or no scan can be made.")
+    if "mac" in mapped and "rssi" not in mapped:
+        warnings.append("No signal column is mapped for the access points (role rssi): they cannot be sent. "
+                        "Map rssi to the column of signal strengths in dBm.")
+    if fmt.shape == SHAPE_OBSERVATIONS and not mapped & {"scan_id", "time"}:
+        warnings.append("The file has one row per access point or cell but neither a time nor a scan-id column: "
+                        "all its rows are taken as ONE scan. Map time or scan_id if it holds several scans.")
+    return warnings

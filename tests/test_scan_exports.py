@@ -1,0 +1,236 @@
+"""Scan files as real apps export them (tests/scan_exports.py): each layout recognised without
+any mapping, every row accounted for, and the Baidu document's own example answered in full."""
+
+import json
+
+import processing
+import pytest
+
+import scan_exports
+from crowdheat.plugin.core import scan_formats
+from crowdheat.plugin.core.baidu import BaiduClient, prepare
+from crowdheat.plugin.core.config import BaiduConfig
+from crowdheat.plugin.core.scan_job import OK, ScanRunStats, geolocate
+from crowdheat.plugin.core.scans import read_scans
+from helpers import RecordingFeedback
+from simulator.baidu import AK, BaiduSimulator
+
+
+@pytest.fixture(scope="module")
+def baidu_server():
+    with BaiduSimulator() as server:
+        yield server
+
+
+@pytest.fixture
+def baidu(baidu_server, monkeypatch):
+    baidu_server.clear()
+    baidu_server.known_aps, baidu_server.not_found_macs = {}, set()
+    monkeypatch.setenv("CROWDHEAT_BAIDU_URL", baidu_server.url + "/locapi/v2")
+    monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
+    return baidu_server
+
+
+def scans_of(path, **kwargs):
+    fmt = scan_formats.sniff(path, **kwargs)
+    return fmt, [prepare(scan) for scan in read_scans(path, fmt)]
+
+
+def run_algorithm(path, tmp_path, **params):
+    feedback = RecordingFeedback()
+    result = processing.run("crowdheat:geolocatescans", {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"),
+                                                         "OUTPUT": "memory:", **params}, feedback=feedback)
+    return list(result["OUTPUT"].getFeatures()), feedback.text()
+
+
+def rows_of(features):
+    """Every data row number named by the features' input_rows, as a sorted list."""
+    rows = []
+    for feature in features:
+        for part in str(feature["input_rows"]).split(","):
+            first, _, last = part.partition("-")
+            rows.extend(range(int(first), int(last or first) + 1))
+    return sorted(rows)
+
+
+# -- the provider's own example --------------------------------------------------------------------
+
+def test_the_documents_own_example_is_answered_in_full(baidu, provider, tmp_path):
+    path = tmp_path / "doc-example.csv"
+    bodies = scan_exports.baidu_doc_example(path)
+    features, log = run_algorithm(path, tmp_path, BATCH_SIZE=1)
+    assert [f["status"] for f in features] == ["ok", "ok", "ok"], [f["err_msg"] for f in features]
+    sent = [b for r in baidu.requests for b in json.loads(r["body"])["body"]]
+    third = next(b for b in sent if b["bts"] == "460,0,4163,21297934,-124")
+    # neighbours with unknown lac/cellid go as the document sends them
+    assert third["nearbts"] == bodies[2]["nearbts"] == "460,0,-1,-1,13|460,0,-1,-1,29"
+    assert {b["network"] for b in sent} == {"GPRS", "GSM"}
+    assert next(b for b in sent if b["bts"].startswith("510"))["macs"] == "e0:36:76:e8:11:78,-18,1"
+
+
+# -- layouts, each recognised without a mapping ----------------------------------------------------
+
+def test_cellmapper_export_without_header(tmp_path):
+    path = tmp_path / "cellmapper.csv"
+    rows = scan_exports.cellmapper(path)
+    fmt, found = scans_of(path)
+    assert fmt.layout == "CellMapper CSV export" and not fmt.has_header
+    assert fmt.header[:3] == ["col1", "col2", "col3"] and "no header row" in fmt.why
+    assert len(found) == rows and not [s.invalid for s in found if s.invalid]
+    assert found[0].body["bts"].startswith("460,0,9520,21297,-") and found[1].body["bts"].startswith("460,0,9520,125643777,-")
+    assert found[0].body["network"] == "GSM" and found[1].body["network"] == "LTE"
+    assert found[0].truth == pytest.approx((114.0578, 22.5431))
+
+
+def test_an_unknown_headerless_layout_is_mapped_by_column_numbers(tmp_path):
+    """The same rows with one column more are no known layout: col1…colN, mapped by hand."""
+    path = tmp_path / "other.csv"
+    scan_exports.cellmapper(path, rows=5)
+    path.write_text("".join(line + ",x\n" for line in path.read_text().splitlines()))
+    fmt = scan_formats.sniff(path)
+    assert fmt.layout == "" and fmt.mapping == {} and any("No column is mapped" in w for w in fmt.warnings)
+    assert all("no column is mapped" in s.invalid for s in (prepare(s) for s in read_scans(path, fmt)))
+    mapping = dict(lat="col1", lng="col2", mcc="col4", mnc="col5", lac="col6", cellid="col7", signal="col8")
+    fmt, found = scans_of(path, mapping=mapping)
+    assert [s.body["accesstype"] for s in found] == [0] * 5 and fmt.warnings == []
+
+
+def test_header_choice_overrides_the_guess(tmp_path):
+    path = tmp_path / "numbers-as-names.csv"
+    path.write_text("1,2,3\n4,5,6\n")
+    assert not scan_formats.sniff(path).has_header
+    chosen = scan_formats.sniff(path, header="yes")
+    assert chosen.has_header and chosen.header == ["1", "2", "3"]
+    named = tmp_path / "named.csv"
+    named.write_text("mac,rssi\naa:bb:cc:dd:ee:01,-50\n")
+    forced = scan_formats.sniff(named, header="no")
+    assert not forced.has_header and forced.header == ["col1", "col2"]
+    with pytest.raises(scan_formats.ScanFileError, match="Header must be one of"):
+        scan_formats.sniff(named, header="maybe")
+
+
+def test_netmonster_ntm_cell_file(tmp_path):
+    path = tmp_path / "cells.ntm"
+    scan_exports.netmonster_ntm(path)
+    fmt, found = scans_of(path)
+    assert fmt.layout == "NetMonster NTM" and fmt.delimiter == ";" and not fmt.has_header
+    networks = [s.body["network"] if s.body else None for s in found]
+    assert networks[:5] == ["LTE", "LTE", "WCDMA", "GSM", "NR"]
+    assert found[3].body["bts"] == "460,0,4189,8869,50"  # 2G: cid before lac; no signal in a cell list
+    assert "lac/cellid are unknown" in found[5].invalid  # 2147483647 = unknown
+
+
+def test_airodump_ap_section_with_unknown_power(tmp_path):
+    path = tmp_path / "capture-01.csv"
+    aps, unknown = scan_exports.airodump(path)
+    fmt = scan_formats.sniff(path)
+    assert fmt.layout == "airodump-ng CSV" and fmt.mapping["rssi"] == "Power" and fmt.mapping["ssid"] == "ESSID"
+    skipped = []
+    found = [prepare(s) for s in read_scans(path, fmt, on_skipped=skipped.append)]
+    assert sum(len(s.rows) for s in found) == aps  # the AP section's rows, each once
+    assert skipped and "4 row(s)" in skipped[0] and "station" in skipped[0]
+    sent = [ap for s in found if s.body for ap in s.body["macs"].split("|")]
+    assert len(sent) == aps - unknown and not any(",-1," in ap for ap in sent)  # -1 = no reading, never sent
+    assert any("not sent: no signal reading" in n for s in found for n in s.notes)
+
+
+def test_airodump_all_power_unknown_names_the_cause(tmp_path):
+    path = tmp_path / "capture-02.csv"
+    scan_exports.airodump(path, aps=5, unknown_power=5, stations=0)
+    _, found = scans_of(path)
+    assert len(found) == 1 and "none of its 5 WiFi AP(s) has a signal reading" in found[0].invalid
+    assert "-1, 0 or above -10 dBm" in found[0].invalid
+
+
+def test_no_signal_column_mapped_is_the_reason_given(tmp_path):
+    path = tmp_path / "aps.csv"
+    path.write_text("bssid,seen\naa:bb:cc:dd:ee:01,2024-05-01 10:00:00\naa:bb:cc:dd:ee:02,2024-05-01 10:00:01\n")
+    fmt, found = scans_of(path)
+    assert any("No signal column is mapped" in w for w in fmt.warnings)
+    assert "no signal column is mapped (role rssi)" in found[0].invalid
+
+
+@pytest.mark.parametrize("by_airodump", [False, True])
+def test_kismet_csv(tmp_path, by_airodump):
+    path = tmp_path / "Kismet-20240501.csv"
+    aps = scan_exports.kismet(path, written_by_airodump=by_airodump)
+    fmt, found = scans_of(path)
+    assert fmt.layout == "Kismet CSV" and fmt.delimiter == ";"
+    assert fmt.mapping["rssi"] == ("BestQuality" if by_airodump else "BestSignal")
+    assert len(found) == 1 and len(found[0].rows) == aps and found[0].body["accesstype"] == 1
+    assert found[0].body["macs"].startswith("6c:5a:b0:1b:e2:00,-45,Shop0|")
+    assert (found[0].truth is None) == by_airodump  # airodump writes 0.000000 for GPS
+
+
+def test_tower_collector_measurements(tmp_path):
+    path = tmp_path / "towercollector.csv"
+    rows = scan_exports.tower_collector(path)
+    fmt, found = scans_of(path)
+    assert fmt.layout == "Tower Collector CSV" and fmt.shape == "observations"
+    assert sum(len(s.rows) for s in found) == rows and len(found) == rows // 3
+    first = found[0].body
+    assert first["bts"] == "460,0,9520,125643777,-85"  # neighboring=false serves, though not the strongest
+    assert first["nearbts"] == "460,0,9520,125643900,-101|460,0,9521,125644000,50" and first["network"] == "LTE"
+
+
+def test_per_ap_rows_without_time_or_scan_id_warn(tmp_path):
+    path = tmp_path / "aps.csv"
+    path.write_text("mac,rssi\naa:bb:cc:dd:ee:01,-50\naa:bb:cc:dd:ee:02,-60\naa:bb:cc:dd:ee:03,-70\n")
+    fmt, found = scans_of(path)
+    assert any("ONE scan" in w for w in fmt.warnings)
+    assert len(found) == 1 and any("the whole file is one scan" in n for n in found[0].notes)
+
+
+# -- per-AP rows grouped into scans ----------------------------------------------------------------
+
+def located_share(path, server, **sniff_args):
+    fmt = scan_formats.sniff(path, **sniff_args)
+    config = BaiduConfig(base_url=server.url + "/locapi/v2", ak=AK, rate=500, concurrency=4)
+    stats = ScanRunStats()
+    with BaiduClient(config) as client:
+        outcomes = list(geolocate(read_scans(path, fmt), client, stats=stats))
+    rows = sorted(r for o in outcomes for r in o.scan.rows)
+    located_rows = sum(len(o.scan.rows) for o in outcomes if o.status == OK)
+    return rows, located_rows / len(rows), outcomes
+
+
+def test_a_wigle_walk_is_grouped_by_time_window_and_distance(baidu, tmp_path):
+    path = tmp_path / "WigleWifi_20240501.csv"
+    data_rows = scan_exports.wigle_walk(path)
+    rows, share, outcomes = located_share(path, baidu)
+    assert rows == list(range(1, data_rows + 1))  # every row, exactly once
+    assert share >= 0.95, share
+    # The exact second, as before: many scans of one AP, which cannot be located.
+    _, exact_share, _ = located_share(path, baidu, window_s=0)
+    assert exact_share < 0.9, exact_share
+    # A cell row seen with WiFi rows joins their scan: hybrid requests.
+    assert any(o.scan.body and o.scan.body["accesstype"] == 0 and "macs" in o.scan.body for o in outcomes)
+    assert {o.scan.body["network"] for o in outcomes if o.scan.body and "bts" in o.scan.body} == {"LTE", "HSDPA"}
+
+
+def test_grouping_respects_the_distance_between_rows(tmp_path):
+    """Two phones' rows in the same seconds, 2 km apart, are two scans."""
+    path = tmp_path / "two-places.csv"
+    lines = [scan_exports.WIGLE14_PRE, scan_exports.WIGLE14_HEADER]
+    for n, (lat, lon) in enumerate([(22.54, 114.05)] * 3 + [(22.56, 114.05)] * 3):
+        lines.append(f"aa:bb:cc:dd:ee:{n:02x},n{n},[WPA2],2024-05-01 10:00:0{n % 2},6,-50,{lat},{lon},5,5,WIFI")
+    path.write_text("\n".join(lines) + "\n")
+    _, found = scans_of(path)
+    assert sorted(s.rows for s in found) == [[1, 2, 3], [4, 5, 6]]
+    _, merged = scans_of(path, distance_m=5000)
+    assert [s.rows for s in merged] == [[1, 2, 3, 4, 5, 6]]
+
+
+@pytest.mark.parametrize("maker, layout", [
+    (scan_exports.cellmapper, "CellMapper CSV export"), (scan_exports.netmonster_ntm, "NetMonster NTM"),
+    (scan_exports.airodump, "airodump-ng CSV"), (scan_exports.kismet, "Kismet CSV"),
+    (scan_exports.tower_collector, "Tower Collector CSV"), (scan_exports.wigle_walk, "WiGLE 1.4")])
+def test_each_layout_imports_through_processing_with_every_row_once(baidu, provider, tmp_path, maker, layout):
+    path = tmp_path / "export.csv"
+    maker(path)
+    features, log = run_algorithm(path, tmp_path)
+    assert layout in log
+    fmt = scan_formats.sniff(path)
+    expected = sorted(r for s in read_scans(path, fmt) for r in s.rows)
+    assert expected == list(range(1, len(expected) + 1)) and rows_of(features) == expected  # each row once
+    assert sum(f["status"] == "ok" for f in features) >= 1
