@@ -3,7 +3,9 @@
 - The seed document's three-scan request gets the seed's sample response verbatim.
 - Otherwise: at most ``max_batch`` bodies (101 beyond, as the error table says), AK checked
   (601/700; 700 echoes the key, as Baidu's message does), optional SN check (711), a daily
-  quota (802) and a per-second rate (901).
+  quota (802) and a rate (901) counted over any sliding second (requests served, not refused).
+- A scan is not located (error -1) when WiFi-only with fewer than 2 usable APs (a MAC and a
+  whole-number RSSI, each MAC once), or when its serving cell's lac/cellid are not known.
 - Each scan is answered in the requested system (BD09LL by default, GCJ02 on request) inside
   China, and in WGS84 outside (mcc ≠ 460), like the service. Positions come from ``known_aps``
   / ``known_cells`` (WGS84) when the scan has them, else from a hash of the scan.
@@ -14,8 +16,10 @@
 import hashlib
 import json
 import pathlib
+import re
 import threading
 import time
+from collections import deque
 from urllib.parse import parse_qs, urlsplit
 
 from plugin.core import coords
@@ -44,8 +48,28 @@ def _unit(text, salt):
     return int.from_bytes(hashlib.sha1(f"{salt}:{text}".encode()).digest()[:6], "big") / float(1 << 48)
 
 
+_AP = re.compile(r"([0-9a-f]{2}:){5}[0-9a-f]{2},-?\d+,.*\Z")
+
+
 def _macs(body):
-    return [entry.split(",")[0].lower() for entry in str(body.get("macs", "")).split("|") if entry.strip()]
+    """The distinct access points of a scan the service can use: a MAC and a whole-number RSSI."""
+    macs = []
+    for entry in str(body.get("macs", "")).split("|"):
+        if _AP.match(entry.strip().lower()):
+            mac = entry.strip().split(",")[0].lower()
+            if mac not in macs:
+                macs.append(mac)
+    return macs
+
+
+def _serving_cell_known(bts):
+    """lac and cellid must be given for the serving cell (the document); CDMA: sid, nid, bid."""
+    parts = bts.split(",")
+    try:
+        ids = [int(p) for p in (parts[:3] if len(parts) == 6 else parts[2:4])]
+    except ValueError:
+        return False
+    return len(parts) in (5, 6) and all(v >= 0 for v in ids)
 
 
 class BaiduSimulator(Simulator):
@@ -62,7 +86,8 @@ class BaiduSimulator(Simulator):
         self.not_found_macs = set()
         self.used = 0
         self.bodies_answered = 0
-        self._second = (0, 0)
+        self.throttled = 0
+        self._served = deque()    # arrival times of the requests served in the last second
         self._count_lock = threading.Lock()
         self.sample_request = json.loads(SAMPLE_REQUEST.read_text())
         self.sample_bytes = SAMPLE_RESPONSE.read_bytes()
@@ -80,6 +105,8 @@ class BaiduSimulator(Simulator):
         with self._count_lock:
             self.used = 0
             self.bodies_answered = 0
+            self.throttled = 0
+            self._served.clear()
 
     def answer(self, path, headers, body, fault=None):
         if urlsplit(path).path.rstrip("/") != "/locapi/v2":
@@ -112,11 +139,14 @@ class BaiduSimulator(Simulator):
             if self.daily_quota is not None and self.used >= self.daily_quota:
                 return 200, _reply(802, MESSAGES[802].format(quota=self.daily_quota))
             if self.rate_limit is not None:
-                second = int(time.time())
-                count = self._second[1] + 1 if self._second[0] == second else 1
-                self._second = (second, count)
-                if count > self.rate_limit:
+                # Strict: requests served in ANY sliding second, not per calendar second.
+                now = time.monotonic()
+                while self._served and now - self._served[0] >= 1.0:
+                    self._served.popleft()
+                if len(self._served) >= self.rate_limit:
+                    self.throttled += 1
                     return 200, _reply(901, MESSAGES[901].format(rate=self.rate_limit))
+                self._served.append(now)
             self.used += 1
             self.bodies_answered += len(bodies)
         results = [self.locate(b) for b in bodies]
@@ -134,7 +164,7 @@ class BaiduSimulator(Simulator):
         macs = _macs(body)
         bts = str(body.get("bts", ""))
         access = int(body.get("accesstype", -1))
-        if (access == 1 and len(macs) < 2) or (access == 0 and not bts) or access not in (0, 1):
+        if (access == 1 and len(macs) < 2) or (access == 0 and not _serving_cell_known(bts)) or access not in (0, 1):
             return {"type": 0, "error": -1, "ctime": ctime}
         if macs and set(macs) <= self.not_found_macs:
             return {"type": 0, "error": -1, "ctime": ctime}

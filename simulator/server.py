@@ -5,6 +5,7 @@ Faults are consumed one per request, in order. In-process tests push them with
 """
 
 import json
+import random
 import threading
 import time
 from collections import deque
@@ -19,10 +20,11 @@ class Simulator:
 
     name = "simulator"
 
-    def __init__(self, host="127.0.0.1", port=0, latency_s=0.0, timeout_fault_s=3.0):
+    def __init__(self, host="127.0.0.1", port=0, latency_s=0.0, timeout_fault_s=3.0, latency_jitter_s=0.0):
         self.faults = deque()
         self.requests = []
         self.latency_s = latency_s
+        self.latency_jitter_s = latency_jitter_s  # the network's jitter: arrivals are not evenly spaced
         self.timeout_fault_s = timeout_fault_s
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
@@ -97,8 +99,8 @@ class Simulator:
                 with sim._lock:
                     sim.requests.append({"path": self.path, "headers": dict(self.headers),
                                          "body": body.decode("utf-8", "replace"), "time": time.time()})
-                if sim.latency_s:
-                    time.sleep(sim.latency_s)
+                if sim.latency_s or sim.latency_jitter_s:
+                    time.sleep(sim.latency_s + random.uniform(0.0, sim.latency_jitter_s))
                 fault = sim._next_fault()
                 if fault and self._fault(fault):
                     return

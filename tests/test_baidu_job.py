@@ -24,6 +24,7 @@ def sim():
 def fresh(sim):
     sim.clear()
     sim.max_batch, sim.daily_quota, sim.rate_limit, sim.sk = 2, None, None, ""
+    sim.latency_jitter_s = 0.0
     sim.not_found_macs = set()
     return sim
 
@@ -187,3 +188,28 @@ def test_check_connection(fresh):
     with pytest.raises(BaiduError, match="AK is invalid"):
         check_connection(client_for(fresh, ak="nope-nope"))
     assert fresh.bodies_answered == 0
+
+
+@pytest.mark.parametrize("configured", [30, 60])
+def test_the_rate_holds_a_strict_sliding_second_limit(fresh, configured):
+    """The service counts requests in ANY sliding second (30) and the network jitters by up to
+    20 ms. Set right (30) or twice too high (60), the run ends with every scan located and few
+    901s: the limiter keeps a margin against jitter and backs off on 901."""
+    fresh.rate_limit, fresh.latency_jitter_s = 30, 0.02
+    client = client_for(fresh, rate=configured, batch_size=1, concurrency=8, attempts=6, backoff_s=0.05)
+    outcomes, stats = run(client, make_scans(150))
+    assert [o.status for o in outcomes] == [OK] * 150
+    # Set right, a handful; twice too high, the first second's excess, then the service's rate.
+    assert fresh.throttled <= (10 if configured == 30 else 25), fresh.throttled
+    assert stats.requests == len(fresh.requests) == 150 + fresh.throttled
+
+
+def test_one_usable_access_point_is_refused_by_the_simulator(fresh):
+    """As the service: WiFi-only needs 2 distinct APs with a MAC and a whole-number RSSI."""
+    client = client_for(fresh)
+    bodies = [{"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:01,-60,"},
+              {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|zz:bb:cc:dd:ee:02,-60,"},
+              {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"},
+              {"accesstype": 0, "bts": "460,0,-1,-1,-60", "network": "GSM", "cdma": 0}]
+    answers = [client.locate([client.full_body(b, str(k))])[str(k)] for k, b in enumerate(bodies)]
+    assert [a["error"] for a in answers] == [-1, -1, 0, -1]

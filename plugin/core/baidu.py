@@ -2,8 +2,10 @@
 
 import hashlib
 import json
+import math
 import threading
 import time
+from collections import deque
 from urllib.parse import quote_plus, urlsplit
 
 from . import coords
@@ -38,6 +40,7 @@ ERRCODES = {
 FATAL = {601, 700, 710, 711, 740, 750, 751, 752, 760, 761, 801}
 QUOTA = 802
 THROTTLED = {901, 902}
+TRANSIENT = {104}                 # and every code from 500 up
 BATCH_TOO_LARGE = 101
 
 # result "type": 0 none, 1 gps, 2 wifi, 3 mixed, 4 cell, 5 other
@@ -168,23 +171,86 @@ class BaiduError(ServiceError):
 
     @property
     def retryable(self):
-        return self.errcode in THROTTLED or self.errcode == 104 or self.errcode >= 500
+        return retryable_code(self.errcode)
 
 
 class RateLimiter:
-    """At most ``rate`` starts per second across threads, evenly spaced."""
+    """When requests may start so that the service, counting arrivals in any sliding second,
+    sees at most its quota (Baidu answers 901 beyond it).
 
-    def __init__(self, rate):
-        self.interval = 1.0 / rate
+    Starts are spaced evenly at ``rate`` per second, and at most ``rate`` of them fall in any
+    window of 1 + ``margin`` seconds: the margin absorbs the network's jitter, which would
+    otherwise let 31 evenly spaced starts arrive within one second. Adaptive: a 901 lowers the
+    rate at once to what the service admitted in the last second (or by a fifth) and widens the
+    margin, once per second however many 901s a burst brings; each answer without one wins a
+    little of both back, up to the configured rate. ``adaptive=False`` is plain even spacing
+    (kept for the benchmark's comparison).
+    """
+
+    MIN_MARGIN_S = 0.05
+    MAX_MARGIN_S = 1.0
+    BACKOFF = 0.8             # rate × this per 901 at least
+    CREEP = 0.005             # of the configured rate, won back per answer without 901
+    MARGIN_CREEP_S = 0.002
+
+    def __init__(self, rate, adaptive=True):
+        self.ceiling = self.rate = float(rate)
+        self.adaptive = adaptive
+        self.margin = self.MIN_MARGIN_S if adaptive else 0.0
+        self.throttled_count = 0
+        self._starts = deque()
+        self._answers = deque()       # times of the answers without 901 in the last second
+        self._first_answer = None
         self._next = time.monotonic()
+        self._last_backoff = -math.inf
         self._lock = threading.Lock()
 
     def wait(self, is_cancelled=None):
+        """Reserve the next start (in call order) and sleep until it; True if ``is_cancelled()``
+        came first (the slot is then left unused)."""
+        with self._lock:
+            start = max(time.monotonic(), self._next)
+            if self.adaptive:
+                window, limit = 1.0 + self.margin, max(1, int(self.rate))
+                while self._starts and start - self._starts[0] >= window:
+                    self._starts.popleft()
+                if len(self._starts) >= limit:
+                    start = max(start, self._starts[-limit] + window)
+                self._starts.append(start)
+            self._next = start + 1.0 / self.rate
+        return sleep_unless_cancelled(start - time.monotonic(), is_cancelled)
+
+    def throttled(self):
+        """The service answered 901: back off, at once to the rate it has been admitting."""
+        with self._lock:
+            self.throttled_count += 1
+            now = time.monotonic()
+            if not self.adaptive or now - self._last_backoff < 1.0:
+                return
+            self._last_backoff = now
+            self._forget_answers(now)
+            lowered = self.rate * self.BACKOFF
+            if self._answers and now - self._first_answer >= 1.0:  # a full second of evidence
+                lowered = min(lowered, float(len(self._answers)))
+            self.rate = max(1.0, lowered)
+            self.margin = min(self.MAX_MARGIN_S, self.margin + 0.1)
+
+    def answered(self):
+        """An answer without 901: creep back towards the configured rate."""
+        if not self.adaptive:
+            return
         with self._lock:
             now = time.monotonic()
-            start = max(now, self._next)
-            self._next = start + self.interval
-        sleep_unless_cancelled(start - time.monotonic(), is_cancelled)
+            if self._first_answer is None:
+                self._first_answer = now
+            self._answers.append(now)
+            self._forget_answers(now)
+            self.rate = min(self.ceiling, self.rate + self.CREEP * self.ceiling)
+            self.margin = max(self.MIN_MARGIN_S, self.margin - self.MARGIN_CREEP_S)
+
+    def _forget_answers(self, now):
+        while self._answers and now - self._answers[0] >= 1.0:
+            self._answers.popleft()
 
 
 def sign(base_url, query, sk):
@@ -230,20 +296,32 @@ class BaiduClient(SessionClient):
         with self._count_lock:
             self.requests_sent += 1
 
-    def locate(self, bodies, abandon=None):
+    def locate(self, bodies, abandon=None, stopped=None):
         """{ctime: result} for full bodies (each with a unique ctime); raises BaiduError & co.
 
-        Sends at once: callers pace themselves with ``self.limiter``. Only ``abandon()``
-        interrupts the exchange (an answer on its way has been paid for).
+        Every try waits for the rate limiter first; ``stopped()`` true then means it is not sent
+        (CancelledError with ``sent`` False). Throttling (901/902) and the service's own
+        transient errors (104, 5xx codes) are retried by the HTTP loop. Only ``abandon()``
+        interrupts an exchange under way (an answer on its way has been paid for).
         """
         try:
             return self._answers(post_json(
                 self.url(), self.payload(bodies), session=self.session, proxies=self.proxies,
                 timeout=(self.config.connect_timeout_s, self.config.read_timeout_s), policy=self.policy,
                 limits=self.config.limits(), is_cancelled=abandon, on_sent=self._sent, secrets=self.secrets,
-                what="Baidu positioning"))
+                what="Baidu positioning", before_each=lambda: not self.limiter.wait(stopped),
+                retry_answer=self._retry_answer))
         except CrowdHeatError as exc:
             raise redacted(exc, self.secrets) from None
+
+    def _retry_answer(self, status, content):
+        """Whether an answer is one to try again: throttled or a transient error of the service."""
+        code = _errcode_of(content) if status == 200 else None
+        if code in THROTTLED:
+            self.limiter.throttled()
+        elif status == 200:
+            self.limiter.answered()
+        return code is not None and retryable_code(code)
 
     def _answers(self, result):
         if result.status != 200:
@@ -270,6 +348,20 @@ class BaiduClient(SessionClient):
         if not isinstance(answers, list):
             raise ResponseFormatError("Baidu positioning answered errcode 0 without a body list", service=SERVICE)
         return {str(a.get("ctime")): a for a in answers if isinstance(a, dict)}
+
+
+def retryable_code(code):
+    """Throttled, or a transient error of the service: worth the same request again."""
+    return code in THROTTLED or code in TRANSIENT or (code >= 500 and code not in FATAL and code != QUOTA)
+
+
+def _errcode_of(content):
+    """The errcode of an answer, or None when it has none that reads as a number."""
+    try:
+        code = json.loads(content).get("errcode")
+        return None if code is None else int(code)
+    except (ValueError, TypeError, AttributeError, RecursionError, OverflowError):
+        return None
 
 
 def raw_crs_of(result, requested):

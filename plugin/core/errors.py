@@ -33,10 +33,12 @@ class ConfigurationError(CrowdHeatError):
 
 
 class CancelledError(CrowdHeatError):
-    """The user cancelled; partial results are kept by the caller."""
+    """The user cancelled; partial results are kept by the caller. ``sent``: whether the request
+    had reached the service (its answer may have been paid for) before it was given up."""
 
-    def __init__(self, message="Cancelled by the user."):
+    def __init__(self, message="Cancelled by the user.", sent=True):
         super().__init__(message)
+        self.sent = sent
 
 
 class ServiceError(CrowdHeatError):

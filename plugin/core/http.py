@@ -82,9 +82,9 @@ def sleep_unless_cancelled(seconds, is_cancelled):
         time.sleep(min(left, 0.05))
 
 
-def _wait(seconds, is_cancelled):
+def _wait(seconds, is_cancelled, reached=()):
     if sleep_unless_cancelled(seconds, is_cancelled):
-        raise CancelledError()
+        raise CancelledError(sent=bool(reached))
 
 
 # -- the watchdog ----------------------------------------------------------------------------------
@@ -226,23 +226,38 @@ def _origin(url):
 
 def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), policy=RetryPolicy(),
               limits=Limits(), proxies=None, is_cancelled=None, on_progress=None, on_sent=None, secrets=(),
-              what="the service"):
-    """POST ``body`` as JSON; return the last :class:`HttpResult` (retryable statuses retried).
+              what="the service", before_each=None, retry_answer=None):
+    """POST ``body`` as JSON; return the last :class:`HttpResult` (retryable answers retried).
+    This is the one retry loop of the plugin.
 
     ``on_progress(received_bytes, total_bytes_or_None)`` is called while the answer downloads;
     ``on_sent()`` each time a request has reached the service (what quota counts).
+    ``before_each()`` runs before every try (a rate limiter's wait) and returns False when the
+    request must not be sent after all. ``retry_answer(status, content)`` says whether an answer
+    the service sent is one to try again (a service's own "too many requests" code in a 200);
+    429 and 5xx always are.
     Raises :class:`NetworkError` when no answer came after every try (or a redirect was refused,
-    or the deadline passed), :class:`CancelledError` as soon as ``is_cancelled()`` is true,
-    :class:`ResponseFormatError` for an answer over the size cap.
+    or the deadline passed), :class:`CancelledError` as soon as ``is_cancelled()`` is true (its
+    ``sent`` says whether any try reached the service), :class:`ResponseFormatError` for an answer
+    over the size cap.
     """
     session = session or make_session()
     last_error = None
+    reached = []
+
+    def sent():
+        reached.append(True)
+        if on_sent:
+            on_sent()
+
     for attempt in range(1, policy.attempts + 1):
-        if is_cancelled and is_cancelled():
-            raise CancelledError()
+        if is_cancelled and is_cancelled() or before_each and not before_each():
+            raise CancelledError(sent=bool(reached))
         try:
             status, content, resp_headers = _exchange(url, body, headers, session, timeout, limits, proxies,
-                                                      is_cancelled, on_progress, on_sent, secrets, what)
+                                                      is_cancelled, on_progress, sent, secrets, what)
+        except CancelledError:
+            raise CancelledError(sent=bool(reached)) from None
         except requests.exceptions.Timeout as exc:
             last_error = f"no answer within {timeout[1]:g} s ({type(exc).__name__})"
         except requests.exceptions.SSLError as exc:
@@ -253,13 +268,13 @@ def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), po
         except requests.exceptions.RequestException as exc:
             last_error = f"cannot connect ({type(exc).__name__}: {redact(_short(exc), secrets)})"
         else:
-            retryable = status == 429 or status >= 500
+            retryable = status == 429 or status >= 500 or bool(retry_answer and retry_answer(status, content))
             if not retryable or attempt == policy.attempts:
                 return HttpResult(status, content, resp_headers, attempt, retries_exhausted=retryable)
-            _wait(policy.delay(attempt, _retry_after(resp_headers)), is_cancelled)
+            _wait(policy.delay(attempt, _retry_after(resp_headers)), is_cancelled, reached)
             continue
         if attempt < policy.attempts:
-            _wait(policy.delay(attempt), is_cancelled)
+            _wait(policy.delay(attempt), is_cancelled, reached)
     raise NetworkError(f"No answer from {what} at {redact(url, secrets)} after {policy.attempts} "
                        f"tries: {last_error}. Check the network, the proxy settings "
                        "(Settings ▸ Options ▸ Network) and the base URL.")

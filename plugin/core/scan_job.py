@@ -20,7 +20,6 @@ from enum import Enum
 
 from .baidu import BATCH_TOO_LARGE, LOCATION_TYPES, BaiduError, parse_location, prepare, request_key
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
-from .http import sleep_unless_cancelled
 
 OK, NOT_FOUND, INVALID, ERROR = "ok", "not_found", "invalid", "error"
 STATUSES = (OK, NOT_FOUND, INVALID, ERROR)
@@ -312,7 +311,8 @@ def _send(run, scans, pool, outcomes):
 
 
 def _request(run, group):
-    """Runs in a worker thread: one request with bounded retries of throttling. Returns (_Kind, value).
+    """Runs in a worker thread: one request (retried, under the rate limit, by the HTTP loop).
+    Returns (_Kind, value).
 
     A fatal answer (or too many unanswered requests in a row) sets ``run.halt`` here, before the
     next queued request can start. A request already sent is never cut short by that: its answer
@@ -320,38 +320,31 @@ def _request(run, group):
     """
     client = run.client
     bodies = [client.full_body(scan.body, run.ctime(scan)) for scan in group]
-    policy = client.policy
-    for attempt in range(1, policy.attempts + 1):
-        client.limiter.wait(run.stopped)
-        if run.stopped():
-            return _Kind.SKIPPED, None
-        try:
-            answers = client.locate(bodies, abandon=run.abandoned)
-            with run.lock:
-                run.unanswered = 0
-            return _Kind.ANSWERS, answers
-        except BaiduError as exc:
-            if exc.fatal or exc.quota:
-                run.halt.set()
-                return _Kind.STOP, exc
-            if exc.errcode == BATCH_TOO_LARGE or exc.errcode in (102, 103):
-                # A batch refused as a batch is sent one by one; a scan refused alone is invalid, once.
-                return (_Kind.SPLIT if len(group) > 1 else _Kind.REFUSED), exc
-            if not exc.retryable or attempt == policy.attempts:
-                return _Kind.FAILED, exc
-            if sleep_unless_cancelled(policy.delay(attempt), run.stopped):
-                return _Kind.SKIPPED, None
-        except RedirectError as exc:  # every request would be sent elsewhere too
+    if run.stopped():
+        return _Kind.SKIPPED, None
+    try:
+        answers = client.locate(bodies, abandon=run.abandoned, stopped=run.stopped)
+    except BaiduError as exc:
+        if exc.fatal or exc.quota:
             run.halt.set()
             return _Kind.STOP, exc
-        except NetworkError as exc:
-            with run.lock:
-                run.unanswered += 1
-                if run.unanswered >= MAX_UNANSWERED_IN_A_ROW:
-                    run.halt.set()
-            return _Kind.UNANSWERED, exc
-        except CancelledError:
-            return _Kind.ABANDONED, None
-        except CrowdHeatError as exc:
-            return _Kind.FAILED, exc
-    return _Kind.FAILED, None  # pragma: no cover - the loop always returns
+        if exc.errcode == BATCH_TOO_LARGE or exc.errcode in (102, 103):
+            # A batch refused as a batch is sent one by one; a scan refused alone is invalid, once.
+            return (_Kind.SPLIT if len(group) > 1 else _Kind.REFUSED), exc
+        return _Kind.FAILED, exc
+    except RedirectError as exc:  # every request would be sent elsewhere too
+        run.halt.set()
+        return _Kind.STOP, exc
+    except NetworkError as exc:
+        with run.lock:
+            run.unanswered += 1
+            if run.unanswered >= MAX_UNANSWERED_IN_A_ROW:
+                run.halt.set()
+        return _Kind.UNANSWERED, exc
+    except CancelledError as exc:
+        return (_Kind.ABANDONED if exc.sent else _Kind.SKIPPED), None
+    except CrowdHeatError as exc:
+        return _Kind.FAILED, exc
+    with run.lock:
+        run.unanswered = 0
+    return _Kind.ANSWERS, answers
