@@ -234,3 +234,34 @@ def test_each_layout_imports_through_processing_with_every_row_once(baidu, provi
     expected = sorted(r for s in read_scans(path, fmt) for r in s.rows)
     assert expected == list(range(1, len(expected) + 1)) and rows_of(features) == expected  # each row once
     assert sum(f["status"] == "ok" for f in features) >= 1
+
+
+def test_processing_header_mapping_and_window_parameters(baidu, provider, tmp_path):
+    named = tmp_path / "named.csv"
+    named.write_text("lat,lon,alt,mcc,mnc,tac,cid,dbm\n22.54,114.05,5,460,0,9520,125643777,-95\n")
+    features, log = run_algorithm(named, tmp_path, HEADER=2, MAPPING="lat=col1;lng=col2;mcc=col4;mnc=col5;"
+                                  "lac=col6;cellid=col7;signal=col8")
+    # the first row read as data: an invalid scan (its values are not numbers), the second located
+    assert [f["status"] for f in features] == ["invalid", "ok"] and "no header row, as chosen" in log
+    assert "col1" in [f.name() for f in features[0].fields()]
+    walk = tmp_path / "walk.csv"
+    scan_exports.wigle_walk(walk, seconds=120)
+    default, _ = run_algorithm(walk, tmp_path)
+    exact, _ = run_algorithm(walk, tmp_path, WINDOW=0, DISTANCE=0)
+    assert len(exact) > len(default)
+
+
+def test_gps_columns_that_cannot_be_right_are_warned_about(baidu, provider, tmp_path):
+    """The same CellMapper rows with the longitude's sign lost (west instead of east): 12,000 km
+    from where the service puts the cells. The run works; the summary says the GPS is suspect."""
+    path = tmp_path / "cellmapper.csv"
+    scan_exports.cellmapper(path, rows=6)
+    lines = path.read_text().splitlines()
+    baidu.known_cells = {f"460,0,{v[5]},{v[6]}": (float(v[1]), float(v[0])) for v in (l.split(",") for l in lines)}
+    good, log = run_algorithm(path, tmp_path)
+    assert "median" in log and "probably not what they seem" not in log
+    signless = tmp_path / "signless.csv"
+    signless.write_text("".join(",".join([v[0], "-" + v[1]] + v[2:]) + "\n" for v in (l.split(",") for l in lines)))
+    wrong, log = run_algorithm(signless, tmp_path)
+    assert [f["status"] for f in wrong] == ["ok"] * 6
+    assert "probably not what they seem" in log and "'col2' holds longitudes" in log

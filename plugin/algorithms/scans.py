@@ -49,6 +49,7 @@ class _ScanLayerStyler(QgsProcessingLayerPostProcessorInterface):
 
 class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
     INPUT, ENCODING, DELIMITER, SHAPE, MAPPING = "INPUT", "ENCODING", "DELIMITER", "SHAPE", "MAPPING"
+    HEADER, WINDOW, DISTANCE = "HEADER", "WINDOW", "DISTANCE"
     COORD_OUT, BATCH_SIZE, RATE, CACHE = "COORD_OUT", "BATCH_SIZE", "RATE", "CACHE"
     OUTPUT, OUTPUT_CIRCLES = "OUTPUT", "OUTPUT_CIRCLES"
 
@@ -83,9 +84,18 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
                                                        optional=True))
         self.addParameter(QgsProcessingParameterString(self.DELIMITER, tr("Delimiter (empty: detect)"),
                                                        optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.HEADER, tr("Header row"), [tr("Detect"), tr("Yes: the first row names the columns"),
+                                            tr("No: the columns are col1, col2, …")], defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(self.SHAPE, tr("File shape"), SHAPES, defaultValue=0))
         self.addParameter(QgsProcessingParameterString(
             self.MAPPING, tr("Column mapping, overrides the guess (role=column; …)"), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.WINDOW, tr("Rows of one AP each: one scan within seconds of its first row (-1: setting)"),
+            QgsProcessingParameterNumber.Double, -1.0, minValue=-1.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DISTANCE, tr("… and within metres of its first position (-1: setting)"),
+            QgsProcessingParameterNumber.Double, -1.0, minValue=-1.0))
         self.addParameter(QgsProcessingParameterEnum(
             self.COORD_OUT, tr("Output coordinates"),
             [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")],
@@ -114,15 +124,25 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
             overrides["rate"] = self.parameterAsDouble(parameters, self.RATE, context)
         config = dataclasses.replace(config, **overrides)
         shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
+        window = self.parameterAsDouble(parameters, self.WINDOW, context)
+        distance = self.parameterAsDouble(parameters, self.DISTANCE, context)
         try:
             fmt = scan_formats.sniff(path, parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
                                    None if shape == "auto" else shape,
                                    self.parameterAsString(parameters, self.ENCODING, context) or None,
-                                   self.parameterAsString(parameters, self.DELIMITER, context) or None)
+                                   self.parameterAsString(parameters, self.DELIMITER, context) or None,
+                                   header=scan_formats.HEADER_CHOICES[self.parameterAsEnum(parameters, self.HEADER,
+                                                                                           context)],
+                                   window_s=config.scan_window_s if window < 0 else window,
+                                   distance_m=config.scan_distance_m if distance < 0 else distance)
         except (CrowdHeatError, scan_formats.ScanFileError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(tr("Read as {0}. Columns: {1}.").format(
             fmt.describe(), ", ".join(f"{r}={c}" for r, c in fmt.mapping.items())))
+        if fmt.why:
+            feedback.pushInfo(tr("How: {0}.").format(fmt.why))
+        for warning in fmt.warnings:
+            feedback.pushWarning(warning)
         crs = QgsCoordinateReferenceSystem("EPSG:4326")
         ids = {}
 
@@ -152,6 +172,8 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
         feedback.pushInfo(summary_text(stats))
         if done.quality_text():
             feedback.pushInfo(done.quality_text())
+        if done.quality_warning():
+            feedback.pushWarning(done.quality_warning())
         if stats.stopped_by is not None:
             feedback.reportError(str(stats.stopped_by), fatalError=False)
         if context.willLoadLayerOnCompletion(dest_id):

@@ -6,10 +6,12 @@ import math
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 from urllib.parse import quote_plus, urlsplit
 
 from . import coords
 from .config import ENV_BAIDU_AK
+from .fence import haversine_m
 from .errors import ConfigurationError, CrowdHeatError, ResponseFormatError, ServiceError, redact, redacted
 from .http import RetryPolicy, SessionClient, make_session, post_json, sleep_unless_cancelled
 
@@ -374,6 +376,60 @@ def raw_crs_of(result, requested):
         return requested
     # "In China" is decided on the WGS84 point the numbers stand for, not on the numbers.
     return requested if coords.in_china_box(*coords.convert(lng, lat, requested, coords.WGS84)) else coords.WGS84
+
+
+ADDRESS = ("country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
+           "floor")
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the service put a scan, in the numbers it sent and converted (coordinates are
+    decided here, nowhere else)."""
+
+    lng: float                    # in the output system (WGS84 outside China, whatever was asked)
+    lat: float
+    raw_lng: float                # as the service sent them
+    raw_lat: float
+    raw_crs: str                  # the system of the raw numbers
+    wgs84: tuple                  # (lng, lat)
+    radius_m: float = None
+    loc_type: int = None
+    address: tuple = ()           # (name, text) of the ADDRESS fields the answer has
+
+    def distance_to(self, truth):
+        """Metres to a WGS84 (lng, lat)."""
+        return haversine_m(self.wgs84, truth)
+
+
+def position_of(answer, requested, output_system):
+    """The :class:`Position` of a result that has a location, or None."""
+    raw_lng, raw_lat = parse_location((answer or {}).get("location"))
+    if raw_lng is None:
+        return None
+    raw_crs = raw_crs_of(answer, requested)
+    # Outside China the service's numbers are WGS84 and stay as they are.
+    target = output_system if raw_crs != coords.WGS84 else coords.WGS84
+    lng, lat = coords.convert(raw_lng, raw_lat, raw_crs, target)
+    return Position(lng, lat, raw_lng, raw_lat, raw_crs, coords.convert(raw_lng, raw_lat, raw_crs, coords.WGS84),
+                    _number(answer.get("radius")), location_type(answer),
+                    tuple((k, str(answer[k])) for k in ADDRESS if answer.get(k) not in (None, "")))
+
+
+def _number(value):
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def location_type(answer):
+    """The result's ``type`` (0 none … 5 other) as a number, or None."""
+    value = (answer or {}).get("type")
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def parse_location(text):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .fence import DEFAULT_MAX_VERTICES
 from .http import Limits
+from .scan_formats import DEFAULT_DISTANCE_M, DEFAULT_WINDOW_S
 
 JIKE_DEFAULT_URL = "https://data-api.isjike.com/api"
 ENV_JIKE_URL = "CROWDHEAT_JIKE_URL"
@@ -105,6 +106,8 @@ class BaiduConfig:
     cache_path: str = ""            # '' = the default in the QGIS profile
     deadline_s: float = 60.0        # one whole exchange, however slowly the answer drips in
     max_answer_mb: float = 16.0     # answers are a few KB; anything near this is not an answer
+    scan_window_s: float = DEFAULT_WINDOW_S      # per-AP rows of one scan: seconds from its first row
+    scan_distance_m: float = DEFAULT_DISTANCE_M  # ... and metres from its first position
     url_from_env: bool = False
     ak_from_env: bool = False
     sk_from_env: bool = False
@@ -141,5 +144,7 @@ def resolve_baidu(stored=None, environ=None):
         cache_path=str(stored.get("cache_path") or ""),
         deadline_s=max(1.0, value("deadline_s", float)),
         max_answer_mb=max(0.001, value("max_answer_mb", float)),
+        scan_window_s=max(0.0, value("scan_window_s", float)),
+        scan_distance_m=max(0.0, value("scan_distance_m", float)),
         url_from_env=bool(env["url"]), ak_from_env=bool(env["ak"]), sk_from_env=bool(env["sk"]),
     )

@@ -21,8 +21,20 @@ from enum import Enum
 from .baidu import BATCH_TOO_LARGE, LOCATION_TYPES, BaiduError, parse_location, prepare, request_key
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
 
-OK, NOT_FOUND, INVALID, ERROR = "ok", "not_found", "invalid", "error"
-STATUSES = (OK, NOT_FOUND, INVALID, ERROR)
+class Status(str, Enum):
+    """What became of a scan; the values are those of the output's ``status`` field."""
+
+    OK = "ok"                    # located
+    NOT_FOUND = "not_found"      # the service answered, without a position
+    INVALID = "invalid"          # no request can be made of it (the file's or the API's reason)
+    ERROR = "error"              # not answered (network, cancel, quota, a malformed result)
+
+    def __str__(self):
+        return self.value
+
+
+OK, NOT_FOUND, INVALID, ERROR = Status
+STATUSES = tuple(Status)
 # Requests in a row with no answer (after their own retries) before the run stops: one failure
 # marks its scans and the run goes on; a dead network must not cost retries × timeout per batch.
 MAX_UNANSWERED_IN_A_ROW = 3
@@ -40,7 +52,7 @@ MAX_RADIUS_M = 100_000.0
 @dataclass
 class ScanOutcome:
     scan: object
-    status: str
+    status: Status
     err_code: str = ""
     err_msg: str = ""
     answer: dict = None

@@ -11,15 +11,12 @@ from qgis.core import QgsFeature, QgsFeatureSink, QgsFields, QgsGeometry, QgsPoi
 
 from ..core import coords
 from ..core.scans import spreadsheet_safe
-from ..core.baidu import parse_location, raw_crs_of
-from ..core.fence import haversine_m
+from ..core.baidu import ADDRESS, location_type, position_of
 from ..core.scan_job import OK
 from .compat import make_field
 
 OUTPUT_SYSTEMS = (coords.WGS84, coords.GCJ02, coords.BD09)
 SYSTEM_LABELS = {coords.WGS84: "WGS84", coords.GCJ02: "GCJ-02 numbers", coords.BD09: "BD-09 numbers"}
-ADDRESS = ("country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
-           "floor")
 FIXED = [("status", "string"), ("err_code", "string"), ("err_msg", "string"), ("notes", "string"), ("loc_type", "int"),
          ("radius_m", "double"), ("lon", "double"), ("lat", "double"), ("lon_raw", "double"),
          ("lat_raw", "double"), ("raw_crs", "string")] + [(name, "string") for name in ADDRESS]
@@ -81,30 +78,21 @@ class ScanWriter:
     def add(self, outcome, requested_system):
         scan = outcome.scan
         values = list(scan.values[:self.width]) + [""] * max(0, self.width - len(scan.values))
-        answer = outcome.answer or {}
-        feature = QgsFeature()
         located = outcome.status == OK
-        lng = lat = raw_lng = raw_lat = None
-        raw_crs = None
-        if answer and answer.get("location"):
-            raw_lng, raw_lat = parse_location(answer.get("location"))
-            if raw_lng is not None:
-                raw_crs = raw_crs_of(answer, requested_system)
-                wgs = coords.convert(raw_lng, raw_lat, raw_crs, coords.WGS84)
-                # Outside China the service's numbers are WGS84 and stay as they are.
-                target = self.output_system if raw_crs != coords.WGS84 else coords.WGS84
-                lng, lat = coords.convert(raw_lng, raw_lat, raw_crs, target)
-                if located:
-                    feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(lng, lat)))
+        where = position_of(outcome.answer, requested_system, self.output_system) if outcome.answer else None
+        feature = QgsFeature()
+        if located and where is not None:
+            feature.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(where.lng, where.lat)))
         distance = None
-        if self.with_truth and located and scan.truth and raw_crs:
-            distance = haversine_m(wgs, scan.truth)
+        if self.with_truth and located and scan.truth and where is not None:
+            distance = where.distance_to(scan.truth)
             self.distances.append(distance)
-        radius = _number(answer.get("radius"))
+        address = dict(where.address) if where is not None else {}
         attributes = values + [
-            outcome.status, outcome.err_code or None, outcome.err_msg or None, "; ".join(scan.notes) or None,
-            _int(answer.get("type")), radius, lng, lat, raw_lng, raw_lat, raw_crs,
-        ] + [(str(answer[k]) if answer.get(k) not in (None, "") else None) for k in ADDRESS]
+            str(outcome.status), outcome.err_code or None, outcome.err_msg or None, "; ".join(scan.notes) or None,
+        ] + ([where.loc_type, where.radius_m, where.lng, where.lat, where.raw_lng, where.raw_lat, where.raw_crs]
+             if where is not None else [location_type(outcome.answer)] + [None] * 6) + [
+            address.get(k) for k in ADDRESS]
         if self.with_truth:
             attributes.append(round(distance, 2) if distance is not None else None)
         attributes.append(scan.rows_text)
@@ -112,10 +100,10 @@ class ScanWriter:
             attributes = [spreadsheet_safe(a) if isinstance(a, str) else a for a in attributes]
         feature.setAttributes(attributes)
         self._points.append(feature)
-        if self.circles is not None and located and radius:
+        if self.circles is not None and located and where is not None and where.radius_m:
             circle = QgsFeature()
-            circle.setGeometry(accuracy_circle(lng, lat, radius))
-            circle.setAttributes([scan.rows_text, outcome.status, radius])
+            circle.setGeometry(accuracy_circle(where.lng, where.lat, where.radius_m))
+            circle.setAttributes([scan.rows_text, str(outcome.status), where.radius_m])
             self._circles.append(circle)
         self.written += 1
         if len(self._points) >= self.chunk:
@@ -149,17 +137,3 @@ def accuracy_circle(lng, lat, radius_m):
 
 def layer_title(output_system):
     return f"Located scans ({SYSTEM_LABELS[output_system]})"
-
-
-def _number(value):
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _int(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None

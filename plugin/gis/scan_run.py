@@ -46,19 +46,36 @@ def layer_abstract(path, output_system):
             f"{SYSTEM_LABELS[output_system]} (labelled EPSG:4326; GCJ-02 and BD-09 have no EPSG code).")
 
 
+# Beyond this median distance to the file's GPS, the GPS columns are suspect: cell positioning in
+# the countryside is off by a few km at worst.
+IMPLAUSIBLE_MEDIAN_ERROR_M = 5000.0
+
+
 @dataclass
 class ScanFileRun:
     stats: ScanRunStats
     writer: ScanWriter
     numbers: dict
+    mapping: dict
 
     def quality_text(self):
         quality = self.writer.quality()
         if not quality:
             return ""
-        return tr("Positioning error against the file's ground truth: median {0:.0f} m, "
-                  "90th percentile {1:.0f} m ({2:,} scans).").format(quality[0], quality[1],
-                                                                     len(self.writer.distances))
+        return tr("Positioning error against the file's ground truth: median {0:,.0f} m, "
+                  "90th percentile {1:,.0f} m ({2:,} scans).").format(quality[0], quality[1],
+                                                                      len(self.writer.distances))
+
+    def quality_warning(self):
+        """A warning when the file's GPS cannot be what it seems, or ''."""
+        quality = self.writer.quality()
+        if not quality or quality[0] <= IMPLAUSIBLE_MEDIAN_ERROR_M:
+            return ""
+        lng, lat = self.mapping.get("lng", "?"), self.mapping.get("lat", "?")
+        return tr("The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so "
+                  "the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' "
+                  "latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); "
+                  "change the mapping of lng/lat if not.").format(quality[0] / 1000, lng, lat)
 
 
 def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cancelled=None, on_progress=None,
@@ -90,4 +107,4 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
                                  on_progress=progress, log=warn, stats=stats):
             writer.add(outcome, config.coor)
     writer.flush()
-    return ScanFileRun(stats, writer, numbers)
+    return ScanFileRun(stats, writer, numbers, dict(fmt.mapping))

@@ -22,7 +22,8 @@ SERVICES = {
     },
     "baidu": {
         "keys": ("base_url", "batch_size", "rate", "concurrency", "coor", "need_rgc", "connect_timeout_s",
-                 "read_timeout_s", "attempts", "backoff_s", "cache_path", "deadline_s", "max_answer_mb"),
+                 "read_timeout_s", "attempts", "backoff_s", "cache_path", "deadline_s", "max_answer_mb",
+                 "scan_window_s", "scan_distance_m"),
         "secrets": {"ak": ("baidu/ak_authcfg", config.ENV_BAIDU_AK, "CrowdHeat: Baidu AK"),
                     "sk": ("baidu/sk_authcfg", config.ENV_BAIDU_SK, "CrowdHeat: Baidu SK")},
         "resolve": config.resolve_baidu,

@@ -232,11 +232,13 @@ class ScansTab(QWidget):
         summary = summary_text(stats)
         if run.quality_text():
             summary += "\n" + run.quality_text()
+        if run.quality_warning():
+            summary += "\n" + run.quality_warning()
         self.status.setText(summary)
         self.progress.setValue(100)
         problems = sum(stats.counts.get(s, 0) for s in ("invalid", "error", "not_found"))
         self.problems.setEnabled(problems > 0)
-        level = Qgis.Warning if stats.stopped_by is not None else Qgis.Success
+        level = Qgis.Warning if stats.stopped_by is not None or run.quality_warning() else Qgis.Success
         bar = self.iface.messageBar()
         widget = bar.createMessage(tr("CrowdHeat"), summary.replace("\n", " "))
         if problems:

@@ -140,6 +140,10 @@ class SettingsWidget(QWidget):
         form.addRow(tr("Read timeout"), self.baidu_timeout)
         form.addRow(tr("Total deadline per request"), self.baidu_deadline)
         form.addRow(tr("Largest answer"), self.baidu_largest)
+        self.scan_window = _number_box(baidu.scan_window_s, 0, 600, " s")
+        self.scan_distance = _number_box(baidu.scan_distance_m, 0, 10000, " m")
+        form.addRow(tr("Rows of one AP each: one scan within"), self.scan_window)
+        form.addRow(tr("… and within"), self.scan_distance)
         from ..core.scan_cache import ScanCache
 
         self.baidu_cache = _CacheRow(form, ScanCache, baidu.cache_path, settings.default_cache_path("baidu"))
@@ -198,6 +202,8 @@ class SettingsWidget(QWidget):
                                     ("baidu", "coor", self.coor.currentData()),
                                     ("baidu", "read_timeout_s", self.baidu_timeout.value()),
                                     ("baidu", "deadline_s", self.baidu_deadline.value()),
+                                    ("baidu", "scan_window_s", self.scan_window.value()),
+                                    ("baidu", "scan_distance_m", self.scan_distance.value()),
                                     ("baidu", "max_answer_mb", self.baidu_largest.value()),
                                     ("baidu", "cache_path", self.baidu_cache.path_widget.filePath())):
             settings.set_value(service, key, value)
