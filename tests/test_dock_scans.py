@@ -115,3 +115,23 @@ def test_unreadable_file(tab, qtbot, tmp_path, qgis_iface):
     tab.file.setFilePath(str(path))
     assert "is empty" in tab.counts.text() and not tab.run_button.isEnabled()
     assert any("is empty" in m for m in qgis_iface.messageBar().get_messages(1))
+
+
+def test_a_headerless_export_is_recognised_and_needs_no_mapping(tab, qtbot, tmp_path):
+    import scan_exports
+
+    path = tmp_path / "cellmapper.csv"
+    scan_exports.cellmapper(path, rows=30)
+    choose(tab, qtbot, path)
+    assert not tab.header.isChecked() and "CellMapper CSV export" in tab.layout_note.text()
+    assert tab.mapping_box.isCollapsed() and tab.role_boxes["cellid"].currentData() == "col7"
+    assert tab.preview.rowCount() == 30 and tab.preview.horizontalHeaderItem(0).text() == "col1"
+    assert "30 scans — 30 valid" in tab.counts.text() and tab.run_button.isEnabled()
+    label = tab.mapping_form.labelForField(tab.role_boxes["cellid"]).text()
+    assert label == "Cell ID (cellid)"
+    # Told that the first row is a header, the tab reads it so: 29 rows, named by the first one.
+    tab.header.setChecked(True)
+    qtbot.waitUntil(lambda: tab.plan_task is None and "29 scans" in tab.counts.text(), timeout=10000)
+    assert tab.preview.rowCount() == 29 and tab.preview.horizontalHeaderItem(0).text() != "col1"
+    assert not tab.mapping_box.isCollapsed() and "No column is mapped" in tab.layout_note.text()
+    assert not tab.run_button.isEnabled()

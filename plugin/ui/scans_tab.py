@@ -1,8 +1,8 @@
 """The dock's Scans tab: choose a CSV, check how it is read, see what it will cost, run."""
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget
+from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
                                  QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import scan_formats, scans as scan_files
@@ -12,12 +12,22 @@ from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import ScanPlanTask, ScanTask, log
 from ..i18n import tr
 
-PREVIEW_ROWS = 50
+PREVIEW_ROWS = 200
+PREVIEW_VISIBLE_ROWS = 8
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"]
 DELIMITERS = [(",", ","), (";", ";"), ("\t", "Tab"), ("|", "|")]
-# Roles shown for mapping, in the order an analyst thinks of them.
-MAPPED_ROLES = ["macs", "mac", "ssid", "rssi", "bts", "nearbts", "mmac", "mcc", "mnc", "lac", "cellid", "signal",
-                "radio", "network", "scan_id", "time", "date", "lng", "lat"]
+
+
+def role_labels():
+    """Roles shown for mapping, in the order an analyst thinks of them, with plain labels."""
+    return [("macs", tr("WiFi list (mac,rssi,ssid|…)")), ("mac", tr("Access point MAC")), ("ssid", tr("SSID")),
+            ("rssi", tr("Access point signal, dBm")), ("bts", tr("Serving cell (mcc,mnc,lac,cellid,signal)")),
+            ("nearbts", tr("Neighbour cells (…|…)")), ("mmac", tr("Connected access point")), ("mcc", tr("MCC")),
+            ("mnc", tr("MNC")), ("lac", tr("LAC / TAC")), ("cellid", tr("Cell ID")),
+            ("signal", tr("Cell signal, dBm")), ("radio", tr("Technology (GSM, LTE, WIFI…)")),
+            ("network", tr("Network type")), ("serving", tr("Serving cell? (true/false)")),
+            ("neighbour", tr("Neighbour cell? (true/false)")), ("scan_id", tr("Scan id")), ("time", tr("Time")),
+            ("date", tr("Date")), ("lng", tr("GPS longitude (WGS84)")), ("lat", tr("GPS latitude (WGS84)"))]
 PROBLEM_FILTER = "\"status\" IN ('invalid', 'error', 'not_found')"
 
 
@@ -52,26 +62,35 @@ class ScansTab(QWidget):
                              (scan_formats.SHAPE_SPLIT, tr("One row per scan, split cell columns")),
                              (scan_formats.SHAPE_OBSERVATIONS, tr("One row per AP / cell, grouped into scans"))):
             self.shape.addItem(label, shape)
+        self.header = QCheckBox(tr("The first row names the columns"))
+        self.header.setToolTip(tr("Detected from the first row; untick for files without a header row (their "
+                                  "columns are then col1, col2, …)."))
         how.addRow(tr("Encoding"), self.encoding)
         how.addRow(tr("Delimiter"), self.delimiter)
+        how.addRow(tr("Header"), self.header)
         how.addRow(tr("Shape"), self.shape)
         layout.addLayout(how)
+        self.layout_note = QLabel()
+        self.layout_note.setWordWrap(True)
+        layout.addWidget(self.layout_note)
 
-        self.mapping_box = QGroupBox(tr("Columns"))
+        # Collapsed once a layout is recognised and nothing is missing: most files need no mapping.
+        self.mapping_box = QgsCollapsibleGroupBox(tr("Columns"))
         self.mapping_form = QFormLayout(self.mapping_box)
         self.role_boxes = {}
-        for role in MAPPED_ROLES:
+        for role, label in role_labels():
             box = QComboBox()
             box.currentIndexChanged.connect(self.reread)
             self.role_boxes[role] = box
-            self.mapping_form.addRow(role, box)
+            self.mapping_form.addRow(f"{label} ({role})", box)
         layout.addWidget(self.mapping_box)
         for combo in (self.encoding, self.delimiter, self.shape):
             combo.currentIndexChanged.connect(self.reread)
+        self.header.toggled.connect(self.reread)
 
         self.preview = QTableWidget()
-        self.preview.setMinimumHeight(120)
-        layout.addWidget(self.preview)
+        self.preview.setMinimumHeight(self.preview.verticalHeader().defaultSectionSize() * (PREVIEW_VISIBLE_ROWS + 1))
+        layout.addWidget(self.preview, 1)
         self.counts = QLabel(tr("Choose a scan file."))
         self.counts.setWordWrap(True)
         layout.addWidget(self.counts)
@@ -122,6 +141,7 @@ class ScansTab(QWidget):
         self._header = list(fmt.header)
         self._updating = True
         try:
+            self.header.setChecked(fmt.has_header)
             if self.encoding.findText(fmt.encoding) < 0:
                 self.encoding.addItem(fmt.encoding)
             self.encoding.setCurrentText(fmt.encoding)
@@ -144,18 +164,25 @@ class ScansTab(QWidget):
         if self._updating or not self.file.filePath():
             return
         path = self.file.filePath()
+        config = settings.baidu_config()
+        header = scan_formats.HEADER_YES if self.header.isChecked() else scan_formats.HEADER_NO
         try:
             guessed = scan_formats.sniff(path, encoding=self.encoding.currentText(),
-                                       delimiter=self.delimiter.currentData())
+                                         delimiter=self.delimiter.currentData(), header=header)
             if guessed.header != self._header:
-                self._show_format(guessed)  # a new delimiter or encoding gives new columns
+                self._show_format(guessed)  # a new delimiter, encoding or header choice gives new columns
             # The widgets decide every role they show (one set to "(none)" is unmapped); roles
             # without a widget (imei, imsi, clientip, cdma) keep the guess.
             mapping = {r: c for r, c in guessed.mapping.items() if r not in self.role_boxes}
             mapping.update(self.chosen_mapping())
             self.fmt = scan_formats.sniff(path, mapping=mapping, shape=self.shape.currentData(),
-                                        encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData())
+                                          encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData(),
+                                          header=header, window_s=config.scan_window_s,
+                                          distance_m=config.scan_distance_m)
             self.fmt.mapping = mapping
+            self.fmt.warnings = scan_formats.format_warnings(self.fmt)
+            if guessed.layout and not self.fmt.layout:
+                self.fmt.layout, self.fmt.why = guessed.layout, guessed.why
             rows = scan_files.preview(path, self.fmt, PREVIEW_ROWS)
         except (scan_formats.ScanFileError, OSError, UnicodeError) as exc:
             self.fail(str(exc))
@@ -167,6 +194,9 @@ class ScansTab(QWidget):
         for r, values in enumerate(rows):
             for c, value in enumerate(values[:len(self.fmt.header)]):
                 self.preview.setItem(r, c, QTableWidgetItem(value))
+        note = tr("Recognised: {0}.").format(self.fmt.why) if self.fmt.layout else (self.fmt.why or "")
+        self.layout_note.setText("\n".join([note] + [f"⚠ {w}" for w in self.fmt.warnings]).strip())
+        self.mapping_box.setCollapsed(bool(self.fmt.layout) and not self.fmt.warnings)
         self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
         self.run_button.setEnabled(False)
         self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(), self.plan_done)

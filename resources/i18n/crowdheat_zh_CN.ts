@@ -4,184 +4,219 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="61" />
+      <location filename="../../plugin/algorithms/heat.py" line="70" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="71" />
+      <location filename="../../plugin/algorithms/heat.py" line="80" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="74" />
+      <location filename="../../plugin/algorithms/heat.py" line="83" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="75" />
+      <location filename="../../plugin/algorithms/heat.py" line="84" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="99" />
+      <location filename="../../plugin/algorithms/heat.py" line="108" />
       <location filename="../../plugin/ui/heat_tab.py" line="224" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="116" />
+      <location filename="../../plugin/algorithms/heat.py" line="125" />
       <location filename="../../plugin/gis/tasks.py" line="79" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="131" />
+      <location filename="../../plugin/algorithms/heat.py" line="140" />
       <source>Cancelled before any heat was received.</source>
       <translation>在收到任何热度数据之前已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="133" />
+      <location filename="../../plugin/algorithms/heat.py" line="142" />
       <location filename="../../plugin/gis/tasks.py" line="93" />
       <source>No cell was returned.</source>
       <translation>服务未返回任何格网。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="135" />
+      <location filename="../../plugin/algorithms/heat.py" line="144" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="161" />
+      <location filename="../../plugin/algorithms/heat.py" line="170" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="164" />
+      <location filename="../../plugin/algorithms/heat.py" line="173" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="177" />
+      <location filename="../../plugin/algorithms/heat.py" line="186" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="185" />
+      <location filename="../../plugin/algorithms/heat.py" line="194" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="201" />
+      <location filename="../../plugin/algorithms/heat.py" line="213" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="204" />
+      <location filename="../../plugin/algorithms/heat.py" line="216" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="211" />
+      <location filename="../../plugin/algorithms/heat.py" line="223" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="212" />
+      <location filename="../../plugin/algorithms/heat.py" line="224" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="59" />
+      <location filename="../../plugin/algorithms/scans.py" line="60" />
       <source>Geolocate WiFi / cell-tower scans</source>
       <translation>WiFi / 基站扫描定位</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="62" />
+      <location filename="../../plugin/algorithms/scans.py" line="63" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="71" />
+      <location filename="../../plugin/algorithms/scans.py" line="72" />
       <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
       <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="80" />
+      <location filename="../../plugin/algorithms/scans.py" line="81" />
       <source>Scan file (CSV)</source>
       <translation>扫描文件（CSV）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="82" />
+      <location filename="../../plugin/algorithms/scans.py" line="83" />
       <source>Encoding (empty: detect)</source>
       <translation>编码（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="84" />
+      <location filename="../../plugin/algorithms/scans.py" line="85" />
       <source>Delimiter (empty: detect)</source>
       <translation>分隔符（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="86" />
+      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <source>Detect</source>
+      <translation>自动检测</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <source>Header row</source>
+      <translation>标题行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <source>Yes: the first row names the columns</source>
+      <translation>有：第一行是列名</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <source>No: the columns are col1, col2, …</source>
+      <translation>无：列名为 col1、col2、…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="90" />
       <source>File shape</source>
       <translation>文件结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <location filename="../../plugin/algorithms/scans.py" line="92" />
       <source>Column mapping, overrides the guess (role=column; …)</source>
       <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="90" />
-      <location filename="../../plugin/ui/scans_tab.py" line="85" />
+      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <source>Rows of one AP each: one scan within seconds of its first row (-1: setting)</source>
+      <translation>每行一个热点的文件：同一次扫描距其第一行的秒数上限（-1：用设置）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="97" />
+      <source>… and within metres of its first position (-1: setting)</source>
+      <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <location filename="../../plugin/ui/scans_tab.py" line="104" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="91" />
+      <location filename="../../plugin/algorithms/scans.py" line="101" />
       <source>BD-09 (for Baidu basemaps)</source>
       <translation>BD-09（用于百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="91" />
+      <location filename="../../plugin/algorithms/scans.py" line="101" />
       <source>GCJ-02 (for Amap/Tencent basemaps)</source>
       <translation>GCJ-02（用于高德/腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="91" />
-      <location filename="../../plugin/ui/scans_tab.py" line="81" />
+      <location filename="../../plugin/algorithms/scans.py" line="101" />
+      <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>WGS84</source>
       <translation>WGS84</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="93" />
+      <location filename="../../plugin/algorithms/scans.py" line="103" />
       <source>Scans per request (0: setting)</source>
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="96" />
+      <location filename="../../plugin/algorithms/scans.py" line="106" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="98" />
+      <location filename="../../plugin/algorithms/scans.py" line="108" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <location filename="../../plugin/algorithms/scans.py" line="110" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="102" />
+      <location filename="../../plugin/algorithms/scans.py" line="112" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="124" />
+      <location filename="../../plugin/algorithms/scans.py" line="140" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="143" />
+      <source>How: {0}.</source>
+      <translation>识别依据：{0}。</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/fences.py" line="28" />
@@ -265,39 +300,44 @@
     </message>
     <message>
       <location filename="../../plugin/gis/heat_run.py" line="44" />
-      <location filename="../../plugin/gis/scan_run.py" line="56" />
+      <location filename="../../plugin/gis/scan_run.py" line="36" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="41" />
+      <location filename="../../plugin/gis/scan_run.py" line="21" />
       <source>{0:,} scans — {1:,} valid, {2:,} invalid, {3:,} already answered (cache). The run will spend about {4:,} requests of quota.</source>
       <translation>{0:,} 次扫描 — {1:,} 有效，{2:,} 无效，{3:,} 已有结果（缓存）。本次运行约消耗 {4:,} 次请求配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="47" />
+      <location filename="../../plugin/gis/scan_run.py" line="27" />
       <source>{0:,} / {1:,} scans, {2:.0f} scans/s, ETA {3:.0f} s</source>
       <translation>{0:,} / {1:,} 次扫描，{2:.0f} 次/秒，预计剩余 {3:.0f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="53" />
+      <location filename="../../plugin/gis/scan_run.py" line="33" />
       <source>{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, {5:.1f} s</source>
       <translation>{0:,} 次扫描：{1}；已发送 {2:,} 次请求（配额），{3:,} 次命中缓存，{4:,} 次重复扫描未再发送，用时 {5:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="58" />
+      <location filename="../../plugin/gis/scan_run.py" line="38" />
       <source>; stopped: {0}</source>
       <translation>；已停止：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="60" />
+      <location filename="../../plugin/gis/scan_run.py" line="40" />
       <source>; cancelled (unsent scans are marked error)</source>
       <translation>；已取消（未发送的扫描标记为 error）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="79" />
-      <source>Positioning error against the file's ground truth: median {0:.0f} m, 90th percentile {1:.0f} m ({2:,} scans).</source>
-      <translation>相对文件中真值的定位误差：中位数 {0:.0f} 米，90% 分位 {1:.0f} 米（{2:,} 次扫描）。</translation>
+      <location filename="../../plugin/gis/scan_run.py" line="65" />
+      <source>Positioning error against the file's ground truth: median {0:,.0f} m, 90th percentile {1:,.0f} m ({2:,} scans).</source>
+      <translation>相对文件中真值的定位误差：中位数 {0:,.0f} 米，90% 分位 {1:,.0f} 米（{2:,} 次扫描）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="75" />
+      <source>The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); change the mapping of lng/lat if not.</source>
+      <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/tasks.py" line="41" />
@@ -315,17 +355,17 @@
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="120" />
+      <location filename="../../plugin/gis/tasks.py" line="122" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="169" />
+      <location filename="../../plugin/gis/tasks.py" line="171" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="189" />
+      <location filename="../../plugin/gis/tasks.py" line="191" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
@@ -334,7 +374,7 @@
       <location filename="../../plugin/ui/dock.py" line="13" />
       <location filename="../../plugin/ui/heat_tab.py" line="288" />
       <location filename="../../plugin/ui/heat_tab.py" line="270" />
-      <location filename="../../plugin/ui/scans_tab.py" line="241" />
+      <location filename="../../plugin/ui/scans_tab.py" line="273" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -359,88 +399,88 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="43" />
+      <location filename="../../plugin/ui/heat_tab.py" line="44" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="48" />
+      <location filename="../../plugin/ui/heat_tab.py" line="49" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="49" />
+      <location filename="../../plugin/ui/heat_tab.py" line="50" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="73" />
+      <location filename="../../plugin/ui/heat_tab.py" line="74" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="74" />
+      <location filename="../../plugin/ui/heat_tab.py" line="75" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="76" />
+      <location filename="../../plugin/ui/heat_tab.py" line="77" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="77" />
+      <location filename="../../plugin/ui/heat_tab.py" line="78" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="78" />
+      <location filename="../../plugin/ui/heat_tab.py" line="79" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="83" />
+      <location filename="../../plugin/ui/heat_tab.py" line="84" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="85" />
+      <location filename="../../plugin/ui/heat_tab.py" line="86" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="87" />
+      <location filename="../../plugin/ui/heat_tab.py" line="88" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="91" />
+      <location filename="../../plugin/ui/heat_tab.py" line="92" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="93" />
-      <location filename="../../plugin/ui/scans_tab.py" line="93" />
+      <location filename="../../plugin/ui/heat_tab.py" line="94" />
+      <location filename="../../plugin/ui/scans_tab.py" line="112" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="132" />
+      <location filename="../../plugin/ui/heat_tab.py" line="133" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <location filename="../../plugin/ui/heat_tab.py" line="141" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <location filename="../../plugin/ui/heat_tab.py" line="143" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="144" />
+      <location filename="../../plugin/ui/heat_tab.py" line="145" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
@@ -528,117 +568,242 @@ Fetch?</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="39" />
+      <location filename="../../plugin/ui/scans_tab.py" line="23" />
+      <source>Access point MAC</source>
+      <translation>热点 MAC</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="23" />
+      <source>SSID</source>
+      <translation>SSID</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="23" />
+      <source>WiFi list (mac,rssi,ssid|…)</source>
+      <translation>WiFi 列表（mac,rssi,ssid|…）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="24" />
+      <source>Access point signal, dBm</source>
+      <translation>热点信号强度（dBm）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="24" />
+      <source>Serving cell (mcc,mnc,lac,cellid,signal)</source>
+      <translation>服务小区（mcc,mnc,lac,cellid,signal）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="25" />
+      <source>Connected access point</source>
+      <translation>已连接热点</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="25" />
+      <source>MCC</source>
+      <translation>MCC</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="25" />
+      <source>Neighbour cells (…|…)</source>
+      <translation>邻区（…|…）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="26" />
+      <source>Cell ID</source>
+      <translation>小区 ID</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="26" />
+      <source>LAC / TAC</source>
+      <translation>LAC / TAC</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="26" />
+      <source>MNC</source>
+      <translation>MNC</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="27" />
+      <source>Cell signal, dBm</source>
+      <translation>小区信号强度（dBm）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="27" />
+      <source>Technology (GSM, LTE, WIFI…)</source>
+      <translation>制式（GSM、LTE、WIFI…）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="28" />
+      <source>Network type</source>
+      <translation>网络类型</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="28" />
+      <source>Serving cell? (true/false)</source>
+      <translation>是否服务小区（true/false）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="29" />
+      <source>Neighbour cell? (true/false)</source>
+      <translation>是否邻区（true/false）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="29" />
+      <source>Scan id</source>
+      <translation>扫描编号</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="29" />
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="30" />
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="30" />
+      <source>GPS latitude (WGS84)</source>
+      <translation>GPS 纬度（WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="30" />
+      <source>GPS longitude (WGS84)</source>
+      <translation>GPS 经度（WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="49" />
       <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
       <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="41" />
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
       <source>Scan file</source>
       <translation>扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <location filename="../../plugin/ui/scans_tab.py" line="61" />
       <source>One row per scan, Baidu columns</source>
       <translation>每行一次扫描，百度字段</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="52" />
+      <location filename="../../plugin/ui/scans_tab.py" line="62" />
       <source>One row per scan, split cell columns</source>
       <translation>每行一次扫描，基站字段分列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="53" />
+      <location filename="../../plugin/ui/scans_tab.py" line="63" />
       <source>One row per AP / cell, grouped into scans</source>
       <translation>每行一个 AP / 基站，按扫描分组</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="55" />
+      <location filename="../../plugin/ui/scans_tab.py" line="65" />
+      <source>The first row names the columns</source>
+      <translation>第一行是列名</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="66" />
+      <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
+      <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="68" />
       <source>Encoding</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="56" />
+      <location filename="../../plugin/ui/scans_tab.py" line="69" />
       <source>Delimiter</source>
       <translation>分隔符</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="57" />
+      <location filename="../../plugin/ui/scans_tab.py" line="70" />
+      <source>Header</source>
+      <translation>标题行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="71" />
       <source>Shape</source>
       <translation>结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="60" />
+      <location filename="../../plugin/ui/scans_tab.py" line="78" />
       <source>Columns</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="75" />
+      <location filename="../../plugin/ui/scans_tab.py" line="94" />
       <source>Choose a scan file.</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="81" />
+      <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
       <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="82" />
+      <location filename="../../plugin/ui/scans_tab.py" line="101" />
       <source>BD-09 numbers (Baidu basemaps)</source>
       <translation>BD-09 坐标值（百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="84" />
+      <location filename="../../plugin/ui/scans_tab.py" line="103" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="90" />
+      <location filename="../../plugin/ui/scans_tab.py" line="109" />
       <source>Run</source>
       <translation>运行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="96" />
+      <location filename="../../plugin/ui/scans_tab.py" line="115" />
       <source>Show invalid / failed rows</source>
       <translation>显示无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="132" />
+      <location filename="../../plugin/ui/scans_tab.py" line="152" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="170" />
+      <location filename="../../plugin/ui/scans_tab.py" line="197" />
+      <source>Recognised: {0}.</source>
+      <translation>已识别：{0}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="200" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="185" />
+      <location filename="../../plugin/ui/scans_tab.py" line="215" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="191" />
+      <location filename="../../plugin/ui/scans_tab.py" line="221" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="203" />
+      <location filename="../../plugin/ui/scans_tab.py" line="233" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="214" />
+      <location filename="../../plugin/ui/scans_tab.py" line="244" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="223" />
+      <location filename="../../plugin/ui/scans_tab.py" line="253" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="243" />
+      <location filename="../../plugin/ui/scans_tab.py" line="275" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
@@ -738,32 +903,42 @@ Fetch?</source>
       <translation>向服务请求的坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="154" />
+      <location filename="../../plugin/ui/settings_page.py" line="145" />
+      <source>Rows of one AP each: one scan within</source>
+      <translation>每行一个热点：同一次扫描在此时间内</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="146" />
+      <source>… and within</source>
+      <translation>… 且在此距离内</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="158" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="167" />
+      <location filename="../../plugin/ui/settings_page.py" line="171" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="184" />
+      <location filename="../../plugin/ui/settings_page.py" line="188" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="217" />
+      <location filename="../../plugin/ui/settings_page.py" line="223" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="223" />
+      <location filename="../../plugin/ui/settings_page.py" line="229" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="259" />
+      <location filename="../../plugin/ui/settings_page.py" line="265" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
