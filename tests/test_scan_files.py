@@ -89,7 +89,7 @@ def test_quoted_newlines_and_comments(tmp_path):
 
 def test_wigle_14_groups_wifi_and_cell_rows_of_one_second(tmp_path):
     fmt, found = all_scans(write(tmp_path, "wigle.csv", WIGLE14))
-    assert fmt.flavour == "WiGLE 1.4" and fmt.shape == "observations"
+    assert fmt.layout == "WiGLE 1.4" and fmt.shape == "observations"
     assert [s.rows for s in found] == [[1, 2, 3, 4], [5, 6, 7]]
     first, second = found
     assert first.body["accesstype"] == 0 and first.body["bts"] == "460,0,4189,8869,-63"
@@ -101,7 +101,7 @@ def test_wigle_14_groups_wifi_and_cell_rows_of_one_second(tmp_path):
 
 def test_wigle_16_cells_strongest_serves(tmp_path):
     fmt, found = all_scans(write(tmp_path, "wigle16.csv", WIGLE16))
-    assert fmt.flavour == "WiGLE 1.6" and len(found) == 1  # same second, milliseconds apart
+    assert fmt.layout == "WiGLE 1.6" and len(found) == 1  # same second, milliseconds apart
     body = found[0].body
     assert body["bts"] == "460,11,25182,40082,-70" and body["nearbts"] == "460,11,25182,40081,-90"
     assert body["network"] == "LTE"
@@ -117,7 +117,7 @@ def test_gmon_without_header(tmp_path):
 
 def test_network_survey_lte(tmp_path):
     fmt, found = all_scans(write(tmp_path, "ns.csv", NETWORK_SURVEY))
-    assert fmt.flavour == "Network Survey LTE" and fmt.mapping["scan_id"] == "groupNumber"
+    assert fmt.layout == "Network Survey LTE" and fmt.mapping["scan_id"] == "groupNumber"
     assert [s.rows for s in found] == [[1, 2], [3]]
     assert found[0].body["bts"] == "460,0,9001,123456789,-95"
     assert found[0].body["nearbts"] == "460,0,9001,123456790,-105"

@@ -378,6 +378,39 @@ def raw_crs_of(result, requested):
     return requested if coords.in_china_box(*coords.convert(lng, lat, requested, coords.WGS84)) else coords.WGS84
 
 
+# The largest accuracy radius taken as a distance (cell positioning in the countryside is a few
+# km; anything beyond this, negative or not a number, is a malformed result).
+MAX_RADIUS_M = 100_000.0
+
+
+def result_problem(answer):
+    """Why one result of the service is not a valid answer ('' when it is)."""
+    try:
+        error = int(answer.get("error", 0))
+        kind = int(answer.get("type", 0) or 0)
+    except (TypeError, ValueError, OverflowError):
+        return f"error {answer.get('error')!r}, type {answer.get('type')!r}"
+    if error not in (0, -1) or kind not in LOCATION_TYPES:
+        return f"error {error}, type {kind}"
+    if error == 0 and kind != 0:
+        if parse_location(answer.get("location"))[0] is None:
+            return f"location {answer.get('location')!r}"
+        radius = answer.get("radius")
+        if radius not in (None, ""):
+            try:
+                value = float(radius)
+            except (TypeError, ValueError):
+                value = float("nan")
+            if not (math.isfinite(value) and 0 <= value <= MAX_RADIUS_M):
+                return f"radius {radius!r} is not a distance in metres"
+    return ""
+
+
+def result_located(answer):
+    """A valid result (see ``result_problem``) that holds a position."""
+    return int(answer.get("error", 0)) == 0 and int(answer.get("type", 0) or 0) != 0
+
+
 ADDRESS = ("country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
            "floor")
 

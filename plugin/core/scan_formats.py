@@ -232,10 +232,6 @@ class FileFormat:
     distance_m: float = DEFAULT_DISTANCE_M
     warnings: list = field(default_factory=list)
 
-    @property
-    def flavour(self):  # the name older callers use
-        return self.layout
-
     def describe(self):
         what = f"{self.layout} " if self.layout else ""
         header = "" if self.has_header else ", no header row"

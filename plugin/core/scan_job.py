@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .baidu import BATCH_TOO_LARGE, LOCATION_TYPES, BaiduError, parse_location, prepare, request_key
+from .baidu import BATCH_TOO_LARGE, BaiduError, prepare, request_key, result_located, result_problem
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
 
 class Status(str, Enum):
@@ -44,9 +44,6 @@ CANCEL_GRACE_S = 2.0
 # Caching: a location is kept for good; "not found" for a week (the service learns new access
 # points and cells, so asking again later may locate the scan); a malformed result never.
 NOT_FOUND_TTL_S = 7 * 86400
-# The largest accuracy radius taken as a distance (cell positioning in the countryside is a few
-# km; anything beyond this, negative or not a number, is a malformed result).
-MAX_RADIUS_M = 100_000.0
 
 
 @dataclass
@@ -82,33 +79,15 @@ class ScanRunStats:
 
 def judge(scan, answer, cached=False):
     """(outcome, may be cached) for one result of the service."""
-    def malformed(what):
+    problem = result_problem(answer)
+    if problem:
         return ScanOutcome(scan, ERROR, err_code="malformed", cached=cached,
-                           err_msg=f"the service's result is malformed ({what}); not kept, a rerun asks again"), False
-
-    try:
-        error = int(answer.get("error", 0))
-        kind = int(answer.get("type", 0) or 0)
-    except (TypeError, ValueError, OverflowError):
-        return malformed(f"error {answer.get('error')!r}, type {answer.get('type')!r}")
-    if error not in (0, -1) or kind not in LOCATION_TYPES:
-        return malformed(f"error {error}, type {kind}")
-    if error == 0 and kind != 0:
-        lng, _ = parse_location(answer.get("location"))
-        if lng is None:
-            return malformed(f"location {answer.get('location')!r}")
-        radius = answer.get("radius")
-        if radius not in (None, ""):
-            try:
-                value = float(radius)
-            except (TypeError, ValueError):
-                value = float("nan")
-            if not (math.isfinite(value) and 0 <= value <= MAX_RADIUS_M):
-                return malformed(f"radius {radius!r} is not a distance in metres")
+                           err_msg=f"the service's result is malformed ({problem}); not kept, a rerun asks again"), False
+    if result_located(answer):
         return ScanOutcome(scan, OK, answer=answer, cached=cached), True
     # Not located: whatever coordinates came with it are not a position.
     answer = {k: v for k, v in answer.items() if k not in ("location", "radius")}
-    return ScanOutcome(scan, NOT_FOUND, err_code=str(error), answer=answer, cached=cached,
+    return ScanOutcome(scan, NOT_FOUND, err_code=str(answer.get("error", "")), answer=answer, cached=cached,
                        err_msg="the service has no position for this scan"), True
 
 
