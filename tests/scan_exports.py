@@ -7,7 +7,7 @@ import json
 import math
 import pathlib
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from simulator.baidu import SAMPLE_REQUEST
 
@@ -45,8 +45,8 @@ def netmonster_ntm(path):
     location;arfcn, 2147483647 for unknown values."""
     unknown = 2147483647
     lines = [
-        f"4G;460;00;125643777;9520;490796;312;22.5431;114.0578;Futian CBD;1650",
-        f"4G;460;00;125643778;9520;490796;313;22.5433;114.0581;Futian CBD;1650",
+        "4G;460;00;125643777;9520;490796;312;22.5431;114.0578;Futian CBD;1650",
+        "4G;460;00;125643778;9520;490796;313;22.5433;114.0581;Futian CBD;1650",
         f"3G;460;01;21297934;4163;{unknown};{unknown};22.5502;114.0612;Lianhua;{unknown}",
         f"2G;460;00;8869;4189;;{unknown};22.5390;114.0550;Huaqiang;{unknown}",
         f"5G;460;00;6442450945;9530;;101;22.5420;114.0600;Civic Center;{unknown}",

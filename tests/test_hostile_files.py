@@ -6,7 +6,7 @@ import codecs
 import processing
 import pytest
 
-from crowdheat.plugin.core import scans
+from crowdheat.plugin.core import scan_formats, scans
 from tests.hostile import HostileServer
 
 HEADER = "id,bts,macs,note\n"
@@ -14,7 +14,7 @@ ROW = '{n},,"aa:bb:cc:00:00:{n:02x},-50,|aa:bb:cc:01:00:{n:02x},-60,",{note}\n'
 
 
 def read(path, **kwargs):
-    fmt = scans.sniff(path, **kwargs)
+    fmt = scan_formats.sniff(path, **kwargs)
     return fmt, list(scans.read_scans(path, fmt))
 
 
@@ -60,8 +60,8 @@ def test_a_bom_file_with_one_gbk_row_stops_with_the_line_to_fix(tmp_path):
     path = tmp_path / "bom-gbk.csv"
     path.write_bytes(codecs.BOM_UTF8 + (HEADER + ROW.format(n=1, note="咖啡")).encode("utf-8")
                      + ROW.format(n=2, note="星巴克").encode("gbk") + ROW.format(n=3, note="ok").encode("utf-8"))
-    with pytest.raises(scans.ScanFileError) as info:
-        scans.sniff(path)
+    with pytest.raises(scan_formats.ScanFileError) as info:
+        scan_formats.sniff(path)
     assert "Line 3 " in str(info.value) and "mixes encodings" in str(info.value)
     fmt, got = read(path, encoding="utf-8-sig")  # chosen explicitly: read, with the replacement shown
     assert len(got) == 3 and "\ufffd" in got[1].values[3]
@@ -118,7 +118,7 @@ def test_a_scan_file_deleted_before_the_run_is_a_message_not_a_traceback(qgis_ap
 
     path = tmp_path / "gone.csv"
     path.write_text(HEADER + ROW.format(n=1, note="x"), encoding="utf-8")
-    fmt = scans.sniff(path)
+    fmt = scan_formats.sniff(path)
     path.unlink()
     logged = []
     QgsApplication.messageLog().messageReceived.connect(lambda message, tag, level: logged.append(message))

@@ -7,7 +7,8 @@ import pytest
 from crowdheat.plugin.core import scans
 from crowdheat.plugin.core import baidu
 from crowdheat.plugin.core.baidu import prepare
-from crowdheat.plugin.core.scans import ScanFileError, read_scans, sniff
+from crowdheat.plugin.core.scan_formats import ScanFileError, sniff
+from crowdheat.plugin.core.scans import read_scans
 
 WIGLE14 = """WigleWifi-1.4,appRelease=2.26,model=Pixel,release=11,device=x,display=y,board=z,brand=google
 MAC,SSID,AuthMode,FirstSeen,Channel,RSSI,CurrentLatitude,CurrentLongitude,AltitudeMeters,AccuracyMeters,Type

@@ -7,7 +7,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProces
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink, QgsProcessingParameterFile,
                        QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
 
-from ..core import scan_formats, scans as scan_files
+from ..core import scan_formats
 from ..core.errors import CrowdHeatError
 from ..gis import settings
 from ..gis.scan_layers import OUTPUT_SYSTEMS, layer_title

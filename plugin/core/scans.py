@@ -25,8 +25,7 @@ from array import array
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
 
-from .scan_formats import (ROLES, SHAPE_OBSERVATIONS, FileFormat, ScanFileError, is_number,  # noqa: F401
-                           sniff)
+from .scan_formats import SHAPE_OBSERVATIONS, is_number
 
 MAX_SSID = 32
 # What Android and several apps write for "unavailable" (Integer.MAX_VALUE), e.g. NetMonster's NTM.
