@@ -189,6 +189,28 @@ def test_reading_is_streamed(tmp_path):
     assert path.stat().st_size > 1_200_000 and peak < 400_000  # a few read buffers, not the file
 
 
+def test_grouping_per_ap_rows_keeps_numbers_not_rows(tmp_path):
+    """50,000 WiGLE rows (4 APs a second): grouping keeps a few numbers per row (about 150 bytes),
+    never the rows' text (which alone would take several times the file)."""
+    path = tmp_path / "wigle.csv"
+    with open(path, "w") as handle:
+        handle.write(WIGLE14.splitlines()[0] + "\n" + WIGLE14.splitlines()[1] + "\n")
+        for n in range(50_000):
+            t = n // 4
+            handle.write(f"aa:bb:cc:{n >> 16:02x}:{n >> 8 & 255:02x}:{n & 255:02x},net{n},[WPA2],"
+                         f"2024-05-01 {10 + t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d},6,-{50 + n % 40},"
+                         f"{22.54 + t * 1e-5:.7f},114.0500000,5,5,WIFI\n")
+    fmt = sniff(path)
+    tracemalloc.start()
+    scans_read = rows = 0
+    for scan in read_scans(path, fmt):
+        scans_read, rows = scans_read + 1, rows + len(scan.rows)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert rows == 50_000 and scans_read == -(-50_000 // 24)  # 6 whole seconds (0…5 s) of 4 APs each
+    assert path.stat().st_size > 4_000_000 and peak < 12_000_000, peak
+
+
 def test_wifi_list_with_split_cell_columns(tmp_path):
     text = "id,mcc,mnc,lac,ci,signal,macs\n1,460,1,4189,8869,-70,\"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,\"\n"
     _, found = all_scans(write(tmp_path, "mix.csv", text))

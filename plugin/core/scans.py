@@ -4,8 +4,8 @@ scan. Which requests the scans make is Baidu's module's business (``baidu.prepar
 One row per scan (shapes baidu and split) is read as it comes. Rows of one access point or cell
 each (shape observations) are grouped into scans in two streamed passes: the first reads only
 each row's time, position and kind and decides the groups; the second builds each scan as soon
-as its last row has been read. Memory grows with the number of rows (a few bytes each), never
-with their text. The grouping rule (written in the README):
+as its last row has been read. Memory grows with the number of rows (about 150 bytes each:
+300,000 per-AP rows take about 45 MB), never with their text. The grouping rule (written in the README):
 
 - a scan-id column: rows with the same id form a scan, wherever they are in the file;
 - else a time column: rows are taken in time order; a scan holds the rows seen within
@@ -19,11 +19,14 @@ with their text. The grouping rule (written in the README):
 
 import csv
 import dataclasses
+import functools
 import math
 import re
 from array import array
-from datetime import datetime, timezone
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
 
 from .scan_formats import SHAPE_OBSERVATIONS, is_number
 
@@ -240,6 +243,7 @@ def _truth(values, index):
     return (lng, lat)
 
 
+@functools.lru_cache(maxsize=4096)  # rows of one scan share their time text
 def parse_time(text):
     """Seconds since the epoch from the time texts apps write (ISO 8601 with or without a zone,
     '2024/05/01 10:00:00', ctime 'Wed Jul 17 14:52:16 2024', epoch seconds or milliseconds), or
@@ -441,7 +445,7 @@ class _Group:
     __slots__ = ("members", "start", "end", "where", "wifi", "cells")
 
     def __init__(self, member, when, where, kind):
-        self.members, self.start, self.end, self.where = [member], when, when, where
+        self.members, self.start, self.end, self.where = array("l", [member]), when, when, where
         self.wifi, self.cells = int(kind == _KIND_WIFI), int(kind == _KIND_CELL)
 
     def admits(self, when, where, window_s, distance_m):
@@ -461,6 +465,30 @@ class _Group:
         return self.wifi >= 2 or self.cells > 0
 
 
+class _TimedRows:
+    """Time, row number, position and kind of each row grouped by time, in flat arrays (a few
+    dozen bytes a row: a file of a million APs fits in tens of MB)."""
+
+    def __init__(self):
+        self.times, self.numbers = array("d"), array("l")
+        self.lngs, self.lats = array("d"), array("d")
+        self.kinds = bytearray()
+
+    def add(self, when, number, where, kind):
+        self.times.append(when)
+        self.numbers.append(number)
+        self.lngs.append(where[0] if where else math.nan)
+        self.lats.append(where[1] if where else math.nan)
+        self.kinds.append(kind)
+
+    def in_time_order(self):
+        """(time, row number, (lng, lat) or None, kind), by time then row number."""
+        order = np.lexsort((np.frombuffer(self.numbers, dtype=np.int_), np.frombuffer(self.times)))
+        for k in order:
+            lng = self.lngs[k]
+            yield self.times[k], self.numbers[k], (None if lng != lng else (lng, self.lats[k])), self.kinds[k]
+
+
 def _group_rows(path, reading):
     """Pass 1: (group of each data row, rows per group, notes per group)."""
     fmt = reading.fmt
@@ -469,7 +497,7 @@ def _group_rows(path, reading):
     group_of = array("l")
     sizes = []
     notes = {}
-    timed = []  # (time, row number, where, kind) of rows grouped by time
+    timed = _TimedRows()
     ids = {}
     for record in _rows(path, fmt):
         if record.problem:
@@ -493,22 +521,21 @@ def _group_rows(path, reading):
                                      f"({reading.value(v, 'time')!r}): a scan of its own"]
                 sizes.append(1)
             else:
-                timed.append((when, record.number, _truth(v, reading.index), _row_kind(v, reading)))
+                timed.add(when, record.number, _truth(v, reading.index), _row_kind(v, reading))
         else:
             group_of.append(0)
             if not sizes:
                 sizes.append(0)
             sizes[0] += 1
-    if timed:
-        timed.sort(key=lambda t: (t[0], t[1]))
+    if timed.numbers:
         groups, open_groups = [], []
-        for when, number, where, kind in timed:
+        for when, number, where, kind in timed.in_time_order():
             # Groups still within their window; rows of two places in the same seconds (two
             # phones, or a file merged from two) go to the one they are near.
             open_groups = [g for g in open_groups if when - g.start <= fmt.window_s]
             home = next((g for g in open_groups if g.admits(when, where, fmt.window_s, fmt.distance_m)), None)
             if home is not None:
-                home.add([number], when, where, int(kind == _KIND_WIFI), int(kind == _KIND_CELL))
+                home.add((number,), when, where, int(kind == _KIND_WIFI), int(kind == _KIND_CELL))
             else:
                 groups.append(_Group(number, when, where, kind))
                 open_groups.append(groups[-1])
@@ -541,7 +568,7 @@ def _merge_unusable(groups, window_s, distance_m):
         elif target is before:
             before.add(group.members, group.end, group.where, group.wifi, group.cells)
         else:  # joins the next group: that one starts earlier now
-            after.members[:0] = group.members
+            after.members = group.members + after.members
             after.start = group.start
             after.wifi, after.cells = after.wifi + group.wifi, after.cells + group.cells
             after.where = after.where or group.where
