@@ -134,6 +134,37 @@ def network_survey(path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def cellmapper(path):
+    """CellMapper's CSV export: no header row; lat, lon, altitude, mcc, mnc, tac, cid, dBm, the
+    technology twice, channel, pci. One serving cell per row with the phone's GPS."""
+    lines = []
+    for n, point in enumerate(walk(18, 12)):
+        _, cells = heard(point)
+        cell, level = cells[0]
+        lines.append(f"{point[1]:.8f},{point[0]:.8f},{rng.randint(8, 40)},{cell['mcc']},{cell['mnc']},{cell['lac']},"
+                     f"{cell['ci']},{level - 40},LTE,LTE,1650,{rng.randint(0, 503)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def airodump(path):
+    """airodump-ng CSV of a survey at two spots, five minutes each (no GPS: airodump writes it to
+    other files). The AP section lists each AP once with its last time seen and Power (-1 when the
+    driver gave no reading), strongest first; then the station section."""
+    rows = []
+    for spot, point in enumerate(walk(2, 15)):
+        for k, (ap, level) in enumerate(heard(point, 10)[0]):
+            power = -1 if k % 3 == 2 else level
+            rows.append((power, ap, f"2025-04-18 13:{5 * spot:02d}:00", f"2025-04-18 13:{5 * spot + 4:02d}:5{k % 3}"))
+    lines = ["", "BSSID, First time seen, Last time seen, channel, Speed, Privacy, Cipher, Authentication, Power, "
+             "# beacons, # IV, LAN IP, ID-length, ESSID, Key"]
+    for power, ap, first, last in sorted(rows, key=lambda row: -row[0] if row[0] != -1 else 999):
+        lines.append(f"{ap['mac'].upper()}, {first}, {last},  6, 130, WPA2, CCMP, PSK, {power:4d}, {300 + len(lines):8d}, "
+                     f"{0:8d},   0.  0.  0.  0, {len(ap['ssid']):3d}, {ap['ssid']}, ")
+    lines += ["", "Station MAC, First time seen, Last time seen, Power, # packets, BSSID, Probed ESSIDs",
+              "AA:BB:CC:00:00:01, 2025-04-18 13:00:00, 2025-04-18 13:05:00, -60,       25, (not associated) , CMCC"]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+
 def utm50n(lng, lat):
     """WGS84 to UTM zone 50N (EPSG:32650), Krüger series: sub-millimetre here, no pyproj needed."""
     a, f, k0, lon0 = 6378137.0, 1 / 298.257223563, 0.9996, math.radians(117)
@@ -179,6 +210,8 @@ def main():
     wigle(OUT / "scans_wigle16.csv")
     gmon(OUT / "scans_gmon.txt")
     network_survey(OUT / "scans_network_survey_lte.csv")
+    cellmapper(OUT / "scans_cellmapper.csv")
+    airodump(OUT / "scans_airodump-01.csv")
     truth = {"note": "Simulated positions of the demo's access points and cells (WGS84), for the Baidu simulator.",
              "known_aps": {ap["mac"]: [round(v, 6) for v in ap["pos"]] for ap in APS},
              "known_cells": {f"{c['mcc']},{c['mnc']},{c['lac']},{c['ci']}": [round(v, 6) for v in c["pos"]]

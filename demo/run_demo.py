@@ -21,7 +21,8 @@ NOTICE = ("SIMULATED DATA from the CrowdHeat demo's API simulator (simulator/), 
           "real positions. Run the plugin with a Jike token / Baidu AK for real data.")
 HOURS_RENDERED = (8, 12, 19)
 SCAN_FILES = [("scans_baidu_gbk.csv", "Baidu columns, GBK"), ("scans_wigle16.csv", "WiGLE 1.6"),
-              ("scans_gmon.txt", "G-MoN"), ("scans_network_survey_lte.csv", "Network Survey LTE")]
+              ("scans_gmon.txt", "G-MoN"), ("scans_network_survey_lte.csv", "Network Survey LTE"),
+              ("scans_cellmapper.csv", "CellMapper, no header"), ("scans_airodump-01.csv", "airodump-ng")]
 
 
 def start_qgis(profile):
@@ -206,7 +207,7 @@ def main():
         scan_extent.combineExtentWith(layer.extent())
     scan_extent.scale(1.15)
     caption(render(scan_layers, scan_extent, OUT / "located_scans.png"),
-            f"Located scans, four file shapes ({SIMULATED})").save(str(OUT / "located_scans.png"))
+            f"Located scans, six file layouts ({SIMULATED})").save(str(OUT / "located_scans.png"))
 
     project_path = OUT / "crowdheat-demo.qgz"
     project.writeEntryBool("Paths", "/Absolute", False)

@@ -13,7 +13,8 @@ from qgis.core import QgsProject, QgsVectorLayer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCAN_COUNTS = {"baidu_gbk": (36, {"ok": 32, "not_found": 2, "invalid": 2}), "wigle16": (24, {"ok": 24}),
-               "gmon": (20, {"ok": 20}), "network_survey_lte": (15, {"ok": 15})}
+               "gmon": (20, {"ok": 20}), "network_survey_lte": (15, {"ok": 15}), "cellmapper": (18, {"ok": 18}),
+               "airodump-01": (2, {"ok": 2})}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_demo_project_is_styled_grouped_timed_and_labelled_simulated(demo, qgis_
         group = project.layerTreeRoot().findLayer(hourly.id()).parent()
         assert group.name().startswith("Heat ") and group.name().endswith("(simulated)")
     scans = [one for one in layers if one.name().startswith("Located scans")]
-    assert len(scans) == 4 and all("(simulated)" in one.name() for one in scans)
+    assert len(scans) == 6 and all("(simulated)" in one.name() for one in scans)
     time_range = project.timeSettings().temporalRange()
     dates = sorted({f["date"] for layer in heat for f in layer.getFeatures()})
     assert time_range.begin().date() <= dates[0] and dates[-1] < time_range.end().date()
