@@ -135,3 +135,15 @@ def test_a_headerless_export_is_recognised_and_needs_no_mapping(tab, qtbot, tmp_
     assert tab.preview.rowCount() == 29 and tab.preview.horizontalHeaderItem(0).text() != "col1"
     assert not tab.mapping_box.isCollapsed() and "No column is mapped" in tab.layout_note.text()
     assert not tab.run_button.isEnabled()
+
+
+def test_columns_named_in_the_header_fold_the_mapping_and_are_listed(tab, qtbot, tmp_path):
+    path = tmp_path / "scans.csv"
+    path.write_text(CSV, encoding="utf-8")
+    choose(tab, qtbot, path)
+    assert tab.mapping_box.isCollapsed() and "Columns recognised by their names: " in tab.layout_note.text()
+    assert "bts=bts" in tab.layout_note.text() and "lng=经度" in tab.layout_note.text()
+    tab.role_boxes["macs"].setCurrentIndex(0)
+    tab.role_boxes["bts"].setCurrentIndex(0)
+    qtbot.waitUntil(lambda: tab.plan_task is None and "0 valid" in tab.counts.text(), timeout=10000)
+    assert not tab.mapping_box.isCollapsed() and "No column is mapped" in tab.layout_note.text()

@@ -74,7 +74,7 @@ class ScansTab(QWidget):
         self.layout_note.setWordWrap(True)
         layout.addWidget(self.layout_note)
 
-        # Collapsed once a layout is recognised and nothing is missing: most files need no mapping.
+        # Most files need no mapping: the box stays folded unless something is missing (see reread).
         self.mapping_box = QgsCollapsibleGroupBox(tr("Columns"))
         self.mapping_form = QFormLayout(self.mapping_box)
         self.role_boxes = {}
@@ -194,9 +194,16 @@ class ScansTab(QWidget):
         for r, values in enumerate(rows):
             for c, value in enumerate(values[:len(self.fmt.header)]):
                 self.preview.setItem(r, c, QTableWidgetItem(value))
-        note = tr("Recognised: {0}.").format(self.fmt.why) if self.fmt.layout else (self.fmt.why or "")
+        if self.fmt.layout:
+            note = tr("Recognised: {0}.").format(self.fmt.why)
+        elif self.fmt.has_header and self.fmt.mapping:
+            note = tr("Columns recognised by their names: {0}.").format(
+                ", ".join(f"{role}={column}" for role, column in self.fmt.mapping.items()))
+        else:
+            note = self.fmt.why or ""
         self.layout_note.setText("\n".join([note] + [f"⚠ {w}" for w in self.fmt.warnings]).strip())
-        self.mapping_box.setCollapsed(bool(self.fmt.layout) and not self.fmt.warnings)
+        # Folded while the columns make scans; open, with the warning above, when they cannot.
+        self.mapping_box.setCollapsed(not self.fmt.warnings)
         self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
         self.run_button.setEnabled(False)
         self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(), self.plan_done)

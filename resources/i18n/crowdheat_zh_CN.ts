@@ -374,7 +374,7 @@
       <location filename="../../plugin/ui/dock.py" line="13" />
       <location filename="../../plugin/ui/heat_tab.py" line="288" />
       <location filename="../../plugin/ui/heat_tab.py" line="270" />
-      <location filename="../../plugin/ui/scans_tab.py" line="273" />
+      <location filename="../../plugin/ui/scans_tab.py" line="280" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -768,42 +768,47 @@ Fetch?</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="197" />
+      <location filename="../../plugin/ui/scans_tab.py" line="198" />
       <source>Recognised: {0}.</source>
       <translation>已识别：{0}。</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/scans_tab.py" line="200" />
+      <source>Columns recognised by their names: {0}.</source>
+      <translation>按列名识别的列：{0}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="207" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="215" />
+      <location filename="../../plugin/ui/scans_tab.py" line="222" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="221" />
+      <location filename="../../plugin/ui/scans_tab.py" line="228" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="233" />
+      <location filename="../../plugin/ui/scans_tab.py" line="240" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="244" />
+      <location filename="../../plugin/ui/scans_tab.py" line="251" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="253" />
+      <location filename="../../plugin/ui/scans_tab.py" line="260" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="275" />
+      <location filename="../../plugin/ui/scans_tab.py" line="282" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
