@@ -82,8 +82,9 @@ def aps_text(aps):
 
 def prepare(scan):
     """Set ``scan.body`` (the request without ctime/coor/output/need_rgc) or ``scan.invalid`` with
-    the cause; notes say what was left out and why."""
-    if scan.invalid:
+    the cause; notes say what was left out and why. Once per scan: a prepared scan is returned as
+    it is."""
+    if scan.invalid or scan.body is not None:
         return scan
     heard = [ap for ap in scan.wifi if ap.rssi is not None]
     silent = len(scan.wifi) - len(heard)
