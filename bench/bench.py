@@ -452,13 +452,113 @@ def stream_bench(work):
     return idle, rows
 
 
+# -- heat by zone: 100,000 cell-days against 1,000 zones, next to QGIS's own summary join -------------
+ZONE_CELLS_SIDE = 100      # 100 × 100 level-17 cells × 10 days = 100,000 cell-days
+ZONE_GRID = (40, 25)       # 1,000 zones
+
+
+def _zones_inputs():
+    """(hourly heat layer, zone layer in EPSG:3857), both in memory."""
+    from datetime import date, timedelta
+
+    import numpy as np
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsGeometry, QgsProject
+    from qgis.core import QgsVectorLayer
+    from qgis.PyQt.QtCore import QDate
+
+    from crowdheat.plugin.core import s2cells
+    from crowdheat.plugin.gis import heat_layers
+
+    # A contiguous run of the Hilbert curve: 10,000 neighbouring cells.
+    ids = np.sort(np.array(s2cells.covering_ids(114.00, 22.50, 114.10, 22.60, 17), dtype=np.uint64))
+    ids = ids[:ZONE_CELLS_SIDE ** 2]
+    rings = s2cells.cell_rings(ids, 17)
+    hourly = QgsVectorLayer("Polygon?crs=EPSG:4326", "hourly", "memory")
+    hourly.dataProvider().addAttributes(heat_layers.hourly_fields().toList())
+    hourly.updateFields()
+    rng = np.random.default_rng(1)
+    features = []
+    names = [f.name() for f in hourly.fields()]
+    for k, cell_id in enumerate(ids.tolist()):
+        geometry = QgsGeometry.fromWkt("POLYGON((" + ", ".join(f"{x} {y}" for x, y in rings[k]) + "))")
+        for d in range(10):
+            day = date(2025, 4, 11) + timedelta(days=d)
+            hours = rng.integers(0, 50, 24).tolist()
+            values = dict(fence_id=0, cell_token=s2cells.id_to_token(cell_id), cell_id=str(cell_id), level=17,
+                          date=QDate(day.year, day.month, day.day), day_heat=sum(hours), peak_hour=0,
+                          **{f"h{h:02d}": v for h, v in enumerate(hours)})
+            feature = QgsFeature(hourly.fields())
+            feature.setGeometry(geometry)
+            feature.setAttributes([values.get(name) for name in names])
+            features.append(feature)
+    hourly.dataProvider().addFeatures(features)
+    hourly.updateExtents()
+    zones_layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "zones", "memory")
+    box = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:3857"),
+                                 QgsProject.instance()).transformBoundingBox(hourly.extent())
+    columns, rows = ZONE_GRID
+    width, height = box.width() / columns, box.height() / rows
+    grid = []
+    for r in range(rows):
+        for c in range(columns):
+            x0, y0 = box.xMinimum() + c * width, box.yMinimum() + r * height
+            zone = QgsFeature()
+            zone.setGeometry(QgsGeometry.fromWkt(f"POLYGON(({x0} {y0}, {x0 + width} {y0}, {x0 + width} {y0 + height}, "
+                                                 f"{x0} {y0 + height}, {x0} {y0}))"))
+            grid.append(zone)
+    zones_layer.dataProvider().addFeatures(grid)
+    return hourly, zones_layer
+
+
+def _zones_variant(run):
+    from qgis.core import QgsApplication
+
+    sys.path.append(os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
+    from processing.core.Processing import Processing
+
+    from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
+
+    Processing.initialize()
+    provider = CrowdHeatProvider()  # referenced while registered
+    QgsApplication.processingRegistry().addProvider(provider)
+    hourly, zones_layer = _zones_inputs()
+    started = time.perf_counter()
+    out = run(hourly, zones_layer)
+    return {"seconds": time.perf_counter() - started, "cell_days": hourly.featureCount(),
+            "zones": zones_layer.featureCount(), "total": out}
+
+
+def variant_zones_crowdheat(_answer):
+    """crowdheat:heatbyzone, area-weighted on the ellipsoid, with the zone-hour table."""
+    def run(hourly, zones_layer):
+        import processing
+
+        result = processing.run("crowdheat:heatbyzone", {"INPUT": hourly, "ZONES": zones_layer, "METHOD": 0,
+                                                         "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
+        return sum(f["heat_total"] or 0 for f in result["OUTPUT"].getFeatures())
+    return _zones_variant(run)
+
+
+def variant_zones_native(_answer):
+    """QGIS 3.22's own "Join attributes by location (summary)" (qgis:, in Python): sum of day_heat of every cell touching a zone."""
+    def run(hourly, zones_layer):
+        import processing
+
+        result = processing.run("qgis:joinbylocationsummary", {
+            "INPUT": zones_layer, "JOIN": hourly, "PREDICATE": [0], "JOIN_FIELDS": ["day_heat"], "SUMMARIES": [5],
+            "DISCARD_NONMATCHING": False, "OUTPUT": "memory:"})
+        return sum(f["day_heat_sum"] or 0 for f in result["OUTPUT"].getFeatures())
+    return _zones_variant(run)
+
+
 VARIANTS = {"floor": variant_floor, "crowdheat": variant_crowdheat, "peer": variant_peer,
             "scans_rate": variant_scans_rate, "scans_even": variant_scans_even,
             "scans_sequential": variant_scans_sequential, "read": variant_read,
-            "gpkg_floor": variant_gpkg_floor}
+            "gpkg_floor": variant_gpkg_floor, "zones_crowdheat": variant_zones_crowdheat,
+            "zones_native": variant_zones_native}
 
 
-NEEDS_QGIS = {"floor", "crowdheat", "peer", "gpkg_floor"}
+NEEDS_QGIS = {"floor", "crowdheat", "peer", "gpkg_floor", "zones_crowdheat", "zones_native"}
 
 
 def child(name, answer):
@@ -475,10 +575,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", choices=sorted(VARIANTS))
     parser.add_argument("--answer")
-    parser.add_argument("--part", action="append", choices=["heat", "scans", "stream", "read"],
+    parser.add_argument("--part", action="append", choices=["heat", "scans", "stream", "read", "zones"],
                         help="only these parts (default: all)")
     args = parser.parse_args()
-    parts = set(args.part or ["heat", "scans", "stream", "read"])
+    parts = set(args.part or ["heat", "scans", "stream", "read", "zones"])
     if args.variant:
         return child(args.variant, pathlib.Path(args.answer))
 
@@ -516,6 +616,8 @@ def main():
         stream_part(work, measure_in)
     if "read" in parts:
         read_part(measure)
+    if "zones" in parts:
+        zones_part(measure)
     return 0
 
 
@@ -548,6 +650,18 @@ def stream_part(work, measure_in):
     print(f"  GeoPackage floor (addFeatures of the same {gpkg_floor['rows']:,} rows, precomputed): "
           f"{gpkg_floor['seconds']:.1f} s; whole qgis_process run (start, HTTP, parse, write) / floor: "
           f"{seconds / gpkg_floor['seconds']:.2f}")
+
+
+def zones_part(measure):
+    ours, native = measure("zones_crowdheat"), measure("zones_native")
+    print(f"Heat by zone: {ours['cell_days']:,} cell-days of {ZONE_CELLS_SIDE ** 2:,} level-17 cells against "
+          f"{ours['zones']:,} zones (EPSG:3857)")
+    print(f"  crowdheat:heatbyzone           {ours['seconds']:6.2f} s  total {ours['total']:,.0f} (conserved: area "
+          f"shares on the ellipsoid, each cell-day once, 24 hours and the zone-hour table too)")
+    print(f"  qgis:joinbylocationsummary     {native['seconds']:6.2f} s  total {native['total']:,.0f} (every touching "
+          f"cell counted whole in every zone, day_heat only)")
+    print(f"  ratio summary join / crowdheat time: {native['seconds'] / ours['seconds']:.2f}; "
+          f"the summary join's total over-counts by {native['total'] / ours['total'] - 1:.0%}")
 
 
 def read_part(measure):

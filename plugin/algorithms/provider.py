@@ -3,6 +3,7 @@ from qgis.core import QgsProcessingProvider
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
 from .icons import provider_icon
 from .scans import GeolocateScansAlgorithm
+from .zones import HeatByZoneAlgorithm
 
 PROVIDER_ID = "crowdheat"
 
@@ -21,5 +22,6 @@ class CrowdHeatProvider(QgsProcessingProvider):
         return provider_icon()
 
     def loadAlgorithms(self):
-        for algorithm in (HeatMapAlgorithm(), HeatMapCircleAlgorithm(), GeolocateScansAlgorithm()):
+        for algorithm in (HeatMapAlgorithm(), HeatMapCircleAlgorithm(), GeolocateScansAlgorithm(),
+                          HeatByZoneAlgorithm()):
             self.addAlgorithm(algorithm)

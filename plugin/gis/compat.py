@@ -27,3 +27,23 @@ def make_field(name, kind, comment=""):
     if comment:
         field.setComment(comment)
     return field
+
+
+def unique_names(input_names, fixed_names, suffix="_input"):
+    """(names for the input's columns, {original: renamed}): an input name that clashes with one of
+    ``fixed_names`` or an earlier input name gets ``suffix`` (then a number). Case-insensitive, as
+    GeoPackage, Shapefile and QgsFields are: an input "LON" clashes with "lon". The fixed names are
+    what users join and filter on, so they never change."""
+    fixed = {name.lower() for name in fixed_names}
+    taken, names, renames = set(), [], {}
+    for original in input_names:
+        name = original or "column"
+        if name.lower() in fixed or name.lower() in taken:
+            base = f"{name}{suffix}"
+            name, n = base, 2
+            while name.lower() in fixed or name.lower() in taken:
+                name, n = f"{base}{n}", n + 1
+            renames[original] = name
+        taken.add(name.lower())
+        names.append(name)
+    return names, renames

@@ -13,7 +13,7 @@ from ..core import coords
 from ..core.scans import spreadsheet_safe
 from ..core.baidu import ADDRESS, location_type, position_of
 from ..core.scan_job import OK
-from .compat import make_field
+from .compat import make_field, unique_names
 
 OUTPUT_SYSTEMS = (coords.WGS84, coords.GCJ02, coords.BD09)
 SYSTEM_LABELS = {coords.WGS84: "WGS84", coords.GCJ02: "GCJ-02 numbers", coords.BD09: "BD-09 numbers"}
@@ -27,22 +27,9 @@ CIRCLE_SEGMENTS = 36
 
 def output_columns(header, with_truth):
     """(fields, input column names as written, renames {original: new})."""
-    # Case-insensitive, as GeoPackage, Shapefile and QgsFields are: an input "LON" clashes with "lon".
-    fixed_names = {name.lower() for name, _ in FIXED} | {TRUTH_FIELD.lower(), ROWS_FIELD.lower()}
+    names, renames = unique_names(header, [name for name, _ in FIXED] + [TRUTH_FIELD, ROWS_FIELD])
     fields = QgsFields()
-    renames = {}
-    taken = set()
-    names = []
-    for column in header:
-        name = column or "column"
-        if name.lower() in fixed_names or name.lower() in taken:
-            base = f"{name}_input"
-            name, n = base, 2
-            while name.lower() in fixed_names or name.lower() in taken:
-                name, n = f"{base}{n}", n + 1
-            renames[column] = name
-        taken.add(name.lower())
-        names.append(name)
+    for name in names:
         fields.append(make_field(name, "string"))
     for name, kind in FIXED:
         fields.append(make_field(name, kind))

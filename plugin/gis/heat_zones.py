@@ -1,0 +1,172 @@
+"""Heat by zone, the QGIS side: read an hourly heat layer and a zone layer into the pure core
+(``core/zones.py``), and write the answer as features. The algorithm and the dock share it."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsFeatureRequest,
+                       QgsFeatureSink, QgsFields, QgsGeometry)
+from qgis.PyQt.QtCore import QDate
+
+from ..core import s2cells, zones
+from ..core.errors import InputError
+from ..core.heat import HOURS
+from .compat import make_field, unique_names
+from .heat_layers import HOUR_FIELDS
+
+WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+AVG_FIELDS = [f"avg_h{h:02d}" for h in range(HOURS)]
+ZONE_FIELDS = ([("heat_total", "double", "heat of every returned cell-day shared into the zone"),
+                ("cells", "int", "cells reaching the zone"),
+                ("covered_share", "double", "share of the zone's area covered by returned cells (0…1)"),
+                ("mean_day", "double", "mean heat per day with data")]
+               + [(name, "double", f"mean heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(AVG_FIELDS)]
+               + [("peak_hour", "int", "hour of the highest mean"),
+                  ("weekday_mean", "double", "mean heat per weekday (Beijing calendar)"),
+                  ("weekend_mean", "double", "mean heat per Saturday or Sunday (Beijing calendar)")])
+HOURS_FIELDS = [("zone_fid", "long", "the zone's feature id"), ("date", "date", "the day (Beijing)"),
+                ("hour", "int", "hour of the day, 0-23"), ("heat", "double", "heat of the zone in that hour")]
+
+
+class HeatLayerError(InputError):
+    """The input is not an hourly heat layer."""
+
+
+def read_heat(source, is_cancelled=None):
+    """(builder of cell-days, rows read) from an hourly heat layer (fields cell_token or cell_id,
+    date, h00…h23). Geometry is not read: a cell's polygon follows from its token."""
+    names = [f.name() for f in source.fields()]
+    lower = {n.lower(): n for n in names}
+    token_field = lower.get("cell_token") or lower.get("cell_id")
+    missing = [n for n in ["date"] + HOUR_FIELDS if n not in lower]
+    if token_field is None or missing:
+        raise HeatLayerError(
+            "The input is not an hourly heat layer: it needs the fields cell_token (or cell_id), date and h00…h23 "
+            f"as crowdheat:heatmap writes them; missing: {', '.join((['cell_token'] if token_field is None else []) + missing)}.")
+    columns = [token_field, lower["date"]] + [lower[h] for h in HOUR_FIELDS]
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(columns, source.fields())
+    indexes = [names.index(c) for c in columns]
+    builder = zones.CellDaysBuilder()
+    rows = 0
+    for feature in source.getFeatures(request):
+        if is_cancelled and rows % 10000 == 0 and is_cancelled():
+            break
+        values = feature.attributes()
+        token, day = values[indexes[0]], values[indexes[1]]
+        if token in (None, "") or day is None or (hasattr(day, "isNull") and day.isNull()):
+            continue
+        if token_field.lower() == "cell_id":
+            token = s2cells.id_to_token(int(token))
+        day = day.toPyDate() if isinstance(day, QDate) else zones.as_date(day)
+        builder.add(str(token), day, [float(values[i] or 0) for i in indexes[2:]])
+        rows += 1
+    return builder, rows
+
+
+def cell_polygons(tokens):
+    """(equal-area polygons of the cells, the projection's centre (lng, lat))."""
+    ids = np.array([s2cells.token_to_id(t) for t in tokens], dtype=np.uint64)
+    rings = s2cells.cell_rings(ids) if len(ids) else np.zeros((0, 5, 2))
+    centre = tuple(rings[:, :4].reshape(-1, 2).mean(axis=0)) if len(ids) else (0.0, 0.0)
+    projected = zones.equal_area(rings.reshape(-1, 2), centre).reshape(-1, 5, 2) if len(ids) else rings
+    return shapely.polygons(projected), centre
+
+
+def read_zones(source, source_crs, centre, transform_context, is_cancelled=None):
+    """(zone features, equal-area shapely polygons) in the source's order; invalid rings are repaired."""
+    to_wgs84 = QgsCoordinateTransform(source_crs, WGS84, transform_context)
+    features, shapes = [], []
+    for feature in source.getFeatures():
+        if is_cancelled and is_cancelled():
+            break
+        features.append(feature)
+        geometry = QgsGeometry(feature.geometry())
+        if geometry.isNull() or geometry.isEmpty():
+            shapes.append(shapely.Polygon())
+            continue
+        geometry.transform(to_wgs84)
+        shapes.append(shapely.make_valid(shapely.from_wkb(bytes(geometry.asWkb()))))
+    return features, zones.project_geometries(shapes, centre) if shapes else np.zeros(0, dtype=object)
+
+
+def zone_fields(input_fields):
+    """(the output's fields: the zone's own first, then the answer's; {zone field: new name})."""
+    names, renames = unique_names([f.name() for f in input_fields], [name for name, _, _ in ZONE_FIELDS])
+    fields = QgsFields()
+    for field, name in zip(input_fields, names):
+        copy = type(field)(field)
+        copy.setName(name)
+        fields.append(copy)
+    for name, kind, comment in ZONE_FIELDS:
+        fields.append(make_field(name, kind, comment))
+    return fields, renames
+
+
+def hours_fields():
+    fields = QgsFields()
+    for name, kind, comment in HOURS_FIELDS:
+        fields.append(make_field(name, kind, comment))
+    return fields
+
+
+@dataclass
+class ZoneRun:
+    answer: zones.ZoneHeat
+    rows: int
+    cells: int
+    duplicates: int
+    zones: int
+
+
+def heat_by_zone(heat_source, zone_source, zone_crs, method, zones_sink, hours_sink, transform_context,
+                 is_cancelled=None):
+    """Read, share, aggregate and write. ``hours_sink`` may be None."""
+    builder, rows = read_heat(heat_source, is_cancelled)
+    polygons, centre = cell_polygons(builder.tokens)
+    cell_days = builder.build(polygons)
+    features, shapes = read_zones(zone_source, zone_crs, centre, transform_context, is_cancelled)
+    answer = zones.zone_heat(cell_days, zones.shares(cell_days.polygons, shapes, method), len(features))
+    write_zones(features, answer, zones_sink)
+    if hours_sink is not None:
+        write_hours(features, answer, hours_sink)
+    return ZoneRun(answer, rows, len(builder.tokens), cell_days.duplicates, len(features))
+
+
+def write_zones(features, answer, sink, chunk=2000):
+    out = []
+    for k, feature in enumerate(features):
+        avg = answer.avg_hours[k] or [None] * HOURS
+        copy = QgsFeature()
+        copy.setGeometry(feature.geometry())
+        copy.setAttributes(feature.attributes() + [answer.heat_total[k], int(answer.cells[k]),
+                                                   float(answer.covered_share[k]), answer.mean_day[k]]
+                           + list(avg) + [answer.peak_hour[k], answer.weekday_mean[k], answer.weekend_mean[k]])
+        out.append(copy)
+        if len(out) >= chunk:
+            _add(sink, out)
+            out = []
+    _add(sink, out)
+
+
+def write_hours(features, answer, sink, chunk=20000):
+    out = []
+    days = [QDate(d.year, d.month, d.day) for d in answer.dates]
+    for k, feature in enumerate(features):
+        grid = answer.day_hours[k]
+        for d, day in enumerate(days):
+            if np.isnan(grid[d, 0]):
+                continue  # no cell of the zone has this day: unknown, not zero
+            for hour in range(HOURS):
+                row = QgsFeature()
+                row.setAttributes([feature.id(), day, hour, float(grid[d, hour])])
+                out.append(row)
+        if len(out) >= chunk:
+            _add(sink, out)
+            out = []
+    _add(sink, out)
+
+
+def _add(sink, features):
+    if features and not sink.addFeatures(features, QgsFeatureSink.FastInsert):
+        raise RuntimeError("Could not write heat by zone: the output refused the features")
