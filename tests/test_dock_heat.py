@@ -192,3 +192,32 @@ def test_the_confirmation_is_a_real_question_answered_by_the_user(tab, qtbot):
         timer.timeout.connect(answer)
         timer.start(50)
         assert tab.confirm("This run sends 30 requests. Fetch?") is expected
+
+
+def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot, provider):
+    """Fetch heat for a block, then share it out to two selected zones of a UTM layer: two layers
+    come back, the zones with their heat and a zone-hour table, in a group, without blocking."""
+    block = polygon_layer([BLOCK_WKT])
+    activate(tab, qgis_iface, block)
+    block.selectAll()
+    tab.fetch.click()
+    wait_for_task(tab, qtbot)
+    heat = tab.zone_heat_layer.currentLayer()
+    assert heat is not None and heat.name() == "Hourly heat" and heat.featureCount() > 0
+    halves = ["POLYGON((114.055 22.540, 114.0565 22.540, 114.0565 22.542, 114.055 22.542, 114.055 22.540))",
+              "POLYGON((114.0565 22.540, 114.058 22.540, 114.058 22.542, 114.0565 22.542, 114.0565 22.540))",
+              "POLYGON((114.10 22.60, 114.11 22.60, 114.11 22.61, 114.10 22.61, 114.10 22.60))"]
+    zones_layer = polygon_layer(halves, name="blocks")
+    activate(tab, qgis_iface, zones_layer)
+    assert "All 3 zones of blocks" in tab.zone_info.text() and tab.zone_run.isEnabled()
+    zones_layer.selectByIds([1, 2])
+    assert "2 selected zones of blocks" in tab.zone_info.text()
+    tab.zone_run.click()
+    assert not tab.zone_run.isEnabled()
+    qtbot.waitUntil(lambda: tab.zone_task is None, timeout=20000)
+    by_zone, by_hour = tab.zone_result
+    assert by_zone.name() == "Heat by zone — blocks" and QgsProject.instance().mapLayer(by_zone.id()) is not None
+    features = list(by_zone.getFeatures())
+    assert len(features) == 2 and all(f["heat_total"] > 0 for f in features)
+    assert by_hour.featureCount() % 24 == 0 and by_hour.featureCount() > 0
+    assert "shared into 2 zones" in tab.status.text()

@@ -33,6 +33,12 @@ class HeatLayerError(InputError):
     """The input is not an hourly heat layer."""
 
 
+def looks_like_heat(fields):
+    """Whether a layer's fields are those of an hourly heat layer."""
+    names = {f.name().lower() for f in fields}
+    return bool(names & {"cell_token", "cell_id"}) and {"date", *HOUR_FIELDS} <= names
+
+
 def read_heat(source, is_cancelled=None):
     """(builder of cell-days, rows read) from an hourly heat layer (fields cell_token or cell_id,
     date, h00…h23). Geometry is not read: a cell's polygon follows from its token."""

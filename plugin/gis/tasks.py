@@ -5,7 +5,7 @@ builds memory layers (not yet in any project) and hands them to the main thread;
 ``done`` callback then only adds them, styles them and reports (milliseconds, not seconds).
 """
 
-from qgis.core import Qgis, QgsMessageLog, QgsTask
+from qgis.core import Qgis, QgsMessageLog, QgsProcessingFeedback, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import CrowdHeatError, InputError
@@ -201,3 +201,52 @@ class InstallTask(CrowdHeatTask):
 
             raise CrowdHeatError("pip could not install the packages (details in the CrowdHeat log).", output)
         return output
+
+
+class _KeptFeedback(QgsProcessingFeedback):
+    """Keeps what an algorithm says, for the dock to show."""
+
+    def __init__(self):
+        super().__init__()
+        self.infos, self.errors = [], []
+
+    def pushInfo(self, info):
+        self.infos.append(info)
+        super().pushInfo(info)
+
+    def reportError(self, error, fatalError=False):
+        self.errors.append(error)
+        super().reportError(error, fatalError)
+
+
+class ZoneTask:
+    """crowdheat:heatbyzone as a QgsProcessingAlgRunnerTask (the algorithm reads the layers the
+    thread-safe way); ``done(self)`` runs on the main thread with the two result layers."""
+
+    def __init__(self, heat_layer, zones_source, method, zone_name, done):
+        from qgis.core import QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProject
+
+        self.zone_name, self.done = zone_name, done
+        self.layers, self.error, self.summary = [], "", ""
+        self.context = QgsProcessingContext()
+        self.context.setProject(QgsProject.instance())
+        self.feedback = _KeptFeedback()
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById("crowdheat:heatbyzone")
+        if algorithm is None:  # the provider is registered when the plugin loads
+            raise CrowdHeatError(tr("CrowdHeat's Processing provider is not loaded: restart the plugin."))
+        self.task = QgsProcessingAlgRunnerTask(algorithm, {
+            "INPUT": heat_layer.id(), "ZONES": zones_source, "METHOD": method,
+            "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"}, self.context, self.feedback)
+        self.task.executed.connect(self._executed)
+
+    def _executed(self, ok, results):
+        if not ok:
+            self.error = self.feedback.errors[-1] if self.feedback.errors else tr("Heat by zone failed.")
+        else:
+            for key, title in (("OUTPUT", tr("Heat by zone")), ("OUTPUT_HOURS", tr("Heat by zone and hour"))):
+                layer = self.context.takeResultLayer(results[key]) if results.get(key) else None
+                if layer is not None:
+                    layer.setName(f"{title} — {self.zone_name}")
+                    self.layers.append(layer)
+            self.summary = self.feedback.infos[-1] if self.feedback.infos else tr("Heat by zone done.")
+        self.done(self)

@@ -2,20 +2,24 @@
 
 import time
 
-from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsPointXY, QgsProject,
-                       QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsMapLayerProxyModel,
+                       QgsPointXY, QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorFileWriter,
+                       QgsVectorLayer, QgsWkbTypes)
+from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
+                                 QHBoxLayout,
                                  QLabel, QMessageBox, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
                                  QWidget)
 
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
 from ..gis import fences as gis_fences
-from ..gis import heat_layers, settings
+from ..core import zones
+from ..gis import heat_layers, heat_zones, settings
 from ..gis.heat_run import plan_text, summary_text
 from ..core import deps
-from ..gis.tasks import HeatTask, InstallTask, log
+from ..gis.tasks import HeatTask, InstallTask, ZoneTask, log
 from .circle_tool import CircleMapTool
 from ..i18n import tr
 
@@ -104,11 +108,84 @@ class HeatTab(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        layout.addWidget(self._zone_box())
         layout.addStretch(1)
 
         for signal in (self.use_selection.toggled, self.use_circle.toggled, self.level.currentIndexChanged,
                        self.lng.valueChanged, self.lat.valueChanged, self.radius.valueChanged):
             signal.connect(self.refresh)
+
+    def _zone_box(self):
+        """Heat by zone: the chosen heat layer shared out to the active layer's (selected) polygons."""
+        box = QGroupBox(tr("Heat by zone"))
+        form = QFormLayout(box)
+        self.zone_heat_layer = QgsMapLayerComboBox()
+        self.zone_heat_layer.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
+        self.zone_heat_layer.setExceptedLayerList([])
+        self.zone_method = QComboBox()
+        self.zone_method.addItem(tr("Area-weighted (on the ellipsoid)"), zones.AREA)
+        self.zone_method.addItem(tr("Cell centroid"), zones.CENTROID)
+        self.zone_info = QLabel()
+        self.zone_info.setWordWrap(True)
+        self.zone_run = QPushButton(tr("Heat by zone"))
+        self.zone_run.clicked.connect(self.start_zones)
+        form.addRow(tr("Hourly heat layer"), self.zone_heat_layer)
+        form.addRow(tr("Zones"), self.zone_info)
+        form.addRow(tr("Method"), self.zone_method)
+        form.addRow("", self.zone_run)
+        self.zone_task = None
+        self.zone_heat_layer.layerChanged.connect(self.refresh)
+        return box
+
+    def zone_inputs(self):
+        """(heat layer, zone layer, selected only) or (None, None, why not)."""
+        heat = self.zone_heat_layer.currentLayer()
+        if heat is None or not heat_zones.looks_like_heat(heat.fields()):
+            return None, None, tr("Choose an hourly heat layer (fetch one first).")
+        zone_layer = self.layer
+        if zone_layer is None or zone_layer.geometryType() != QgsWkbTypes.PolygonGeometry or zone_layer is heat:
+            return None, None, tr("Make your zone layer (polygons, any CRS) the active layer.")
+        return heat, zone_layer, zone_layer.selectedFeatureCount() > 0
+
+    def refresh_zones(self):
+        heat, zone_layer, selected = self.zone_inputs()
+        if heat is None:
+            self.zone_info.setText(selected)
+        elif selected:
+            self.zone_info.setText(tr("{0:,} selected zones of {1}").format(zone_layer.selectedFeatureCount(),
+                                                                           zone_layer.name()))
+        else:
+            self.zone_info.setText(tr("All {0:,} zones of {1}").format(zone_layer.featureCount(), zone_layer.name()))
+        self.zone_run.setEnabled(heat is not None and self.zone_task is None)
+
+    def start_zones(self):
+        heat, zone_layer, selected = self.zone_inputs()
+        if heat is None:
+            return
+        zones_source = QgsProcessingFeatureSourceDefinition(zone_layer.id(), selected)
+        try:
+            self.zone_task = ZoneTask(heat, zones_source, self.zone_method.currentData(), zone_layer.name(),
+                                      self.zones_done)
+        except CrowdHeatError as exc:
+            self.report_error(exc)
+            return
+        self.zone_run.setEnabled(False)
+        self.status.setText(tr("Sharing heat out to the zones…"))
+        QgsApplication.taskManager().addTask(self.zone_task.task)
+
+    def zones_done(self, zone_task):
+        self.zone_task = None
+        self.refresh_zones()
+        if zone_task.error:
+            self.status.setText(zone_task.error)
+            self.iface.messageBar().pushMessage(tr("CrowdHeat: heat by zone failed"), zone_task.error,
+                                                Qgis.Critical, 0)
+            return
+        project = QgsProject.instance()
+        heat_layers.add_to_group(project, zone_task.layers, tr("Heat by zone — {0}").format(zone_task.zone_name))
+        self.zone_result = zone_task.layers
+        self.status.setText(zone_task.summary)
+        self.iface.messageBar().pushMessage(tr("CrowdHeat"), zone_task.summary, Qgis.Success, 8)
 
     # -- live state ---------------------------------------------------------------------------
     def watch_layer(self, layer):
@@ -159,6 +236,7 @@ class HeatTab(QWidget):
         self.deps_box.setVisible(bool(missing))
         if missing:
             self.deps_text.setText(deps.explanation())
+        self.refresh_zones()
         if self.task is not None:
             return
         plan, why_not = self.plan()
@@ -273,6 +351,7 @@ class HeatTab(QWidget):
         hourly, cells = task.result
         project = QgsProject.instance()
         heat_layers.add_to_group(project, [hourly, cells], heat_layers.group_name(run))
+        self.zone_heat_layer.setLayer(hourly)  # heat by zone starts from the heat just fetched
         heat_layers.show_in_time(heat_layers.time_range(run), project, self.iface)
         heat_layers.open_temporal_controller(self.iface)
         for what, error in run.failures:

@@ -5,6 +5,7 @@
     <name>CrowdHeat</name>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="70" />
+      <location filename="../../plugin/algorithms/zones.py" line="25" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
@@ -25,7 +26,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="108" />
-      <location filename="../../plugin/ui/heat_tab.py" line="224" />
+      <location filename="../../plugin/ui/heat_tab.py" line="302" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
@@ -219,6 +220,71 @@
       <translation>识别依据：{0}。</translation>
     </message>
     <message>
+      <location filename="../../plugin/algorithms/zones.py" line="22" />
+      <location filename="../../plugin/algorithms/zones.py" line="54" />
+      <location filename="../../plugin/gis/tasks.py" line="246" />
+      <location filename="../../plugin/ui/heat_tab.py" line="120" />
+      <location filename="../../plugin/ui/heat_tab.py" line="130" />
+      <source>Heat by zone</source>
+      <translation>分区热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="34" />
+      <source>Shares the hourly heat of S2 cells (a layer written by 'Crowd heat for polygons') out to your own zones, in any CRS. Area-weighted: a cell's heat is split by the share of its area in each zone, measured on the ellipsoid, so heat is conserved when the zones partition the cells. Cell centroid: each cell's heat goes whole to the zone holding its centre. A cell brought by several fences counts once. Writes the zones with heat_total, cells, covered_share (share of the zone covered by returned cells: missing cells are unknown, not zero), mean_day, avg_h00…avg_h23, peak_hour, weekday_mean and weekend_mean (Beijing calendar), and a table of heat per zone, date and hour for pivot tables and charts.</source>
+      <translation>把 S2 格网的逐小时热力（“多边形人群热力”算法输出的图层）分配到您自己的分区，分区可为任意坐标系。按面积加权：每个格网的热力按其落在各分区内的面积占比（在椭球面上量算）分配，分区恰好划分格网时热力守恒。按格网质心：每个格网的热力整体归入包含其中心的分区。被多个围栏重复返回的格网只计一次。输出分区及 heat_total、cells、covered_share（分区被返回格网覆盖的比例：缺失的格网为未知而非零）、mean_day、avg_h00…avg_h23、peak_hour、weekday_mean 和 weekend_mean（北京时间日历），以及一张按分区、日期、小时的热力表，便于数据透视和制图。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="47" />
+      <location filename="../../plugin/ui/heat_tab.py" line="132" />
+      <source>Hourly heat layer</source>
+      <translation>逐小时热力图层</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="49" />
+      <location filename="../../plugin/ui/heat_tab.py" line="133" />
+      <source>Zones</source>
+      <translation>分区</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="51" />
+      <location filename="../../plugin/ui/heat_tab.py" line="134" />
+      <source>Method</source>
+      <translation>方法</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="52" />
+      <location filename="../../plugin/ui/heat_tab.py" line="126" />
+      <source>Area-weighted (on the ellipsoid)</source>
+      <translation>按面积加权（椭球面）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="52" />
+      <location filename="../../plugin/ui/heat_tab.py" line="127" />
+      <source>Cell centroid</source>
+      <translation>按格网质心</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="56" />
+      <location filename="../../plugin/gis/tasks.py" line="246" />
+      <source>Heat by zone and hour</source>
+      <translation>分区逐小时热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="63" />
+      <source>Choose an hourly heat layer and a zone layer.</source>
+      <translation>请选择逐小时热力图层和分区图层。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
+      <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/zones.py" line="78" />
+      <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
+      <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
+    </message>
+    <message>
       <location filename="../../plugin/gis/fences.py" line="28" />
       <source>{0}: cannot be transformed from {1} to WGS84 ({2}).</source>
       <translation>{0}：无法从 {1} 转换到 WGS84（{2}）。</translation>
@@ -370,10 +436,26 @@
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
+      <location filename="../../plugin/gis/tasks.py" line="236" />
+      <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
+      <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="244" />
+      <source>Heat by zone failed.</source>
+      <translation>分区热力计算失败。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="251" />
+      <source>Heat by zone done.</source>
+      <translation>分区热力计算完成。</translation>
+    </message>
+    <message>
       <location filename="../../plugin/plugin.py" line="30" />
       <location filename="../../plugin/ui/dock.py" line="13" />
-      <location filename="../../plugin/ui/heat_tab.py" line="288" />
-      <location filename="../../plugin/ui/heat_tab.py" line="270" />
+      <location filename="../../plugin/ui/heat_tab.py" line="188" />
+      <location filename="../../plugin/ui/heat_tab.py" line="367" />
+      <location filename="../../plugin/ui/heat_tab.py" line="348" />
       <location filename="../../plugin/ui/scans_tab.py" line="280" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -399,113 +481,148 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="44" />
+      <location filename="../../plugin/ui/heat_tab.py" line="48" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="49" />
+      <location filename="../../plugin/ui/heat_tab.py" line="53" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="50" />
+      <location filename="../../plugin/ui/heat_tab.py" line="54" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="74" />
+      <location filename="../../plugin/ui/heat_tab.py" line="78" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="75" />
+      <location filename="../../plugin/ui/heat_tab.py" line="79" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="77" />
+      <location filename="../../plugin/ui/heat_tab.py" line="81" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="78" />
+      <location filename="../../plugin/ui/heat_tab.py" line="82" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="79" />
+      <location filename="../../plugin/ui/heat_tab.py" line="83" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="84" />
+      <location filename="../../plugin/ui/heat_tab.py" line="88" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="86" />
+      <location filename="../../plugin/ui/heat_tab.py" line="90" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="88" />
+      <location filename="../../plugin/ui/heat_tab.py" line="92" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="92" />
+      <location filename="../../plugin/ui/heat_tab.py" line="96" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="94" />
+      <location filename="../../plugin/ui/heat_tab.py" line="98" />
       <location filename="../../plugin/ui/scans_tab.py" line="112" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="133" />
+      <location filename="../../plugin/ui/heat_tab.py" line="144" />
+      <source>Choose an hourly heat layer (fetch one first).</source>
+      <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="147" />
+      <source>Make your zone layer (polygons, any CRS) the active layer.</source>
+      <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="155" />
+      <source>{0:,} selected zones of {1}</source>
+      <translation>{1} 中已选的 {0:,} 个分区</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="158" />
+      <source>All {0:,} zones of {1}</source>
+      <translation>{1} 的全部 {0:,} 个分区</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="173" />
+      <source>Sharing heat out to the zones…</source>
+      <translation>正在把热力分配到分区…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="181" />
+      <source>CrowdHeat: heat by zone failed</source>
+      <translation>CrowdHeat：分区热力计算失败</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="185" />
+      <source>Heat by zone — {0}</source>
+      <translation>分区热力 — {0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="210" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="141" />
+      <location filename="../../plugin/ui/heat_tab.py" line="218" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="143" />
+      <location filename="../../plugin/ui/heat_tab.py" line="220" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="145" />
+      <location filename="../../plugin/ui/heat_tab.py" line="222" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="172" />
+      <location filename="../../plugin/ui/heat_tab.py" line="250" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="181" />
+      <location filename="../../plugin/ui/heat_tab.py" line="259" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="193" />
+      <location filename="../../plugin/ui/heat_tab.py" line="271" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="206" />
+      <location filename="../../plugin/ui/heat_tab.py" line="284" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="216" />
+      <location filename="../../plugin/ui/heat_tab.py" line="294" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -518,52 +635,52 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="232" />
+      <location filename="../../plugin/ui/heat_tab.py" line="310" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="244" />
+      <location filename="../../plugin/ui/heat_tab.py" line="322" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="254" />
+      <location filename="../../plugin/ui/heat_tab.py" line="332" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="255" />
+      <location filename="../../plugin/ui/heat_tab.py" line="333" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="264" />
+      <location filename="../../plugin/ui/heat_tab.py" line="342" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="284" />
+      <location filename="../../plugin/ui/heat_tab.py" line="363" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="289" />
+      <location filename="../../plugin/ui/heat_tab.py" line="368" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="297" />
+      <location filename="../../plugin/ui/heat_tab.py" line="376" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="311" />
+      <location filename="../../plugin/ui/heat_tab.py" line="390" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="315" />
+      <location filename="../../plugin/ui/heat_tab.py" line="394" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
