@@ -1,6 +1,6 @@
 """The plugin object QGIS loads: the Processing provider, the dock, its toolbar icon and menu entry."""
 
-from qgis.core import QgsApplication
+from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QAction
 
@@ -39,6 +39,12 @@ class CrowdHeatPlugin:
 
         self.options_factory = CrowdHeatOptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
+        QgsProject.instance().layersAdded.connect(self.layers_added)
+
+    def layers_added(self, layers):
+        from .gis.default_styles import restore_time_settings
+
+        restore_time_settings(layers, QgsProject.instance(), self.iface)
 
     def show_dock(self, visible):
         if self.dock is None:
@@ -50,6 +56,10 @@ class CrowdHeatPlugin:
         self.dock.setVisible(visible)
 
     def unload(self):
+        try:
+            QgsProject.instance().layersAdded.disconnect(self.layers_added)
+        except (TypeError, RuntimeError):  # initGui never ran
+            pass
         if self.dock is not None:
             self.dock.unload()
             self.iface.removeDockWidget(self.dock)

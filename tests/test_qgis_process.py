@@ -58,6 +58,12 @@ def test_heatmap_headless(jike, qgis_process_env, tmp_path):
     assert QgsVectorLayer(str(hourly), "h", "ogr").featureCount() == 45
     assert QgsVectorLayer(str(cells), "c", "ogr").featureCount() == 5
     assert len(jike.requests) == 1
+    # Map-ready even from the command line: the GeoPackage carries its style and time settings.
+    opened = QgsVectorLayer(str(hourly), "hourly", "ogr")
+    assert "map_start_time" in opened.renderer().classAttribute()
+    assert opened.loadDefaultStyle()[1] and opened.temporalProperties().isActive()  # the time settings are in it
+    cells_layer = QgsVectorLayer(str(cells), "c", "ogr")  # kept: a layer's renderer dies with it
+    assert cells_layer.renderer().classAttribute() == '"cell_heat"'
     assert TOKEN not in done.stdout + done.stderr
 
 
@@ -94,5 +100,7 @@ def test_geolocatescans_headless(qgis_process_env, tmp_path):
     assert done.returncode == 0, done.stderr + done.stdout
     results = json.loads(done.stdout)["results"]
     assert results["OK"] == 1 and results["INVALID"] == 1
-    assert QgsVectorLayer(str(out), "s", "ogr").featureCount() == 2
+    located = QgsVectorLayer(str(out), "s", "ogr")
+    assert located.featureCount() == 2
+    assert located.renderer().type() == "categorizedSymbol" and located.renderer().classAttribute() == "status"
     assert AK not in done.stdout + done.stderr

@@ -20,7 +20,7 @@ from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
 from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
-from ..gis import heat_layers, settings
+from ..gis import default_styles, heat_layers, settings
 from ..gis.heat_run import open_heat_cache, plan_text, summary_text
 from .icons import provider_icon
 from ..i18n import tr
@@ -152,12 +152,20 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
     def attach_stylers(self, context, run, hourly_id, cells_id):
         shared_group = {}
         range_, name = heat_layers.time_range(run), heat_layers.group_name(run)
-        for dest_id, kind, uppers in ((hourly_id, "hourly", heat_layers.hourly_breaks(run)),
-                                      (cells_id, "cells", heat_layers.cell_breaks(run))):
+        hourly_breaks, cell_breaks = heat_layers.hourly_breaks(run), heat_layers.cell_breaks(run)
+        # Files keep their style as the default one (saved once the sinks are closed, below).
+        self.default_styles = [(hourly_id, lambda layer: heat_layers.style_hourly(layer, hourly_breaks)),
+                               (cells_id, lambda layer: heat_layers.style_cells(layer, cell_breaks))]
+        for dest_id, kind, uppers in ((hourly_id, "hourly", hourly_breaks), (cells_id, "cells", cell_breaks)):
             if context.willLoadLayerOnCompletion(dest_id):
                 styler = _LayerStyler(kind, uppers, range_, name, shared_group)
                 _ALIVE.append(styler)
                 context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(styler)
+
+    def postProcessAlgorithm(self, context, feedback):
+        for destination, style in getattr(self, "default_styles", ()):
+            default_styles.save_default_style(destination, style, feedback)
+        return {}
 
 
 class HeatMapAlgorithm(HeatAlgorithmBase):

@@ -9,7 +9,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProces
 
 from ..core import scan_formats
 from ..core.errors import CrowdHeatError
-from ..gis import settings
+from ..gis import default_styles, settings
 from ..gis.scan_layers import OUTPUT_SYSTEMS, layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
 from .icons import provider_icon
@@ -42,6 +42,7 @@ class _ScanLayerStyler(QgsProcessingLayerPostProcessorInterface):
 
     def postProcessLayer(self, layer, context, feedback):
         layer.setName(self.name)
+        default_styles.style_scans(layer)
         metadata = layer.metadata() if isinstance(layer.metadata(), QgsLayerMetadata) else QgsLayerMetadata()
         metadata.setAbstract(self.abstract)
         layer.setMetadata(metadata)
@@ -67,6 +68,11 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self):
         return provider_icon()
+
+    def postProcessAlgorithm(self, context, feedback):
+        for destination, style in getattr(self, "default_styles", ()):
+            default_styles.save_default_style(destination, style, feedback)
+        return {}
 
     def shortHelpString(self):
         return tr("Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row "
@@ -180,6 +186,7 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
             styler = _ScanLayerStyler(layer_title(output_system), layer_abstract(path, output_system))
             _ALIVE.append(styler)
             context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(styler)
+        self.default_styles = [(dest_id, default_styles.style_scans)]
         results = {self.OUTPUT: dest_id, "SCANS": stats.scans, "REQUESTS": stats.requests,
                    "CACHE_HITS": stats.cache_hits, "STOPPED": str(stats.stopped_by or "")}
         for status, count in stats.counts.items():

@@ -2,14 +2,28 @@
 polygon layer (area-weighted on the ellipsoid, or by cell centroid), per zone and per zone-hour."""
 
 from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException,
+                       QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsWkbTypes)
 
 from ..core import zones
 from ..core.errors import CrowdHeatError
-from ..gis import heat_zones
+from ..gis import default_styles, heat_zones
 from ..i18n import tr
 from .icons import provider_icon
+
+
+# Post-processors must outlive the algorithm run that creates them (QGIS holds no Python reference).
+_ALIVE = []
+
+
+class _ZoneStyler(QgsProcessingLayerPostProcessorInterface):
+    def __init__(self, uppers):
+        super().__init__()
+        self.uppers = uppers
+
+    def postProcessLayer(self, layer, context, feedback):
+        heat_zones.style_zones(layer, self.uppers)
 
 
 class HeatByZoneAlgorithm(QgsProcessingAlgorithm):
@@ -39,6 +53,11 @@ class HeatByZoneAlgorithm(QgsProcessingAlgorithm):
                   "the zone covered by returned cells: missing cells are unknown, not zero), mean_day, "
                   "avg_h00…avg_h23, peak_hour, weekday_mean and weekend_mean (Beijing calendar), and a table of "
                   "heat per zone, date and hour for pivot tables and charts.")
+
+    def postProcessAlgorithm(self, context, feedback):
+        for destination, style in getattr(self, "default_styles", ()):
+            default_styles.save_default_style(destination, style, feedback)
+        return {}
 
     def createInstance(self):
         return HeatByZoneAlgorithm()
@@ -79,7 +98,13 @@ class HeatByZoneAlgorithm(QgsProcessingAlgorithm):
                              "of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).").format(
             run.rows - run.duplicates, run.cells, run.zones, run.duplicates,
             sum(1 for value in run.answer.heat_total if value is None)))
-        results = {self.OUTPUT: dest, "ZONES": run.zones, "CELLS": run.cells}
+        uppers = heat_zones.zone_breaks(run.answer)
+        self.default_styles = [(dest, lambda layer: heat_zones.style_zones(layer, uppers))]
+        if context.willLoadLayerOnCompletion(dest):
+            styler = _ZoneStyler(uppers)
+            _ALIVE.append(styler)
+            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(styler)
+        results = {self.OUTPUT: dest, "ZONES": run.zones, "CELLS": run.cells, "BREAKS": uppers}
         if hours_dest:
             results[self.OUTPUT_HOURS] = hours_dest
         return results

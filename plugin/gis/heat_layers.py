@@ -46,6 +46,12 @@ _IDENTITY = [
 ]
 
 
+def looks_like_hourly(fields):
+    """Whether a layer's fields are those of an hourly heat layer (its start/end and hours)."""
+    names = {f.name().lower() for f in fields}
+    return {"start", "end", *HOUR_FIELDS} <= names
+
+
 def hourly_fields():
     return _fields(_IDENTITY + [
         ("date", "date", "day (Beijing)"),

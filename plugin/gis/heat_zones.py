@@ -13,6 +13,7 @@ from ..core import s2cells, zones
 from ..core.errors import InputError
 from ..core.heat import HOURS
 from .compat import make_field, unique_names
+from . import heat_layers
 from .heat_layers import HOUR_FIELDS
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -171,6 +172,16 @@ def write_hours(features, answer, sink, chunk=20000):
             _add(sink, out)
             out = []
     _add(sink, out)
+
+
+def zone_breaks(answer):
+    return heat_layers.class_breaks([v for v in answer.heat_total if v is not None])
+
+
+def style_zones(layer, uppers):
+    """Graduated on heat_total (zones without data, NULL, are left undrawn: unknown, not zero)."""
+    layer.setRenderer(heat_layers.graduated_renderer('"heat_total"', uppers))
+    layer.triggerRepaint()
 
 
 def _add(sink, features):

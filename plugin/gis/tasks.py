@@ -11,7 +11,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..core.errors import CrowdHeatError, InputError
 from ..core.heat_job import fetch_plan
 from ..core.jike import JikeClient
-from . import heat_layers, settings
+from . import heat_layers, heat_zones, settings
 from ..i18n import tr
 
 LOG_TAG = "CrowdHeat"
@@ -245,6 +245,8 @@ class ZoneTask:
         else:
             for key, title in (("OUTPUT", tr("Heat by zone")), ("OUTPUT_HOURS", tr("Heat by zone and hour"))):
                 layer = self.context.takeResultLayer(results[key]) if results.get(key) else None
+                if layer is not None and key == "OUTPUT":
+                    heat_zones.style_zones(layer, results.get("BREAKS") or [0.0])
                 if layer is not None:
                     layer.setName(f"{title} — {self.zone_name}")
                     self.layers.append(layer)

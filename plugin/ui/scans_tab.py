@@ -6,7 +6,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout,
                                  QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..core import scan_formats, scans as scan_files
-from ..gis import settings
+from ..gis import default_styles, settings
 from ..gis.scan_layers import OUTPUT_SYSTEMS
 from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import ScanPlanTask, ScanTask, log
@@ -265,6 +265,7 @@ class ScansTab(QWidget):
         for layer in task.layers:
             project.addMapLayer(layer)
         self.result_layer = task.layers[0]
+        default_styles.style_scans(self.result_layer)
         stats = run.stats
         summary = summary_text(stats)
         if run.quality_text():

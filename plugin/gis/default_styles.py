@@ -1,0 +1,82 @@
+"""Outputs that open ready for the map: a style saved as the layer's default in the data source
+(a GeoPackage's ``layer_styles`` table, or PostGIS's), so that opening the file later, in any
+project or on another machine, shows the styled, time-enabled layer with no more steps.
+
+Every algorithm calls :func:`save_default_style` for its outputs once their sinks are closed
+(``postProcessAlgorithm``), headless runs included. A memory layer has nowhere to keep a style:
+it is styled when loaded (the algorithms' post-processors, the dock).
+"""
+
+from qgis.core import (QgsCategorizedSymbolRenderer, QgsDateTimeRange, QgsMarkerSymbol, QgsProject,
+                       QgsRendererCategory, QgsVectorLayer)
+from qgis.PyQt.QtCore import QDateTime
+from qgis.PyQt.QtGui import QColor
+
+STYLE_NAME = "CrowdHeat"
+# Located scans by status: what worked stands out, what needs a look is warm, what is unknown is grey.
+STATUS_COLOURS = (("ok", "#1a9850", "located"), ("not_found", "#9e9e9e", "no position from the service"),
+                  ("invalid", "#f39c12", "no request could be made"), ("error", "#d73027", "not answered"))
+
+
+def status_renderer():
+    categories = []
+    for value, colour, label in STATUS_COLOURS:
+        symbol = QgsMarkerSymbol.createSimple({"name": "circle", "size": "2.4", "outline_color": "#333333",
+                                               "outline_width": "0.2"})
+        symbol.setColor(QColor(colour))
+        categories.append(QgsRendererCategory(value, symbol, f"{value}: {label}"))
+    return QgsCategorizedSymbolRenderer("status", categories)
+
+
+def style_scans(layer):
+    layer.setRenderer(status_renderer())
+    layer.triggerRepaint()
+
+
+def restore_time_settings(layers, project=None, iface=None):
+    """Give layers opened from a file their saved time settings back, and show their time.
+
+    QGIS 3.22 loads a layer's default style when the file is opened, then resets its temporal
+    properties from the data provider (the OGR and PostGIS providers have none): the style comes
+    back without its time settings. Loading the default style again restores them. This runs on
+    every layer added to the project while the plugin is loaded; without the plugin, Layer
+    Properties ▸ Style ▸ Load Style ▸ "Default" (from the database) does the same."""
+    from . import heat_layers
+
+    restored = []
+    for layer in layers:
+        if not isinstance(layer, QgsVectorLayer) or layer.temporalProperties().isActive():
+            continue
+        if layer.providerType() not in ("ogr", "postgres") or not heat_layers.looks_like_hourly(layer.fields()):
+            continue
+        if not layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
+            continue
+        _, loaded = layer.loadDefaultStyle()
+        props = layer.temporalProperties()
+        if loaded and props.isActive():
+            restored.append(layer)
+            fields = layer.fields()
+            begin = layer.minimumValue(fields.indexOf(props.startField()))
+            end = layer.maximumValue(fields.indexOf(props.endField()))
+            if isinstance(begin, QDateTime) and isinstance(end, QDateTime) and begin.isValid() and end.isValid():
+                heat_layers.show_in_time(QgsDateTimeRange(begin, end, True, False), project or QgsProject.instance(),
+                                         iface)
+    return restored
+
+
+def save_default_style(destination, style, feedback=None):
+    """Open the written output ``destination`` (a Processing destination id), apply ``style(layer)``
+    and save it as the data source's default style. Memory layers and formats without a style
+    table are left as they are. Returns whether a style was saved."""
+    if not isinstance(destination, str) or not destination or destination.startswith("memory:"):
+        return False
+    provider = "postgres" if destination.lstrip().startswith(("dbname=", "service=")) else "ogr"
+    layer = QgsVectorLayer(destination, STYLE_NAME, provider)
+    if not layer.isValid() or not layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
+        return False
+    style(layer)
+    error = layer.saveStyleToDatabase(STYLE_NAME, "Saved by CrowdHeat: the layer's style and time settings",
+                                      True, "")
+    if error and feedback is not None:
+        feedback.pushWarning(f"The style could not be saved into {destination}: {error}")
+    return not error
