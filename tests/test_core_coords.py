@@ -93,3 +93,14 @@ def test_a_shifted_point_outside_the_box_comes_back_inside():
         gcj = coords.wgs84_to_gcj02(*wgs)
         back = coords.gcj02_to_wgs84(*gcj)
         assert coords.in_china_box(*back) and metres(wgs, back) < 0.001
+
+
+@pytest.mark.parametrize("target", [coords.WGS84, coords.GCJ02, coords.BD09])
+def test_vectorised_forward_equals_the_scalar_one(target):
+    import numpy as np
+
+    rng = random.Random(3)
+    points = [(rng.uniform(70, 140), rng.uniform(0, 56)) for _ in range(2000)] + [(107.6, -6.9), (2.35, 48.85)]
+    lng, lat = coords.from_wgs84_array([p[0] for p in points], [p[1] for p in points], target)
+    expected = np.array([coords.convert(x, y, coords.WGS84, target) for x, y in points])
+    assert np.abs(lng - expected[:, 0]).max() < 1e-12 and np.abs(lat - expected[:, 1]).max() < 1e-12

@@ -230,3 +230,27 @@ def test_cancel_after_the_first_answer_keeps_its_layers(jike, provider, one_at_a
     result, _ = run_heat({"INPUT": polygon_layer([SAMPLE_WKT, BLOCK_WKT])}, feedback)
     assert len(jike.requests) == 1
     assert result["CELL_COUNT"] in (5, 62) and "Stopped early" in feedback.text()
+
+
+@pytest.mark.parametrize("choice, system, suffix", [(1, "GCJ02", " (GCJ-02 numbers)"), (2, "BD09LL", " (BD-09 numbers)")])
+def test_heat_layers_in_gcj02_or_bd09_for_chinese_basemaps(jike, provider, choice, system, suffix):
+    """Each vertex is the WGS84 vertex shifted exactly as the coordinates module does; the layers
+    say so in their names when loaded."""
+    from crowdheat.plugin.core import coords
+
+    params = {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}
+    plain, _ = run_heat(dict(params))
+    shifted, _ = run_heat(dict(params, COORD_OUT=choice))
+    wgs = {f["cell_token"]: f.geometry().asPolygon()[0] for f in plain["OUTPUT_CELLS"].getFeatures()}
+    moved = {f["cell_token"]: f.geometry().asPolygon()[0] for f in shifted["OUTPUT_CELLS"].getFeatures()}
+    assert wgs.keys() == moved.keys() and len(wgs) > 10
+    for token, ring in wgs.items():
+        for a, b in zip(ring, moved[token]):
+            expected = coords.convert(a.x(), a.y(), coords.WGS84, system)
+            assert abs(b.x() - expected[0]) < 1e-9 and abs(b.y() - expected[1]) < 1e-9
+    assert shifted["HOURLY_COUNT"] == plain["HOURLY_COUNT"]
+    QgsProject.instance().clear()
+    loaded = processing.runAndLoadResults("crowdheat:heatmap", dict(params, COORD_OUT=choice))
+    names = {QgsProject.instance().mapLayer(loaded[k]).name() for k in ("OUTPUT", "OUTPUT_CELLS")}
+    assert names == {"Hourly heat" + suffix, "Cells" + suffix}
+    QgsProject.instance().clear()

@@ -7,7 +7,8 @@ style them and set the time. The dock calls the same functions.
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProcessing,
                        QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeatureSource,
-                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterFeatureSink,
+                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum,
+                       QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterNumber,
                        QgsProcessingParameterPoint, QgsProject, QgsProxyFeatureSink, QgsWkbTypes)
 from qgis.PyQt import sip
@@ -18,6 +19,7 @@ from ..core.errors import CrowdHeatError
 from ..core.heat_job import fetch_plan
 from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
+from ..core.coords import OUTPUT_SYSTEMS
 from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import default_styles, heat_layers, settings
@@ -38,22 +40,22 @@ def _as_proxy(sink):
 
 class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
     """Styles an output layer once Processing has loaded it, and gathers both into one group.
-    It keeps only what it needs (breaks, time range, group name), not the run."""
+    It keeps only what it needs (breaks, time range, names), not the run."""
 
-    def __init__(self, kind, uppers, time_range, group_name, shared_group):
+    def __init__(self, kind, uppers, time_range, group_name, shared_group, names):
         super().__init__()
         self.kind, self.uppers, self.time_range, self.group_name = kind, uppers, time_range, group_name
-        self.shared_group = shared_group
+        self.shared_group, self.names = shared_group, names
 
     def postProcessLayer(self, layer, context, feedback):
         project = context.project() or QgsProject.instance()
         if self.kind == "hourly":
-            layer.setName(heat_layers.HOURLY_LAYER_NAME)
+            layer.setName(self.names[0])
             heat_layers.style_hourly(layer, self.uppers)
             from qgis.utils import iface  # None under qgis_process
             heat_layers.show_in_time(self.time_range, project, iface)
         else:
-            layer.setName(heat_layers.CELLS_LAYER_NAME)
+            layer.setName(self.names[1])
             heat_layers.style_cells(layer, self.uppers)
         group = self.shared_group.get("group")
         if group is None:
@@ -63,6 +65,7 @@ class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
 
 class HeatAlgorithmBase(QgsProcessingAlgorithm):
     CELL_LEVEL = "CELL_LEVEL"
+    COORD_OUT = "COORD_OUT"
     OUTPUT = "OUTPUT"
     OUTPUT_CELLS = "OUTPUT_CELLS"
 
@@ -80,6 +83,9 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
             self.CELL_LEVEL, tr("S2 cell level (10–18; 0 lets the service choose)"),
             QgsProcessingParameterNumber.Integer, defaultValue=0, minValue=0, maxValue=fence_rules.MAX_CELL_LEVEL)
         self.addParameter(level)
+        self.addParameter(QgsProcessingParameterEnum(
+            self.COORD_OUT, tr("Output coordinates"),
+            [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")], defaultValue=0))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Hourly heat"), QgsProcessing.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_CELLS, tr("Cells"), QgsProcessing.TypeVectorPolygon))
 
@@ -118,7 +124,8 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
                                                       QgsWkbTypes.Polygon, crs)
         cells_sink, cells_id = self.parameterAsSink(parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(),
                                                     QgsWkbTypes.Polygon, crs)
-        writer = heat_layers.HeatWriter(_as_proxy(hourly_sink), _as_proxy(cells_sink))
+        output_system = OUTPUT_SYSTEMS[self.parameterAsEnum(parameters, self.COORD_OUT, context)]
+        writer = heat_layers.HeatWriter(_as_proxy(hourly_sink), _as_proxy(cells_sink), output_system)
 
         def progress(done, total, cells):
             feedback.setProgress(100.0 * done / max(1, total))
@@ -143,13 +150,13 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
         if run.cancelled or run.stopped_by:
             feedback.pushWarning(tr("Stopped early: the layers hold the {0} feature(s) received so far.")
                                  .format(len(run.fences_with_data)))
-        self.attach_stylers(context, run, hourly_id, cells_id)
+        self.attach_stylers(context, run, hourly_id, cells_id, heat_layers.layer_names(output_system))
         feedback.pushInfo(summary_text(run))
         return {self.OUTPUT: hourly_id, self.OUTPUT_CELLS: cells_id, "CELL_COUNT": writer.cells,
                 "HOURLY_COUNT": writer.hourly, "FAILED_REQUESTS": len(run.failures),
                 "REQUESTS": len(plan.requests), "SHARED_CELLS": run.shared_cells}
 
-    def attach_stylers(self, context, run, hourly_id, cells_id):
+    def attach_stylers(self, context, run, hourly_id, cells_id, names):
         shared_group = {}
         range_, name = heat_layers.time_range(run), heat_layers.group_name(run)
         hourly_breaks, cell_breaks = heat_layers.hourly_breaks(run), heat_layers.cell_breaks(run)
@@ -158,7 +165,7 @@ class HeatAlgorithmBase(QgsProcessingAlgorithm):
                                (cells_id, lambda layer: heat_layers.style_cells(layer, cell_breaks))]
         for dest_id, kind, uppers in ((hourly_id, "hourly", hourly_breaks), (cells_id, "cells", cell_breaks)):
             if context.willLoadLayerOnCompletion(dest_id):
-                styler = _LayerStyler(kind, uppers, range_, name, shared_group)
+                styler = _LayerStyler(kind, uppers, range_, name, shared_group, names)
                 _ALIVE.append(styler)
                 context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(styler)
 

@@ -10,7 +10,8 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProces
 from ..core import scan_formats
 from ..core.errors import CrowdHeatError
 from ..gis import default_styles, settings
-from ..gis.scan_layers import OUTPUT_SYSTEMS, layer_title
+from ..core.coords import OUTPUT_SYSTEMS
+from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
 from .icons import provider_icon
 from ..i18n import tr

@@ -7,6 +7,8 @@ converges to 1e-10° in a few steps (round trip < 1 mm). Outside China GCJ-02 is
 
 import math
 
+import numpy as np
+
 WGS84 = "WGS84"
 GCJ02 = "GCJ02"
 BD09 = "BD09LL"
@@ -16,6 +18,10 @@ _EE = 0.00669342162296594323
 _X_PI = math.pi * 3000.0 / 180.0
 _TOLERANCE_DEG = 1e-10
 _MAX_STEPS = 20
+# What layers can be written in, and how their names say it (GCJ-02 and BD-09 have no EPSG code:
+# such a layer is labelled EPSG:4326 and holds shifted numbers).
+OUTPUT_SYSTEMS = (WGS84, GCJ02, BD09)
+SYSTEM_LABELS = {WGS84: "WGS84", GCJ02: "GCJ-02 numbers", BD09: "BD-09 numbers"}
 # The usual rough box of mainland China, Hong Kong, Macau and Taiwan.
 CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)
 
@@ -130,3 +136,32 @@ def convert(lng, lat, source, target):
     if source == target:
         return lng, lat
     return _PATHS[(source, target)](lng, lat)
+
+
+def from_wgs84_array(lng, lat, target):
+    """WGS84 arrays → ``target`` (WGS84, GCJ02, BD09LL), vectorised: the same formulas as the
+    scalar functions above (tests compare them), for the vertices of whole layers."""
+    lng = np.asarray(lng, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    if target == WGS84:
+        return lng.copy(), lat.copy()
+    x, y = lng - 105.0, lat - 35.0
+    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
+            + (20.0 * np.sin(6.0 * x * math.pi) + 20.0 * np.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+            + (20.0 * np.sin(y * math.pi) + 40.0 * np.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+            + (160.0 * np.sin(y / 12.0 * math.pi) + 320 * np.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
+    dlng = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
+            + (20.0 * np.sin(6.0 * x * math.pi) + 20.0 * np.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+            + (20.0 * np.sin(x * math.pi) + 40.0 * np.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+            + (150.0 * np.sin(x / 12.0 * math.pi) + 300.0 * np.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
+    radlat = lat / 180.0 * math.pi
+    magic = 1 - _EE * np.sin(radlat) ** 2
+    sqrtmagic = np.sqrt(magic)
+    inside = ((CHINA_BOX[0] <= lng) & (lng <= CHINA_BOX[2]) & (CHINA_BOX[1] <= lat) & (lat <= CHINA_BOX[3]))
+    glng = np.where(inside, lng + (dlng * 180.0) / (_A / sqrtmagic * np.cos(radlat) * math.pi), lng)
+    glat = np.where(inside, lat + (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * math.pi), lat)
+    if target == GCJ02:
+        return glng, glat
+    z = np.sqrt(glng * glng + glat * glat) + 0.00002 * np.sin(glat * _X_PI)
+    theta = np.arctan2(glat, glng) + 0.000003 * np.cos(glng * _X_PI)
+    return z * np.cos(theta) + 0.0065, z * np.sin(theta) + 0.006

@@ -13,7 +13,7 @@ from qgis.core import (Qgis, QgsDateTimeRange, QgsFeature, QgsFeatureSink, QgsFi
                        QgsUnitTypes, QgsVectorLayer, QgsVectorLayerTemporalProperties)
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-from ..core import heat, s2cells
+from ..core import coords, heat, s2cells
 from ..core.jike import CRS as HEAT_CRS
 from .compat import make_field
 
@@ -89,9 +89,22 @@ def polygon_wkbs(rings):
     return [raw[k * size:(k + 1) * size] for k in range(count)]
 
 
-def cell_geometries(data):
+def layer_names(output_system=coords.WGS84):
+    """(hourly, cells) layer names; a layer of shifted numbers says so in its name."""
+    if output_system == coords.WGS84:
+        return HOURLY_LAYER_NAME, CELLS_LAYER_NAME
+    label = coords.SYSTEM_LABELS[output_system]
+    return f"{HOURLY_LAYER_NAME} ({label})", f"{CELLS_LAYER_NAME} ({label})"
+
+
+def cell_geometries(data, output_system=coords.WGS84):
+    """The cells' polygons, their vertices in ``output_system`` (S2 works in WGS84)."""
+    rings = s2cells.cell_rings(data.ids, data.levels)
+    if output_system != coords.WGS84:
+        lng, lat = coords.from_wgs84_array(rings[:, :, 0], rings[:, :, 1], output_system)
+        rings = np.stack((lng, lat), axis=2)
     geometries = []
-    for wkb in polygon_wkbs(s2cells.cell_rings(data.ids, data.levels)):
+    for wkb in polygon_wkbs(rings):
         geometry = QgsGeometry()
         geometry.fromWkb(wkb)
         geometries.append(geometry)
@@ -134,13 +147,14 @@ class HeatWriter:
     """Writes each feature's cells to the sinks as they arrive: the ``sink`` of
     ``core.heat_job.fetch_plan``, so that memory holds one answer, not the run."""
 
-    def __init__(self, hourly_sink=None, cells_sink=None):
+    def __init__(self, hourly_sink=None, cells_sink=None, output_system=coords.WGS84):
         self.hourly_sink, self.cells_sink = hourly_sink, cells_sink
+        self.output_system = output_system
         self.day_times = _DayTimes()
         self.hourly = self.cells = 0
 
     def __call__(self, data):
-        geometries = cell_geometries(data)
+        geometries = cell_geometries(data, self.output_system)
         identity = [[data.fence_id, token, str(cell_id), level]
                     for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
         if self.hourly_sink is not None:
@@ -278,10 +292,11 @@ def group_name(run):
     return f"Heat {where}, {when}"
 
 
-def memory_layers():
+def memory_layers(output_system=coords.WGS84):
     """The two empty memory layers (hourly, cells) a run writes into (safe in a worker)."""
-    hourly = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", HOURLY_LAYER_NAME, "memory")
-    cells = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", CELLS_LAYER_NAME, "memory")
+    hourly_name, cells_name = layer_names(output_system)
+    hourly = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", hourly_name, "memory")
+    cells = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", cells_name, "memory")
     for layer, fields in ((hourly, hourly_fields()), (cells, cell_fields())):
         layer.dataProvider().addAttributes(fields.toList())
         layer.updateFields()

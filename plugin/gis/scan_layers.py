@@ -15,8 +15,6 @@ from ..core.baidu import ADDRESS, location_type, position_of
 from ..core.scan_job import OK
 from .compat import make_field, unique_names
 
-OUTPUT_SYSTEMS = (coords.WGS84, coords.GCJ02, coords.BD09)
-SYSTEM_LABELS = {coords.WGS84: "WGS84", coords.GCJ02: "GCJ-02 numbers", coords.BD09: "BD-09 numbers"}
 FIXED = [("status", "string"), ("err_code", "string"), ("err_msg", "string"), ("notes", "string"), ("loc_type", "int"),
          ("radius_m", "double"), ("lon", "double"), ("lat", "double"), ("lon_raw", "double"),
          ("lat_raw", "double"), ("raw_crs", "string")] + [(name, "string") for name in ADDRESS]
@@ -123,4 +121,4 @@ def accuracy_circle(lng, lat, radius_m):
 
 
 def layer_title(output_system):
-    return f"Located scans ({SYSTEM_LABELS[output_system]})"
+    return f"Located scans ({coords.SYSTEM_LABELS[output_system]})"

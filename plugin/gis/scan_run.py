@@ -9,7 +9,8 @@ from ..core.scan_cache import ScanCache
 from ..core.scan_job import STATUSES, ScanRunStats, geolocate, plan
 from ..i18n import tr
 from . import settings
-from .scan_layers import SYSTEM_LABELS, ScanWriter, circle_fields, output_columns
+from ..core.coords import SYSTEM_LABELS
+from .scan_layers import ScanWriter, circle_fields, output_columns
 
 
 def open_cache(config, path=None):

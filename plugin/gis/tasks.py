@@ -8,6 +8,7 @@ builds memory layers (not yet in any project) and hands them to the main thread;
 from qgis.core import Qgis, QgsMessageLog, QgsProcessingFeedback, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError, InputError
 from ..core.heat_job import fetch_plan
 from ..core.jike import JikeClient
@@ -61,9 +62,10 @@ class CrowdHeatTask(QgsTask):
 class HeatTask(CrowdHeatTask):
     """Fetch a plan's heat straight into two memory layers, styled when the run ends."""
 
-    def __init__(self, plan, done, config=None):
+    def __init__(self, plan, done, config=None, output_system=None):
         super().__init__(tr("CrowdHeat: fetching crowd heat"), done)
         self.plan = plan
+        self.output_system = output_system or WGS84
         self.config = config or settings.jike_config()
         self.proxies = settings.proxies_for(self.config.base_url)
         self.run_result = None
@@ -72,8 +74,8 @@ class HeatTask(CrowdHeatTask):
     def work(self):
         from .heat_run import open_heat_cache
 
-        hourly, cells = heat_layers.memory_layers()
-        writer = heat_layers.HeatWriter(hourly.dataProvider(), cells.dataProvider())
+        hourly, cells = heat_layers.memory_layers(self.output_system)
+        writer = heat_layers.HeatWriter(hourly.dataProvider(), cells.dataProvider(), self.output_system)
 
         def progress(done, total, cell_count):
             self.progress_text = tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cell_count)

@@ -15,7 +15,7 @@ from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileD
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
 from ..gis import fences as gis_fences
-from ..core import zones
+from ..core import coords, zones
 from ..gis import heat_layers, heat_zones, settings
 from ..gis.heat_run import plan_text, summary_text
 from ..core import deps
@@ -88,8 +88,13 @@ class HeatTab(QWidget):
         self.level.addItem(tr("Auto (the service chooses)"), 0)
         for level in range(fence_rules.MIN_CELL_LEVEL, fence_rules.MAX_CELL_LEVEL + 1):
             self.level.addItem(tr("Level {0}").format(level), level)
+        self.output_system = QComboBox()
+        for system, label in zip(coords.OUTPUT_SYSTEMS, (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"),
+                                                         tr("BD-09 numbers (Baidu basemaps)"))):
+            self.output_system.addItem(label, system)
         form = QFormLayout()
         form.addRow(tr("S2 cell level"), self.level)
+        form.addRow(tr("Output coordinates"), self.output_system)
         layout.addLayout(form)
 
         buttons = QHBoxLayout()
@@ -302,7 +307,7 @@ class HeatTab(QWidget):
             log(tr("Skipped: {0}").format(reason), Qgis.Warning)
         for note in plan.notes:
             log(note)
-        self.task = HeatTask(plan, self.task_done)
+        self.task = HeatTask(plan, self.task_done, output_system=self.output_system.currentData())
         self.task.progressChanged.connect(self.show_progress)
         self.fetch.setEnabled(False)
         self.cancel.setEnabled(True)

@@ -7,7 +7,7 @@ from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout,
 
 from ..core import scan_formats, scans as scan_files
 from ..gis import default_styles, settings
-from ..gis.scan_layers import OUTPUT_SYSTEMS
+from ..core.coords import OUTPUT_SYSTEMS
 from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import ScanPlanTask, ScanTask, log
 from ..i18n import tr

@@ -4,283 +4,289 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="70" />
-      <location filename="../../plugin/algorithms/zones.py" line="25" />
+      <location filename="../../plugin/algorithms/heat.py" line="73" />
+      <location filename="../../plugin/algorithms/zones.py" line="39" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="80" />
+      <location filename="../../plugin/algorithms/heat.py" line="83" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="83" />
-      <source>Hourly heat</source>
-      <translation>逐小时热力</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="84" />
-      <source>Cells</source>
-      <translation>网格</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="108" />
-      <location filename="../../plugin/ui/heat_tab.py" line="302" />
-      <source>Skipped: {0}</source>
-      <translation>已跳过：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="125" />
-      <location filename="../../plugin/gis/tasks.py" line="79" />
-      <source>{0:,} / {1:,} requests, {2:,} cells</source>
-      <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="140" />
-      <source>Cancelled before any heat was received.</source>
-      <translation>在收到任何热度数据之前已取消。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="142" />
-      <location filename="../../plugin/gis/tasks.py" line="93" />
-      <source>No cell was returned.</source>
-      <translation>服务未返回任何格网。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="144" />
-      <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
-      <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="170" />
-      <source>Crowd heat for polygons</source>
-      <translation>多边形人群热力</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="173" />
-      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
-      <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="186" />
-      <source>Polygon layer (selected features only is honoured)</source>
-      <translation>多边形图层（支持“仅选中要素”）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="194" />
-      <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
-      <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="213" />
-      <source>Crowd heat for a circle</source>
-      <translation>圆形区域人群热力</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="216" />
-      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
-      <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="223" />
-      <source>Centre</source>
-      <translation>中心点</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="224" />
-      <source>Radius (metres)</source>
-      <translation>半径（米）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="60" />
-      <source>Geolocate WiFi / cell-tower scans</source>
-      <translation>WiFi / 基站扫描定位</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="63" />
-      <source>Scan positioning (Baidu)</source>
-      <translation>扫描定位（百度）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="72" />
-      <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
-      <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="81" />
-      <source>Scan file (CSV)</source>
-      <translation>扫描文件（CSV）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="83" />
-      <source>Encoding (empty: detect)</source>
-      <translation>编码（留空：自动识别）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="85" />
-      <source>Delimiter (empty: detect)</source>
-      <translation>分隔符（留空：自动识别）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="88" />
-      <source>Detect</source>
-      <translation>自动检测</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="88" />
-      <source>Header row</source>
-      <translation>标题行</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="88" />
-      <source>Yes: the first row names the columns</source>
-      <translation>有：第一行是列名</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="89" />
-      <source>No: the columns are col1, col2, …</source>
-      <translation>无：列名为 col1、col2、…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="90" />
-      <source>File shape</source>
-      <translation>文件结构</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="92" />
-      <source>Column mapping, overrides the guess (role=column; …)</source>
-      <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="94" />
-      <source>Rows of one AP each: one scan within seconds of its first row (-1: setting)</source>
-      <translation>每行一个热点的文件：同一次扫描距其第一行的秒数上限（-1：用设置）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="97" />
-      <source>… and within metres of its first position (-1: setting)</source>
-      <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <location filename="../../plugin/algorithms/heat.py" line="87" />
+      <location filename="../../plugin/algorithms/scans.py" line="107" />
+      <location filename="../../plugin/ui/heat_tab.py" line="97" />
       <location filename="../../plugin/ui/scans_tab.py" line="104" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="101" />
+      <location filename="../../plugin/algorithms/heat.py" line="88" />
+      <location filename="../../plugin/algorithms/scans.py" line="108" />
       <source>BD-09 (for Baidu basemaps)</source>
       <translation>BD-09（用于百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="101" />
+      <location filename="../../plugin/algorithms/heat.py" line="88" />
+      <location filename="../../plugin/algorithms/scans.py" line="108" />
       <source>GCJ-02 (for Amap/Tencent basemaps)</source>
       <translation>GCJ-02（用于高德/腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="101" />
+      <location filename="../../plugin/algorithms/heat.py" line="88" />
+      <location filename="../../plugin/algorithms/scans.py" line="108" />
+      <location filename="../../plugin/ui/heat_tab.py" line="92" />
       <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>WGS84</source>
       <translation>WGS84</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="103" />
+      <location filename="../../plugin/algorithms/heat.py" line="89" />
+      <source>Hourly heat</source>
+      <translation>逐小时热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="90" />
+      <source>Cells</source>
+      <translation>网格</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="114" />
+      <location filename="../../plugin/ui/heat_tab.py" line="307" />
+      <source>Skipped: {0}</source>
+      <translation>已跳过：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="132" />
+      <location filename="../../plugin/gis/tasks.py" line="81" />
+      <source>{0:,} / {1:,} requests, {2:,} cells</source>
+      <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="147" />
+      <source>Cancelled before any heat was received.</source>
+      <translation>在收到任何热度数据之前已取消。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="149" />
+      <location filename="../../plugin/gis/tasks.py" line="95" />
+      <source>No cell was returned.</source>
+      <translation>服务未返回任何格网。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="151" />
+      <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
+      <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="185" />
+      <source>Crowd heat for polygons</source>
+      <translation>多边形人群热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="188" />
+      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
+      <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="201" />
+      <source>Polygon layer (selected features only is honoured)</source>
+      <translation>多边形图层（支持“仅选中要素”）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="209" />
+      <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
+      <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="228" />
+      <source>Crowd heat for a circle</source>
+      <translation>圆形区域人群热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="231" />
+      <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
+      <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="238" />
+      <source>Centre</source>
+      <translation>中心点</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="239" />
+      <source>Radius (metres)</source>
+      <translation>半径（米）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="62" />
+      <source>Geolocate WiFi / cell-tower scans</source>
+      <translation>WiFi / 基站扫描定位</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="65" />
+      <source>Scan positioning (Baidu)</source>
+      <translation>扫描定位（百度）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="79" />
+      <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
+      <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <source>Scan file (CSV)</source>
+      <translation>扫描文件（CSV）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="90" />
+      <source>Encoding (empty: detect)</source>
+      <translation>编码（留空：自动识别）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="92" />
+      <source>Delimiter (empty: detect)</source>
+      <translation>分隔符（留空：自动识别）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <source>Detect</source>
+      <translation>自动检测</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <source>Header row</source>
+      <translation>标题行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <source>Yes: the first row names the columns</source>
+      <translation>有：第一行是列名</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="96" />
+      <source>No: the columns are col1, col2, …</source>
+      <translation>无：列名为 col1、col2、…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="97" />
+      <source>File shape</source>
+      <translation>文件结构</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="99" />
+      <source>Column mapping, overrides the guess (role=column; …)</source>
+      <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="101" />
+      <source>Rows of one AP each: one scan within seconds of its first row (-1: setting)</source>
+      <translation>每行一个热点的文件：同一次扫描距其第一行的秒数上限（-1：用设置）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="104" />
+      <source>… and within metres of its first position (-1: setting)</source>
+      <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="110" />
       <source>Scans per request (0: setting)</source>
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="106" />
+      <location filename="../../plugin/algorithms/scans.py" line="113" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="108" />
+      <location filename="../../plugin/algorithms/scans.py" line="115" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="110" />
+      <location filename="../../plugin/algorithms/scans.py" line="117" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="112" />
+      <location filename="../../plugin/algorithms/scans.py" line="119" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="140" />
+      <location filename="../../plugin/algorithms/scans.py" line="147" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="143" />
+      <location filename="../../plugin/algorithms/scans.py" line="150" />
       <source>How: {0}.</source>
       <translation>识别依据：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="22" />
-      <location filename="../../plugin/algorithms/zones.py" line="54" />
-      <location filename="../../plugin/gis/tasks.py" line="246" />
-      <location filename="../../plugin/ui/heat_tab.py" line="120" />
-      <location filename="../../plugin/ui/heat_tab.py" line="130" />
+      <location filename="../../plugin/algorithms/zones.py" line="36" />
+      <location filename="../../plugin/algorithms/zones.py" line="73" />
+      <location filename="../../plugin/gis/tasks.py" line="248" />
+      <location filename="../../plugin/ui/heat_tab.py" line="125" />
+      <location filename="../../plugin/ui/heat_tab.py" line="135" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="34" />
+      <location filename="../../plugin/algorithms/zones.py" line="48" />
       <source>Shares the hourly heat of S2 cells (a layer written by 'Crowd heat for polygons') out to your own zones, in any CRS. Area-weighted: a cell's heat is split by the share of its area in each zone, measured on the ellipsoid, so heat is conserved when the zones partition the cells. Cell centroid: each cell's heat goes whole to the zone holding its centre. A cell brought by several fences counts once. Writes the zones with heat_total, cells, covered_share (share of the zone covered by returned cells: missing cells are unknown, not zero), mean_day, avg_h00…avg_h23, peak_hour, weekday_mean and weekend_mean (Beijing calendar), and a table of heat per zone, date and hour for pivot tables and charts.</source>
       <translation>把 S2 格网的逐小时热力（“多边形人群热力”算法输出的图层）分配到您自己的分区，分区可为任意坐标系。按面积加权：每个格网的热力按其落在各分区内的面积占比（在椭球面上量算）分配，分区恰好划分格网时热力守恒。按格网质心：每个格网的热力整体归入包含其中心的分区。被多个围栏重复返回的格网只计一次。输出分区及 heat_total、cells、covered_share（分区被返回格网覆盖的比例：缺失的格网为未知而非零）、mean_day、avg_h00…avg_h23、peak_hour、weekday_mean 和 weekend_mean（北京时间日历），以及一张按分区、日期、小时的热力表，便于数据透视和制图。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="47" />
-      <location filename="../../plugin/ui/heat_tab.py" line="132" />
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <location filename="../../plugin/ui/heat_tab.py" line="137" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="49" />
-      <location filename="../../plugin/ui/heat_tab.py" line="133" />
+      <location filename="../../plugin/algorithms/zones.py" line="68" />
+      <location filename="../../plugin/ui/heat_tab.py" line="138" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="51" />
-      <location filename="../../plugin/ui/heat_tab.py" line="134" />
+      <location filename="../../plugin/algorithms/zones.py" line="70" />
+      <location filename="../../plugin/ui/heat_tab.py" line="139" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="52" />
-      <location filename="../../plugin/ui/heat_tab.py" line="126" />
+      <location filename="../../plugin/algorithms/zones.py" line="71" />
+      <location filename="../../plugin/ui/heat_tab.py" line="131" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="52" />
-      <location filename="../../plugin/ui/heat_tab.py" line="127" />
+      <location filename="../../plugin/algorithms/zones.py" line="71" />
+      <location filename="../../plugin/ui/heat_tab.py" line="132" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="56" />
-      <location filename="../../plugin/gis/tasks.py" line="246" />
+      <location filename="../../plugin/algorithms/zones.py" line="75" />
+      <location filename="../../plugin/gis/tasks.py" line="248" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="63" />
+      <location filename="../../plugin/algorithms/zones.py" line="82" />
       <source>Choose an hourly heat layer and a zone layer.</source>
       <translation>请选择逐小时热力图层和分区图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <location filename="../../plugin/algorithms/zones.py" line="85" />
       <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
       <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="78" />
+      <location filename="../../plugin/algorithms/zones.py" line="97" />
       <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
       <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
     </message>
@@ -366,97 +372,97 @@
     </message>
     <message>
       <location filename="../../plugin/gis/heat_run.py" line="44" />
-      <location filename="../../plugin/gis/scan_run.py" line="36" />
+      <location filename="../../plugin/gis/scan_run.py" line="37" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="21" />
+      <location filename="../../plugin/gis/scan_run.py" line="22" />
       <source>{0:,} scans — {1:,} valid, {2:,} invalid, {3:,} already answered (cache). The run will spend about {4:,} requests of quota.</source>
       <translation>{0:,} 次扫描 — {1:,} 有效，{2:,} 无效，{3:,} 已有结果（缓存）。本次运行约消耗 {4:,} 次请求配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="27" />
+      <location filename="../../plugin/gis/scan_run.py" line="28" />
       <source>{0:,} / {1:,} scans, {2:.0f} scans/s, ETA {3:.0f} s</source>
       <translation>{0:,} / {1:,} 次扫描，{2:.0f} 次/秒，预计剩余 {3:.0f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="33" />
+      <location filename="../../plugin/gis/scan_run.py" line="34" />
       <source>{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, {5:.1f} s</source>
       <translation>{0:,} 次扫描：{1}；已发送 {2:,} 次请求（配额），{3:,} 次命中缓存，{4:,} 次重复扫描未再发送，用时 {5:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="38" />
+      <location filename="../../plugin/gis/scan_run.py" line="39" />
       <source>; stopped: {0}</source>
       <translation>；已停止：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="40" />
+      <location filename="../../plugin/gis/scan_run.py" line="41" />
       <source>; cancelled (unsent scans are marked error)</source>
       <translation>；已取消（未发送的扫描标记为 error）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="65" />
+      <location filename="../../plugin/gis/scan_run.py" line="66" />
       <source>Positioning error against the file's ground truth: median {0:,.0f} m, 90th percentile {1:,.0f} m ({2:,} scans).</source>
       <translation>相对文件中真值的定位误差：中位数 {0:,.0f} 米，90% 分位 {1:,.0f} 米（{2:,} 次扫描）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="75" />
+      <location filename="../../plugin/gis/scan_run.py" line="76" />
       <source>The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); change the mapping of lng/lat if not.</source>
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="41" />
+      <location filename="../../plugin/gis/tasks.py" line="42" />
       <source>A file could not be read or written: {0}</source>
       <translation>无法读取或写入文件：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="65" />
+      <location filename="../../plugin/gis/tasks.py" line="66" />
       <source>CrowdHeat: fetching crowd heat</source>
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="103" />
+      <location filename="../../plugin/gis/tasks.py" line="105" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="122" />
+      <location filename="../../plugin/gis/tasks.py" line="124" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="171" />
+      <location filename="../../plugin/gis/tasks.py" line="173" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="191" />
+      <location filename="../../plugin/gis/tasks.py" line="193" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="236" />
+      <location filename="../../plugin/gis/tasks.py" line="238" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="244" />
+      <location filename="../../plugin/gis/tasks.py" line="246" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="251" />
+      <location filename="../../plugin/gis/tasks.py" line="255" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="30" />
       <location filename="../../plugin/ui/dock.py" line="13" />
-      <location filename="../../plugin/ui/heat_tab.py" line="188" />
-      <location filename="../../plugin/ui/heat_tab.py" line="367" />
-      <location filename="../../plugin/ui/heat_tab.py" line="348" />
-      <location filename="../../plugin/ui/scans_tab.py" line="280" />
+      <location filename="../../plugin/ui/heat_tab.py" line="193" />
+      <location filename="../../plugin/ui/heat_tab.py" line="372" />
+      <location filename="../../plugin/ui/heat_tab.py" line="353" />
+      <location filename="../../plugin/ui/scans_tab.py" line="281" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -532,97 +538,109 @@
     </message>
     <message>
       <location filename="../../plugin/ui/heat_tab.py" line="92" />
+      <location filename="../../plugin/ui/scans_tab.py" line="100" />
+      <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
+      <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="93" />
+      <location filename="../../plugin/ui/scans_tab.py" line="101" />
+      <source>BD-09 numbers (Baidu basemaps)</source>
+      <translation>BD-09 坐标值（百度底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="96" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="96" />
+      <location filename="../../plugin/ui/heat_tab.py" line="101" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="98" />
+      <location filename="../../plugin/ui/heat_tab.py" line="103" />
       <location filename="../../plugin/ui/scans_tab.py" line="112" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="144" />
+      <location filename="../../plugin/ui/heat_tab.py" line="149" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="147" />
+      <location filename="../../plugin/ui/heat_tab.py" line="152" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="155" />
+      <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="158" />
+      <location filename="../../plugin/ui/heat_tab.py" line="163" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="173" />
+      <location filename="../../plugin/ui/heat_tab.py" line="178" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="181" />
+      <location filename="../../plugin/ui/heat_tab.py" line="186" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="185" />
+      <location filename="../../plugin/ui/heat_tab.py" line="190" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="210" />
+      <location filename="../../plugin/ui/heat_tab.py" line="215" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="218" />
+      <location filename="../../plugin/ui/heat_tab.py" line="223" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="220" />
+      <location filename="../../plugin/ui/heat_tab.py" line="225" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="222" />
+      <location filename="../../plugin/ui/heat_tab.py" line="227" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="250" />
+      <location filename="../../plugin/ui/heat_tab.py" line="255" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="259" />
+      <location filename="../../plugin/ui/heat_tab.py" line="264" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="271" />
+      <location filename="../../plugin/ui/heat_tab.py" line="276" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="284" />
+      <location filename="../../plugin/ui/heat_tab.py" line="289" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="294" />
+      <location filename="../../plugin/ui/heat_tab.py" line="299" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -635,52 +653,52 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="310" />
+      <location filename="../../plugin/ui/heat_tab.py" line="315" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="322" />
+      <location filename="../../plugin/ui/heat_tab.py" line="327" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="332" />
+      <location filename="../../plugin/ui/heat_tab.py" line="337" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="333" />
+      <location filename="../../plugin/ui/heat_tab.py" line="338" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="342" />
+      <location filename="../../plugin/ui/heat_tab.py" line="347" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="363" />
+      <location filename="../../plugin/ui/heat_tab.py" line="368" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="368" />
+      <location filename="../../plugin/ui/heat_tab.py" line="373" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="376" />
+      <location filename="../../plugin/ui/heat_tab.py" line="381" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="390" />
+      <location filename="../../plugin/ui/heat_tab.py" line="395" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="394" />
+      <location filename="../../plugin/ui/heat_tab.py" line="399" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
@@ -855,16 +873,6 @@ Fetch?</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="100" />
-      <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
-      <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="101" />
-      <source>BD-09 numbers (Baidu basemaps)</source>
-      <translation>BD-09 坐标值（百度底图）</translation>
-    </message>
-    <message>
       <location filename="../../plugin/ui/scans_tab.py" line="103" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
@@ -925,7 +933,7 @@ Fetch?</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="282" />
+      <location filename="../../plugin/ui/scans_tab.py" line="283" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
