@@ -195,11 +195,27 @@ def main():
     outline = project.mapLayersByName("Demo fence")[0]
     extent = QgsRectangle(hourly.extent())
     extent.scale(1.1)
+    # The hours come from the project's print layout, with its legend, scale bar and time label.
+    from crowdheat.plugin.gis import print_layout
+    from qgis.core import QgsDateTimeRange
+    from qgis.PyQt.QtCore import QDateTime, QTime
+    from qgis.PyQt.QtGui import QImage
+
+    layout = print_layout.build_layout(
+        project, [outline, hourly], extent, f"Crowd heat around the demo block ({SIMULATED})",
+        print_layout.attribution(*(d.toString("yyyy-MM-dd") if isinstance(d, QDate) else str(d)
+                                   for d in (days[0], days[-1])), simulated=True))
     frames = []
     for hour in HOURS_RENDERED:
-        image = render([outline, hourly], extent, OUT / f"heat_{day.toString('yyyy-MM-dd')}_{hour:02d}h.png",
-                       size=(600, 520), hour=hour, day=day)
-        frames.append(caption(image, f"{day.toString('yyyy-MM-dd')} {hour:02d}:00 ({SIMULATED})"))
+        start = QDateTime(day, QTime(hour, 0))
+        print_layout.map_item(layout).setIsTemporal(True)
+        print_layout.map_item(layout).setTemporalRange(QgsDateTimeRange(start, start.addSecs(3600), True, False))
+        path = OUT / f"heat_{day.toString('yyyy-MM-dd')}_{hour:02d}h.png"
+        print_layout.export_image(layout, path, dpi=72)
+        frames.append(QImage(str(path)))
+    noon = QDateTime(day, QTime(12, 0))
+    print_layout.map_item(layout).setTemporalRange(QgsDateTimeRange(noon, noon.addSecs(3600), True, False))
+    print_layout.export_pdf(layout, OUT / "crowdheat-demo.pdf")
     side_by_side(frames, OUT / "heat_three_hours.png")
     scan_layers = [run[1][1] for run in scan_runs]
     scan_extent = QgsRectangle(scan_layers[0].extent())

@@ -79,6 +79,8 @@ def test_demo_project_is_styled_grouped_timed_and_labelled_simulated(demo, qgis_
     assert time_range.begin().date() <= dates[0] and dates[-1] < time_range.end().date()
     assert time_range.begin().daysTo(time_range.end()) <= 11  # both runs' days (T-14..T-3, asked on one day)
     assert project.timeSettings().timeStep() == 1
+    layout = project.layoutManager().layoutByName("CrowdHeat")  # the print layout travels with the project
+    assert layout is not None and layout.itemById("heat map") is not None
 
 
 def test_demo_renders_three_hours_and_the_scans(demo):
@@ -89,6 +91,8 @@ def test_demo_renders_three_hours_and_the_scans(demo):
     assert sizes["heat_three_hours.png"] > 20_000 and sizes["located_scans.png"] > 10_000
     images = [(out / h).read_bytes() for h in hours]
     assert len(set(images)) == 3  # the hours differ: the time filter took effect
+    pdf = out / "crowdheat-demo.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
 
 
 def test_zip_for_the_plugin_repository(tmp_path):

@@ -221,3 +221,16 @@ def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot,
     assert len(features) == 2 and all(f["heat_total"] > 0 for f in features)
     assert by_hour.featureCount() % 24 == 0 and by_hour.featureCount() > 0
     assert "shared into 2 zones" in tab.status.text()
+
+
+def test_print_layout_from_the_dock_at_the_controllers_frame(tab, qgis_iface, qtbot):
+    block = polygon_layer([BLOCK_WKT])
+    activate(tab, qgis_iface, block)
+    block.selectAll()
+    tab.fetch.click()
+    wait_for_task(tab, qtbot)
+    hourly = tab.zone_heat_layer.currentLayer()
+    layout = tab.open_print_layout(hourly, open_designer=False)
+    labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
+    assert any("Jike" in text for text in labels) and any(text.startswith("Crowd heat") for text in labels)
+    assert QgsProject.instance().layoutManager().layoutByName("CrowdHeat") is layout

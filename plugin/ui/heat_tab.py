@@ -3,8 +3,8 @@
 import time
 
 from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsMapLayerProxyModel,
-                       QgsPointXY, QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorFileWriter,
-                       QgsVectorLayer, QgsWkbTypes)
+                       QgsFeatureRequest, QgsPointXY, QgsProcessingFeatureSourceDefinition, QgsProject,
+                       QgsTemporalNavigationObject, QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
@@ -16,7 +16,7 @@ from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
 from ..gis import fences as gis_fences
 from ..core import coords, zones
-from ..gis import heat_layers, heat_zones, settings
+from ..gis import heat_layers, heat_zones, print_layout, settings
 from ..gis.heat_run import plan_text, summary_text
 from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, ZoneTask, log
@@ -373,7 +373,29 @@ class HeatTab(QWidget):
         save = QPushButton(tr("Save as GeoPackage…"))
         save.clicked.connect(lambda: self.save_geopackage([hourly, cells]))
         widget.layout().addWidget(save)
+        printing = QPushButton(tr("Print layout…"))
+        printing.clicked.connect(lambda: self.open_print_layout(hourly))
+        widget.layout().addWidget(printing)
         bar.pushWidget(widget, Qgis.Success, 0)
+
+    def open_print_layout(self, hourly, open_designer=True):
+        """The 'CrowdHeat' print layout of a heat layer at the Temporal Controller's frame, opened
+        in the layout designer (where QGIS's animation export and atlas make the frames)."""
+        project = QgsProject.instance()
+        days = sorted({f["date"] for f in hourly.getFeatures(QgsFeatureRequest().setNoAttributes()
+                                                              .setSubsetOfAttributes(["date"], hourly.fields())
+                                                              .setFlags(QgsFeatureRequest.NoGeometry))})
+        navigation = self.iface.mapCanvas().temporalController()
+        frame = navigation.dateTimeRangeForFrameNumber(navigation.currentFrameNumber()) \
+            if isinstance(navigation, QgsTemporalNavigationObject) and navigation.navigationMode() else None
+        layers = [layer for layer in self.iface.mapCanvas().layers() if layer is not hourly]
+        layout = print_layout.build_layout(
+            project, [hourly] + layers, hourly.extent(), tr("Crowd heat — {0}").format(hourly.name()),
+            print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")) if days
+            else print_layout.attribution("?", "?"), frame)
+        if open_designer:
+            self.iface.openLayoutDesigner(layout)
+        return layout
 
     def save_geopackage(self, layers, path=None):
         """Memory layers are lost with the session: write both into one GeoPackage and use it."""

@@ -688,17 +688,27 @@ Fetch?</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="381" />
+      <location filename="../../plugin/ui/heat_tab.py" line="376" />
+      <source>Print layout…</source>
+      <translation>打印布局…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="393" />
+      <source>Crowd heat — {0}</source>
+      <translation>人群热力 — {0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="403" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="395" />
+      <location filename="../../plugin/ui/heat_tab.py" line="417" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="399" />
+      <location filename="../../plugin/ui/heat_tab.py" line="421" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>

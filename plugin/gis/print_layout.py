@@ -1,0 +1,138 @@
+"""A print layout for crowd heat: map, legend, scale bar, north arrow, title, the frame's time and
+the data's attribution. QGIS's own animation export and atlas then make the frames.
+
+The time label reads the map item's ``@map_start_time``: set the map's temporal range (or let the
+Temporal Controller's animation export do it) and the label follows.
+"""
+
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsLayerTree, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
+                       QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize, QgsPrintLayout,
+                       QgsRectangle, QgsUnitTypes)
+from qgis.PyQt.QtGui import QFont
+
+LAYOUT_NAME = "CrowdHeat"
+MAP_ID = "heat map"
+PAGE_MM = (297.0, 210.0)       # A4 landscape
+MARGIN_MM = 10.0
+SIDE_MM = 70.0                 # the right column: legend, scale, attribution
+
+
+def time_label_expression():
+    """The map item's frame start, as Beijing wall-clock time (the layers' time is local, no zone)."""
+    return ("[% format_date(map_get(item_variables('" + MAP_ID + "'), 'map_start_time'), 'yyyy-MM-dd HH:mm') %]"
+            "[% if(map_get(item_variables('" + MAP_ID + "'), 'map_start_time') IS NULL, 'mean hour of each day', "
+            "'') %]")
+
+
+def _label(layout, text, x, y, w, h, size, bold=False):
+    label = QgsLayoutItemLabel(layout)
+    label.setText(text)
+    font = QFont()
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    label.setFont(font)
+    layout.addLayoutItem(label)
+    label.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
+    label.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutMillimeters))
+    return label
+
+
+def build_layout(project, layers, extent, title, attribution, time_range=None):
+    """A new :class:`QgsPrintLayout` named ``CrowdHeat`` (replacing one of that name) in ``project``.
+
+    ``layers``: top first; ``extent`` in the first layer's CRS (the map is drawn in a projected
+    CRS); ``time_range`` (a QgsDateTimeRange)
+    the frame the map shows, or None for each day's mean hour."""
+    manager = project.layoutManager()
+    old = manager.layoutByName(LAYOUT_NAME)
+    if old is not None:
+        manager.removeLayout(old)
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName(LAYOUT_NAME)
+    page = layout.pageCollection().page(0)
+    page.setPageSize(QgsLayoutSize(*PAGE_MM, QgsUnitTypes.LayoutMillimeters))
+    width, height = PAGE_MM
+    map_w = width - 3 * MARGIN_MM - SIDE_MM
+    map_h = height - 2 * MARGIN_MM - 16.0
+
+    _label(layout, title, MARGIN_MM, MARGIN_MM - 2, map_w, 9, 16, bold=True)
+    time_label = _label(layout, time_label_expression(), MARGIN_MM, MARGIN_MM + 7, map_w, 6, 10)
+
+    item_map = QgsLayoutItemMap(layout)
+    item_map.setId(MAP_ID)
+    item_map.setLayers(list(layers))
+    item_map.setKeepLayerSet(True)
+    # Printed in a projected CRS: the project's if it has one, else Web Mercator (the web basemaps'):
+    # degrees of longitude drawn as wide as degrees of latitude would stretch the cells.
+    crs = project.crs() if project.crs().isValid() and not project.crs().isGeographic() else \
+        QgsCoordinateReferenceSystem("EPSG:3857")
+    extent = QgsCoordinateTransform(layers[0].crs(), crs, project).transformBoundingBox(QgsRectangle(extent))
+    item_map.setCrs(crs)
+    item_map.setFrameEnabled(True)
+    layout.addLayoutItem(item_map)
+    item_map.attemptMove(QgsLayoutPoint(MARGIN_MM, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
+    item_map.attemptResize(QgsLayoutSize(map_w, map_h, QgsUnitTypes.LayoutMillimeters))
+    # A new map item has an empty extent, from which zoomToExtent cannot zoom: set one (which
+    # also resizes the item to its shape), give the item its size back, then fit the extent in it.
+    item_map.setExtent(QgsRectangle(extent))
+    item_map.attemptResize(QgsLayoutSize(map_w, map_h, QgsUnitTypes.LayoutMillimeters))
+    item_map.zoomToExtent(QgsRectangle(extent))
+    if time_range is not None:
+        item_map.setIsTemporal(True)
+        item_map.setTemporalRange(time_range)
+
+    side_x = width - MARGIN_MM - SIDE_MM
+    legend = QgsLayoutItemLegend(layout)
+    legend.setTitle("Legend")
+    legend.setLinkedMap(item_map)
+    # The map's layers only (by default a legend lists every layer of the project).
+    legend.setAutoUpdateModel(False)
+    root = QgsLayerTree()
+    for layer in layers:
+        root.addLayer(layer)
+    legend.model().setRootGroup(root)
+    layout.crowdheat_legend_root = root  # the model does not own its root: kept as long as the layout
+    layout.addLayoutItem(legend)
+    legend.attemptMove(QgsLayoutPoint(side_x, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
+
+    arrow = QgsLayoutItemPicture(layout)
+    arrow.setPicturePath(":/images/north_arrows/layout_default_north_arrow.svg")
+    arrow.setLinkedMap(item_map)
+    layout.addLayoutItem(arrow)
+    arrow.attemptMove(QgsLayoutPoint(MARGIN_MM + map_w - 14, MARGIN_MM + 16, QgsUnitTypes.LayoutMillimeters))
+    arrow.attemptResize(QgsLayoutSize(12, 12, QgsUnitTypes.LayoutMillimeters))
+
+    scale = QgsLayoutItemScaleBar(layout)
+    scale.setStyle("Single Box")
+    scale.setLinkedMap(item_map)
+    scale.applyDefaultSize()
+    layout.addLayoutItem(scale)
+    scale.attemptMove(QgsLayoutPoint(side_x, height - MARGIN_MM - 34, QgsUnitTypes.LayoutMillimeters))
+
+    _label(layout, attribution, side_x, height - MARGIN_MM - 20, SIDE_MM, 20, 7)
+    manager.addLayout(layout)
+    time_label.refreshExpressionContext()
+    return layout
+
+
+def attribution(first_day, last_day, simulated=False):
+    """The data's source and dates, as the layout prints them."""
+    text = (f"Crowd heat: Jike open platform (及刻开放平台), {first_day} – {last_day}, Beijing time; hourly "
+            "heat of Google S2 cells. Made with CrowdHeat for QGIS.")
+    return ("SIMULATED DATA, not the service's. " + text) if simulated else text
+
+
+def export_pdf(layout, path):
+    """Write the layout to a PDF; returns QgsLayoutExporter's result code (0 = success)."""
+    return QgsLayoutExporter(layout).exportToPdf(str(path), QgsLayoutExporter.PdfExportSettings())
+
+
+def export_image(layout, path, dpi=96):
+    settings = QgsLayoutExporter.ImageExportSettings()
+    settings.dpi = dpi
+    return QgsLayoutExporter(layout).exportToImage(str(path), settings)
+
+
+def map_item(layout):
+    return layout.itemById(MAP_ID)

@@ -1,0 +1,44 @@
+"""The CrowdHeat print layout on real QGIS: its items, the frame's time in the label, a PDF and a
+rendered page that shows the heat, the legend and the scale bar."""
+
+import processing
+from qgis.core import (QgsDateTimeRange, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemPicture,
+                       QgsLayoutItemScaleBar, QgsProject)
+from qgis.PyQt.QtCore import QDateTime, QSize, QTime
+
+from crowdheat.plugin.gis import heat_layers, print_layout
+from helpers import BLOCK_WKT, polygon_layer
+
+
+def test_layout_with_map_legend_scale_arrow_time_and_attribution(jike, provider, tmp_path):
+    project = QgsProject.instance()
+    project.clear()
+    result = processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
+                                                  "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    hourly = result["OUTPUT"]
+    heat_layers.style_hourly(hourly, [0.0, 5.0, 20.0, 50.0, 200.0])
+    project.addMapLayer(hourly)
+    day = min(f["date"] for f in hourly.getFeatures())
+    noon = QDateTime(day, QTime(12, 0))
+    layout = print_layout.build_layout(project, [hourly], hourly.extent(), "Crowd heat, test block",
+                                       print_layout.attribution(day.toString("yyyy-MM-dd"), "…", simulated=True),
+                                       QgsDateTimeRange(noon, noon.addSecs(3600), True, False))
+    assert project.layoutManager().layoutByName("CrowdHeat") is layout
+    kinds = {type(item) for item in layout.items()}
+    assert {QgsLayoutItemLegend, QgsLayoutItemScaleBar, QgsLayoutItemPicture} <= kinds
+    labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
+    assert f"{day.toString('yyyy-MM-dd')} 12:00" in labels
+    assert any("SIMULATED DATA" in text and "Jike" in text for text in labels)
+    legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
+    assert legend.model().rowCount() >= 1
+    # A second build replaces the first: one layout of that name.
+    again = print_layout.build_layout(project, [hourly], hourly.extent(), "again", "…")
+    assert [l.name() for l in project.layoutManager().printLayouts()].count("CrowdHeat") == 1 and again is not layout
+    pdf = tmp_path / "heat.pdf"
+    assert print_layout.export_pdf(again, pdf) == QgsLayoutExporter.Success
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000
+    image = QgsLayoutExporter(again).renderPageToImage(0, QSize(1188, 840))
+    image.save(str(tmp_path / "page.png"))
+    colours = {image.pixel(x, y) for x in range(0, 1188, 6) for y in range(0, 840, 6)}
+    assert len(colours) > 8  # heat classes, frame, text: not a blank page
+    project.clear()
