@@ -50,6 +50,7 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
     ini.write_text("[PythonPlugins]\ncrowdheat=true\n\n[qgis]\nshowTips322=false\ncheckVersion=false\n")
     project = write_project(tmp_path)
     report, shot, scans_shot = tmp_path / "report.json", tmp_path / "qgis-heat.png", tmp_path / "qgis-scans.png"
+    profile_shot = tmp_path / "time-profile.png"
     with BaiduSimulator() as baidu:
         baidu.learn(os.path.join(DEMO_DATA, "simulator_truth.json"))
         env = dict(os.environ, QGIS_PLUGINPATH=str(plugins_dir), CROWDHEAT_JIKE_URL=jike.url,
@@ -57,6 +58,7 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
                    CROWDHEAT_DESKTOP_REPORT=str(report), CROWDHEAT_DESKTOP_SCREENSHOT=str(shot),
                    CROWDHEAT_DESKTOP_SCANS_SCREENSHOT=str(scans_shot),
                    CROWDHEAT_DESKTOP_SCAN_FILE=os.path.join(DEMO_DATA, "scans_baidu_gbk.csv"),
+                   CROWDHEAT_DESKTOP_PROFILE_SHOT=str(profile_shot),
                    PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
         env.pop("QT_QPA_PLATFORM", None)  # the desktop refuses offscreen: a real X server (Xvfb)
         subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path", str(profiles),
@@ -78,6 +80,10 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
     assert result["message_bar_items"] >= 1
     assert result["selection_info_after"] == result["selection_info"]  # the user's selection is kept
     assert shot.exists() and shot.stat().st_size > 20_000
+    # the Profile tab: the fetched heat's hours, exported as PNG; a click on 07:00 of the first day
+    assert result["profile_what"] == f"{result['layers']['Cells']} cells of Hourly heat"
+    assert result["profile_png"] == str(profile_shot)
+    assert profile_shot.stat().st_size > 10_000 and result["frame_after_click"] == 7
     # the Scans tab: the GBK sample (36 rows, 2 invalid), counted before sending, then run
     assert "36 scans — 34 valid, 2 invalid" in result["scan_counts"] and result["run_enabled"]
     assert result["scan_preview_rows"] == 36
@@ -90,3 +96,4 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
         os.makedirs(SCREENSHOT_DIR, exist_ok=True)
         shutil.copy(shot, os.path.join(SCREENSHOT_DIR, "qgis-heat.png"))
         shutil.copy(scans_shot, os.path.join(SCREENSHOT_DIR, "qgis-scans.png"))
+        shutil.copy(profile_shot, os.path.join(SCREENSHOT_DIR, "time-profile.png"))

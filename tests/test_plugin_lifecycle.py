@@ -21,7 +21,7 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
             "crowdheat:heatmap", "crowdheat:heatmapcircle", "crowdheat:geolocatescans", "crowdheat:heatbyzone"}
         plugin.dock_action.setChecked(True)
         assert plugin.dock is not None and not plugin.dock.isHidden()  # the stub main window is never shown
-        assert plugin.dock.tabs.count() == 2
+        assert plugin.dock.tabs.count() == 3
         plugin.unload()
         assert registry.providerById("crowdheat") is None
         assert plugin.dock is None and plugin.actions == [] and plugin.options_factory is None

@@ -332,9 +332,15 @@ def set_project_time(project, range_):
     settings.setTimeStepUnit(QgsUnitTypes.TemporalHours)
 
 
+def animate(navigation):
+    """The Temporal Controller in animation mode (3.22's enum; later QGIS moved it to Qgis)."""
+    modes = getattr(Qgis, "TemporalNavigationMode", None)
+    navigation.setNavigationMode(modes.Animated if modes is not None else QgsTemporalNavigationObject.Animated)
+
+
 def set_canvas_time(navigation, range_):
     """Prepare the canvas's Temporal Controller: data range, 1-hour frames, first frame shown."""
-    navigation.setNavigationMode(QgsTemporalNavigationObject.Animated)
+    animate(navigation)
     navigation.setTemporalExtents(range_)
     navigation.setFrameDuration(QgsInterval(1, QgsUnitTypes.TemporalHours))
     navigation.setCurrentFrameNumber(0)

@@ -1,9 +1,10 @@
-"""The CrowdHeat dock: the plugin's main door (Heat and Scans tabs)."""
+"""The CrowdHeat dock: the plugin's main door (Heat, Scans and Profile tabs)."""
 
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from .heat_tab import HeatTab
+from .profile_tab import ProfileTab
 from .scans_tab import ScansTab
 from ..i18n import tr
 
@@ -15,8 +16,11 @@ class CrowdHeatDock(QgsDockWidget):
         self.tabs = QTabWidget()
         self.heat = HeatTab(iface)
         self.scans = ScansTab(iface)
+        self.profile = ProfileTab(iface)
         self.tabs.addTab(self.heat, tr("Heat"))
         self.tabs.addTab(self.scans, tr("Scans"))
+        self.tabs.addTab(self.profile, tr("Profile"))
+        self.heat.heatReady.connect(self.profile.show_layer)
         self.settings_button = QPushButton(tr("Settings…"))
         self.settings_button.clicked.connect(self.open_settings)
         body = QWidget()
@@ -35,3 +39,4 @@ class CrowdHeatDock(QgsDockWidget):
     def unload(self):
         self.heat.unload()
         self.scans.unload()
+        self.profile.unload()

@@ -6,7 +6,7 @@ from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMa
                        QgsFeatureRequest, QgsPointXY, QgsProcessingFeatureSourceDefinition, QgsProject,
                        QgsTemporalNavigationObject, QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
 from qgis.gui import QgsMapLayerComboBox
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
                                  QHBoxLayout,
                                  QLabel, QMessageBox, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
@@ -16,7 +16,7 @@ from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
 from ..gis import fences as gis_fences
 from ..core import coords, zones
-from ..gis import heat_layers, heat_zones, print_layout, settings
+from ..gis import heat_layers, heat_zones, print_layout, profiles, settings
 from ..gis.heat_run import plan_text, summary_text
 from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, ZoneTask, log
@@ -25,6 +25,9 @@ from ..i18n import tr
 
 
 class HeatTab(QWidget):
+    # A layer whose time profile is worth showing: the heat just fetched, heat by zone just made.
+    heatReady = pyqtSignal(object)
+
     def __init__(self, iface, parent=None):
         super().__init__(parent)
         self.iface = iface
@@ -189,6 +192,9 @@ class HeatTab(QWidget):
         project = QgsProject.instance()
         heat_layers.add_to_group(project, zone_task.layers, tr("Heat by zone — {0}").format(zone_task.zone_name))
         self.zone_result = zone_task.layers
+        if len(zone_task.layers) == 2:  # the zones' time profile reads their zone-hour table
+            zone_task.layers[0].setCustomProperty(profiles.HOURS_LAYER_PROPERTY, zone_task.layers[1].id())
+            self.heatReady.emit(zone_task.layers[0])
         self.status.setText(zone_task.summary)
         self.iface.messageBar().pushMessage(tr("CrowdHeat"), zone_task.summary, Qgis.Success, 8)
 
@@ -357,6 +363,7 @@ class HeatTab(QWidget):
         project = QgsProject.instance()
         heat_layers.add_to_group(project, [hourly, cells], heat_layers.group_name(run))
         self.zone_heat_layer.setLayer(hourly)  # heat by zone starts from the heat just fetched
+        self.heatReady.emit(hourly)
         heat_layers.show_in_time(heat_layers.time_range(run), project, self.iface)
         heat_layers.open_temporal_controller(self.iface)
         for what, error in run.failures:

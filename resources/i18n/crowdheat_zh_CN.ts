@@ -17,7 +17,7 @@
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="87" />
       <location filename="../../plugin/algorithms/scans.py" line="107" />
-      <location filename="../../plugin/ui/heat_tab.py" line="97" />
+      <location filename="../../plugin/ui/heat_tab.py" line="100" />
       <location filename="../../plugin/ui/scans_tab.py" line="104" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
@@ -37,7 +37,7 @@
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="88" />
       <location filename="../../plugin/algorithms/scans.py" line="108" />
-      <location filename="../../plugin/ui/heat_tab.py" line="92" />
+      <location filename="../../plugin/ui/heat_tab.py" line="95" />
       <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>WGS84</source>
       <translation>WGS84</translation>
@@ -54,7 +54,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="114" />
-      <location filename="../../plugin/ui/heat_tab.py" line="307" />
+      <location filename="../../plugin/ui/heat_tab.py" line="313" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
@@ -229,8 +229,8 @@
       <location filename="../../plugin/algorithms/zones.py" line="36" />
       <location filename="../../plugin/algorithms/zones.py" line="73" />
       <location filename="../../plugin/gis/tasks.py" line="248" />
-      <location filename="../../plugin/ui/heat_tab.py" line="125" />
-      <location filename="../../plugin/ui/heat_tab.py" line="135" />
+      <location filename="../../plugin/ui/heat_tab.py" line="128" />
+      <location filename="../../plugin/ui/heat_tab.py" line="138" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -241,31 +241,31 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/ui/heat_tab.py" line="137" />
+      <location filename="../../plugin/ui/heat_tab.py" line="140" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="68" />
-      <location filename="../../plugin/ui/heat_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="141" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="70" />
-      <location filename="../../plugin/ui/heat_tab.py" line="139" />
+      <location filename="../../plugin/ui/heat_tab.py" line="142" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="131" />
+      <location filename="../../plugin/ui/heat_tab.py" line="134" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="132" />
+      <location filename="../../plugin/ui/heat_tab.py" line="135" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
@@ -458,10 +458,10 @@
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="30" />
-      <location filename="../../plugin/ui/dock.py" line="13" />
-      <location filename="../../plugin/ui/heat_tab.py" line="193" />
-      <location filename="../../plugin/ui/heat_tab.py" line="372" />
-      <location filename="../../plugin/ui/heat_tab.py" line="353" />
+      <location filename="../../plugin/ui/dock.py" line="14" />
+      <location filename="../../plugin/ui/heat_tab.py" line="199" />
+      <location filename="../../plugin/ui/heat_tab.py" line="379" />
+      <location filename="../../plugin/ui/heat_tab.py" line="359" />
       <location filename="../../plugin/ui/scans_tab.py" line="281" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -472,175 +472,180 @@
       <translation>人群热力与扫描定位</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/dock.py" line="18" />
+      <location filename="../../plugin/ui/dock.py" line="20" />
       <source>Heat</source>
       <translation>热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/dock.py" line="19" />
+      <location filename="../../plugin/ui/dock.py" line="21" />
       <source>Scans</source>
       <translation>扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/dock.py" line="20" />
+      <location filename="../../plugin/ui/dock.py" line="22" />
+      <source>Profile</source>
+      <translation>时间曲线</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/dock.py" line="24" />
       <source>Settings…</source>
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="48" />
+      <location filename="../../plugin/ui/heat_tab.py" line="51" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="53" />
+      <location filename="../../plugin/ui/heat_tab.py" line="56" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="54" />
+      <location filename="../../plugin/ui/heat_tab.py" line="57" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="78" />
+      <location filename="../../plugin/ui/heat_tab.py" line="81" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="79" />
+      <location filename="../../plugin/ui/heat_tab.py" line="82" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="81" />
+      <location filename="../../plugin/ui/heat_tab.py" line="84" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="82" />
+      <location filename="../../plugin/ui/heat_tab.py" line="85" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="83" />
+      <location filename="../../plugin/ui/heat_tab.py" line="86" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="88" />
+      <location filename="../../plugin/ui/heat_tab.py" line="91" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="90" />
+      <location filename="../../plugin/ui/heat_tab.py" line="93" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="92" />
+      <location filename="../../plugin/ui/heat_tab.py" line="95" />
       <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
       <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="93" />
+      <location filename="../../plugin/ui/heat_tab.py" line="96" />
       <location filename="../../plugin/ui/scans_tab.py" line="101" />
       <source>BD-09 numbers (Baidu basemaps)</source>
       <translation>BD-09 坐标值（百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="96" />
+      <location filename="../../plugin/ui/heat_tab.py" line="99" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="101" />
+      <location filename="../../plugin/ui/heat_tab.py" line="104" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="103" />
+      <location filename="../../plugin/ui/heat_tab.py" line="106" />
       <location filename="../../plugin/ui/scans_tab.py" line="112" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="149" />
+      <location filename="../../plugin/ui/heat_tab.py" line="152" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="152" />
+      <location filename="../../plugin/ui/heat_tab.py" line="155" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="160" />
+      <location filename="../../plugin/ui/heat_tab.py" line="163" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="163" />
+      <location filename="../../plugin/ui/heat_tab.py" line="166" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="178" />
+      <location filename="../../plugin/ui/heat_tab.py" line="181" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="186" />
+      <location filename="../../plugin/ui/heat_tab.py" line="189" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="190" />
+      <location filename="../../plugin/ui/heat_tab.py" line="193" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="215" />
+      <location filename="../../plugin/ui/heat_tab.py" line="221" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="223" />
+      <location filename="../../plugin/ui/heat_tab.py" line="229" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="225" />
+      <location filename="../../plugin/ui/heat_tab.py" line="231" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="227" />
+      <location filename="../../plugin/ui/heat_tab.py" line="233" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="255" />
+      <location filename="../../plugin/ui/heat_tab.py" line="261" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="264" />
+      <location filename="../../plugin/ui/heat_tab.py" line="270" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="276" />
+      <location filename="../../plugin/ui/heat_tab.py" line="282" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="289" />
+      <location filename="../../plugin/ui/heat_tab.py" line="295" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="299" />
+      <location filename="../../plugin/ui/heat_tab.py" line="305" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -653,64 +658,89 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="315" />
+      <location filename="../../plugin/ui/heat_tab.py" line="321" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="327" />
+      <location filename="../../plugin/ui/heat_tab.py" line="333" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="337" />
+      <location filename="../../plugin/ui/heat_tab.py" line="343" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="338" />
+      <location filename="../../plugin/ui/heat_tab.py" line="344" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="347" />
+      <location filename="../../plugin/ui/heat_tab.py" line="353" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="368" />
+      <location filename="../../plugin/ui/heat_tab.py" line="375" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="373" />
+      <location filename="../../plugin/ui/heat_tab.py" line="380" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="376" />
+      <location filename="../../plugin/ui/heat_tab.py" line="383" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="393" />
+      <location filename="../../plugin/ui/heat_tab.py" line="400" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="403" />
+      <location filename="../../plugin/ui/heat_tab.py" line="410" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="417" />
+      <location filename="../../plugin/ui/heat_tab.py" line="424" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="421" />
+      <location filename="../../plugin/ui/heat_tab.py" line="428" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/profile_tab.py" line="20" />
+      <source>Fetch heat, or make an hourly heat layer or a heat-by-zone layer active.</source>
+      <translation>请先获取热力，或把逐小时热力图层或分区热力图层设为当前图层。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/profile_tab.py" line="27" />
+      <source>Export PNG…</source>
+      <translation>导出 PNG…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/profile_tab.py" line="28" />
+      <source>Export SVG…</source>
+      <translation>导出 SVG…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/profile_tab.py" line="56" />
+      <source>No heat in this selection.</source>
+      <translation>所选要素没有热力数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/profile_tab.py" line="83" />
+      <source>Export the time profile</source>
+      <translation>导出时间曲线</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/scans_tab.py" line="23" />
@@ -1081,6 +1111,26 @@ Fetch?</source>
       <location filename="../../plugin/ui/settings_page.py" line="265" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/time_profile.py" line="39" />
+      <source>Click an hour to show it on the map (Temporal Controller).</source>
+      <translation>点击某个小时，在地图上显示该时刻（时间控制器）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/time_profile.py" line="88" />
+      <source>Fetch heat, or select cells or zones, to see their hours.</source>
+      <translation>获取热力，或选择格网或分区，即可查看其逐小时变化。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/time_profile.py" line="93" />
+      <source>Heat by hour, {0} (thin: each day, blue on weekdays, red on weekends; bold: the mean; peak {1:02d}:00)</source>
+      <translation>逐小时热力，{0}（细线：每天，蓝色为工作日、红色为周末；粗线：平均；高峰 {1:02d}:00）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/time_profile.py" line="167" />
+      <source>CrowdHeat time profile</source>
+      <translation>CrowdHeat 时间曲线</translation>
     </message>
   </context>
 </TS>

@@ -21,6 +21,7 @@ REPORT = os.environ["CROWDHEAT_DESKTOP_REPORT"]
 SHOT = os.environ["CROWDHEAT_DESKTOP_SCREENSHOT"]
 SCANS_SHOT = os.environ["CROWDHEAT_DESKTOP_SCANS_SCREENSHOT"]
 SCAN_FILE = os.environ["CROWDHEAT_DESKTOP_SCAN_FILE"]
+PROFILE_SHOT = os.environ["CROWDHEAT_DESKTOP_PROFILE_SHOT"]
 WATCHDOG_S = 150
 report = {"steps": []}
 
@@ -97,6 +98,26 @@ def check_layers():
     return True
 
 
+def profile_shown():
+    """The Profile tab after the fetch: the chart of the heat just fetched, exported to PNG, and a
+    click on an hour of the matrix moving the real Temporal Controller."""
+    from qgis.PyQt.QtCore import QPoint, Qt
+    from qgis.PyQt.QtTest import QTest
+
+    dock = plugins["crowdheat"].dock
+    dock.tabs.setCurrentWidget(dock.profile)
+    chart = dock.profile.chart
+    report["profile_what"] = chart.profile.what if chart.profile else ""
+    report["profile_png"] = dock.profile.export("png", PROFILE_SHOT)
+    _, matrix = chart._areas(chart.width(), chart.height())
+    QTest.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(int(matrix.left() + matrix.width() * 7.5 / 24),
+                                                                  int(matrix.top() + 2)))
+    navigation = iface.mapCanvas().temporalController()
+    report["frame_after_click"] = navigation.currentFrameNumber()
+    dock.tabs.setCurrentWidget(dock.heat)
+    return True
+
+
 def canvas_drawn():
     return not iface.mapCanvas().isDrawing()
 
@@ -163,7 +184,7 @@ def shoot_scans():
 # (name, function returning True when the step is done, seconds to let the UI settle afterwards)
 STEPS = [("open dock", open_dock, 0.5), ("read dock", read_dock, 0.0), ("fetch", fetch, 0.0),
          ("task done", task_done, 0.5), ("check layers", check_layers, 1.0),
-         ("canvas drawn", canvas_drawn, 1.0), ("screenshot", shoot, 0.0),
+         ("canvas drawn", canvas_drawn, 1.0), ("screenshot", shoot, 0.0), ("profile", profile_shown, 0.5),
          ("choose scan file", choose_scan_file, 0.0), ("scan plan", scan_plan_counted, 0.3),
          ("run scans", run_scans, 0.0), ("scans done", scans_done, 0.5), ("show problems", show_problems, 0.5),
          ("scans canvas drawn", canvas_drawn, 1.0), ("scans screenshot", shoot_scans, 0.0)]

@@ -1,0 +1,102 @@
+"""The time profile: of fetched heat, of selected cells, of zones through their zone-hour table;
+drawn by Qt, exported as PNG and SVG; a click moves the Temporal Controller to that hour."""
+
+from datetime import date
+
+import numpy as np
+import processing
+import pytest
+from qgis.core import QgsProject, QgsTemporalNavigationObject
+from qgis.PyQt.QtCore import QPoint, Qt
+from qgis.PyQt.QtGui import QImage
+
+from crowdheat.plugin.core.profile import ProfileBuilder
+from crowdheat.plugin.gis import heat_layers, profiles
+from crowdheat.plugin.ui.profile_tab import ProfileTab
+from helpers import BLOCK_WKT, polygon_layer
+
+
+def test_a_cell_day_counts_once_and_a_missing_day_is_absent():
+    builder = ProfileBuilder()
+    builder.add("a", date(2025, 4, 14), [1] * 24)
+    builder.add("a", date(2025, 4, 14), [100] * 24)  # the same cell-day from another fence
+    builder.add("b", date(2025, 4, 14), list(range(24)))
+    builder.add("b", date(2025, 4, 15), [2] * 24)
+    profile = builder.build("2 cells")
+    assert profile.days == [date(2025, 4, 14), date(2025, 4, 15)]
+    assert profile.heat[0, 23] == 24 and profile.heat[1, 0] == 2
+    assert profile.peak_hour == 23 and np.allclose(profile.mean, (profile.heat[0] + profile.heat[1]) / 2)
+
+
+@pytest.fixture
+def heat(jike, provider):
+    QgsProject.instance().clear()
+    layer = processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
+                                                 "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})["OUTPUT"]
+    QgsProject.instance().addMapLayer(layer)
+    yield layer
+    QgsProject.instance().clear()
+
+
+@pytest.fixture
+def tab(qgis_iface, qtbot):
+    widget = ProfileTab(qgis_iface)
+    widget.resize(700, 420)
+    qtbot.addWidget(widget)
+    yield widget
+    widget.unload()
+
+
+def test_profile_of_fetched_heat_and_of_a_selection(heat, tab):
+    tab.show_layer(heat)
+    profile = tab.chart.profile
+    totals = {}
+    for feature in heat.getFeatures():
+        day = feature["date"].toPyDate()
+        totals[day] = totals.get(day, 0) + feature["day_heat"]
+    assert profile.days == sorted(totals) and [profile.heat[k].sum() for k in range(len(totals))] == \
+        [totals[d] for d in sorted(totals)]
+    first = next(heat.getFeatures())
+    heat.selectByIds([f.id() for f in heat.getFeatures() if f["cell_token"] == first["cell_token"]])
+    assert tab.chart.profile.what.startswith("1 cells of") and "(selected)" in tab.chart.profile.what
+
+
+def test_profile_of_zones_through_their_zone_hour_table(heat, tab):
+    result = processing.run("crowdheat:heatbyzone", {"INPUT": heat, "ZONES": polygon_layer([BLOCK_WKT]),
+                                                     "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
+    zones_layer, hours = result["OUTPUT"], result["OUTPUT_HOURS"]
+    QgsProject.instance().addMapLayers([zones_layer, hours])
+    zones_layer.setCustomProperty(profiles.HOURS_LAYER_PROPERTY, hours.id())
+    tab.show_layer(zones_layer)
+    zone = next(zones_layer.getFeatures())
+    assert tab.chart.profile.heat.sum() == pytest.approx(zone["heat_total"], rel=1e-9)
+
+
+def test_png_and_svg_exports_draw_the_chart(heat, tab, tmp_path):
+    tab.show_layer(heat)
+    png = tab.export("png", str(tmp_path / "profile"))
+    svg = tab.export("svg", str(tmp_path / "profile.svg"))
+    image = QImage(png)
+    assert image.width() == 900 and len({image.pixel(x, y) for x in range(0, 900, 5) for y in range(0, 420, 5)}) > 20
+    text = (tmp_path / "profile.svg").read_text()
+    assert svg.endswith(".svg") and "<svg" in text and "<path" in text
+
+
+def test_a_click_on_an_hour_moves_the_temporal_controller(heat, tab, qgis_iface, qtbot):
+    navigation = QgsTemporalNavigationObject()
+    qgis_iface.mapCanvas().setTemporalController(navigation)
+    days = sorted({f["date"] for f in heat.getFeatures()})
+    heat_layers.set_canvas_time(navigation, heat_layers.QgsDateTimeRange(
+        heat_layers.QDateTime(days[0], heat_layers.QTime(0, 0)),
+        heat_layers.QDateTime(days[-1].addDays(1), heat_layers.QTime(0, 0)), True, False))
+    tab.show_layer(heat)
+    curves, matrix = tab.chart._areas(tab.chart.width(), tab.chart.height())
+    # the matrix: third day's row, at 19:00
+    x = int(matrix.left() + matrix.width() * 19.5 / 24)
+    y = int(matrix.top() + matrix.height() * 2.5 / len(days))
+    qtbot.mouseClick(tab.chart, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
+    assert navigation.currentFrameNumber() == 2 * 24 + 19
+    # the curves: 08:00 of the day shown
+    qtbot.mouseClick(tab.chart, Qt.MouseButton.LeftButton,
+                     pos=QPoint(int(curves.left() + curves.width() * 8.5 / 24), int(curves.center().y())))
+    assert navigation.currentFrameNumber() == 2 * 24 + 8
