@@ -223,7 +223,7 @@ def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot,
     assert "shared into 2 zones" in tab.status.text()
 
 
-def test_print_layout_from_the_dock_at_the_controllers_frame(tab, qgis_iface, qtbot):
+def test_print_layout_from_the_dock_at_the_controllers_frame(tab, qgis_iface, qtbot, tmp_path):
     block = polygon_layer([BLOCK_WKT])
     activate(tab, qgis_iface, block)
     block.selectAll()
@@ -234,3 +234,5 @@ def test_print_layout_from_the_dock_at_the_controllers_frame(tab, qgis_iface, qt
     labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
     assert any("Jike" in text for text in labels) and any(text.startswith("Crowd heat") for text in labels)
     assert QgsProject.instance().layoutManager().layoutByName("CrowdHeat") is layout
+    pdf = tab.export_pdf(hourly, str(tmp_path / "heat"))
+    assert pdf.endswith("heat.pdf") and open(pdf, "rb").read(5) == b"%PDF-"

@@ -77,3 +77,21 @@ def test_located_scans_geopackage_is_categorised_by_status(provider, tmp_path, m
     renderer = located.renderer()
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "status"
     assert [c.value() for c in renderer.categories()] == ["ok", "not_found", "invalid", "error"]
+
+
+def test_a_model_makes_the_table_the_chart_and_the_pdf(jike, provider, tmp_path):
+    """The analyst's path in Processing alone: heat, heat by zone, its zone-hour table's chart, and
+    the heat's print layout as a PDF, from a GeoPackage opened bare (as a model step reads it)."""
+    hourly = tmp_path / "hourly.gpkg"
+    processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
+                                         "OUTPUT": str(hourly), "OUTPUT_CELLS": "memory:"})
+    zones = processing.run("crowdheat:heatbyzone", {"INPUT": str(hourly), "ZONES": polygon_layer([BLOCK_WKT]),
+                                                    "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
+    chart = processing.run("crowdheat:timeprofile", {"INPUT": zones["OUTPUT_HOURS"],
+                                                     "OUTPUT": str(tmp_path / "zones.svg")})
+    assert "<svg" in (tmp_path / "zones.svg").read_text() and 0 <= chart["PEAK_HOUR"] <= 23
+    png = processing.run("crowdheat:timeprofile", {"INPUT": str(hourly), "OUTPUT": str(tmp_path / "cells.png")})
+    assert (tmp_path / "cells.png").stat().st_size > 10_000 and png["DAYS"] >= 9
+    pdf = tmp_path / "noon.pdf"
+    processing.run("crowdheat:heatlayoutpdf", {"INPUT": str(hourly), "HOUR": 12, "OUTPUT": str(pdf)})
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000

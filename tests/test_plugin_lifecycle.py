@@ -18,7 +18,8 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
         plugin.initGui()
         assert registry.providerById("crowdheat") is not None
         assert {a.id() for a in registry.providerById("crowdheat").algorithms()} == {
-            "crowdheat:heatmap", "crowdheat:heatmapcircle", "crowdheat:geolocatescans", "crowdheat:heatbyzone"}
+            "crowdheat:heatmap", "crowdheat:heatmapcircle", "crowdheat:geolocatescans", "crowdheat:heatbyzone",
+            "crowdheat:timeprofile", "crowdheat:heatlayoutpdf"}
         plugin.dock_action.setChecked(True)
         assert plugin.dock is not None and not plugin.dock.isHidden()  # the stub main window is never shown
         assert plugin.dock.tabs.count() == 3

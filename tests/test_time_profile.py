@@ -90,7 +90,7 @@ def test_a_click_on_an_hour_moves_the_temporal_controller(heat, tab, qgis_iface,
         heat_layers.QDateTime(days[0], heat_layers.QTime(0, 0)),
         heat_layers.QDateTime(days[-1].addDays(1), heat_layers.QTime(0, 0)), True, False))
     tab.show_layer(heat)
-    curves, matrix = tab.chart._areas(tab.chart.width(), tab.chart.height())
+    curves, matrix = tab.chart.areas()
     # the matrix: third day's row, at 19:00
     x = int(matrix.left() + matrix.width() * 19.5 / 24)
     y = int(matrix.top() + matrix.height() * 2.5 / len(days))

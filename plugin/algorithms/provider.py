@@ -3,6 +3,7 @@ from qgis.core import QgsProcessingProvider
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
 from .icons import provider_icon
 from .scans import GeolocateScansAlgorithm
+from .outputs import HeatLayoutPdfAlgorithm, TimeProfileAlgorithm
 from .zones import HeatByZoneAlgorithm
 
 PROVIDER_ID = "crowdheat"
@@ -23,5 +24,5 @@ class CrowdHeatProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):
         for algorithm in (HeatMapAlgorithm(), HeatMapCircleAlgorithm(), GeolocateScansAlgorithm(),
-                          HeatByZoneAlgorithm()):
+                          HeatByZoneAlgorithm(), TimeProfileAlgorithm(), HeatLayoutPdfAlgorithm()):
             self.addAlgorithm(algorithm)

@@ -267,6 +267,21 @@ def style_hourly(layer, uppers):
     layer.triggerRepaint()
 
 
+def ensure_hourly_style(layer):
+    """Style an hourly heat layer that lacks it (time settings first: the default style if it has
+    one, else classes from its own values), so that a frame shows one hour of one day."""
+    if layer.temporalProperties().isActive() and "map_start_time" in getattr(layer.renderer(), "classAttribute",
+                                                                             lambda: "")():
+        return
+    if layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
+        layer.loadDefaultStyle()
+        if layer.temporalProperties().isActive():
+            return
+    indexes = [layer.fields().indexOf(name) for name in HOUR_FIELDS]
+    values = [feature.attributes()[k] for feature in layer.getFeatures() for k in indexes]
+    style_hourly(layer, class_breaks([v for v in values if v is not None]))
+
+
 def style_cells(layer, uppers):
     layer.setRenderer(graduated_renderer('"cell_heat"', uppers))
     layer.triggerRepaint()

@@ -35,28 +35,51 @@ def can_profile(layer):
     return looks_like_heat(layer.fields()) or hours_layer_of(layer) is not None
 
 
+def is_zone_hours(fields):
+    names = {f.name().lower() for f in fields}
+    return {"zone_fid", "date", "hour", "heat"} <= names
+
+
+def profile_of_features(fields, features, name, keep=None):
+    """The :class:`Profile` of an hourly heat layer's features, or of a zone-hour table's rows
+    (``keep``: the zone ids to use, None for all); None if the fields are neither."""
+    builder = ProfileBuilder()
+    names = {f.name().lower(): f.name() for f in fields}
+    if looks_like_heat(fields):
+        key = names.get("cell_token") or names["cell_id"]
+        keys = set()
+        for feature in features:
+            builder.add(feature[key], _day(feature[names["date"]]), [feature[names[h]] or 0 for h in HOUR_FIELDS])
+            keys.add(feature[key])
+        return builder.build(f"{len(keys):,} cells of {name}")
+    if is_zone_hours(fields):
+        zone_ids = set()
+        for row in features:
+            if keep is None or row[names["zone_fid"]] in keep:
+                zone_ids.add(row[names["zone_fid"]])
+                builder.add_hour(row[names["zone_fid"]], _day(row[names["date"]]), int(row[names["hour"]]),
+                                 float(row[names["heat"]] or 0))
+        return builder.build(f"{len(zone_ids):,} zones of {name}")
+    return None
+
+
 def profile_of(layer):
-    """The :class:`Profile` of a layer's selected features (all if none is selected), or None."""
+    """The :class:`Profile` of a layer's selected features (all if none is selected), or None:
+    an hourly heat layer, or a heat-by-zone output through its zone-hour table."""
     if layer is None:
         return None
     selected = layer.selectedFeatureCount() > 0
-    builder = ProfileBuilder()
+    suffix = " (selected)" if selected else ""
     if looks_like_heat(layer.fields()):
-        names = {f.name().lower(): f.name() for f in layer.fields()}
-        key = names.get("cell_token") or names["cell_id"]
-        count = 0
-        keys = set()
-        for feature in layer.getFeatures(_request(layer, selected)):
-            builder.add(feature[key], _day(feature[names["date"]]), [feature[names[h]] or 0 for h in HOUR_FIELDS])
-            keys.add(feature[key])
-            count += 1
-        return builder.build(f"{len(keys):,} cells of {layer.name()}" + (" (selected)" if selected else ""))
+        profile = profile_of_features(layer.fields(), layer.getFeatures(_request(layer, selected)), layer.name())
+        profile.what += suffix
+        return profile
     hours = hours_layer_of(layer)
     if hours is None:
         return None
-    fids = set(layer.selectedFeatureIds()) if selected else None
-    for row in hours.getFeatures(QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)):
-        if fids is None or row["zone_fid"] in fids:
-            builder.add_hour(row["zone_fid"], _day(row["date"]), int(row["hour"]), float(row["heat"] or 0))
-    zone_count = len(fids) if fids is not None else layer.featureCount()
-    return builder.build(f"{zone_count:,} zones of {layer.name()}" + (" (selected)" if selected else ""))
+    keep = set(layer.selectedFeatureIds()) if selected else None
+    profile = profile_of_features(hours.fields(), hours.getFeatures(_request(hours, False)), layer.name(), keep)
+    if keep is None:  # zones without any hour still count as zones of the layer
+        profile.what = f"{layer.featureCount():,} zones of {layer.name()}"
+    profile.what += suffix
+    return profile

@@ -383,6 +383,9 @@ class HeatTab(QWidget):
         printing = QPushButton(tr("Print layout…"))
         printing.clicked.connect(lambda: self.open_print_layout(hourly))
         widget.layout().addWidget(printing)
+        pdf = QPushButton(tr("PDF…"))
+        pdf.clicked.connect(lambda: self.export_pdf(hourly))
+        widget.layout().addWidget(pdf)
         bar.pushWidget(widget, Qgis.Success, 0)
 
     def open_print_layout(self, hourly, open_designer=True):
@@ -403,6 +406,21 @@ class HeatTab(QWidget):
         if open_designer:
             self.iface.openLayoutDesigner(layout)
         return layout
+
+    def export_pdf(self, hourly, path=None):
+        """The print layout of the current frame, straight to a PDF (no designer)."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Export the heat map as PDF"), "", "PDF (*.pdf)")
+            if not path:
+                return None
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        layout = self.open_print_layout(hourly, open_designer=False)
+        if print_layout.export_pdf(layout, path) != 0:
+            self.iface.messageBar().pushMessage("CrowdHeat", tr("Could not write {0}.").format(path), Qgis.Critical, 0)
+            return None
+        self.iface.messageBar().pushMessage("CrowdHeat", tr("Saved to {0}").format(path), Qgis.Success, 5)
+        return path
 
     def save_geopackage(self, layers, path=None):
         """Memory layers are lost with the session: write both into one GeoPackage and use it."""

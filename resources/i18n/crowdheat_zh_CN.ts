@@ -5,6 +5,7 @@
     <name>CrowdHeat</name>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="73" />
+      <location filename="../../plugin/algorithms/outputs.py" line="20" />
       <location filename="../../plugin/algorithms/zones.py" line="39" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
@@ -119,6 +120,105 @@
       <location filename="../../plugin/algorithms/heat.py" line="239" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="36" />
+      <source>Time profile chart</source>
+      <translation>时间曲线图</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="39" />
+      <source>Draws the time profile of an hourly heat layer (or of a 'Heat by zone and hour' table): one 24-hour curve per day, the mean in bold, and a day × hour matrix, as PNG or SVG (by the file's extension). Honours 'selected features only'.</source>
+      <translation>绘制逐小时热力图层（或“分区逐小时热力”表）的时间曲线：每天一条 24 小时曲线，平均值加粗，并附日期 × 小时矩阵；按文件扩展名输出 PNG 或 SVG。支持“仅所选要素”。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="48" />
+      <source>Hourly heat layer, or heat by zone and hour table</source>
+      <translation>逐小时热力图层，或分区逐小时热力表</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="49" />
+      <source>Chart</source>
+      <translation>图表</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="58" />
+      <source>The input is neither an hourly heat layer (cell_token, date, h00…h23) nor a heat by zone and hour table (zone_fid, date, hour, heat).</source>
+      <translation>输入既不是逐小时热力图层（cell_token、date、h00…h23），也不是分区逐小时热力表（zone_fid、date、hour、heat）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="61" />
+      <source>The input has no heat to draw.</source>
+      <translation>输入中没有可绘制的热力。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="65" />
+      <location filename="../../plugin/algorithms/outputs.py" line="129" />
+      <location filename="../../plugin/ui/heat_tab.py" line="420" />
+      <source>Could not write {0}.</source>
+      <translation>无法写入 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="66" />
+      <source>{0}: {1} days, peak at {2:02d}:00.</source>
+      <translation>{0}：{1} 天，高峰在 {2:02d}:00。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="78" />
+      <source>Heat print layout as PDF</source>
+      <translation>热力打印布局导出为 PDF</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="81" />
+      <source>Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty day takes the first day of the data; hour -1 shows each day's mean hour.</source>
+      <translation>为逐小时热力图层生成 CrowdHeat 打印布局（地图、图例、比例尺、指北针、标题、当前时刻、数据来源），显示某一天的某个小时，并导出为 PDF。日期留空则取数据的第一天；小时为 -1 时显示每天的平均小时。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="93" />
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <source>Hourly heat layer</source>
+      <translation>逐小时热力图层</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="95" />
+      <source>Day (yyyy-MM-dd; empty: the first)</source>
+      <translation>日期（yyyy-MM-dd；留空：第一天）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="97" />
+      <source>Hour (-1: each day's mean hour)</source>
+      <translation>小时（-1：每天的平均小时）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="100" />
+      <source>Crowd heat</source>
+      <translation>人群热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="100" />
+      <source>Title</source>
+      <translation>标题</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="102" />
+      <source>PDF</source>
+      <translation>PDF</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="108" />
+      <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
+      <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="113" />
+      <source>The layer has no days.</source>
+      <translation>该图层没有日期数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="117" />
+      <source>Day {0!r} is not yyyy-MM-dd.</source>
+      <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/scans.py" line="62" />
@@ -238,12 +338,6 @@
       <location filename="../../plugin/algorithms/zones.py" line="48" />
       <source>Shares the hourly heat of S2 cells (a layer written by 'Crowd heat for polygons') out to your own zones, in any CRS. Area-weighted: a cell's heat is split by the share of its area in each zone, measured on the ellipsoid, so heat is conserved when the zones partition the cells. Cell centroid: each cell's heat goes whole to the zone holding its centre. A cell brought by several fences counts once. Writes the zones with heat_total, cells, covered_share (share of the zone covered by returned cells: missing cells are unknown, not zero), mean_day, avg_h00…avg_h23, peak_hour, weekday_mean and weekend_mean (Beijing calendar), and a table of heat per zone, date and hour for pivot tables and charts.</source>
       <translation>把 S2 格网的逐小时热力（“多边形人群热力”算法输出的图层）分配到您自己的分区，分区可为任意坐标系。按面积加权：每个格网的热力按其落在各分区内的面积占比（在椭球面上量算）分配，分区恰好划分格网时热力守恒。按格网质心：每个格网的热力整体归入包含其中心的分区。被多个围栏重复返回的格网只计一次。输出分区及 heat_total、cells、covered_share（分区被返回格网覆盖的比例：缺失的格网为未知而非零）、mean_day、avg_h00…avg_h23、peak_hour、weekday_mean 和 weekend_mean（北京时间日历），以及一张按分区、日期、小时的热力表，便于数据透视和制图。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/ui/heat_tab.py" line="140" />
-      <source>Hourly heat layer</source>
-      <translation>逐小时热力图层</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="68" />
@@ -375,6 +469,21 @@
       <location filename="../../plugin/gis/scan_run.py" line="37" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/profile_chart.py" line="63" />
+      <source>Fetch heat, or select cells or zones, to see their hours.</source>
+      <translation>获取热力，或选择格网或分区，即可查看其逐小时变化。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/profile_chart.py" line="68" />
+      <source>Heat by hour, {0} (thin: each day, blue on weekdays, red on weekends; bold: the mean; peak {1:02d}:00)</source>
+      <translation>逐小时热力，{0}（细线：每天，蓝色为工作日、红色为周末；粗线：平均；高峰 {1:02d}:00）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/profile_chart.py" line="142" />
+      <source>CrowdHeat time profile</source>
+      <translation>CrowdHeat 时间曲线</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/scan_run.py" line="22" />
@@ -698,24 +807,35 @@ Fetch?</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="400" />
+      <location filename="../../plugin/ui/heat_tab.py" line="386" />
+      <source>PDF…</source>
+      <translation>PDF…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="403" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="410" />
+      <location filename="../../plugin/ui/heat_tab.py" line="413" />
+      <source>Export the heat map as PDF</source>
+      <translation>将热力地图导出为 PDF</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="422" />
+      <location filename="../../plugin/ui/heat_tab.py" line="446" />
+      <source>Saved to {0}</source>
+      <translation>已保存到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="428" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="424" />
+      <location filename="../../plugin/ui/heat_tab.py" line="442" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="428" />
-      <source>Saved to {0}</source>
-      <translation>已保存到 {0}</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/profile_tab.py" line="20" />
@@ -1113,24 +1233,9 @@ Fetch?</source>
       <translation>CrowdHeat 设置</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/time_profile.py" line="39" />
+      <location filename="../../plugin/ui/time_profile.py" line="22" />
       <source>Click an hour to show it on the map (Temporal Controller).</source>
       <translation>点击某个小时，在地图上显示该时刻（时间控制器）。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/time_profile.py" line="88" />
-      <source>Fetch heat, or select cells or zones, to see their hours.</source>
-      <translation>获取热力，或选择格网或分区，即可查看其逐小时变化。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/time_profile.py" line="93" />
-      <source>Heat by hour, {0} (thin: each day, blue on weekdays, red on weekends; bold: the mean; peak {1:02d}:00)</source>
-      <translation>逐小时热力，{0}（细线：每天，蓝色为工作日、红色为周末；粗线：平均；高峰 {1:02d}:00）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/time_profile.py" line="167" />
-      <source>CrowdHeat time profile</source>
-      <translation>CrowdHeat 时间曲线</translation>
     </message>
   </context>
 </TS>

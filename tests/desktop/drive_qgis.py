@@ -109,7 +109,7 @@ def profile_shown():
     chart = dock.profile.chart
     report["profile_what"] = chart.profile.what if chart.profile else ""
     report["profile_png"] = dock.profile.export("png", PROFILE_SHOT)
-    _, matrix = chart._areas(chart.width(), chart.height())
+    _, matrix = chart.areas()
     QTest.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(int(matrix.left() + matrix.width() * 7.5 / 24),
                                                                   int(matrix.top() + 2)))
     navigation = iface.mapCanvas().temporalController()
