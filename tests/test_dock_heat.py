@@ -194,15 +194,20 @@ def test_the_confirmation_is_a_real_question_answered_by_the_user(tab, qtbot):
         assert tab.confirm("This run sends 30 requests. Fetch?") is expected
 
 
-def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot, provider):
-    """Fetch heat for a block, then share it out to two selected zones of a UTM layer: two layers
-    come back, the zones with their heat and a zone-hour table, in a group, without blocking."""
+def fetch_block(tab, qgis_iface, qtbot):
+    """Fetch the test block's heat through the tab, as a user would; the hourly layer it made."""
     block = polygon_layer([BLOCK_WKT])
     activate(tab, qgis_iface, block)
     block.selectAll()
     tab.fetch.click()
     wait_for_task(tab, qtbot)
-    heat = tab.zone_heat_layer.currentLayer()
+    return tab.zone_heat_layer.currentLayer()
+
+
+def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot, provider):
+    """Fetch heat for a block, then share it out to two selected zones of a UTM layer: two layers
+    come back, the zones with their heat and a zone-hour table, in a group, without blocking."""
+    heat = fetch_block(tab, qgis_iface, qtbot)
     assert heat is not None and heat.name() == "Hourly heat" and heat.featureCount() > 0
     halves = ["POLYGON((114.055 22.540, 114.0565 22.540, 114.0565 22.542, 114.055 22.542, 114.055 22.540))",
               "POLYGON((114.0565 22.540, 114.058 22.540, 114.058 22.542, 114.0565 22.542, 114.0565 22.540))",
@@ -224,12 +229,7 @@ def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot,
 
 
 def test_print_layout_from_the_dock_at_the_controllers_frame(tab, qgis_iface, qtbot, tmp_path):
-    block = polygon_layer([BLOCK_WKT])
-    activate(tab, qgis_iface, block)
-    block.selectAll()
-    tab.fetch.click()
-    wait_for_task(tab, qtbot)
-    hourly = tab.zone_heat_layer.currentLayer()
+    hourly = fetch_block(tab, qgis_iface, qtbot)
     layout = tab.open_print_layout(hourly, open_designer=False)
     labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
     assert any("Jike" in text for text in labels) and any(text.startswith("Crowd heat") for text in labels)

@@ -6,7 +6,7 @@ style them and set the time. The dock calls the same functions.
 """
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProcessing,
-                       QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeatureSource,
+                       QgsProcessingException, QgsProcessingFeatureSource,
                        QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum,
                        QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterNumber,
@@ -24,7 +24,7 @@ from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import default_styles, heat_layers, settings
 from ..gis.heat_run import open_heat_cache, plan_text, summary_text
-from .icons import provider_icon
+from .groups import HeatGroupAlgorithm
 from ..i18n import tr
 
 # Post-processors must outlive the algorithm run that creates them (QGIS holds no Python reference).
@@ -63,20 +63,12 @@ class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
         heat_layers.add_to_group(project, [layer], self.group_name, group=group)
 
 
-class HeatAlgorithmBase(QgsProcessingAlgorithm):
+class HeatAlgorithmBase(HeatGroupAlgorithm):
     CELL_LEVEL = "CELL_LEVEL"
     COORD_OUT = "COORD_OUT"
     OUTPUT = "OUTPUT"
     OUTPUT_CELLS = "OUTPUT_CELLS"
 
-    def group(self):
-        return tr("Crowd heat (Jike)")
-
-    def groupId(self):
-        return "heat"
-
-    def icon(self):
-        return provider_icon()
 
     def add_common_parameters(self):
         level = QgsProcessingParameterNumber(

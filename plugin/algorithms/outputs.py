@@ -12,21 +12,10 @@ from ..gis import heat_layers, print_layout, profiles
 from ..gis.heat_zones import looks_like_heat
 from ..gis.profile_chart import ProfileChart
 from ..i18n import tr
-from .icons import provider_icon
+from .groups import HeatGroupAlgorithm
 
 
-class _ReportAlgorithm(QgsProcessingAlgorithm):
-    def group(self):
-        return tr("Crowd heat (Jike)")
-
-    def groupId(self):
-        return "heat"
-
-    def icon(self):
-        return provider_icon()
-
-
-class TimeProfileAlgorithm(_ReportAlgorithm):
+class TimeProfileAlgorithm(HeatGroupAlgorithm):
     INPUT, OUTPUT = "INPUT", "OUTPUT"
 
     def name(self):
@@ -68,7 +57,7 @@ class TimeProfileAlgorithm(_ReportAlgorithm):
         return {self.OUTPUT: path, "PEAK_HOUR": profile.peak_hour, "DAYS": len(profile.days)}
 
 
-class HeatLayoutPdfAlgorithm(_ReportAlgorithm):
+class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
     INPUT, DAY, HOUR, TITLE, OUTPUT = "INPUT", "DAY", "HOUR", "TITLE", "OUTPUT"
 
     def name(self):

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProcessing, QgsProcessingAlgorithm,
+from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProcessing,
                        QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink, QgsProcessingParameterFile,
                        QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
@@ -13,7 +13,7 @@ from ..gis import default_styles, settings
 from ..core.coords import OUTPUT_SYSTEMS
 from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
-from .icons import provider_icon
+from .groups import ScanGroupAlgorithm
 from ..i18n import tr
 
 _ALIVE = []
@@ -49,7 +49,7 @@ class _ScanLayerStyler(QgsProcessingLayerPostProcessorInterface):
         layer.setMetadata(metadata)
 
 
-class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
+class GeolocateScansAlgorithm(ScanGroupAlgorithm):
     INPUT, ENCODING, DELIMITER, SHAPE, MAPPING = "INPUT", "ENCODING", "DELIMITER", "SHAPE", "MAPPING"
     HEADER, WINDOW, DISTANCE = "HEADER", "WINDOW", "DISTANCE"
     COORD_OUT, BATCH_SIZE, RATE, CACHE = "COORD_OUT", "BATCH_SIZE", "RATE", "CACHE"
@@ -61,14 +61,6 @@ class GeolocateScansAlgorithm(QgsProcessingAlgorithm):
     def displayName(self):
         return tr("Geolocate WiFi / cell-tower scans")
 
-    def group(self):
-        return tr("Scan positioning (Baidu)")
-
-    def groupId(self):
-        return "scans"
-
-    def icon(self):
-        return provider_icon()
 
     def postProcessAlgorithm(self, context, feedback):
         for destination, style in getattr(self, "default_styles", ()):

@@ -1,7 +1,7 @@
 """Processing algorithm ``crowdheat:heatbyzone``: hourly heat of S2 cells shared out to any
 polygon layer (area-weighted on the ellipsoid, or by cell centroid), per zone and per zone-hour."""
 
-from qgis.core import (QgsProcessing, QgsProcessingAlgorithm, QgsProcessingException,
+from qgis.core import (QgsProcessing, QgsProcessingException,
                        QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsWkbTypes)
@@ -10,7 +10,7 @@ from ..core import zones
 from ..core.errors import CrowdHeatError
 from ..gis import default_styles, heat_zones
 from ..i18n import tr
-from .icons import provider_icon
+from .groups import HeatGroupAlgorithm
 
 
 # Post-processors must outlive the algorithm run that creates them (QGIS holds no Python reference).
@@ -26,7 +26,7 @@ class _ZoneStyler(QgsProcessingLayerPostProcessorInterface):
         heat_zones.style_zones(layer, self.uppers)
 
 
-class HeatByZoneAlgorithm(QgsProcessingAlgorithm):
+class HeatByZoneAlgorithm(HeatGroupAlgorithm):
     INPUT, ZONES, METHOD, OUTPUT, OUTPUT_HOURS = "INPUT", "ZONES", "METHOD", "OUTPUT", "OUTPUT_HOURS"
 
     def name(self):
@@ -35,14 +35,6 @@ class HeatByZoneAlgorithm(QgsProcessingAlgorithm):
     def displayName(self):
         return tr("Heat by zone")
 
-    def group(self):
-        return tr("Crowd heat (Jike)")
-
-    def groupId(self):
-        return "heat"
-
-    def icon(self):
-        return provider_icon()
 
     def shortHelpString(self):
         return tr("Shares the hourly heat of S2 cells (a layer written by 'Crowd heat for polygons') out to your "
