@@ -83,6 +83,10 @@ def test_loaded_results_are_styled_grouped_and_timed(jike, provider):
     assert time_range.begin() == QDateTime(QDate(2025, 4, 14), QTime(0, 0))
     assert time_range.end() == QDateTime(QDate(2025, 4, 23), QTime(0, 0))
     assert project.timeSettings().timeStep() == 1
+    # the post-processors let go once they have run: nothing piles up over a session of runs
+    from crowdheat.plugin.algorithms.groups import OneShotPostProcessor
+
+    assert OneShotPostProcessor.pending() == 0
     project.clear()
 
 

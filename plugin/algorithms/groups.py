@@ -1,6 +1,6 @@
 """Where CrowdHeat's algorithms sit in the Processing Toolbox (decided once)."""
 
-from qgis.core import QgsProcessingAlgorithm
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingLayerPostProcessorInterface
 
 from ..i18n import tr
 from .icons import provider_icon
@@ -30,3 +30,28 @@ class ScanGroupAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self):
         return provider_icon()
+
+
+class OneShotPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """A post-processor for one output layer. QGIS holds no Python reference to it, so it is
+    kept here from ``attach`` until it has run once, then let go: nothing accumulates over a
+    session of runs. Subclasses implement ``process(layer, context, feedback)``."""
+
+    _pending = set()
+
+    def attach(self, context, destination):
+        OneShotPostProcessor._pending.add(self)
+        context.layerToLoadOnCompletionDetails(destination).setPostProcessor(self)
+
+    def postProcessLayer(self, layer, context, feedback):
+        try:
+            self.process(layer, context, feedback)
+        finally:
+            OneShotPostProcessor._pending.discard(self)
+
+    def process(self, layer, context, feedback):
+        raise NotImplementedError
+
+    @classmethod
+    def pending(cls):
+        return len(cls._pending)

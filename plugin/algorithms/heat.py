@@ -7,7 +7,7 @@ style them and set the time. The dock calls the same functions.
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProcessing,
                        QgsProcessingException, QgsProcessingFeatureSource,
-                       QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum,
+                       QgsProcessingParameterEnum,
                        QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsProcessingParameterNumber,
                        QgsProcessingParameterPoint, QgsProject, QgsProxyFeatureSink, QgsWkbTypes)
@@ -24,11 +24,9 @@ from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import default_styles, heat_layers, settings
 from ..gis.heat_run import open_heat_cache, plan_text, summary_text
-from .groups import HeatGroupAlgorithm
+from .groups import HeatGroupAlgorithm, OneShotPostProcessor
 from ..i18n import tr
 
-# Post-processors must outlive the algorithm run that creates them (QGIS holds no Python reference).
-_ALIVE = []
 
 
 def _as_proxy(sink):
@@ -38,7 +36,7 @@ def _as_proxy(sink):
     return sip.cast(sink, QgsProxyFeatureSink) if sink is not None else None
 
 
-class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
+class _LayerStyler(OneShotPostProcessor):
     """Styles an output layer once Processing has loaded it, and gathers both into one group.
     It keeps only what it needs (breaks, time range, names), not the run."""
 
@@ -47,7 +45,7 @@ class _LayerStyler(QgsProcessingLayerPostProcessorInterface):
         self.kind, self.uppers, self.time_range, self.group_name = kind, uppers, time_range, group_name
         self.shared_group, self.names = shared_group, names
 
-    def postProcessLayer(self, layer, context, feedback):
+    def process(self, layer, context, feedback):
         project = context.project() or QgsProject.instance()
         if self.kind == "hourly":
             layer.setName(self.names[0])
@@ -158,8 +156,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         for dest_id, kind, uppers in ((hourly_id, "hourly", hourly_breaks), (cells_id, "cells", cell_breaks)):
             if context.willLoadLayerOnCompletion(dest_id):
                 styler = _LayerStyler(kind, uppers, range_, name, shared_group, names)
-                _ALIVE.append(styler)
-                context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(styler)
+                styler.attach(context, dest_id)
 
     def postProcessAlgorithm(self, context, feedback):
         for destination, style in getattr(self, "default_styles", ()):

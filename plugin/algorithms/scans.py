@@ -3,7 +3,7 @@
 import dataclasses
 
 from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProcessing,
-                       QgsProcessingException, QgsProcessingLayerPostProcessorInterface,
+                       QgsProcessingException,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink, QgsProcessingParameterFile,
                        QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
 
@@ -13,10 +13,9 @@ from ..gis import default_styles, settings
 from ..core.coords import OUTPUT_SYSTEMS
 from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
-from .groups import ScanGroupAlgorithm
+from .groups import OneShotPostProcessor, ScanGroupAlgorithm
 from ..i18n import tr
 
-_ALIVE = []
 # Outputs a spreadsheet opens: there, a text such as "=cmd|..." would be run as a formula.
 SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")
 SHAPES = ["auto", scan_formats.SHAPE_BAIDU, scan_formats.SHAPE_SPLIT, scan_formats.SHAPE_OBSERVATIONS]
@@ -36,12 +35,12 @@ def parse_mapping(text):
     return mapping
 
 
-class _ScanLayerStyler(QgsProcessingLayerPostProcessorInterface):
+class _ScanLayerStyler(OneShotPostProcessor):
     def __init__(self, name, abstract):
         super().__init__()
         self.name, self.abstract = name, abstract
 
-    def postProcessLayer(self, layer, context, feedback):
+    def process(self, layer, context, feedback):
         layer.setName(self.name)
         default_styles.style_scans(layer)
         metadata = layer.metadata() if isinstance(layer.metadata(), QgsLayerMetadata) else QgsLayerMetadata()
@@ -177,8 +176,7 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
             feedback.reportError(str(stats.stopped_by), fatalError=False)
         if context.willLoadLayerOnCompletion(dest_id):
             styler = _ScanLayerStyler(layer_title(output_system), layer_abstract(path, output_system))
-            _ALIVE.append(styler)
-            context.layerToLoadOnCompletionDetails(dest_id).setPostProcessor(styler)
+            styler.attach(context, dest_id)
         self.default_styles = [(dest_id, default_styles.style_scans)]
         results = {self.OUTPUT: dest_id, "SCANS": stats.scans, "REQUESTS": stats.requests,
                    "CACHE_HITS": stats.cache_hits, "STOPPED": str(stats.stopped_by or "")}

@@ -2,7 +2,6 @@
 polygon layer (area-weighted on the ellipsoid, or by cell centroid), per zone and per zone-hour."""
 
 from qgis.core import (QgsProcessing, QgsProcessingException,
-                       QgsProcessingLayerPostProcessorInterface,
                        QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink,
                        QgsProcessingParameterFeatureSource, QgsWkbTypes)
 
@@ -10,19 +9,17 @@ from ..core import zones
 from ..core.errors import CrowdHeatError
 from ..gis import default_styles, heat_zones
 from ..i18n import tr
-from .groups import HeatGroupAlgorithm
+from .groups import HeatGroupAlgorithm, OneShotPostProcessor
 
 
-# Post-processors must outlive the algorithm run that creates them (QGIS holds no Python reference).
-_ALIVE = []
 
 
-class _ZoneStyler(QgsProcessingLayerPostProcessorInterface):
+class _ZoneStyler(OneShotPostProcessor):
     def __init__(self, uppers):
         super().__init__()
         self.uppers = uppers
 
-    def postProcessLayer(self, layer, context, feedback):
+    def process(self, layer, context, feedback):
         heat_zones.style_zones(layer, self.uppers)
 
 
@@ -94,8 +91,7 @@ class HeatByZoneAlgorithm(HeatGroupAlgorithm):
         self.default_styles = [(dest, lambda layer: heat_zones.style_zones(layer, uppers))]
         if context.willLoadLayerOnCompletion(dest):
             styler = _ZoneStyler(uppers)
-            _ALIVE.append(styler)
-            context.layerToLoadOnCompletionDetails(dest).setPostProcessor(styler)
+            styler.attach(context, dest)
         results = {self.OUTPUT: dest, "ZONES": run.zones, "CELLS": run.cells, "BREAKS": uppers}
         if hours_dest:
             results[self.OUTPUT_HOURS] = hours_dest

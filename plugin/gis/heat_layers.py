@@ -191,15 +191,14 @@ def _write_cells(data, geometries, identity, sink):
         mean_day = day_sums / days
     has_days = days > 0
     peaks = np.where(has_days, np.nan_to_num(means, nan=-1).argmax(axis=1), -1)
-    rounded = np.round(means, 3)
-    chunk = []
+    chunk = []  # means kept at full precision: analysts sum them; rounding is the labels' business
     for n, (cell_heat, count, mean, avgs, peak, ok) in enumerate(zip(
-            data.cell_heat.tolist(), days.tolist(), mean_day.tolist(), rounded.tolist(),
+            data.cell_heat.tolist(), days.tolist(), mean_day.tolist(), means.tolist(),
             peaks.tolist(), has_days.tolist())):
         feature = QgsFeature()
         feature.setGeometry(geometries[n])
         if ok:
-            tail = [cell_heat, count, round(mean, 3)] + avgs + [peak]
+            tail = [cell_heat, count, mean] + avgs + [peak]
         else:  # no day returned: unknown, not zero
             tail = [cell_heat, 0, None] + [None] * heat.HOURS + [None]
         feature.setAttributes(identity[n] + tail)
