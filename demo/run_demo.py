@@ -230,19 +230,21 @@ def main():
     if not project.write(str(project_path)):
         raise SystemExit(f"Could not write {project_path}: {project.error()}")
 
-    print("\nSummary (simulated data)")
+    summary = ["Summary (simulated data)"]
     for name, (path, hourly_layer, cells_layer, result) in (("Shenzhen block", heat_block),
                                                                ("Park blocks", heat_park)):
         hourly_days = {f["date"] for f in hourly_layer.getFeatures()}
-        print(f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
-              f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}")
+        summary.append(f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
+                       f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}")
     for name, (path, layer, result) in scan_runs:
         counts = {}
         for feature in layer.getFeatures():
             counts[feature["status"]] = counts.get(feature["status"], 0) + 1
         statuses = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "not_found", "invalid", "error"))
-        print(f"  scans, {name}: {layer.featureCount()} scans: {statuses} -> {path.name}")
-    print(f"  Baidu requests spent (quota): {quota_spent}")
+        summary.append(f"  scans, {name}: {layer.featureCount()} scans: {statuses} -> {path.name}")
+    summary.append(f"  Baidu requests spent (quota): {quota_spent}")
+    (OUT / "summary.txt").write_text("\n".join(summary) + "\n", encoding="utf-8")
+    print("\n" + "\n".join(summary))
     print(f"\nOutputs in {OUT}:")
     for item in sorted(OUT.iterdir()):
         print(f"  {item.name}")

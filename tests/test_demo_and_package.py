@@ -91,6 +91,7 @@ def test_demo_renders_three_hours_and_the_scans(demo):
     assert sizes["heat_three_hours.png"] > 20_000 and sizes["located_scans.png"] > 10_000
     images = [(out / h).read_bytes() for h in hours]
     assert len(set(images)) == 3  # the hours differ: the time filter took effect
+    assert "scans, scans_airodump-01.csv: 2 scans: 2 ok" in (out / "summary.txt").read_text(encoding="utf-8")
     pdf = out / "crowdheat-demo.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
 

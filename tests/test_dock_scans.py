@@ -147,3 +147,14 @@ def test_columns_named_in_the_header_fold_the_mapping_and_are_listed(tab, qtbot,
     tab.role_boxes["bts"].setCurrentIndex(0)
     qtbot.waitUntil(lambda: tab.plan_task is None and "0 valid" in tab.counts.text(), timeout=10000)
     assert not tab.mapping_box.isCollapsed() and "No column is mapped" in tab.layout_note.text()
+
+
+def test_a_new_choice_cancels_the_count_it_replaces(tab, qtbot, tmp_path):
+    path = tmp_path / "many.csv"
+    path.write_text("id,mcc,mnc,lac,ci,rssi\n" + "".join(f"{n},460,0,{n % 900},{n},-70\n" for n in range(200_000)))
+    tab.file.setFilePath(str(path))
+    first = tab.plan_task
+    assert first is not None
+    tab.role_boxes["signal"].setCurrentIndex(tab.role_boxes["signal"].findData("rssi"))  # a new choice
+    assert first.isCanceled() and tab.plan_task is not first
+    qtbot.waitUntil(lambda: tab.plan_task is None and "200,000 scans" in tab.counts.text(), timeout=60000)

@@ -161,12 +161,15 @@ class _Run:
             self.log(problem)
 
 
-def plan(scans, cache, coor, batch_size, window=WINDOW):
-    """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend."""
+def plan(scans, cache, coor, batch_size, window=WINDOW, is_cancelled=None):
+    """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend.
+    Raises CancelledError when ``is_cancelled()`` becomes true (checked every thousand scans)."""
     total = invalid = cached = 0
     distinct = set()  # a repeat of a scan in the same window is not sent again: counted once
     for scan in scans:
         total += 1
+        if is_cancelled is not None and total % 1000 == 0 and is_cancelled():
+            raise CancelledError()
         if prepare(scan).invalid:
             invalid += 1
             continue

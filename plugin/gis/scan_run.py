@@ -93,7 +93,7 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
     points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
     writer = ScanWriter(fmt.header, points, output_system, with_truth, circles, spreadsheet=spreadsheet)
     for original, renamed in writer.renames.items():
-        warn(f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
+        log(f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
              "(field names are case-insensitive).")
     stats = ScanRunStats()
     total = max(1, numbers["scans"])

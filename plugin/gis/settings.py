@@ -29,7 +29,6 @@ SERVICES = {
         "resolve": config.resolve_baidu,
     },
 }
-JIKE_AUTHCFG_KEY = PREFIX + SERVICES["jike"]["secrets"]["token"][0]
 
 
 def read_secret(authcfg):

@@ -112,7 +112,8 @@ class ScanPlanTask(CrowdHeatTask):
 
         cache = open_cache(self.config)
         try:
-            return plan(read_scans(self.path, self.fmt), cache, self.config.coor, self.config.batch_size)
+            return plan(read_scans(self.path, self.fmt), cache, self.config.coor, self.config.batch_size,
+                        is_cancelled=self.isCanceled)
         finally:
             cache.close()
 

@@ -206,6 +206,8 @@ class ScansTab(QWidget):
         self.mapping_box.setCollapsed(not self.fmt.warnings)
         self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
         self.run_button.setEnabled(False)
+        if self.plan_task is not None:  # superseded by this choice: stop reading the file for it
+            self.plan_task.cancel()
         self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(), self.plan_done)
         QgsApplication.taskManager().addTask(self.plan_task)
 
