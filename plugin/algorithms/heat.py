@@ -103,7 +103,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
             for reason in skipped:
                 feedback.reportError(tr("Skipped: {0}").format(reason), fatalError=False)
             plan = plan_requests(shapes, level, config.max_vertices)
-            client = JikeClient(config, proxies=settings.proxies_for(config.base_url))
+            client = JikeClient(config, **settings.network_for(config.base_url))
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(plan_text(plan, skipped))

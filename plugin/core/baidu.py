@@ -267,14 +267,14 @@ def sign(base_url, query, sk):
 
 
 class BaiduClient(SessionClient):
-    def __init__(self, config, proxies=None, session=None):
+    def __init__(self, config, proxies=None, session=None, verify=True):
         if not config.ak:
             raise ConfigurationError(
                 "No Baidu AK is set. Enter it in CrowdHeat's settings (it is kept in QGIS's authentication "
                 f"database) or set the environment variable {ENV_BAIDU_AK}.")
         self.config = config
         self.proxies = proxies
-        self.session = session or make_session()
+        self.session = session or make_session(verify)
         self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
         self.limiter = RateLimiter(config.rate)
         self.secrets = (config.ak, config.sk)

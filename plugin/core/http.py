@@ -191,9 +191,11 @@ class _WatchedAdapter(HTTPAdapter):
         return manager
 
 
-def make_session():
-    """A requests session whose requests the watchdog can interrupt."""
+def make_session(verify=True):
+    """A requests session whose requests the watchdog can interrupt. ``verify``: True (the
+    certifi/OS bundle, or REQUESTS_CA_BUNDLE's) or the path of a CA bundle; never False."""
     session = requests.Session()
+    session.verify = verify if verify else True
     for prefix in ("http://", "https://"):
         session.mount(prefix, _WatchedAdapter())
     return session
@@ -287,8 +289,10 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
     with _Watch(limits.deadline_s, is_cancelled, on_sent) as watch:
         try:
             while True:
+                # verify given per request: requests would otherwise let REQUESTS_CA_BUNDLE replace
+                # the session's bundle (which already starts from it, see settings.trusted_ca_bundle)
                 with session.post(url, json=body, headers=headers, timeout=timeout, proxies=proxies,
-                                  stream=True, verify=True, allow_redirects=False) as response:
+                                  stream=True, verify=session.verify or True, allow_redirects=False) as response:
                     location = response.headers.get("Location")
                     if response.status_code in REDIRECT_STATUSES and location:
                         target = urljoin(url, location)

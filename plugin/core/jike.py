@@ -11,7 +11,7 @@ CRS = "EPSG:4326"
 
 
 class JikeClient(SessionClient):
-    def __init__(self, config, proxies=None, session=None):
+    def __init__(self, config, proxies=None, session=None, verify=True):
         if not config.token:
             raise ConfigurationError(
                 "No Jike token is set. Enter it in CrowdHeat's settings (it is kept in QGIS's "
@@ -20,7 +20,7 @@ class JikeClient(SessionClient):
             raise ConfigurationError(f"The Jike base URL '{config.base_url}' is not an http(s) URL.")
         self.config = config
         self.proxies = proxies
-        self.session = session or make_session()
+        self.session = session or make_session(verify)
         self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
         self.secrets = (config.token,)
 

@@ -86,7 +86,7 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
     the output is a CSV/XLSX/ODS file, where formula-like texts must be defused."""
     log = log or (lambda message: None)
     warn = warn or log
-    client = BaiduClient(config, proxies=settings.proxies_for(config.base_url))  # a missing AK stops here
+    client = BaiduClient(config, **settings.network_for(config.base_url))  # a missing AK stops here
     numbers = plan(scan_files.read_scans(path, fmt), cache, config.coor, config.batch_size)
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping

@@ -125,3 +125,30 @@ def proxies_for(url):
     credentials = f"{user}:{password}@" if user else ""
     address = f"{scheme}://{credentials}{host}{':' + port if port else ''}"
     return {"http": address, "https": address}
+
+
+def trusted_ca_bundle():
+    """A CA bundle for requests: REQUESTS_CA_BUNDLE's if set, else the system's (certifi's), plus
+    the authorities QGIS trusts (Settings ▸ Options ▸ Authentication ▸ Certificate Manager), so
+    that a company proxy whose CA is trusted in QGIS works here too. Written to the profile when
+    it changes; True (the default bundle) if it cannot be made."""
+    try:
+        import certifi
+
+        base = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
+        pem = [open(base, "rb").read()]
+        pem += [bytes(cert.toPem()) for cert in QgsApplication.authManager().trustedCaCerts()]
+        bundle = b"\n".join(pem)
+        path = os.path.join(QgsApplication.qgisSettingsDirPath(), "crowdheat", "trusted-cas.pem")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if not os.path.exists(path) or open(path, "rb").read() != bundle:
+            with open(path, "wb") as handle:
+                handle.write(bundle)
+        return path
+    except (OSError, ImportError, RuntimeError):
+        return True
+
+
+def network_for(url):
+    """How to reach ``url``: the proxies of QGIS's network settings and the CAs QGIS trusts."""
+    return {"proxies": proxies_for(url), "verify": trusted_ca_bundle()}

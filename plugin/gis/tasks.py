@@ -67,7 +67,7 @@ class HeatTask(CrowdHeatTask):
         self.plan = plan
         self.output_system = output_system or WGS84
         self.config = config or settings.jike_config()
-        self.proxies = settings.proxies_for(self.config.base_url)
+        self.network = settings.network_for(self.config.base_url)
         self.run_result = None
         self.progress_text = ""
 
@@ -83,7 +83,7 @@ class HeatTask(CrowdHeatTask):
 
         cache = open_heat_cache(self.config)
         try:
-            with JikeClient(self.config, proxies=self.proxies) as client:
+            with JikeClient(self.config, **self.network) as client:
                 run = fetch_plan(client, self.plan, writer, cache=cache, is_cancelled=self.isCanceled,
                                  on_progress=progress, log=log, concurrency=self.config.concurrency)
         finally:
@@ -178,11 +178,11 @@ class ConnectionTestTask(CrowdHeatTask):
         if self.service == "jike":
             from ..core.jike import check_connection
 
-            client = JikeClient(self.config, proxies=settings.proxies_for(self.config.base_url))
+            client = JikeClient(self.config, **settings.network_for(self.config.base_url))
         else:
             from ..core.baidu import BaiduClient, check_connection
 
-            client = BaiduClient(self.config, proxies=settings.proxies_for(self.config.base_url))
+            client = BaiduClient(self.config, **settings.network_for(self.config.base_url))
         with client:
             return check_connection(client)
 
