@@ -1,7 +1,7 @@
 """The dock's Scans tab: choose a CSV, check how it is read, see what it will cost, run."""
 
 from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.gui import QgsCollapsibleGroupBox, QgsFileWidget
+from qgis.gui import QgsCollapsibleGroupBoxBasic, QgsFileWidget
 from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
                                  QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -75,7 +75,8 @@ class ScansTab(QWidget):
         layout.addWidget(self.layout_note)
 
         # Most files need no mapping: the box stays folded unless something is missing (see reread).
-        self.mapping_box = QgsCollapsibleGroupBox(tr("Columns"))
+        # Basic: no collapsed state saved and restored on show, which would override the rule above.
+        self.mapping_box = QgsCollapsibleGroupBoxBasic(tr("Columns"))
         self.mapping_form = QFormLayout(self.mapping_box)
         self.role_boxes = {}
         for role, label in role_labels():
