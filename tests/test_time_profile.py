@@ -72,6 +72,30 @@ def test_profile_of_zones_through_their_zone_hour_table(heat, tab):
     assert tab.chart.profile.heat.sum() == pytest.approx(zone["heat_total"], rel=1e-9)
 
 
+def test_the_profile_of_a_selected_zone_follows_its_source_id(heat, tab):
+    """Zones 2 and 3 of a layer, selected: the output numbers them anew; zone_fid keeps the key."""
+    halves = ["POLYGON((114.0 22.0, 114.01 22.0, 114.01 22.01, 114.0 22.01, 114.0 22.0))",
+              "POLYGON((114.055 22.540, 114.0565 22.540, 114.0565 22.542, 114.055 22.542, 114.055 22.540))",
+              "POLYGON((114.0565 22.540, 114.058 22.540, 114.058 22.542, 114.0565 22.542, 114.0565 22.540))"]
+    source = polygon_layer(halves)
+    source.selectByIds([2, 3])
+    from qgis.core import QgsProcessingFeatureSourceDefinition
+
+    QgsProject.instance().addMapLayer(source)
+    result = processing.run("crowdheat:heatbyzone", {
+        "INPUT": heat, "ZONES": QgsProcessingFeatureSourceDefinition(source.id(), True),
+        "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
+    zones_layer, hours = result["OUTPUT"], result["OUTPUT_HOURS"]
+    QgsProject.instance().addMapLayers([zones_layer, hours])
+    zones_layer.setCustomProperty(profiles.HOURS_LAYER_PROPERTY, hours.id())
+    features = list(zones_layer.getFeatures())
+    assert [f["zone_fid"] for f in features] == [2, 3] and [f.id() for f in features] != [2, 3]
+    second = next(f for f in features if f["zone_fid"] == 3)
+    zones_layer.selectByIds([second.id()])
+    tab.show_layer(zones_layer)
+    assert tab.chart.profile.heat.sum() == pytest.approx(second["heat_total"], rel=1e-9)
+
+
 def test_png_and_svg_exports_draw_the_chart(heat, tab, tmp_path):
     tab.show_layer(heat)
     png = tab.export("png", str(tmp_path / "profile"))
@@ -82,9 +106,19 @@ def test_png_and_svg_exports_draw_the_chart(heat, tab, tmp_path):
     assert svg.endswith(".svg") and "<svg" in text and "<path" in text
 
 
-def test_a_click_on_an_hour_moves_the_temporal_controller(heat, tab, qgis_iface, qtbot):
-    navigation = QgsTemporalNavigationObject()
-    qgis_iface.mapCanvas().setTemporalController(navigation)
+@pytest.fixture
+def navigation(qgis_iface):
+    """A Temporal Controller on the test canvas, the canvas's own one given back afterwards (the
+    canvas does not own it: left behind, it would dangle once Python frees it)."""
+    canvas = qgis_iface.mapCanvas()
+    original = canvas.temporalController()
+    controller = QgsTemporalNavigationObject()
+    canvas.setTemporalController(controller)
+    yield controller
+    canvas.setTemporalController(original)
+
+
+def test_a_click_on_an_hour_moves_the_temporal_controller(heat, tab, navigation, qtbot):
     days = sorted({f["date"] for f in heat.getFeatures()})
     heat_layers.set_canvas_time(navigation, heat_layers.QgsDateTimeRange(
         heat_layers.QDateTime(days[0], heat_layers.QTime(0, 0)),

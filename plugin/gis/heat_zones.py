@@ -18,7 +18,8 @@ from .heat_layers import HOUR_FIELDS
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 AVG_FIELDS = [f"avg_h{h:02d}" for h in range(HOURS)]
-ZONE_FIELDS = ([("heat_total", "double", "heat of every returned cell-day shared into the zone"),
+ZONE_FIELDS = ([("zone_fid", "long", "the zone's feature id in the zone layer: the key of the zone-hour table"),
+                ("heat_total", "double", "heat of every returned cell-day shared into the zone"),
                 ("cells", "int", "cells reaching the zone"),
                 ("covered_share", "double", "share of the zone's area covered by returned cells (0…1)"),
                 ("mean_day", "double", "mean heat per day with data")]
@@ -146,7 +147,7 @@ def write_zones(features, answer, sink, chunk=2000):
         avg = answer.avg_hours[k] or [None] * HOURS
         copy = QgsFeature()
         copy.setGeometry(feature.geometry())
-        copy.setAttributes(feature.attributes() + [answer.heat_total[k], int(answer.cells[k]),
+        copy.setAttributes(feature.attributes() + [feature.id(), answer.heat_total[k], int(answer.cells[k]),
                                                    float(answer.covered_share[k]), answer.mean_day[k]]
                            + list(avg) + [answer.peak_hour[k], answer.weekday_mean[k], answer.weekend_mean[k]])
         out.append(copy)

@@ -77,7 +77,9 @@ def profile_of(layer):
     hours = hours_layer_of(layer)
     if hours is None:
         return None
-    keep = set(layer.selectedFeatureIds()) if selected else None
+    # The table is keyed by the zone layer's ids, kept in the output's zone_fid (an output written
+    # to a file or memory numbers its features anew).
+    keep = {f["zone_fid"] for f in layer.getSelectedFeatures()} if selected else None
     profile = profile_of_features(hours.fields(), hours.getFeatures(_request(hours, False)), layer.name(), keep)
     if keep is None:  # zones without any hour still count as zones of the layer
         profile.what = f"{layer.featureCount():,} zones of {layer.name()}"
