@@ -207,8 +207,9 @@ class ScansTab(QWidget):
         self.mapping_box.setCollapsed(not self.fmt.warnings)
         self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
         self.run_button.setEnabled(False)
-        if self.plan_task is not None:  # superseded by this choice: stop reading the file for it
-            self.plan_task.cancel()
+        superseded, self.plan_task = self.plan_task, None
+        if superseded is not None:  # stop reading the file for an older choice; a task not started
+            superseded.cancel()     # yet reports its end inside cancel(): it is no longer current
         self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(), self.plan_done)
         QgsApplication.taskManager().addTask(self.plan_task)
 
@@ -216,6 +217,8 @@ class ScansTab(QWidget):
         if task is not self.plan_task:
             return  # an older count, superseded by a newer choice
         self.plan_task = None
+        if task.error is None and task.result is None:  # cancelled before it ran (the tab is closing)
+            return
         if task.error is not None:
             self.fail(str(task.error))
             return
