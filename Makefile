@@ -52,6 +52,7 @@ $(VENV)/.installed: requirements-dev.txt
 	touch $@
 
 test: deps
+	$(PY) -m ruff check .
 	$(PY) -m pytest tests
 
 test-fast: deps

@@ -540,7 +540,8 @@ def variant_zones_crowdheat(_answer):
 
 
 def variant_zones_native(_answer):
-    """QGIS 3.22's own "Join attributes by location (summary)" (qgis:, in Python): sum of day_heat of every cell touching a zone."""
+    """QGIS 3.22's own "Join attributes by location (summary)" (qgis:, in Python): the sum of
+    day_heat of every cell touching a zone."""
     def run(hourly, zones_layer):
         import processing
 
@@ -596,7 +597,7 @@ def main():
     def measure(name, argument=None):
         _, peak, out, err, _ = run_measured([sys.executable, __file__, "--variant", name, "--answer",
                                              str(argument or answer)], dict(os.environ, QT_QPA_PLATFORM="offscreen"))
-        line = next((l for l in out.splitlines() if l.startswith("RESULT ")), None)
+        line = next((text for text in out.splitlines() if text.startswith("RESULT ")), None)
         if line is None:
             raise SystemExit(f"  {name}: failed\n{err[-2000:]}")
         results[name] = dict(json.loads(line[7:]), peak_mb=peak)
@@ -629,11 +630,13 @@ def scans_part(measure):
     slow = measure("scans_sequential")
     for name, r in (("crowdheat", fast), ("even spacing", even)):
         share = r["served"] / r["seconds"] / 30
-        print(f"  {name:13s} {r['seconds']:6.2f} s  {r['scans'] / r['seconds']:5.1f} scans/s  {r['requests']} requests, "
+        print(f"  {name:13s} {r['seconds']:6.2f} s  {r['scans'] / r['seconds']:5.1f} scans/s  "
+              f"{r['requests']} requests, "
               f"{r['rejected_901']} answered 901 ({r['failed_901']} scans failed with it), {r['ok']} ok; "
               f"quota used {share:.0%}  (target ≥ 90%, few 901)")
     slow_rate = slow["scans"] / slow["seconds"]
-    print(f"  sequential    {slow['seconds']:6.2f} s  {slow_rate:5.1f} scans/s  ({slow['scans']} scans, one per request)")
+    print(f"  sequential    {slow['seconds']:6.2f} s  {slow_rate:5.1f} scans/s  "
+          f"({slow['scans']} scans, one per request)")
     print(f"  ratio 901s even spacing / crowdheat: {even['rejected_901']} / {fast['rejected_901']}; "
           f"ratio crowdheat / sequential throughput: {fast['scans'] / fast['seconds'] / slow_rate:.1f}")
 
@@ -644,7 +647,8 @@ def stream_part(work, measure_in):
     gpkg_floor = measure_in(work, "gpkg_floor")
     print(f"  idle qgis_process (plugin loaded): peak RSS {idle[1]:,.0f} MB")
     for name, (seconds, peak, res) in rows.items():
-        print(f"  {name:10s} {seconds:6.1f} s  {res.get('HOURLY_COUNT', 0):,} hourly rows, {res.get('CELL_COUNT', 0):,} "
+        print(f"  {name:10s} {seconds:6.1f} s  {res.get('HOURLY_COUNT', 0):,} hourly rows, "
+              f"{res.get('CELL_COUNT', 0):,} "
               f"cells, peak RSS {peak:,.0f} MB = +{peak - idle[1]:,.0f} MB over idle  (target ≤ +300 MB)")
     seconds = rows["GeoPackage"][0]
     print(f"  GeoPackage floor (addFeatures of the same {gpkg_floor['rows']:,} rows, precomputed): "

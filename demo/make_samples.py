@@ -80,7 +80,8 @@ def baidu_gbk(path):
         elif n == 21:
             macs, note = "00:00:00:00:00:00,-40,|ff:ff:ff:ff:ff:ff,-45,", "广播地址被丢弃，仅基站"
         elif n in (29, 30):
-            macs, serving, near, note = "|".join(f"0e:{n:02x}:00:00:00:{k:02x},-70,Unknown" for k in range(3)), "", "", \
+            unknown = "|".join(f"0e:{n:02x}:00:00:00:{k:02x},-70,Unknown" for k in range(3))
+            macs, serving, near, note = unknown, "", "", \
                 "服务无结果（模拟）"
         lines.append(f'{n},2025-04-18 10:{n:02d}:00,"{serving}","{near}","{macs}",{point[0]},{point[1]},{note}')
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
@@ -158,7 +159,8 @@ def airodump(path):
     lines = ["", "BSSID, First time seen, Last time seen, channel, Speed, Privacy, Cipher, Authentication, Power, "
              "# beacons, # IV, LAN IP, ID-length, ESSID, Key"]
     for power, ap, first, last in sorted(rows, key=lambda row: -row[0] if row[0] != -1 else 999):
-        lines.append(f"{ap['mac'].upper()}, {first}, {last},  6, 130, WPA2, CCMP, PSK, {power:4d}, {300 + len(lines):8d}, "
+        lines.append(f"{ap['mac'].upper()}, {first}, {last},  6, 130, WPA2, CCMP, PSK, {power:4d}, "
+                     f"{300 + len(lines):8d}, "
                      f"{0:8d},   0.  0.  0.  0, {len(ap['ssid']):3d}, {ap['ssid']}, ")
     lines += ["", "Station MAC, First time seen, Last time seen, Power, # packets, BSSID, Probed ESSIDs",
               "AA:BB:CC:00:00:01, 2025-04-18 13:00:00, 2025-04-18 13:05:00, -60,       25, (not associated) , CMCC"]

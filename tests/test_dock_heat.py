@@ -112,7 +112,7 @@ def test_save_as_geopackage_keeps_the_layers(tab, qgis_iface, qtbot, jike, tmp_p
     layers = [project.mapLayersByName("Hourly heat")[0], project.mapLayersByName("Cells")[0]]
     path = tab.save_geopackage(layers, str(tmp_path / "heat"))
     assert path.endswith(".gpkg")
-    assert [l.providerType() for l in layers] == ["ogr", "ogr"]
+    assert [layer.providerType() for layer in layers] == ["ogr", "ogr"]
     assert layers[0].featureCount() == 45 and layers[0].temporalProperties().isActive()
 
 

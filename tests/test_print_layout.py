@@ -33,7 +33,8 @@ def test_layout_with_map_legend_scale_arrow_time_and_attribution(jike, provider,
     assert legend.model().rowCount() >= 1
     # A second build replaces the first: one layout of that name.
     again = print_layout.build_layout(project, [hourly], hourly.extent(), "again", "…")
-    assert [l.name() for l in project.layoutManager().printLayouts()].count("CrowdHeat") == 1 and again is not layout
+    names = [one.name() for one in project.layoutManager().printLayouts()]
+    assert names.count("CrowdHeat") == 1 and again is not layout
     pdf = tmp_path / "heat.pdf"
     assert print_layout.export_pdf(again, pdf) == QgsLayoutExporter.Success
     assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000

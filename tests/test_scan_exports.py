@@ -257,11 +257,12 @@ def test_gps_columns_that_cannot_be_right_are_warned_about(baidu, provider, tmp_
     path = tmp_path / "cellmapper.csv"
     scan_exports.cellmapper(path, rows=6)
     lines = path.read_text().splitlines()
-    baidu.known_cells = {f"460,0,{v[5]},{v[6]}": (float(v[1]), float(v[0])) for v in (l.split(",") for l in lines)}
+    rows = [line.split(",") for line in lines]
+    baidu.known_cells = {f"460,0,{v[5]},{v[6]}": (float(v[1]), float(v[0])) for v in rows}
     good, log = run_algorithm(path, tmp_path)
     assert "median" in log and "probably not what they seem" not in log
     signless = tmp_path / "signless.csv"
-    signless.write_text("".join(",".join([v[0], "-" + v[1]] + v[2:]) + "\n" for v in (l.split(",") for l in lines)))
+    signless.write_text("".join(",".join([v[0], "-" + v[1]] + v[2:]) + "\n" for v in rows))
     wrong, log = run_algorithm(signless, tmp_path)
     assert [f["status"] for f in wrong] == ["ok"] * 6
     assert "probably not what they seem" in log and "'col2' holds longitudes" in log

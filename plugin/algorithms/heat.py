@@ -76,8 +76,8 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(
             self.COORD_OUT, tr("Output coordinates"),
             [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")], defaultValue=0))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Hourly heat"), QgsProcessing.TypeVectorPolygon))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_CELLS, tr("Cells"), QgsProcessing.TypeVectorPolygon))
+        for name, title in ((self.OUTPUT, tr("Hourly heat")), (self.OUTPUT_CELLS, tr("Cells"))):
+            self.addParameter(QgsProcessingParameterFeatureSink(name, title, QgsProcessing.TypeVectorPolygon))
 
     def checkParameterValues(self, parameters, context):
         try:

@@ -81,8 +81,8 @@ def judge(scan, answer, cached=False):
     """(outcome, may be cached) for one result of the service."""
     problem = result_problem(answer)
     if problem:
-        return ScanOutcome(scan, ERROR, err_code="malformed", cached=cached,
-                           err_msg=f"the service's result is malformed ({problem}); not kept, a rerun asks again"), False
+        message = f"the service's result is malformed ({problem}); not kept, a rerun asks again"
+        return ScanOutcome(scan, ERROR, err_code="malformed", cached=cached, err_msg=message), False
     if result_located(answer):
         return ScanOutcome(scan, OK, answer=answer, cached=cached), True
     # Not located: whatever coordinates came with it are not a position.

@@ -49,9 +49,10 @@ def read_heat(source, is_cancelled=None):
     token_field = lower.get("cell_token") or lower.get("cell_id")
     missing = [n for n in ["date"] + HOUR_FIELDS if n not in lower]
     if token_field is None or missing:
+        missing = (["cell_token"] if token_field is None else []) + missing
         raise HeatLayerError(
             "The input is not an hourly heat layer: it needs the fields cell_token (or cell_id), date and h00…h23 "
-            f"as crowdheat:heatmap writes them; missing: {', '.join((['cell_token'] if token_field is None else []) + missing)}.")
+            f"as crowdheat:heatmap writes them; missing: {', '.join(missing)}.")
     columns = [token_field, lower["date"]] + [lower[h] for h in HOUR_FIELDS]
     request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(columns, source.fields())
     indexes = [names.index(c) for c in columns]

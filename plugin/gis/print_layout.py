@@ -5,7 +5,8 @@ The time label reads the map item's ``@map_start_time``: set the map's temporal 
 Temporal Controller's animation export do it) and the label follows.
 """
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsLayerTree, QgsLayoutExporter, QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
+from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsLayerTree, QgsLayoutExporter,
+                       QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
                        QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize, QgsPrintLayout,
                        QgsRectangle, QgsUnitTypes)
 from qgis.PyQt.QtGui import QFont

@@ -104,7 +104,8 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
             on_progress(done, total, rate, (total - done) / rate if rate else 0.0)
 
     with client:  # no request is sent before the loop: only it holds connections
-        for outcome in geolocate(scan_files.read_scans(path, fmt, on_skipped=warn), client, cache, is_cancelled=is_cancelled,
+        scans = scan_files.read_scans(path, fmt, on_skipped=warn)
+        for outcome in geolocate(scans, client, cache, is_cancelled=is_cancelled,
                                  on_progress=progress, log=warn, stats=stats):
             writer.add(outcome, config.coor)
     writer.flush()

@@ -92,7 +92,8 @@ class HeatTask(CrowdHeatTask):
         if not run.cells:
             if run.cancelled:
                 return None
-            raise run.stopped_by or (run.failures[0][1] if run.failures else CrowdHeatError(tr("No cell was returned.")))
+            raise run.stopped_by or (run.failures[0][1] if run.failures
+                                     else CrowdHeatError(tr("No cell was returned.")))
         heat_layers.style_run_layers(run, hourly, cells)
         self.to_main_thread(hourly, cells)
         return hourly, cells

@@ -72,7 +72,8 @@ class ProfileTab(QWidget):
             shown = navigation.dateTimeRangeForFrameNumber(navigation.currentFrameNumber()).begin()
             day = shown.date().toPyDate() if shown.isValid() else profile.days[0]
         start = extent.begin()
-        target_seconds = (day - start.date().toPyDate()).days * 86400 + hour * 3600 - start.time().msecsSinceStartOfDay() // 1000
+        since_midnight = start.time().msecsSinceStartOfDay() // 1000
+        target_seconds = (day - start.date().toPyDate()).days * 86400 + hour * 3600 - since_midnight
         frame = max(0, target_seconds // FRAME_SECONDS)
         heat_layers.animate(navigation)
         navigation.setCurrentFrameNumber(frame)
