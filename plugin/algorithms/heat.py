@@ -92,7 +92,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         if deps.missing():
-            raise QgsProcessingException(deps.explanation())
+            raise QgsProcessingException(deps.explanation(offer_button=False))
         config = settings.jike_config()
         level = self.parameterAsInt(parameters, self.CELL_LEVEL, context) or None
         try:

@@ -10,6 +10,7 @@ import os
 import site
 import subprocess
 import sys
+import sysconfig
 
 # module → pip package. s2sphere 0.2.5 imports `future` at import time. shapely plans the heat
 # requests (QGIS's Windows and macOS installers usually ship it; Debian's QGIS does not need it).
@@ -32,8 +33,21 @@ def python_executable():
     return next((c for c in candidates if os.path.exists(c)), "python3")
 
 
+def externally_managed():
+    """Whether pip refuses installs into this Python (PEP 668, e.g. Debian 12's system Python),
+    unless told otherwise. Inside a virtual environment it never does."""
+    if sys.prefix != getattr(sys, "base_prefix", sys.prefix):
+        return False
+    return os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
+
+
 def install_command(packages=None):
-    return [python_executable(), "-m", "pip", "install", "--user", *(packages or missing() or ["s2sphere"])]
+    command = [python_executable(), "-m", "pip", "install", "--user"]
+    if externally_managed():
+        # A --user install writes only to the user's site, never over the system's packages: it is
+        # what PEP 668's flag is for here (and QGIS's Python is the system's one on Debian/Ubuntu).
+        command.append("--break-system-packages")
+    return command + list(packages or missing() or ["s2sphere"])
 
 
 def command_text(packages=None):
@@ -56,8 +70,11 @@ def install(packages=None, run=subprocess.run):
     return not missing(), output
 
 
-def explanation():
+def explanation(offer_button=True):
+    """What is missing and the exact command; ``offer_button`` where the dock's Install button is
+    (not in Processing, and not under qgis_process, which has no dock)."""
     names = ", ".join(missing())
-    return (f"Crowd heat needs the Python package(s) {names}, which QGIS does not ship. Install them into "
+    text = (f"Crowd heat needs the Python package(s) {names}, which QGIS does not ship. Install them into "
             f"QGIS's Python with:\n{command_text()}\n(on Windows, in the OSGeo4W Shell: "
-            f"python -m pip install {' '.join(missing())}), or press Install.")
+            f"python -m pip install {' '.join(missing())})")
+    return text + (", or press Install." if offer_button else ".")
