@@ -213,3 +213,11 @@ def test_one_usable_access_point_is_refused_by_the_simulator(fresh):
               {"accesstype": 0, "bts": "460,0,-1,-1,-60", "network": "GSM", "cdma": 0}]
     answers = [client.locate([client.full_body(b, str(k))])[str(k)] for k, b in enumerate(bodies)]
     assert [a["error"] for a in answers] == [-1, -1, 0, -1]
+
+
+def test_a_not_found_code_is_the_error_as_a_whole_number():
+    from crowdheat.plugin.core.scan_job import judge
+
+    for answer, code in (({"error": -1, "type": 0}, "-1"), ({"error": -1.0, "type": 0}, "-1"), ({"type": 0}, "0")):
+        outcome, cacheable = judge(None, dict(answer, ctime="1"))
+        assert outcome.status == NOT_FOUND and outcome.err_code == code and cacheable

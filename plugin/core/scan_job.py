@@ -87,7 +87,7 @@ def judge(scan, answer, cached=False):
         return ScanOutcome(scan, OK, answer=answer, cached=cached), True
     # Not located: whatever coordinates came with it are not a position.
     answer = {k: v for k, v in answer.items() if k not in ("location", "radius")}
-    return ScanOutcome(scan, NOT_FOUND, err_code=str(answer.get("error", "")), answer=answer, cached=cached,
+    return ScanOutcome(scan, NOT_FOUND, err_code=str(int(answer.get("error", 0))), answer=answer, cached=cached,
                        err_msg="the service has no position for this scan"), True
 
 
