@@ -168,14 +168,6 @@ class BaiduError(ServiceError):
     def quota(self):
         return self.errcode == QUOTA
 
-    @property
-    def throttled(self):
-        return self.errcode in THROTTLED
-
-    @property
-    def retryable(self):
-        return retryable_code(self.errcode)
-
 
 class RateLimiter:
     """When requests may start so that the service, counting arrivals in any sliding second,
@@ -200,7 +192,6 @@ class RateLimiter:
         self.ceiling = self.rate = float(rate)
         self.adaptive = adaptive
         self.margin = self.MIN_MARGIN_S if adaptive else 0.0
-        self.throttled_count = 0
         self._starts = deque()
         self._answers = deque()       # times of the answers without 901 in the last second
         self._first_answer = None
@@ -226,7 +217,6 @@ class RateLimiter:
     def throttled(self):
         """The service answered 901: back off, at once to the rate it has been admitting."""
         with self._lock:
-            self.throttled_count += 1
             now = time.monotonic()
             if not self.adaptive or now - self._last_backoff < 1.0:
                 return

@@ -165,14 +165,14 @@ LAYOUTS = (
 )
 LAYOUT_NAMES = tuple(layout.name for layout in LAYOUTS)
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # a number as text, nothing around it
 _MAC_TEXT = re.compile(r"([0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{12}")
 _TECHNOLOGIES = {"GSM", "GPRS", "EDGE", "UMTS", "WCDMA", "HSPA", "HSPA+", "HSDPA", "HSUPA", "LTE", "NR", "CDMA",
                  "TDSCDMA", "TD-SCDMA", "NBIOT", "5G", "4G", "3G", "2G"}
 
 
 def is_number(text):
-    return bool(_NUMBER.fullmatch(str(text).strip()))
+    return bool(NUMBER.fullmatch(str(text).strip()))
 
 
 def _is_mac(text):

@@ -28,14 +28,16 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .scan_formats import SHAPE_OBSERVATIONS, is_number
+from .scan_formats import NUMBER, SHAPE_OBSERVATIONS, is_number
 
 MAX_SSID = 32
 # What Android and several apps write for "unavailable" (Integer.MAX_VALUE), e.g. NetMonster's NTM.
 UNAVAILABLE = 2147483647
 # An access point's RSSI of -1 or 0, or above this, is no reading: airodump-ng writes -1 when the
-# driver gives none, others 0; nothing heard is stronger than about -10 dBm.
+# driver gives none, others 0; nothing heard is stronger than about -10 dBm. The same for cells
+# (whose "unavailable", 2147483647, is above it too).
 STRONGEST_PLAUSIBLE_RSSI = -10
+NO_READING = "-1, 0 or above -10 dBm means no reading"
 WIFI_TYPES = {"WIFI", "WLAN", ""}
 CELL_TYPES = {"GSM", "LTE", "WCDMA", "UMTS", "CDMA", "NR", "TDSCDMA", "TD-SCDMA", "NBIOT", "HSDPA", "HSUPA", "HSPA",
               "HSPA+", "EDGE", "GPRS"}
@@ -153,9 +155,7 @@ def rssi_reading(text):
         return None, f"RSSI {text!r} is not a number"
     if level > 0:
         level = -level  # some exports write |dBm|
-    if level in (0, -1) or level > STRONGEST_PLAUSIBLE_RSSI:
-        return None, ""
-    return level, ""
+    return (None if level > STRONGEST_PLAUSIBLE_RSSI else level), ""
 
 
 def cell_signal(text):
@@ -164,9 +164,7 @@ def cell_signal(text):
     if text == "":
         return None
     value = whole_number(text, "cell signal")
-    if value == UNAVAILABLE or value in (0, -1) or value > STRONGEST_PLAUSIBLE_RSSI:
-        return None
-    return value
+    return None if value > STRONGEST_PLAUSIBLE_RSSI else value
 
 
 def parse_ap_list(text):
@@ -358,7 +356,7 @@ class _Reading:
     def rssi_missing_why(self):
         if "rssi" not in self.index:
             return "no signal column is mapped (role rssi)"
-        return "-1, 0 or above -10 dBm means no reading"
+        return NO_READING
 
 
 def read_scans(path, fmt, on_skipped=None):
@@ -413,7 +411,7 @@ def _row_scan(number, row_number, values, reading):
     except ValueError as exc:
         scan.invalid = str(exc)
     if any(ap.rssi is None for ap in scan.wifi):
-        scan.rssi_missing = "-1, 0 or above -10 dBm means no reading"
+        scan.rssi_missing = NO_READING
     return scan
 
 
@@ -422,12 +420,16 @@ def _row_scan(number, row_number, values, reading):
 _KIND_OTHER, _KIND_WIFI, _KIND_CELL = 0, 1, 2
 
 
+def _is_wigle_cell(radio, mac):
+    """A WiGLE cell row: a radio type and <MCCMNC>_<LAC>_<CID> in the MAC column."""
+    return radio in CELL_TYPES and "_" in mac
+
+
 def _row_kind(v, reading):
+    """What a per-AP row holds: the one classification both passes use."""
     radio = reading.value(v, "radio").upper()
     mac = reading.value(v, "mac")
-    if radio in CELL_TYPES and "_" in mac:
-        return _KIND_CELL
-    if reading.value(v, "cellid"):
+    if _is_wigle_cell(radio, mac) or reading.value(v, "cellid"):
         return _KIND_CELL
     if radio in WIFI_TYPES and mac:
         return _KIND_WIFI
@@ -652,14 +654,15 @@ def _observation_scan(number, records, reading):
             scan.truth = _truth(v, reading.index)
         radio = reading.value(v, "radio").upper()
         mac = reading.value(v, "mac")
+        kind = _row_kind(v, reading)
         try:
-            if radio in CELL_TYPES and "mac" in reading.index and "_" in mac:
+            if kind == _KIND_CELL and _is_wigle_cell(radio, mac):
                 cells.append((_serving_flag(v, reading), _wigle_cell(mac, radio, reading.value(v, "rssi")), radio))
-            elif reading.value(v, "cellid"):
+            elif kind == _KIND_CELL:
                 cell = split_cell(*(reading.value(v, r) for r in ("mcc", "mnc", "lac", "cellid", "signal")))
                 cells.append((_serving_flag(v, reading), cell,
                                radio or reading.value(v, "network").upper() or reading.fmt.default_network))
-            elif radio in WIFI_TYPES and mac:
+            elif kind == _KIND_WIFI:
                 aps.append((mac, reading.value(v, "rssi"), reading.value(v, "ssid")))
                 unknown_signal += rssi_reading(reading.value(v, "rssi"))[0] is None
             # BT/BLE rows carry nothing the API takes: part of the scan, not sent.
@@ -678,14 +681,11 @@ def _observation_scan(number, records, reading):
     return scan
 
 
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
 def spreadsheet_safe(text):
     """``text`` as a spreadsheet shows it, never runs it: a leading = @ + - (or a tab/CR) makes
     Excel and LibreOffice evaluate a cell ("=cmd|..."), so such texts get a leading apostrophe.
     Numbers written as text ("-67") stay as they are."""
-    if text and (text[0] in "=@\t\r" or text[0] in "+-" and not _NUMBER.fullmatch(text)):
+    if text and (text[0] in "=@\t\r" or text[0] in "+-" and not NUMBER.fullmatch(text)):
         return "'" + text
     return text
 
