@@ -42,7 +42,7 @@ class TimeProfileAlgorithm(HeatGroupAlgorithm):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         name = source.sourceName() if source is not None else ""
-        profile = profiles.profile_of_features(source.fields(), source.getFeatures(), name) if source else None
+        profile = profiles.profile_of_source(source, name) if source else None
         if profile is None:
             raise QgsProcessingException(tr("The input is neither an hourly heat layer (cell_token, date, h00…h23) "
                                             "nor a heat by zone and hour table (zone_fid, date, hour, heat)."))

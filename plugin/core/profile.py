@@ -1,7 +1,7 @@
 """Time profiles: heat by day and hour of a set of cells or zones (pure, no Qt).
 
 A profile is a (days × 24) matrix of summed heat. A (cell, date) counted twice (a cell on the
-border of two fences) counts once; a day nobody saw is absent, not zero.
+border of two fences) counts once (the reader keeps each once); a day nobody saw is absent, not zero.
 """
 
 from dataclasses import dataclass
@@ -30,20 +30,22 @@ class Profile:
         return not len(self.days)
 
 
+def profile_of_rows(rows, what=""):
+    """The :class:`Profile` of (date, 24 hours) rows already distinct per key and date (the
+    cell-days an hourly heat layer reader keeps once each): the hours summed per date."""
+    by_day = {}
+    for day, hours in rows:
+        by_day[day] = by_day.get(day, 0) + np.asarray(hours, dtype=np.float64)
+    days = sorted(by_day)
+    return Profile(days, np.array([by_day[d] for d in days]).reshape(-1, HOURS), what)
+
+
 class ProfileBuilder:
-    """Adds rows (key, date, 24 hours) — a key being a cell token or a zone id — once per (key, date)."""
+    """Adds one hour of one key (a zone id) at a time, once per (key, date, hour)."""
 
     def __init__(self):
         self._seen = set()
         self._by_day = {}
-
-    def add(self, key, day, hours):
-        if (key, day) in self._seen:
-            return
-        self._seen.add((key, day))
-        total = self._by_day.get(day)
-        values = np.asarray(hours, dtype=np.float64)
-        self._by_day[day] = values.copy() if total is None else total + values
 
     def add_hour(self, key, day, hour, heat):
         """One hour of one key (the zone-hour table's rows)."""

@@ -65,6 +65,10 @@ class CellDaysBuilder:
     def tokens(self):
         return list(self._tokens)
 
+    def rows(self):
+        """(date, 24 hours) of every distinct cell-day, in reading order."""
+        return zip(self._dates, self._hours)
+
     def build(self, polygons):
         """``polygons``: one shapely polygon per distinct cell, in the order of ``tokens``."""
         hours = np.array(self._hours, dtype=np.float64).reshape(-1, HOURS)

@@ -41,9 +41,15 @@ def looks_like_heat(fields):
     return bool(names & {"cell_token", "cell_id"}) and {"date", *HOUR_FIELDS} <= names
 
 
-def read_heat(source, is_cancelled=None):
+def as_day(value):
+    """A datetime.date from a date field's value (a QDate, or what an OGR source gives)."""
+    return value.toPyDate() if isinstance(value, QDate) else zones.as_date(value)
+
+
+def read_heat(source, is_cancelled=None, fids=None):
     """(builder of cell-days, rows read) from an hourly heat layer (fields cell_token or cell_id,
-    date, h00…h23). Geometry is not read: a cell's polygon follows from its token."""
+    date, h00…h23), each (cell, date) once; ``fids``: only those features. Geometry is not read:
+    a cell's polygon follows from its token."""
     names = [f.name() for f in source.fields()]
     lower = {n.lower(): n for n in names}
     token_field = lower.get("cell_token") or lower.get("cell_id")
@@ -55,6 +61,8 @@ def read_heat(source, is_cancelled=None):
             f"as crowdheat:heatmap writes them; missing: {', '.join(missing)}.")
     columns = [token_field, lower["date"]] + [lower[h] for h in HOUR_FIELDS]
     request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(columns, source.fields())
+    if fids is not None:
+        request.setFilterFids(list(fids))
     indexes = [names.index(c) for c in columns]
     builder = zones.CellDaysBuilder()
     rows = 0
@@ -67,8 +75,7 @@ def read_heat(source, is_cancelled=None):
             continue
         if token_field.lower() == "cell_id":
             token = s2cells.id_to_token(int(token))
-        day = day.toPyDate() if isinstance(day, QDate) else zones.as_date(day)
-        builder.add(str(token), day, [float(values[i] or 0) for i in indexes[2:]])
+        builder.add(str(token), as_day(day), [float(values[i] or 0) for i in indexes[2:]])
         rows += 1
     return builder, rows
 
