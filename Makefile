@@ -51,9 +51,13 @@ $(VENV)/.installed: requirements-dev.txt
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# The pure core first, alone, with QGIS's pytest plugins off: tests/core/conftest.py then fails any
+# test that imports QGIS or Qt. Then everything else on real QGIS.
 test: deps
 	$(PY) -m ruff check .
-	$(PY) -m pytest tests
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest -p no:pytest_qgis -p no:pytest-qt tests/core
+	$(PY) -m pytest tests --ignore=tests/core
 
 test-fast: deps
 	$(PY) -m pytest tests -m "not slow"

@@ -77,13 +77,9 @@ class BaiduSimulator(Simulator):
 
     def __init__(self, ak=AK, sk="", max_batch=2, daily_quota=None, rate_limit=None, **kwargs):
         super().__init__(**kwargs)
-        self.ak, self.sk = ak, sk
-        self.max_batch = max_batch
-        self.daily_quota = daily_quota
-        self.rate_limit = rate_limit
-        self.known_aps = {}       # mac -> (lng, lat) WGS84
-        self.known_cells = {}     # "mcc,mnc,lac,cellid" -> (lng, lat) WGS84
-        self.not_found_macs = set()
+        # known_aps: mac -> (lng, lat) WGS84; known_cells: "mcc,mnc,lac,cellid" -> (lng, lat) WGS84
+        self._settings(ak=ak, sk=sk, max_batch=max_batch, daily_quota=daily_quota, rate_limit=rate_limit,
+                       known_aps={}, known_cells={}, not_found_macs=set())
         self.used = 0
         self.bodies_answered = 0
         self.throttled = 0

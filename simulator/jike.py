@@ -111,9 +111,8 @@ class JikeSimulator(Simulator):
 
     def __init__(self, token=TOKEN, today=dt.date(2025, 4, 25), **kwargs):
         super().__init__(**kwargs)
-        self.token = token
-        self.today = today
-        self.canned = None  # bytes to answer every valid request with (bench)
+        # canned: bytes to answer every valid request with (bench, hostile answers)
+        self._settings(token=token, today=today, canned=None)
         self.sample_fence = json.loads(SAMPLE_REQUEST.read_text())["fence"]
         self.sample_bytes = SAMPLE_RESPONSE.read_bytes()
 

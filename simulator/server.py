@@ -4,6 +4,7 @@ Faults are consumed one per request, in order. In-process tests push them with
 ``sim.push_faults(...)``; another process (``qgis_process``) posts a JSON list to ``/_sim/faults``.
 """
 
+import copy
 import json
 import random
 import threading
@@ -23,9 +24,9 @@ class Simulator:
     def __init__(self, host="127.0.0.1", port=0, latency_s=0.0, timeout_fault_s=3.0, latency_jitter_s=0.0):
         self.faults = deque()
         self.requests = []
-        self.latency_s = latency_s
-        self.latency_jitter_s = latency_jitter_s  # the network's jitter: arrivals are not evenly spaced
-        self.timeout_fault_s = timeout_fault_s
+        self._made_with = {}
+        # latency_jitter_s: the network's jitter, arrivals are not evenly spaced
+        self._settings(latency_s=latency_s, latency_jitter_s=latency_jitter_s, timeout_fault_s=timeout_fault_s)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
@@ -45,6 +46,18 @@ class Simulator:
         with self._lock:
             self.faults.clear()
             self.requests.clear()
+
+    def _settings(self, **values):
+        """Set what a test may change, and remember it for :meth:`reset`."""
+        self._made_with.update(values)
+        for name, value in values.items():
+            setattr(self, name, copy.copy(value))
+
+    def reset(self):
+        """As made: no requests, faults or learnt places; the constructor's settings back."""
+        self.clear()
+        for name, value in self._made_with.items():
+            setattr(self, name, copy.copy(value))
 
     def start(self):
         self._thread = threading.Thread(target=self._server.serve_forever, name=self.name, daemon=True)

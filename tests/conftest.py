@@ -1,8 +1,10 @@
-"""Shared fixtures: the plugin importable as ``crowdheat`` (as QGIS installs it), QGIS with
-Processing and the provider, the auth database unlocked, and the loopback simulators."""
+"""Shared fixtures: the plugin importable as ``crowdheat`` (as QGIS installs it), the loopback
+simulators, and (for the tests outside tests/core) QGIS with Processing and the provider and the
+auth database unlocked. Nothing here imports QGIS at module level: tests/core runs without it."""
 
 import os
 import pathlib
+import shutil
 import sys
 import tempfile
 
@@ -15,8 +17,7 @@ PLUGINS_DIR = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-plugins-"))
 sys.path.insert(0, str(PLUGINS_DIR))
 sys.path.insert(0, str(ROOT))  # the simulator package
 
-from qgis.core import QgsApplication, QgsSettings  # noqa: E402
-
+from simulator.baidu import AK, BaiduSimulator  # noqa: E402
 from simulator.jike import TOKEN, JikeSimulator  # noqa: E402
 
 SECRET_TOKEN = TOKEN  # made up: the simulator's own
@@ -29,6 +30,8 @@ def plugins_dir():
 
 @pytest.fixture(scope="session")
 def auth_unlocked(qgis_app):
+    from qgis.core import QgsApplication
+
     manager = QgsApplication.authManager()
     manager.setPasswordHelperEnabled(False)
     manager.setMasterPassword("crowdheat-test-master", True)
@@ -38,6 +41,8 @@ def auth_unlocked(qgis_app):
 
 @pytest.fixture(scope="session")
 def provider(qgis_app, qgis_processing):
+    from qgis.core import QgsApplication
+
     from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
 
     registry = QgsApplication.processingRegistry()
@@ -53,11 +58,34 @@ def jike_server():
 
 
 @pytest.fixture
+def jike_sim(jike_server):
+    """The Jike simulator as made (no requests, faults or canned answer), for clients built by the test."""
+    jike_server.reset()
+    return jike_server
+
+
+@pytest.fixture(scope="session")
+def baidu_server():
+    with BaiduSimulator(timeout_fault_s=2.0) as sim:
+        yield sim
+
+
+@pytest.fixture
+def baidu(baidu_server, monkeypatch):
+    """The Baidu simulator as made (documented limits, nothing learnt), with the plugin pointed at it."""
+    baidu_server.reset()
+    monkeypatch.setenv("CROWDHEAT_BAIDU_URL", baidu_server.url + "/locapi/v2")
+    monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
+    return baidu_server
+
+
+@pytest.fixture
 def jike(jike_server, monkeypatch, qgis_app, tmp_path):
     """The Jike simulator, fresh for the test, with the plugin pointed at it (fast retries, an
     answers cache of the test's own)."""
-    jike_server.clear()
-    jike_server.canned = None
+    from qgis.core import QgsSettings
+
+    jike_server.reset()
     monkeypatch.setenv("CROWDHEAT_JIKE_URL", jike_server.url)
     monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", SECRET_TOKEN)
     settings = QgsSettings()
@@ -98,3 +126,7 @@ def server(hostile_servers):
 
 def pytest_sessionstart(session):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(PLUGINS_DIR, ignore_errors=True)  # only the link: rmtree does not follow it

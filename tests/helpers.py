@@ -48,19 +48,3 @@ class RecordingFeedback(QgsProcessingFeedback):
         return "\n".join(self.lines)
 
 
-def kill_after(command, seen, count, timeout_s=30):
-    """Start ``command``, SIGKILL it once ``seen()`` (requests the server received) reaches
-    ``count``: a process killed mid-run, as a crash or a closed laptop does."""
-    import os
-    import signal
-    import subprocess
-    import time
-
-    child = subprocess.Popen(command)
-    try:
-        deadline = time.monotonic() + timeout_s
-        while seen() < count and time.monotonic() < deadline and child.poll() is None:
-            time.sleep(0.01)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=10)

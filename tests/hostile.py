@@ -1,4 +1,5 @@
-"""A loopback HTTP server that answers badly on purpose, one behaviour per test.
+"""A loopback HTTP server that answers badly on purpose, one behaviour per test; and a process
+killed mid-run (:func:`kill_after`).
 
 ``server.behave(fn)`` sets what every request gets: ``fn(reply, request)`` where ``request`` has
 ``path``, ``headers`` and ``body`` (bytes) and ``reply`` writes raw HTTP (status, headers, body,
@@ -122,3 +123,21 @@ class HostileServer:
             do_GET = do_POST
 
         return Handler
+
+
+def kill_after(command, seen, count, timeout_s=30):
+    """Start ``command``, SIGKILL it once ``seen()`` (requests the server received) reaches
+    ``count``: a process killed mid-run, as a crash or a closed laptop does."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    child = subprocess.Popen(command)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while seen() < count and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.01)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=10)

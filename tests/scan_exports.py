@@ -13,6 +13,11 @@ from simulator.baidu import SAMPLE_REQUEST
 
 START = datetime(2024, 5, 1, 10, 0, 0)
 
+# A one-AP-pair scan per row with a free-text note: the note is where hostile text goes.
+NOTE_HEADER = "id,bts,macs,note\n"
+NOTE_ROW = '{n},,"aa:bb:cc:00:00:{n:02x},-50,|aa:bb:cc:01:00:{n:02x},-60,",{note}\n'
+
+
 
 def baidu_doc_example(path):
     """The seed document's three scans, as a one-row-per-scan file with the API's own columns."""

@@ -12,9 +12,10 @@ from shapely import make_valid
 from shapely.geometry import MultiPolygon, Polygon
 
 from crowdheat.plugin.core import s2cells
-from helpers import RecordingFeedback, kill_after
+from tests.helpers import RecordingFeedback
+from tests.hostile import kill_after
 from simulator.jike import cells_in
-from helpers import SAMPLE_WKT as SAMPLE_WKT_FOR_DB
+from tests.helpers import SAMPLE_WKT as SAMPLE_WKT_FOR_DB
 from tests.boundaries import city_districts, city_file, island_districts, islands_file
 
 LEVEL = 12  # coarse enough for a city of 14,000 km² to stay quick (~3,000 cells)

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from helpers import BLOCK_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, polygon_layer
 from simulator.baidu import AK, BaiduSimulator
 from simulator.jike import TOKEN
 

@@ -11,7 +11,7 @@ from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, Qgs
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from crowdheat.plugin.gis.heat_layers import AVG_FIELDS, HOUR_FIELDS
-from helpers import BLOCK_WKT, SAMPLE_WKT, RecordingFeedback, polygon_layer
+from tests.helpers import BLOCK_WKT, SAMPLE_WKT, RecordingFeedback, polygon_layer
 from simulator.jike import SAMPLE_RESPONSE, TOKEN
 
 
@@ -258,3 +258,45 @@ def test_heat_layers_in_gcj02_or_bd09_for_chinese_basemaps(jike, provider, choic
     names = {QgsProject.instance().mapLayer(loaded[k]).name() for k in ("OUTPUT", "OUTPUT_CELLS")}
     assert names == {"Hourly heat" + suffix, "Cells" + suffix}
     QgsProject.instance().clear()
+
+
+def test_an_hour_of_3e9_is_written_to_a_geopackage_and_read_back(jike, provider, tmp_path):
+    import processing
+    from qgis.core import QgsVectorLayer
+
+    from shapely import wkt
+
+    from simulator.jike import cells_in, generate_items
+    from simulator.jike import envelope as sim_envelope
+    from tests.helpers import BLOCK_WKT, polygon_layer
+
+    items = generate_items(cells_in(wkt.loads(BLOCK_WKT), 17), seed=11, stringly=False)
+    items[0]["time_range"][0]["heat"][12] = 3_000_000_000
+    items[0]["cell_heat"] = sum(sum(day["heat"]) for day in items[0]["time_range"])
+    jike.canned = json.dumps(sim_envelope(items)).encode()
+    out = tmp_path / "hourly.gpkg"
+    processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
+                                         "OUTPUT": str(out), "OUTPUT_CELLS": "memory:"})
+    layer = QgsVectorLayer(str(out), "hourly", "ogr")
+    values = [f["h12"] for f in layer.getFeatures() if f["cell_token"] == items[0]["cell_token"]]
+    assert 3_000_000_000 in values
+    assert max(f["day_heat"] for f in layer.getFeatures()) >= 3_000_000_000
+
+
+def test_an_echoed_token_never_reaches_processing_output(provider, server, monkeypatch):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from simulator.jike import envelope
+    from tests.helpers import BLOCK_WKT, RecordingFeedback, polygon_layer
+
+    server.behave(lambda reply, request: reply.send(200, envelope(
+        [], biz_code=401, biz_message=f"invalid credential: Bearer {TOKEN}")))
+    monkeypatch.setenv("CROWDHEAT_JIKE_URL", server.url)
+    monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", TOKEN)
+    feedback = RecordingFeedback()
+    with pytest.raises(QgsProcessingException) as info:
+        processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT, BLOCK_WKT]), "CELL_LEVEL": 17,
+                                             "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}, feedback=feedback)
+    everything = str(info.value) + "\n".join(feedback.lines)
+    assert "biz_code 401" in everything and TOKEN not in everything and TOKEN[:12] not in everything

@@ -11,21 +11,17 @@ from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache
 from crowdheat.plugin.core.scan_job import ERROR, INVALID, NOT_FOUND, OK, ScanRunStats, geolocate
 from crowdheat.plugin.core.scans import AccessPoint, Scan
-from simulator.baidu import AK, SAMPLE_REQUEST, SAMPLE_RESPONSE, BaiduSimulator
+from simulator.baidu import AK, SAMPLE_REQUEST, SAMPLE_RESPONSE
 
 
-@pytest.fixture(scope="module")
-def sim():
-    with BaiduSimulator(timeout_fault_s=1.0) as server:
-        yield server
+@pytest.fixture
+def sim(baidu_server):
+    baidu_server.reset()
+    return baidu_server
 
 
 @pytest.fixture
 def fresh(sim):
-    sim.clear()
-    sim.max_batch, sim.daily_quota, sim.rate_limit, sim.sk = 2, None, None, ""
-    sim.latency_jitter_s = 0.0
-    sim.not_found_macs = set()
     return sim
 
 

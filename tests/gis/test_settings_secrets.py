@@ -7,7 +7,7 @@ import processing
 from qgis.core import QgsApplication, QgsProject, QgsSettings
 
 from crowdheat.plugin.gis import settings
-from helpers import SAMPLE_WKT, polygon_layer
+from tests.helpers import SAMPLE_WKT, polygon_layer
 from simulator.jike import TOKEN
 
 

@@ -1,32 +1,18 @@
 """The time profile: of fetched heat, of selected cells, of zones through their zone-hour table;
 drawn by Qt, exported as PNG and SVG; a click moves the Temporal Controller to that hour."""
 
-from datetime import date
 
-import numpy as np
 import processing
 import pytest
 from qgis.core import QgsProject, QgsTemporalNavigationObject
 from qgis.PyQt.QtCore import QPoint, Qt
 from qgis.PyQt.QtGui import QImage
 
-from crowdheat.plugin.core.profile import profile_of_rows
-from crowdheat.plugin.core.zones import CellDaysBuilder
 from crowdheat.plugin.gis import heat_layers, profiles
 from crowdheat.plugin.ui.profile_tab import ProfileTab
-from helpers import BLOCK_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, polygon_layer
 
 
-def test_a_cell_day_counts_once_and_a_missing_day_is_absent():
-    builder = CellDaysBuilder()  # what the hourly heat reader keeps: each cell-day once
-    builder.add("a", date(2025, 4, 14), [1] * 24)
-    builder.add("a", date(2025, 4, 14), [100] * 24)  # the same cell-day from another fence
-    builder.add("b", date(2025, 4, 14), list(range(24)))
-    builder.add("b", date(2025, 4, 15), [2] * 24)
-    profile = profile_of_rows(builder.rows(), "2 cells")
-    assert profile.days == [date(2025, 4, 14), date(2025, 4, 15)]
-    assert profile.heat[0, 23] == 24 and profile.heat[1, 0] == 2
-    assert profile.peak_hour == 23 and np.allclose(profile.mean, (profile.heat[0] + profile.heat[1]) / 2)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsVectorFileWriter,
                        QgsVectorLayer)
 
-from helpers import SAMPLE_WKT, polygon_layer
+from tests.helpers import SAMPLE_WKT, polygon_layer
 from simulator.jike import TOKEN
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,6 @@ from qgis.core import QgsSettings
 
 from crowdheat.plugin.gis import settings
 from crowdheat.plugin.ui.settings_page import SettingsWidget
-from simulator.baidu import AK, BaiduSimulator
 
 
 @pytest.fixture
@@ -54,22 +53,19 @@ def test_environment_override_is_shown(clean, qtbot, monkeypatch):
     assert "CROWDHEAT_JIKE_TOKEN" in page.jike_env.text() and page.baidu_env.text() == ""
 
 
-def test_test_connection_buttons(clean, qtbot, jike, monkeypatch):
-    with BaiduSimulator() as baidu:
-        monkeypatch.setenv("CROWDHEAT_BAIDU_URL", baidu.url + "/locapi/v2")
-        monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
-        page = SettingsWidget()
-        qtbot.addWidget(page)
-        page.jike_test.click()
-        page.baidu_test.click()
-        qtbot.waitUntil(lambda: not page.tasks, timeout=15000)
-        assert page.jike_result.text().startswith("Connected: the token is accepted")
-        assert page.baidu_result.text().startswith("Connected: the AK is accepted")
-        monkeypatch.setenv("CROWDHEAT_BAIDU_AK", "wrong-ak-3")
-        page.baidu_test.click()
-        qtbot.waitUntil(lambda: not page.tasks, timeout=15000)
-        assert page.baidu_result.text().startswith("Failed:") and "700" in page.baidu_result.text()
-        assert "wrong-ak-3" not in page.baidu_result.text()
+def test_test_connection_buttons(clean, qtbot, jike, baidu, monkeypatch):
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    page.jike_test.click()
+    page.baidu_test.click()
+    qtbot.waitUntil(lambda: not page.tasks, timeout=15000)
+    assert page.jike_result.text().startswith("Connected: the token is accepted")
+    assert page.baidu_result.text().startswith("Connected: the AK is accepted")
+    monkeypatch.setenv("CROWDHEAT_BAIDU_AK", "wrong-ak-3")
+    page.baidu_test.click()
+    qtbot.waitUntil(lambda: not page.tasks, timeout=15000)
+    assert page.baidu_result.text().startswith("Failed:") and "700" in page.baidu_result.text()
+    assert "wrong-ak-3" not in page.baidu_result.text()
 
 
 def test_clear_cache(clean, qtbot, tmp_path):

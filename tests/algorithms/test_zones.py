@@ -2,14 +2,13 @@
 zones in other CRSs; conservation, the centroid method against a hand count, empty zones, the
 zone-hour table, overlapping fences, and heat read back from PostGIS."""
 
-import math
 
 import processing
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject, QgsVectorLayer
 
 from crowdheat.plugin.gis.heat_zones import AVG_FIELDS
-from helpers import BLOCK_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, polygon_layer
 
 OVERLAPPING = [BLOCK_WKT, "POLYGON((114.057 22.541, 114.060 22.541, 114.060 22.543, 114.057 22.543, 114.057 22.541))"]
 
@@ -166,25 +165,3 @@ def test_not_a_heat_layer_is_a_clear_error(block_heat):
         by_zone(polygon_layer([BLOCK_WKT]), polygon_layer([BLOCK_WKT]))
 
 
-def test_area_shares_are_measured_on_the_ellipsoid():
-    """Halves in degrees are not halves on the ellipsoid: the southern half of a box at 60°N is
-    wider, so it holds a little more than half the box's area (the core, directly)."""
-    import numpy as np
-    import shapely
-
-    from crowdheat.plugin.core import zones
-
-    cell = shapely.box(10.0, 60.0, 10.02, 60.02)
-    south_half = shapely.box(10.0, 60.0, 10.02, 60.01)
-    centre = (10.01, 60.01)
-    cells = zones.project_geometries([cell], centre)
-    parts = zones.project_geometries([south_half], centre)
-    share = zones.shares(cells, parts)
-    expected = (math.cos(math.radians(60.005)) / (2 * math.cos(math.radians(60.01))))
-    assert share.weight[0] == pytest.approx(expected, rel=1e-4) and share.weight[0] > 0.5
-    # The box's area on the WGS84 ellipsoid, exactly: Rq² Δλ (sin β2 − sin β1), β authalic latitudes.
-    beta = zones._authalic(np.array([60.0, 60.02]))
-    exact = zones._RQ ** 2 * math.radians(0.02) * (math.sin(beta[1]) - math.sin(beta[0]))
-    assert shapely.area(cells[0]) == pytest.approx(exact, rel=1e-5)
-    sphere = 6371008.8 ** 2 * math.radians(0.02) * (math.sin(math.radians(60.02)) - math.sin(math.radians(60.0)))
-    assert abs(shapely.area(cells[0]) / sphere - 1) > 1e-3  # a sphere would be 0.6% off there

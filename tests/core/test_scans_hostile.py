@@ -3,14 +3,11 @@ extra values, formula-like texts. Real files on disk; each test's name is the ru
 
 import codecs
 
-import processing
 import pytest
 
 from crowdheat.plugin.core import scan_formats, scans
-from tests.hostile import HostileServer
-
-HEADER = "id,bts,macs,note\n"
-ROW = '{n},,"aa:bb:cc:00:00:{n:02x},-50,|aa:bb:cc:01:00:{n:02x},-60,",{note}\n'
+from tests.scan_exports import NOTE_HEADER as HEADER
+from tests.scan_exports import NOTE_ROW as ROW
 
 
 def read(path, **kwargs):
@@ -85,46 +82,5 @@ def test_spreadsheet_safe_defuses_formulas_but_not_numbers(text, safe):
     assert scans.spreadsheet_safe(text) == safe
 
 
-def test_formula_like_texts_are_defused_in_a_csv_output_only(provider, tmp_path, monkeypatch):
-    def behave(reply, request):
-        reply.send(200, {"errcode": 0, "msg": "ok", "body": [
-            {"type": 2, "location": "114.05,22.54", "radius": 30, "ctime": b["ctime"], "error": 0,
-             "country": "中国", "road": "=HYPERLINK(\"http://x\")"} for b in request.json()["body"]]})
-
-    with HostileServer() as server:
-        server.behave(behave)
-        monkeypatch.setenv("CROWDHEAT_BAIDU_URL", server.url + "/locapi/v2")
-        monkeypatch.setenv("CROWDHEAT_BAIDU_AK", "made-up-ak")
-        path = tmp_path / "in.csv"
-        path.write_text(HEADER + ROW.format(n=1, note="=cmd|' /C calc'!A0"), encoding="utf-8")
-        out_csv, out_gpkg = tmp_path / "out.csv", tmp_path / "out.gpkg"
-        for out in (out_csv, out_gpkg):
-            processing.run("crowdheat:geolocatescans", {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"),
-                                                        "OUTPUT": str(out)})
-    text = out_csv.read_text(encoding="utf-8")
-    assert "'=cmd|" in text and "'=HYPERLINK" in text and ",=" not in text
-    from qgis.core import QgsVectorLayer
-
-    feature = next(QgsVectorLayer(str(out_gpkg), "out", "ogr").getFeatures())
-    assert feature["note"] == "=cmd|' /C calc'!A0"  # a GeoPackage keeps the data as it came
 
 
-def test_a_scan_file_deleted_before_the_run_is_a_message_not_a_traceback(qgis_app, tmp_path, monkeypatch):
-    from qgis.core import QgsApplication
-
-    from crowdheat.plugin.core.config import BaiduConfig
-    from crowdheat.plugin.core.errors import InputError
-    from crowdheat.plugin.gis.tasks import ScanTask
-
-    path = tmp_path / "gone.csv"
-    path.write_text(HEADER + ROW.format(n=1, note="x"), encoding="utf-8")
-    fmt = scan_formats.sniff(path)
-    path.unlink()
-    logged = []
-    QgsApplication.messageLog().messageReceived.connect(lambda message, tag, level: logged.append(message))
-    config = BaiduConfig(base_url="http://127.0.0.1:9/locapi/v2", ak="made-up-ak",
-                         cache_path=str(tmp_path / "c.sqlite"))
-    task = ScanTask(str(path), fmt, "WGS84", False, done=lambda task: None, config=config)
-    assert task.run() is False
-    assert isinstance(task.error, InputError) and "gone.csv" in str(task.error)
-    assert not any("Traceback" in message for message in logged)

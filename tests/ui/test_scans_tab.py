@@ -4,7 +4,6 @@ import pytest
 from qgis.core import QgsProject
 
 from crowdheat.plugin.ui.scans_tab import ScansTab
-from simulator.baidu import AK, BaiduSimulator
 
 CSV = ("编号,bts,macs,经度,纬度\n"
        "1,\"460,0,4189,8869,-63\",\"70:ba:ef:d0:87:91,-42,|70:ba:ef:d1:0e:01,-45,\",114.0551,22.5401\n"
@@ -12,17 +11,8 @@ CSV = ("编号,bts,macs,经度,纬度\n"
        "3,,\"aa:bb:cc:dd:ee:05,-50,|aa:bb:cc:dd:ee:06,-55,\",114.06,22.55\n")
 
 
-@pytest.fixture(scope="module")
-def baidu_server():
-    with BaiduSimulator(timeout_fault_s=3.0) as server:
-        yield server
-
-
 @pytest.fixture
-def tab(qgis_iface, qtbot, baidu_server, monkeypatch, tmp_path):
-    baidu_server.clear()
-    monkeypatch.setenv("CROWDHEAT_BAIDU_URL", baidu_server.url + "/locapi/v2")
-    monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
+def tab(qgis_iface, qtbot, baidu, tmp_path):
     from qgis.core import QgsSettings
     QgsSettings().setValue("crowdheat/baidu/cache_path", str(tmp_path / "cache.sqlite"))
     QgsSettings().setValue("crowdheat/baidu/backoff_s", 0.01)
@@ -118,7 +108,7 @@ def test_unreadable_file(tab, qtbot, tmp_path, qgis_iface):
 
 
 def test_a_headerless_export_is_recognised_and_needs_no_mapping(tab, qtbot, tmp_path):
-    import scan_exports
+    from tests import scan_exports
 
     path = tmp_path / "cellmapper.csv"
     scan_exports.cellmapper(path, rows=30)

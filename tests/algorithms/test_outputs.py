@@ -4,8 +4,7 @@ and time settings as the default style, so a fresh project shows them styled and
 import processing
 from qgis.core import QgsProject, QgsVectorLayer, QgsVectorLayerTemporalProperties
 
-from helpers import BLOCK_WKT, polygon_layer
-from simulator.baidu import AK, BaiduSimulator
+from tests.helpers import BLOCK_WKT, polygon_layer
 
 
 def reopened(path, layer_name=None):
@@ -64,15 +63,12 @@ def test_heat_by_zone_geopackage_is_graduated_on_heat(jike, provider, tmp_path):
     assert zones.renderer().classAttribute() == '"heat_total"'
 
 
-def test_located_scans_geopackage_is_categorised_by_status(provider, tmp_path, monkeypatch):
+def test_located_scans_geopackage_is_categorised_by_status(provider, baidu, tmp_path):
     scans = tmp_path / "scans.csv"
     scans.write_text("id,macs\n1,\"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,\"\n2,\"aa:bb:cc:dd:ee:03,-50,\"\n")
     out = tmp_path / "located.gpkg"
-    with BaiduSimulator() as sim:
-        monkeypatch.setenv("CROWDHEAT_BAIDU_URL", sim.url + "/locapi/v2")
-        monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
-        processing.run("crowdheat:geolocatescans", {"INPUT": str(scans), "CACHE": str(tmp_path / "c.sqlite"),
-                                                    "OUTPUT": str(out)})
+    processing.run("crowdheat:geolocatescans", {"INPUT": str(scans), "CACHE": str(tmp_path / "c.sqlite"),
+                                                "OUTPUT": str(out)})
     located = reopened(out)
     renderer = located.renderer()
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "status"

@@ -313,7 +313,7 @@ with BaiduClient(config) as client:
 def test_a_killed_run_keeps_what_it_cached_and_the_rerun_asks_only_for_the_rest(server, plugins_dir, tmp_path):
     import sys
 
-    from helpers import kill_after
+    from tests.hostile import kill_after
 
     def behave(reply, request):
         time.sleep(0.02)

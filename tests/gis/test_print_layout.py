@@ -7,7 +7,7 @@ from qgis.core import (QgsDateTimeRange, QgsLayoutExporter, QgsLayoutItemLegend,
 from qgis.PyQt.QtCore import QDateTime, QSize, QTime
 
 from crowdheat.plugin.gis import heat_layers, print_layout
-from helpers import BLOCK_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, polygon_layer
 
 
 def test_layout_with_map_legend_scale_arrow_time_and_attribution(jike, provider, tmp_path):

@@ -1,34 +1,16 @@
 """Scan files as real apps export them (tests/scan_exports.py): each layout recognised without
 any mapping, every row accounted for, and the Baidu document's own example answered in full."""
 
-import json
 
-import processing
 import pytest
 
-import scan_exports
+from tests import scan_exports
 from crowdheat.plugin.core import scan_formats
 from crowdheat.plugin.core.baidu import BaiduClient, prepare
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_job import OK, ScanRunStats, geolocate
 from crowdheat.plugin.core.scans import read_scans
-from helpers import RecordingFeedback
-from simulator.baidu import AK, BaiduSimulator
-
-
-@pytest.fixture(scope="module")
-def baidu_server():
-    with BaiduSimulator() as server:
-        yield server
-
-
-@pytest.fixture
-def baidu(baidu_server, monkeypatch):
-    baidu_server.clear()
-    baidu_server.known_aps, baidu_server.not_found_macs = {}, set()
-    monkeypatch.setenv("CROWDHEAT_BAIDU_URL", baidu_server.url + "/locapi/v2")
-    monkeypatch.setenv("CROWDHEAT_BAIDU_AK", AK)
-    return baidu_server
+from simulator.baidu import AK
 
 
 def scans_of(path, **kwargs):
@@ -36,36 +18,12 @@ def scans_of(path, **kwargs):
     return fmt, [prepare(scan) for scan in read_scans(path, fmt)]
 
 
-def run_algorithm(path, tmp_path, **params):
-    feedback = RecordingFeedback()
-    result = processing.run("crowdheat:geolocatescans", {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"),
-                                                         "OUTPUT": "memory:", **params}, feedback=feedback)
-    return list(result["OUTPUT"].getFeatures()), feedback.text()
 
 
-def rows_of(features):
-    """Every data row number named by the features' input_rows, as a sorted list."""
-    rows = []
-    for feature in features:
-        for part in str(feature["input_rows"]).split(","):
-            first, _, last = part.partition("-")
-            rows.extend(range(int(first), int(last or first) + 1))
-    return sorted(rows)
 
 
 # -- the provider's own example --------------------------------------------------------------------
 
-def test_the_documents_own_example_is_answered_in_full(baidu, provider, tmp_path):
-    path = tmp_path / "doc-example.csv"
-    bodies = scan_exports.baidu_doc_example(path)
-    features, log = run_algorithm(path, tmp_path, BATCH_SIZE=1)
-    assert [f["status"] for f in features] == ["ok", "ok", "ok"], [f["err_msg"] for f in features]
-    sent = [b for r in baidu.requests for b in json.loads(r["body"])["body"]]
-    third = next(b for b in sent if b["bts"] == "460,0,4163,21297934,-124")
-    # neighbours with unknown lac/cellid go as the document sends them
-    assert third["nearbts"] == bodies[2]["nearbts"] == "460,0,-1,-1,13|460,0,-1,-1,29"
-    assert {b["network"] for b in sent} == {"GPRS", "GSM"}
-    assert next(b for b in sent if b["bts"].startswith("510"))["macs"] == "e0:36:76:e8:11:78,-18,1"
 
 
 # -- layouts, each recognised without a mapping ----------------------------------------------------
@@ -221,48 +179,7 @@ def test_grouping_respects_the_distance_between_rows(tmp_path):
     assert [s.rows for s in merged] == [[1, 2, 3, 4, 5, 6]]
 
 
-@pytest.mark.parametrize("maker, layout", [
-    (scan_exports.cellmapper, "CellMapper CSV export"), (scan_exports.netmonster_ntm, "NetMonster NTM"),
-    (scan_exports.airodump, "airodump-ng CSV"), (scan_exports.kismet, "Kismet CSV"),
-    (scan_exports.tower_collector, "Tower Collector CSV"), (scan_exports.wigle_walk, "WiGLE 1.4")])
-def test_each_layout_imports_through_processing_with_every_row_once(baidu, provider, tmp_path, maker, layout):
-    path = tmp_path / "export.csv"
-    maker(path)
-    features, log = run_algorithm(path, tmp_path)
-    assert layout in log
-    fmt = scan_formats.sniff(path)
-    expected = sorted(r for s in read_scans(path, fmt) for r in s.rows)
-    assert expected == list(range(1, len(expected) + 1)) and rows_of(features) == expected  # each row once
-    assert sum(f["status"] == "ok" for f in features) >= 1
 
 
-def test_processing_header_mapping_and_window_parameters(baidu, provider, tmp_path):
-    named = tmp_path / "named.csv"
-    named.write_text("lat,lon,alt,mcc,mnc,tac,cid,dbm\n22.54,114.05,5,460,0,9520,125643777,-95\n")
-    features, log = run_algorithm(named, tmp_path, HEADER=2, MAPPING="lat=col1;lng=col2;mcc=col4;mnc=col5;"
-                                  "lac=col6;cellid=col7;signal=col8")
-    # the first row read as data: an invalid scan (its values are not numbers), the second located
-    assert [f["status"] for f in features] == ["invalid", "ok"] and "no header row, as chosen" in log
-    assert "col1" in [f.name() for f in features[0].fields()]
-    walk = tmp_path / "walk.csv"
-    scan_exports.wigle_walk(walk, seconds=120)
-    default, _ = run_algorithm(walk, tmp_path)
-    exact, _ = run_algorithm(walk, tmp_path, WINDOW=0, DISTANCE=0)
-    assert len(exact) > len(default)
 
 
-def test_gps_columns_that_cannot_be_right_are_warned_about(baidu, provider, tmp_path):
-    """The same CellMapper rows with the longitude's sign lost (west instead of east): 12,000 km
-    from where the service puts the cells. The run works; the summary says the GPS is suspect."""
-    path = tmp_path / "cellmapper.csv"
-    scan_exports.cellmapper(path, rows=6)
-    lines = path.read_text().splitlines()
-    rows = [line.split(",") for line in lines]
-    baidu.known_cells = {f"460,0,{v[5]},{v[6]}": (float(v[1]), float(v[0])) for v in rows}
-    good, log = run_algorithm(path, tmp_path)
-    assert "median" in log and "probably not what they seem" not in log
-    signless = tmp_path / "signless.csv"
-    signless.write_text("".join(",".join([v[0], "-" + v[1]] + v[2:]) + "\n" for v in rows))
-    wrong, log = run_algorithm(signless, tmp_path)
-    assert [f["status"] for f in wrong] == ["ok"] * 6
-    assert "probably not what they seem" in log and "'col2' holds longitudes" in log

@@ -8,7 +8,7 @@ from qgis.core import QgsProcessingException
 
 from crowdheat.plugin.core import deps
 from crowdheat.plugin.ui.heat_tab import HeatTab
-from helpers import SAMPLE_WKT, polygon_layer
+from tests.helpers import SAMPLE_WKT, polygon_layer
 
 
 def test_the_plugin_imports_without_s2sphere(plugins_dir):

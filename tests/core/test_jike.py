@@ -13,22 +13,20 @@ from crowdheat.plugin.core.errors import (AuthError, CancelledError, Configurati
 from crowdheat.plugin.core.fence import make_circle_fence, make_ring_fence
 from crowdheat.plugin.core.heat_job import fetch_heat
 from crowdheat.plugin.core.jike import JikeClient
-from simulator.jike import SAMPLE_REQUEST, TOKEN, JikeSimulator
+from simulator.jike import SAMPLE_REQUEST, TOKEN
 
 SAMPLE_FENCE = make_ring_fence(1, json.loads(SAMPLE_REQUEST.read_text())["fence"], label="sample")
 # About 300 m × 220 m in Futian, Shenzhen.
 BLOCK = make_ring_fence(2, [(114.055, 22.540), (114.058, 22.540), (114.058, 22.542), (114.055, 22.542)], label="block")
 
 
-@pytest.fixture(scope="module")
-def sim():
-    with JikeSimulator(timeout_fault_s=1.5) as server:
-        yield server
+@pytest.fixture
+def sim(jike_sim):
+    return jike_sim
 
 
 @pytest.fixture
 def client(sim):
-    sim.clear()
     return JikeClient(JikeConfig(base_url=sim.url, token=TOKEN, read_timeout_s=0.5, attempts=3, backoff_s=0.01))
 
 

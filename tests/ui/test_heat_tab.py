@@ -8,7 +8,7 @@ from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
 
 from crowdheat.plugin.ui.heat_tab import HeatTab
-from helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
 
 
 @pytest.fixture
