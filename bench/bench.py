@@ -92,8 +92,7 @@ def run_measured(command, env):
     """(seconds, peak RSS of the command in MB, stdout, stderr, returncode)."""
     report = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", WRAPPER, report, *command], env=env, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, "-c", WRAPPER, report, *command], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     measured = json.loads(pathlib.Path(report).read_text())
     os.unlink(report)
@@ -112,14 +111,24 @@ def variant_floor(answer):
     wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
     identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
     hourly_rows, cell_rows = [], []
-    for cell, ordinal, hours, total, peak in zip(data.day_cell.tolist(), data.day_date.tolist(),
-                                                  data.day_heat.tolist(), data.day_totals().tolist(),
-                                                  data.peak_hours().tolist()):
+    for cell, ordinal, hours, total, peak in zip(
+        data.day_cell.tolist(),
+        data.day_date.tolist(),
+        data.day_heat.tolist(),
+        data.day_totals().tolist(),
+        data.peak_hours().tolist(),
+    ):
         start = heat.day_start(ordinal)
         day = QDate(start.year, start.month, start.day)
-        hourly_rows.append((wkbs[cell], identity[cell] + [day, QDateTime(day, QTime(0, 0)),
-                                                          QDateTime(day.addDays(1), QTime(0, 0))]
-                            + hours + [total, peak]))
+        hourly_rows.append(
+            (
+                wkbs[cell],
+                identity[cell]
+                + [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]
+                + hours
+                + [total, peak],
+            )
+        )
     means = data.hourly_means().tolist()
     for n in range(data.cell_count):
         cell_rows.append((wkbs[n], identity[n] + [int(data.cell_heat[n]), 10, 1.0] + means[n] + [12]))
@@ -176,8 +185,9 @@ def variant_crowdheat(answer):
         http = time.perf_counter() - started
         client.session.close()
         started = time.perf_counter()
-        result = processing.run("crowdheat:heatmap", {"INPUT": layer, "CELL_LEVEL": 0,
-                                                      "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+        result = processing.run(
+            "crowdheat:heatmap", {"INPUT": layer, "CELL_LEVEL": 0, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}
+        )
         total = time.perf_counter() - started
     features = result["OUTPUT"].featureCount() + result["OUTPUT_CELLS"].featureCount()
     return {"seconds": total - http, "total": total, "http": http, "features": features}
@@ -216,16 +226,23 @@ def variant_peer(answer):
             sums = [a + b for a, b in zip(sums, hours)]
             feature = QgsFeature()
             feature.setGeometry(geometry)
-            feature.setAttributes(identity + [qdate, QDateTime(qdate, QTime(0, 0)),
-                                              QDateTime(qdate.addDays(1), QTime(0, 0))]
-                                  + hours + [sum(hours), hours.index(max(hours))])
+            feature.setAttributes(
+                identity
+                + [qdate, QDateTime(qdate, QTime(0, 0)), QDateTime(qdate.addDays(1), QTime(0, 0))]
+                + hours
+                + [sum(hours), hours.index(max(hours))]
+            )
             hourly.dataProvider().addFeature(feature)
             count += 1
         days = len(item["time_range"])
         feature = QgsFeature()
         feature.setGeometry(geometry)
-        feature.setAttributes(identity + [int(item["cell_heat"]), days, sum(sums) / days]
-                              + [s / days for s in sums] + [sums.index(max(sums))])
+        feature.setAttributes(
+            identity
+            + [int(item["cell_heat"]), days, sum(sums) / days]
+            + [s / days for s in sums]
+            + [sums.index(max(sums))]
+        )
         cells.dataProvider().addFeature(feature)
         count += 1
     return {"seconds": time.perf_counter() - started, "features": count}
@@ -239,9 +256,18 @@ READ_ROWS = 1_000_000
 def _bench_scans(count):
     from crowdheat.plugin.core.scans import AccessPoint, Scan
 
-    return [Scan(index=n, rows=[n + 1], values=[str(n)],
-                 wifi=[AccessPoint(f"aa:bb:{n >> 16:02x}:{(n >> 8) & 255:02x}:{n & 255:02x}:{k:02x}", -50 - k)
-                       for k in range(3)]) for n in range(count)]
+    return [
+        Scan(
+            index=n,
+            rows=[n + 1],
+            values=[str(n)],
+            wifi=[
+                AccessPoint(f"aa:bb:{n >> 16:02x}:{(n >> 8) & 255:02x}:{n & 255:02x}:{k:02x}", -50 - k)
+                for k in range(3)
+            ],
+        )
+        for n in range(count)
+    ]
 
 
 def _strict_baidu():
@@ -267,9 +293,15 @@ def _scans_rate(adaptive):
         seconds = time.perf_counter() - started
         throttled = sim.throttled
     ok = sum(o.status == "ok" for o in outcomes)
-    return {"seconds": seconds, "scans": len(outcomes), "ok": ok, "requests": stats.requests,
-            "served": stats.requests - throttled, "rejected_901": throttled,
-            "failed_901": sum(o.err_code == "901" for o in outcomes)}
+    return {
+        "seconds": seconds,
+        "scans": len(outcomes),
+        "ok": ok,
+        "requests": stats.requests,
+        "served": stats.requests - throttled,
+        "rejected_901": throttled,
+        "failed_901": sum(o.err_code == "901" for o in outcomes),
+    }
 
 
 def variant_scans_rate(_answer):
@@ -296,8 +328,9 @@ def variant_scans_sequential(_answer):
         started = time.perf_counter()
         for scan in _bench_scans(SEQUENTIAL_SCANS):
             body = prepare(scan).body
-            session.post(client.config.base_url, json=client.payload([client.full_body(body, scan.index)]),
-                         timeout=10).json()
+            session.post(
+                client.config.base_url, json=client.payload([client.full_body(body, scan.index)]), timeout=10
+            ).json()
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "scans": SEQUENTIAL_SCANS}
 
@@ -310,8 +343,10 @@ def variant_read(_answer):
     with open(path, "w") as handle:
         handle.write("id,mcc,mnc,lac,ci,signal,macs,lng,lat\n")
         for n in range(READ_ROWS):
-            handle.write(f'{n},460,0,{n % 9000},{n},-70,"aa:bb:cc:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x},'
-                         f'-50,cafe|AA-BB-CC-00-00-{n & 255:02X},-61,",114.05,22.54\n')
+            handle.write(
+                f'{n},460,0,{n % 9000},{n},-70,"aa:bb:cc:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:{n & 255:02x},'
+                f'-50,cafe|AA-BB-CC-00-00-{n & 255:02X},-61,",114.05,22.54\n'
+            )
     size_mb = path.stat().st_size / 1e6
     before = peak_mb()
     started = time.perf_counter()
@@ -324,13 +359,18 @@ def variant_read(_answer):
             valid += 1
     seconds = time.perf_counter() - started
     path.unlink()
-    return {"seconds": seconds, "rows": valid + invalid, "valid": valid, "file_mb": size_mb,
-            "peak_before_read_mb": before}
+    return {
+        "seconds": seconds,
+        "rows": valid + invalid,
+        "valid": valid,
+        "file_mb": size_mb,
+        "peak_before_read_mb": before,
+    }
 
 
 # -- streaming: 1M hourly rows through qgis_process into a GeoPackage and into PostGIS ---------------
 STREAM_FENCES = 10
-STREAM_HALF = 0.02     # each fence a box of 0.04°, the 10,000 cells nearest its centre inside it
+STREAM_HALF = 0.02  # each fence a box of 0.04°, the 10,000 cells nearest its centre inside it
 
 
 def stream_centers():
@@ -340,8 +380,15 @@ def stream_centers():
 def variant_gpkg_floor(folder):
     """The least a GeoPackage writer can do for the same rows: per answer, features precomputed
     outside the timing, then only chunked addFeatures into one GeoPackage sink (timed)."""
-    from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransformContext, QgsFeature,
-                           QgsFeatureSink, QgsGeometry, QgsVectorFileWriter, QgsWkbTypes)
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransformContext,
+        QgsFeature,
+        QgsFeatureSink,
+        QgsGeometry,
+        QgsVectorFileWriter,
+        QgsWkbTypes,
+    )
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
     from crowdheat.plugin.core import heat, s2cells
@@ -349,30 +396,43 @@ def variant_gpkg_floor(folder):
 
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    writer = QgsVectorFileWriter.create(str(folder / "floor.gpkg"), heat_layers.hourly_fields(), QgsWkbTypes.Polygon,
-                                        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateTransformContext(),
-                                        options)
+    writer = QgsVectorFileWriter.create(
+        str(folder / "floor.gpkg"),
+        heat_layers.hourly_fields(),
+        QgsWkbTypes.Polygon,
+        QgsCoordinateReferenceSystem("EPSG:4326"),
+        QgsCoordinateTransformContext(),
+        options,
+    )
     seconds, rows = 0.0, 0
     for path in sorted(folder.glob("answer_*.json")):
         data = heat.parse_heat_response(path.read_bytes())
         wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
         identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
         features = []
-        for cell, ordinal, hours, total, peak in zip(data.day_cell.tolist(), data.day_date.tolist(),
-                                                      data.day_heat.tolist(), data.day_totals().tolist(),
-                                                      data.peak_hours().tolist()):
+        for cell, ordinal, hours, total, peak in zip(
+            data.day_cell.tolist(),
+            data.day_date.tolist(),
+            data.day_heat.tolist(),
+            data.day_totals().tolist(),
+            data.peak_hours().tolist(),
+        ):
             start = heat.day_start(ordinal)
             day = QDate(start.year, start.month, start.day)
             feature = QgsFeature()
             geometry = QgsGeometry()
             geometry.fromWkb(wkbs[cell])
             feature.setGeometry(geometry)
-            feature.setAttributes(identity[cell] + [day, QDateTime(day, QTime(0, 0)),
-                                                    QDateTime(day.addDays(1), QTime(0, 0))] + hours + [total, peak])
+            feature.setAttributes(
+                identity[cell]
+                + [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]
+                + hours
+                + [total, peak]
+            )
             features.append(feature)
         started = time.perf_counter()
         for k in range(0, len(features), 10_000):
-            writer.addFeatures(features[k:k + 10_000], QgsFeatureSink.FastInsert)
+            writer.addFeatures(features[k : k + 10_000], QgsFeatureSink.FastInsert)
         seconds += time.perf_counter() - started
         rows += len(features)
     started = time.perf_counter()
@@ -397,8 +457,16 @@ def stream_bench(work):
         content = answer_bytes(cells_near((x, y), CELLS, half=STREAM_HALF), seed=100 + k)
         (work / f"answer_{k:02d}.json").write_bytes(content)  # for the floor
         items.append(json.loads(content)["data"]["items"])
-        blocks.append(Polygon([(x - STREAM_HALF, y - STREAM_HALF), (x + STREAM_HALF, y - STREAM_HALF),
-                               (x + STREAM_HALF, y + STREAM_HALF), (x - STREAM_HALF, y + STREAM_HALF)]))
+        blocks.append(
+            Polygon(
+                [
+                    (x - STREAM_HALF, y - STREAM_HALF),
+                    (x + STREAM_HALF, y - STREAM_HALF),
+                    (x + STREAM_HALF, y + STREAM_HALF),
+                    (x - STREAM_HALF, y + STREAM_HALF),
+                ]
+            )
+        )
 
     class StreamSimulator(JikeSimulator):
         """Answers a fence with the cells of every block it covers (made once); checks token and limits."""
@@ -414,17 +482,37 @@ def stream_bench(work):
             found = [item for block, its in zip(blocks, items) if block.intersects(fence) for item in its]
             return 200, json.dumps(envelope(found)).encode()
 
-    features = [{"type": "Feature", "properties": {"name": f"block {k + 1}"}, "geometry": {
-        "type": "Polygon", "coordinates": [[[x - STREAM_HALF, y - STREAM_HALF], [x + STREAM_HALF, y - STREAM_HALF],
-                                            [x + STREAM_HALF, y + STREAM_HALF], [x - STREAM_HALF, y + STREAM_HALF],
-                                            [x - STREAM_HALF, y - STREAM_HALF]]]}} for k, (x, y) in enumerate(centers)]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": f"block {k + 1}"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [x - STREAM_HALF, y - STREAM_HALF],
+                        [x + STREAM_HALF, y - STREAM_HALF],
+                        [x + STREAM_HALF, y + STREAM_HALF],
+                        [x - STREAM_HALF, y + STREAM_HALF],
+                        [x - STREAM_HALF, y - STREAM_HALF],
+                    ]
+                ],
+            },
+        }
+        for k, (x, y) in enumerate(centers)
+    ]
     fences = work / "fences.geojson"
     fences.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     plugins = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-plugins-"))
     (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
     qgis_process = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
-    env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(work / "profile"), QGIS_PLUGINPATH=str(plugins),
-               QT_QPA_PLATFORM="offscreen", PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
+    env = dict(
+        os.environ,
+        QGIS_CUSTOM_CONFIG_PATH=str(work / "profile"),
+        QGIS_PLUGINPATH=str(plugins),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+    )
     subprocess.run([qgis_process, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True)
 
     def measured(*args, extra_env=None):
@@ -443,18 +531,33 @@ def stream_bench(work):
     with StreamSimulator() as sim:
         service = dict(CROWDHEAT_JIKE_URL=sim.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
         for name, output, cells in (("GeoPackage", str(work / "hourly.gpkg"), str(work / "cells.gpkg")),):
-            rows[name] = measured("run", "crowdheat:heatmap", "--", f"INPUT={fences}", "CELL_LEVEL=18",
-                                  f"OUTPUT={output}", f"OUTPUT_CELLS={cells}", extra_env=service)
+            rows[name] = measured(
+                "run",
+                "crowdheat:heatmap",
+                "--",
+                f"INPUT={fences}",
+                "CELL_LEVEL=18",
+                f"OUTPUT={output}",
+                f"OUTPUT_CELLS={cells}",
+                extra_env=service,
+            )
         with PostgisCluster() as cluster:
-            rows["PostGIS"] = measured("run", "crowdheat:heatmap", "--", f"INPUT={fences}", "CELL_LEVEL=18",
-                                       "OUTPUT=postgis:" + cluster.uri("hourly_heat"),
-                                       "OUTPUT_CELLS=postgis:" + cluster.uri("heat_cells"), extra_env=service)
+            rows["PostGIS"] = measured(
+                "run",
+                "crowdheat:heatmap",
+                "--",
+                f"INPUT={fences}",
+                "CELL_LEVEL=18",
+                "OUTPUT=postgis:" + cluster.uri("hourly_heat"),
+                "OUTPUT_CELLS=postgis:" + cluster.uri("heat_cells"),
+                extra_env=service,
+            )
     return idle, rows
 
 
 # -- heat by zone: 100,000 cell-days against 1,000 zones, next to QGIS's own summary join -------------
-ZONE_CELLS_SIDE = 100      # 100 × 100 level-17 cells × 10 days = 100,000 cell-days
-ZONE_GRID = (40, 25)       # 1,000 zones
+ZONE_CELLS_SIDE = 100  # 100 × 100 level-17 cells × 10 days = 100,000 cell-days
+ZONE_GRID = (40, 25)  # 1,000 zones
 
 
 def _zones_inputs():
@@ -471,7 +574,7 @@ def _zones_inputs():
 
     # A contiguous run of the Hilbert curve: 10,000 neighbouring cells.
     ids = np.sort(np.array(s2cells.covering_ids(114.00, 22.50, 114.10, 22.60, 17), dtype=np.uint64))
-    ids = ids[:ZONE_CELLS_SIDE ** 2]
+    ids = ids[: ZONE_CELLS_SIDE**2]
     rings = s2cells.cell_rings(ids, 17)
     hourly = QgsVectorLayer("Polygon?crs=EPSG:4326", "hourly", "memory")
     hourly.dataProvider().addAttributes(heat_layers.hourly_fields().toList())
@@ -484,9 +587,16 @@ def _zones_inputs():
         for d in range(10):
             day = date(2025, 4, 11) + timedelta(days=d)
             hours = rng.integers(0, 50, 24).tolist()
-            values = dict(fence_id=0, cell_token=s2cells.id_to_token(cell_id), cell_id=str(cell_id), level=17,
-                          date=QDate(day.year, day.month, day.day), day_heat=sum(hours), peak_hour=0,
-                          **{f"h{h:02d}": v for h, v in enumerate(hours)})
+            values = dict(
+                fence_id=0,
+                cell_token=s2cells.id_to_token(cell_id),
+                cell_id=str(cell_id),
+                level=17,
+                date=QDate(day.year, day.month, day.day),
+                day_heat=sum(hours),
+                peak_hour=0,
+                **{f"h{h:02d}": v for h, v in enumerate(hours)},
+            )
             feature = QgsFeature(hourly.fields())
             feature.setGeometry(geometry)
             feature.setAttributes([values.get(name) for name in names])
@@ -494,8 +604,9 @@ def _zones_inputs():
     hourly.dataProvider().addFeatures(features)
     hourly.updateExtents()
     zones_layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "zones", "memory")
-    box = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:3857"),
-                                 QgsProject.instance()).transformBoundingBox(hourly.extent())
+    box = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance()
+    ).transformBoundingBox(hourly.extent())
     columns, rows = ZONE_GRID
     width, height = box.width() / columns, box.height() / rows
     grid = []
@@ -503,8 +614,12 @@ def _zones_inputs():
         for c in range(columns):
             x0, y0 = box.xMinimum() + c * width, box.yMinimum() + r * height
             zone = QgsFeature()
-            zone.setGeometry(QgsGeometry.fromWkt(f"POLYGON(({x0} {y0}, {x0 + width} {y0}, {x0 + width} {y0 + height}, "
-                                                 f"{x0} {y0 + height}, {x0} {y0}))"))
+            zone.setGeometry(
+                QgsGeometry.fromWkt(
+                    f"POLYGON(({x0} {y0}, {x0 + width} {y0}, {x0 + width} {y0 + height}, "
+                    f"{x0} {y0 + height}, {x0} {y0}))"
+                )
+            )
             grid.append(zone)
     zones_layer.dataProvider().addFeatures(grid)
     return hourly, zones_layer
@@ -524,39 +639,65 @@ def _zones_variant(run):
     hourly, zones_layer = _zones_inputs()
     started = time.perf_counter()
     out = run(hourly, zones_layer)
-    return {"seconds": time.perf_counter() - started, "cell_days": hourly.featureCount(),
-            "zones": zones_layer.featureCount(), "total": out}
+    return {
+        "seconds": time.perf_counter() - started,
+        "cell_days": hourly.featureCount(),
+        "zones": zones_layer.featureCount(),
+        "total": out,
+    }
 
 
 def variant_zones_crowdheat(_answer):
     """crowdheat:heatbyzone, area-weighted on the ellipsoid, with the zone-hour table."""
+
     def run(hourly, zones_layer):
         import processing
 
-        result = processing.run("crowdheat:heatbyzone", {"INPUT": hourly, "ZONES": zones_layer, "METHOD": 0,
-                                                         "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
+        result = processing.run(
+            "crowdheat:heatbyzone",
+            {"INPUT": hourly, "ZONES": zones_layer, "METHOD": 0, "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"},
+        )
         return sum(f["heat_total"] or 0 for f in result["OUTPUT"].getFeatures())
+
     return _zones_variant(run)
 
 
 def variant_zones_native(_answer):
     """QGIS 3.22's own "Join attributes by location (summary)" (qgis:, in Python): the sum of
     day_heat of every cell touching a zone."""
+
     def run(hourly, zones_layer):
         import processing
 
-        result = processing.run("qgis:joinbylocationsummary", {
-            "INPUT": zones_layer, "JOIN": hourly, "PREDICATE": [0], "JOIN_FIELDS": ["day_heat"], "SUMMARIES": [5],
-            "DISCARD_NONMATCHING": False, "OUTPUT": "memory:"})
+        result = processing.run(
+            "qgis:joinbylocationsummary",
+            {
+                "INPUT": zones_layer,
+                "JOIN": hourly,
+                "PREDICATE": [0],
+                "JOIN_FIELDS": ["day_heat"],
+                "SUMMARIES": [5],
+                "DISCARD_NONMATCHING": False,
+                "OUTPUT": "memory:",
+            },
+        )
         return sum(f["day_heat_sum"] or 0 for f in result["OUTPUT"].getFeatures())
+
     return _zones_variant(run)
 
 
-VARIANTS = {"floor": variant_floor, "crowdheat": variant_crowdheat, "peer": variant_peer,
-            "scans_rate": variant_scans_rate, "scans_even": variant_scans_even,
-            "scans_sequential": variant_scans_sequential, "read": variant_read,
-            "gpkg_floor": variant_gpkg_floor, "zones_crowdheat": variant_zones_crowdheat,
-            "zones_native": variant_zones_native}
+VARIANTS = {
+    "floor": variant_floor,
+    "crowdheat": variant_crowdheat,
+    "peer": variant_peer,
+    "scans_rate": variant_scans_rate,
+    "scans_even": variant_scans_even,
+    "scans_sequential": variant_scans_sequential,
+    "read": variant_read,
+    "gpkg_floor": variant_gpkg_floor,
+    "zones_crowdheat": variant_zones_crowdheat,
+    "zones_native": variant_zones_native,
+}
 
 
 NEEDS_QGIS = {"floor", "crowdheat", "peer", "gpkg_floor", "zones_crowdheat", "zones_native"}
@@ -576,8 +717,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", choices=sorted(VARIANTS))
     parser.add_argument("--answer")
-    parser.add_argument("--part", action="append", choices=["heat", "scans", "stream", "read", "zones"],
-                        help="only these parts (default: all)")
+    parser.add_argument(
+        "--part",
+        action="append",
+        choices=["heat", "scans", "stream", "read", "zones"],
+        help="only these parts (default: all)",
+    )
     args = parser.parse_args()
     parts = set(args.part or ["heat", "scans", "stream", "read", "zones"])
     if args.variant:
@@ -587,16 +732,17 @@ def main():
     work = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-"))
     answer = work / "answer.json"
     make_answer(answer)
-    print(f"Heat: {CELLS:,} cells × 10 days, answer {answer.stat().st_size / 1e6:.1f} MB "
-          f"({os.cpu_count()} cores)")
+    print(f"Heat: {CELLS:,} cells × 10 days, answer {answer.stat().st_size / 1e6:.1f} MB ({os.cpu_count()} cores)")
     results = {}
 
     def measure_in(folder, name):
         return measure(name, folder)
 
     def measure(name, argument=None):
-        _, peak, out, err, _ = run_measured([sys.executable, __file__, "--variant", name, "--answer",
-                                             str(argument or answer)], dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        _, peak, out, err, _ = run_measured(
+            [sys.executable, __file__, "--variant", name, "--answer", str(argument or answer)],
+            dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        )
         line = next((text for text in out.splitlines() if text.startswith("RESULT ")), None)
         if line is None:
             raise SystemExit(f"  {name}: failed\n{err[-2000:]}")
@@ -623,22 +769,29 @@ def main():
 
 
 def scans_part(measure):
-    print(f"Scans: {SCANS:,} scans (batches of 2) against the simulator as strict as the service: 30 requests "
-          "in any sliding second, 50 ms latency with 20 ms jitter")
+    print(
+        f"Scans: {SCANS:,} scans (batches of 2) against the simulator as strict as the service: 30 requests "
+        "in any sliding second, 50 ms latency with 20 ms jitter"
+    )
     fast = measure("scans_rate")
     even = measure("scans_even")
     slow = measure("scans_sequential")
     for name, r in (("crowdheat", fast), ("even spacing", even)):
         share = r["served"] / r["seconds"] / 30
-        print(f"  {name:13s} {r['seconds']:6.2f} s  {r['scans'] / r['seconds']:5.1f} scans/s  "
-              f"{r['requests']} requests, "
-              f"{r['rejected_901']} answered 901 ({r['failed_901']} scans failed with it), {r['ok']} ok; "
-              f"quota used {share:.0%}  (target ≥ 90%, few 901)")
+        print(
+            f"  {name:13s} {r['seconds']:6.2f} s  {r['scans'] / r['seconds']:5.1f} scans/s  "
+            f"{r['requests']} requests, "
+            f"{r['rejected_901']} answered 901 ({r['failed_901']} scans failed with it), {r['ok']} ok; "
+            f"quota used {share:.0%}  (target ≥ 90%, few 901)"
+        )
     slow_rate = slow["scans"] / slow["seconds"]
-    print(f"  sequential    {slow['seconds']:6.2f} s  {slow_rate:5.1f} scans/s  "
-          f"({slow['scans']} scans, one per request)")
-    print(f"  ratio 901s even spacing / crowdheat: {even['rejected_901']} / {fast['rejected_901']}; "
-          f"ratio crowdheat / sequential throughput: {fast['scans'] / fast['seconds'] / slow_rate:.1f}")
+    print(
+        f"  sequential    {slow['seconds']:6.2f} s  {slow_rate:5.1f} scans/s  ({slow['scans']} scans, one per request)"
+    )
+    print(
+        f"  ratio 901s even spacing / crowdheat: {even['rejected_901']} / {fast['rejected_901']}; "
+        f"ratio crowdheat / sequential throughput: {fast['scans'] / fast['seconds'] / slow_rate:.1f}"
+    )
 
 
 def stream_part(work, measure_in):
@@ -647,32 +800,46 @@ def stream_part(work, measure_in):
     gpkg_floor = measure_in(work, "gpkg_floor")
     print(f"  idle qgis_process (plugin loaded): peak RSS {idle[1]:,.0f} MB")
     for name, (seconds, peak, res) in rows.items():
-        print(f"  {name:10s} {seconds:6.1f} s  {res.get('HOURLY_COUNT', 0):,} hourly rows, "
-              f"{res.get('CELL_COUNT', 0):,} "
-              f"cells, peak RSS {peak:,.0f} MB = +{peak - idle[1]:,.0f} MB over idle  (target ≤ +300 MB)")
+        print(
+            f"  {name:10s} {seconds:6.1f} s  {res.get('HOURLY_COUNT', 0):,} hourly rows, "
+            f"{res.get('CELL_COUNT', 0):,} "
+            f"cells, peak RSS {peak:,.0f} MB = +{peak - idle[1]:,.0f} MB over idle  (target ≤ +300 MB)"
+        )
     seconds = rows["GeoPackage"][0]
-    print(f"  GeoPackage floor (addFeatures of the same {gpkg_floor['rows']:,} rows, precomputed): "
-          f"{gpkg_floor['seconds']:.1f} s; whole qgis_process run (start, HTTP, parse, write) / floor: "
-          f"{seconds / gpkg_floor['seconds']:.2f}")
+    print(
+        f"  GeoPackage floor (addFeatures of the same {gpkg_floor['rows']:,} rows, precomputed): "
+        f"{gpkg_floor['seconds']:.1f} s; whole qgis_process run (start, HTTP, parse, write) / floor: "
+        f"{seconds / gpkg_floor['seconds']:.2f}"
+    )
 
 
 def zones_part(measure):
     ours, native = measure("zones_crowdheat"), measure("zones_native")
-    print(f"Heat by zone: {ours['cell_days']:,} cell-days of {ZONE_CELLS_SIDE ** 2:,} level-17 cells against "
-          f"{ours['zones']:,} zones (EPSG:3857)")
-    print(f"  crowdheat:heatbyzone           {ours['seconds']:6.2f} s  total {ours['total']:,.0f} (conserved: area "
-          f"shares on the ellipsoid, each cell-day once, 24 hours and the zone-hour table too)")
-    print(f"  qgis:joinbylocationsummary     {native['seconds']:6.2f} s  total {native['total']:,.0f} (every touching "
-          f"cell counted whole in every zone, day_heat only)")
-    print(f"  ratio summary join / crowdheat time: {native['seconds'] / ours['seconds']:.2f}; "
-          f"the summary join's total over-counts by {native['total'] / ours['total'] - 1:.0%}")
+    print(
+        f"Heat by zone: {ours['cell_days']:,} cell-days of {ZONE_CELLS_SIDE**2:,} level-17 cells against "
+        f"{ours['zones']:,} zones (EPSG:3857)"
+    )
+    print(
+        f"  crowdheat:heatbyzone           {ours['seconds']:6.2f} s  total {ours['total']:,.0f} (conserved: area "
+        f"shares on the ellipsoid, each cell-day once, 24 hours and the zone-hour table too)"
+    )
+    print(
+        f"  qgis:joinbylocationsummary     {native['seconds']:6.2f} s  total {native['total']:,.0f} (every touching "
+        f"cell counted whole in every zone, day_heat only)"
+    )
+    print(
+        f"  ratio summary join / crowdheat time: {native['seconds'] / ours['seconds']:.2f}; "
+        f"the summary join's total over-counts by {native['total'] / ours['total'] - 1:.0%}"
+    )
 
 
 def read_part(measure):
     r = measure("read")
-    print(f"Reading: {r['rows']:,} CSV rows ({r['file_mb']:.0f} MB) read and validated in {r['seconds']:.1f} s "
-          f"({r['rows'] / r['seconds']:,.0f} rows/s), {r['valid']:,} valid; peak RSS {r['peak_mb']:.0f} MB "
-          f"(of which writing the file: {r['peak_before_read_mb']:.0f} MB)")
+    print(
+        f"Reading: {r['rows']:,} CSV rows ({r['file_mb']:.0f} MB) read and validated in {r['seconds']:.1f} s "
+        f"({r['rows'] / r['seconds']:,.0f} rows/s), {r['valid']:,} valid; peak RSS {r['peak_mb']:.0f} MB "
+        f"(of which writing the file: {r['peak_before_read_mb']:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

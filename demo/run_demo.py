@@ -17,12 +17,19 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA = ROOT / "demo" / "data"
 OUT = pathlib.Path(os.environ.get("CROWDHEAT_DEMO_OUTPUT", ROOT / "demo-output")).resolve()
 SIMULATED = "simulated"
-NOTICE = ("SIMULATED DATA from the CrowdHeat demo's API simulator (simulator/), not real crowd heat or "
-          "real positions. Run the plugin with a Jike token / Baidu AK for real data.")
+NOTICE = (
+    "SIMULATED DATA from the CrowdHeat demo's API simulator (simulator/), not real crowd heat or "
+    "real positions. Run the plugin with a Jike token / Baidu AK for real data."
+)
 HOURS_RENDERED = (8, 12, 19)
-SCAN_FILES = [("scans_baidu_gbk.csv", "Baidu columns, GBK"), ("scans_wigle16.csv", "WiGLE 1.6"),
-              ("scans_gmon.txt", "G-MoN"), ("scans_network_survey_lte.csv", "Network Survey LTE"),
-              ("scans_cellmapper.csv", "CellMapper, no header"), ("scans_airodump-01.csv", "airodump-ng")]
+SCAN_FILES = [
+    ("scans_baidu_gbk.csv", "Baidu columns, GBK"),
+    ("scans_wigle16.csv", "WiGLE 1.6"),
+    ("scans_gmon.txt", "G-MoN"),
+    ("scans_network_survey_lte.csv", "Network Survey LTE"),
+    ("scans_cellmapper.csv", "CellMapper, no header"),
+    ("scans_airodump-01.csv", "airodump-ng"),
+]
 
 
 def start_qgis(profile):
@@ -77,9 +84,16 @@ def run_heat(processing, project, source, name, level):
     """One heat algorithm run into a GeoPackage; Processing's post-processor styles and groups it."""
     path = OUT / f"heat_{name}.gpkg"
     before = set(project.mapLayers())
-    result = processing.runAndLoadResults("crowdheat:heatmap", {
-        "INPUT": str(source), "CELL_LEVEL": level, "OUTPUT": gpkg(path, "hourly_heat"),
-        "OUTPUT_CELLS": gpkg(path, "cells")}, feedback=printing_feedback())
+    result = processing.runAndLoadResults(
+        "crowdheat:heatmap",
+        {
+            "INPUT": str(source),
+            "CELL_LEVEL": level,
+            "OUTPUT": gpkg(path, "hourly_heat"),
+            "OUTPUT_CELLS": gpkg(path, "cells"),
+        },
+        feedback=printing_feedback(),
+    )
     added = [project.mapLayer(i) for i in set(project.mapLayers()) - before]
     hourly = next(layer for layer in added if layer.fields().indexOf("h00") >= 0)
     cells = next(layer for layer in added if layer is not hourly)
@@ -93,9 +107,11 @@ def run_heat(processing, project, source, name, level):
 def run_scans(processing, project, source, title, group):
     path = OUT / f"located_{source.stem}.gpkg"
     before = set(project.mapLayers())
-    result = processing.runAndLoadResults("crowdheat:geolocatescans", {
-        "INPUT": str(source), "CACHE": str(OUT / "scan-cache.sqlite"), "OUTPUT": gpkg(path, "located_scans")},
-        feedback=printing_feedback())
+    result = processing.runAndLoadResults(
+        "crowdheat:geolocatescans",
+        {"INPUT": str(source), "CACHE": str(OUT / "scan-cache.sqlite"), "OUTPUT": gpkg(path, "located_scans")},
+        feedback=printing_feedback(),
+    )
     layer = next(project.mapLayer(i) for i in set(project.mapLayers()) - before)
     label_simulated(layer, f"Located scans — {title}")
     from crowdheat.plugin.gis.heat_layers import add_to_group
@@ -163,8 +179,12 @@ def main():
     project.setTitle(f"CrowdHeat demo ({SIMULATED} data)")
     with JikeSimulator() as jike, BaiduSimulator() as baidu:
         baidu.learn(DATA / "simulator_truth.json")
-        os.environ.update(CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN,
-                          CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2", CROWDHEAT_BAIDU_AK=AK)
+        os.environ.update(
+            CROWDHEAT_JIKE_URL=jike.url,
+            CROWDHEAT_JIKE_TOKEN=TOKEN,
+            CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2",
+            CROWDHEAT_BAIDU_AK=AK,
+        )
         print(f"Simulators: Jike {jike.url}, Baidu {baidu.url}/locapi/v2 (loopback, simulated data)")
 
         print("Crowd heat: a fence around a Shenzhen block (WGS84), S2 level 17 …")
@@ -179,8 +199,10 @@ def main():
             scan_runs.append((name, run_scans(processing, project, DATA / name, title, group)))
         quota_spent = baidu.used
 
-    for source, title in ((DATA / "shenzhen_block.geojson", "Demo fence"),
-                          (DATA / "park_blocks_utm50n.geojson", "Park blocks (EPSG:32650)")):
+    for source, title in (
+        (DATA / "shenzhen_block.geojson", "Demo fence"),
+        (DATA / "park_blocks_utm50n.geojson", "Park blocks (EPSG:32650)"),
+    ):
         inputs = QgsVectorLayer(str(source), title, "ogr")
         inputs.renderer().symbol().setOpacity(0.0)  # outlines over the heat
         inputs.renderer().symbol().symbolLayer(0).setStrokeWidth(0.6)
@@ -202,9 +224,14 @@ def main():
     from qgis.PyQt.QtGui import QImage
 
     layout = print_layout.build_layout(
-        project, [outline, hourly], extent, f"Crowd heat around the demo block ({SIMULATED})",
-        print_layout.attribution(*(d.toString("yyyy-MM-dd") if isinstance(d, QDate) else str(d)
-                                   for d in (days[0], days[-1])), simulated=True))
+        project,
+        [outline, hourly],
+        extent,
+        f"Crowd heat around the demo block ({SIMULATED})",
+        print_layout.attribution(
+            *(d.toString("yyyy-MM-dd") if isinstance(d, QDate) else str(d) for d in (days[0], days[-1])), simulated=True
+        ),
+    )
     frames = []
     for hour in HOURS_RENDERED:
         start = QDateTime(day, QTime(hour, 0))
@@ -222,8 +249,9 @@ def main():
     for layer in scan_layers[1:]:
         scan_extent.combineExtentWith(layer.extent())
     scan_extent.scale(1.15)
-    caption(render(scan_layers, scan_extent, OUT / "located_scans.png"),
-            f"Located scans, six file layouts ({SIMULATED})").save(str(OUT / "located_scans.png"))
+    caption(
+        render(scan_layers, scan_extent, OUT / "located_scans.png"), f"Located scans, six file layouts ({SIMULATED})"
+    ).save(str(OUT / "located_scans.png"))
 
     project_path = OUT / "crowdheat-demo.qgz"
     project.writeEntryBool("Paths", "/Absolute", False)
@@ -231,11 +259,12 @@ def main():
         raise SystemExit(f"Could not write {project_path}: {project.error()}")
 
     summary = ["Summary (simulated data)"]
-    for name, (path, hourly_layer, cells_layer, result) in (("Shenzhen block", heat_block),
-                                                               ("Park blocks", heat_park)):
+    for name, (path, hourly_layer, cells_layer, result) in (("Shenzhen block", heat_block), ("Park blocks", heat_park)):
         hourly_days = {f["date"] for f in hourly_layer.getFeatures()}
-        summary.append(f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
-                       f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}")
+        summary.append(
+            f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
+            f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}"
+        )
     for name, (path, layer, result) in scan_runs:
         counts = {}
         for feature in layer.getFeatures():
@@ -248,8 +277,10 @@ def main():
     print(f"\nOutputs in {OUT}:")
     for item in sorted(OUT.iterdir()):
         print(f"  {item.name}")
-    print(f"Open {project_path.name} in QGIS and press play in the Temporal Controller "
-          f"(View ▸ Panels ▸ Temporal Controller). {time.monotonic() - started:.1f} s.")
+    print(
+        f"Open {project_path.name} in QGIS and press play in the Temporal Controller "
+        f"(View ▸ Panels ▸ Temporal Controller). {time.monotonic() - started:.1f} s."
+    )
     project.clear()
     app.processingRegistry().removeProvider(provider)
     app.exitQgis()

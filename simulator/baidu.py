@@ -32,10 +32,14 @@ SAMPLE_REQUEST = DATA / "baidu-locapi-request.sample.json"
 SAMPLE_RESPONSE = DATA / "baidu-locapi-response.sample.json"
 AK = "sim-baidu-ak-not-a-secret"
 MESSAGES = {
-    101: "Missing field : body (size should > 0 && < 3)", 102: "Request is empty",
-    103: "param error", 104: "Unexpected err, please contact with us",
-    601: "Failed to authenticate for lack of AK", 700: "Failed to authenticate for invaid AK : {key}",
-    710: "Failed to authenticate for invaid IP : 127.0.0.1", 711: "APP SN校验失败",
+    101: "Missing field : body (size should > 0 && < 3)",
+    102: "Request is empty",
+    103: "param error",
+    104: "Unexpected err, please contact with us",
+    601: "Failed to authenticate for lack of AK",
+    700: "Failed to authenticate for invaid AK : {key}",
+    710: "Failed to authenticate for invaid IP : 127.0.0.1",
+    711: "APP SN校验失败",
     802: "Failed to authenticate for exceeding daily quota({quota})",
     901: "Failed to authenticate for exceeding concurrency({rate})",
 }
@@ -78,12 +82,20 @@ class BaiduSimulator(Simulator):
     def __init__(self, ak=AK, sk="", max_batch=2, daily_quota=None, rate_limit=None, **kwargs):
         super().__init__(**kwargs)
         # known_aps: mac -> (lng, lat) WGS84; known_cells: "mcc,mnc,lac,cellid" -> (lng, lat) WGS84
-        self._settings(ak=ak, sk=sk, max_batch=max_batch, daily_quota=daily_quota, rate_limit=rate_limit,
-                       known_aps={}, known_cells={}, not_found_macs=set())
+        self._settings(
+            ak=ak,
+            sk=sk,
+            max_batch=max_batch,
+            daily_quota=daily_quota,
+            rate_limit=rate_limit,
+            known_aps={},
+            known_cells={},
+            not_found_macs=set(),
+        )
         self.used = 0
         self.bodies_answered = 0
         self.throttled = 0
-        self._served = deque()    # arrival times of the requests served in the last second
+        self._served = deque()  # arrival times of the requests served in the last second
         self._count_lock = threading.Lock()
         self.sample_request = json.loads(SAMPLE_REQUEST.read_text())
         self.sample_bytes = SAMPLE_RESPONSE.read_bytes()
@@ -152,8 +164,9 @@ class BaiduSimulator(Simulator):
             results.pop()
         elif fault == "reorder":
             results.reverse()
-        return 200, json.dumps({"errcode": 0, "msg": "Query success.", "body": results},
-                               ensure_ascii=False).encode("utf-8")
+        return 200, json.dumps({"errcode": 0, "msg": "Query success.", "body": results}, ensure_ascii=False).encode(
+            "utf-8"
+        )
 
     def locate(self, body):
         ctime = str(body.get("ctime", ""))
@@ -180,18 +193,37 @@ class BaiduSimulator(Simulator):
             lat = area[1] + _unit(seed, "y") * (area[3] - area[1])
             kind, radius = (3 if macs and bts else 2 if macs else 4), 30 + int(_unit(seed, "r") * 400)
         outside = abroad or not coords.in_china_box(lng, lat)
-        system = coords.WGS84 if outside else (coords.GCJ02 if str(body.get("coor", "")).upper() == "GCJ02"
-                                               else coords.BD09)
+        system = (
+            coords.WGS84 if outside else (coords.GCJ02 if str(body.get("coor", "")).upper() == "GCJ02" else coords.BD09)
+        )
         out_lng, out_lat = coords.convert(lng, lat, coords.WGS84, system)
-        result = {"type": kind, "location": f"{out_lng:.6f},{out_lat:.6f}", "radius": radius, "ctime": ctime,
-                  "indoor": "1" if _unit(seed, "i") < 0.3 else "0", "error": 0}
+        result = {
+            "type": kind,
+            "location": f"{out_lng:.6f},{out_lat:.6f}",
+            "radius": radius,
+            "ctime": ctime,
+            "indoor": "1" if _unit(seed, "i") < 0.3 else "0",
+            "error": 0,
+        }
         if body.get("need_rgc", "N") == "Y":
             if outside:
-                result.update(country="Indonesia", province="Jawa Barat", city="Bandung City", citycode="34544",
-                              district="", road="Jalan Sriwijaya")
+                result.update(
+                    country="Indonesia",
+                    province="Jawa Barat",
+                    city="Bandung City",
+                    citycode="34544",
+                    district="",
+                    road="Jalan Sriwijaya",
+                )
             else:
-                result.update(country="中国", province="广东省", city="深圳市", citycode="340", district="南山区",
-                              road=f"科技园路{1 + int(_unit(seed, 'n') * 99)}号")
+                result.update(
+                    country="中国",
+                    province="广东省",
+                    city="深圳市",
+                    citycode="340",
+                    district="南山区",
+                    road=f"科技园路{1 + int(_unit(seed, 'n') * 99)}号",
+                )
         if result["indoor"] == "1" and _unit(seed, "b") < 0.5:
             result.update(bldg="szkjy", bldgid="1266783613064577023", bldgname="科技园大厦", floor="f3")
         return result
@@ -199,4 +231,3 @@ class BaiduSimulator(Simulator):
 
 def _reply(code, msg):
     return json.dumps({"errcode": code, "msg": msg}, ensure_ascii=False).encode("utf-8")
-

@@ -32,13 +32,20 @@ SAMPLE_RESPONSE = DATA / "jike-heat-map-response.sample.json"
 TOKEN = "sim-jike-token-not-a-secret"
 MAX_GENERATED_CELLS = 200_000
 # A weekday profile of crowd heat by hour (relative), shaped like the seed sample's.
-PROFILE = np.array([1, 1, 1, 1, 1, 1, 1, 3, 8, 20, 28, 38, 50, 42, 33, 36, 31, 39, 40, 25, 13, 7, 5, 1],
-                   dtype=np.float64)
+PROFILE = np.array(
+    [1, 1, 1, 1, 1, 1, 1, 3, 8, 20, 28, 38, 50, 42, 33, 36, 31, 39, 40, 25, 13, 7, 5, 1], dtype=np.float64
+)
 
 
 def envelope(items, code=200, message="success", biz_code=200, biz_message="ok"):
-    return {"response_id": str(uuid.uuid4()), "code": code, "message": message,
-            "biz_code": biz_code, "biz_message": biz_message, "data": {"items": items}}
+    return {
+        "response_id": str(uuid.uuid4()),
+        "code": code,
+        "message": message,
+        "biz_code": biz_code,
+        "biz_message": biz_message,
+        "data": {"items": items},
+    }
 
 
 def days_for(today, seed):
@@ -66,21 +73,25 @@ def generate_items(ids, today=dt.date(2025, 4, 25), seed=1, stringly=True):
         center = _exact_center(cell_id, centers[n])
         cell_heat = int(heat[n].sum())
         as_str = stringly and n % 3 == 0
-        items.append({
-            "cell_token": s2cells.id_to_token(cell_id),
-            "cell_id": str(cell_id),
-            "cell_center": center,
-            "cell_level": str(int(levels[n])) if as_str else int(levels[n]),
-            "cell_heat": str(cell_heat) if as_str else cell_heat,
-            "time_range": [{"date": day.strftime("%Y%m%d"), "heat": heat[n, k].tolist()}
-                           for k, day in enumerate(days)],
-        })
+        items.append(
+            {
+                "cell_token": s2cells.id_to_token(cell_id),
+                "cell_id": str(cell_id),
+                "cell_center": center,
+                "cell_level": str(int(levels[n])) if as_str else int(levels[n]),
+                "cell_heat": str(cell_heat) if as_str else cell_heat,
+                "time_range": [
+                    {"date": day.strftime("%Y%m%d"), "heat": heat[n, k].tolist()} for k, day in enumerate(days)
+                ],
+            }
+        )
     return items
 
 
 def _exact_center(cell_id, fallback):
     try:
         import s2sphere
+
         ll = s2sphere.CellId(cell_id).to_lat_lng()
         return [ll.lng().degrees, ll.lat().degrees]
     except Exception:  # pragma: no cover - s2sphere is a test dependency
@@ -90,7 +101,7 @@ def _exact_center(cell_id, fallback):
 def auto_level(area_m2):
     """The service's own rule is unknown; the simulator picks the finest level with ≤ 5,000 cells."""
     for level in range(18, 9, -1):
-        if area_m2 / (s2cells.EARTH_RADIUS_M ** 2 * 4 * math.pi / (6 * 4 ** level)) <= 5000:
+        if area_m2 / (s2cells.EARTH_RADIUS_M**2 * 4 * math.pi / (6 * 4**level)) <= 5000:
             return level
     return 10
 
@@ -171,7 +182,7 @@ class JikeSimulator(Simulator):
             dlat = math.degrees(radius / s2cells.EARTH_RADIUS_M)
             dlng = dlat / max(0.01, math.cos(math.radians(lat)))
             shape = affinity.scale(Point(lng, lat).buffer(1.0, 64), dlng, dlat)
-            area = math.pi * radius ** 2
+            area = math.pi * radius**2
         level = request.get("cell_level") or auto_level(area)
         ids = cells_in(shape, level)
         if ids is None:

@@ -110,8 +110,14 @@ class Simulator:
                     sim.clear()
                     return self._send(200, b"{}")
                 with sim._lock:
-                    sim.requests.append({"path": self.path, "headers": dict(self.headers),
-                                         "body": body.decode("utf-8", "replace"), "time": time.time()})
+                    sim.requests.append(
+                        {
+                            "path": self.path,
+                            "headers": dict(self.headers),
+                            "body": body.decode("utf-8", "replace"),
+                            "time": time.time(),
+                        }
+                    )
                 if sim.latency_s or sim.latency_jitter_s:
                     time.sleep(sim.latency_s + random.uniform(0.0, sim.latency_jitter_s))
                 fault = sim._next_fault()

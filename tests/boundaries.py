@@ -33,7 +33,7 @@ def city_districts(seed=7):
     rng = np.random.default_rng(seed)
     outline = _blob(116.4, 40.0, 0.75, rng, vertices=180, roughness=0.12)
     seeds = [Point(116.4 + rng.uniform(-0.6, 0.6), 40.0 + rng.uniform(-0.55, 0.55)) for _ in range(16)]
-    seeds[0], seeds[1] = Point(116.39, 39.99), Point(116.43, 40.01)   # two small central districts
+    seeds[0], seeds[1] = Point(116.39, 39.99), Point(116.43, 40.01)  # two small central districts
     cells = voronoi_diagram(MultiPoint(seeds), envelope=box(115, 38.5, 118, 41.5))
     districts = []
     for cell in cells.geoms:
@@ -50,13 +50,20 @@ def island_districts(seed=11):
     for n in range(18):
         cx, cy = 113.95 + 0.09 * (n % 6), 22.22 + 0.08 * (n // 6)
         main = _blob(cx, cy, 0.02, rng, vertices=60)
-        holes = [_blob(cx + dx, cy + dy, 0.002, rng, vertices=10).exterior.coords
-                 for dx, dy in ((-0.006, 0.0), (0.006, 0.003))]
+        holes = [
+            _blob(cx + dx, cy + dy, 0.002, rng, vertices=10).exterior.coords
+            for dx, dy in ((-0.006, 0.0), (0.006, 0.003))
+        ]
         parts = [Polygon(main.exterior.coords, holes)]
         for _ in range(int(rng.integers(3, 150))):
             angle, distance = rng.uniform(0, 2 * np.pi), rng.uniform(0.026, 0.042)
-            islet = _blob(cx + distance * math.cos(angle), cy + distance * math.sin(angle),
-                          rng.uniform(0.0004, 0.002), rng, vertices=8)
+            islet = _blob(
+                cx + distance * math.cos(angle),
+                cy + distance * math.sin(angle),
+                rng.uniform(0.0004, 0.002),
+                rng,
+                vertices=8,
+            )
             if not any(islet.intersects(p) for p in parts):
                 parts.append(islet)
         districts.append(MultiPolygon(parts))
@@ -79,10 +86,19 @@ def feature_collection(geometries, names):
     for n, (geometry, name) in enumerate(zip(geometries, names)):
         multi = geometry if isinstance(geometry, MultiPolygon) else MultiPolygon([geometry])
         center = geometry.representative_point()
-        features.append({"type": "Feature", "properties": {
-            "adcode": 110101 + n, "name": name, "center": [round(center.x, 6), round(center.y, 6)],
-            "level": "district", "parent": {"adcode": 110000}},
-            "geometry": mapping(multi)})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "adcode": 110101 + n,
+                    "name": name,
+                    "center": [round(center.x, 6), round(center.y, 6)],
+                    "level": "district",
+                    "parent": {"adcode": 110000},
+                },
+                "geometry": mapping(multi),
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -96,8 +112,9 @@ def with_a_self_intersection(polygon):
 
 
 def write_geojson(path, features):
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8"
+    )
     return path
 
 
@@ -114,15 +131,24 @@ def city_file(folder):
 
 def islands_file(folder, crs="EPSG:32650"):
     """The island districts in a projected CRS (UTM 50N), written by QGIS (GeoPackage)."""
-    from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsField,
-                           QgsGeometry, QgsProject, QgsVectorFileWriter, QgsVectorLayer)
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsFeature,
+        QgsField,
+        QgsGeometry,
+        QgsProject,
+        QgsVectorFileWriter,
+        QgsVectorLayer,
+    )
     from qgis.PyQt.QtCore import QVariant
 
     layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4326", "islands", "memory")
     layer.dataProvider().addAttributes([QgsField("name", QVariant.String)])
     layer.updateFields()
-    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
-                                       QgsCoordinateReferenceSystem(crs), QgsProject.instance())
+    transform = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem(crs), QgsProject.instance()
+    )
     features = []
     for n, geometry in enumerate(island_districts()):
         feature = QgsFeature(layer.fields())
@@ -138,8 +164,9 @@ def islands_file(folder, crs="EPSG:32650"):
     projected.dataProvider().addAttributes(layer.fields().toList())
     projected.updateFields()
     projected.dataProvider().addFeatures(features)
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(projected, str(path), QgsProject.instance().transformContext(),
-                                                      options)[0]
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        projected, str(path), QgsProject.instance().transformContext(), options
+    )[0]
     assert error == QgsVectorFileWriter.NoError
     return path
 

@@ -46,5 +46,3 @@ class RecordingFeedback(QgsProcessingFeedback):
 
     def text(self):
         return "\n".join(self.lines)
-
-

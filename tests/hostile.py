@@ -62,7 +62,7 @@ class Reply:
             for k in range(0, len(body), size):
                 if time.monotonic() - started > self.max_drip_s:
                     break
-                handler.wfile.write(body[k:k + size])
+                handler.wfile.write(body[k : k + size])
                 handler.wfile.flush()
                 time.sleep(every_s)
         except (BrokenPipeError, ConnectionResetError, OSError):

@@ -18,8 +18,10 @@ import time
 def _bin(name):
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     if not found:
-        raise RuntimeError(f"PostgreSQL's {name} is not installed: run `make test` (it installs "
-                           "postgresql-15-postgis-3), or apt-get install postgresql-15-postgis-3.")
+        raise RuntimeError(
+            f"PostgreSQL's {name} is not installed: run `make test` (it installs "
+            "postgresql-15-postgis-3), or apt-get install postgresql-15-postgis-3."
+        )
     return found[-1]
 
 
@@ -46,8 +48,17 @@ class PostgisCluster:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run(_bin("initdb"), "-D", self.data, "-U", self.user, "--auth=trust", "-E", "UTF8", "--no-sync")
-        self._run(_bin("pg_ctl"), "-D", self.data, "-w", "-l", os.path.join(self.folder, "log"), "-o",
-                  f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self._run(
+            _bin("pg_ctl"),
+            "-D",
+            self.data,
+            "-w",
+            "-l",
+            os.path.join(self.folder, "log"),
+            "-o",
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        )
         self.sql("postgres", f"CREATE DATABASE {self.dbname}")
         self.sql(self.dbname, "CREATE EXTENSION postgis")
         return self
@@ -58,14 +69,33 @@ class PostgisCluster:
 
     def sql(self, dbname, statement):
         """Rows of a statement, as lists of strings (psql, unaligned)."""
-        result = self._run(_bin("psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, "-d", dbname,
-                           "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", "\t", "-c", statement)
+        result = self._run(
+            _bin("psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            self.user,
+            "-d",
+            dbname,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-A",
+            "-t",
+            "-F",
+            "\t",
+            "-c",
+            statement,
+        )
         return [line.split("\t") for line in result.stdout.splitlines() if line]
 
     def uri(self, table):
         """A QGIS data source URI for ``table`` (public schema, geometry column geom)."""
-        return (f"dbname='{self.dbname}' host=127.0.0.1 port={self.port} user='{self.user}' "
-                f'table="public"."{table}" (geom)')
+        return (
+            f"dbname='{self.dbname}' host=127.0.0.1 port={self.port} user='{self.user}' "
+            f'table="public"."{table}" (geom)'
+        )
 
     def __enter__(self):
         for attempt in range(3):

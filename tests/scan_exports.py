@@ -18,7 +18,6 @@ NOTE_HEADER = "id,bts,macs,note\n"
 NOTE_ROW = '{n},,"aa:bb:cc:00:00:{n:02x},-50,|aa:bb:cc:01:00:{n:02x},-60,",{note}\n'
 
 
-
 def baidu_doc_example(path):
     """The seed document's three scans, as a one-row-per-scan file with the API's own columns."""
     bodies = json.loads(pathlib.Path(SAMPLE_REQUEST).read_text())["body"]
@@ -39,8 +38,10 @@ def cellmapper(path, rows=40, seed=3):
         lat, lon = 22.5431 + n * 0.0004, 114.0578 + n * 0.0003
         tech = "LTE" if n % 5 else "GSM"
         cid = 125643777 + n // 3 if tech == "LTE" else 21297 + n
-        lines.append(f"{lat:.8f},{lon:.8f},{rng.randint(5, 60)},460,0,{9520 + n // 10},{cid},{-70 - rng.randint(0, 40)},"
-                     f"{tech},{tech},{1650 if tech == 'LTE' else 96},{rng.randint(0, 503)}")
+        lines.append(
+            f"{lat:.8f},{lon:.8f},{rng.randint(5, 60)},460,0,{9520 + n // 10},{cid},{-70 - rng.randint(0, 40)},"
+            f"{tech},{tech},{1650 if tech == 'LTE' else 96},{rng.randint(0, 503)}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return rows
 
@@ -61,8 +62,10 @@ def netmonster_ntm(path):
     return len(lines)
 
 
-AIRODUMP_AP_HEADER = ("BSSID, First time seen, Last time seen, channel, Speed, Privacy, Cipher, Authentication, "
-                      "Power, # beacons, # IV, LAN IP, ID-length, ESSID, Key")
+AIRODUMP_AP_HEADER = (
+    "BSSID, First time seen, Last time seen, channel, Speed, Privacy, Cipher, Authentication, "
+    "Power, # beacons, # IV, LAN IP, ID-length, ESSID, Key"
+)
 AIRODUMP_STATION_HEADER = "Station MAC, First time seen, Last time seen, Power, # packets, BSSID, Probed ESSIDs"
 
 
@@ -76,21 +79,27 @@ def airodump(path, aps=30, unknown_power=15, stations=4):
         last = START + timedelta(minutes=5, seconds=28 + n % 3)
         power = -1 if n < unknown_power else -40 - n
         essid = f"AP-{n:02d}" if n % 4 else ""
-        lines.append(f"70:BA:EF:D0:{n // 256:02X}:{n % 256:02X}, {first:%Y-%m-%d %H:%M:%S}, {last:%Y-%m-%d %H:%M:%S}, "
-                     f" 6, 130, WPA2, CCMP, PSK, {power:4d}, {800 + n:8d}, {0:8d},   0.  0.  0.  0, "
-                     f"{len(essid):3d}, {essid}, ")
+        lines.append(
+            f"70:BA:EF:D0:{n // 256:02X}:{n % 256:02X}, {first:%Y-%m-%d %H:%M:%S}, {last:%Y-%m-%d %H:%M:%S}, "
+            f" 6, 130, WPA2, CCMP, PSK, {power:4d}, {800 + n:8d}, {0:8d},   0.  0.  0.  0, "
+            f"{len(essid):3d}, {essid}, "
+        )
     lines += ["", AIRODUMP_STATION_HEADER]
     for n in range(stations):
-        lines.append(f"AA:BB:CC:00:00:{n:02X}, {START:%Y-%m-%d %H:%M:%S}, {START:%Y-%m-%d %H:%M:%S}, -60, "
-                     f"{25 + n:8d}, (not associated) , CMCC")
+        lines.append(
+            f"AA:BB:CC:00:00:{n:02X}, {START:%Y-%m-%d %H:%M:%S}, {START:%Y-%m-%d %H:%M:%S}, -60, "
+            f"{25 + n:8d}, (not associated) , CMCC"
+        )
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return aps, unknown_power
 
 
-KISMET_HEADER = ("Network;NetType;ESSID;BSSID;Info;Channel;Cloaked;Encryption;Decrypted;MaxRate;MaxSeenRate;Beacon;LLC;"
-                 "Data;Crypt;Weak;Total;Carrier;Encoding;FirstTime;LastTime;BestQuality;BestSignal;BestNoise;"
-                 "GPSMinLat;GPSMinLon;GPSMinAlt;GPSMinSpd;GPSMaxLat;GPSMaxLon;GPSMaxAlt;GPSMaxSpd;GPSBestLat;"
-                 "GPSBestLon;GPSBestAlt;DataSize;IPType;IP;")
+KISMET_HEADER = (
+    "Network;NetType;ESSID;BSSID;Info;Channel;Cloaked;Encryption;Decrypted;MaxRate;MaxSeenRate;Beacon;LLC;"
+    "Data;Crypt;Weak;Total;Carrier;Encoding;FirstTime;LastTime;BestQuality;BestSignal;BestNoise;"
+    "GPSMinLat;GPSMinLon;GPSMinAlt;GPSMinSpd;GPSMaxLat;GPSMaxLon;GPSMaxAlt;GPSMaxSpd;GPSBestLat;"
+    "GPSBestLon;GPSBestAlt;DataSize;IPType;IP;"
+)
 
 
 def kismet(path, written_by_airodump=False, aps=8):
@@ -105,15 +114,18 @@ def kismet(path, written_by_airodump=False, aps=8):
         power = -45 - 3 * n
         quality, signal, noise = (power, 0, 0) if written_by_airodump else (0, power, -98)
         lat, lon = (0.0, 0.0) if written_by_airodump else (22.5431 + n * 1e-5, 114.0578 + n * 1e-5)
-        lines.append(f"{n + 1};infrastructure;Shop{n};6C:5A:B0:1B:E2:{n:02X};;6;No;WPA2,AES-CCM;No;360.0;0;17;0;3;0;0;3;"
-                     f";;{first};{last};{quality};{signal};{noise};{lat:.6f};{lon:.6f};0.000000;0.000000;{lat:.6f};"
-                     f"{lon:.6f};0.000000;0.000000;{lat:.6f};{lon:.6f};0.000000;0;0;0.0.0.0;")
+        lines.append(
+            f"{n + 1};infrastructure;Shop{n};6C:5A:B0:1B:E2:{n:02X};;6;No;WPA2,AES-CCM;No;360.0;0;17;0;3;0;0;3;"
+            f";;{first};{last};{quality};{signal};{noise};{lat:.6f};{lon:.6f};0.000000;0.000000;{lat:.6f};"
+            f"{lon:.6f};0.000000;0.000000;{lat:.6f};{lon:.6f};0.000000;0;0;0.0.0.0;"
+        )
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return aps
 
 
-TOWER_COLLECTOR_HEADER = ("mcc,mnc,lac,cell_id,psc,asu,dbm,ta,lat,lon,accuracy,speed,bearing,altitude,measured_at,"
-                          "net_type,neighboring,device")
+TOWER_COLLECTOR_HEADER = (
+    "mcc,mnc,lac,cell_id,psc,asu,dbm,ta,lat,lon,accuracy,speed,bearing,altitude,measured_at,net_type,neighboring,device"
+)
 
 
 def tower_collector(path, measurements=10):
@@ -124,18 +136,27 @@ def tower_collector(path, measurements=10):
     for m in range(measurements):
         when = (START + timedelta(seconds=30 * m)).strftime('"%Y-%m-%dT%H:%M:%S.000Z"')
         lat, lon = 22.5431 + m * 0.0005, 114.0578 + m * 0.0004
-        cells = [(9520, 125643777 + m, -85 - m, "false"), (9520, 125643900 + m, -101, "true"),
-                 (9521, 125644000 + m, "", "true")]
+        cells = [
+            (9520, 125643777 + m, -85 - m, "false"),
+            (9520, 125643900 + m, -101, "true"),
+            (9521, 125644000 + m, "", "true"),
+        ]
         for lac, cid, dbm, neighbour in cells:
-            lines.append(f"460,0,{lac},{cid},,{'' if dbm == '' else 140 + dbm},{dbm},,{lat:.8f},{lon:.8f},4,1.2,90,"
-                         f"31,{when},LTE,{neighbour},\"Xiaomi M2012K11AC\"")
+            lines.append(
+                f"460,0,{lac},{cid},,{'' if dbm == '' else 140 + dbm},{dbm},,{lat:.8f},{lon:.8f},4,1.2,90,"
+                f'31,{when},LTE,{neighbour},"Xiaomi M2012K11AC"'
+            )
             rows += 1
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return rows
 
 
-WIGLE14_PRE = "WigleWifi-1.4,appRelease=2.26,model=Pixel 4a,release=11,device=sunfish,display=RQ3A,board=sunfish,brand=google"
-WIGLE14_HEADER = "MAC,SSID,AuthMode,FirstSeen,Channel,RSSI,CurrentLatitude,CurrentLongitude,AltitudeMeters,AccuracyMeters,Type"
+WIGLE14_PRE = (
+    "WigleWifi-1.4,appRelease=2.26,model=Pixel 4a,release=11,device=sunfish,display=RQ3A,board=sunfish,brand=google"
+)
+WIGLE14_HEADER = (
+    "MAC,SSID,AuthMode,FirstSeen,Channel,RSSI,CurrentLatitude,CurrentLongitude,AltitudeMeters,AccuracyMeters,Type"
+)
 
 
 def _offset(lat, lon, east_m, north_m):
@@ -153,8 +174,15 @@ def wigle_walk(path, seconds=900, seed=7, speed_mps=1.4, scan_every_s=2, with_hs
     along = 0.0
     while along < speed_mps * seconds + 100:
         along += rng.expovariate(1 / 6.0)
-        aps.append((along, rng.uniform(-25, 25), "%02x:%02x:%02x:%02x:%02x:%02x" % tuple(
-            rng.randrange(256) & (0xFC if k == 0 else 0xFF) for k in range(6)), f"net{len(aps)}"))
+        aps.append(
+            (
+                along,
+                rng.uniform(-25, 25),
+                "%02x:%02x:%02x:%02x:%02x:%02x"
+                % tuple(rng.randrange(256) & (0xFC if k == 0 else 0xFF) for k in range(6)),
+                f"net{len(aps)}",
+            )
+        )
     seen = set()
     rows = [WIGLE14_PRE, WIGLE14_HEADER]
     cell_seen = set()
@@ -168,15 +196,19 @@ def wigle_walk(path, seconds=900, seed=7, speed_mps=1.4, scan_every_s=2, with_hs
             if distance < 45 and mac not in seen and rng.random() < 0.8:
                 seen.add(mac)
                 rssi = int(-35 - 25 * math.log10(max(1.0, distance)) - rng.uniform(0, 8))
-                rows.append(f"{mac},{ssid},[WPA2-PSK-CCMP][ESS],{when},{rng.choice((1, 6, 11, 36))},{rssi},"
-                            f"{lat:.7f},{lon:.7f},{rng.randint(5, 30)},{rng.randint(3, 12)},WIFI")
+                rows.append(
+                    f"{mac},{ssid},[WPA2-PSK-CCMP][ESS],{when},{rng.choice((1, 6, 11, 36))},{rssi},"
+                    f"{lat:.7f},{lon:.7f},{rng.randint(5, 30)},{rng.randint(3, 12)},WIFI"
+                )
         cell = int(x // 250)
         if cell not in cell_seen:
             cell_seen.add(cell)
             radio = "HSDPA" if with_hsdpa and cell % 3 == 2 else "LTE"
             mnc = "01" if radio == "HSDPA" else "00"
-            rows.append(f"460{mnc}_{9520 + cell}_{125643777 + cell},China Mobile,{radio};460{mnc},{when},0,"
-                        f"{-80 - rng.randint(0, 20)},{lat:.7f},{lon:.7f},20,8,{radio}")
+            rows.append(
+                f"460{mnc}_{9520 + cell}_{125643777 + cell},China Mobile,{radio};460{mnc},{when},0,"
+                f"{-80 - rng.randint(0, 20)},{lat:.7f},{lon:.7f},20,8,{radio}"
+            )
         if rng.random() < 0.05:
             rows.append(f"{rng.randrange(1 << 48):012x},Buds,Misc [BLE],{when},0,-80,{lat:.7f},{lon:.7f},20,8,BLE")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")

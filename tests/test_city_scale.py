@@ -65,8 +65,11 @@ def test_a_whole_city_comes_back_fully_covered_from_processing(jike, provider, t
     layer = QgsVectorLayer(str(path), "districts", "ogr")
     assert layer.isValid() and layer.featureCount() == 16
     feedback = RecordingFeedback()
-    result = processing.run("crowdheat:heatmap", {"INPUT": layer, "CELL_LEVEL": LEVEL, "OUTPUT": "memory:",
-                                                  "OUTPUT_CELLS": "memory:"}, feedback=feedback)
+    result = processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": layer, "CELL_LEVEL": LEVEL, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+        feedback=feedback,
+    )
     text = feedback.text()
     assert result["FAILED_REQUESTS"] == 0 and len(jike.requests) == result["REQUESTS"]
     assert "was invalid" in text and "区03" in text and "repaired" in text
@@ -123,8 +126,7 @@ def test_a_rerun_asks_for_nothing_and_a_run_killed_midway_asks_only_for_the_rest
     client.close()
 
 
-def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, provider, qgis_iface, qtbot,
-                                                                           tmp_path):
+def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, provider, qgis_iface, qtbot, tmp_path):
     layer = QgsVectorLayer(str(islands_file(tmp_path)), "islands", "ogr")
     assert layer.isValid() and layer.crs().authid() == "EPSG:32650"
     tab = heat_tab_on(layer, qgis_iface, qtbot, 15)
@@ -148,19 +150,30 @@ def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, 
 def test_heat_is_written_through_processing_into_postgis_and_read_back_with_sql(jike, provider, postgis):
     from tests.helpers import BLOCK_WKT, polygon_layer
 
-    result = processing.run("crowdheat:heatmap", {
-        "INPUT": polygon_layer([SAMPLE_WKT_FOR_DB, BLOCK_WKT]), "CELL_LEVEL": 17,
-        "OUTPUT": "postgis:" + postgis.uri("hourly_heat"), "OUTPUT_CELLS": "postgis:" + postgis.uri("heat_cells")})
+    result = processing.run(
+        "crowdheat:heatmap",
+        {
+            "INPUT": polygon_layer([SAMPLE_WKT_FOR_DB, BLOCK_WKT]),
+            "CELL_LEVEL": 17,
+            "OUTPUT": "postgis:" + postgis.uri("hourly_heat"),
+            "OUTPUT_CELLS": "postgis:" + postgis.uri("heat_cells"),
+        },
+    )
     assert result["FAILED_REQUESTS"] == 0
-    rows = postgis.sql(postgis.dbname, "SELECT count(*), count(DISTINCT (fence_id, cell_token, date)), sum(day_heat), "
-                                       "min(ST_SRID(geom)), bool_and(ST_IsValid(geom)) FROM hourly_heat")
+    rows = postgis.sql(
+        postgis.dbname,
+        "SELECT count(*), count(DISTINCT (fence_id, cell_token, date)), sum(day_heat), "
+        "min(ST_SRID(geom)), bool_and(ST_IsValid(geom)) FROM hourly_heat",
+    )
     count, distinct, total, srid, valid = rows[0]
     assert int(count) == result["HOURLY_COUNT"] == int(distinct) and srid == "4326" and valid == "t"
     cells = postgis.sql(postgis.dbname, "SELECT count(*), sum(cell_heat) FROM heat_cells")
     assert int(cells[0][0]) == result["CELL_COUNT"]
     # the hours add up to the day, in the database too
-    mismatched = postgis.sql(postgis.dbname, "SELECT count(*) FROM hourly_heat WHERE day_heat <> "
-                             + " + ".join(f"h{h:02d}" for h in range(24)))
+    mismatched = postgis.sql(
+        postgis.dbname,
+        "SELECT count(*) FROM hourly_heat WHERE day_heat <> " + " + ".join(f"h{h:02d}" for h in range(24)),
+    )
     assert mismatched == [["0"]]
     assert int(total) > 0
 
@@ -194,8 +207,11 @@ def test_a_run_killed_with_sigkill_is_finished_by_the_rerun_without_paying_twice
 
     root = pathlib.Path(__file__).resolve().parents[1]
     path = tmp_path / "answers.sqlite"
-    kill_after([sys.executable, "-c", KILLED_HEAT_RUN, str(plugins_dir), str(root), jike.url, TOKEN, str(path)],
-               lambda: len(jike.requests), 12)
+    kill_after(
+        [sys.executable, "-c", KILLED_HEAT_RUN, str(plugins_dir), str(root), jike.url, TOKEN, str(path)],
+        lambda: len(jike.requests),
+        12,
+    )
     asked_before = len(jike.requests)
     plan = plan_requests([FeatureShape(n + 1, f"d{n + 1}", g) for n, g in enumerate(city_districts())], LEVEL, 1000)
     assert 12 <= asked_before < len(plan.requests)
@@ -222,9 +238,16 @@ def test_rows_reach_postgis_answer_by_answer_not_at_the_end(jike, provider, post
                 seen.append(int(postgis.sql(postgis.dbname, "SELECT count(*) FROM hourly_streamed")[0][0]))
 
     far = "POLYGON((116.30 39.90, 116.31 39.90, 116.31 39.91, 116.30 39.91, 116.30 39.90))"
-    result = processing.run("crowdheat:heatmap", {
-        "INPUT": polygon_layer([BLOCK_WKT, far]), "CELL_LEVEL": 17,
-        "OUTPUT": "postgis:" + postgis.uri("hourly_streamed"), "OUTPUT_CELLS": "memory:"}, feedback=Watching())
+    result = processing.run(
+        "crowdheat:heatmap",
+        {
+            "INPUT": polygon_layer([BLOCK_WKT, far]),
+            "CELL_LEVEL": 17,
+            "OUTPUT": "postgis:" + postgis.uri("hourly_streamed"),
+            "OUTPUT_CELLS": "memory:",
+        },
+        feedback=Watching(),
+    )
     assert result["REQUESTS"] == 2 and len(seen) == 2
     assert 0 < seen[0] < seen[1] == result["HOURLY_COUNT"]
 

@@ -12,9 +12,14 @@ import pytest
 from qgis.core import QgsProject, QgsVectorLayer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCAN_COUNTS = {"baidu_gbk": (36, {"ok": 32, "not_found": 2, "invalid": 2}), "wigle16": (24, {"ok": 24}),
-               "gmon": (20, {"ok": 20}), "network_survey_lte": (15, {"ok": 15}), "cellmapper": (18, {"ok": 18}),
-               "airodump-01": (2, {"ok": 2})}
+SCAN_COUNTS = {
+    "baidu_gbk": (36, {"ok": 32, "not_found": 2, "invalid": 2}),
+    "wigle16": (24, {"ok": 24}),
+    "gmon": (20, {"ok": 20}),
+    "network_survey_lte": (15, {"ok": 15}),
+    "cellmapper": (18, {"ok": 18}),
+    "airodump-01": (2, {"ok": 2}),
+}
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +29,13 @@ def demo(tmp_path_factory):
     for name in list(env):
         if name.startswith("CROWDHEAT_") and name != "CROWDHEAT_DEMO_OUTPUT":
             env.pop(name)  # the demo sets its own (the simulators')
-    done = subprocess.run([sys.executable, "-W", "error::ResourceWarning", os.path.join(ROOT, "demo", "run_demo.py")],
-                          env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-W", "error::ResourceWarning", os.path.join(ROOT, "demo", "run_demo.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out, done.stdout
 
@@ -98,8 +108,9 @@ def test_demo_renders_three_hours_and_the_scans(demo):
 
 def test_zip_for_the_plugin_repository(tmp_path):
     target = tmp_path / "crowdheat.zip"
-    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "package.py"), str(target)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, os.path.join(ROOT, "tools", "package.py"), str(target)], check=True, capture_output=True
+    )
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
         metadata_text = archive.read("crowdheat/metadata.txt").decode("utf-8")
@@ -107,8 +118,18 @@ def test_zip_for_the_plugin_repository(tmp_path):
     assert {name.split("/")[0] for name in names} == {"crowdheat"}
     assert "crowdheat/__init__.py" in names and "crowdheat/LICENSE" in names
     assert "crowdheat/resources/i18n/crowdheat_zh_CN.qm" in names
-    for forbidden in ("tests/", "simulator/", "demo/", "bench/", "tools/", ".venv", "__pycache__", ".ci/",
-                      "Makefile", ".git"):
+    for forbidden in (
+        "tests/",
+        "simulator/",
+        "demo/",
+        "bench/",
+        "tools/",
+        ".venv",
+        "__pycache__",
+        ".ci/",
+        "Makefile",
+        ".git",
+    ):
         assert not any(forbidden in name for name in names), forbidden
     binaries = [n for n in names if n.endswith((".pyc", ".so", ".dll", ".exe", ".dylib", ".pyd"))]
     assert binaries == []
@@ -116,12 +137,23 @@ def test_zip_for_the_plugin_repository(tmp_path):
     metadata = configparser.ConfigParser()
     metadata.read_string(metadata_text)
     general = metadata["general"]
-    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
-                "repository", "tracker", "icon"):
+    for key in (
+        "name",
+        "qgisMinimumVersion",
+        "description",
+        "about",
+        "version",
+        "author",
+        "email",
+        "repository",
+        "tracker",
+        "icon",
+    ):
         assert general.get(key, "").strip(), key
     assert re.fullmatch(r"\d+\.\d+\.\d+", general["version"])
     assert f"crowdheat/{general['icon']}" in names
     # every module compiles in the unpacked plugin
-    done = subprocess.run([sys.executable, "-m", "compileall", "-q", str(tmp_path / "unpacked")],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(tmp_path / "unpacked")], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout

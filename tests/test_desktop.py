@@ -22,17 +22,25 @@ DEMO_DATA = os.path.join(ROOT, "demo", "data")
 
 def write_project(folder):
     """A GeoPackage of one block in a projected CRS (EPSG:3857) and a project that shows it."""
-    from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject,
-                           QgsVectorFileWriter, QgsVectorLayer)
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsProject,
+        QgsVectorFileWriter,
+        QgsVectorLayer,
+    )
 
     source = polygon_layer([BLOCK_WKT])
     gpkg, project_path = folder / "blocks.gpkg", folder / "blocks.qgz"
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    options.ct = QgsCoordinateTransform(source.crs(), QgsCoordinateReferenceSystem("EPSG:3857"),
-                                        QgsProject.instance())
-    assert QgsVectorFileWriter.writeAsVectorFormatV3(source, str(gpkg), QgsProject.instance().transformContext(),
-                                                     options)[0] == QgsVectorFileWriter.NoError
+    options.ct = QgsCoordinateTransform(source.crs(), QgsCoordinateReferenceSystem("EPSG:3857"), QgsProject.instance())
+    assert (
+        QgsVectorFileWriter.writeAsVectorFormatV3(source, str(gpkg), QgsProject.instance().transformContext(), options)[
+            0
+        ]
+        == QgsVectorFileWriter.NoError
+    )
     project = QgsProject()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
     layer = QgsVectorLayer(str(gpkg), "Blocks", "ogr")
@@ -53,18 +61,42 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
     profile_shot = tmp_path / "time-profile.png"
     with BaiduSimulator() as baidu:
         baidu.learn(os.path.join(DEMO_DATA, "simulator_truth.json"))
-        env = dict(os.environ, QGIS_PLUGINPATH=str(plugins_dir), CROWDHEAT_JIKE_URL=jike.url,
-                   CROWDHEAT_JIKE_TOKEN=TOKEN, CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2", CROWDHEAT_BAIDU_AK=AK,
-                   CROWDHEAT_DESKTOP_REPORT=str(report), CROWDHEAT_DESKTOP_SCREENSHOT=str(shot),
-                   CROWDHEAT_DESKTOP_SCANS_SCREENSHOT=str(scans_shot),
-                   CROWDHEAT_DESKTOP_SCAN_FILE=os.path.join(DEMO_DATA, "scans_baidu_gbk.csv"),
-                   CROWDHEAT_DESKTOP_PROFILE_SHOT=str(profile_shot),
-                   PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
+        env = dict(
+            os.environ,
+            QGIS_PLUGINPATH=str(plugins_dir),
+            CROWDHEAT_JIKE_URL=jike.url,
+            CROWDHEAT_JIKE_TOKEN=TOKEN,
+            CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2",
+            CROWDHEAT_BAIDU_AK=AK,
+            CROWDHEAT_DESKTOP_REPORT=str(report),
+            CROWDHEAT_DESKTOP_SCREENSHOT=str(shot),
+            CROWDHEAT_DESKTOP_SCANS_SCREENSHOT=str(scans_shot),
+            CROWDHEAT_DESKTOP_SCAN_FILE=os.path.join(DEMO_DATA, "scans_baidu_gbk.csv"),
+            CROWDHEAT_DESKTOP_PROFILE_SHOT=str(profile_shot),
+            PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+        )
         env.pop("QT_QPA_PLATFORM", None)  # the desktop refuses offscreen: a real X server (Xvfb)
-        subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path", str(profiles),
-                        "--nologo", "--noversioncheck", "--project", str(project), "--code",
-                        os.path.join(ROOT, "tests", "desktop", "drive_qgis.py")],
-                       env=env, timeout=240, capture_output=True, text=True)
+        subprocess.run(
+            [
+                "xvfb-run",
+                "-a",
+                "-s",
+                "-screen 0 1600x1000x24",
+                "qgis",
+                "--profiles-path",
+                str(profiles),
+                "--nologo",
+                "--noversioncheck",
+                "--project",
+                str(project),
+                "--code",
+                os.path.join(ROOT, "tests", "desktop", "drive_qgis.py"),
+            ],
+            env=env,
+            timeout=240,
+            capture_output=True,
+            text=True,
+        )
     assert report.exists(), "QGIS did not write its report"
     result = json.loads(report.read_text())
     assert "error" not in result, result.get("error")

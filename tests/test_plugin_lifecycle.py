@@ -8,7 +8,8 @@ import crowdheat
 def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
     messages = []
     QgsApplication.messageLog().messageReceived.connect(
-        lambda message, tag, level: messages.append((tag, level, message)))
+        lambda message, tag, level: messages.append((tag, level, message))
+    )
     registry = QgsApplication.processingRegistry()
     existing = registry.providerById("crowdheat")
     if existing is not None:  # the session fixture's provider: this test owns the lifecycle
@@ -18,8 +19,13 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
         plugin.initGui()
         assert registry.providerById("crowdheat") is not None
         assert {a.id() for a in registry.providerById("crowdheat").algorithms()} == {
-            "crowdheat:heatmap", "crowdheat:heatmapcircle", "crowdheat:geolocatescans", "crowdheat:heatbyzone",
-            "crowdheat:timeprofile", "crowdheat:heatlayoutpdf"}
+            "crowdheat:heatmap",
+            "crowdheat:heatmapcircle",
+            "crowdheat:geolocatescans",
+            "crowdheat:heatbyzone",
+            "crowdheat:timeprofile",
+            "crowdheat:heatlayoutpdf",
+        }
         plugin.dock_action.setChecked(True)
         assert plugin.dock is not None and not plugin.dock.isHidden()  # the stub main window is never shown
         assert plugin.dock.tabs.count() == 3
@@ -29,6 +35,7 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
     warnings = [m for m in messages if m[1] >= Qgis.Warning and m[0] in ("CrowdHeat", "Python warning")]
     assert warnings == []
     from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
+
     # give the session its provider back; a Python reference must keep it alive
     test_load_unload_reload.provider = CrowdHeatProvider()
     assert registry.addProvider(test_load_unload_reload.provider)

@@ -16,8 +16,9 @@ QM = os.path.join(ROOT, "resources", "i18n", "crowdheat_zh_CN.qm")
 
 
 def test_every_string_has_a_translation_with_the_same_placeholders():
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "i18n.py"), "check"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "tools", "i18n.py"), "check"], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout
     assert int(done.stdout.split()[-4]) > 100  # "<n> strings, 0 problems"
 
@@ -78,6 +79,7 @@ def test_plugin_speaks_chinese_when_qgis_does(chinese_qgis, qgis_iface, qgis_pro
     finally:
         plugin.unload()
         from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
+
         test_plugin_speaks_chinese_when_qgis_does.provider = CrowdHeatProvider()
         registry.addProvider(test_plugin_speaks_chinese_when_qgis_does.provider)
     assert i18n.tr("Fetch") == "Fetch"  # unload removed the translator

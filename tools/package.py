@@ -21,8 +21,9 @@ def plugin_files():
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True).stdout
     files = [pathlib.Path(p) for p in listed.decode().split("\0") if p]
     files += sorted(p.relative_to(ROOT) for p in (ROOT / "resources" / "i18n").glob("*.qm"))
-    return sorted({f for f in files if f.parts[0] in INCLUDE_TOP and f.suffix not in EXCLUDE_SUFFIXES
-                   and (ROOT / f).is_file()})
+    return sorted(
+        {f for f in files if f.parts[0] in INCLUDE_TOP and f.suffix not in EXCLUDE_SUFFIXES and (ROOT / f).is_file()}
+    )
 
 
 def build(target):

@@ -5,12 +5,21 @@ Both are thin: feature shapes from the QGIS layer, ``core.heat_plan`` for the re
 style them and set the time. The dock calls the same functions.
 """
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProcessing,
-                       QgsProcessingException, QgsProcessingFeatureSource,
-                       QgsProcessingParameterEnum,
-                       QgsProcessingParameterFeatureSink,
-                       QgsProcessingParameterFeatureSource, QgsProcessingParameterNumber,
-                       QgsProcessingParameterPoint, QgsProject, QgsProxyFeatureSink, QgsWkbTypes)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterPoint,
+    QgsProject,
+    QgsProxyFeatureSink,
+    QgsWkbTypes,
+)
 from qgis.PyQt import sip
 
 from ..core import deps
@@ -26,7 +35,6 @@ from ..gis import default_styles, heat_layers, settings
 from ..gis.heat_run import open_heat_cache, plan_text, summary_text
 from .groups import HeatGroupAlgorithm, OneShotPostProcessor
 from ..i18n import tr
-
 
 
 def _as_proxy(sink):
@@ -51,6 +59,7 @@ class _LayerStyler(OneShotPostProcessor):
             layer.setName(self.names[0])
             heat_layers.style_hourly(layer, self.uppers)
             from qgis.utils import iface  # None under qgis_process
+
             heat_layers.show_in_time(self.time_range, project, iface)
         else:
             layer.setName(self.names[1])
@@ -67,15 +76,24 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
     OUTPUT = "OUTPUT"
     OUTPUT_CELLS = "OUTPUT_CELLS"
 
-
     def add_common_parameters(self):
         level = QgsProcessingParameterNumber(
-            self.CELL_LEVEL, tr("S2 cell level (10–18; 0 lets the service choose)"),
-            QgsProcessingParameterNumber.Integer, defaultValue=0, minValue=0, maxValue=fence_rules.MAX_CELL_LEVEL)
+            self.CELL_LEVEL,
+            tr("S2 cell level (10–18; 0 lets the service choose)"),
+            QgsProcessingParameterNumber.Integer,
+            defaultValue=0,
+            minValue=0,
+            maxValue=fence_rules.MAX_CELL_LEVEL,
+        )
         self.addParameter(level)
-        self.addParameter(QgsProcessingParameterEnum(
-            self.COORD_OUT, tr("Output coordinates"),
-            [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")], defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.COORD_OUT,
+                tr("Output coordinates"),
+                [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")],
+                defaultValue=0,
+            )
+        )
         for name, title in ((self.OUTPUT, tr("Hourly heat")), (self.OUTPUT_CELLS, tr("Cells"))):
             self.addParameter(QgsProcessingParameterFeatureSink(name, title, QgsProcessing.TypeVectorPolygon))
 
@@ -110,10 +128,12 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         for note in plan.notes:
             feedback.pushInfo(note)
         crs = QgsCoordinateReferenceSystem(HEAT_CRS)
-        hourly_sink, hourly_id = self.parameterAsSink(parameters, self.OUTPUT, context, heat_layers.hourly_fields(),
-                                                      QgsWkbTypes.Polygon, crs)
-        cells_sink, cells_id = self.parameterAsSink(parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(),
-                                                    QgsWkbTypes.Polygon, crs)
+        hourly_sink, hourly_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, heat_layers.hourly_fields(), QgsWkbTypes.Polygon, crs
+        )
+        cells_sink, cells_id = self.parameterAsSink(
+            parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(), QgsWkbTypes.Polygon, crs
+        )
         output_system = OUTPUT_SYSTEMS[self.parameterAsEnum(parameters, self.COORD_OUT, context)]
         writer = heat_layers.HeatWriter(_as_proxy(hourly_sink), _as_proxy(cells_sink), output_system)
 
@@ -124,8 +144,16 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         cache = open_heat_cache(config)
         try:
             with client:
-                run = fetch_plan(client, plan, writer, cache=cache, is_cancelled=feedback.isCanceled,
-                                 on_progress=progress, log=feedback.pushInfo, concurrency=config.concurrency)
+                run = fetch_plan(
+                    client,
+                    plan,
+                    writer,
+                    cache=cache,
+                    is_cancelled=feedback.isCanceled,
+                    on_progress=progress,
+                    log=feedback.pushInfo,
+                    concurrency=config.concurrency,
+                )
         except RuntimeError as exc:  # a sink refused features
             raise QgsProcessingException(str(exc)) from None
         finally:
@@ -135,24 +163,36 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         if not run.cells:
             if run.cancelled:
                 raise QgsProcessingException(tr("Cancelled before any heat was received."))
-            raise QgsProcessingException(str(run.stopped_by or (run.failures[0][1] if run.failures else
-                                                                 tr("No cell was returned."))))
+            raise QgsProcessingException(
+                str(run.stopped_by or (run.failures[0][1] if run.failures else tr("No cell was returned.")))
+            )
         if run.cancelled or run.stopped_by:
-            feedback.pushWarning(tr("Stopped early: the layers hold the {0} feature(s) received so far.")
-                                 .format(len(run.fences_with_data)))
+            feedback.pushWarning(
+                tr("Stopped early: the layers hold the {0} feature(s) received so far.").format(
+                    len(run.fences_with_data)
+                )
+            )
         self.attach_stylers(context, run, hourly_id, cells_id, heat_layers.layer_names(output_system))
         feedback.pushInfo(summary_text(run))
-        return {self.OUTPUT: hourly_id, self.OUTPUT_CELLS: cells_id, "CELL_COUNT": writer.cells,
-                "HOURLY_COUNT": writer.hourly, "FAILED_REQUESTS": len(run.failures),
-                "REQUESTS": len(plan.requests), "SHARED_CELLS": run.shared_cells}
+        return {
+            self.OUTPUT: hourly_id,
+            self.OUTPUT_CELLS: cells_id,
+            "CELL_COUNT": writer.cells,
+            "HOURLY_COUNT": writer.hourly,
+            "FAILED_REQUESTS": len(run.failures),
+            "REQUESTS": len(plan.requests),
+            "SHARED_CELLS": run.shared_cells,
+        }
 
     def attach_stylers(self, context, run, hourly_id, cells_id, names):
         shared_group = {}
         range_, name = heat_layers.time_range(run), heat_layers.group_name(run)
         hourly_breaks, cell_breaks = heat_layers.hourly_breaks(run), heat_layers.cell_breaks(run)
         # Files keep their style as the default one (saved once the sinks are closed, below).
-        self.default_styles = [(hourly_id, lambda layer: heat_layers.style_hourly(layer, hourly_breaks)),
-                               (cells_id, lambda layer: heat_layers.style_cells(layer, cell_breaks))]
+        self.default_styles = [
+            (hourly_id, lambda layer: heat_layers.style_hourly(layer, hourly_breaks)),
+            (cells_id, lambda layer: heat_layers.style_cells(layer, cell_breaks)),
+        ]
         for dest_id, kind, uppers in ((hourly_id, "hourly", hourly_breaks), (cells_id, "cells", cell_breaks)):
             if context.willLoadLayerOnCompletion(dest_id):
                 styler = _LayerStyler(kind, uppers, range_, name, shared_group, names)
@@ -174,20 +214,25 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
         return tr("Crowd heat for polygons")
 
     def shortHelpString(self):
-        return tr("Fetches the last 10 days of hourly crowd heat from the Jike open platform for each "
-                  "polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon "
-                  "over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small "
-                  "polygons and parts near each other share a request; each polygon keeps exactly the cells that "
-                  "intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for "
-                  "nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated "
-                  "by the Temporal Controller, and one feature per polygon and cell with hourly means.")
+        return tr(
+            "Fetches the last 10 days of hourly crowd heat from the Jike open platform for each "
+            "polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon "
+            "over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small "
+            "polygons and parts near each other share a request; each polygon keeps exactly the cells that "
+            "intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for "
+            "nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated "
+            "by the Temporal Controller, and one feature per polygon and cell with hourly means."
+        )
 
     def createInstance(self):
         return HeatMapAlgorithm()
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, tr("Polygon layer (selected features only is honoured)"), [QgsProcessing.TypeVectorPolygon]))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, tr("Polygon layer (selected features only is honoured)"), [QgsProcessing.TypeVectorPolygon]
+            )
+        )
         self.add_common_parameters()
 
     def shapes(self, parameters, context, feedback):
@@ -195,15 +240,23 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         if source.featureCount() == 0:
-            raise fence_rules.FenceError(tr("The input has no features (is 'selected features only' on with "
-                                            "nothing selected?). Select at least one polygon."))
+            raise fence_rules.FenceError(
+                tr(
+                    "The input has no features (is 'selected features only' on with "
+                    "nothing selected?). Select at least one polygon."
+                )
+            )
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         # Invalid geometries are ours to repair (as Fix Geometries does): Processing's own check
         # would stop the run at the first one, before any request.
         features = source.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
         return gis_fences.feature_shapes(
-            features, source.sourceCrs(), context.transformContext(), feedback.isCanceled,
-            label_of=gis_fences.display_labeller(layer) if layer is not None else None)
+            features,
+            source.sourceCrs(),
+            context.transformContext(),
+            feedback.isCanceled,
+            label_of=gis_fences.display_labeller(layer) if layer is not None else None,
+        )
 
 
 class HeatMapCircleAlgorithm(HeatAlgorithmBase):
@@ -217,17 +270,25 @@ class HeatMapCircleAlgorithm(HeatAlgorithmBase):
         return tr("Crowd heat for a circle")
 
     def shortHelpString(self):
-        return tr("Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle "
-                  "(centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.")
+        return tr(
+            "Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle "
+            "(centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'."
+        )
 
     def createInstance(self):
         return HeatMapCircleAlgorithm()
 
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterPoint(self.CENTER, tr("Centre")))
-        self.addParameter(QgsProcessingParameterNumber(self.RADIUS, tr("Radius (metres)"),
-                                                       QgsProcessingParameterNumber.Double,
-                                                       defaultValue=500.0, minValue=1.0))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.RADIUS,
+                tr("Radius (metres)"),
+                QgsProcessingParameterNumber.Double,
+                defaultValue=500.0,
+                minValue=1.0,
+            )
+        )
         self.add_common_parameters()
 
     def shapes(self, parameters, context, feedback):

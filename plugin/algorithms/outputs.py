@@ -2,10 +2,18 @@
 ``crowdheat:timeprofile`` (the dock's time profile chart, as PNG or SVG) and
 ``crowdheat:heatlayoutpdf`` (the CrowdHeat print layout of a heat layer at one hour, as PDF)."""
 
-from qgis.core import (QgsDateTimeRange, QgsLayoutExporter, QgsProcessing, QgsProcessingAlgorithm,
-                       QgsProcessingException, QgsProcessingParameterFeatureSource,
-                       QgsProcessingParameterFileDestination, QgsProcessingParameterNumber,
-                       QgsProcessingParameterString, QgsProject)
+from qgis.core import (
+    QgsDateTimeRange,
+    QgsLayoutExporter,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProject,
+)
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from ..gis import heat_layers, print_layout, profiles
@@ -25,18 +33,22 @@ class TimeProfileAlgorithm(HeatGroupAlgorithm):
         return tr("Time profile chart")
 
     def shortHelpString(self):
-        return tr("Draws the time profile of an hourly heat layer (or of a 'Heat by zone and hour' table): one "
-                  "24-hour curve per day, the mean in bold, and a day × hour matrix, as PNG or SVG (by the file's "
-                  "extension). Honours 'selected features only'.")
+        return tr(
+            "Draws the time profile of an hourly heat layer (or of a 'Heat by zone and hour' table): one "
+            "24-hour curve per day, the mean in bold, and a day × hour matrix, as PNG or SVG (by the file's "
+            "extension). Honours 'selected features only'."
+        )
 
     def createInstance(self):
         return TimeProfileAlgorithm()
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, tr("Hourly heat layer, or heat by zone and hour table"), [QgsProcessing.TypeVector]))
-        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Chart"),
-                                                                "PNG (*.png);;SVG (*.svg)"))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, tr("Hourly heat layer, or heat by zone and hour table"), [QgsProcessing.TypeVector]
+            )
+        )
+        self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("Chart"), "PNG (*.png);;SVG (*.svg)"))
 
     def processAlgorithm(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -44,16 +56,21 @@ class TimeProfileAlgorithm(HeatGroupAlgorithm):
         name = source.sourceName() if source is not None else ""
         profile = profiles.profile_of_source(source, name) if source else None
         if profile is None:
-            raise QgsProcessingException(tr("The input is neither an hourly heat layer (cell_token, date, h00…h23) "
-                                            "nor a heat by zone and hour table (zone_fid, date, hour, heat)."))
+            raise QgsProcessingException(
+                tr(
+                    "The input is neither an hourly heat layer (cell_token, date, h00…h23) "
+                    "nor a heat by zone and hour table (zone_fid, date, hour, heat)."
+                )
+            )
         if profile.is_empty():
             raise QgsProcessingException(tr("The input has no heat to draw."))
         chart = ProfileChart(profile)
         ok = chart.export_svg(path) if path.lower().endswith(".svg") else chart.export_png(path)
         if not ok:
             raise QgsProcessingException(tr("Could not write {0}.").format(path))
-        feedback.pushInfo(tr("{0}: {1} days, peak at {2:02d}:00.").format(profile.what, len(profile.days),
-                                                                        profile.peak_hour))
+        feedback.pushInfo(
+            tr("{0}: {1} days, peak at {2:02d}:00.").format(profile.what, len(profile.days), profile.peak_hour)
+        )
         return {self.OUTPUT: path, "PEAK_HOUR": profile.peak_hour, "DAYS": len(profile.days)}
 
 
@@ -67,9 +84,11 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
         return tr("Heat print layout as PDF")
 
     def shortHelpString(self):
-        return tr("Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, "
-                  "attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty "
-                  "day takes the first day of the data; hour -1 shows each day's mean hour.")
+        return tr(
+            "Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, "
+            "attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty "
+            "day takes the first day of the data; hour -1 shows each day's mean hour."
+        )
 
     def createInstance(self):
         return HeatLayoutPdfAlgorithm()
@@ -79,15 +98,25 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
         return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(self.INPUT, tr("Hourly heat layer"),
-                                                              [QgsProcessing.TypeVectorPolygon]))
-        self.addParameter(QgsProcessingParameterString(self.DAY, tr("Day (yyyy-MM-dd; empty: the first)"),
-                                                       optional=True))
-        self.addParameter(QgsProcessingParameterNumber(self.HOUR, tr("Hour (-1: each day's mean hour)"),
-                                                       QgsProcessingParameterNumber.Integer, 12, minValue=-1,
-                                                       maxValue=23))
-        self.addParameter(QgsProcessingParameterString(self.TITLE, tr("Title"), defaultValue=tr("Crowd heat"),
-                                                       optional=True))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, tr("Hourly heat layer"), [QgsProcessing.TypeVectorPolygon])
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.DAY, tr("Day (yyyy-MM-dd; empty: the first)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.HOUR,
+                tr("Hour (-1: each day's mean hour)"),
+                QgsProcessingParameterNumber.Integer,
+                12,
+                minValue=-1,
+                maxValue=23,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.TITLE, tr("Title"), defaultValue=tr("Crowd heat"), optional=True)
+        )
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("PDF"), "PDF (*.pdf)"))
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -111,8 +140,13 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
             frame = QgsDateTimeRange(start, start.addSecs(3600), True, False)
         project = context.project() or QgsProject.instance()
         layout = print_layout.build_layout(
-            project, [layer], layer.extent(), self.parameterAsString(parameters, self.TITLE, context) or "",
-            print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")), frame)
+            project,
+            [layer],
+            layer.extent(),
+            self.parameterAsString(parameters, self.TITLE, context) or "",
+            print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")),
+            frame,
+        )
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         if print_layout.export_pdf(layout, path) != QgsLayoutExporter.Success:
             raise QgsProcessingException(tr("Could not write {0}.").format(path))

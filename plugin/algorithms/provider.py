@@ -23,6 +23,12 @@ class CrowdHeatProvider(QgsProcessingProvider):
         return provider_icon()
 
     def loadAlgorithms(self):
-        for algorithm in (HeatMapAlgorithm(), HeatMapCircleAlgorithm(), GeolocateScansAlgorithm(),
-                          HeatByZoneAlgorithm(), TimeProfileAlgorithm(), HeatLayoutPdfAlgorithm()):
+        for algorithm in (
+            HeatMapAlgorithm(),
+            HeatMapCircleAlgorithm(),
+            GeolocateScansAlgorithm(),
+            HeatByZoneAlgorithm(),
+            TimeProfileAlgorithm(),
+            HeatLayoutPdfAlgorithm(),
+        ):
             self.addAlgorithm(algorithm)

@@ -2,10 +2,18 @@
 
 import dataclasses
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsLayerMetadata, QgsProcessing,
-                       QgsProcessingException,
-                       QgsProcessingParameterEnum, QgsProcessingParameterFeatureSink, QgsProcessingParameterFile,
-                       QgsProcessingParameterNumber, QgsProcessingParameterString, QgsWkbTypes)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsLayerMetadata,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
 
 from ..core import scan_formats
 from ..core.errors import CrowdHeatError
@@ -28,8 +36,9 @@ def parse_mapping(text):
         if not part.strip():
             continue
         if "=" not in part:
-            raise scan_formats.ScanFileError(f"Mapping entry {part.strip()!r} is not role=column "
-                                           f"(roles: {', '.join(scan_formats.ROLES)}).")
+            raise scan_formats.ScanFileError(
+                f"Mapping entry {part.strip()!r} is not role=column (roles: {', '.join(scan_formats.ROLES)})."
+            )
         role, column = part.split("=", 1)
         mapping[role.strip()] = column.strip()
     return mapping
@@ -60,56 +69,104 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
     def displayName(self):
         return tr("Geolocate WiFi / cell-tower scans")
 
-
     def postProcessAlgorithm(self, context, feedback):
         for destination, style in getattr(self, "default_styles", ()):
             default_styles.save_default_style(destination, style, feedback)
         return {}
 
     def shortHelpString(self):
-        return tr("Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row "
-                  "per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API "
-                  "and writes one point per scan, in input order, with status ok / not_found / invalid / error. "
-                  "Answers are cached, so a rerun spends no quota on scans already answered.")
+        return tr(
+            "Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row "
+            "per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API "
+            "and writes one point per scan, in input order, with status ok / not_found / invalid / error. "
+            "Answers are cached, so a rerun spends no quota on scans already answered."
+        )
 
     def createInstance(self):
         return GeolocateScansAlgorithm()
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(self.INPUT, tr("Scan file (CSV)"),
-                                                     fileFilter="CSV (*.csv *.txt *.tsv);;All files (*)"))
-        self.addParameter(QgsProcessingParameterString(self.ENCODING, tr("Encoding (empty: detect)"),
-                                                       optional=True))
-        self.addParameter(QgsProcessingParameterString(self.DELIMITER, tr("Delimiter (empty: detect)"),
-                                                       optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.HEADER, tr("Header row"), [tr("Detect"), tr("Yes: the first row names the columns"),
-                                            tr("No: the columns are col1, col2, …")], defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.INPUT, tr("Scan file (CSV)"), fileFilter="CSV (*.csv *.txt *.tsv);;All files (*)"
+            )
+        )
+        self.addParameter(QgsProcessingParameterString(self.ENCODING, tr("Encoding (empty: detect)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(self.DELIMITER, tr("Delimiter (empty: detect)"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.HEADER,
+                tr("Header row"),
+                [tr("Detect"), tr("Yes: the first row names the columns"), tr("No: the columns are col1, col2, …")],
+                defaultValue=0,
+            )
+        )
         self.addParameter(QgsProcessingParameterEnum(self.SHAPE, tr("File shape"), SHAPES, defaultValue=0))
-        self.addParameter(QgsProcessingParameterString(
-            self.MAPPING, tr("Column mapping, overrides the guess (role=column; …)"), optional=True))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.WINDOW, tr("Rows of one AP each: one scan within seconds of its first row (-1: setting)"),
-            QgsProcessingParameterNumber.Double, -1.0, minValue=-1.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.DISTANCE, tr("… and within metres of its first position (-1: setting)"),
-            QgsProcessingParameterNumber.Double, -1.0, minValue=-1.0))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.COORD_OUT, tr("Output coordinates"),
-            [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")],
-            defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(self.BATCH_SIZE, tr("Scans per request (0: setting)"),
-                                                       QgsProcessingParameterNumber.Integer, 0, minValue=0,
-                                                       maxValue=10))
-        self.addParameter(QgsProcessingParameterNumber(self.RATE, tr("Requests per second (0: setting)"),
-                                                       QgsProcessingParameterNumber.Double, 0.0, minValue=0.0))
-        self.addParameter(QgsProcessingParameterString(self.CACHE, tr("Cache file (empty: the QGIS profile's)"),
-                                                       optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Located scans"),
-                                                            QgsProcessing.TypeVectorPoint))
-        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT_CIRCLES, tr("Accuracy circles"),
-                                                            QgsProcessing.TypeVectorPolygon, optional=True,
-                                                            createByDefault=False))
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.MAPPING, tr("Column mapping, overrides the guess (role=column; …)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.WINDOW,
+                tr("Rows of one AP each: one scan within seconds of its first row (-1: setting)"),
+                QgsProcessingParameterNumber.Double,
+                -1.0,
+                minValue=-1.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.DISTANCE,
+                tr("… and within metres of its first position (-1: setting)"),
+                QgsProcessingParameterNumber.Double,
+                -1.0,
+                minValue=-1.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.COORD_OUT,
+                tr("Output coordinates"),
+                [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.BATCH_SIZE,
+                tr("Scans per request (0: setting)"),
+                QgsProcessingParameterNumber.Integer,
+                0,
+                minValue=0,
+                maxValue=10,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.RATE,
+                tr("Requests per second (0: setting)"),
+                QgsProcessingParameterNumber.Double,
+                0.0,
+                minValue=0.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(self.CACHE, tr("Cache file (empty: the QGIS profile's)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Located scans"), QgsProcessing.TypeVectorPoint)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_CIRCLES,
+                tr("Accuracy circles"),
+                QgsProcessing.TypeVectorPolygon,
+                optional=True,
+                createByDefault=False,
+            )
+        )
 
     def processAlgorithm(self, parameters, context, feedback):
         path = self.parameterAsFile(parameters, self.INPUT, context)
@@ -125,18 +182,23 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
         window = self.parameterAsDouble(parameters, self.WINDOW, context)
         distance = self.parameterAsDouble(parameters, self.DISTANCE, context)
         try:
-            fmt = scan_formats.sniff(path, parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
-                                   None if shape == "auto" else shape,
-                                   self.parameterAsString(parameters, self.ENCODING, context) or None,
-                                   self.parameterAsString(parameters, self.DELIMITER, context) or None,
-                                   header=scan_formats.HEADER_CHOICES[self.parameterAsEnum(parameters, self.HEADER,
-                                                                                           context)],
-                                   window_s=config.scan_window_s if window < 0 else window,
-                                   distance_m=config.scan_distance_m if distance < 0 else distance)
+            fmt = scan_formats.sniff(
+                path,
+                parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
+                None if shape == "auto" else shape,
+                self.parameterAsString(parameters, self.ENCODING, context) or None,
+                self.parameterAsString(parameters, self.DELIMITER, context) or None,
+                header=scan_formats.HEADER_CHOICES[self.parameterAsEnum(parameters, self.HEADER, context)],
+                window_s=config.scan_window_s if window < 0 else window,
+                distance_m=config.scan_distance_m if distance < 0 else distance,
+            )
         except (CrowdHeatError, scan_formats.ScanFileError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from None
-        feedback.pushInfo(tr("Read as {0}. Columns: {1}.").format(
-            fmt.describe(), ", ".join(f"{r}={c}" for r, c in fmt.mapping.items())))
+        feedback.pushInfo(
+            tr("Read as {0}. Columns: {1}.").format(
+                fmt.describe(), ", ".join(f"{r}={c}" for r, c in fmt.mapping.items())
+            )
+        )
         if fmt.why:
             feedback.pushInfo(tr("How: {0}.").format(fmt.why))
         for warning in fmt.warnings:
@@ -145,10 +207,10 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
         ids = {}
 
         def make_sinks(fields, circle_fields):
-            sink, ids["points"] = self.parameterAsSink(parameters, self.OUTPUT, context, fields,
-                                                       QgsWkbTypes.Point, crs)
-            circles, ids["circles"] = self.parameterAsSink(parameters, self.OUTPUT_CIRCLES, context,
-                                                           circle_fields, QgsWkbTypes.Polygon, crs)
+            sink, ids["points"] = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Point, crs)
+            circles, ids["circles"] = self.parameterAsSink(
+                parameters, self.OUTPUT_CIRCLES, context, circle_fields, QgsWkbTypes.Polygon, crs
+            )
             return sink, circles
 
         def progress(done, total, rate, eta):
@@ -159,9 +221,19 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
         spreadsheet = destination.split("|")[0].lower().endswith(SPREADSHEET_SUFFIXES)
         cache = open_cache(config, self.parameterAsString(parameters, self.CACHE, context))
         try:
-            done = geolocate_file(path, fmt, config, output_system, make_sinks, cache,
-                                  is_cancelled=feedback.isCanceled, on_progress=progress,
-                                  log=feedback.pushInfo, warn=feedback.pushWarning, spreadsheet=spreadsheet)
+            done = geolocate_file(
+                path,
+                fmt,
+                config,
+                output_system,
+                make_sinks,
+                cache,
+                is_cancelled=feedback.isCanceled,
+                on_progress=progress,
+                log=feedback.pushInfo,
+                warn=feedback.pushWarning,
+                spreadsheet=spreadsheet,
+            )
         except (CrowdHeatError, RuntimeError, OSError) as exc:  # OSError: the file went away mid-run
             raise QgsProcessingException(str(exc)) from None
         finally:
@@ -178,8 +250,13 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
             styler = _ScanLayerStyler(layer_title(output_system), layer_abstract(path, output_system))
             styler.attach(context, dest_id)
         self.default_styles = [(dest_id, default_styles.style_scans)]
-        results = {self.OUTPUT: dest_id, "SCANS": stats.scans, "REQUESTS": stats.requests,
-                   "CACHE_HITS": stats.cache_hits, "STOPPED": str(stats.stopped_by or "")}
+        results = {
+            self.OUTPUT: dest_id,
+            "SCANS": stats.scans,
+            "REQUESTS": stats.requests,
+            "CACHE_HITS": stats.cache_hits,
+            "STOPPED": str(stats.stopped_by or ""),
+        }
         for status, count in stats.counts.items():
             results[status.upper()] = count
         if circles_id:

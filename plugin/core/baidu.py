@@ -25,8 +25,10 @@ ERRCODES = {
     104: ("unexpected error of the service", "try again later; contact Baidu if it persists"),
     601: ("no AK was sent", "enter the Baidu AK in CrowdHeat's settings"),
     700: ("the AK is invalid", "check the AK in CrowdHeat's settings (Baidu console ▸ 我的应用)"),
-    710: ("this computer's IP address is not on the AK's whitelist",
-          "add this machine's public IP to the AK's IP whitelist in the Baidu console"),
+    710: (
+        "this computer's IP address is not on the AK's whitelist",
+        "add this machine's public IP to the AK's IP whitelist in the Baidu console",
+    ),
     711: ("the SN signature check failed", "check the SK, or switch the AK to IP-whitelist checking"),
     740: ("the positioning service is forbidden for this AK", "ask Baidu to enable 智能硬件定位 for the AK"),
     750: ("the user does not exist", "check the AK"),
@@ -42,7 +44,7 @@ ERRCODES = {
 FATAL = {601, 700, 710, 711, 740, 750, 751, 752, 760, 761, 801}
 QUOTA = 802
 THROTTLED = {901, 902}
-TRANSIENT = {104}                 # and every code from 500 up
+TRANSIENT = {104}  # and every code from 500 up
 BATCH_TOO_LARGE = 101
 
 # result "type": 0 none, 1 gps, 2 wifi, 3 mixed, 4 cell, 5 other
@@ -54,14 +56,32 @@ CHINA_NAMES = {"中国", "china", "中华人民共和国", "香港", "澳门", "
 
 MAX_APS = 30
 MIN_APS_WIFI_ONLY = 2
-UNKNOWN_SIGNAL = 50               # the seed document's value for "signal unknown"
+UNKNOWN_SIGNAL = 50  # the seed document's value for "signal unknown"
 # The API's `network` values are GSM/GPRS/EDGE/HSUPA/HSDPA/WCDMA; what apps write maps onto them.
 # 4G and 5G have no value in the document: they are sent as LTE and NR (the service has answered
 # them in every test we know of; a decision, written in the README). Unknown: GSM.
-NETWORK_NAMES = {"GSM": "GSM", "2G": "GSM", "GPRS": "GPRS", "EDGE": "EDGE", "UMTS": "WCDMA", "WCDMA": "WCDMA",
-                 "3G": "WCDMA", "TDSCDMA": "WCDMA", "TD-SCDMA": "WCDMA", "HSDPA": "HSDPA", "HSUPA": "HSUPA",
-                 "HSPA": "HSDPA", "HSPA+": "HSDPA", "HSPAP": "HSDPA", "CDMA": "CDMA", "CD2": "CDMA",
-                 "LTE": "LTE", "4G": "LTE", "NR": "NR", "5G": "NR"}
+NETWORK_NAMES = {
+    "GSM": "GSM",
+    "2G": "GSM",
+    "GPRS": "GPRS",
+    "EDGE": "EDGE",
+    "UMTS": "WCDMA",
+    "WCDMA": "WCDMA",
+    "3G": "WCDMA",
+    "TDSCDMA": "WCDMA",
+    "TD-SCDMA": "WCDMA",
+    "HSDPA": "HSDPA",
+    "HSUPA": "HSUPA",
+    "HSPA": "HSDPA",
+    "HSPA+": "HSDPA",
+    "HSPAP": "HSDPA",
+    "CDMA": "CDMA",
+    "CD2": "CDMA",
+    "LTE": "LTE",
+    "4G": "LTE",
+    "NR": "NR",
+    "5G": "NR",
+}
 
 
 def network_name(technology):
@@ -100,8 +120,10 @@ def prepare(scan):
             scan.notes.append("the serving cell was not sent: its lac/cellid are unknown")
             serving = None
         else:
-            scan.invalid = (f"the serving cell's lac/cellid are unknown ({cell_text(serving)}) and there are "
-                            f"{_heard_text(len(heard), silent, scan.rssi_missing)}")
+            scan.invalid = (
+                f"the serving cell's lac/cellid are unknown ({cell_text(serving)}) and there are "
+                f"{_heard_text(len(heard), silent, scan.rssi_missing)}"
+            )
             return scan
     body = {}
     if serving is not None:
@@ -138,8 +160,10 @@ def _too_few_aps(heard, silent, why):
     if not heard and not silent:
         return "no usable WiFi AP and no cell"
     if not heard:
-        return (f"no cell, and none of its {silent} WiFi AP(s) has a signal reading ({why or 'unknown'}): "
-                "APs are sent with their RSSI")
+        return (
+            f"no cell, and none of its {silent} WiFi AP(s) has a signal reading ({why or 'unknown'}): "
+            "APs are sent with their RSSI"
+        )
     text = f"only {_heard_text(heard, silent, why)} and no cell"
     return text + f": WiFi-only positioning needs at least {MIN_APS_WIFI_ONLY} APs with a signal reading"
 
@@ -153,12 +177,17 @@ class BaiduError(ServiceError):
     """An errcode other than 0 for a whole request."""
 
     def __init__(self, errcode, msg, secrets=()):
-        meaning, advice = ERRCODES.get(errcode, ("unexpected error of the service" if errcode >= 500
-                                                 else "unknown error code", "try again later"))
+        meaning, advice = ERRCODES.get(
+            errcode, ("unexpected error of the service" if errcode >= 500 else "unknown error code", "try again later")
+        )
         self.errcode = errcode
         self.advice = advice
-        super().__init__(f"Baidu positioning: {meaning} — {advice}", service=SERVICE, code=errcode,
-                         service_message=redact(msg, secrets))
+        super().__init__(
+            f"Baidu positioning: {meaning} — {advice}",
+            service=SERVICE,
+            code=errcode,
+            service_message=redact(msg, secrets),
+        )
 
     @property
     def fatal(self):
@@ -184,8 +213,8 @@ class RateLimiter:
 
     MIN_MARGIN_S = 0.05
     MAX_MARGIN_S = 1.0
-    BACKOFF = 0.8             # rate × this per 901 at least
-    CREEP = 0.005             # of the configured rate, won back per answer without 901
+    BACKOFF = 0.8  # rate × this per 901 at least
+    CREEP = 0.005  # of the configured rate, won back per answer without 901
     MARGIN_CREEP_S = 0.002
 
     def __init__(self, rate, adaptive=True):
@@ -193,7 +222,7 @@ class RateLimiter:
         self.adaptive = adaptive
         self.margin = self.MIN_MARGIN_S if adaptive else 0.0
         self._starts = deque()
-        self._answers = deque()       # times of the answers without 901 in the last second
+        self._answers = deque()  # times of the answers without 901 in the last second
         self._first_answer = None
         self._next = time.monotonic()
         self._last_backoff = -math.inf
@@ -261,7 +290,8 @@ class BaiduClient(SessionClient):
         if not config.ak:
             raise ConfigurationError(
                 "No Baidu AK is set. Enter it in CrowdHeat's settings (it is kept in QGIS's authentication "
-                f"database) or set the environment variable {ENV_BAIDU_AK}.")
+                f"database) or set the environment variable {ENV_BAIDU_AK}."
+            )
         self.config = config
         self.proxies = proxies
         self.session = session or make_session(verify)
@@ -272,12 +302,19 @@ class BaiduClient(SessionClient):
         self._count_lock = threading.Lock()
 
     def payload(self, bodies):
-        return {"ver": "1.0", "trace": False, "prod": self.config.prod, "src": self.config.src,
-                "key": self.config.ak, "body": bodies}
+        return {
+            "ver": "1.0",
+            "trace": False,
+            "prod": self.config.prod,
+            "src": self.config.src,
+            "key": self.config.ak,
+            "body": bodies,
+        }
 
     def full_body(self, body, ctime):
-        return dict(body, ctime=str(ctime), coor=self.config.coor, output="JSON",
-                    need_rgc="Y" if self.config.need_rgc else "N")
+        return dict(
+            body, ctime=str(ctime), coor=self.config.coor, output="JSON", need_rgc="Y" if self.config.need_rgc else "N"
+        )
 
     def url(self):
         if not self.config.sk:
@@ -298,12 +335,23 @@ class BaiduClient(SessionClient):
         interrupts an exchange under way (an answer on its way has been paid for).
         """
         try:
-            return self._answers(post_json(
-                self.url(), self.payload(bodies), session=self.session, proxies=self.proxies,
-                timeout=(self.config.connect_timeout_s, self.config.read_timeout_s), policy=self.policy,
-                limits=self.config.limits(), is_cancelled=abandon, on_sent=self._sent, secrets=self.secrets,
-                what="Baidu positioning", before_each=lambda: not self.limiter.wait(stopped),
-                retry_answer=self._retry_answer))
+            return self._answers(
+                post_json(
+                    self.url(),
+                    self.payload(bodies),
+                    session=self.session,
+                    proxies=self.proxies,
+                    timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
+                    policy=self.policy,
+                    limits=self.config.limits(),
+                    is_cancelled=abandon,
+                    on_sent=self._sent,
+                    secrets=self.secrets,
+                    what="Baidu positioning",
+                    before_each=lambda: not self.limiter.wait(stopped),
+                    retry_answer=self._retry_answer,
+                )
+            )
         except CrowdHeatError as exc:
             raise redacted(exc, self.secrets) from None
 
@@ -318,23 +366,30 @@ class BaiduClient(SessionClient):
 
     def _answers(self, result):
         if result.status != 200:
-            raise ServiceError(f"Baidu positioning answered HTTP {result.status}"
-                               + (f" after {result.attempts} tries" if result.retries_exhausted else ""),
-                               service=SERVICE, http_status=result.status,
-                               details=result.content[:500].decode("utf-8", "replace"))
+            raise ServiceError(
+                f"Baidu positioning answered HTTP {result.status}"
+                + (f" after {result.attempts} tries" if result.retries_exhausted else ""),
+                service=SERVICE,
+                http_status=result.status,
+                details=result.content[:500].decode("utf-8", "replace"),
+            )
         try:
             doc = json.loads(result.content)
         except (UnicodeDecodeError, ValueError, RecursionError):
-            raise ResponseFormatError("Baidu positioning answered with something that is not JSON "
-                                      "(an HTML page, a cut-off or malformed answer)", service=SERVICE,
-                                      details=result.content[:300].decode("utf-8", "replace")) from None
+            raise ResponseFormatError(
+                "Baidu positioning answered with something that is not JSON "
+                "(an HTML page, a cut-off or malformed answer)",
+                service=SERVICE,
+                details=result.content[:300].decode("utf-8", "replace"),
+            ) from None
         if not isinstance(doc, dict) or "errcode" not in doc:
             raise ResponseFormatError("Baidu positioning answered JSON without errcode", service=SERVICE)
         try:
             errcode = int(doc["errcode"])
         except (TypeError, ValueError, OverflowError):
-            raise ResponseFormatError(f"Baidu positioning answered errcode {doc['errcode']!r}",
-                                      service=SERVICE) from None
+            raise ResponseFormatError(
+                f"Baidu positioning answered errcode {doc['errcode']!r}", service=SERVICE
+            ) from None
         if errcode != 0:
             raise BaiduError(errcode, str(doc.get("msg", "")), self.secrets)
         answers = doc.get("body")
@@ -402,8 +457,19 @@ def result_located(answer):
     return int(answer.get("error", 0)) == 0 and int(answer.get("type", 0) or 0) != 0
 
 
-ADDRESS = ("country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
-           "floor")
+ADDRESS = (
+    "country",
+    "province",
+    "city",
+    "citycode",
+    "district",
+    "road",
+    "indoor",
+    "bldg",
+    "bldgid",
+    "bldgname",
+    "floor",
+)
 
 
 @dataclass(frozen=True)
@@ -411,15 +477,15 @@ class Position:
     """Where the service put a scan, in the numbers it sent and converted (coordinates are
     decided here, nowhere else)."""
 
-    lng: float                    # in the output system (WGS84 outside China, whatever was asked)
+    lng: float  # in the output system (WGS84 outside China, whatever was asked)
     lat: float
-    raw_lng: float                # as the service sent them
+    raw_lng: float  # as the service sent them
     raw_lat: float
-    raw_crs: str                  # the system of the raw numbers
-    wgs84: tuple                  # (lng, lat)
+    raw_crs: str  # the system of the raw numbers
+    wgs84: tuple  # (lng, lat)
     radius_m: float = None
     loc_type: int = None
-    address: tuple = ()           # (name, text) of the ADDRESS fields the answer has
+    address: tuple = ()  # (name, text) of the ADDRESS fields the answer has
 
     def distance_to(self, truth):
         """Metres to a WGS84 (lng, lat)."""
@@ -435,9 +501,17 @@ def position_of(answer, requested, output_system):
     # Outside China the service's numbers are WGS84 and stay as they are.
     target = output_system if raw_crs != coords.WGS84 else coords.WGS84
     lng, lat = coords.convert(raw_lng, raw_lat, raw_crs, target)
-    return Position(lng, lat, raw_lng, raw_lat, raw_crs, coords.convert(raw_lng, raw_lat, raw_crs, coords.WGS84),
-                    _number(answer.get("radius")), location_type(answer),
-                    tuple((k, str(answer[k])) for k in ADDRESS if answer.get(k) not in (None, "")))
+    return Position(
+        lng,
+        lat,
+        raw_lng,
+        raw_lat,
+        raw_crs,
+        coords.convert(raw_lng, raw_lat, raw_crs, coords.WGS84),
+        _number(answer.get("radius")),
+        location_type(answer),
+        tuple((k, str(answer[k])) for k in ADDRESS if answer.get(k) not in (None, "")),
+    )
 
 
 def _number(value):

@@ -26,11 +26,11 @@ class JikeConfig:
     attempts: int = 3
     backoff_s: float = 1.0
     max_vertices: int = DEFAULT_MAX_VERTICES
-    deadline_s: float = 300.0       # one whole exchange, however slowly the answer drips in
-    max_answer_mb: float = 256.0    # on the wire and decompressed
-    concurrency: int = 2            # requests in flight (the service's rate limit is unknown; 429 is handled)
-    confirm_requests: int = 20      # the dock asks before a run of more requests than this
-    cache_path: str = ""            # '' = the default in the QGIS profile
+    deadline_s: float = 300.0  # one whole exchange, however slowly the answer drips in
+    max_answer_mb: float = 256.0  # on the wire and decompressed
+    concurrency: int = 2  # requests in flight (the service's rate limit is unknown; 429 is handled)
+    confirm_requests: int = 20  # the dock asks before a run of more requests than this
+    cache_path: str = ""  # '' = the default in the QGIS profile
     url_from_env: bool = False
     token_from_env: bool = False
 
@@ -92,10 +92,10 @@ class BaiduConfig:
     base_url: str = BAIDU_DEFAULT_URL
     ak: str = field(default="", repr=False)
     sk: str = field(default="", repr=False)
-    batch_size: int = 2             # error 101 says at most 2 bodies per request
-    rate: float = 30.0              # requests per second: Baidu's default quota
-    concurrency: int = 8            # requests in flight, so that latency does not cap the rate
-    coor: str = "GCJ02"             # what we ask the service for (GCJ02 or BD09LL)
+    batch_size: int = 2  # error 101 says at most 2 bodies per request
+    rate: float = 30.0  # requests per second: Baidu's default quota
+    concurrency: int = 8  # requests in flight, so that latency does not cap the rate
+    coor: str = "GCJ02"  # what we ask the service for (GCJ02 or BD09LL)
     need_rgc: bool = True
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
@@ -103,10 +103,10 @@ class BaiduConfig:
     backoff_s: float = 1.0
     prod: str = "crowdheat"
     src: str = "qgis"
-    cache_path: str = ""            # '' = the default in the QGIS profile
-    deadline_s: float = 60.0        # one whole exchange, however slowly the answer drips in
-    max_answer_mb: float = 16.0     # answers are a few KB; anything near this is not an answer
-    scan_window_s: float = DEFAULT_WINDOW_S      # per-AP rows of one scan: seconds from its first row
+    cache_path: str = ""  # '' = the default in the QGIS profile
+    deadline_s: float = 60.0  # one whole exchange, however slowly the answer drips in
+    max_answer_mb: float = 16.0  # answers are a few KB; anything near this is not an answer
+    scan_window_s: float = DEFAULT_WINDOW_S  # per-AP rows of one scan: seconds from its first row
     scan_distance_m: float = DEFAULT_DISTANCE_M  # ... and metres from its first position
     url_from_env: bool = False
     ak_from_env: bool = False
@@ -121,8 +121,10 @@ def resolve_baidu(stored=None, environ=None):
     stored = stored or {}
     environ = os.environ if environ is None else environ
     defaults = BaiduConfig()
-    env = {key: environ.get(name, "").strip() for key, name in
-           (("url", ENV_BAIDU_URL), ("ak", ENV_BAIDU_AK), ("sk", ENV_BAIDU_SK))}
+    env = {
+        key: environ.get(name, "").strip()
+        for key, name in (("url", ENV_BAIDU_URL), ("ak", ENV_BAIDU_AK), ("sk", ENV_BAIDU_SK))
+    }
 
     def value(key, kind):
         return _stored_number(stored, defaults, key, kind)
@@ -146,5 +148,7 @@ def resolve_baidu(stored=None, environ=None):
         max_answer_mb=max(0.001, value("max_answer_mb", float)),
         scan_window_s=max(0.0, value("scan_window_s", float)),
         scan_distance_m=max(0.0, value("scan_distance_m", float)),
-        url_from_env=bool(env["url"]), ak_from_env=bool(env["ak"]), sk_from_env=bool(env["sk"]),
+        url_from_env=bool(env["url"]),
+        ak_from_env=bool(env["ak"]),
+        sk_from_env=bool(env["sk"]),
     )

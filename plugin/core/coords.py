@@ -125,9 +125,12 @@ def bd09_to_wgs84(lng, lat):
 
 
 _PATHS = {
-    (GCJ02, WGS84): gcj02_to_wgs84, (BD09, WGS84): bd09_to_wgs84,
-    (WGS84, GCJ02): wgs84_to_gcj02, (WGS84, BD09): wgs84_to_bd09,
-    (GCJ02, BD09): gcj02_to_bd09, (BD09, GCJ02): bd09_to_gcj02,
+    (GCJ02, WGS84): gcj02_to_wgs84,
+    (BD09, WGS84): bd09_to_wgs84,
+    (WGS84, GCJ02): wgs84_to_gcj02,
+    (WGS84, BD09): wgs84_to_bd09,
+    (GCJ02, BD09): gcj02_to_bd09,
+    (BD09, GCJ02): bd09_to_gcj02,
 }
 
 
@@ -146,18 +149,32 @@ def from_wgs84_array(lng, lat, target):
     if target == WGS84:
         return lng.copy(), lat.copy()
     x, y = lng - 105.0, lat - 35.0
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * np.sqrt(np.abs(x))
-            + (20.0 * np.sin(6.0 * x * math.pi) + 20.0 * np.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-            + (20.0 * np.sin(y * math.pi) + 40.0 * np.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
-            + (160.0 * np.sin(y / 12.0 * math.pi) + 320 * np.sin(y * math.pi / 30.0)) * 2.0 / 3.0)
-    dlng = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * np.sqrt(np.abs(x))
-            + (20.0 * np.sin(6.0 * x * math.pi) + 20.0 * np.sin(2.0 * x * math.pi)) * 2.0 / 3.0
-            + (20.0 * np.sin(x * math.pi) + 40.0 * np.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
-            + (150.0 * np.sin(x / 12.0 * math.pi) + 300.0 * np.sin(x / 30.0 * math.pi)) * 2.0 / 3.0)
+    dlat = (
+        -100.0
+        + 2.0 * x
+        + 3.0 * y
+        + 0.2 * y * y
+        + 0.1 * x * y
+        + 0.2 * np.sqrt(np.abs(x))
+        + (20.0 * np.sin(6.0 * x * math.pi) + 20.0 * np.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+        + (20.0 * np.sin(y * math.pi) + 40.0 * np.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+        + (160.0 * np.sin(y / 12.0 * math.pi) + 320 * np.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+    )
+    dlng = (
+        300.0
+        + x
+        + 2.0 * y
+        + 0.1 * x * x
+        + 0.1 * x * y
+        + 0.1 * np.sqrt(np.abs(x))
+        + (20.0 * np.sin(6.0 * x * math.pi) + 20.0 * np.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+        + (20.0 * np.sin(x * math.pi) + 40.0 * np.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+        + (150.0 * np.sin(x / 12.0 * math.pi) + 300.0 * np.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+    )
     radlat = lat / 180.0 * math.pi
     magic = 1 - _EE * np.sin(radlat) ** 2
     sqrtmagic = np.sqrt(magic)
-    inside = ((CHINA_BOX[0] <= lng) & (lng <= CHINA_BOX[2]) & (CHINA_BOX[1] <= lat) & (lat <= CHINA_BOX[3]))
+    inside = (CHINA_BOX[0] <= lng) & (lng <= CHINA_BOX[2]) & (CHINA_BOX[1] <= lat) & (lat <= CHINA_BOX[3])
     glng = np.where(inside, lng + (dlng * 180.0) / (_A / sqrtmagic * np.cos(radlat) * math.pi), lng)
     glat = np.where(inside, lat + (dlat * 180.0) / ((_A * (1 - _EE)) / (magic * sqrtmagic) * math.pi), lat)
     if target == GCJ02:

@@ -27,9 +27,13 @@ def python_executable():
     """QGIS's Python interpreter: sys.executable is the QGIS binary inside the desktop."""
     if os.path.basename(sys.executable).lower().startswith("python"):
         return sys.executable
-    candidates = [os.path.join(sys.exec_prefix, "python.exe"), os.path.join(sys.exec_prefix, "python3.exe"),
-                  os.path.join(sys.exec_prefix, "bin", "python3"), os.path.join(sys.prefix, "bin", "python3"),
-                  "/usr/bin/python3"]
+    candidates = [
+        os.path.join(sys.exec_prefix, "python.exe"),
+        os.path.join(sys.exec_prefix, "python3.exe"),
+        os.path.join(sys.exec_prefix, "bin", "python3"),
+        os.path.join(sys.prefix, "bin", "python3"),
+        "/usr/bin/python3",
+    ]
     return next((c for c in candidates if os.path.exists(c)), "python3")
 
 
@@ -74,7 +78,9 @@ def explanation(offer_button=True):
     """What is missing and the exact command; ``offer_button`` where the dock's Install button is
     (not in Processing, and not under qgis_process, which has no dock)."""
     names = ", ".join(missing())
-    text = (f"Crowd heat needs the Python package(s) {names}, which QGIS does not ship. Install them into "
-            f"QGIS's Python with:\n{command_text()}\n(on Windows, in the OSGeo4W Shell: "
-            f"python -m pip install {' '.join(missing())})")
+    text = (
+        f"Crowd heat needs the Python package(s) {names}, which QGIS does not ship. Install them into "
+        f"QGIS's Python with:\n{command_text()}\n(on Windows, in the OSGeo4W Shell: "
+        f"python -m pip install {' '.join(missing())})"
+    )
     return text + (", or press Install." if offer_button else ".")

@@ -47,8 +47,19 @@ class ServiceError(CrowdHeatError):
     Carries every code the service gave, so that the UI and logs can show them.
     """
 
-    def __init__(self, message, *, service, http_status=None, code=None, service_message=None,
-                 biz_code=None, biz_message=None, response_id=None, details=""):
+    def __init__(
+        self,
+        message,
+        *,
+        service,
+        http_status=None,
+        code=None,
+        service_message=None,
+        biz_code=None,
+        biz_message=None,
+        response_id=None,
+        details="",
+    ):
         self.service = service
         self.http_status = http_status
         self.code = code

@@ -27,8 +27,8 @@ class Fence:
 
     fence_id: int
     part: int = 0
-    ring: tuple = ()            # ((lng, lat), ...), closed
-    center: tuple = None        # (lng, lat) of a circle
+    ring: tuple = ()  # ((lng, lat), ...), closed
+    center: tuple = None  # (lng, lat) of a circle
     radius_m: float = 0.0
     label: str = ""
     warnings: tuple = field(default=(), compare=False)
@@ -49,7 +49,7 @@ class Fence:
 
     def area_m2(self):
         if self.is_circle:
-            return math.pi * self.radius_m ** 2
+            return math.pi * self.radius_m**2
         return ring_area_m2(self.ring)
 
     def perimeter_m(self):
@@ -70,16 +70,20 @@ def make_ring_fence(fence_id, ring, part=0, label="", warnings=()):
     if pts and pts[0] != pts[-1]:
         pts.append(pts[0])
     if len(pts) < 4 or len({p for p in pts}) < 3:
-        raise FenceError(f"Fence {label or fence_id}: a polygon needs at least 3 distinct points "
-                         f"(got {max(len(pts) - 1, 0)}).")
+        raise FenceError(
+            f"Fence {label or fence_id}: a polygon needs at least 3 distinct points (got {max(len(pts) - 1, 0)})."
+        )
     for lng, lat in pts:
         if not (math.isfinite(lng) and math.isfinite(lat) and -180 <= lng <= 180 and -90 <= lat <= 90):
-            raise FenceError(f"Fence {label or fence_id}: ({lng}, {lat}) is not a WGS84 longitude/latitude. "
-                             "Check the layer's CRS.")
+            raise FenceError(
+                f"Fence {label or fence_id}: ({lng}, {lat}) is not a WGS84 longitude/latitude. Check the layer's CRS."
+            )
     area = ring_area_m2(pts)
     if area < MIN_AREA_M2:
-        raise FenceError(f"Fence {label or fence_id} has no area ({area:.2f} m²): its points lie on a line or "
-                         "on top of each other. Nothing to ask for.")
+        raise FenceError(
+            f"Fence {label or fence_id} has no area ({area:.2f} m²): its points lie on a line or "
+            "on top of each other. Nothing to ask for."
+        )
     return Fence(fence_id=fence_id, part=part, ring=tuple(pts), label=label, warnings=tuple(warnings))
 
 
@@ -111,7 +115,7 @@ def ring_area_m2(ring):
         elif dlng < -math.pi:
             dlng += 2 * math.pi
         total += dlng * (2 + math.sin(math.radians(lat1)) + math.sin(math.radians(lat2)))
-    return abs(total) * s2cells.EARTH_RADIUS_M ** 2 / 2.0
+    return abs(total) * s2cells.EARTH_RADIUS_M**2 / 2.0
 
 
 def expected_cell_count(fence, level):
@@ -130,6 +134,8 @@ def check_cell_level(cell_level):
         return None
     level = int(cell_level)
     if not MIN_CELL_LEVEL <= level <= MAX_CELL_LEVEL:
-        raise FenceError(f"Cell level {level} is not supported: choose {MIN_CELL_LEVEL}..{MAX_CELL_LEVEL}, "
-                         "or 0 to let the service choose.")
+        raise FenceError(
+            f"Cell level {level} is not supported: choose {MIN_CELL_LEVEL}..{MAX_CELL_LEVEL}, "
+            "or 0 to let the service choose."
+        )
     return level

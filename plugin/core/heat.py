@@ -22,7 +22,7 @@ HOURS = 24
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 # What a heat value may be: a whole count from 0 to 2^53, exact as a double (the JSON number
 # every consumer reads) and with room for sums in int64. Anything else is a problem of its cell.
-MAX_HEAT = 2 ** 53
+MAX_HEAT = 2**53
 # Days outside these are not days the service has data for (and break date arithmetic).
 FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 # A cell whose centre is further from the fence's bounding box than this many cell edges is
@@ -36,14 +36,14 @@ class HeatData:
 
     fence_id: int
     part: int
-    ids: np.ndarray            # uint64 (n,)
-    tokens: list               # str (n,)
-    levels: np.ndarray         # int64 (n,)
-    cell_heat: np.ndarray      # int64 (n,)
-    centers: np.ndarray        # float64 (n, 2) lng, lat
-    day_cell: np.ndarray       # int64 (m,): index into the cells
-    day_date: np.ndarray       # int64 (m,): proleptic ordinal of the date
-    day_heat: np.ndarray       # int64 (m, 24)
+    ids: np.ndarray  # uint64 (n,)
+    tokens: list  # str (n,)
+    levels: np.ndarray  # int64 (n,)
+    cell_heat: np.ndarray  # int64 (n,)
+    centers: np.ndarray  # float64 (n, 2) lng, lat
+    day_cell: np.ndarray  # int64 (m,): index into the cells
+    day_date: np.ndarray  # int64 (m,): proleptic ordinal of the date
+    day_heat: np.ndarray  # int64 (m, 24)
     response_id: str = ""
     problems: list = field(default_factory=list)
 
@@ -69,11 +69,19 @@ class HeatData:
         new_index = np.cumsum(keep) - 1
         on_kept = keep[self.day_cell]
         return HeatData(
-            fence_id=self.fence_id if fence_id is None else fence_id, part=self.part,
-            ids=self.ids[keep], tokens=[t for t, k in zip(self.tokens, keep.tolist()) if k],
-            levels=self.levels[keep], cell_heat=self.cell_heat[keep], centers=self.centers[keep],
-            day_cell=new_index[self.day_cell[on_kept]], day_date=self.day_date[on_kept],
-            day_heat=self.day_heat[on_kept], response_id=self.response_id, problems=self.problems)
+            fence_id=self.fence_id if fence_id is None else fence_id,
+            part=self.part,
+            ids=self.ids[keep],
+            tokens=[t for t, k in zip(self.tokens, keep.tolist()) if k],
+            levels=self.levels[keep],
+            cell_heat=self.cell_heat[keep],
+            centers=self.centers[keep],
+            day_cell=new_index[self.day_cell[on_kept]],
+            day_date=self.day_date[on_kept],
+            day_heat=self.day_heat[on_kept],
+            response_id=self.response_id,
+            problems=self.problems,
+        )
 
     def peak_hours(self):
         return self.day_heat.argmax(axis=1)
@@ -83,8 +91,10 @@ class HeatData:
 
     def hourly_means(self):
         """(n, 24) mean heat per hour over the days each cell has (NaN for a cell with none)."""
-        sums = np.stack([np.bincount(self.day_cell, weights=self.day_heat[:, h], minlength=self.cell_count)
-                         for h in range(HOURS)], axis=1)  # 24 bincounts: ~10x faster than np.add.at
+        sums = np.stack(
+            [np.bincount(self.day_cell, weights=self.day_heat[:, h], minlength=self.cell_count) for h in range(HOURS)],
+            axis=1,
+        )  # 24 bincounts: ~10x faster than np.add.at
         days = self.days_per_cell()[:, None].astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             return sums / days
@@ -191,8 +201,7 @@ def _decode(content):
             reason = "an empty body"
         else:
             reason = f"JSON that does not parse ({exc}); the answer may have been cut off"
-        raise ResponseFormatError(f"{SERVICE} answered with {reason}", service=SERVICE,
-                                  details=head) from None
+        raise ResponseFormatError(f"{SERVICE} answered with {reason}", service=SERVICE, details=head) from None
 
 
 def check_envelope(content, http_status=200):
@@ -200,13 +209,19 @@ def check_envelope(content, http_status=200):
     doc = _decode(content) if content else None
     if not isinstance(doc, dict):
         if http_status == 200:
-            raise ResponseFormatError(f"{SERVICE} answered with JSON that is not an object",
-                                      service=SERVICE, http_status=http_status)
+            raise ResponseFormatError(
+                f"{SERVICE} answered with JSON that is not an object", service=SERVICE, http_status=http_status
+            )
         doc = {}
-    codes = dict(service=SERVICE, http_status=http_status if http_status != 200 else None,
-                 code=doc.get("code"), service_message=doc.get("message"),
-                 biz_code=doc.get("biz_code"), biz_message=doc.get("biz_message"),
-                 response_id=doc.get("response_id"))
+    codes = dict(
+        service=SERVICE,
+        http_status=http_status if http_status != 200 else None,
+        code=doc.get("code"),
+        service_message=doc.get("message"),
+        biz_code=doc.get("biz_code"),
+        biz_message=doc.get("biz_message"),
+        response_id=doc.get("response_id"),
+    )
 
     def is_200(value):
         try:
@@ -221,8 +236,11 @@ def check_envelope(content, http_status=200):
     if not isinstance(items, list):
         raise ResponseFormatError(f"{SERVICE} answered success without a data.items list", **codes)
     if not items:
-        raise EmptyResultError(f"{SERVICE} returned no cells for this fence (empty data.items): "
-                               "the area may have no data, or the cell level may be too coarse", **codes)
+        raise EmptyResultError(
+            f"{SERVICE} returned no cells for this fence (empty data.items): "
+            "the area may have no data, or the cell level may be too coarse",
+            **codes,
+        )
     return doc
 
 
@@ -318,10 +336,19 @@ def parse_items(items, fence=None, cell_level=None, response_id=""):
     levels = np.array(lvls, dtype=np.int64)
     order = np.lexsort((day_date, day_cell))
     data = HeatData(
-        fence_id=fence_id, part=part, ids=ids, tokens=tokens, levels=levels,
-        cell_heat=np.array(heats, dtype=np.int64), centers=np.array(centers, dtype=np.float64).reshape(-1, 2),
-        day_cell=day_cell[order], day_date=day_date[order], day_heat=day_heat[order],
-        response_id=response_id, problems=problems)
+        fence_id=fence_id,
+        part=part,
+        ids=ids,
+        tokens=tokens,
+        levels=levels,
+        cell_heat=np.array(heats, dtype=np.int64),
+        centers=np.array(centers, dtype=np.float64).reshape(-1, 2),
+        day_cell=day_cell[order],
+        day_date=day_date[order],
+        day_heat=day_heat[order],
+        response_id=response_id,
+        problems=problems,
+    )
     near = _near_fence(ids, levels, fence)
     if not near.all():
         for n in np.flatnonzero(~near):
@@ -330,8 +357,10 @@ def parse_items(items, fence=None, cell_level=None, response_id=""):
     if data.cell_count:
         inside = s2cells.contains_points(data.ids, data.centers, data.levels, tolerance=1e-9)
         for n in np.flatnonzero(~inside):
-            problems.append(f"cell {data.tokens[n]}: cell_center {tuple(data.centers[n])} is not inside the cell "
-                            "(the cell polygon is drawn from the cell id)")
+            problems.append(
+                f"cell {data.tokens[n]}: cell_center {tuple(data.centers[n])} is not inside the cell "
+                "(the cell polygon is drawn from the cell id)"
+            )
     return data
 
 
@@ -341,7 +370,7 @@ def _cell_identity(item):
     cell_id = None
     if raw_id not in (None, ""):
         cell_id = _as_int(raw_id, "cell_id")
-        if not 0 < cell_id < 2 ** 64:
+        if not 0 < cell_id < 2**64:
             raise ValueError(f"cell_id {raw_id!r} is out of range")
     if token not in (None, ""):
         from_token = s2cells.token_to_id(str(token))
@@ -370,11 +399,15 @@ def _near_fence(ids, levels, fence):
     centers = s2cells.cell_rings(ids, levels)[:, :4].mean(axis=1)  # within metres of the exact centre
     mid_lat = np.radians((box[1] + box[3]) / 2)
     # edge of a cell in degrees of latitude (the mean cell area; S2 cells vary by a factor < 2.1)
-    edge_deg = np.degrees(np.sqrt(4 * np.pi / (6 * 4.0 ** levels)))
+    edge_deg = np.degrees(np.sqrt(4 * np.pi / (6 * 4.0**levels)))
     margin_lat = OUTSIDE_MARGIN_EDGES * edge_deg
     margin_lng = margin_lat / max(0.01, np.cos(mid_lat))
-    return ((centers[:, 0] >= box[0] - margin_lng) & (centers[:, 0] <= box[2] + margin_lng)
-            & (centers[:, 1] >= box[1] - margin_lat) & (centers[:, 1] <= box[3] + margin_lat))
+    return (
+        (centers[:, 0] >= box[0] - margin_lng)
+        & (centers[:, 0] <= box[2] + margin_lng)
+        & (centers[:, 1] >= box[1] - margin_lat)
+        & (centers[:, 1] <= box[3] + margin_lat)
+    )
 
 
 def _hour_matrix(rows, problems, tokens, day_cell):
@@ -382,8 +415,10 @@ def _hour_matrix(rows, problems, tokens, day_cell):
     keep = np.ones(len(rows), dtype=bool)
     try:  # in slices: one np.array call over 100k days would hold the GIL for ~0.2 s
         step = 20_000
-        matrix = np.concatenate([np.array(rows[k:k + step], dtype=np.float64).reshape(-1, HOURS)
-                                 for k in range(0, len(rows), step)] or [np.zeros((0, HOURS))])
+        matrix = np.concatenate(
+            [np.array(rows[k : k + step], dtype=np.float64).reshape(-1, HOURS) for k in range(0, len(rows), step)]
+            or [np.zeros((0, HOURS))]
+        )
     except (ValueError, TypeError, OverflowError):
         matrix = np.zeros((len(rows), HOURS), dtype=np.float64)
         for n, row in enumerate(rows):
@@ -392,11 +427,14 @@ def _hour_matrix(rows, problems, tokens, day_cell):
             except (ValueError, TypeError, OverflowError):
                 matrix[n] = np.nan
     with np.errstate(invalid="ignore"):
-        bad = (~np.isfinite(matrix).all(axis=1) | (matrix < 0).any(axis=1) | (matrix > MAX_HEAT).any(axis=1)
-               | (matrix != np.round(matrix)).any(axis=1))
+        bad = (
+            ~np.isfinite(matrix).all(axis=1)
+            | (matrix < 0).any(axis=1)
+            | (matrix > MAX_HEAT).any(axis=1)
+            | (matrix != np.round(matrix)).any(axis=1)
+        )
     for n in np.flatnonzero(bad):
-        problems.append(f"cell {tokens[day_cell[n]]}: a day skipped: heat values are not whole numbers "
-                        "from 0 to 2^53")
+        problems.append(f"cell {tokens[day_cell[n]]}: a day skipped: heat values are not whole numbers from 0 to 2^53")
         keep[n] = False
     return matrix[keep].astype(np.int64), keep
 

@@ -16,8 +16,10 @@ from .sqlite_store import SqliteStore
 
 class HeatCache(SqliteStore):
     TABLE = "heat_answers"
-    SCHEMA = ("CREATE TABLE IF NOT EXISTS heat_answers (key TEXT PRIMARY KEY, day TEXT NOT NULL, "
-              "request TEXT NOT NULL, answer BLOB NOT NULL, saved REAL NOT NULL)")
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS heat_answers (key TEXT PRIMARY KEY, day TEXT NOT NULL, "
+        "request TEXT NOT NULL, answer BLOB NOT NULL, saved REAL NOT NULL)"
+    )
 
     @staticmethod
     def key(base_url, body, day):
@@ -30,9 +32,18 @@ class HeatCache(SqliteStore):
         return zlib.decompress(row[0]) if row else None
 
     def put(self, base_url, body, day, content):
-        self._put("INSERT OR REPLACE INTO heat_answers VALUES (?, ?, ?, ?, ?)",
-                  [(self.key(base_url, body, day), day.isoformat(), json.dumps(body, sort_keys=True),
-                    zlib.compress(content, 1), time.time())])  # level 1: ~5x smaller, fast enough to not show in a run
+        self._put(
+            "INSERT OR REPLACE INTO heat_answers VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    self.key(base_url, body, day),
+                    day.isoformat(),
+                    json.dumps(body, sort_keys=True),
+                    zlib.compress(content, 1),
+                    time.time(),
+                )
+            ],
+        )  # level 1: ~5x smaller, fast enough to not show in a run
 
     def size_bytes(self):
         if not self.usable:

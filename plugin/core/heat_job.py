@@ -41,7 +41,7 @@ class Sample:
         values = np.concatenate([self.values, values])
         keys = np.concatenate([self._keys, self._rng.random(values.size - self._keys.size)])
         if values.size > self.size:
-            keep = np.argpartition(keys, self.size)[:self.size]
+            keep = np.argpartition(keys, self.size)[: self.size]
             values, keys = values[keep], keys[keep]
         self.values, self._keys = values, keys
 
@@ -49,13 +49,13 @@ class Sample:
 @dataclass
 class HeatRun:
     plan: object = None
-    level: int = None                                  # the level the run used (None: the service's, per request)
-    cells: int = 0                                     # (feature, cell) rows written
+    level: int = None  # the level the run used (None: the service's, per request)
+    cells: int = 0  # (feature, cell) rows written
     cell_days: int = 0
     heat_total: int = 0
-    days: set = field(default_factory=set)             # ordinals of the days seen
+    days: set = field(default_factory=set)  # ordinals of the days seen
     fences_with_data: set = field(default_factory=set)
-    failures: list = field(default_factory=list)       # (what, CrowdHeatError)
+    failures: list = field(default_factory=list)  # (what, CrowdHeatError)
     problems: list = field(default_factory=list)
     cancelled: bool = False
     stopped_by: CrowdHeatError = None
@@ -63,10 +63,10 @@ class HeatRun:
     requests_done: int = 0
     cache_hits: int = 0
     cache_problem: str = ""
-    membership: Counter = field(default_factory=Counter)   # cell id -> features holding it
+    membership: Counter = field(default_factory=Counter)  # cell id -> features holding it
     hourly_sample: Sample = field(default_factory=Sample)
     cell_sample: Sample = field(default_factory=lambda: Sample(seed=1))
-    results: list = None                               # HeatData pieces, only when collected (fetch_heat)
+    results: list = None  # HeatData pieces, only when collected (fetch_heat)
 
     @property
     def shared_cells(self):
@@ -96,8 +96,17 @@ def beijing_today():
     return dt.datetime.now(heat.BEIJING).date()
 
 
-def fetch_plan(client, plan, sink, cache=None, is_cancelled=None, on_progress=None, log=None,
-               concurrency=DEFAULT_CONCURRENCY, today=None):
+def fetch_plan(
+    client,
+    plan,
+    sink,
+    cache=None,
+    is_cancelled=None,
+    on_progress=None,
+    log=None,
+    concurrency=DEFAULT_CONCURRENCY,
+    today=None,
+):
     """Fetch every request of ``plan``; ``sink(HeatData)`` gets each feature's new cells as they come.
 
     ``on_progress(requests_done, requests_total, cells)``; ``log(message)`` for per-request news.
@@ -168,8 +177,10 @@ def fetch_plan(client, plan, sink, cache=None, is_cancelled=None, on_progress=No
             known.update(piece.ids.tolist())
             run.record(piece)
             sink(piece)
-        log(f"{describe(plan, request)}: {data.cell_count:,} cells answered, {run.cells - before:,} kept "
-            f"(response_id {data.response_id or '-'})")
+        log(
+            f"{describe(plan, request)}: {data.cell_count:,} cells answered, {run.cells - before:,} kept "
+            f"(response_id {data.response_id or '-'})"
+        )
 
     def progress():
         if on_progress:
@@ -189,8 +200,10 @@ def fetch_plan(client, plan, sink, cache=None, is_cancelled=None, on_progress=No
                 run.problems.append(f"{describe(plan, first)}: {int(odd.sum())} cells not of level {level} left out")
                 data = data.select(~odd)
             run.level = level
-            log(f"Auto level: the service chose level {level} for {describe(plan, first)}; every request of this "
-                "run asks for that level, so that no feature is a mix of levels.")
+            log(
+                f"Auto level: the service chose level {level} for {describe(plan, first)}; every request of this "
+                "run asks for that level, so that no feature is a mix of levels."
+            )
         deliver(first, data)
         progress()
     stop = run.cancelled or run.stopped_by is not None
@@ -222,6 +235,7 @@ def describe(plan, request):
 
 # -- fences as they were: for in-memory use (tests, bench) ------------------------------------------
 
+
 def shapes_of_fences(fences):
     """FeatureShapes from core fences (rings or circles); parts with the same fence_id are one feature."""
     rings, shapes = {}, []
@@ -236,8 +250,18 @@ def shapes_of_fences(fences):
     return shapes
 
 
-def fetch_heat(client, fences, cell_level=None, is_cancelled=None, on_progress=None, log=None, cache=None,
-               max_vertices=1000, today=None, concurrency=DEFAULT_CONCURRENCY):
+def fetch_heat(
+    client,
+    fences,
+    cell_level=None,
+    is_cancelled=None,
+    on_progress=None,
+    log=None,
+    cache=None,
+    max_vertices=1000,
+    today=None,
+    concurrency=DEFAULT_CONCURRENCY,
+):
     """Plan and fetch ``fences``, collecting every feature's cells in ``run.results`` (in memory)."""
     plan = plan_requests(shapes_of_fences(fences), cell_level, max_vertices)
     results = []
@@ -246,7 +270,16 @@ def fetch_heat(client, fences, cell_level=None, is_cancelled=None, on_progress=N
         if on_progress:
             on_progress(done / max(1, total))
 
-    run = fetch_plan(client, plan, results.append, cache=cache, is_cancelled=is_cancelled, on_progress=fraction,
-                     log=log, today=today, concurrency=concurrency)
+    run = fetch_plan(
+        client,
+        plan,
+        results.append,
+        cache=cache,
+        is_cancelled=is_cancelled,
+        on_progress=fraction,
+        log=log,
+        today=today,
+        concurrency=concurrency,
+    )
     run.results = results
     return run

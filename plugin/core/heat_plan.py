@@ -24,16 +24,23 @@ from shapely.prepared import prep
 
 from . import s2cells
 from .errors import FenceError
-from .fence import (MAX_AREA_KM2, MAX_RADIUS_M, check_cell_level, expected_cell_count, make_circle_fence,
-                    make_ring_fence, ring_area_m2)
+from .fence import (
+    MAX_AREA_KM2,
+    MAX_RADIUS_M,
+    check_cell_level,
+    expected_cell_count,
+    make_circle_fence,
+    make_ring_fence,
+    ring_area_m2,
+)
 
 # Aim comfortably under the reported limit: the service's own area computation is unknown.
 PLAN_AREA_M2 = 0.8 * MAX_AREA_KM2 * 1e6
 # At a fine level the answer's size binds first: 50,000 cells × 10 days is about 120 MB of JSON
 # (the default cap on an answer is 256 MB). A request covers at most this many cells' area.
 MAX_CELLS_PER_REQUEST = 50_000
-TILE_LEVEL = 8            # cells of ~1,300 km²: the first cut of a feature that does not fit
-FINEST_TILE_LEVEL = 12    # ~5 km²: a cut this small always fits (its hull has a handful of vertices)
+TILE_LEVEL = 8  # cells of ~1,300 km²: the first cut of a feature that does not fit
+FINEST_TILE_LEVEL = 12  # ~5 km²: a cut this small always fits (its hull has a handful of vertices)
 # A group's hull may cover at most this many times the pieces' own area (plus a square km), so
 # that small neighbours share a request without asking for a sea of empty cells.
 WASTE = 4.0
@@ -51,8 +58,8 @@ class FeatureShape:
 
     fence_id: int
     label: str
-    geometry: object                 # shapely Polygon / MultiPolygon, WGS84
-    circle: tuple = None             # (lng, lat, radius_m) when the feature is a circle
+    geometry: object  # shapely Polygon / MultiPolygon, WGS84
+    circle: tuple = None  # (lng, lat, radius_m) when the feature is a circle
     warnings: tuple = ()
 
     @property
@@ -63,14 +70,14 @@ class FeatureShape:
 @dataclass(frozen=True)
 class Member:
     fence_id: int
-    tile: int = 0                    # S2 id of the tile this request covers of the feature; 0 = all of it
+    tile: int = 0  # S2 id of the tile this request covers of the feature; 0 = all of it
 
 
 @dataclass
 class HeatRequest:
     number: int
-    fence: object                    # core.fence.Fence: the ring or circle sent
-    members: tuple                   # Member, one per feature (and tile) the answer serves
+    fence: object  # core.fence.Fence: the ring or circle sent
+    members: tuple  # Member, one per feature (and tile) the answer serves
 
     @property
     def fence_ids(self):
@@ -79,9 +86,9 @@ class HeatRequest:
 
 @dataclass
 class HeatPlan:
-    features: dict                   # fence_id -> FeatureShape
+    features: dict  # fence_id -> FeatureShape
     requests: list
-    level: int = None                # the cell level asked for (None: the service chooses)
+    level: int = None  # the cell level asked for (None: the service chooses)
     notes: list = field(default_factory=list)
 
     def tiles_of(self, fence_id):
@@ -119,8 +126,15 @@ def circle_polygon(lng, lat, radius_m, segments=CIRCLE_SEGMENTS):
     """A polygon around the circle (circumscribed: it never cuts the true circle)."""
     radius_deg = math.degrees(radius_m / s2cells.EARTH_RADIUS_M) / math.cos(math.pi / segments)
     scale = 1.0 / max(0.01, math.cos(math.radians(lat)))
-    return Polygon([(lng + radius_deg * scale * math.cos(2 * math.pi * k / segments),
-                     lat + radius_deg * math.sin(2 * math.pi * k / segments)) for k in range(segments)])
+    return Polygon(
+        [
+            (
+                lng + radius_deg * scale * math.cos(2 * math.pi * k / segments),
+                lat + radius_deg * math.sin(2 * math.pi * k / segments),
+            )
+            for k in range(segments)
+        ]
+    )
 
 
 def polygonal(geometry):
@@ -134,6 +148,7 @@ def polygonal(geometry):
 
 # -- covering one piece --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Limits:
     """What one request may be: its area (the service's limit, or the answer's size at the level),
@@ -145,7 +160,7 @@ class Limits:
 
     @classmethod
     def at(cls, level, max_vertices):
-        cell_m2 = 4 * math.pi * s2cells.EARTH_RADIUS_M ** 2 / (6 * 4 ** (level or 18))
+        cell_m2 = 4 * math.pi * s2cells.EARTH_RADIUS_M**2 / (6 * 4 ** (level or 18))
         area = min(PLAN_AREA_M2, MAX_CELLS_PER_REQUEST * cell_m2) if level else PLAN_AREA_M2
         # A quarter of a cell edge at the level asked for (level 18's when the service chooses):
         # buffered by it, then simplified by it, an outline moves outwards by half an edge at most.
@@ -177,6 +192,7 @@ def covering_ring(geometry, limits):
 
 # -- tiles -----------------------------------------------------------------------------------------
 
+
 def _tiles(geometry, limits, level=TILE_LEVEL, parent=None):
     """(tile id, piece) pairs cutting ``geometry`` along S2 cells until each piece fits."""
     minx, miny, maxx, maxy = geometry.bounds
@@ -198,6 +214,7 @@ def _tiles(geometry, limits, level=TILE_LEVEL, parent=None):
 
 
 # -- the plan --------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Piece:
@@ -226,8 +243,11 @@ def plan_requests(features, level, max_vertices):
     for feature in features:
         if feature.circle and feature.circle[2] <= MAX_RADIUS_M and feature.area_m2 <= limits.area_m2:
             lng, lat, radius = feature.circle
-            plan.requests.append(HeatRequest(0, make_circle_fence(feature.fence_id, lng, lat, radius, feature.label),
-                                             (Member(feature.fence_id),)))
+            plan.requests.append(
+                HeatRequest(
+                    0, make_circle_fence(feature.fence_id, lng, lat, radius, feature.label), (Member(feature.fence_id),)
+                )
+            )
             continue
         geometry = feature.geometry
         whole = covering_ring(geometry, limits)
@@ -235,16 +255,19 @@ def plan_requests(features, level, max_vertices):
             pieces.append(_Piece(feature.fence_id, geometry, 0, geodesic_area_m2(geometry)))
             continue
         cut = list(_tiles(geometry, limits))
-        plan.notes.append(f"{feature.label}: {feature.area_m2 / 1e6:,.1f} km², cut into {len(cut)} S2-aligned tiles "
-                          f"(a request covers at most {limits.area_m2 / 1e6:,.0f} km² at this level, "
-                          f"{max_vertices:,} vertices)")
+        plan.notes.append(
+            f"{feature.label}: {feature.area_m2 / 1e6:,.1f} km², cut into {len(cut)} S2-aligned tiles "
+            f"(a request covers at most {limits.area_m2 / 1e6:,.0f} km² at this level, "
+            f"{max_vertices:,} vertices)"
+        )
         pieces.extend(_Piece(feature.fence_id, piece, tile, geodesic_area_m2(piece)) for tile, piece in cut)
     for piece in pieces:
         point = piece.geometry.representative_point()
         piece.order = s2cells.leaf_id(point.x, point.y)
     for group in _groups(sorted(pieces, key=lambda p: p.order), limits):
-        plan.requests.append(HeatRequest(0, _group_fence(group, limits),
-                                         tuple(Member(p.fence_id, p.tile) for p in group)))
+        plan.requests.append(
+            HeatRequest(0, _group_fence(group, limits), tuple(Member(p.fence_id, p.tile) for p in group))
+        )
     for number, request in enumerate(plan.requests):
         request.number = number
     return plan
@@ -288,6 +311,7 @@ def _group_fence(group, limits):
 
 # -- what an answer gives each member -------------------------------------------------------------
 
+
 def member_cells(plan, member, ids, levels):
     """Boolean mask over an answer's cells: those that belong to ``member`` (its feature's real
     geometry, and its tile when it has one)."""
@@ -318,5 +342,6 @@ def intersects_each(geometry, rings):
 
 def circle_feature(fence_id, lng, lat, radius_m, label=""):
     """A circle feature (the dock's drawn circle, Processing's centre and radius)."""
-    return FeatureShape(fence_id, label or f"circle {radius_m:g} m", circle_polygon(lng, lat, radius_m),
-                        circle=(lng, lat, radius_m))
+    return FeatureShape(
+        fence_id, label or f"circle {radius_m:g} m", circle_polygon(lng, lat, radius_m), circle=(lng, lat, radius_m)
+    )

@@ -25,7 +25,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .errors import CancelledError, NetworkError, RedirectError, ResponseFormatError, redact
 
-CHUNK_BYTES = 64 * 1024          # Cancel needs no small reads (the watchdog); the cap is checked per chunk
+CHUNK_BYTES = 64 * 1024  # Cancel needs no small reads (the watchdog); the cap is checked per chunk
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 WATCH_INTERVAL_S = 0.05
@@ -33,8 +33,8 @@ WATCH_INTERVAL_S = 0.05
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    attempts: int = 3            # total tries, the first included
-    backoff_s: float = 1.0       # first wait; doubles each retry
+    attempts: int = 3  # total tries, the first included
+    backoff_s: float = 1.0  # first wait; doubles each retry
     max_backoff_s: float = 30.0
 
     def delay(self, retry_number, retry_after=None):
@@ -59,7 +59,7 @@ class HttpResult:
     content: bytes
     headers: dict
     attempts: int
-    retries_exhausted: bool = False   # the status is still a retryable one after the last try
+    retries_exhausted: bool = False  # the status is still a retryable one after the last try
 
 
 def _retry_after(headers):
@@ -99,7 +99,7 @@ class _Watch:
         self.deadline = time.monotonic() + deadline_s
         self.is_cancelled = is_cancelled
         self.on_sent = on_sent
-        self.fired = None              # "cancel" or "deadline"
+        self.fired = None  # "cancel" or "deadline"
         self._sock = None
         self._finished = False
         self._lock = threading.Lock()
@@ -220,15 +220,31 @@ class SessionClient:
 
 # -- one request -----------------------------------------------------------------------------------
 
+
 def _origin(url):
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     return scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(scheme)
 
 
-def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), policy=RetryPolicy(),
-              limits=Limits(), proxies=None, is_cancelled=None, on_progress=None, on_sent=None, secrets=(),
-              what="the service", before_each=None, retry_answer=None):
+def post_json(
+    url,
+    body,
+    *,
+    headers=None,
+    session=None,
+    timeout=(10.0, 60.0),
+    policy=RetryPolicy(),
+    limits=Limits(),
+    proxies=None,
+    is_cancelled=None,
+    on_progress=None,
+    on_sent=None,
+    secrets=(),
+    what="the service",
+    before_each=None,
+    retry_answer=None,
+):
     """POST ``body`` as JSON; return the last :class:`HttpResult` (retryable answers retried).
     This is the one retry loop of the plugin.
 
@@ -256,17 +272,20 @@ def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), po
         if is_cancelled and is_cancelled() or before_each and not before_each():
             raise CancelledError(sent=bool(reached))
         try:
-            status, content, resp_headers = _exchange(url, body, headers, session, timeout, limits, proxies,
-                                                      is_cancelled, on_progress, sent, secrets, what)
+            status, content, resp_headers = _exchange(
+                url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, sent, secrets, what
+            )
         except CancelledError:
             raise CancelledError(sent=bool(reached)) from None
         except requests.exceptions.Timeout as exc:
             last_error = f"no answer within {timeout[1]:g} s ({type(exc).__name__})"
         except requests.exceptions.SSLError as exc:
             # Not retried: a certificate problem does not heal in a second.
-            raise NetworkError(f"TLS certificate check failed for {what}: "
-                               f"{redact(exc, secrets)}. Check the base URL and any proxy that "
-                               "intercepts HTTPS (its CA must be trusted by the system).") from None
+            raise NetworkError(
+                f"TLS certificate check failed for {what}: "
+                f"{redact(exc, secrets)}. Check the base URL and any proxy that "
+                "intercepts HTTPS (its CA must be trusted by the system)."
+            ) from None
         except requests.exceptions.RequestException as exc:
             last_error = f"cannot connect ({type(exc).__name__}: {redact(_short(exc), secrets)})"
         else:
@@ -277,13 +296,14 @@ def post_json(url, body, *, headers=None, session=None, timeout=(10.0, 60.0), po
             continue
         if attempt < policy.attempts:
             _wait(policy.delay(attempt), is_cancelled, reached)
-    raise NetworkError(f"No answer from {what} at {redact(url, secrets)} after {policy.attempts} "
-                       f"tries: {last_error}. Check the network, the proxy settings "
-                       "(Settings ▸ Options ▸ Network) and the base URL.")
+    raise NetworkError(
+        f"No answer from {what} at {redact(url, secrets)} after {policy.attempts} "
+        f"tries: {last_error}. Check the network, the proxy settings "
+        "(Settings ▸ Options ▸ Network) and the base URL."
+    )
 
 
-def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, on_sent,
-              secrets, what):
+def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, on_sent, secrets, what):
     """One request and its same-origin redirects, under one deadline: (status, content, headers)."""
     visited = [url]
     with _Watch(limits.deadline_s, is_cancelled, on_sent) as watch:
@@ -291,8 +311,16 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
             while True:
                 # verify given per request: requests would otherwise let REQUESTS_CA_BUNDLE replace
                 # the session's bundle (which already starts from it, see settings.trusted_ca_bundle)
-                with session.post(url, json=body, headers=headers, timeout=timeout, proxies=proxies,
-                                  stream=True, verify=session.verify or True, allow_redirects=False) as response:
+                with session.post(
+                    url,
+                    json=body,
+                    headers=headers,
+                    timeout=timeout,
+                    proxies=proxies,
+                    stream=True,
+                    verify=session.verify or True,
+                    allow_redirects=False,
+                ) as response:
                     location = response.headers.get("Location")
                     if response.status_code in REDIRECT_STATUSES and location:
                         target = urljoin(url, location)
@@ -308,22 +336,28 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
             if watch.fired == "cancel":
                 raise CancelledError() from None
             if watch.fired == "deadline":
-                raise NetworkError(f"The answer of {what} did not arrive in full within {limits.deadline_s:g} s "
-                                   "(it came in too slowly, or not at all). Not retried: try again later, or "
-                                   "raise 'total deadline per request' in CrowdHeat's settings.") from None
+                raise NetworkError(
+                    f"The answer of {what} did not arrive in full within {limits.deadline_s:g} s "
+                    "(it came in too slowly, or not at all). Not retried: try again later, or "
+                    "raise 'total deadline per request' in CrowdHeat's settings."
+                ) from None
             raise
 
 
 def _check_redirect(url, target, visited, status, secrets, what):
     shown = redact(target, secrets)
     if _origin(target) != _origin(url):
-        raise RedirectError(f"{what} answered HTTP {status} with a redirect to another address ({shown}). "
-                           "Not followed: the request carries your key. If the service has moved, set the "
-                           "new base URL in CrowdHeat's settings; otherwise a proxy or captive portal is "
-                           "in the way.")
+        raise RedirectError(
+            f"{what} answered HTTP {status} with a redirect to another address ({shown}). "
+            "Not followed: the request carries your key. If the service has moved, set the "
+            "new base URL in CrowdHeat's settings; otherwise a proxy or captive portal is "
+            "in the way."
+        )
     if target in visited or len(visited) > MAX_REDIRECTS:
-        raise RedirectError(f"{what} redirects in a loop (HTTP {status} to {shown} after {len(visited)} "
-                           "redirects). Check the base URL in CrowdHeat's settings.")
+        raise RedirectError(
+            f"{what} redirects in a loop (HTTP {status} to {shown} after {len(visited)} "
+            "redirects). Check the base URL in CrowdHeat's settings."
+        )
 
 
 def _read(response, limits, on_progress, what):
@@ -348,7 +382,8 @@ def _too_large(what, size, cap, how):
     return ResponseFormatError(
         f"The answer of {what} was refused: {how} {size / 1e6:,.1f} MB, over the cap of {cap / 1e6:,.0f} MB. "
         "Fetch a smaller area (or a coarser cell level), or raise 'largest answer' in CrowdHeat's settings.",
-        service=what)
+        service=what,
+    )
 
 
 def _short(exc):

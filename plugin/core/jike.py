@@ -15,7 +15,8 @@ class JikeClient(SessionClient):
         if not config.token:
             raise ConfigurationError(
                 "No Jike token is set. Enter it in CrowdHeat's settings (it is kept in QGIS's "
-                f"authentication database) or set the environment variable {ENV_JIKE_TOKEN}.")
+                f"authentication database) or set the environment variable {ENV_JIKE_TOKEN}."
+            )
         if not config.base_url.lower().startswith(("https://", "http://")):
             raise ConfigurationError(f"The Jike base URL '{config.base_url}' is not an http(s) URL.")
         self.config = config
@@ -25,13 +26,20 @@ class JikeClient(SessionClient):
         self.secrets = (config.token,)
 
     def _post(self, body, policy, is_cancelled=None, on_progress=None):
-        return post_json(self.config.base_url + HEAT_MAP_PATH, body,
-                         headers={"Authorization": f"Bearer {self.config.token}", "Accept": "application/json"},
-                         session=self.session, proxies=self.proxies,
-                         timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
-                         policy=policy, limits=self.config.limits(), is_cancelled=is_cancelled,
-                         on_progress=on_progress, secrets=self.secrets,
-                         what="the Jike heat service")
+        return post_json(
+            self.config.base_url + HEAT_MAP_PATH,
+            body,
+            headers={"Authorization": f"Bearer {self.config.token}", "Accept": "application/json"},
+            session=self.session,
+            proxies=self.proxies,
+            timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
+            policy=policy,
+            limits=self.config.limits(),
+            is_cancelled=is_cancelled,
+            on_progress=on_progress,
+            secrets=self.secrets,
+            what="the Jike heat service",
+        )
 
     def fetch_heat_bytes(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
         """The raw bytes of a successful HTTP answer for ``fence`` (the envelope is not checked)."""
@@ -63,20 +71,28 @@ def _http_error(result):
         envelope = exc
     codes = {}
     if envelope is not None:
-        codes = dict(code=envelope.code, service_message=envelope.service_message,
-                     biz_code=envelope.biz_code, biz_message=envelope.biz_message,
-                     response_id=envelope.response_id)
+        codes = dict(
+            code=envelope.code,
+            service_message=envelope.service_message,
+            biz_code=envelope.biz_code,
+            biz_message=envelope.biz_message,
+            response_id=envelope.response_id,
+        )
     status = result.status
     kwargs = dict(service=heat.SERVICE, http_status=status, **codes)
     if status in (401, 403):
-        return AuthError("The Jike token was refused: check it in CrowdHeat's settings "
-                         "(or CROWDHEAT_JIKE_TOKEN) and that it is enabled for heat_map", **kwargs)
+        return AuthError(
+            "The Jike token was refused: check it in CrowdHeat's settings "
+            "(or CROWDHEAT_JIKE_TOKEN) and that it is enabled for heat_map",
+            **kwargs,
+        )
     if status == 429:
-        return RateLimitError(f"The Jike service is still rate-limiting after {result.attempts} tries: "
-                              "wait a minute and fetch again", **kwargs)
+        return RateLimitError(
+            f"The Jike service is still rate-limiting after {result.attempts} tries: wait a minute and fetch again",
+            **kwargs,
+        )
     if status >= 500:
-        return ServerError(f"The Jike service failed {result.attempts} times in a row: "
-                           "try again later", **kwargs)
+        return ServerError(f"The Jike service failed {result.attempts} times in a row: try again later", **kwargs)
     return ServiceError("The Jike service refused the request", **kwargs)
 
 
@@ -95,8 +111,10 @@ def check_connection(client):
             heat.check_envelope(result.content)
         except ServiceError as exc:
             if exc.code is not None and str(exc.code) == "200":
-                return ("Connected: the token is accepted (the empty test request was answered with "
-                        f"{redacted(exc, client.secrets).codes_text()}).")
+                return (
+                    "Connected: the token is accepted (the empty test request was answered with "
+                    f"{redacted(exc, client.secrets).codes_text()})."
+                )
             raise
     except CrowdHeatError as exc:
         raise redacted(exc, client.secrets) from None

@@ -13,9 +13,9 @@ HOURS = 24
 
 @dataclass
 class Profile:
-    days: list                    # datetime.date, sorted
-    heat: np.ndarray              # (days, 24) float
-    what: str = ""                # what the profile is of ("12 cells", "3 zones")
+    days: list  # datetime.date, sorted
+    heat: np.ndarray  # (days, 24) float
+    what: str = ""  # what the profile is of ("12 cells", "3 zones")
 
     @property
     def mean(self):

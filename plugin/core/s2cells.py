@@ -147,8 +147,12 @@ def contains_points(ids, lnglat, level=None, tolerance=1e-12):
     x, y, z = p
     with np.errstate(divide="ignore", invalid="ignore"):
         comps = {
-            0: (y / x, z / x, x), 1: (-x / y, z / y, y), 2: (-x / z, -y / z, z),
-            3: (z / x, y / x, -x), 4: (z / y, -x / y, -y), 5: (-y / z, -x / z, -z),
+            0: (y / x, z / x, x),
+            1: (-x / y, z / y, y),
+            2: (-x / z, -y / z, z),
+            3: (z / x, y / x, -x),
+            4: (z / y, -x / y, -y),
+            5: (-y / z, -x / z, -z),
         }
     pu = np.empty_like(lng)
     pv = np.empty_like(lng)
@@ -158,9 +162,13 @@ def contains_points(ids, lnglat, level=None, tolerance=1e-12):
         pu[sel] = fu[sel]
         pv[sel] = fv[sel]
         front[sel] = facing[sel] > 0
-    return (front
-            & (pu >= u[0] - tolerance) & (pu <= u[1] + tolerance)
-            & (pv >= v[0] - tolerance) & (pv <= v[1] + tolerance))
+    return (
+        front
+        & (pu >= u[0] - tolerance)
+        & (pu <= u[1] + tolerance)
+        & (pv >= v[0] - tolerance)
+        & (pv <= v[1] + tolerance)
+    )
 
 
 def parents(ids, level):
@@ -180,14 +188,15 @@ def cell_area_m2(lng, lat, level):
     """Exact area in m² of the level-``level`` cell containing (lng, lat)."""
     s2sphere = _s2()[0]
     cell_id = s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(lat, lng)).parent(level)
-    return s2sphere.Cell(cell_id).exact_area() * EARTH_RADIUS_M ** 2
+    return s2sphere.Cell(cell_id).exact_area() * EARTH_RADIUS_M**2
 
 
 def covering_ids(min_lng, min_lat, max_lng, max_lat, level, max_cells=1_000_000):
     """Ids of the level-``level`` cells covering a lat/lng rectangle (s2sphere has no polygon region)."""
     s2sphere = _s2()[0]
     rect = s2sphere.LatLngRect.from_point_pair(
-        s2sphere.LatLng.from_degrees(min_lat, min_lng), s2sphere.LatLng.from_degrees(max_lat, max_lng))
+        s2sphere.LatLng.from_degrees(min_lat, min_lng), s2sphere.LatLng.from_degrees(max_lat, max_lng)
+    )
     coverer = s2sphere.RegionCoverer()
     coverer.min_level = coverer.max_level = level
     coverer.max_cells = max_cells

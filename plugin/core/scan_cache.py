@@ -13,8 +13,10 @@ from .sqlite_store import SqliteStore
 
 class ScanCache(SqliteStore):
     TABLE = "answers"
-    SCHEMA = ("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, coor TEXT NOT NULL, "
-              "answer TEXT NOT NULL, saved REAL NOT NULL)")
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, coor TEXT NOT NULL, "
+        "answer TEXT NOT NULL, saved REAL NOT NULL)"
+    )
 
     @staticmethod
     def key(scan_key, coor):
@@ -28,5 +30,7 @@ class ScanCache(SqliteStore):
     def put_many(self, entries, coor):
         """entries: [(scan_key, answer dict)]; committed at once (one transaction per batch)."""
         now = time.time()
-        self._put("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
-                  [(self.key(k, coor), coor, json.dumps(a, ensure_ascii=False), now) for k, a in entries])
+        self._put(
+            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
+            [(self.key(k, coor), coor, json.dumps(a, ensure_ascii=False), now) for k, a in entries],
+        )

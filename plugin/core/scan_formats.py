@@ -52,8 +52,18 @@ ALIASES = {
     "serving": ["servingcell", "serving", "主服务小区"],
     "neighbour": ["neighboring", "neighbouring", "neighbor", "neighbour", "邻区标志"],
     "scan_id": ["scanid", "scan", "groupnumber", "扫描id", "扫描编号", "批次"],
-    "time": ["firstseen", "measuredat", "timestamp", "time", "devicetime", "datetime", "lasttimeseen", "lasttime",
-             "时间", "采集时间"],
+    "time": [
+        "firstseen",
+        "measuredat",
+        "timestamp",
+        "time",
+        "devicetime",
+        "datetime",
+        "lasttimeseen",
+        "lasttime",
+        "时间",
+        "采集时间",
+    ],
     "date": ["date", "日期"],
     "lng": ["lng", "lon", "longitude", "currentlongitude", "gpsbestlon", "经度"],
     "lat": ["lat", "latitude", "currentlatitude", "gpsbestlat", "纬度"],
@@ -74,6 +84,7 @@ class ScanFileError(InputError):
 
 # -- layouts of the apps ------------------------------------------------------------------------
 
+
 def _norm(name):
     return re.sub(r"[\s_\-()（）#]", "", str(name).strip().lower().lstrip("\ufeff"))
 
@@ -87,14 +98,14 @@ class Layout:
     """One app's export, as its documentation or source writes it."""
 
     name: str
-    source: str                   # where the layout is documented
+    source: str  # where the layout is documented
     shape: str
-    mapping: dict                 # role -> column (a header name, or colN for a headerless layout)
-    header: tuple = ()            # the header row, when the app writes one
+    mapping: dict  # role -> column (a header name, or colN for a headerless layout)
+    header: tuple = ()  # the header row, when the app writes one
     delimiter: str = ","
-    columns: int = 0              # headerless: how many values a row has
-    default_network: str = ""     # the technology of every row when no column says it
-    section_end: str = ""         # a first value that ends the data (airodump's station section)
+    columns: int = 0  # headerless: how many values a row has
+    default_network: str = ""  # the technology of every row when no column says it
+    section_end: str = ""  # a first value that ends the data (airodump's station section)
 
     def matches_header(self, names):
         ours = [_norm(h) for h in self.header]
@@ -104,71 +115,302 @@ class Layout:
         return bool(ours) and theirs == ours
 
 
-AIRODUMP_HEADER = ("BSSID", "First time seen", "Last time seen", "channel", "Speed", "Privacy", "Cipher",
-                   "Authentication", "Power", "# beacons", "# IV", "LAN IP", "ID-length", "ESSID", "Key")
-KISMET_HEADER = ("Network", "NetType", "ESSID", "BSSID", "Info", "Channel", "Cloaked", "Encryption", "Decrypted",
-                 "MaxRate", "MaxSeenRate", "Beacon", "LLC", "Data", "Crypt", "Weak", "Total", "Carrier", "Encoding",
-                 "FirstTime", "LastTime", "BestQuality", "BestSignal", "BestNoise", "GPSMinLat", "GPSMinLon",
-                 "GPSMinAlt", "GPSMinSpd", "GPSMaxLat", "GPSMaxLon", "GPSMaxAlt", "GPSMaxSpd", "GPSBestLat",
-                 "GPSBestLon", "GPSBestAlt", "DataSize", "IPType", "IP")
-TOWER_COLLECTOR_HEADER = ("mcc", "mnc", "lac", "cell_id", "psc", "asu", "dbm", "ta", "lat", "lon", "accuracy",
-                          "speed", "bearing", "altitude", "measured_at", "net_type", "neighboring", "device")
-GMON_HEADER = ("BSSID", "LAT", "LON", "SSID", "Crypt", "Beacon Interval", "Connection Mode", "Channel", "RXL",
-               "Date", "Time")
+AIRODUMP_HEADER = (
+    "BSSID",
+    "First time seen",
+    "Last time seen",
+    "channel",
+    "Speed",
+    "Privacy",
+    "Cipher",
+    "Authentication",
+    "Power",
+    "# beacons",
+    "# IV",
+    "LAN IP",
+    "ID-length",
+    "ESSID",
+    "Key",
+)
+KISMET_HEADER = (
+    "Network",
+    "NetType",
+    "ESSID",
+    "BSSID",
+    "Info",
+    "Channel",
+    "Cloaked",
+    "Encryption",
+    "Decrypted",
+    "MaxRate",
+    "MaxSeenRate",
+    "Beacon",
+    "LLC",
+    "Data",
+    "Crypt",
+    "Weak",
+    "Total",
+    "Carrier",
+    "Encoding",
+    "FirstTime",
+    "LastTime",
+    "BestQuality",
+    "BestSignal",
+    "BestNoise",
+    "GPSMinLat",
+    "GPSMinLon",
+    "GPSMinAlt",
+    "GPSMinSpd",
+    "GPSMaxLat",
+    "GPSMaxLon",
+    "GPSMaxAlt",
+    "GPSMaxSpd",
+    "GPSBestLat",
+    "GPSBestLon",
+    "GPSBestAlt",
+    "DataSize",
+    "IPType",
+    "IP",
+)
+TOWER_COLLECTOR_HEADER = (
+    "mcc",
+    "mnc",
+    "lac",
+    "cell_id",
+    "psc",
+    "asu",
+    "dbm",
+    "ta",
+    "lat",
+    "lon",
+    "accuracy",
+    "speed",
+    "bearing",
+    "altitude",
+    "measured_at",
+    "net_type",
+    "neighboring",
+    "device",
+)
+GMON_HEADER = (
+    "BSSID",
+    "LAT",
+    "LON",
+    "SSID",
+    "Crypt",
+    "Beacon Interval",
+    "Connection Mode",
+    "Channel",
+    "RXL",
+    "Date",
+    "Time",
+)
 NETWORK_SURVEY_LTE_HEADER = (
-    "deviceTime", "latitude", "longitude", "altitude", "speed", "accuracy", "missionId", "recordNumber",
-    "groupNumber", "mcc", "mnc", "tac", "eci", "earfcn", "pci", "rsrp", "rsrq", "ta", "servingCell", "lteBandwidth",
-    "provider", "signalStrength", "cqi", "slot", "snr", "deviceSerialNumber", "locationAge")
-WIGLE14_HEADER = ("MAC", "SSID", "AuthMode", "FirstSeen", "Channel", "RSSI", "CurrentLatitude", "CurrentLongitude",
-                  "AltitudeMeters", "AccuracyMeters", "Type")
-WIGLE16_HEADER = ("MAC", "SSID", "AuthMode", "FirstSeen", "Channel", "Frequency", "RSSI", "CurrentLatitude",
-                  "CurrentLongitude", "AltitudeMeters", "AccuracyMeters", "RCOIs", "MfgrId", "Type")
-_WIGLE_MAPPING = {"mac": "MAC", "ssid": "SSID", "time": "FirstSeen", "rssi": "RSSI", "lat": "CurrentLatitude",
-                  "lng": "CurrentLongitude", "radio": "Type"}
+    "deviceTime",
+    "latitude",
+    "longitude",
+    "altitude",
+    "speed",
+    "accuracy",
+    "missionId",
+    "recordNumber",
+    "groupNumber",
+    "mcc",
+    "mnc",
+    "tac",
+    "eci",
+    "earfcn",
+    "pci",
+    "rsrp",
+    "rsrq",
+    "ta",
+    "servingCell",
+    "lteBandwidth",
+    "provider",
+    "signalStrength",
+    "cqi",
+    "slot",
+    "snr",
+    "deviceSerialNumber",
+    "locationAge",
+)
+WIGLE14_HEADER = (
+    "MAC",
+    "SSID",
+    "AuthMode",
+    "FirstSeen",
+    "Channel",
+    "RSSI",
+    "CurrentLatitude",
+    "CurrentLongitude",
+    "AltitudeMeters",
+    "AccuracyMeters",
+    "Type",
+)
+WIGLE16_HEADER = (
+    "MAC",
+    "SSID",
+    "AuthMode",
+    "FirstSeen",
+    "Channel",
+    "Frequency",
+    "RSSI",
+    "CurrentLatitude",
+    "CurrentLongitude",
+    "AltitudeMeters",
+    "AccuracyMeters",
+    "RCOIs",
+    "MfgrId",
+    "Type",
+)
+_WIGLE_MAPPING = {
+    "mac": "MAC",
+    "ssid": "SSID",
+    "time": "FirstSeen",
+    "rssi": "RSSI",
+    "lat": "CurrentLatitude",
+    "lng": "CurrentLongitude",
+    "radio": "Type",
+}
 
 LAYOUTS = (
-    Layout("WiGLE 1.4", "WiGLE CSV 1.4 (wigle.net, Android app export)", SHAPE_OBSERVATIONS, _WIGLE_MAPPING,
-           WIGLE14_HEADER),
-    Layout("WiGLE 1.6", "WiGLE CSV 1.6 (wigle.net, Android app export)", SHAPE_OBSERVATIONS, _WIGLE_MAPPING,
-           WIGLE16_HEADER),
+    Layout(
+        "WiGLE 1.4", "WiGLE CSV 1.4 (wigle.net, Android app export)", SHAPE_OBSERVATIONS, _WIGLE_MAPPING, WIGLE14_HEADER
+    ),
+    Layout(
+        "WiGLE 1.6", "WiGLE CSV 1.6 (wigle.net, Android app export)", SHAPE_OBSERVATIONS, _WIGLE_MAPPING, WIGLE16_HEADER
+    ),
     # "Power -1 means the driver gave no reading"; the station section after the APs is skipped.
-    Layout("airodump-ng CSV", "aircrack-ng: airodump-ng --output-format csv", SHAPE_OBSERVATIONS,
-           {"mac": "BSSID", "time": "Last time seen", "rssi": "Power", "ssid": "ESSID"}, AIRODUMP_HEADER,
-           section_end="Station MAC"),
-    Layout("Kismet CSV", "Kismet's .csv network log (also written by airodump-ng)", SHAPE_OBSERVATIONS,
-           {"mac": "BSSID", "ssid": "ESSID", "time": "LastTime", "rssi": "BestSignal", "lat": "GPSBestLat",
-            "lng": "GPSBestLon"}, KISMET_HEADER, delimiter=";"),
-    Layout("Tower Collector CSV", "Tower Collector (zamojski/TowerCollector) CSV export", SHAPE_OBSERVATIONS,
-           {"mcc": "mcc", "mnc": "mnc", "lac": "lac", "cellid": "cell_id", "signal": "dbm", "lat": "lat",
-            "lng": "lon", "time": "measured_at", "radio": "net_type", "neighbour": "neighboring"},
-           TOWER_COLLECTOR_HEADER),
-    Layout("G-MoN", "G-MoN WLAN export", SHAPE_OBSERVATIONS,
-           {"mac": "BSSID", "lat": "LAT", "lng": "LON", "ssid": "SSID", "rssi": "RXL", "date": "Date",
-            "time": "Time"}, GMON_HEADER, delimiter=";"),
-    Layout("Network Survey LTE", "Network Survey (Android) LTE CSV", SHAPE_OBSERVATIONS,
-           {"time": "deviceTime", "lat": "latitude", "lng": "longitude", "scan_id": "groupNumber", "mcc": "mcc",
-            "mnc": "mnc", "lac": "tac", "cellid": "eci", "signal": "rsrp", "serving": "servingCell"},
-           NETWORK_SURVEY_LTE_HEADER, default_network="LTE"),
+    Layout(
+        "airodump-ng CSV",
+        "aircrack-ng: airodump-ng --output-format csv",
+        SHAPE_OBSERVATIONS,
+        {"mac": "BSSID", "time": "Last time seen", "rssi": "Power", "ssid": "ESSID"},
+        AIRODUMP_HEADER,
+        section_end="Station MAC",
+    ),
+    Layout(
+        "Kismet CSV",
+        "Kismet's .csv network log (also written by airodump-ng)",
+        SHAPE_OBSERVATIONS,
+        {
+            "mac": "BSSID",
+            "ssid": "ESSID",
+            "time": "LastTime",
+            "rssi": "BestSignal",
+            "lat": "GPSBestLat",
+            "lng": "GPSBestLon",
+        },
+        KISMET_HEADER,
+        delimiter=";",
+    ),
+    Layout(
+        "Tower Collector CSV",
+        "Tower Collector (zamojski/TowerCollector) CSV export",
+        SHAPE_OBSERVATIONS,
+        {
+            "mcc": "mcc",
+            "mnc": "mnc",
+            "lac": "lac",
+            "cellid": "cell_id",
+            "signal": "dbm",
+            "lat": "lat",
+            "lng": "lon",
+            "time": "measured_at",
+            "radio": "net_type",
+            "neighbour": "neighboring",
+        },
+        TOWER_COLLECTOR_HEADER,
+    ),
+    Layout(
+        "G-MoN",
+        "G-MoN WLAN export",
+        SHAPE_OBSERVATIONS,
+        {"mac": "BSSID", "lat": "LAT", "lng": "LON", "ssid": "SSID", "rssi": "RXL", "date": "Date", "time": "Time"},
+        GMON_HEADER,
+        delimiter=";",
+    ),
+    Layout(
+        "Network Survey LTE",
+        "Network Survey (Android) LTE CSV",
+        SHAPE_OBSERVATIONS,
+        {
+            "time": "deviceTime",
+            "lat": "latitude",
+            "lng": "longitude",
+            "scan_id": "groupNumber",
+            "mcc": "mcc",
+            "mnc": "mnc",
+            "lac": "tac",
+            "cellid": "eci",
+            "signal": "rsrp",
+            "serving": "servingCell",
+        },
+        NETWORK_SURVEY_LTE_HEADER,
+        default_network="LTE",
+    ),
     # Headerless layouts: recognised by what their rows hold (see _HEADERLESS_TESTS).
-    Layout("G-MoN (no header)", "G-MoN WLAN export", SHAPE_OBSERVATIONS,
-           {"mac": col(1), "lat": col(2), "lng": col(3), "ssid": col(4), "rssi": col(9), "date": col(10),
-            "time": col(11)}, delimiter=";", columns=11),
-    Layout("CellMapper CSV export", "CellMapper CSV export: lat, lon, altitude, mcc, mnc, tac/lac, cid, signal dBm, "
-           "technology, technology, channel, pci", SHAPE_SPLIT,
-           {"lat": col(1), "lng": col(2), "mcc": col(4), "mnc": col(5), "lac": col(6), "cellid": col(7),
-            "signal": col(8), "radio": col(9)}, columns=12),
+    Layout(
+        "G-MoN (no header)",
+        "G-MoN WLAN export",
+        SHAPE_OBSERVATIONS,
+        {"mac": col(1), "lat": col(2), "lng": col(3), "ssid": col(4), "rssi": col(9), "date": col(10), "time": col(11)},
+        delimiter=";",
+        columns=11,
+    ),
+    Layout(
+        "CellMapper CSV export",
+        "CellMapper CSV export: lat, lon, altitude, mcc, mnc, tac/lac, cid, signal dBm, "
+        "technology, technology, channel, pci",
+        SHAPE_SPLIT,
+        {
+            "lat": col(1),
+            "lng": col(2),
+            "mcc": col(4),
+            "mnc": col(5),
+            "lac": col(6),
+            "cellid": col(7),
+            "signal": col(8),
+            "radio": col(9),
+        },
+        columns=12,
+    ),
     # NetMonster's NTM cell file: tech;mcc;mnc;cid;lac;rnc/enb;psc/pci;lat;lon;location;arfcn
     # (2147483647 = unknown). A cell list without signals: each row is one cell, located alone.
-    Layout("NetMonster NTM", "NetMonster NTM cell file (tech;mcc;mnc;cid;lac;rnc;psc;lat;lon;location;arfcn)",
-           SHAPE_SPLIT, {"radio": col(1), "mcc": col(2), "mnc": col(3), "cellid": col(4), "lac": col(5),
-                         "lat": col(8), "lng": col(9)}, delimiter=";", columns=11),
+    Layout(
+        "NetMonster NTM",
+        "NetMonster NTM cell file (tech;mcc;mnc;cid;lac;rnc;psc;lat;lon;location;arfcn)",
+        SHAPE_SPLIT,
+        {"radio": col(1), "mcc": col(2), "mnc": col(3), "cellid": col(4), "lac": col(5), "lat": col(8), "lng": col(9)},
+        delimiter=";",
+        columns=11,
+    ),
 )
 LAYOUT_NAMES = tuple(layout.name for layout in LAYOUTS)
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # a number as text, nothing around it
 _MAC_TEXT = re.compile(r"([0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{12}")
-_TECHNOLOGIES = {"GSM", "GPRS", "EDGE", "UMTS", "WCDMA", "HSPA", "HSPA+", "HSDPA", "HSUPA", "LTE", "NR", "CDMA",
-                 "TDSCDMA", "TD-SCDMA", "NBIOT", "5G", "4G", "3G", "2G"}
+_TECHNOLOGIES = {
+    "GSM",
+    "GPRS",
+    "EDGE",
+    "UMTS",
+    "WCDMA",
+    "HSPA",
+    "HSPA+",
+    "HSDPA",
+    "HSUPA",
+    "LTE",
+    "NR",
+    "CDMA",
+    "TDSCDMA",
+    "TD-SCDMA",
+    "NBIOT",
+    "5G",
+    "4G",
+    "3G",
+    "2G",
+}
 
 
 def is_number(text):
@@ -188,24 +430,34 @@ def _lat_lng(a, b):
 
 
 def _cellmapper_row(values):
-    return (len(values) == 12 and _lat_lng(values[0], values[1]) and all(is_number(v) for v in values[3:8])
-            and values[8].strip().upper() in _TECHNOLOGIES)
+    return (
+        len(values) == 12
+        and _lat_lng(values[0], values[1])
+        and all(is_number(v) for v in values[3:8])
+        and values[8].strip().upper() in _TECHNOLOGIES
+    )
 
 
 def _ntm_row(values):
-    return (len(values) == 11 and values[0].strip().upper() in {"2G", "3G", "4G", "5G", "CD2"}
-            and all(is_number(v) for v in values[1:5]))
+    return (
+        len(values) == 11
+        and values[0].strip().upper() in {"2G", "3G", "4G", "5G", "CD2"}
+        and all(is_number(v) for v in values[1:5])
+    )
 
 
 def _gmon_row(values):
     return len(values) == 11 and _is_mac(values[0]) and _lat_lng(values[1], values[2]) and is_number(values[8])
 
 
-_HEADERLESS_TESTS = {"G-MoN (no header)": (_gmon_row, "a MAC, then latitude and longitude, RXL in column 9"),
-                     "CellMapper CSV export": (_cellmapper_row, "12 values: latitude, longitude, altitude, then "
-                                               "MCC, MNC, TAC, CID, signal and a technology name in column 9"),
-                     "NetMonster NTM": (_ntm_row, "11 values starting with 2G/3G/4G/5G/CD2, then MCC, MNC, CID, "
-                                        "LAC")}
+_HEADERLESS_TESTS = {
+    "G-MoN (no header)": (_gmon_row, "a MAC, then latitude and longitude, RXL in column 9"),
+    "CellMapper CSV export": (
+        _cellmapper_row,
+        "12 values: latitude, longitude, altitude, then MCC, MNC, TAC, CID, signal and a technology name in column 9",
+    ),
+    "NetMonster NTM": (_ntm_row, "11 values starting with 2G/3G/4G/5G/CD2, then MCC, MNC, CID, LAC"),
+}
 
 
 def looks_like_data(values):
@@ -215,17 +467,18 @@ def looks_like_data(values):
 
 # -- the format of one file -------------------------------------------------------------------------
 
+
 @dataclass
 class FileFormat:
     encoding: str
     delimiter: str
     header: list
     shape: str
-    mapping: dict                 # role -> column name
-    skip_lines: int = 0           # lines before the header (WiGLE's pre-header)
+    mapping: dict  # role -> column name
+    skip_lines: int = 0  # lines before the header (WiGLE's pre-header)
     has_header: bool = True
-    layout: str = ""              # a name of LAYOUT_NAMES, or ""
-    why: str = ""                 # how the layout or the header decision was made
+    layout: str = ""  # a name of LAYOUT_NAMES, or ""
+    why: str = ""  # how the layout or the header decision was made
     default_network: str = ""
     section_end: str = ""
     window_s: float = DEFAULT_WINDOW_S
@@ -235,8 +488,10 @@ class FileFormat:
     def describe(self):
         what = f"{self.layout} " if self.layout else ""
         header = "" if self.has_header else ", no header row"
-        return (f"{what}{self.shape} shape, {self.encoding}, delimiter {self.delimiter!r}, "
-                f"{len(self.header)} columns{header}")
+        return (
+            f"{what}{self.shape} shape, {self.encoding}, delimiter {self.delimiter!r}, "
+            f"{len(self.header)} columns{header}"
+        )
 
 
 def detect_encoding(raw):
@@ -265,7 +520,7 @@ def first_undecodable_line(path, encoding):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                return line + chunk[:max(0, exc.start)].count(b"\n")
+                return line + chunk[: max(0, exc.start)].count(b"\n")
             line += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
@@ -283,9 +538,11 @@ def decide_encoding(path, sample):
         return guess
     if guess == "utf-8" and first_undecodable_line(path, "gb18030") is None:
         return "gb18030"
-    raise ScanFileError(f"Line {bad_line:,} of {path} is not {guess} although the lines before it are: the file "
-                        "mixes encodings. Save it in one encoding (UTF-8), or choose the encoding explicitly "
-                        "(characters that do not decode are then shown as �).")
+    raise ScanFileError(
+        f"Line {bad_line:,} of {path} is not {guess} although the lines before it are: the file "
+        "mixes encodings. Save it in one encoding (UTF-8), or choose the encoding explicitly "
+        "(characters that do not decode are then shown as �)."
+    )
 
 
 def guess_mapping(header):
@@ -327,14 +584,25 @@ def _kismet_power_column(sample_rows, header):
     except ValueError:
         return None
     rows = [r for r in sample_rows if len(r) > max(quality, signal)]
-    if rows and all(r[signal].strip() in ("0", "") for r in rows) and any(
-            is_number(r[quality]) and float(r[quality]) < 0 for r in rows):
+    if (
+        rows
+        and all(r[signal].strip() in ("0", "") for r in rows)
+        and any(is_number(r[quality]) and float(r[quality]) < 0 for r in rows)
+    ):
         return "BestQuality"
     return None
 
 
-def sniff(path, mapping=None, shape=None, encoding=None, delimiter=None, header=HEADER_AUTO,
-          window_s=DEFAULT_WINDOW_S, distance_m=DEFAULT_DISTANCE_M):
+def sniff(
+    path,
+    mapping=None,
+    shape=None,
+    encoding=None,
+    delimiter=None,
+    header=HEADER_AUTO,
+    window_s=DEFAULT_WINDOW_S,
+    distance_m=DEFAULT_DISTANCE_M,
+):
     """The :class:`FileFormat` of a file; explicit arguments override the guesses. ``header`` is
     'auto' (decide from the first row), 'yes' or 'no'."""
     if header not in HEADER_CHOICES:
@@ -396,18 +664,31 @@ def sniff(path, mapping=None, shape=None, encoding=None, delimiter=None, header=
     if mapping:
         unknown = [c for c in mapping.values() if c and c not in names]
         if unknown:
-            raise ScanFileError(f"Column(s) {', '.join(unknown)} are not in the file's "
-                                + ("header" if has_header else "columns") + f" ({', '.join(names)}).")
+            raise ScanFileError(
+                f"Column(s) {', '.join(unknown)} are not in the file's "
+                + ("header" if has_header else "columns")
+                + f" ({', '.join(names)})."
+            )
         bad_roles = [r for r in mapping if r not in ROLES]
         if bad_roles:
             raise ScanFileError(f"Unknown mapping role(s) {', '.join(bad_roles)}; roles are {', '.join(ROLES)}.")
         guessed = {r: c for r, c in guessed.items() if c not in mapping.values() and r not in mapping}
         guessed.update({r: c for r, c in mapping.items() if c})
-    fmt = FileFormat(encoding=encoding, delimiter=delimiter, header=names,
-                     shape=shape or (layout.shape if layout else guess_shape(guessed)), mapping=guessed,
-                     skip_lines=skip, has_header=has_header, layout=layout.name if layout else pre_header, why=why,
-                     default_network=layout.default_network if layout else "",
-                     section_end=layout.section_end if layout else "", window_s=window_s, distance_m=distance_m)
+    fmt = FileFormat(
+        encoding=encoding,
+        delimiter=delimiter,
+        header=names,
+        shape=shape or (layout.shape if layout else guess_shape(guessed)),
+        mapping=guessed,
+        skip_lines=skip,
+        has_header=has_header,
+        layout=layout.name if layout else pre_header,
+        why=why,
+        default_network=layout.default_network if layout else "",
+        section_end=layout.section_end if layout else "",
+        window_s=window_s,
+        distance_m=distance_m,
+    )
     fmt.warnings.extend(format_warnings(fmt))
     return fmt
 
@@ -418,12 +699,18 @@ def format_warnings(fmt):
     mapped = set(fmt.mapping)
     if not mapped & set(WIFI_ROLES + CELL_ROLES):
         what = "the file has no header row" if not fmt.has_header else "no column name was recognised"
-        warnings.append(f"No column is mapped to a WiFi role (mac or macs) or a cell role (bts, or lac and cellid): "
-                        f"{what}. Map the columns (for example mac=col1;rssi=col2), or no scan can be made.")
+        warnings.append(
+            f"No column is mapped to a WiFi role (mac or macs) or a cell role (bts, or lac and cellid): "
+            f"{what}. Map the columns (for example mac=col1;rssi=col2), or no scan can be made."
+        )
     if "mac" in mapped and "rssi" not in mapped:
-        warnings.append("No signal column is mapped for the access points (role rssi): they cannot be sent. "
-                        "Map rssi to the column of signal strengths in dBm.")
+        warnings.append(
+            "No signal column is mapped for the access points (role rssi): they cannot be sent. "
+            "Map rssi to the column of signal strengths in dBm."
+        )
     if fmt.shape == SHAPE_OBSERVATIONS and not mapped & {"scan_id", "time"}:
-        warnings.append("The file has one row per access point or cell but neither a time nor a scan-id column: "
-                        "all its rows are taken as ONE scan. Map time or scan_id if it holds several scans.")
+        warnings.append(
+            "The file has one row per access point or cell but neither a time nor a scan-id column: "
+            "all its rows are taken as ONE scan. Map time or scan_id if it holds several scans."
+        )
     return warnings

@@ -21,13 +21,14 @@ from enum import Enum
 from .baidu import BATCH_TOO_LARGE, BaiduError, prepare, request_key, result_located, result_problem
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
 
+
 class Status(str, Enum):
     """What became of a scan; the values are those of the output's ``status`` field."""
 
-    OK = "ok"                    # located
-    NOT_FOUND = "not_found"      # the service answered, without a position
-    INVALID = "invalid"          # no request can be made of it (the file's or the API's reason)
-    ERROR = "error"              # not answered (network, cancel, quota, a malformed result)
+    OK = "ok"  # located
+    NOT_FOUND = "not_found"  # the service answered, without a position
+    INVALID = "invalid"  # no request can be made of it (the file's or the API's reason)
+    ERROR = "error"  # not answered (network, cancel, quota, a malformed result)
 
     def __str__(self):
         return self.value
@@ -60,8 +61,8 @@ class ScanOutcome:
 class ScanRunStats:
     counts: Counter = field(default_factory=Counter)
     cache_hits: int = 0
-    repeats: int = 0                 # scans identical to one sent in the same window: not sent again
-    requests: int = 0                # requests that reached the service (what the quota counts)
+    repeats: int = 0  # scans identical to one sent in the same window: not sent again
+    requests: int = 0  # requests that reached the service (what the quota counts)
     started: float = field(default_factory=time.monotonic)
     stopped_by: CrowdHeatError = None
     cancelled: bool = False
@@ -87,8 +88,14 @@ def judge(scan, answer, cached=False):
         return ScanOutcome(scan, OK, answer=answer, cached=cached), True
     # Not located: whatever coordinates came with it are not a position.
     answer = {k: v for k, v in answer.items() if k not in ("location", "radius")}
-    return ScanOutcome(scan, NOT_FOUND, err_code=str(int(answer.get("error", 0))), answer=answer, cached=cached,
-                       err_msg="the service has no position for this scan"), True
+    return ScanOutcome(
+        scan,
+        NOT_FOUND,
+        err_code=str(int(answer.get("error", 0))),
+        answer=answer,
+        cached=cached,
+        err_msg="the service has no position for this scan",
+    ), True
 
 
 def outcome_of(scan, answer, cached=False):
@@ -111,14 +118,15 @@ def cached_answer(cache, key, coor, now=None):
 
 class _Kind(Enum):
     """What became of one request, as its worker reports it."""
-    ANSWERS = "answers"          # the service answered: results by ctime
-    SPLIT = "split"              # the batch was refused as a batch (101/102/103): send one by one
-    REFUSED = "refused"          # a single scan refused by the service: invalid, with the code
-    STOP = "stop"                # fatal or daily quota: nothing more is sent
-    SKIPPED = "skipped"          # not sent: the run stopped or was cancelled first
-    ABANDONED = "abandoned"      # sent, but Cancel gave up waiting for its answer
-    UNANSWERED = "unanswered"    # no answer after the retries (network)
-    FAILED = "failed"            # an error for these scans only; the run goes on
+
+    ANSWERS = "answers"  # the service answered: results by ctime
+    SPLIT = "split"  # the batch was refused as a batch (101/102/103): send one by one
+    REFUSED = "refused"  # a single scan refused by the service: invalid, with the code
+    STOP = "stop"  # fatal or daily quota: nothing more is sent
+    SKIPPED = "skipped"  # not sent: the run stopped or was cancelled first
+    ABANDONED = "abandoned"  # sent, but Cancel gave up waiting for its answer
+    UNANSWERED = "unanswered"  # no answer after the retries (network)
+    FAILED = "failed"  # an error for these scans only; the run goes on
 
 
 class _Run:
@@ -129,7 +137,7 @@ class _Run:
         self.coor = client.config.coor
         self.batch = client.config.batch_size
         self.ctime_base = int(time.time())
-        self.halt = threading.Event()        # set by the worker that meets a fatal answer
+        self.halt = threading.Event()  # set by the worker that meets a fatal answer
         self.lock = threading.Lock()
         self.unanswered = 0
         self._is_cancelled = is_cancelled or (lambda: False)
@@ -179,12 +187,16 @@ def plan(scans, cache, coor, batch_size, window=WINDOW, is_cancelled=None):
         else:
             distinct.add((scan.index // window, key))
     to_send = len(distinct)
-    return {"scans": total, "valid": total - invalid, "invalid": invalid, "cached": cached,
-            "requests": math.ceil(to_send / batch_size) if to_send else 0}
+    return {
+        "scans": total,
+        "valid": total - invalid,
+        "invalid": invalid,
+        "cached": cached,
+        "requests": math.ceil(to_send / batch_size) if to_send else 0,
+    }
 
 
-def geolocate(scans, client, cache=None, is_cancelled=None, on_progress=None, log=None, stats=None,
-              window=WINDOW):
+def geolocate(scans, client, cache=None, is_cancelled=None, on_progress=None, log=None, stats=None, window=WINDOW):
     """Yield a :class:`ScanOutcome` per scan, in input order. ``on_progress(scans_done)``."""
     stats = stats if stats is not None else ScanRunStats()
     run = _Run(client, cache, is_cancelled, log or (lambda message: None), stats)
@@ -232,11 +244,13 @@ def _window(run, scans, pool):
         if scan.index not in outcomes:
             if stats.stopped_by is not None:
                 code = getattr(stats.stopped_by, "code", None)
-                outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code=str(code or ""),
-                                                   err_msg=f"not sent: {stats.stopped_by}")
+                outcomes[scan.index] = ScanOutcome(
+                    scan, ERROR, err_code=str(code or ""), err_msg=f"not sent: {stats.stopped_by}"
+                )
             else:
-                outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code="cancelled",
-                                                   err_msg="not sent: the run was cancelled")
+                outcomes[scan.index] = ScanOutcome(
+                    scan, ERROR, err_code="cancelled", err_msg="not sent: the run was cancelled"
+                )
     for scan, original in repeats:  # the same scan as one sent: the same outcome
         stats.repeats += 1
         outcomes[scan.index] = dataclasses.replace(outcomes[original.index], scan=scan)
@@ -252,7 +266,7 @@ def _send(run, scans, pool, outcomes):
     def submit(group):
         return pool.submit(_request, run, group)
 
-    pending = {submit(scans[k:k + run.batch]): scans[k:k + run.batch] for k in range(0, len(scans), run.batch)}
+    pending = {submit(scans[k : k + run.batch]): scans[k : k + run.batch] for k in range(0, len(scans), run.batch)}
     while pending:
         finished, _ = wait(pending, return_when=FIRST_COMPLETED)
         to_cache = []
@@ -263,8 +277,9 @@ def _send(run, scans, pool, outcomes):
                 for scan in group:
                     answer = value.get(run.ctime(scan))
                     if answer is None:
-                        outcomes[scan.index] = ScanOutcome(scan, ERROR, err_msg="the service's reply has no "
-                                                           "result for this scan (matched by ctime)")
+                        outcomes[scan.index] = ScanOutcome(
+                            scan, ERROR, err_msg="the service's reply has no result for this scan (matched by ctime)"
+                        )
                         continue
                     outcomes[scan.index], cacheable = judge(scan, answer)
                     if cacheable:
@@ -278,8 +293,12 @@ def _send(run, scans, pool, outcomes):
                     pending[submit([scan])] = [scan]
             elif kind is _Kind.REFUSED:
                 for scan in group:
-                    outcomes[scan.index] = ScanOutcome(scan, INVALID, err_code=str(value.errcode),
-                                                       err_msg=f"refused by the service on its own: {value}")
+                    outcomes[scan.index] = ScanOutcome(
+                        scan,
+                        INVALID,
+                        err_code=str(value.errcode),
+                        err_msg=f"refused by the service on its own: {value}",
+                    )
             elif kind is _Kind.STOP:
                 if stats.stopped_by is None:
                     stats.stopped_by = value
@@ -287,14 +306,18 @@ def _send(run, scans, pool, outcomes):
             elif kind is _Kind.ABANDONED:
                 for scan in group:
                     outcomes[scan.index] = ScanOutcome(
-                        scan, ERROR, err_code="cancelled",
-                        err_msg=f"cancelled: no answer arrived within {CANCEL_GRACE_S:g} s after Cancel")
+                        scan,
+                        ERROR,
+                        err_code="cancelled",
+                        err_msg=f"cancelled: no answer arrived within {CANCEL_GRACE_S:g} s after Cancel",
+                    )
             elif kind is _Kind.UNANSWERED:
                 for scan in group:
                     outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code="network", err_msg=str(value))
                 if run.halt.is_set() and stats.stopped_by is None:
-                    stats.stopped_by = NetworkError(f"{MAX_UNANSWERED_IN_A_ROW} requests in a row got no answer; "
-                                                    f"the last: {value}")
+                    stats.stopped_by = NetworkError(
+                        f"{MAX_UNANSWERED_IN_A_ROW} requests in a row got no answer; the last: {value}"
+                    )
                     run.log(f"Stopped: {stats.stopped_by}")
             elif kind is _Kind.FAILED:
                 code = getattr(value, "code", None) or getattr(value, "http_status", None) or ""

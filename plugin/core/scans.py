@@ -39,8 +39,23 @@ UNAVAILABLE = 2147483647
 STRONGEST_PLAUSIBLE_RSSI = -10
 NO_READING = "-1, 0 or above -10 dBm means no reading"
 WIFI_TYPES = {"WIFI", "WLAN", ""}
-CELL_TYPES = {"GSM", "LTE", "WCDMA", "UMTS", "CDMA", "NR", "TDSCDMA", "TD-SCDMA", "NBIOT", "HSDPA", "HSUPA", "HSPA",
-              "HSPA+", "EDGE", "GPRS"}
+CELL_TYPES = {
+    "GSM",
+    "LTE",
+    "WCDMA",
+    "UMTS",
+    "CDMA",
+    "NR",
+    "TDSCDMA",
+    "TD-SCDMA",
+    "NBIOT",
+    "HSDPA",
+    "HSUPA",
+    "HSPA",
+    "HSPA+",
+    "EDGE",
+    "GPRS",
+}
 # The fields of the API that a file may carry as they are.
 PASSTHROUGH = ("imei", "imsi", "clientip")
 _TRUE = {"true", "1", "yes", "y", "t", "是"}
@@ -55,8 +70,8 @@ if csv.field_size_limit() < FIELD_LIMIT:
 
 @dataclass(frozen=True)
 class AccessPoint:
-    mac: str                      # aa:bb:cc:dd:ee:ff
-    rssi: int = None              # dBm; None: no reading
+    mac: str  # aa:bb:cc:dd:ee:ff
+    rssi: int = None  # dBm; None: no reading
     ssid: str = ""
 
 
@@ -64,13 +79,13 @@ class AccessPoint:
 class Cell:
     """A GSM/UMTS/LTE/NR cell, or a CDMA one (then mcc, mnc, lac hold sid, nid, bid)."""
 
-    mcc: int                      # -1: unknown
-    mnc: int                      # -1: unknown
-    lac: int                      # -1: unknown
-    cellid: int                   # -1: unknown (unused for CDMA)
-    signal: int = None            # dBm; None: unknown
+    mcc: int  # -1: unknown
+    mnc: int  # -1: unknown
+    lac: int  # -1: unknown
+    cellid: int  # -1: unknown (unused for CDMA)
+    signal: int = None  # dBm; None: unknown
     cdma: bool = False
-    lng: str = ""                 # a CDMA base station's position, when given
+    lng: str = ""  # a CDMA base station's position, when given
     lat: str = ""
 
     @property
@@ -82,19 +97,19 @@ class Cell:
 class Scan:
     """One scan: the rows it came from and what was heard."""
 
-    index: int                    # 0-based, in the order scans are read
-    rows: list                    # 1-based data row numbers
-    values: list                  # the first row's values, as read
-    wifi: list = field(default_factory=list)      # AccessPoints, one per MAC
-    cells: list = field(default_factory=list)     # the serving cell first
-    network: str = ""             # the serving cell's technology as the file writes it
+    index: int  # 0-based, in the order scans are read
+    rows: list  # 1-based data row numbers
+    values: list  # the first row's values, as read
+    wifi: list = field(default_factory=list)  # AccessPoints, one per MAC
+    cells: list = field(default_factory=list)  # the serving cell first
+    network: str = ""  # the serving cell's technology as the file writes it
     connected: AccessPoint = None
-    extra: dict = field(default_factory=dict)     # imei, imsi, clientip as given
-    truth: tuple = None           # (lng, lat) WGS84 ground truth, if the file has it
+    extra: dict = field(default_factory=dict)  # imei, imsi, clientip as given
+    truth: tuple = None  # (lng, lat) WGS84 ground truth, if the file has it
     notes: list = field(default_factory=list)
-    invalid: str = ""             # why no request can be made (the file's or the API's reason)
-    rssi_missing: str = ""        # why some APs have no signal reading
-    body: dict = None             # the request body, once ``baidu.prepare`` made one
+    invalid: str = ""  # why no request can be made (the file's or the API's reason)
+    rssi_missing: str = ""  # why some APs have no signal reading
+    body: dict = None  # the request body, once ``baidu.prepare`` made one
 
     @property
     def rows_text(self):
@@ -122,7 +137,7 @@ def normalise_mac(text):
         return None
     if hexdigits in ("000000000000", "ffffffffffff"):
         return None
-    return ":".join(hexdigits[k:k + 2] for k in range(0, 12, 2))
+    return ":".join(hexdigits[k : k + 2] for k in range(0, 12, 2))
 
 
 def normalise_ssid(text):
@@ -174,8 +189,7 @@ def parse_ap_list(text):
         if not entry.strip():
             continue
         parts = entry.split(",", 2)
-        aps.append((parts[0].strip(), parts[1].strip() if len(parts) > 1 else "",
-                    parts[2] if len(parts) > 2 else ""))
+        aps.append((parts[0].strip(), parts[1].strip() if len(parts) > 1 else "", parts[2] if len(parts) > 2 else ""))
     return aps
 
 
@@ -210,8 +224,9 @@ def parse_cell_text(text, what="bts"):
     parts = [p.strip() for p in str(text).split(",")]
     if len(parts) == 6:
         sid, nid, bid = (whole_number(p, f"{what} CDMA field") for p in parts[:3])
-        return Cell(sid, nid, bid, -1, whole_number(parts[5], f"{what} signal", 50), cdma=True,
-                    lng=parts[3], lat=parts[4])
+        return Cell(
+            sid, nid, bid, -1, whole_number(parts[5], f"{what} signal", 50), cdma=True, lng=parts[3], lat=parts[4]
+        )
     if len(parts) != 5:
         raise ValueError(f"{what} {text!r} is not mcc,mnc,lac,cellid,signal")
     mcc, mnc = (whole_number(p, f"{what} {name}", -1) for p, name in zip(parts[:2], ("mcc", "mnc")))
@@ -221,9 +236,13 @@ def parse_cell_text(text, what="bts"):
 
 def split_cell(mcc, mnc, lac, cellid, signal, what="cell"):
     """A cell from split columns; empty or unavailable ids are unknown (-1)."""
-    return Cell(whole_number(mcc, f"{what} mcc", -1), whole_number(mnc, f"{what} mnc", -1),
-                whole_number(lac, f"{what} lac", -1), whole_number(cellid, f"{what} cellid", -1),
-                cell_signal(signal))
+    return Cell(
+        whole_number(mcc, f"{what} mcc", -1),
+        whole_number(mnc, f"{what} mnc", -1),
+        whole_number(lac, f"{what} lac", -1),
+        whole_number(cellid, f"{what} cellid", -1),
+        cell_signal(signal),
+    )
 
 
 def _float(text):
@@ -276,11 +295,12 @@ def metres_between(a, b):
 
 # -- records ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class Record:
-    number: int                   # 1-based data row number
+    number: int  # 1-based data row number
     values: list
-    problem: str = ""             # why the record could not be read ('' when it could)
+    problem: str = ""  # why the record could not be read ('' when it could)
 
 
 class _Row(dict):
@@ -333,8 +353,10 @@ def _extra_values_note(record, width):
     extra = sum(1 for v in record.values[width:] if v.strip())
     if not extra:
         return []
-    return [f"row {record.number} has {len(record.values)} values but the header {width} columns: "
-            f"{extra} value(s) past the last column are not in the output"]
+    return [
+        f"row {record.number} has {len(record.values)} values but the header {width} columns: "
+        f"{extra} value(s) past the last column are not in the output"
+    ]
 
 
 def _padded(values, width):
@@ -375,13 +397,16 @@ def read_scans(path, fmt, on_skipped=None):
             scan.notes.extend(_extra_values_note(record, reading.width))
             yield scan
     if skipped and on_skipped:
-        on_skipped(f"{skipped[0]:,} row(s) after '{fmt.section_end}' (the station section: clients, not access "
-                   "points) are not scans and were skipped.")
+        on_skipped(
+            f"{skipped[0]:,} row(s) after '{fmt.section_end}' (the station section: clients, not access "
+            "points) are not scans and were skipped."
+        )
 
 
 def _no_columns(scan):
-    scan.invalid = ("no column is mapped to a WiFi role (mac, macs) or a cell role (bts, lac and cellid): "
-                    "map the file's columns")
+    scan.invalid = (
+        "no column is mapped to a WiFi role (mac, macs) or a cell role (bts, lac and cellid): map the file's columns"
+    )
     return scan
 
 
@@ -519,8 +544,9 @@ def _group_rows(path, reading):
             group_of.append(-1)
             if when is None:
                 group_of[-1] = len(sizes)
-                notes[len(sizes)] = [f"row {record.number} has no readable time "
-                                     f"({reading.value(v, 'time')!r}): a scan of its own"]
+                notes[len(sizes)] = [
+                    f"row {record.number} has no readable time ({reading.value(v, 'time')!r}): a scan of its own"
+                ]
                 sizes.append(1)
             else:
                 timed.add(when, record.number, _truth(v, reading.index), _row_kind(v, reading))
@@ -562,8 +588,10 @@ def _merge_unusable(groups, window_s, distance_m):
             continue
         before = merged[-1] if merged else None
         after = groups[k + 1] if k + 1 < len(groups) else None
-        candidates = sorted((c for c in (before, after) if c is not None),
-                            key=lambda c: group.start - c.end if c is before else c.start - group.end)
+        candidates = sorted(
+            (c for c in (before, after) if c is not None),
+            key=lambda c: group.start - c.end if c is before else c.start - group.end,
+        )
         target = next((c for c in candidates if _close(group, c, window_s, distance_m)), None)
         if target is None:
             merged.append(group)
@@ -604,8 +632,7 @@ def _grouped_scans(path, reading, skipped):
             del pending[gid]
             scan = _observation_scan(number, members, reading)
             scan.notes[:0] = notes.get(gid, [])
-            if len(sizes) == 1 and len(members) > 1 and "scan_id" not in reading.index \
-                    and "time" not in reading.index:
+            if len(sizes) == 1 and len(members) > 1 and "scan_id" not in reading.index and "time" not in reading.index:
                 scan.notes.append("neither a time nor a scan-id column: the whole file is one scan")
             yield scan
             number += 1
@@ -660,8 +687,13 @@ def _observation_scan(number, records, reading):
                 cells.append((_serving_flag(v, reading), _wigle_cell(mac, radio, reading.value(v, "rssi")), radio))
             elif kind == _KIND_CELL:
                 cell = split_cell(*(reading.value(v, r) for r in ("mcc", "mnc", "lac", "cellid", "signal")))
-                cells.append((_serving_flag(v, reading), cell,
-                               radio or reading.value(v, "network").upper() or reading.fmt.default_network))
+                cells.append(
+                    (
+                        _serving_flag(v, reading),
+                        cell,
+                        radio or reading.value(v, "network").upper() or reading.fmt.default_network,
+                    )
+                )
             elif kind == _KIND_WIFI:
                 aps.append((mac, reading.value(v, "rssi"), reading.value(v, "ssid")))
                 unknown_signal += rssi_reading(reading.value(v, "rssi"))[0] is None

@@ -13,14 +13,14 @@ TRIES = 3
 
 
 class SqliteStore:
-    SCHEMA = ""        # CREATE TABLE IF NOT EXISTS …, of the subclass
+    SCHEMA = ""  # CREATE TABLE IF NOT EXISTS …, of the subclass
     TABLE = ""
 
     def __init__(self, path, busy_timeout_s=BUSY_TIMEOUT_S, tries=TRIES):
         self.path = str(path)
         self.busy_timeout_s = busy_timeout_s
         self.tries = tries
-        self.problem = ""   # why the store is not used any more ('' while it works)
+        self.problem = ""  # why the store is not used any more ('' while it works)
         self.db = None
         try:
             self.db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False)
@@ -92,6 +92,8 @@ class SqliteStore:
 
     def _give_up(self, exc):
         if not self.problem:
-            self.problem = (f"The answers cache {self.path} cannot be used ({exc}); the run goes on without it, "
-                            "so these answers will be asked for again by a rerun. Close the program that holds "
-                            "the file (another QGIS?), or choose another cache file.")
+            self.problem = (
+                f"The answers cache {self.path} cannot be used ({exc}); the run goes on without it, "
+                "so these answers will be asked for again by a rerun. Close the program that holds "
+                "the file (another QGIS?), or choose another cache file."
+            )

@@ -30,12 +30,12 @@ WEEKEND = (5, 6)  # Saturday, Sunday (date.weekday())
 class CellDays:
     """Distinct cells and their days, as arrays (the rows of an hourly heat layer, deduplicated)."""
 
-    tokens: list                  # cell token per cell
-    polygons: np.ndarray          # shapely polygons per cell, in the equal-area projection
-    cell_of_row: np.ndarray       # (rows,) index into tokens
-    dates: list                   # datetime.date per row
-    hours: np.ndarray             # (rows, 24) float64
-    duplicates: int = 0           # rows dropped because their (cell, date) came already
+    tokens: list  # cell token per cell
+    polygons: np.ndarray  # shapely polygons per cell, in the equal-area projection
+    cell_of_row: np.ndarray  # (rows,) index into tokens
+    dates: list  # datetime.date per row
+    hours: np.ndarray  # (rows, 24) float64
+    duplicates: int = 0  # rows dropped because their (cell, date) came already
 
 
 class CellDaysBuilder:
@@ -72,8 +72,14 @@ class CellDaysBuilder:
     def build(self, polygons):
         """``polygons``: one shapely polygon per distinct cell, in the order of ``tokens``."""
         hours = np.array(self._hours, dtype=np.float64).reshape(-1, HOURS)
-        return CellDays(self._tokens, np.asarray(polygons, dtype=object), np.array(self._cells, dtype=np.int64),
-                        list(self._dates), hours, self.duplicates)
+        return CellDays(
+            self._tokens,
+            np.asarray(polygons, dtype=object),
+            np.array(self._cells, dtype=np.int64),
+            list(self._dates),
+            hours,
+            self.duplicates,
+        )
 
 
 # -- an equal-area projection (Lambert azimuthal on the WGS84 ellipsoid's authalic sphere) -----------
@@ -84,8 +90,7 @@ _E = math.sqrt(_E2)
 
 
 def _q(sin_lat):
-    return (1 - _E2) * (sin_lat / (1 - _E2 * sin_lat ** 2)
-                        - np.log((1 - _E * sin_lat) / (1 + _E * sin_lat)) / (2 * _E))
+    return (1 - _E2) * (sin_lat / (1 - _E2 * sin_lat**2) - np.log((1 - _E * sin_lat) / (1 + _E * sin_lat)) / (2 * _E))
 
 
 _QP = float(_q(np.float64(1.0)))
@@ -117,11 +122,11 @@ def project_geometries(geometries, centre):
 class Shares:
     """Which cells reach which zone, and with what share of their heat (sparse)."""
 
-    cell: np.ndarray              # (pairs,) cell index
-    zone: np.ndarray              # (pairs,) zone index
-    weight: np.ndarray            # (pairs,) share of the cell's heat given to the zone
-    covered_area: np.ndarray      # (zones,) area of the zone covered by cells
-    zone_area: np.ndarray         # (zones,)
+    cell: np.ndarray  # (pairs,) cell index
+    zone: np.ndarray  # (pairs,) zone index
+    weight: np.ndarray  # (pairs,) share of the cell's heat given to the zone
+    covered_area: np.ndarray  # (zones,) area of the zone covered by cells
+    zone_area: np.ndarray  # (zones,)
 
 
 def shares(cell_polygons, zone_polygons, method=AREA):
@@ -165,11 +170,11 @@ class ZoneHeat:
     cells: np.ndarray
     covered_share: np.ndarray
     mean_day: list
-    avg_hours: list               # per zone: 24 floats, or None
+    avg_hours: list  # per zone: 24 floats, or None
     peak_hour: list
     weekday_mean: list
     weekend_mean: list
-    dates: list = field(default_factory=list)        # the distinct dates, sorted
+    dates: list = field(default_factory=list)  # the distinct dates, sorted
     day_hours: np.ndarray = None  # (zones, dates, 24): the heat of each zone, date and hour (nan: no data)
 
 
@@ -187,31 +192,61 @@ def zone_heat(cell_days, zone_shares, zone_count):
     pair = np.repeat(np.arange(len(zone_shares.cell)), counts)
     # The k-th row of each pair's cell: first_row[cell] + (position within the pair's run).
     run_start = np.repeat(np.cumsum(counts) - counts, counts)
-    rows = rows_of_cell[np.repeat(first_row[zone_shares.cell], counts) + np.arange(len(pair)) - run_start] \
-        if len(pair) else np.zeros(0, dtype=np.int64)
+    rows = (
+        rows_of_cell[np.repeat(first_row[zone_shares.cell], counts) + np.arange(len(pair)) - run_start]
+        if len(pair)
+        else np.zeros(0, dtype=np.int64)
+    )
     key = zone_shares.zone[pair] * len(dates) + row_date[rows]
     size = zone_count * len(dates)
     weight = zone_shares.weight[pair]
-    per_zone = np.stack([np.bincount(key, weights=cell_days.hours[rows, h] * weight, minlength=size)
-                         for h in range(HOURS)], axis=1).reshape(zone_count, len(dates), HOURS) if size else \
-        np.zeros((zone_count, len(dates), HOURS))
-    seen = (np.bincount(key, minlength=size) > 0).reshape(zone_count, len(dates)) if size else \
-        np.zeros((zone_count, len(dates)), dtype=bool)
+    per_zone = (
+        np.stack(
+            [np.bincount(key, weights=cell_days.hours[rows, h] * weight, minlength=size) for h in range(HOURS)], axis=1
+        ).reshape(zone_count, len(dates), HOURS)
+        if size
+        else np.zeros((zone_count, len(dates), HOURS))
+    )
+    seen = (
+        (np.bincount(key, minlength=size) > 0).reshape(zone_count, len(dates))
+        if size
+        else np.zeros((zone_count, len(dates)), dtype=bool)
+    )
     day_hours = np.where(seen[:, :, None], per_zone, np.nan)
-    cells = np.bincount(zone_shares.zone, minlength=zone_count) if len(zone_shares.zone) else \
-        np.zeros(zone_count, dtype=np.int64)
+    cells = (
+        np.bincount(zone_shares.zone, minlength=zone_count)
+        if len(zone_shares.zone)
+        else np.zeros(zone_count, dtype=np.int64)
+    )
     weekend = np.array([d.weekday() in WEEKEND for d in dates], dtype=bool)
-    result = ZoneHeat([], cells, np.divide(zone_shares.covered_area, zone_shares.zone_area,
-                                           out=np.zeros(zone_count), where=zone_shares.zone_area > 0),
-                      [], [], [], [], [], dates, day_hours)
+    result = ZoneHeat(
+        [],
+        cells,
+        np.divide(
+            zone_shares.covered_area, zone_shares.zone_area, out=np.zeros(zone_count), where=zone_shares.zone_area > 0
+        ),
+        [],
+        [],
+        [],
+        [],
+        [],
+        dates,
+        day_hours,
+    )
     for z in range(zone_count):
         days_with_data = seen[z]
         if cells[z] == 0 or not days_with_data.any():
-            for values in (result.heat_total, result.mean_day, result.avg_hours, result.peak_hour,
-                           result.weekday_mean, result.weekend_mean):
+            for values in (
+                result.heat_total,
+                result.mean_day,
+                result.avg_hours,
+                result.peak_hour,
+                result.weekday_mean,
+                result.weekend_mean,
+            ):
                 values.append(None)
             continue
-        hours = day_hours[z][days_with_data]                   # (days, 24)
+        hours = day_hours[z][days_with_data]  # (days, 24)
         totals = hours.sum(axis=1)
         avg = hours.mean(axis=0)
         result.heat_total.append(float(totals.sum()))

@@ -7,22 +7,33 @@ Every algorithm calls :func:`save_default_style` for its outputs once their sink
 it is styled when loaded (the algorithms' post-processors, the dock).
 """
 
-from qgis.core import (QgsCategorizedSymbolRenderer, QgsDateTimeRange, QgsMarkerSymbol, QgsProject,
-                       QgsRendererCategory, QgsVectorLayer)
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsDateTimeRange,
+    QgsMarkerSymbol,
+    QgsProject,
+    QgsRendererCategory,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QDateTime
 from qgis.PyQt.QtGui import QColor
 
 STYLE_NAME = "CrowdHeat"
 # Located scans by status: what worked stands out, what needs a look is warm, what is unknown is grey.
-STATUS_COLOURS = (("ok", "#1a9850", "located"), ("not_found", "#9e9e9e", "no position from the service"),
-                  ("invalid", "#f39c12", "no request could be made"), ("error", "#d73027", "not answered"))
+STATUS_COLOURS = (
+    ("ok", "#1a9850", "located"),
+    ("not_found", "#9e9e9e", "no position from the service"),
+    ("invalid", "#f39c12", "no request could be made"),
+    ("error", "#d73027", "not answered"),
+)
 
 
 def status_renderer():
     categories = []
     for value, colour, label in STATUS_COLOURS:
-        symbol = QgsMarkerSymbol.createSimple({"name": "circle", "size": "2.4", "outline_color": "#333333",
-                                               "outline_width": "0.2"})
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": "circle", "size": "2.4", "outline_color": "#333333", "outline_width": "0.2"}
+        )
         symbol.setColor(QColor(colour))
         categories.append(QgsRendererCategory(value, symbol, f"{value}: {label}"))
     return QgsCategorizedSymbolRenderer("status", categories)
@@ -59,8 +70,9 @@ def restore_time_settings(layers, project=None, iface=None):
             begin = layer.minimumValue(fields.indexOf(props.startField()))
             end = layer.maximumValue(fields.indexOf(props.endField()))
             if isinstance(begin, QDateTime) and isinstance(end, QDateTime) and begin.isValid() and end.isValid():
-                heat_layers.show_in_time(QgsDateTimeRange(begin, end, True, False), project or QgsProject.instance(),
-                                         iface)
+                heat_layers.show_in_time(
+                    QgsDateTimeRange(begin, end, True, False), project or QgsProject.instance(), iface
+                )
     return restored
 
 
@@ -75,8 +87,7 @@ def save_default_style(destination, style, feedback=None):
     if not layer.isValid() or not layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
         return False
     style(layer)
-    error = layer.saveStyleToDatabase(STYLE_NAME, "Saved by CrowdHeat: the layer's style and time settings",
-                                      True, "")
+    error = layer.saveStyleToDatabase(STYLE_NAME, "Saved by CrowdHeat: the layer's style and time settings", True, "")
     if error and feedback is not None:
         feedback.pushWarning(f"The style could not be saved into {destination}: {error}")
     return not error

@@ -6,8 +6,15 @@ Tiling, grouping and simplification are the planner's (``core/heat_plan.py``): i
 real geometry, holes included, to keep only the cells inside each feature.
 """
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException,
-                       QgsGeometry, QgsPointXY, QgsProject, QgsWkbTypes)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsWkbTypes,
+)
 from shapely import wkb
 
 from ..core.errors import CancelledError, FenceError
@@ -25,8 +32,9 @@ def _to_wgs84(geometry, crs, context, what):
         try:
             geometry.transform(QgsCoordinateTransform(crs, WGS84, context or QgsProject.instance()))
         except QgsCsException as exc:
-            raise FenceError(tr("{0}: cannot be transformed from {1} to WGS84 ({2}).").format(
-                what, crs.authid(), exc)) from None
+            raise FenceError(
+                tr("{0}: cannot be transformed from {1} to WGS84 ({2}).").format(what, crs.authid(), exc)
+            ) from None
     return geometry
 
 
@@ -36,8 +44,11 @@ def feature_shape(geometry, fence_id, crs, context=None, label=""):
     if geometry is None or geometry.isNull() or geometry.isEmpty():
         raise FenceError(tr("{0} has no geometry: nothing to send.").format(what))
     if geometry.type() != QgsWkbTypes.PolygonGeometry:
-        raise FenceError(tr("{0} is a {1}, not a polygon: select polygon features, or draw a circle.").format(
-            what, QgsWkbTypes.geometryDisplayString(geometry.type()).lower()))
+        raise FenceError(
+            tr("{0} is a {1}, not a polygon: select polygon features, or draw a circle.").format(
+                what, QgsWkbTypes.geometryDisplayString(geometry.type()).lower()
+            )
+        )
     geometry = _to_wgs84(geometry, crs, context, what)
     abstract = geometry.get()
     abstract.dropZValue()
@@ -49,12 +60,17 @@ def feature_shape(geometry, fence_id, crs, context=None, label=""):
         reasons = "; ".join(e.what() for e in geometry.validateGeometry()) or "invalid geometry"
         repaired = _polygonal(geometry.makeValid())
         if repaired.isNull() or repaired.isEmpty() or repaired.area() == 0:
-            raise FenceError(tr("{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools "
-                                "▸ Check Validity or Fix Geometries.").format(what, reasons))
+            raise FenceError(
+                tr(
+                    "{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools "
+                    "▸ Check Validity or Fix Geometries."
+                ).format(what, reasons)
+            )
         before, after = abs(_signed_area(geometry)), repaired.area()
         change = round((after - before) / before * 100, 2) + 0.0 if before else 0.0  # + 0.0: no '-0.00'
-        warnings.append(tr("{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%").format(
-            what, reasons, change))
+        warnings.append(
+            tr("{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%").format(what, reasons, change)
+        )
         geometry = repaired
     shape = wkb.loads(bytes(geometry.asWkb()))
     area = geodesic_area_m2(shape)
@@ -128,5 +144,6 @@ def circle_shape(center, crs, radius_m, context=None, fence_id=0):
     point = _to_wgs84(QgsGeometry.fromPointXY(QgsPointXY(center)), crs, context, "the circle's centre").asPoint()
     if not (-180 <= point.x() <= 180 and -90 <= point.y() <= 90):
         raise FenceError(tr("Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.").format(point.x(), point.y()))
-    return circle_feature(fence_id, point.x(), point.y(), radius_m,
-                          label=f"circle {radius_m:g} m at {point.y():.5f}°N {point.x():.5f}°E")
+    return circle_feature(
+        fence_id, point.x(), point.y(), radius_m, label=f"circle {radius_m:g} m at {point.y():.5f}°N {point.x():.5f}°E"
+    )

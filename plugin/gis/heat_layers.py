@@ -7,10 +7,24 @@ go to the sink in chunks. Layer-agnostic: any ``QgsFeatureSink`` (memory, GeoPac
 """
 
 import numpy as np
-from qgis.core import (Qgis, QgsDateTimeRange, QgsFeature, QgsFeatureSink, QgsFields, QgsFillSymbol,
-                       QgsGeometry, QgsGraduatedSymbolRenderer, QgsInterval, QgsLayerTreeLayer,
-                       QgsRendererRange, QgsStyle, QgsTemporalNavigationObject,
-                       QgsUnitTypes, QgsVectorLayer, QgsVectorLayerTemporalProperties)
+from qgis.core import (
+    Qgis,
+    QgsDateTimeRange,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsFields,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsGraduatedSymbolRenderer,
+    QgsInterval,
+    QgsLayerTreeLayer,
+    QgsRendererRange,
+    QgsStyle,
+    QgsTemporalNavigationObject,
+    QgsUnitTypes,
+    QgsVectorLayer,
+    QgsVectorLayerTemporalProperties,
+)
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from ..core import coords, heat, s2cells
@@ -24,8 +38,11 @@ HOURLY_LAYER_NAME = "Hourly heat"
 CELLS_LAYER_NAME = "Cells"
 # The value the hourly layer's colour shows: the hour that the Temporal Controller's frame starts
 # at, or the day's mean hour when no temporal range is active (then @map_start_time is NULL).
-HOUR_VALUE_EXPRESSION = ('if(@map_start_time IS NULL, "day_heat" / 24.0, array_get(array('
-                         + ", ".join(f'"{name}"' for name in HOUR_FIELDS) + '), hour(@map_start_time)))')
+HOUR_VALUE_EXPRESSION = (
+    'if(@map_start_time IS NULL, "day_heat" / 24.0, array_get(array('
+    + ", ".join(f'"{name}"' for name in HOUR_FIELDS)
+    + "), hour(@map_start_time)))"
+)
 RAMP = "YlOrRd"
 CLASSES = 7
 
@@ -53,25 +70,35 @@ def looks_like_hourly(fields):
 
 
 def hourly_fields():
-    return _fields(_IDENTITY + [
-        ("date", "date", "day (Beijing)"),
-        ("start", "datetime", "day start, 00:00 Beijing wall-clock time"),
-        ("end", "datetime", "next day 00:00 Beijing wall-clock time"),
-    # 64-bit: a valid heat value goes up to 2^53 (core.heat.MAX_HEAT); a 32-bit field refuses 3e9.
-    ] + [(name, "long", f"heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(HOUR_FIELDS)] + [
-        ("day_heat", "long", "sum of the day's hours"),
-        ("peak_hour", "int", "hour of the day's highest heat (first if tied)"),
-    ])
+    return _fields(
+        _IDENTITY
+        + [
+            ("date", "date", "day (Beijing)"),
+            ("start", "datetime", "day start, 00:00 Beijing wall-clock time"),
+            ("end", "datetime", "next day 00:00 Beijing wall-clock time"),
+            # 64-bit: a valid heat value goes up to 2^53 (core.heat.MAX_HEAT); a 32-bit field refuses 3e9.
+        ]
+        + [(name, "long", f"heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(HOUR_FIELDS)]
+        + [
+            ("day_heat", "long", "sum of the day's hours"),
+            ("peak_hour", "int", "hour of the day's highest heat (first if tied)"),
+        ]
+    )
 
 
 def cell_fields():
-    return _fields(_IDENTITY + [
-        ("cell_heat", "long", "the service's total for the cell"),
-        ("days", "int", "days returned for the cell"),
-        ("mean_day", "double", "mean heat per returned day"),
-    ] + [(name, "double", f"mean heat {h:02d}:00 over the days") for h, name in enumerate(AVG_FIELDS)] + [
-        ("peak_hour", "int", "hour of the highest mean heat"),
-    ])
+    return _fields(
+        _IDENTITY
+        + [
+            ("cell_heat", "long", "the service's total for the cell"),
+            ("days", "int", "days returned for the cell"),
+            ("mean_day", "double", "mean heat per returned day"),
+        ]
+        + [(name, "double", f"mean heat {h:02d}:00 over the days") for h, name in enumerate(AVG_FIELDS)]
+        + [
+            ("peak_hour", "int", "hour of the highest mean heat"),
+        ]
+    )
 
 
 def polygon_wkbs(rings):
@@ -86,7 +113,7 @@ def polygon_wkbs(rings):
     buffer["xy"] = np.asarray(rings, dtype=np.float64).reshape(count, 10)
     raw = buffer.tobytes()
     size = record.itemsize
-    return [raw[k * size:(k + 1) * size] for k in range(count)]
+    return [raw[k * size : (k + 1) * size] for k in range(count)]
 
 
 def layer_names(output_system=coords.WGS84):
@@ -155,16 +182,22 @@ class HeatWriter:
 
     def __call__(self, data):
         geometries = cell_geometries(data, self.output_system)
-        identity = [[data.fence_id, token, str(cell_id), level]
-                    for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
+        identity = [
+            [data.fence_id, token, str(cell_id), level]
+            for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())
+        ]
         if self.hourly_sink is not None:
             totals, peaks = data.day_totals(), data.peak_hours()
             for start in range(0, data.day_count, CHUNK):  # tolist() in slices keeps the GIL free often
                 end = start + CHUNK
                 chunk = []
                 for cell, ordinal, hours, day_total, peak in zip(
-                        data.day_cell[start:end].tolist(), data.day_date[start:end].tolist(),
-                        data.day_heat[start:end].tolist(), totals[start:end].tolist(), peaks[start:end].tolist()):
+                    data.day_cell[start:end].tolist(),
+                    data.day_date[start:end].tolist(),
+                    data.day_heat[start:end].tolist(),
+                    totals[start:end].tolist(),
+                    peaks[start:end].tolist(),
+                ):
                     feature = QgsFeature()
                     feature.setGeometry(geometries[cell])
                     feature.setAttributes(identity[cell] + self.day_times(ordinal) + hours + [day_total, peak])
@@ -192,9 +225,11 @@ def _write_cells(data, geometries, identity, sink):
     has_days = days > 0
     peaks = np.where(has_days, np.nan_to_num(means, nan=-1).argmax(axis=1), -1)
     chunk = []  # means kept at full precision: analysts sum them; rounding is the labels' business
-    for n, (cell_heat, count, mean, avgs, peak, ok) in enumerate(zip(
-            data.cell_heat.tolist(), days.tolist(), mean_day.tolist(), means.tolist(),
-            peaks.tolist(), has_days.tolist())):
+    for n, (cell_heat, count, mean, avgs, peak, ok) in enumerate(
+        zip(
+            data.cell_heat.tolist(), days.tolist(), mean_day.tolist(), means.tolist(), peaks.tolist(), has_days.tolist()
+        )
+    ):
         feature = QgsFeature()
         feature.setGeometry(geometries[n])
         if ok:
@@ -211,6 +246,7 @@ def _write_cells(data, geometries, identity, sink):
 
 
 # -- styles -------------------------------------------------------------------------------------
+
 
 def class_breaks(values, classes=CLASSES):
     """Upper bounds of colour classes: a class for 0, then quantiles of the positive values."""
@@ -269,8 +305,10 @@ def style_hourly(layer, uppers):
 def ensure_hourly_style(layer):
     """Style an hourly heat layer that lacks it (time settings first: the default style if it has
     one, else classes from its own values), so that a frame shows one hour of one day."""
-    if layer.temporalProperties().isActive() and "map_start_time" in getattr(layer.renderer(), "classAttribute",
-                                                                             lambda: "")():
+    if (
+        layer.temporalProperties().isActive()
+        and "map_start_time" in getattr(layer.renderer(), "classAttribute", lambda: "")()
+    ):
         return
     if layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
         layer.loadDefaultStyle()
@@ -288,14 +326,14 @@ def style_cells(layer, uppers):
 
 # -- layers, group and time ----------------------------------------------------------------------
 
+
 def time_range(run):
     """The data's temporal extent: first day 00:00 to the day after the last, local wall-clock."""
     dates = run.date_range()
     if not dates:
         return None
     first, last = (QDate(d.year, d.month, d.day) for d in dates)
-    return QgsDateTimeRange(QDateTime(first, QTime(0, 0)), QDateTime(last.addDays(1), QTime(0, 0)),
-                            True, False)
+    return QgsDateTimeRange(QDateTime(first, QTime(0, 0)), QDateTime(last.addDays(1), QTime(0, 0)), True, False)
 
 
 def group_name(run):

@@ -5,8 +5,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsFeatureRequest,
-                       QgsFeatureSink, QgsFields, QgsGeometry)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsFields,
+    QgsGeometry,
+)
 from qgis.PyQt.QtCore import QDate
 
 from ..core import s2cells, zones
@@ -18,17 +25,27 @@ from .heat_layers import HOUR_FIELDS
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 AVG_FIELDS = [f"avg_h{h:02d}" for h in range(HOURS)]
-ZONE_FIELDS = ([("zone_fid", "long", "the zone's feature id in the zone layer: the key of the zone-hour table"),
-                ("heat_total", "double", "heat of every returned cell-day shared into the zone"),
-                ("cells", "int", "cells reaching the zone"),
-                ("covered_share", "double", "share of the zone's area covered by returned cells (0…1)"),
-                ("mean_day", "double", "mean heat per day with data")]
-               + [(name, "double", f"mean heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(AVG_FIELDS)]
-               + [("peak_hour", "int", "hour of the highest mean"),
-                  ("weekday_mean", "double", "mean heat per weekday (Beijing calendar)"),
-                  ("weekend_mean", "double", "mean heat per Saturday or Sunday (Beijing calendar)")])
-HOURS_FIELDS = [("zone_fid", "long", "the zone's feature id"), ("date", "date", "the day (Beijing)"),
-                ("hour", "int", "hour of the day, 0-23"), ("heat", "double", "heat of the zone in that hour")]
+ZONE_FIELDS = (
+    [
+        ("zone_fid", "long", "the zone's feature id in the zone layer: the key of the zone-hour table"),
+        ("heat_total", "double", "heat of every returned cell-day shared into the zone"),
+        ("cells", "int", "cells reaching the zone"),
+        ("covered_share", "double", "share of the zone's area covered by returned cells (0…1)"),
+        ("mean_day", "double", "mean heat per day with data"),
+    ]
+    + [(name, "double", f"mean heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(AVG_FIELDS)]
+    + [
+        ("peak_hour", "int", "hour of the highest mean"),
+        ("weekday_mean", "double", "mean heat per weekday (Beijing calendar)"),
+        ("weekend_mean", "double", "mean heat per Saturday or Sunday (Beijing calendar)"),
+    ]
+)
+HOURS_FIELDS = [
+    ("zone_fid", "long", "the zone's feature id"),
+    ("date", "date", "the day (Beijing)"),
+    ("hour", "int", "hour of the day, 0-23"),
+    ("heat", "double", "heat of the zone in that hour"),
+]
 
 
 class HeatLayerError(InputError):
@@ -58,7 +75,8 @@ def read_heat(source, is_cancelled=None, fids=None):
         missing = (["cell_token"] if token_field is None else []) + missing
         raise HeatLayerError(
             "The input is not an hourly heat layer: it needs the fields cell_token (or cell_id), date and h00…h23 "
-            f"as crowdheat:heatmap writes them; missing: {', '.join(missing)}.")
+            f"as crowdheat:heatmap writes them; missing: {', '.join(missing)}."
+        )
     columns = [token_field, lower["date"]] + [lower[h] for h in HOUR_FIELDS]
     request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(columns, source.fields())
     if fids is not None:
@@ -135,8 +153,9 @@ class ZoneRun:
     zones: int
 
 
-def heat_by_zone(heat_source, zone_source, zone_crs, method, zones_sink, hours_sink, transform_context,
-                 is_cancelled=None):
+def heat_by_zone(
+    heat_source, zone_source, zone_crs, method, zones_sink, hours_sink, transform_context, is_cancelled=None
+):
     """Read, share, aggregate and write. ``hours_sink`` may be None."""
     builder, rows = read_heat(heat_source, is_cancelled)
     polygons, centre = cell_polygons(builder.tokens)
@@ -155,9 +174,18 @@ def write_zones(features, answer, sink, chunk=2000):
         avg = answer.avg_hours[k] or [None] * HOURS
         copy = QgsFeature()
         copy.setGeometry(feature.geometry())
-        copy.setAttributes(feature.attributes() + [feature.id(), answer.heat_total[k], int(answer.cells[k]),
-                                                   float(answer.covered_share[k]), answer.mean_day[k]]
-                           + list(avg) + [answer.peak_hour[k], answer.weekday_mean[k], answer.weekend_mean[k]])
+        copy.setAttributes(
+            feature.attributes()
+            + [
+                feature.id(),
+                answer.heat_total[k],
+                int(answer.cells[k]),
+                float(answer.covered_share[k]),
+                answer.mean_day[k],
+            ]
+            + list(avg)
+            + [answer.peak_hour[k], answer.weekday_mean[k], answer.weekend_mean[k]]
+        )
         out.append(copy)
         if len(out) >= chunk:
             _add(sink, out)

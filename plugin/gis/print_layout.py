@@ -5,24 +5,38 @@ The time label reads the map item's ``@map_start_time``: set the map's temporal 
 Temporal Controller's animation export do it) and the label follows.
 """
 
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsLayerTree, QgsLayoutExporter,
-                       QgsLayoutItemLabel, QgsLayoutItemLegend, QgsLayoutItemMap,
-                       QgsLayoutItemPicture, QgsLayoutItemScaleBar, QgsLayoutPoint, QgsLayoutSize, QgsPrintLayout,
-                       QgsRectangle, QgsUnitTypes)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsLayerTree,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsPrintLayout,
+    QgsRectangle,
+    QgsUnitTypes,
+)
 from qgis.PyQt.QtGui import QFont
 
 LAYOUT_NAME = "CrowdHeat"
 MAP_ID = "heat map"
-PAGE_MM = (297.0, 210.0)       # A4 landscape
+PAGE_MM = (297.0, 210.0)  # A4 landscape
 MARGIN_MM = 10.0
-SIDE_MM = 70.0                 # the right column: legend, scale, attribution
+SIDE_MM = 70.0  # the right column: legend, scale, attribution
 
 
 def time_label_expression():
     """The map item's frame start, as Beijing wall-clock time (the layers' time is local, no zone)."""
-    return ("[% format_date(map_get(item_variables('" + MAP_ID + "'), 'map_start_time'), 'yyyy-MM-dd HH:mm') %]"
-            "[% if(map_get(item_variables('" + MAP_ID + "'), 'map_start_time') IS NULL, 'mean hour of each day', "
-            "'') %]")
+    return (
+        "[% format_date(map_get(item_variables('" + MAP_ID + "'), 'map_start_time'), 'yyyy-MM-dd HH:mm') %]"
+        "[% if(map_get(item_variables('" + MAP_ID + "'), 'map_start_time') IS NULL, 'mean hour of each day', "
+        "'') %]"
+    )
 
 
 def _label(layout, text, x, y, w, h, size, bold=False):
@@ -66,8 +80,11 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
     item_map.setKeepLayerSet(True)
     # Printed in a projected CRS: the project's if it has one, else Web Mercator (the web basemaps'):
     # degrees of longitude drawn as wide as degrees of latitude would stretch the cells.
-    crs = project.crs() if project.crs().isValid() and not project.crs().isGeographic() else \
-        QgsCoordinateReferenceSystem("EPSG:3857")
+    crs = (
+        project.crs()
+        if project.crs().isValid() and not project.crs().isGeographic()
+        else QgsCoordinateReferenceSystem("EPSG:3857")
+    )
     extent = QgsCoordinateTransform(layers[0].crs(), crs, project).transformBoundingBox(QgsRectangle(extent))
     item_map.setCrs(crs)
     item_map.setFrameEnabled(True)
@@ -119,8 +136,10 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
 
 def attribution(first_day, last_day, simulated=False):
     """The data's source and dates, as the layout prints them."""
-    text = (f"Crowd heat: Jike open platform (及刻开放平台), {first_day} – {last_day}, Beijing time; hourly "
-            "heat of Google S2 cells. Made with CrowdHeat for QGIS.")
+    text = (
+        f"Crowd heat: Jike open platform (及刻开放平台), {first_day} – {last_day}, Beijing time; hourly "
+        "heat of Google S2 cells. Made with CrowdHeat for QGIS."
+    )
     return ("SIMULATED DATA, not the service's. " + text) if simulated else text
 
 

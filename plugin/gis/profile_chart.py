@@ -8,8 +8,17 @@ from ..core.profile import HOURS
 from ..i18n import tr
 
 # YlOrRd, as the heat layers: the matrix reads like the map.
-RAMP = [(255, 255, 204), (255, 237, 160), (254, 217, 118), (254, 178, 76), (253, 141, 60), (252, 78, 42),
-        (227, 26, 28), (189, 0, 38), (128, 0, 38)]
+RAMP = [
+    (255, 255, 204),
+    (255, 237, 160),
+    (254, 217, 118),
+    (254, 178, 76),
+    (253, 141, 60),
+    (252, 78, 42),
+    (227, 26, 28),
+    (189, 0, 38),
+    (128, 0, 38),
+]
 MARGIN = 8
 AXIS = 46
 
@@ -59,15 +68,21 @@ class ProfileChart:
         profile = self.profile
         if profile is None or profile.is_empty():
             painter.setPen(QColor(90, 90, 90))
-            painter.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter,
-                             tr("Fetch heat, or select cells or zones, to see their hours."))
+            painter.drawText(
+                QRectF(0, 0, width, height),
+                Qt.AlignmentFlag.AlignCenter,
+                tr("Fetch heat, or select cells or zones, to see their hours."),
+            )
             return
         curves, matrix = self.areas(width, height)
         painter.setPen(QColor(40, 40, 40))
-        painter.drawText(QRectF(MARGIN, 2, width - 2 * MARGIN, 16), Qt.AlignmentFlag.AlignLeft,
-                         tr("Heat by hour, {0} (thin: each day, blue on weekdays, red on weekends; bold: the mean; "
-                            "peak {1:02d}:00)").format(
-                             profile.what, profile.peak_hour))
+        painter.drawText(
+            QRectF(MARGIN, 2, width - 2 * MARGIN, 16),
+            Qt.AlignmentFlag.AlignLeft,
+            tr(
+                "Heat by hour, {0} (thin: each day, blue on weekdays, red on weekends; bold: the mean; peak {1:02d}:00)"
+            ).format(profile.what, profile.peak_hour),
+        )
         self._draw_curves(painter, curves)
         self._draw_matrix(painter, matrix)
 
@@ -86,8 +101,10 @@ class ProfileChart:
         def path(values):
             line = QPainterPath()
             for hour, value in enumerate(values):
-                point = QPointF(area.left() + area.width() * (hour + 0.5) / HOURS,
-                                area.bottom() - area.height() * float(value) / top)
+                point = QPointF(
+                    area.left() + area.width() * (hour + 0.5) / HOURS,
+                    area.bottom() - area.height() * float(value) / top,
+                )
                 line.lineTo(point) if hour else line.moveTo(point)
             return line
 
@@ -108,15 +125,19 @@ class ProfileChart:
         for r in range(rows):
             for hour in range(HOURS):
                 painter.setBrush(ramp_colour(profile.heat[r, hour] / top))
-                painter.drawRect(QRectF(area.left() + hour * cell_w, area.top() + r * cell_h, cell_w + 0.5,
-                                        cell_h + 0.5))
+                painter.drawRect(
+                    QRectF(area.left() + hour * cell_w, area.top() + r * cell_h, cell_w + 0.5, cell_h + 0.5)
+                )
         painter.setPen(QColor(60, 60, 60))
         step = max(1, rows // 10)
         for r in range(0, rows, step):
             day = profile.days[r]
             label = day.strftime("%m-%d %a")
-            painter.drawText(QRectF(area.left() - 64, area.top() + r * cell_h, 60, max(cell_h, 10)),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(
+                QRectF(area.left() - 64, area.top() + r * cell_h, 60, max(cell_h, 10)),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
         for hour in range(0, HOURS + 1, 6):
             x = area.left() + cell_w * hour
             painter.drawText(QRectF(x - 12, area.bottom() + 2, 24, 12), Qt.AlignmentFlag.AlignCenter, f"{hour:02d}")

@@ -41,8 +41,12 @@ def profile_of_zone_hours(fields, rows, name, keep=None):
     for row in rows:
         if keep is None or row[names["zone_fid"]] in keep:
             zone_ids.add(row[names["zone_fid"]])
-            builder.add_hour(row[names["zone_fid"]], as_day(row[names["date"]]), int(row[names["hour"]]),
-                             float(row[names["heat"]] or 0))
+            builder.add_hour(
+                row[names["zone_fid"]],
+                as_day(row[names["date"]]),
+                int(row[names["hour"]]),
+                float(row[names["heat"]] or 0),
+            )
     return builder.build(f"{len(zone_ids):,} zones of {name}")
 
 

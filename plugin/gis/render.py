@@ -4,8 +4,14 @@ The canvas and print layouts give the renderer the map-settings expression scope
 must add it too, or ``@map_start_time`` is NULL and the hourly layer shows each day's mean hour.
 """
 
-from qgis.core import (QgsDateTimeRange, QgsExpressionContext, QgsExpressionContextUtils,
-                       QgsMapRendererSequentialJob, QgsMapSettings, QgsProject)
+from qgis.core import (
+    QgsDateTimeRange,
+    QgsExpressionContext,
+    QgsExpressionContextUtils,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
+    QgsProject,
+)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -25,9 +31,13 @@ def render_layers(layers, extent, size=(300, 300), frame_start=None, frame_secon
         settings.setIsTemporal(True)
         settings.setTemporalRange(QgsDateTimeRange(frame_start, frame_start.addSecs(frame_seconds), True, False))
     context = QgsExpressionContext()
-    context.appendScopes([QgsExpressionContextUtils.globalScope(),
-                          QgsExpressionContextUtils.projectScope(project or QgsProject.instance()),
-                          QgsExpressionContextUtils.mapSettingsScope(settings)])
+    context.appendScopes(
+        [
+            QgsExpressionContextUtils.globalScope(),
+            QgsExpressionContextUtils.projectScope(project or QgsProject.instance()),
+            QgsExpressionContextUtils.mapSettingsScope(settings),
+        ]
+    )
     settings.setExpressionContext(context)
     job = QgsMapRendererSequentialJob(settings)
     job.start()

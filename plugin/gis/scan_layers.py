@@ -15,9 +15,19 @@ from ..core.baidu import ADDRESS, location_type, position_of
 from ..core.scan_job import OK
 from .compat import make_field, unique_names
 
-FIXED = [("status", "string"), ("err_code", "string"), ("err_msg", "string"), ("notes", "string"), ("loc_type", "int"),
-         ("radius_m", "double"), ("lon", "double"), ("lat", "double"), ("lon_raw", "double"),
-         ("lat_raw", "double"), ("raw_crs", "string")] + [(name, "string") for name in ADDRESS]
+FIXED = [
+    ("status", "string"),
+    ("err_code", "string"),
+    ("err_msg", "string"),
+    ("notes", "string"),
+    ("loc_type", "int"),
+    ("radius_m", "double"),
+    ("lon", "double"),
+    ("lat", "double"),
+    ("lon_raw", "double"),
+    ("lat_raw", "double"),
+    ("raw_crs", "string"),
+] + [(name, "string") for name in ADDRESS]
 TRUTH_FIELD = "truth_dist_m"
 ROWS_FIELD = "input_rows"
 CIRCLE_SEGMENTS = 36
@@ -47,8 +57,9 @@ def circle_fields():
 class ScanWriter:
     """Writes outcomes to a point sink (and optionally a circle sink), in the order given."""
 
-    def __init__(self, header, points_sink, output_system, with_truth, circles_sink=None, chunk=5000,
-                 spreadsheet=False):
+    def __init__(
+        self, header, points_sink, output_system, with_truth, circles_sink=None, chunk=5000, spreadsheet=False
+    ):
         self.fields, _, self.renames = output_columns(header, with_truth)
         self.spreadsheet = spreadsheet  # a CSV/XLSX/ODS file: formula-like texts are defused
         self.width = len(header)
@@ -62,7 +73,7 @@ class ScanWriter:
 
     def add(self, outcome, requested_system):
         scan = outcome.scan
-        values = list(scan.values[:self.width]) + [""] * max(0, self.width - len(scan.values))
+        values = list(scan.values[: self.width]) + [""] * max(0, self.width - len(scan.values))
         located = outcome.status == OK
         where = position_of(outcome.answer, requested_system, self.output_system) if outcome.answer else None
         feature = QgsFeature()
@@ -73,11 +84,21 @@ class ScanWriter:
             distance = where.distance_to(scan.truth)
             self.distances.append(distance)
         address = dict(where.address) if where is not None else {}
-        attributes = values + [
-            str(outcome.status), outcome.err_code or None, outcome.err_msg or None, "; ".join(scan.notes) or None,
-        ] + ([where.loc_type, where.radius_m, where.lng, where.lat, where.raw_lng, where.raw_lat, where.raw_crs]
-             if where is not None else [location_type(outcome.answer)] + [None] * 6) + [
-            address.get(k) for k in ADDRESS]
+        attributes = (
+            values
+            + [
+                str(outcome.status),
+                outcome.err_code or None,
+                outcome.err_msg or None,
+                "; ".join(scan.notes) or None,
+            ]
+            + (
+                [where.loc_type, where.radius_m, where.lng, where.lat, where.raw_lng, where.raw_lat, where.raw_crs]
+                if where is not None
+                else [location_type(outcome.answer)] + [None] * 6
+            )
+            + [address.get(k) for k in ADDRESS]
+        )
         if self.with_truth:
             attributes.append(round(distance, 2) if distance is not None else None)
         attributes.append(scan.rows_text)
@@ -114,8 +135,13 @@ def accuracy_circle(lng, lat, radius_m):
     """A circle of ``radius_m`` metres around (lng, lat), as lng/lat degrees (local approximation)."""
     dlat = math.degrees(radius_m / 6371008.8)
     dlng = dlat / max(0.01, math.cos(math.radians(lat)))
-    ring = [QgsPointXY(lng + dlng * math.cos(2 * math.pi * k / CIRCLE_SEGMENTS),
-                       lat + dlat * math.sin(2 * math.pi * k / CIRCLE_SEGMENTS)) for k in range(CIRCLE_SEGMENTS)]
+    ring = [
+        QgsPointXY(
+            lng + dlng * math.cos(2 * math.pi * k / CIRCLE_SEGMENTS),
+            lat + dlat * math.sin(2 * math.pi * k / CIRCLE_SEGMENTS),
+        )
+        for k in range(CIRCLE_SEGMENTS)
+    ]
     ring.append(ring[0])
     return QgsGeometry.fromPolygonXY([ring])
 

@@ -19,9 +19,10 @@ def open_cache(config, path=None):
 
 def plan_text(numbers):
     """What a run will do, before anything is sent (dock and Processing log say the same)."""
-    return tr("{0:,} scans — {1:,} valid, {2:,} invalid, {3:,} already answered (cache). "
-              "The run will spend about {4:,} requests of quota.").format(
-        numbers["scans"], numbers["valid"], numbers["invalid"], numbers["cached"], numbers["requests"])
+    return tr(
+        "{0:,} scans — {1:,} valid, {2:,} invalid, {3:,} already answered (cache). "
+        "The run will spend about {4:,} requests of quota."
+    ).format(numbers["scans"], numbers["valid"], numbers["invalid"], numbers["cached"], numbers["requests"])
 
 
 def progress_text(done, total, rate, eta_s):
@@ -31,8 +32,9 @@ def progress_text(done, total, rate, eta_s):
 def summary_text(stats):
     """What a run did. Status names stay English: they are the values of the layer's status field."""
     counts = ", ".join(f"{stats.counts.get(status, 0):,} {status}" for status in STATUSES)
-    text = tr("{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, "
-              "{5:.1f} s").format(stats.scans, counts, stats.requests, stats.cache_hits, stats.repeats, stats.seconds)
+    text = tr(
+        "{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, {5:.1f} s"
+    ).format(stats.scans, counts, stats.requests, stats.cache_hits, stats.repeats, stats.seconds)
     if stats.cache_problem:
         text += tr("; answers NOT cached: {0}").format(stats.cache_problem)
     if stats.stopped_by is not None:
@@ -43,8 +45,10 @@ def summary_text(stats):
 
 
 def layer_abstract(path, output_system):
-    return (f"Scans of {path} located by Baidu's hardware positioning API. Coordinates: "
-            f"{SYSTEM_LABELS[output_system]} (labelled EPSG:4326; GCJ-02 and BD-09 have no EPSG code).")
+    return (
+        f"Scans of {path} located by Baidu's hardware positioning API. Coordinates: "
+        f"{SYSTEM_LABELS[output_system]} (labelled EPSG:4326; GCJ-02 and BD-09 have no EPSG code)."
+    )
 
 
 # Beyond this median distance to the file's GPS, the GPS columns are suspect: cell positioning in
@@ -63,9 +67,10 @@ class ScanFileRun:
         quality = self.writer.quality()
         if not quality:
             return ""
-        return tr("Positioning error against the file's ground truth: median {0:,.0f} m, "
-                  "90th percentile {1:,.0f} m ({2:,} scans).").format(quality[0], quality[1],
-                                                                      len(self.writer.distances))
+        return tr(
+            "Positioning error against the file's ground truth: median {0:,.0f} m, "
+            "90th percentile {1:,.0f} m ({2:,} scans)."
+        ).format(quality[0], quality[1], len(self.writer.distances))
 
     def quality_warning(self):
         """A warning when the file's GPS cannot be what it seems, or ''."""
@@ -73,14 +78,27 @@ class ScanFileRun:
         if not quality or quality[0] <= IMPLAUSIBLE_MEDIAN_ERROR_M:
             return ""
         lng, lat = self.mapping.get("lng", "?"), self.mapping.get("lat", "?")
-        return tr("The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so "
-                  "the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' "
-                  "latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); "
-                  "change the mapping of lng/lat if not.").format(quality[0] / 1000, lng, lat)
+        return tr(
+            "The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so "
+            "the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' "
+            "latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); "
+            "change the mapping of lng/lat if not."
+        ).format(quality[0] / 1000, lng, lat)
 
 
-def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cancelled=None, on_progress=None,
-                   log=None, warn=None, spreadsheet=False):
+def geolocate_file(
+    path,
+    fmt,
+    config,
+    output_system,
+    make_sinks,
+    cache,
+    is_cancelled=None,
+    on_progress=None,
+    log=None,
+    warn=None,
+    spreadsheet=False,
+):
     """Plan, then geolocate every scan of ``path`` into the sinks ``make_sinks(fields, circle_fields)``
     returns as (points, circles or None). ``on_progress(done, total, rate, eta_s)``. ``spreadsheet``:
     the output is a CSV/XLSX/ODS file, where formula-like texts must be defused."""
@@ -93,8 +111,10 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
     points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
     writer = ScanWriter(fmt.header, points, output_system, with_truth, circles, spreadsheet=spreadsheet)
     for original, renamed in writer.renames.items():
-        log(f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
-             "(field names are case-insensitive).")
+        log(
+            f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
+            "(field names are case-insensitive)."
+        )
     stats = ScanRunStats()
     total = max(1, numbers["scans"])
 
@@ -105,8 +125,9 @@ def geolocate_file(path, fmt, config, output_system, make_sinks, cache, is_cance
 
     with client:  # no request is sent before the loop: only it holds connections
         scans = scan_files.read_scans(path, fmt, on_skipped=warn)
-        for outcome in geolocate(scans, client, cache, is_cancelled=is_cancelled,
-                                 on_progress=progress, log=warn, stats=stats):
+        for outcome in geolocate(
+            scans, client, cache, is_cancelled=is_cancelled, on_progress=progress, log=warn, stats=stats
+        ):
             writer.add(outcome, config.coor)
     writer.flush()
     return ScanFileRun(stats, writer, numbers, dict(fmt.mapping))

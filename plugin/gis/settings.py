@@ -15,17 +15,44 @@ PREFIX = "crowdheat/"
 # variable and name in the auth database. One code path below serves both services.
 SERVICES = {
     "jike": {
-        "keys": ("base_url", "connect_timeout_s", "read_timeout_s", "attempts", "backoff_s", "max_vertices",
-                 "deadline_s", "max_answer_mb", "concurrency", "confirm_requests", "cache_path"),
+        "keys": (
+            "base_url",
+            "connect_timeout_s",
+            "read_timeout_s",
+            "attempts",
+            "backoff_s",
+            "max_vertices",
+            "deadline_s",
+            "max_answer_mb",
+            "concurrency",
+            "confirm_requests",
+            "cache_path",
+        ),
         "secrets": {"token": ("jike/authcfg", config.ENV_JIKE_TOKEN, "CrowdHeat: Jike token")},
         "resolve": config.resolve_jike,
     },
     "baidu": {
-        "keys": ("base_url", "batch_size", "rate", "concurrency", "coor", "need_rgc", "connect_timeout_s",
-                 "read_timeout_s", "attempts", "backoff_s", "cache_path", "deadline_s", "max_answer_mb",
-                 "scan_window_s", "scan_distance_m"),
-        "secrets": {"ak": ("baidu/ak_authcfg", config.ENV_BAIDU_AK, "CrowdHeat: Baidu AK"),
-                    "sk": ("baidu/sk_authcfg", config.ENV_BAIDU_SK, "CrowdHeat: Baidu SK")},
+        "keys": (
+            "base_url",
+            "batch_size",
+            "rate",
+            "concurrency",
+            "coor",
+            "need_rgc",
+            "connect_timeout_s",
+            "read_timeout_s",
+            "attempts",
+            "backoff_s",
+            "cache_path",
+            "deadline_s",
+            "max_answer_mb",
+            "scan_window_s",
+            "scan_distance_m",
+        ),
+        "secrets": {
+            "ak": ("baidu/ak_authcfg", config.ENV_BAIDU_AK, "CrowdHeat: Baidu AK"),
+            "sk": ("baidu/sk_authcfg", config.ENV_BAIDU_SK, "CrowdHeat: Baidu SK"),
+        },
         "resolve": config.resolve_baidu,
     },
 }
@@ -56,8 +83,7 @@ def store_secret(name, secret, authcfg=""):
     else:
         ok = manager.storeAuthenticationConfig(cfg)
     if not ok:
-        raise RuntimeError("QGIS's authentication database refused to store the secret "
-                           "(is its master password set?)")
+        raise RuntimeError("QGIS's authentication database refused to store the secret (is its master password set?)")
     return cfg.id()
 
 

@@ -43,6 +43,7 @@ class CrowdHeatTask(QgsTask):
             return False
         except Exception as exc:  # a bug: logged with details, shown to the user in one line
             import traceback
+
             log(traceback.format_exc(), Qgis.Critical)
             self.error = exc
             return False
@@ -84,16 +85,25 @@ class HeatTask(CrowdHeatTask):
         cache = open_heat_cache(self.config)
         try:
             with JikeClient(self.config, **self.network) as client:
-                run = fetch_plan(client, self.plan, writer, cache=cache, is_cancelled=self.isCanceled,
-                                 on_progress=progress, log=log, concurrency=self.config.concurrency)
+                run = fetch_plan(
+                    client,
+                    self.plan,
+                    writer,
+                    cache=cache,
+                    is_cancelled=self.isCanceled,
+                    on_progress=progress,
+                    log=log,
+                    concurrency=self.config.concurrency,
+                )
         finally:
             cache.close()
         self.run_result = run
         if not run.cells:
             if run.cancelled:
                 return None
-            raise run.stopped_by or (run.failures[0][1] if run.failures
-                                     else CrowdHeatError(tr("No cell was returned.")))
+            raise run.stopped_by or (
+                run.failures[0][1] if run.failures else CrowdHeatError(tr("No cell was returned."))
+            )
         heat_layers.style_run_layers(run, hourly, cells)
         self.to_main_thread(hourly, cells)
         return hourly, cells
@@ -113,8 +123,13 @@ class ScanPlanTask(CrowdHeatTask):
 
         cache = open_cache(self.config)
         try:
-            return plan(read_scans(self.path, self.fmt), cache, self.config.coor, self.config.batch_size,
-                        is_cancelled=self.isCanceled)
+            return plan(
+                read_scans(self.path, self.fmt),
+                cache,
+                self.config.coor,
+                self.config.batch_size,
+                is_cancelled=self.isCanceled,
+            )
         finally:
             cache.close()
 
@@ -157,9 +172,18 @@ class ScanTask(CrowdHeatTask):
 
         cache = open_cache(self.config)
         try:
-            run = geolocate_file(self.path, self.fmt, self.config, self.output_system, make_sinks, cache,
-                                 is_cancelled=self.isCanceled, on_progress=progress, log=log,
-                                 warn=lambda m: log(m, Qgis.Warning))
+            run = geolocate_file(
+                self.path,
+                self.fmt,
+                self.config,
+                self.output_system,
+                make_sinks,
+                cache,
+                is_cancelled=self.isCanceled,
+                on_progress=progress,
+                log=log,
+                warn=lambda m: log(m, Qgis.Warning),
+            )
         finally:
             cache.close()
         for layer in self.layers:
@@ -238,9 +262,18 @@ class ZoneTask:
         algorithm = QgsApplication.processingRegistry().createAlgorithmById("crowdheat:heatbyzone")
         if algorithm is None:  # the provider is registered when the plugin loads
             raise CrowdHeatError(tr("CrowdHeat's Processing provider is not loaded: restart the plugin."))
-        self.task = QgsProcessingAlgRunnerTask(algorithm, {
-            "INPUT": heat_layer.id(), "ZONES": zones_source, "METHOD": method,
-            "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"}, self.context, self.feedback)
+        self.task = QgsProcessingAlgRunnerTask(
+            algorithm,
+            {
+                "INPUT": heat_layer.id(),
+                "ZONES": zones_source,
+                "METHOD": method,
+                "OUTPUT": "memory:",
+                "OUTPUT_HOURS": "memory:",
+            },
+            self.context,
+            self.feedback,
+        )
         self.task.executed.connect(self._executed)
 
     def _executed(self, ok, results):

@@ -24,8 +24,9 @@ class CircleMapTool(QgsMapTool):
         self.setCursor(Qt.CursorShape.CrossCursor)
 
     def _radius_m(self, point):
-        self.measure.setSourceCrs(self.canvas().mapSettings().destinationCrs(),
-                                  QgsProject.instance().transformContext())
+        self.measure.setSourceCrs(
+            self.canvas().mapSettings().destinationCrs(), QgsProject.instance().transformContext()
+        )
         self.measure.setEllipsoid(QgsProject.instance().ellipsoid() or "WGS84")
         return self.measure.measureLine(self.center, point)
 

@@ -2,15 +2,39 @@
 
 import time
 
-from qgis.core import (Qgis, QgsApplication, QgsCoordinateReferenceSystem, QgsMapLayer, QgsMapLayerProxyModel,
-                       QgsFeatureRequest, QgsPointXY, QgsProcessingFeatureSourceDefinition, QgsProject,
-                       QgsTemporalNavigationObject, QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes)
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsMapLayer,
+    QgsMapLayerProxyModel,
+    QgsFeatureRequest,
+    QgsPointXY,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProject,
+    QgsTemporalNavigationObject,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, pyqtSignal
-from qgis.PyQt.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox,
-                                 QHBoxLayout,
-                                 QLabel, QMessageBox, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
-                                 QWidget)
+from qgis.PyQt.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
@@ -92,8 +116,10 @@ class HeatTab(QWidget):
         for level in range(fence_rules.MIN_CELL_LEVEL, fence_rules.MAX_CELL_LEVEL + 1):
             self.level.addItem(tr("Level {0}").format(level), level)
         self.output_system = QComboBox()
-        for system, label in zip(coords.OUTPUT_SYSTEMS, (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"),
-                                                         tr("BD-09 numbers (Baidu basemaps)"))):
+        for system, label in zip(
+            coords.OUTPUT_SYSTEMS,
+            (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"), tr("BD-09 numbers (Baidu basemaps)")),
+        ):
             self.output_system.addItem(label, system)
         form = QFormLayout()
         form.addRow(tr("S2 cell level"), self.level)
@@ -119,8 +145,14 @@ class HeatTab(QWidget):
         layout.addWidget(self._zone_box())
         layout.addStretch(1)
 
-        for signal in (self.use_selection.toggled, self.use_circle.toggled, self.level.currentIndexChanged,
-                       self.lng.valueChanged, self.lat.valueChanged, self.radius.valueChanged):
+        for signal in (
+            self.use_selection.toggled,
+            self.use_circle.toggled,
+            self.level.currentIndexChanged,
+            self.lng.valueChanged,
+            self.lat.valueChanged,
+            self.radius.valueChanged,
+        ):
             signal.connect(self.refresh)
 
     def _zone_box(self):
@@ -160,8 +192,9 @@ class HeatTab(QWidget):
         if heat is None:
             self.zone_info.setText(selected)
         elif selected:
-            self.zone_info.setText(tr("{0:,} selected zones of {1}").format(zone_layer.selectedFeatureCount(),
-                                                                           zone_layer.name()))
+            self.zone_info.setText(
+                tr("{0:,} selected zones of {1}").format(zone_layer.selectedFeatureCount(), zone_layer.name())
+            )
         else:
             self.zone_info.setText(tr("All {0:,} zones of {1}").format(zone_layer.featureCount(), zone_layer.name()))
         self.zone_run.setEnabled(heat is not None and self.zone_task is None)
@@ -172,8 +205,9 @@ class HeatTab(QWidget):
             return
         zones_source = QgsProcessingFeatureSourceDefinition(zone_layer.id(), selected)
         try:
-            self.zone_task = ZoneTask(heat, zones_source, self.zone_method.currentData(), zone_layer.name(),
-                                      self.zones_done)
+            self.zone_task = ZoneTask(
+                heat, zones_source, self.zone_method.currentData(), zone_layer.name(), self.zones_done
+            )
         except CrowdHeatError as exc:
             self.report_error(exc)
             return
@@ -186,8 +220,7 @@ class HeatTab(QWidget):
         self.refresh_zones()
         if zone_task.error:
             self.status.setText(zone_task.error)
-            self.iface.messageBar().pushMessage(tr("CrowdHeat: heat by zone failed"), zone_task.error,
-                                                Qgis.Critical, 0)
+            self.iface.messageBar().pushMessage(tr("CrowdHeat: heat by zone failed"), zone_task.error, Qgis.Critical, 0)
             return
         project = QgsProject.instance()
         heat_layers.add_to_group(project, zone_task.layers, tr("Heat by zone — {0}").format(zone_task.zone_name))
@@ -221,8 +254,13 @@ class HeatTab(QWidget):
             return None, tr("Install the missing Python packages first (above).")
         try:
             if self.use_circle.isChecked():
-                shapes = [gis_fences.circle_shape(QgsPointXY(self.lng.value(), self.lat.value()),
-                                                  QgsCoordinateReferenceSystem("EPSG:4326"), self.radius.value())]
+                shapes = [
+                    gis_fences.circle_shape(
+                        QgsPointXY(self.lng.value(), self.lat.value()),
+                        QgsCoordinateReferenceSystem("EPSG:4326"),
+                        self.radius.value(),
+                    )
+                ]
             else:
                 layer = self.layer
                 if layer is None or layer.type() != QgsMapLayer.VectorLayer:
@@ -231,10 +269,14 @@ class HeatTab(QWidget):
                     return None, tr("The active layer '{0}' is not a polygon layer.").format(layer.name())
                 if layer.selectedFeatureCount() == 0:
                     return None, tr("No feature is selected in '{0}': select one or more polygons.").format(
-                        layer.name())
+                        layer.name()
+                    )
                 shapes, self.skipped = gis_fences.feature_shapes(
-                    layer.getSelectedFeatures(), layer.crs(), QgsProject.instance().transformContext(),
-                    label_of=gis_fences.display_labeller(layer))
+                    layer.getSelectedFeatures(),
+                    layer.crs(),
+                    QgsProject.instance().transformContext(),
+                    label_of=gis_fences.display_labeller(layer),
+                )
             from ..core.heat_plan import plan_requests
 
             plan = plan_requests(shapes, self.cell_level(), settings.jike_config().max_vertices)
@@ -285,10 +327,14 @@ class HeatTab(QWidget):
 
     def circle_drawn(self, center, radius_m):
         from qgis.core import QgsCoordinateTransform, QgsGeometry
+
         crs = self.iface.mapCanvas().mapSettings().destinationCrs()
         point = QgsGeometry.fromPointXY(center)
-        point.transform(QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4326"),
-                                               QgsProject.instance().transformContext()))
+        point.transform(
+            QgsCoordinateTransform(
+                crs, QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance().transformContext()
+            )
+        )
         self.lng.setValue(point.asPoint().x())
         self.lat.setValue(point.asPoint().y())
         self.radius.setValue(round(radius_m))
@@ -302,9 +348,11 @@ class HeatTab(QWidget):
             return
         threshold = settings.jike_config().confirm_requests
         if len(plan.requests) > threshold and not self.confirm(
-                tr("This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). "
-                   "Answers already in the cache cost nothing.\n\n{2}\n\nFetch?").format(
-                    len(plan.requests), threshold, plan_text(plan, self.skipped))):
+            tr(
+                "This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). "
+                "Answers already in the cache cost nothing.\n\n{2}\n\nFetch?"
+            ).format(len(plan.requests), threshold, plan_text(plan, self.skipped))
+        ):
             return
         for shape in plan.features.values():
             for warning in shape.warnings:
@@ -373,7 +421,8 @@ class HeatTab(QWidget):
         summary = summary_text(run)
         if run.failures or run.cancelled:
             summary += tr(" — {0} request(s) failed or not sent (see the CrowdHeat log)").format(
-                len(run.plan.requests) - run.requests_done)
+                len(run.plan.requests) - run.requests_done
+            )
         self.status.setText(summary)
         bar = self.iface.messageBar()
         widget = bar.createMessage(tr("CrowdHeat"), summary)
@@ -392,17 +441,34 @@ class HeatTab(QWidget):
         """The 'CrowdHeat' print layout of a heat layer at the Temporal Controller's frame, opened
         in the layout designer (where QGIS's animation export and atlas make the frames)."""
         project = QgsProject.instance()
-        days = sorted({f["date"] for f in hourly.getFeatures(QgsFeatureRequest().setNoAttributes()
-                                                              .setSubsetOfAttributes(["date"], hourly.fields())
-                                                              .setFlags(QgsFeatureRequest.NoGeometry))})
+        days = sorted(
+            {
+                f["date"]
+                for f in hourly.getFeatures(
+                    QgsFeatureRequest()
+                    .setNoAttributes()
+                    .setSubsetOfAttributes(["date"], hourly.fields())
+                    .setFlags(QgsFeatureRequest.NoGeometry)
+                )
+            }
+        )
         navigation = self.iface.mapCanvas().temporalController()
-        frame = navigation.dateTimeRangeForFrameNumber(navigation.currentFrameNumber()) \
-            if isinstance(navigation, QgsTemporalNavigationObject) and navigation.navigationMode() else None
+        frame = (
+            navigation.dateTimeRangeForFrameNumber(navigation.currentFrameNumber())
+            if isinstance(navigation, QgsTemporalNavigationObject) and navigation.navigationMode()
+            else None
+        )
         layers = [layer for layer in self.iface.mapCanvas().layers() if layer is not hourly]
         layout = print_layout.build_layout(
-            project, [hourly] + layers, hourly.extent(), tr("Crowd heat — {0}").format(hourly.name()),
-            print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")) if days
-            else print_layout.attribution("?", "?"), frame)
+            project,
+            [hourly] + layers,
+            hourly.extent(),
+            tr("Crowd heat — {0}").format(hourly.name()),
+            print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd"))
+            if days
+            else print_layout.attribution("?", "?"),
+            frame,
+        )
         if open_designer:
             self.iface.openLayoutDesigner(layout)
         return layout
@@ -434,13 +500,16 @@ class HeatTab(QWidget):
             options = QgsVectorFileWriter.SaveVectorOptions()
             options.driverName = "GPKG"
             options.layerName = layer.name().lower().replace(" ", "_")
-            options.actionOnExistingFile = (QgsVectorFileWriter.CreateOrOverwriteFile if n == 0
-                                            else QgsVectorFileWriter.CreateOrOverwriteLayer)
+            options.actionOnExistingFile = (
+                QgsVectorFileWriter.CreateOrOverwriteFile if n == 0 else QgsVectorFileWriter.CreateOrOverwriteLayer
+            )
             error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
-                layer, path, QgsProject.instance().transformContext(), options)
+                layer, path, QgsProject.instance().transformContext(), options
+            )
             if error != QgsVectorFileWriter.NoError:
-                self.iface.messageBar().pushMessage("CrowdHeat", tr("Could not save: {0}").format(message),
-                                                    Qgis.Critical, 0)
+                self.iface.messageBar().pushMessage(
+                    "CrowdHeat", tr("Could not save: {0}").format(message), Qgis.Critical, 0
+                )
                 return None
             layer.setDataSource(f"{path}|layername={options.layerName}", layer.name(), "ogr")
         self.iface.messageBar().pushMessage("CrowdHeat", tr("Saved to {0}").format(path), Qgis.Success, 5)

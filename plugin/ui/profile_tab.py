@@ -81,8 +81,9 @@ class ProfileTab(QWidget):
 
     def export(self, kind, path=None):
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Export the time profile"), "",
-                                                  "PNG (*.png)" if kind == "png" else "SVG (*.svg)")
+            path, _ = QFileDialog.getSaveFileName(
+                self, tr("Export the time profile"), "", "PNG (*.png)" if kind == "png" else "SVG (*.svg)"
+            )
             if not path:
                 return None
         if not path.lower().endswith("." + kind):

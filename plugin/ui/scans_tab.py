@@ -2,8 +2,19 @@
 
 from qgis.core import Qgis, QgsApplication, QgsProject
 from qgis.gui import QgsCollapsibleGroupBoxBasic, QgsFileWidget
-from qgis.PyQt.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel,
-                                 QProgressBar, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import scan_formats, scans as scan_files
 from ..gis import default_styles, settings
@@ -20,14 +31,31 @@ DELIMITERS = [(",", ","), (";", ";"), ("\t", "Tab"), ("|", "|")]
 
 def role_labels():
     """Roles shown for mapping, in the order an analyst thinks of them, with plain labels."""
-    return [("macs", tr("WiFi list (mac,rssi,ssid|…)")), ("mac", tr("Access point MAC")), ("ssid", tr("SSID")),
-            ("rssi", tr("Access point signal, dBm")), ("bts", tr("Serving cell (mcc,mnc,lac,cellid,signal)")),
-            ("nearbts", tr("Neighbour cells (…|…)")), ("mmac", tr("Connected access point")), ("mcc", tr("MCC")),
-            ("mnc", tr("MNC")), ("lac", tr("LAC / TAC")), ("cellid", tr("Cell ID")),
-            ("signal", tr("Cell signal, dBm")), ("radio", tr("Technology (GSM, LTE, WIFI…)")),
-            ("network", tr("Network type")), ("serving", tr("Serving cell? (true/false)")),
-            ("neighbour", tr("Neighbour cell? (true/false)")), ("scan_id", tr("Scan id")), ("time", tr("Time")),
-            ("date", tr("Date")), ("lng", tr("GPS longitude (WGS84)")), ("lat", tr("GPS latitude (WGS84)"))]
+    return [
+        ("macs", tr("WiFi list (mac,rssi,ssid|…)")),
+        ("mac", tr("Access point MAC")),
+        ("ssid", tr("SSID")),
+        ("rssi", tr("Access point signal, dBm")),
+        ("bts", tr("Serving cell (mcc,mnc,lac,cellid,signal)")),
+        ("nearbts", tr("Neighbour cells (…|…)")),
+        ("mmac", tr("Connected access point")),
+        ("mcc", tr("MCC")),
+        ("mnc", tr("MNC")),
+        ("lac", tr("LAC / TAC")),
+        ("cellid", tr("Cell ID")),
+        ("signal", tr("Cell signal, dBm")),
+        ("radio", tr("Technology (GSM, LTE, WIFI…)")),
+        ("network", tr("Network type")),
+        ("serving", tr("Serving cell? (true/false)")),
+        ("neighbour", tr("Neighbour cell? (true/false)")),
+        ("scan_id", tr("Scan id")),
+        ("time", tr("Time")),
+        ("date", tr("Date")),
+        ("lng", tr("GPS longitude (WGS84)")),
+        ("lat", tr("GPS latitude (WGS84)")),
+    ]
+
+
 PROBLEM_FILTER = "\"status\" IN ('invalid', 'error', 'not_found')"
 
 
@@ -58,13 +86,19 @@ class ScansTab(QWidget):
         for value, label in DELIMITERS:
             self.delimiter.addItem(label, value)
         self.shape = QComboBox()
-        for shape, label in ((scan_formats.SHAPE_BAIDU, tr("One row per scan, Baidu columns")),
-                             (scan_formats.SHAPE_SPLIT, tr("One row per scan, split cell columns")),
-                             (scan_formats.SHAPE_OBSERVATIONS, tr("One row per AP / cell, grouped into scans"))):
+        for shape, label in (
+            (scan_formats.SHAPE_BAIDU, tr("One row per scan, Baidu columns")),
+            (scan_formats.SHAPE_SPLIT, tr("One row per scan, split cell columns")),
+            (scan_formats.SHAPE_OBSERVATIONS, tr("One row per AP / cell, grouped into scans")),
+        ):
             self.shape.addItem(label, shape)
         self.header = QCheckBox(tr("The first row names the columns"))
-        self.header.setToolTip(tr("Detected from the first row; untick for files without a header row (their "
-                                  "columns are then col1, col2, …)."))
+        self.header.setToolTip(
+            tr(
+                "Detected from the first row; untick for files without a header row (their "
+                "columns are then col1, col2, …)."
+            )
+        )
         how.addRow(tr("Encoding"), self.encoding)
         how.addRow(tr("Delimiter"), self.delimiter)
         how.addRow(tr("Header"), self.header)
@@ -98,8 +132,10 @@ class ScansTab(QWidget):
 
         out = QFormLayout()
         self.output_system = QComboBox()
-        for system, label in zip(OUTPUT_SYSTEMS, (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"),
-                                                  tr("BD-09 numbers (Baidu basemaps)"))):
+        for system, label in zip(
+            OUTPUT_SYSTEMS,
+            (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"), tr("BD-09 numbers (Baidu basemaps)")),
+        ):
             self.output_system.addItem(label, system)
         self.circles = QCheckBox(tr("Also draw accuracy circles"))
         out.addRow(tr("Output coordinates"), self.output_system)
@@ -168,18 +204,25 @@ class ScansTab(QWidget):
         config = settings.baidu_config()
         header = scan_formats.HEADER_YES if self.header.isChecked() else scan_formats.HEADER_NO
         try:
-            guessed = scan_formats.sniff(path, encoding=self.encoding.currentText(),
-                                         delimiter=self.delimiter.currentData(), header=header)
+            guessed = scan_formats.sniff(
+                path, encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData(), header=header
+            )
             if guessed.header != self._header:
                 self._show_format(guessed)  # a new delimiter, encoding or header choice gives new columns
             # The widgets decide every role they show (one set to "(none)" is unmapped); roles
             # without a widget (imei, imsi, clientip, cdma) keep the guess.
             mapping = {r: c for r, c in guessed.mapping.items() if r not in self.role_boxes}
             mapping.update(self.chosen_mapping())
-            self.fmt = scan_formats.sniff(path, mapping=mapping, shape=self.shape.currentData(),
-                                          encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData(),
-                                          header=header, window_s=config.scan_window_s,
-                                          distance_m=config.scan_distance_m)
+            self.fmt = scan_formats.sniff(
+                path,
+                mapping=mapping,
+                shape=self.shape.currentData(),
+                encoding=self.encoding.currentText(),
+                delimiter=self.delimiter.currentData(),
+                header=header,
+                window_s=config.scan_window_s,
+                distance_m=config.scan_distance_m,
+            )
             self.fmt.mapping = mapping
             self.fmt.warnings = scan_formats.format_warnings(self.fmt)
             if guessed.layout and not self.fmt.layout:
@@ -193,13 +236,14 @@ class ScansTab(QWidget):
         self.preview.setHorizontalHeaderLabels(self.fmt.header)
         self.preview.setRowCount(len(rows))
         for r, values in enumerate(rows):
-            for c, value in enumerate(values[:len(self.fmt.header)]):
+            for c, value in enumerate(values[: len(self.fmt.header)]):
                 self.preview.setItem(r, c, QTableWidgetItem(value))
         if self.fmt.layout:
             note = tr("Recognised: {0}.").format(self.fmt.why)
         elif self.fmt.has_header and self.fmt.mapping:
             note = tr("Columns recognised by their names: {0}.").format(
-                ", ".join(f"{role}={column}" for role, column in self.fmt.mapping.items()))
+                ", ".join(f"{role}={column}" for role, column in self.fmt.mapping.items())
+            )
         else:
             note = self.fmt.why or ""
         self.layout_note.setText("\n".join([note] + [f"⚠ {w}" for w in self.fmt.warnings]).strip())
@@ -209,7 +253,7 @@ class ScansTab(QWidget):
         self.run_button.setEnabled(False)
         superseded, self.plan_task = self.plan_task, None
         if superseded is not None:  # stop reading the file for an older choice; a task not started
-            superseded.cancel()     # yet reports its end inside cancel(): it is no longer current
+            superseded.cancel()  # yet reports its end inside cancel(): it is no longer current
         self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(), self.plan_done)
         QgsApplication.taskManager().addTask(self.plan_task)
 
@@ -237,8 +281,9 @@ class ScansTab(QWidget):
     def start(self):
         if self.fmt is None:
             return
-        self.task = ScanTask(self.file.filePath(), self.fmt, self.output_system.currentData(),
-                             self.circles.isChecked(), self.task_done)
+        self.task = ScanTask(
+            self.file.filePath(), self.fmt, self.output_system.currentData(), self.circles.isChecked(), self.task_done
+        )
         self.task.progressChanged.connect(self.on_progress)
         self.run_button.setEnabled(False)
         self.cancel.setEnabled(True)

@@ -8,8 +8,21 @@ import os
 
 from qgis.core import QgsApplication
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
-from qgis.PyQt.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-                                 QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core import config as config_rules
 from ..gis import settings
@@ -172,11 +185,18 @@ class SettingsWidget(QWidget):
         self.jike_token.setPlaceholderText(stored if jike.token and not jike.token_from_env else "")
         self.baidu_ak.setPlaceholderText(stored if baidu.ak and not baidu.ak_from_env else "")
         self.baidu_sk.setPlaceholderText(stored if baidu.sk and not baidu.sk_from_env else "")
-        self.jike_env.setText(self._env_note((jike.url_from_env, config_rules.ENV_JIKE_URL),
-                                             (jike.token_from_env, config_rules.ENV_JIKE_TOKEN)))
-        self.baidu_env.setText(self._env_note((baidu.url_from_env, config_rules.ENV_BAIDU_URL),
-                                              (baidu.ak_from_env, config_rules.ENV_BAIDU_AK),
-                                              (baidu.sk_from_env, config_rules.ENV_BAIDU_SK)))
+        self.jike_env.setText(
+            self._env_note(
+                (jike.url_from_env, config_rules.ENV_JIKE_URL), (jike.token_from_env, config_rules.ENV_JIKE_TOKEN)
+            )
+        )
+        self.baidu_env.setText(
+            self._env_note(
+                (baidu.url_from_env, config_rules.ENV_BAIDU_URL),
+                (baidu.ak_from_env, config_rules.ENV_BAIDU_AK),
+                (baidu.sk_from_env, config_rules.ENV_BAIDU_SK),
+            )
+        )
         self.jike_cache.refresh()
         self.baidu_cache.refresh()
 
@@ -186,29 +206,35 @@ class SettingsWidget(QWidget):
         if not names:
             return ""
         return tr("Overridden by the environment: {0}. Those variables win over these settings.").format(
-            ", ".join(names))
+            ", ".join(names)
+        )
 
     def apply(self):
-        for service, key, value in (("jike", "base_url", self.jike_url.text().strip()),
-                                    ("jike", "read_timeout_s", self.jike_timeout.value()),
-                                    ("jike", "deadline_s", self.jike_deadline.value()),
-                                    ("jike", "max_answer_mb", self.jike_largest.value()),
-                                    ("jike", "concurrency", int(self.jike_concurrency.value())),
-                                    ("jike", "confirm_requests", int(self.jike_confirm.value())),
-                                    ("jike", "cache_path", self.jike_cache.path_widget.filePath()),
-                                    ("baidu", "base_url", self.baidu_url.text().strip()),
-                                    ("baidu", "batch_size", self.batch.value()),
-                                    ("baidu", "rate", self.rate.value()),
-                                    ("baidu", "coor", self.coor.currentData()),
-                                    ("baidu", "read_timeout_s", self.baidu_timeout.value()),
-                                    ("baidu", "deadline_s", self.baidu_deadline.value()),
-                                    ("baidu", "scan_window_s", self.scan_window.value()),
-                                    ("baidu", "scan_distance_m", self.scan_distance.value()),
-                                    ("baidu", "max_answer_mb", self.baidu_largest.value()),
-                                    ("baidu", "cache_path", self.baidu_cache.path_widget.filePath())):
+        for service, key, value in (
+            ("jike", "base_url", self.jike_url.text().strip()),
+            ("jike", "read_timeout_s", self.jike_timeout.value()),
+            ("jike", "deadline_s", self.jike_deadline.value()),
+            ("jike", "max_answer_mb", self.jike_largest.value()),
+            ("jike", "concurrency", int(self.jike_concurrency.value())),
+            ("jike", "confirm_requests", int(self.jike_confirm.value())),
+            ("jike", "cache_path", self.jike_cache.path_widget.filePath()),
+            ("baidu", "base_url", self.baidu_url.text().strip()),
+            ("baidu", "batch_size", self.batch.value()),
+            ("baidu", "rate", self.rate.value()),
+            ("baidu", "coor", self.coor.currentData()),
+            ("baidu", "read_timeout_s", self.baidu_timeout.value()),
+            ("baidu", "deadline_s", self.baidu_deadline.value()),
+            ("baidu", "scan_window_s", self.scan_window.value()),
+            ("baidu", "scan_distance_m", self.scan_distance.value()),
+            ("baidu", "max_answer_mb", self.baidu_largest.value()),
+            ("baidu", "cache_path", self.baidu_cache.path_widget.filePath()),
+        ):
             settings.set_value(service, key, value)
-        for service, name, edit in (("jike", "token", self.jike_token), ("baidu", "ak", self.baidu_ak),
-                                    ("baidu", "sk", self.baidu_sk)):
+        for service, name, edit in (
+            ("jike", "token", self.jike_token),
+            ("baidu", "ak", self.baidu_ak),
+            ("baidu", "sk", self.baidu_sk),
+        ):
             if edit.text():
                 settings.set_secret(service, name, edit.text())
                 edit.clear()

@@ -4,10 +4,18 @@ import json
 
 import processing
 import pytest
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry,
-                       QgsGraduatedSymbolRenderer, QgsPointXY, QgsProcessingException,
-                       QgsProcessingFeatureSourceDefinition, QgsProject,
-                       QgsVectorLayer, QgsVectorLayerTemporalProperties)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsGraduatedSymbolRenderer,
+    QgsPointXY,
+    QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProject,
+    QgsVectorLayer,
+    QgsVectorLayerTemporalProperties,
+)
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from crowdheat.plugin.gis.heat_layers import AVG_FIELDS, HOUR_FIELDS
@@ -17,8 +25,11 @@ from simulator.jike import SAMPLE_RESPONSE, TOKEN
 
 def run_heat(params, feedback=None):
     feedback = feedback or RecordingFeedback()
-    result = processing.run("crowdheat:heatmap", {"CELL_LEVEL": 0, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:",
-                                                  **params}, feedback=feedback)
+    result = processing.run(
+        "crowdheat:heatmap",
+        {"CELL_LEVEL": 0, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:", **params},
+        feedback=feedback,
+    )
     return result, feedback
 
 
@@ -28,11 +39,11 @@ def test_seed_sample_end_to_end(jike, provider):
     assert hourly.featureCount() == 45 and cells.featureCount() == 5
     assert result["CELL_COUNT"] == 5 and result["HOURLY_COUNT"] == 45
     assert [f.name() for f in hourly.fields()] == (
-        ["fence_id", "cell_token", "cell_id", "level", "date", "start", "end"]
-        + HOUR_FIELDS + ["day_heat", "peak_hour"])
+        ["fence_id", "cell_token", "cell_id", "level", "date", "start", "end"] + HOUR_FIELDS + ["day_heat", "peak_hour"]
+    )
     assert [f.name() for f in cells.fields()] == (
-        ["fence_id", "cell_token", "cell_id", "level", "cell_heat", "days", "mean_day"]
-        + AVG_FIELDS + ["peak_hour"])
+        ["fence_id", "cell_token", "cell_id", "level", "cell_heat", "days", "mean_day"] + AVG_FIELDS + ["peak_hour"]
+    )
     assert hourly.crs().authid() == "EPSG:4326"
 
     sample = {i["cell_token"]: i for i in json.loads(SAMPLE_RESPONSE.read_text())["data"]["items"]}
@@ -62,8 +73,10 @@ def test_seed_sample_end_to_end(jike, provider):
 def test_loaded_results_are_styled_grouped_and_timed(jike, provider):
     project = QgsProject.instance()
     project.clear()
-    processing.runAndLoadResults("crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "CELL_LEVEL": 0,
-                                                       "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    processing.runAndLoadResults(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([SAMPLE_WKT]), "CELL_LEVEL": 0, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )
     hourly = project.mapLayersByName("Hourly heat")[0]
     cells = project.mapLayersByName("Cells")[0]
     group = project.layerTreeRoot().children()[0]
@@ -76,7 +89,9 @@ def test_loaded_results_are_styled_grouped_and_timed(jike, provider):
     highest = max(v for i in items for d in i["time_range"] for v in d["heat"])
     assert renderer.ranges()[-1].upperValue() == highest and renderer.ranges()[0].upperValue() == 0
     props = hourly.temporalProperties()
-    assert props.isActive() and props.mode() == QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields
+    assert (
+        props.isActive() and props.mode() == QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields
+    )
     assert (props.startField(), props.endField()) == ("start", "end")
     assert cells.renderer().classAttribute() == '"cell_heat"'
     time_range = project.timeSettings().temporalRange()
@@ -101,8 +116,9 @@ def test_projected_layer_with_selection_only(jike, provider):
     layer = polygon_layer(geometries, crs="EPSG:3857")
     QgsProject.instance().addMapLayer(layer)
     layer.selectByIds([2])
-    result, _ = run_heat({"INPUT": QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True),
-                          "CELL_LEVEL": 18})
+    result, _ = run_heat(
+        {"INPUT": QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True), "CELL_LEVEL": 18}
+    )
     assert len(jike.requests) == 1
     body = json.loads(jike.requests[0]["body"])
     assert body["cell_level"] == 18
@@ -197,9 +213,16 @@ def test_geopackage_outputs(jike, provider, tmp_path):
 
 
 def test_circle_algorithm(jike, provider):
-    result = processing.run("crowdheat:heatmapcircle", {
-        "CENTER": "114.0565,22.541 [EPSG:4326]", "RADIUS": 200, "CELL_LEVEL": 18,
-        "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    result = processing.run(
+        "crowdheat:heatmapcircle",
+        {
+            "CENTER": "114.0565,22.541 [EPSG:4326]",
+            "RADIUS": 200,
+            "CELL_LEVEL": 18,
+            "OUTPUT": "memory:",
+            "OUTPUT_CELLS": "memory:",
+        },
+    )
     body = json.loads(jike.requests[-1]["body"])
     assert body["circle"]["radius"] == 200 and body["cell_level"] == 18
     assert result["OUTPUT_CELLS"].featureCount() == result["CELL_COUNT"] > 10
@@ -210,8 +233,16 @@ def test_a_circle_over_50_km_is_tiled_and_fully_covered(jike, provider):
     from crowdheat.plugin.core.heat_plan import circle_polygon
     from simulator.jike import cells_in
 
-    result = processing.run("crowdheat:heatmapcircle", {"CENTER": "114.0,22.5 [EPSG:4326]", "RADIUS": 60000,
-                                                        "CELL_LEVEL": 11, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    result = processing.run(
+        "crowdheat:heatmapcircle",
+        {
+            "CENTER": "114.0,22.5 [EPSG:4326]",
+            "RADIUS": 60000,
+            "CELL_LEVEL": 11,
+            "OUTPUT": "memory:",
+            "OUTPUT_CELLS": "memory:",
+        },
+    )
     assert result["REQUESTS"] > 1 and result["FAILED_REQUESTS"] == 0
     unique_and_complete(result, cells_in(circle_polygon(114.0, 22.5, 60000), 11))
 
@@ -236,7 +267,9 @@ def test_cancel_after_the_first_answer_keeps_its_layers(jike, provider, one_at_a
     assert result["CELL_COUNT"] in (5, 62) and "Stopped early" in feedback.text()
 
 
-@pytest.mark.parametrize("choice, system, suffix", [(1, "GCJ02", " (GCJ-02 numbers)"), (2, "BD09LL", " (BD-09 numbers)")])
+@pytest.mark.parametrize(
+    "choice, system, suffix", [(1, "GCJ02", " (GCJ-02 numbers)"), (2, "BD09LL", " (BD-09 numbers)")]
+)
 def test_heat_layers_in_gcj02_or_bd09_for_chinese_basemaps(jike, provider, choice, system, suffix):
     """Each vertex is the WGS84 vertex shifted exactly as the coordinates module does; the layers
     say so in their names when loaded."""
@@ -275,8 +308,10 @@ def test_an_hour_of_3e9_is_written_to_a_geopackage_and_read_back(jike, provider,
     items[0]["cell_heat"] = sum(sum(day["heat"]) for day in items[0]["time_range"])
     jike.canned = json.dumps(sim_envelope(items)).encode()
     out = tmp_path / "hourly.gpkg"
-    processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
-                                         "OUTPUT": str(out), "OUTPUT_CELLS": "memory:"})
+    processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": str(out), "OUTPUT_CELLS": "memory:"},
+    )
     layer = QgsVectorLayer(str(out), "hourly", "ogr")
     values = [f["h12"] for f in layer.getFeatures() if f["cell_token"] == items[0]["cell_token"]]
     assert 3_000_000_000 in values
@@ -290,13 +325,24 @@ def test_an_echoed_token_never_reaches_processing_output(provider, server, monke
     from simulator.jike import envelope
     from tests.helpers import BLOCK_WKT, RecordingFeedback, polygon_layer
 
-    server.behave(lambda reply, request: reply.send(200, envelope(
-        [], biz_code=401, biz_message=f"invalid credential: Bearer {TOKEN}")))
+    server.behave(
+        lambda reply, request: reply.send(
+            200, envelope([], biz_code=401, biz_message=f"invalid credential: Bearer {TOKEN}")
+        )
+    )
     monkeypatch.setenv("CROWDHEAT_JIKE_URL", server.url)
     monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", TOKEN)
     feedback = RecordingFeedback()
     with pytest.raises(QgsProcessingException) as info:
-        processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT, BLOCK_WKT]), "CELL_LEVEL": 17,
-                                             "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}, feedback=feedback)
+        processing.run(
+            "crowdheat:heatmap",
+            {
+                "INPUT": polygon_layer([BLOCK_WKT, BLOCK_WKT]),
+                "CELL_LEVEL": 17,
+                "OUTPUT": "memory:",
+                "OUTPUT_CELLS": "memory:",
+            },
+            feedback=feedback,
+        )
     everything = str(info.value) + "\n".join(feedback.lines)
     assert "biz_code 401" in everything and TOKEN not in everything and TOKEN[:12] not in everything

@@ -18,8 +18,10 @@ def reopened(path, layer_name=None):
 
 def test_heat_geopackages_open_styled_and_animated(jike, provider, tmp_path, qgis_iface):
     hourly, cells = tmp_path / "hourly.gpkg", tmp_path / "cells.gpkg"
-    processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
-                                         "OUTPUT": str(hourly), "OUTPUT_CELLS": str(cells)})
+    processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": str(hourly), "OUTPUT_CELLS": str(cells)},
+    )
     layer = reopened(hourly)
     assert layer.renderer().type() == "graduatedSymbol" and "map_start_time" in layer.renderer().classAttribute()
     assert len(layer.renderer().ranges()) > 2
@@ -54,21 +56,23 @@ def test_heat_geopackages_open_styled_and_animated(jike, provider, tmp_path, qgi
 
 
 def test_heat_by_zone_geopackage_is_graduated_on_heat(jike, provider, tmp_path):
-    hourly = processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
-                                                  "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})["OUTPUT"]
+    hourly = processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )["OUTPUT"]
     out = tmp_path / "zones.gpkg"
-    processing.run("crowdheat:heatbyzone", {"INPUT": hourly, "ZONES": polygon_layer([BLOCK_WKT]),
-                                            "OUTPUT": str(out)})
+    processing.run("crowdheat:heatbyzone", {"INPUT": hourly, "ZONES": polygon_layer([BLOCK_WKT]), "OUTPUT": str(out)})
     zones = reopened(out)
     assert zones.renderer().classAttribute() == '"heat_total"'
 
 
 def test_located_scans_geopackage_is_categorised_by_status(provider, baidu, tmp_path):
     scans = tmp_path / "scans.csv"
-    scans.write_text("id,macs\n1,\"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,\"\n2,\"aa:bb:cc:dd:ee:03,-50,\"\n")
+    scans.write_text('id,macs\n1,"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"\n2,"aa:bb:cc:dd:ee:03,-50,"\n')
     out = tmp_path / "located.gpkg"
-    processing.run("crowdheat:geolocatescans", {"INPUT": str(scans), "CACHE": str(tmp_path / "c.sqlite"),
-                                                "OUTPUT": str(out)})
+    processing.run(
+        "crowdheat:geolocatescans", {"INPUT": str(scans), "CACHE": str(tmp_path / "c.sqlite"), "OUTPUT": str(out)}
+    )
     located = reopened(out)
     renderer = located.renderer()
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "status"
@@ -79,12 +83,17 @@ def test_a_model_makes_the_table_the_chart_and_the_pdf(jike, provider, tmp_path)
     """The analyst's path in Processing alone: heat, heat by zone, its zone-hour table's chart, and
     the heat's print layout as a PDF, from a GeoPackage opened bare (as a model step reads it)."""
     hourly = tmp_path / "hourly.gpkg"
-    processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
-                                         "OUTPUT": str(hourly), "OUTPUT_CELLS": "memory:"})
-    zones = processing.run("crowdheat:heatbyzone", {"INPUT": str(hourly), "ZONES": polygon_layer([BLOCK_WKT]),
-                                                    "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
-    chart = processing.run("crowdheat:timeprofile", {"INPUT": zones["OUTPUT_HOURS"],
-                                                     "OUTPUT": str(tmp_path / "zones.svg")})
+    processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": str(hourly), "OUTPUT_CELLS": "memory:"},
+    )
+    zones = processing.run(
+        "crowdheat:heatbyzone",
+        {"INPUT": str(hourly), "ZONES": polygon_layer([BLOCK_WKT]), "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"},
+    )
+    chart = processing.run(
+        "crowdheat:timeprofile", {"INPUT": zones["OUTPUT_HOURS"], "OUTPUT": str(tmp_path / "zones.svg")}
+    )
     assert "<svg" in (tmp_path / "zones.svg").read_text() and 0 <= chart["PEAK_HOUR"] <= 23
     png = processing.run("crowdheat:timeprofile", {"INPUT": str(hourly), "OUTPUT": str(tmp_path / "cells.png")})
     assert (tmp_path / "cells.png").stat().st_size > 10_000 and png["DAYS"] >= 9

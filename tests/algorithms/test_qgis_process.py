@@ -8,8 +8,13 @@ import subprocess
 import sys
 
 import pytest
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsVectorFileWriter,
-                       QgsVectorLayer)
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProject,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
 
 from tests.helpers import SAMPLE_WKT, polygon_layer
 from simulator.jike import TOKEN
@@ -21,18 +26,24 @@ QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
 @pytest.fixture(scope="module")
 def qgis_process_env(plugins_dir, tmp_path_factory):
     profile = tmp_path_factory.mktemp("qgis-process-profile")
-    env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(profile), QGIS_PLUGINPATH=str(plugins_dir),
-               QT_QPA_PLATFORM="offscreen",
-               # qgis_process's embedded Python does not see the venv by itself.
-               PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p))
-    subprocess.run([QGIS_PROCESS, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True,
-                   timeout=120)
+    env = dict(
+        os.environ,
+        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+        QGIS_PLUGINPATH=str(plugins_dir),
+        QT_QPA_PLATFORM="offscreen",
+        # qgis_process's embedded Python does not see the venv by itself.
+        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+    )
+    subprocess.run(
+        [QGIS_PROCESS, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True, timeout=120
+    )
     return env
 
 
 def run(env, algorithm, *args):
-    return subprocess.run([QGIS_PROCESS, "--json", "run", algorithm, "--", *args], env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [QGIS_PROCESS, "--json", "run", algorithm, "--", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def write_gpkg(layer, path, crs=None):
@@ -40,8 +51,9 @@ def write_gpkg(layer, path, crs=None):
     options.driverName = "GPKG"
     if crs:
         options.ct = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem(crs), QgsProject.instance())
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(path), QgsProject.instance().transformContext(),
-                                                      options)
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
     assert error[0] == QgsVectorFileWriter.NoError, error
 
 
@@ -50,8 +62,9 @@ def test_heatmap_headless(jike, qgis_process_env, tmp_path):
     write_gpkg(polygon_layer([SAMPLE_WKT]), mercator, "EPSG:3857")
     env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
     hourly, cells = tmp_path / "hourly.gpkg", tmp_path / "cells.gpkg"
-    done = run(env, "crowdheat:heatmap", f"INPUT={mercator}", "CELL_LEVEL=0", f"OUTPUT={hourly}",
-               f"OUTPUT_CELLS={cells}")
+    done = run(
+        env, "crowdheat:heatmap", f"INPUT={mercator}", "CELL_LEVEL=0", f"OUTPUT={hourly}", f"OUTPUT_CELLS={cells}"
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     results = json.loads(done.stdout)["results"]
     assert results["CELL_COUNT"] == 5 and results["HOURLY_COUNT"] == 45
@@ -81,8 +94,15 @@ def test_headless_service_error_is_reported_with_codes(jike, qgis_process_env, t
 def test_headless_circle(jike, qgis_process_env, tmp_path):
     env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
     cells = tmp_path / "cells.gpkg"
-    done = run(env, "crowdheat:heatmapcircle", "CENTER=114.0565,22.541 [EPSG:4326]", "RADIUS=150",
-               "CELL_LEVEL=18", "OUTPUT=TEMPORARY_OUTPUT", f"OUTPUT_CELLS={cells}")
+    done = run(
+        env,
+        "crowdheat:heatmapcircle",
+        "CENTER=114.0565,22.541 [EPSG:4326]",
+        "RADIUS=150",
+        "CELL_LEVEL=18",
+        "OUTPUT=TEMPORARY_OUTPUT",
+        f"OUTPUT_CELLS={cells}",
+    )
     assert done.returncode == 0, done.stderr + done.stdout
     assert QgsVectorLayer(str(cells), "c", "ogr").featureCount() == json.loads(done.stdout)["results"]["CELL_COUNT"] > 5
 
@@ -91,12 +111,18 @@ def test_geolocatescans_headless(qgis_process_env, tmp_path):
     from simulator.baidu import AK, BaiduSimulator
 
     scans = tmp_path / "scans.csv"
-    scans.write_text("id,macs\n1,\"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,\"\n2,\"aa:bb:cc:dd:ee:03,-50,\"\n")
+    scans.write_text('id,macs\n1,"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"\n2,"aa:bb:cc:dd:ee:03,-50,"\n')
     out = tmp_path / "located.gpkg"
     with BaiduSimulator() as sim:
         env = dict(qgis_process_env, CROWDHEAT_BAIDU_URL=sim.url + "/locapi/v2", CROWDHEAT_BAIDU_AK=AK)
-        done = run(env, "crowdheat:geolocatescans", f"INPUT={scans}", "COORD_OUT=0",
-                   f"CACHE={tmp_path / 'cache.sqlite'}", f"OUTPUT={out}")
+        done = run(
+            env,
+            "crowdheat:geolocatescans",
+            f"INPUT={scans}",
+            "COORD_OUT=0",
+            f"CACHE={tmp_path / 'cache.sqlite'}",
+            f"OUTPUT={out}",
+        )
     assert done.returncode == 0, done.stderr + done.stdout
     results = json.loads(done.stdout)["results"]
     assert results["OK"] == 1 and results["INVALID"] == 1

@@ -15,15 +15,38 @@ from tests.hostile import HostileServer
 from tests.scan_exports import NOTE_HEADER as HEADER
 from tests.scan_exports import NOTE_ROW as ROW
 
-FIXED = ["status", "err_code", "err_msg", "notes", "loc_type", "radius_m", "lon", "lat", "lon_raw", "lat_raw", "raw_crs",
-         "country", "province", "city", "citycode", "district", "road", "indoor", "bldg", "bldgid", "bldgname",
-         "floor"]
-CSV = ("id,bts,macs,lng,lat,status\n"
-       "1,\"460,0,4189,8869,-63\",\"70:ba:ef:d0:87:91,-42,|70:ba:ef:d1:0e:01,-45,\",114.0551,22.5401,truth-a\n"
-       "2,,\"aa:bb:cc:dd:ee:01,-50,x\",,,truth-b\n"
-       "3,\"510,11,25182,40081,-83\",,,,truth-c\n"
-       "4,,\"aa:bb:cc:dd:ee:05,-50,|aa:bb:cc:dd:ee:06,-55,\",114.06,22.55,truth-d\n"
-       "5,,\"de:ad:be:ef:00:01,-50,|de:ad:be:ef:00:02,-55,\",,,truth-e\n")
+FIXED = [
+    "status",
+    "err_code",
+    "err_msg",
+    "notes",
+    "loc_type",
+    "radius_m",
+    "lon",
+    "lat",
+    "lon_raw",
+    "lat_raw",
+    "raw_crs",
+    "country",
+    "province",
+    "city",
+    "citycode",
+    "district",
+    "road",
+    "indoor",
+    "bldg",
+    "bldgid",
+    "bldgname",
+    "floor",
+]
+CSV = (
+    "id,bts,macs,lng,lat,status\n"
+    '1,"460,0,4189,8869,-63","70:ba:ef:d0:87:91,-42,|70:ba:ef:d1:0e:01,-45,",114.0551,22.5401,truth-a\n'
+    '2,,"aa:bb:cc:dd:ee:01,-50,x",,,truth-b\n'
+    '3,"510,11,25182,40081,-83",,,,truth-c\n'
+    '4,,"aa:bb:cc:dd:ee:05,-50,|aa:bb:cc:dd:ee:06,-55,",114.06,22.55,truth-d\n'
+    '5,,"de:ad:be:ef:00:01,-50,|de:ad:be:ef:00:02,-55,",,,truth-e\n'
+)
 
 
 @pytest.fixture
@@ -38,8 +61,11 @@ def run(tmp_path, text=CSV, **params):
     path = tmp_path / "scans.csv"
     path.write_text(text, encoding="utf-8")
     feedback = RecordingFeedback()
-    result = processing.run("crowdheat:geolocatescans", {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"),
-                                                         "OUTPUT": "memory:", **params}, feedback=feedback)
+    result = processing.run(
+        "crowdheat:geolocatescans",
+        {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"), "OUTPUT": "memory:", **params},
+        feedback=feedback,
+    )
     return result, feedback.text()
 
 
@@ -89,9 +115,10 @@ def test_loaded_layer_says_which_system_it_holds(baidu, provider, tmp_path):
     path.write_text(CSV)
     project = QgsProject.instance()
     project.clear()
-    processing.runAndLoadResults("crowdheat:geolocatescans", {"INPUT": str(path), "COORD_OUT": 1,
-                                                              "CACHE": str(tmp_path / "c.sqlite"),
-                                                              "OUTPUT": "memory:"})
+    processing.runAndLoadResults(
+        "crowdheat:geolocatescans",
+        {"INPUT": str(path), "COORD_OUT": 1, "CACHE": str(tmp_path / "c.sqlite"), "OUTPUT": "memory:"},
+    )
     layer = project.mapLayersByName("Located scans (GCJ-02 numbers)")[0]
     assert "GCJ-02" in layer.metadata().abstract() and "no EPSG code" in layer.metadata().abstract()
     project.clear()
@@ -107,7 +134,8 @@ def test_accuracy_circles(baidu, provider, tmp_path):
         assert circle.geometry().contains(point.geometry())
         ring = circle.geometry().asPolygon()[0]
         assert haversine_m((ring[0].x(), ring[0].y()), (point["lon"], point["lat"])) == pytest.approx(
-            point["radius_m"], rel=0.01)
+            point["radius_m"], rel=0.01
+        )
 
 
 def test_rerun_spends_nothing(baidu, provider, tmp_path):
@@ -146,10 +174,17 @@ def test_the_documents_own_example_is_answered_in_full(baidu, provider, tmp_path
     assert next(b for b in sent if b["bts"].startswith("510"))["macs"] == "e0:36:76:e8:11:78,-18,1"
 
 
-@pytest.mark.parametrize("maker, layout", [
-    (scan_exports.cellmapper, "CellMapper CSV export"), (scan_exports.netmonster_ntm, "NetMonster NTM"),
-    (scan_exports.airodump, "airodump-ng CSV"), (scan_exports.kismet, "Kismet CSV"),
-    (scan_exports.tower_collector, "Tower Collector CSV"), (scan_exports.wigle_walk, "WiGLE 1.4")])
+@pytest.mark.parametrize(
+    "maker, layout",
+    [
+        (scan_exports.cellmapper, "CellMapper CSV export"),
+        (scan_exports.netmonster_ntm, "NetMonster NTM"),
+        (scan_exports.airodump, "airodump-ng CSV"),
+        (scan_exports.kismet, "Kismet CSV"),
+        (scan_exports.tower_collector, "Tower Collector CSV"),
+        (scan_exports.wigle_walk, "WiGLE 1.4"),
+    ],
+)
 def test_each_layout_imports_through_processing_with_every_row_once(baidu, provider, tmp_path, maker, layout):
     path = tmp_path / "export.csv"
     maker(path)
@@ -164,8 +199,9 @@ def test_each_layout_imports_through_processing_with_every_row_once(baidu, provi
 def test_processing_header_mapping_and_window_parameters(baidu, provider, tmp_path):
     named = tmp_path / "named.csv"
     named.write_text("lat,lon,alt,mcc,mnc,tac,cid,dbm\n22.54,114.05,5,460,0,9520,125643777,-95\n")
-    features, log = run_algorithm(named, tmp_path, HEADER=2, MAPPING="lat=col1;lng=col2;mcc=col4;mnc=col5;"
-                                  "lac=col6;cellid=col7;signal=col8")
+    features, log = run_algorithm(
+        named, tmp_path, HEADER=2, MAPPING="lat=col1;lng=col2;mcc=col4;mnc=col5;lac=col6;cellid=col7;signal=col8"
+    )
     # the first row read as data: an invalid scan (its values are not numbers), the second located
     assert [f["status"] for f in features] == ["invalid", "ok"] and "no header row, as chosen" in log
     assert "col1" in [f.name() for f in features[0].fields()]
@@ -195,9 +231,25 @@ def test_gps_columns_that_cannot_be_right_are_warned_about(baidu, provider, tmp_
 
 def test_formula_like_texts_are_defused_in_a_csv_output_only(provider, tmp_path, monkeypatch):
     def behave(reply, request):
-        reply.send(200, {"errcode": 0, "msg": "ok", "body": [
-            {"type": 2, "location": "114.05,22.54", "radius": 30, "ctime": b["ctime"], "error": 0,
-             "country": "中国", "road": "=HYPERLINK(\"http://x\")"} for b in request.json()["body"]]})
+        reply.send(
+            200,
+            {
+                "errcode": 0,
+                "msg": "ok",
+                "body": [
+                    {
+                        "type": 2,
+                        "location": "114.05,22.54",
+                        "radius": 30,
+                        "ctime": b["ctime"],
+                        "error": 0,
+                        "country": "中国",
+                        "road": '=HYPERLINK("http://x")',
+                    }
+                    for b in request.json()["body"]
+                ],
+            },
+        )
 
     with HostileServer() as server:
         server.behave(behave)
@@ -207,8 +259,10 @@ def test_formula_like_texts_are_defused_in_a_csv_output_only(provider, tmp_path,
         path.write_text(HEADER + ROW.format(n=1, note="=cmd|' /C calc'!A0"), encoding="utf-8")
         out_csv, out_gpkg = tmp_path / "out.csv", tmp_path / "out.gpkg"
         for out in (out_csv, out_gpkg):
-            processing.run("crowdheat:geolocatescans", {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"),
-                                                        "OUTPUT": str(out)})
+            processing.run(
+                "crowdheat:geolocatescans",
+                {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"), "OUTPUT": str(out)},
+            )
     text = out_csv.read_text(encoding="utf-8")
     assert "'=cmd|" in text and "'=HYPERLINK" in text and ",=" not in text
     from qgis.core import QgsVectorLayer
@@ -230,8 +284,9 @@ def test_a_scan_file_deleted_before_the_run_is_a_message_not_a_traceback(qgis_ap
     path.unlink()
     logged = []
     QgsApplication.messageLog().messageReceived.connect(lambda message, tag, level: logged.append(message))
-    config = BaiduConfig(base_url="http://127.0.0.1:9/locapi/v2", ak="made-up-ak",
-                         cache_path=str(tmp_path / "c.sqlite"))
+    config = BaiduConfig(
+        base_url="http://127.0.0.1:9/locapi/v2", ak="made-up-ak", cache_path=str(tmp_path / "c.sqlite")
+    )
     task = ScanTask(str(path), fmt, "WGS84", False, done=lambda task: None, config=config)
     assert task.run() is False
     assert isinstance(task.error, InputError) and "gone.csv" in str(task.error)
@@ -240,8 +295,11 @@ def test_a_scan_file_deleted_before_the_run_is_a_message_not_a_traceback(qgis_ap
 
 def run_algorithm(path, tmp_path, **params):
     feedback = RecordingFeedback()
-    result = processing.run("crowdheat:geolocatescans", {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"),
-                                                         "OUTPUT": "memory:", **params}, feedback=feedback)
+    result = processing.run(
+        "crowdheat:geolocatescans",
+        {"INPUT": str(path), "CACHE": str(tmp_path / "c.sqlite"), "OUTPUT": "memory:", **params},
+        feedback=feedback,
+    )
     return list(result["OUTPUT"].getFeatures()), feedback.text()
 
 

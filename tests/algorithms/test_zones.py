@@ -2,7 +2,6 @@
 zones in other CRSs; conservation, the centroid method against a hand count, empty zones, the
 zone-hour table, overlapping fences, and heat read back from PostGIS."""
 
-
 import processing
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject, QgsVectorLayer
@@ -18,8 +17,10 @@ def is_null(value):
 
 
 def fetch_heat(fences, level=17):
-    result = processing.run("crowdheat:heatmap", {"INPUT": polygon_layer(fences), "CELL_LEVEL": level,
-                                                  "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    result = processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer(fences), "CELL_LEVEL": level, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )
     assert result["FAILED_REQUESTS"] == 0
     return result["OUTPUT"]
 
@@ -29,8 +30,10 @@ def distinct_heat(hourly):
     seen, total, cells = set(), 0, {}
     for feature in hourly.getFeatures():
         key = (feature["cell_token"], feature["date"].toString("yyyy-MM-dd"))
-        cells[feature["cell_token"]] = (QgsGeometry(feature.geometry()), cells.get(feature["cell_token"], (0, 0))[1]
-                                        + (0 if key in seen else feature["day_heat"]))
+        cells[feature["cell_token"]] = (
+            QgsGeometry(feature.geometry()),
+            cells.get(feature["cell_token"], (0, 0))[1] + (0 if key in seen else feature["day_heat"]),
+        )
         if key not in seen:
             seen.add(key)
             total += feature["day_heat"]
@@ -41,8 +44,9 @@ def grid_zones(hourly, columns, rows, crs="EPSG:3857", margin=0.0005):
     """A grid of rectangles in ``crs`` that covers the cells' extent (plus a margin): a partition."""
     extent = hourly.extent()
     extent.grow(margin)
-    to_target = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem(crs),
-                                       QgsProject.instance())
+    to_target = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem(crs), QgsProject.instance()
+    )
     box = to_target.transformBoundingBox(extent)
     width, height = box.width() / columns, box.height() / rows
     wkts = []
@@ -56,17 +60,26 @@ def grid_zones(hourly, columns, rows, crs="EPSG:3857", margin=0.0005):
 
 
 def by_zone(hourly, zone_layer, method=0, hours=True):
-    result = processing.run("crowdheat:heatbyzone", {"INPUT": hourly, "ZONES": zone_layer, "METHOD": method,
-                                                     "OUTPUT": "memory:",
-                                                     "OUTPUT_HOURS": "memory:" if hours else None})
+    result = processing.run(
+        "crowdheat:heatbyzone",
+        {
+            "INPUT": hourly,
+            "ZONES": zone_layer,
+            "METHOD": method,
+            "OUTPUT": "memory:",
+            "OUTPUT_HOURS": "memory:" if hours else None,
+        },
+    )
     return result, list(result["OUTPUT"].getFeatures())
 
 
 @pytest.fixture(scope="module")
 def block_heat(jike_server, qgis_app, provider):
     import os
+
     os.environ["CROWDHEAT_JIKE_URL"] = jike_server.url
     from simulator.jike import TOKEN
+
     os.environ["CROWDHEAT_JIKE_TOKEN"] = TOKEN
     try:
         yield fetch_heat([BLOCK_WKT])
@@ -96,8 +109,9 @@ def test_the_centroid_method_against_a_hand_count(block_heat):
     _, cells = distinct_heat(block_heat)
     zone_layer = grid_zones(block_heat, 2, 2, crs="EPSG:32650")
     _, zones = by_zone(block_heat, zone_layer, method=1, hours=False)
-    to_utm = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"),
-                                    QgsCoordinateReferenceSystem("EPSG:32650"), QgsProject.instance())
+    to_utm = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:32650"), QgsProject.instance()
+    )
     for zone in zones:
         expected, count = 0, 0
         for geometry, heat in cells.values():
@@ -146,9 +160,15 @@ def test_weekday_and_weekend_follow_the_beijing_calendar(block_heat):
 def test_heat_read_back_from_postgis(jike, provider, postgis):
     from tests.helpers import BLOCK_WKT as block
 
-    processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([block]), "CELL_LEVEL": 17,
-                                         "OUTPUT": "postgis:" + postgis.uri("zone_hourly"),
-                                         "OUTPUT_CELLS": "memory:"})
+    processing.run(
+        "crowdheat:heatmap",
+        {
+            "INPUT": polygon_layer([block]),
+            "CELL_LEVEL": 17,
+            "OUTPUT": "postgis:" + postgis.uri("zone_hourly"),
+            "OUTPUT_CELLS": "memory:",
+        },
+    )
     stored = QgsVectorLayer(postgis.uri("zone_hourly"), "hourly", "postgres")
     assert stored.isValid() and stored.featureCount() > 0
     memory = fetch_heat([block])
@@ -163,5 +183,3 @@ def test_not_a_heat_layer_is_a_clear_error(block_heat):
 
     with pytest.raises(QgsProcessingException, match="not an hourly heat layer.*h00"):
         by_zone(polygon_layer([BLOCK_WKT]), polygon_layer([BLOCK_WKT]))
-
-

@@ -11,8 +11,16 @@ import pytest
 from crowdheat.plugin.core.baidu import BaiduClient
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache
-from crowdheat.plugin.core.scan_job import (ERROR, INVALID, NOT_FOUND, NOT_FOUND_TTL_S, OK, ScanRunStats,
-                                            cached_answer, geolocate)
+from crowdheat.plugin.core.scan_job import (
+    ERROR,
+    INVALID,
+    NOT_FOUND,
+    NOT_FOUND_TTL_S,
+    OK,
+    ScanRunStats,
+    cached_answer,
+    geolocate,
+)
 from crowdheat.plugin.core.baidu import prepare, request_key
 from crowdheat.plugin.core.scans import AccessPoint, Scan
 
@@ -26,8 +34,9 @@ def located(body, **changes):
 
 
 def answer_all(reply, request, **changes):
-    reply.send(200, {"errcode": 0, "msg": "Query success.",
-                     "body": [located(b, **changes) for b in request.json()["body"]]})
+    reply.send(
+        200, {"errcode": 0, "msg": "Query success.", "body": [located(b, **changes) for b in request.json()["body"]]}
+    )
 
 
 def refuse(reply, code, msg="simulated"):
@@ -45,8 +54,17 @@ def scan_indexes(request):
 
 
 def client_for(server, **overrides):
-    config = dict(base_url=server.url + "/locapi/v2", ak=AK, rate=500, concurrency=4, attempts=2,
-                  backoff_s=0.01, read_timeout_s=2.0, deadline_s=5.0, batch_size=1)
+    config = dict(
+        base_url=server.url + "/locapi/v2",
+        ak=AK,
+        rate=500,
+        concurrency=4,
+        attempts=2,
+        backoff_s=0.01,
+        read_timeout_s=2.0,
+        deadline_s=5.0,
+        batch_size=1,
+    )
     config.update(overrides)
     return BaiduClient(BaiduConfig(**config))
 
@@ -55,8 +73,10 @@ def make_scans(count, same=False):
     scans = []
     for n in range(count):
         k = 0 if same else n
-        wifi = [AccessPoint(f"aa:bb:cc:00:{k // 256:02x}:{k % 256:02x}", -50),
-                AccessPoint(f"aa:bb:cc:01:{k // 256:02x}:{k % 256:02x}", -60)]
+        wifi = [
+            AccessPoint(f"aa:bb:cc:00:{k // 256:02x}:{k % 256:02x}", -50),
+            AccessPoint(f"aa:bb:cc:01:{k // 256:02x}:{k % 256:02x}", -60),
+        ]
         scans.append(Scan(index=n, rows=[n + 1], values=[str(n)], wifi=wifi))
     return scans
 
@@ -77,6 +97,7 @@ def cache(tmp_path):
 
 
 # -- where the key goes, how long an answer may take -------------------------------------------
+
 
 def test_a_redirect_to_another_host_never_sends_the_ak_there(hostile_servers):
     main, elsewhere = hostile_servers
@@ -107,6 +128,7 @@ def test_a_dripping_answer_ends_at_the_deadline_and_the_run_goes_on(server):
 
 # -- loops and refusals ---------------------------------------------------------------------------
 
+
 def test_errcode_101_for_every_request_marks_each_scan_invalid_once(server):
     server.behave(lambda reply, request: refuse(reply, 101, "Missing field : body (size should > 0 && < 3)"))
     started = time.monotonic()
@@ -121,13 +143,16 @@ def test_errcode_101_for_every_request_marks_each_scan_invalid_once(server):
 
 # -- answers already paid for ---------------------------------------------------------------------
 
+
 def slow_except(first_fast_code, slow_s=0.6):
     """Scan 3 gets ``first_fast_code`` at once; every other request is answered after ``slow_s``."""
+
     def behave(reply, request):
         if scan_indexes(request) == [3]:
             return refuse(reply, first_fast_code, "Failed to authenticate for exceeding daily quota(10)")
         time.sleep(slow_s)
         answer_all(reply, request)
+
     return behave
 
 
@@ -162,17 +187,21 @@ def test_answers_on_their_way_at_cancel_are_kept_and_cached(server, cache):
     statuses = [o.status for o in outcomes]
     assert stats.cancelled
     assert statuses.count(OK) >= 3 and cache.count() == statuses.count(OK)
-    assert all(o.err_msg == "not sent: the run was cancelled" for o in outcomes if o.status == ERROR
-               and o.scan.index != 3)
+    assert all(
+        o.err_msg == "not sent: the run was cancelled" for o in outcomes if o.status == ERROR and o.scan.index != 3
+    )
     assert stats.requests == len(server.requests)
 
 
 # -- the cache ------------------------------------------------------------------------------------
 
+
 def lock(path):
     holder = sqlite3.connect(path, timeout=0.1, check_same_thread=False)
-    holder.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, coor TEXT NOT NULL, "
-                   "answer TEXT NOT NULL, saved REAL NOT NULL)")
+    holder.execute(
+        "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, coor TEXT NOT NULL, "
+        "answer TEXT NOT NULL, saved REAL NOT NULL)"
+    )
     holder.commit()
     holder.execute("BEGIN EXCLUSIVE")
     return holder
@@ -226,8 +255,12 @@ def test_identical_scans_are_sent_once_and_share_the_answer(server, cache):
 # -- what the service's results may be ------------------------------------------------------------
 
 GARBAGE = [
-    {"radius": float("nan")}, {"radius": -50}, {"radius": 1e300}, {"location": "east,north"},
-    {"error": "x"}, {"type": 9},
+    {"radius": float("nan")},
+    {"radius": -50},
+    {"radius": 1e300},
+    {"location": "east,north"},
+    {"error": "x"},
+    {"type": 9},
 ]
 
 
@@ -247,7 +280,7 @@ def test_malformed_results_are_errors_and_are_never_cached(server, cache):
     outcomes, _ = run(client_for(server), make_scans(len(GARBAGE) + 2), cache)
     statuses = [o.status for o in outcomes]
     assert statuses == [ERROR] * len(GARBAGE) + [NOT_FOUND, OK]
-    assert all(o.err_code == "malformed" and "not kept" in o.err_msg for o in outcomes[:len(GARBAGE)])
+    assert all(o.err_code == "malformed" and "not kept" in o.err_msg for o in outcomes[: len(GARBAGE)])
     assert "location" not in outcomes[len(GARBAGE)].answer  # no coordinates on a not_found row
     assert cache.count() == 2
 
@@ -321,8 +354,11 @@ def test_a_killed_run_keeps_what_it_cached_and_the_rerun_asks_only_for_the_rest(
 
     server.behave(behave)
     path, total = tmp_path / "answers.sqlite", 200
-    kill_after([sys.executable, "-c", KILLED_RUN, str(plugins_dir), server.url + "/locapi/v2", str(path), str(total)],
-               lambda: len(server.requests), 60)
+    kill_after(
+        [sys.executable, "-c", KILLED_RUN, str(plugins_dir), server.url + "/locapi/v2", str(path), str(total)],
+        lambda: len(server.requests),
+        60,
+    )
     answered_before = len(server.requests)
     assert 60 <= answered_before < total
     store = ScanCache(path)

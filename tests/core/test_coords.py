@@ -29,8 +29,12 @@ def test_wgs84_to_gcj02_vectors(wgs, gcj):
 
 def test_gcj02_bd09_vectors():
     assert coords.gcj02_to_bd09(116.404, 39.915) == pytest.approx((116.41036949371029, 39.92133699351021), abs=DEG)
-    assert coords.bd09_to_gcj02_simple(116.404, 39.915) == pytest.approx((116.39762729119315, 39.90865673957631), abs=DEG)
-    assert coords.gcj02_to_wgs84_simple(116.404, 39.915) == pytest.approx((116.39775550083061, 39.91359571849836), abs=DEG)
+    assert coords.bd09_to_gcj02_simple(116.404, 39.915) == pytest.approx(
+        (116.39762729119315, 39.90865673957631), abs=DEG
+    )
+    assert coords.gcj02_to_wgs84_simple(116.404, 39.915) == pytest.approx(
+        (116.39775550083061, 39.91359571849836), abs=DEG
+    )
 
 
 def test_exact_inverses_round_trip_below_a_millimetre():
@@ -42,8 +46,10 @@ def test_exact_inverses_round_trip_below_a_millimetre():
         worst_bd = max(worst_bd, metres(wgs, coords.bd09_to_wgs84(*coords.wgs84_to_bd09(*wgs))))
     assert worst_gcj < 0.001 and worst_bd < 0.001
     # ... where the closed-form inverse is metres off somewhere
-    simple = max(metres(w, coords.gcj02_to_wgs84_simple(*coords.wgs84_to_gcj02(*w)))
-                 for w in ((rng.uniform(73.7, 134.8), rng.uniform(18.2, 53.4)) for _ in range(3000)))
+    simple = max(
+        metres(w, coords.gcj02_to_wgs84_simple(*coords.wgs84_to_gcj02(*w)))
+        for w in ((rng.uniform(73.7, 134.8), rng.uniform(18.2, 53.4)) for _ in range(3000))
+    )
     assert simple > 1.0
 
 

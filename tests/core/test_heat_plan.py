@@ -9,8 +9,15 @@ from shapely.geometry import Polygon
 
 from crowdheat.plugin.core import s2cells
 from crowdheat.plugin.core.fence import MAX_AREA_KM2, ring_area_m2
-from crowdheat.plugin.core.heat_plan import (MAX_CELLS_PER_REQUEST, PLAN_AREA_M2, FeatureShape, Limits,
-                                              circle_feature, member_cells, plan_requests)
+from crowdheat.plugin.core.heat_plan import (
+    MAX_CELLS_PER_REQUEST,
+    PLAN_AREA_M2,
+    FeatureShape,
+    Limits,
+    circle_feature,
+    member_cells,
+    plan_requests,
+)
 from simulator.jike import cells_in
 from tests.boundaries import city_districts, island_districts, mall_units
 
@@ -76,9 +83,14 @@ def test_island_districts_share_requests_and_keep_only_their_own_cells():
     got = check_every_cell_once(plan, 15)
     # cells inside a hole (a reservoir) are not the district's, whichever request brings them
     hole = Polygon(features[0].geometry.geoms[0].interiors[0])
-    inside = np.array([c for c in cells_in(hole, 17).tolist()
-                       if Polygon(s2cells.cell_rings(np.array([c], dtype=np.uint64), 17)[0]).within(hole)],
-                      dtype=np.uint64)
+    inside = np.array(
+        [
+            c
+            for c in cells_in(hole, 17).tolist()
+            if Polygon(s2cells.cell_rings(np.array([c], dtype=np.uint64), 17)[0]).within(hole)
+        ],
+        dtype=np.uint64,
+    )
     members = [m for r in plan.requests for m in r.members if m.fence_id == 1]
     assert inside.size and members
     assert not any(member_cells(plan, m, inside, 17).any() for m in members)

@@ -25,8 +25,14 @@ BLOCK_CELLS = cells_in(Polygon(BLOCK_RING), 17)
 
 
 def envelope(items, **codes):
-    doc = {"response_id": "r-1", "code": 200, "message": "success", "biz_code": 200, "biz_message": "ok",
-           "data": {"items": items}}
+    doc = {
+        "response_id": "r-1",
+        "code": 200,
+        "message": "success",
+        "biz_code": 200,
+        "biz_message": "ok",
+        "data": {"items": items},
+    }
     doc.update(codes)
     return doc
 
@@ -36,20 +42,21 @@ def good_answer(ids=BLOCK_CELLS, seed=1):
 
 
 def client_for(server, **overrides):
-    config = dict(base_url=server.url, token=TOKEN, read_timeout_s=2.0, attempts=3, backoff_s=0.01,
-                  deadline_s=1.0)
+    config = dict(base_url=server.url, token=TOKEN, read_timeout_s=2.0, attempts=3, backoff_s=0.01, deadline_s=1.0)
     config.update(overrides)
     return JikeClient(JikeConfig(**config))
 
 
 def no_token_in(exc):
-    text = " ".join(str(v) for v in (exc, exc.details, getattr(exc, "biz_message", ""),
-                                     getattr(exc, "service_message", "")))
+    text = " ".join(
+        str(v) for v in (exc, exc.details, getattr(exc, "biz_message", ""), getattr(exc, "service_message", ""))
+    )
     assert TOKEN not in text and TOKEN[:12] not in text
     return text
 
 
 # -- redirects -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_redirect_to_another_host_is_refused_and_the_token_never_leaves(hostile_servers, status):
@@ -87,6 +94,7 @@ def test_a_redirect_loop_is_reported_not_followed_for_ever(server):
 
 
 # -- drips, deadline, cancel, size ---------------------------------------------------------------
+
 
 def test_a_dripping_answer_ends_at_the_deadline_and_is_not_retried(server):
     body = json.dumps(good_answer()).encode()
@@ -131,20 +139,30 @@ def test_deeply_nested_json_is_a_malformed_answer_not_a_recursion_error(server):
 
 # -- echoed secrets -----------------------------------------------------------------------------
 
+
 def test_a_token_echoed_in_a_business_message_is_redacted_everywhere(server):
-    server.behave(lambda reply, request: reply.send(200, envelope(
-        [], biz_code=401, biz_message=f"invalid credential: Bearer {TOKEN}", message=f"token {TOKEN} refused")))
+    server.behave(
+        lambda reply, request: reply.send(
+            200,
+            envelope(
+                [], biz_code=401, biz_message=f"invalid credential: Bearer {TOKEN}", message=f"token {TOKEN} refused"
+            ),
+        )
+    )
     with client_for(server) as client, pytest.raises(ServiceError) as info:
         client.heat_map(BLOCK, 17)
     text = no_token_in(info.value)
     assert "biz_code 401" in text and "Bearer ***" in text
 
 
-@pytest.mark.parametrize("page", [
-    f"<html><body>Forbidden. Authorization: Bearer {TOKEN[:14]}</body></html>",
-    json.dumps({"code": 403, "message": f"Forbidden: Authorization Bearer {TOKEN}", "response_id": "r-9"}),
-    json.dumps({"code": 403, "message": f"key {TOKEN} is disabled"}),
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"<html><body>Forbidden. Authorization: Bearer {TOKEN[:14]}</body></html>",
+        json.dumps({"code": 403, "message": f"Forbidden: Authorization Bearer {TOKEN}", "response_id": "r-9"}),
+        json.dumps({"code": 403, "message": f"key {TOKEN} is disabled"}),
+    ],
+)
 def test_a_token_echoed_in_a_403_page_is_redacted(server, page):
     server.behave(lambda reply, request: reply.send(403, page.encode(), content_type="text/html"))
     with client_for(server) as client, pytest.raises(ServiceError) as info:
@@ -153,8 +171,11 @@ def test_a_token_echoed_in_a_403_page_is_redacted(server, page):
 
 
 def test_the_echoed_token_never_reaches_the_run_log(server):
-    server.behave(lambda reply, request: reply.send(200, envelope(
-        [], biz_code=500, biz_message=f"bad request for Bearer {TOKEN}")))
+    server.behave(
+        lambda reply, request: reply.send(
+            200, envelope([], biz_code=500, biz_message=f"bad request for Bearer {TOKEN}")
+        )
+    )
     lines = []
     with client_for(server) as client:
         run = fetch_heat(client, [BLOCK], 17, log=lines.append)
@@ -163,6 +184,7 @@ def test_the_echoed_token_never_reaches_the_run_log(server):
 
 
 # -- values in the answer ------------------------------------------------------------------------
+
 
 def items_with(**changes):
     items = generate_items(BLOCK_CELLS, seed=3, stringly=False)
@@ -186,7 +208,7 @@ def test_hours_up_to_2_53_are_kept_and_larger_ones_are_reported_not_wrapped():
     items = generate_items(BLOCK_CELLS[:3], seed=5, stringly=False)
     items[0]["time_range"][0]["heat"][5] = 3_000_000_000
     items[1]["time_range"][0]["heat"][5] = 1e20
-    items[2]["time_range"][0]["heat"][5] = 10 ** 400
+    items[2]["time_range"][0]["heat"][5] = 10**400
     data = heat.parse_items(items, BLOCK, 17)
     first_day = data.day_heat[(data.day_cell == 0)]
     assert 3_000_000_000 in first_day[:, 5].tolist()
@@ -209,7 +231,7 @@ def test_cells_of_another_level_or_far_from_the_fence_are_dropped_and_reported()
 
     paris = s2cells.covering_ids(2.35, 48.85, 2.352, 48.852, 17)
     coarse = s2cells.covering_ids(114.055, 22.540, 114.058, 22.542, 10)
-    face = [1 << 60]        # the whole face 0: level 0
+    face = [1 << 60]  # the whole face 0: level 0
     first = int(BLOCK_CELLS[0])
     leaf = [first - (first & -first) + 1]  # a level-30 cell inside the block
     odd = [int(v) for v in list(paris) + list(coarse) + face + leaf]
@@ -245,6 +267,3 @@ def test_dates_out_of_range_and_negative_cell_heat_are_reported():
 
 
 # -- through Processing: real sinks, real feedback -------------------------------------------------
-
-
-

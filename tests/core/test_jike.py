@@ -7,9 +7,17 @@ import pytest
 
 from crowdheat.plugin.core import heat
 from crowdheat.plugin.core.config import JikeConfig, resolve_jike
-from crowdheat.plugin.core.errors import (AuthError, CancelledError, ConfigurationError, CrowdHeatError,
-                                          EmptyResultError, NetworkError, ResponseFormatError, ServerError,
-                                          ServiceError)
+from crowdheat.plugin.core.errors import (
+    AuthError,
+    CancelledError,
+    ConfigurationError,
+    CrowdHeatError,
+    EmptyResultError,
+    NetworkError,
+    ResponseFormatError,
+    ServerError,
+    ServiceError,
+)
 from crowdheat.plugin.core.fence import make_circle_fence, make_ring_fence
 from crowdheat.plugin.core.heat_job import fetch_heat
 from crowdheat.plugin.core.jike import JikeClient
@@ -190,39 +198,59 @@ def test_environment_overrides_stored_settings():
 
 # -- parsing robustness (no HTTP needed) --------------------------------------------------------
 
+
 def item(token="3403ee114b", **overrides):
-    base = {"cell_token": token, "cell_id": str(int(token.ljust(16, "0"), 16)),
-            "cell_center": [113.93710418270048, 22.530021597437408], "cell_level": 18, "cell_heat": 24,
-            "time_range": [{"date": "20250416", "heat": [1] * 24}]}
+    base = {
+        "cell_token": token,
+        "cell_id": str(int(token.ljust(16, "0"), 16)),
+        "cell_center": [113.93710418270048, 22.530021597437408],
+        "cell_level": 18,
+        "cell_heat": 24,
+        "time_range": [{"date": "20250416", "heat": [1] * 24}],
+    }
     base.update(overrides)
     return base
 
 
 def test_numbers_as_strings_are_accepted():
-    data = heat.parse_items([item(cell_level="18", cell_heat="24",
-                                  time_range=[{"date": 20250416, "heat": ["1"] * 23 + [1]}])])
+    data = heat.parse_items(
+        [item(cell_level="18", cell_heat="24", time_range=[{"date": 20250416, "heat": ["1"] * 23 + [1]}])]
+    )
     assert data.cell_heat.tolist() == [24] and data.day_heat.sum() == 24 and not data.problems
 
 
 def test_malformed_items_and_days_are_reported_not_fatal():
     items = [
         item(),
-        item(cell_id="123", cell_token="3403ee114b"),                     # id and token disagree
-        item(token="3403ee114f", cell_level=17),                          # level disagrees with the id
-        {"cell_center": [1, 2]},                                          # no identity
+        item(cell_id="123", cell_token="3403ee114b"),  # id and token disagree
+        item(token="3403ee114f", cell_level=17),  # level disagrees with the id
+        {"cell_center": [1, 2]},  # no identity
         "not an object",
         item(token="3403ee16b3", cell_heat="many"),
-        item(token="3403ee1149", time_range=[{"date": "2025-04-16", "heat": [1] * 24},
-                                             {"date": "20250417", "heat": [1] * 23},
-                                             {"date": "20250418", "heat": [-1] * 24},
-                                             {"date": "20250419", "heat": [2] * 24}]),
+        item(
+            token="3403ee1149",
+            time_range=[
+                {"date": "2025-04-16", "heat": [1] * 24},
+                {"date": "20250417", "heat": [1] * 23},
+                {"date": "20250418", "heat": [-1] * 24},
+                {"date": "20250419", "heat": [2] * 24},
+            ],
+        ),
     ]
     data = heat.parse_items(items)
     assert data.tokens == ["3403ee114b", "3403ee1149"]
     assert data.day_count == 2
     text = "\n".join(data.problems)
-    for fragment in ("name different cells", "level 18", "neither cell_id nor cell_token", "not an object",
-                     "cell_heat", "YYYYMMDD", "23 values", "whole numbers"):
+    for fragment in (
+        "name different cells",
+        "level 18",
+        "neither cell_id nor cell_token",
+        "not an object",
+        "cell_heat",
+        "YYYYMMDD",
+        "23 values",
+        "whole numbers",
+    ):
         assert fragment in text
     # cell 3403ee1149's centre is not the one given in item(): reported, cell kept
     assert "not inside the cell" in text

@@ -7,6 +7,7 @@ import numpy as np
 from crowdheat.plugin.core.profile import profile_of_rows
 from crowdheat.plugin.core.zones import CellDaysBuilder
 
+
 def test_a_cell_day_counts_once_and_a_missing_day_is_absent():
     builder = CellDaysBuilder()  # what the hourly heat reader keeps: each cell-day once
     builder.add("a", date(2025, 4, 14), [1] * 24)

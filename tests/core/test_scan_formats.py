@@ -1,7 +1,6 @@
 """Scan files as real apps export them (tests/scan_exports.py): each layout recognised without
 any mapping, every row accounted for, and the Baidu document's own example answered in full."""
 
-
 import pytest
 
 from tests import scan_exports
@@ -18,15 +17,11 @@ def scans_of(path, **kwargs):
     return fmt, [prepare(scan) for scan in read_scans(path, fmt)]
 
 
-
-
-
-
 # -- the provider's own example --------------------------------------------------------------------
 
 
-
 # -- layouts, each recognised without a mapping ----------------------------------------------------
+
 
 def test_cellmapper_export_without_header(tmp_path):
     path = tmp_path / "cellmapper.csv"
@@ -35,7 +30,9 @@ def test_cellmapper_export_without_header(tmp_path):
     assert fmt.layout == "CellMapper CSV export" and not fmt.has_header
     assert fmt.header[:3] == ["col1", "col2", "col3"] and "no header row" in fmt.why
     assert len(found) == rows and not [s.invalid for s in found if s.invalid]
-    assert found[0].body["bts"].startswith("460,0,9520,21297,-") and found[1].body["bts"].startswith("460,0,9520,125643777,-")
+    assert found[0].body["bts"].startswith("460,0,9520,21297,-") and found[1].body["bts"].startswith(
+        "460,0,9520,125643777,-"
+    )
     assert found[0].body["network"] == "GSM" and found[1].body["network"] == "LTE"
     assert found[0].truth == pytest.approx((114.0578, 22.5431))
 
@@ -141,6 +138,7 @@ def test_per_ap_rows_without_time_or_scan_id_warn(tmp_path):
 
 # -- per-AP rows grouped into scans ----------------------------------------------------------------
 
+
 def located_share(path, server, **sniff_args):
     fmt = scan_formats.sniff(path, **sniff_args)
     config = BaiduConfig(base_url=server.url + "/locapi/v2", ak=AK, rate=500, concurrency=4)
@@ -177,9 +175,3 @@ def test_grouping_respects_the_distance_between_rows(tmp_path):
     assert sorted(s.rows for s in found) == [[1, 2, 3], [4, 5, 6]]
     _, merged = scans_of(path, distance_m=5000)
     assert [s.rows for s in merged] == [[1, 2, 3, 4, 5, 6]]
-
-
-
-
-
-

@@ -26,8 +26,9 @@ def fresh(sim):
 
 
 def client_for(sim, **overrides):
-    config = dict(base_url=sim.url + "/locapi/v2", ak=AK, rate=500, concurrency=4, attempts=3, backoff_s=0.01,
-                  read_timeout_s=0.5)
+    config = dict(
+        base_url=sim.url + "/locapi/v2", ak=AK, rate=500, concurrency=4, attempts=3, backoff_s=0.01, read_timeout_s=0.5
+    )
     config.update(overrides)
     return BaiduClient(BaiduConfig(**config))
 
@@ -39,8 +40,10 @@ def make_scans(count, invalid_every=0):
         if invalid_every and n % invalid_every == invalid_every - 1:
             scan.invalid = "no usable WiFi AP and no cell"
         else:
-            scan.wifi = [AccessPoint(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50),
-                         AccessPoint(f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60)]
+            scan.wifi = [
+                AccessPoint(f"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x}", -50),
+                AccessPoint(f"aa:bb:cc:01:{n // 256:02x}:{n % 256:02x}", -60),
+            ]
         out.append(scan)
     return out
 
@@ -160,8 +163,9 @@ def test_cancel_keeps_what_is_done(fresh):
     def cancelled():
         return len(answered) >= 1
 
-    outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(40), is_cancelled=cancelled,
-                          on_progress=answered.append)
+    outcomes, stats = run(
+        client_for(fresh, concurrency=1), make_scans(40), is_cancelled=cancelled, on_progress=answered.append
+    )
     statuses = [o.status for o in outcomes]
     assert statuses[:16] == [OK] * 16  # the first window went through
     assert set(statuses[16:]) == {ERROR} and outcomes[-1].err_code == "cancelled"
@@ -203,10 +207,12 @@ def test_the_rate_holds_a_strict_sliding_second_limit(fresh, configured):
 def test_one_usable_access_point_is_refused_by_the_simulator(fresh):
     """As the service: WiFi-only needs 2 distinct APs with a MAC and a whole-number RSSI."""
     client = client_for(fresh)
-    bodies = [{"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:01,-60,"},
-              {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|zz:bb:cc:dd:ee:02,-60,"},
-              {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"},
-              {"accesstype": 0, "bts": "460,0,-1,-1,-60", "network": "GSM", "cdma": 0}]
+    bodies = [
+        {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:01,-60,"},
+        {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|zz:bb:cc:dd:ee:02,-60,"},
+        {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"},
+        {"accesstype": 0, "bts": "460,0,-1,-1,-60", "network": "GSM", "cdma": 0},
+    ]
     answers = [client.locate([client.full_body(b, str(k))])[str(k)] for k, b in enumerate(bodies)]
     assert [a["error"] for a in answers] == [-1, -1, 0, -1]
 

@@ -51,9 +51,11 @@ def all_scans(path, **kwargs):
 
 
 def test_baidu_shape_in_gbk_with_chinese_headers(tmp_path):
-    text = ("编号,bts,nearbts,macs,经度,纬度,备注\n"
-            "1,\"460,0,4189,8869,-63\",\"460,0,4189,33989,-81|460,0,4189,8868,-83\","
-            "\"70:BA:EF:D0:87:91,-42,星巴克|70-ba-ef-d1-0e-01,-45,\",114.05,22.54,首行\n")
+    text = (
+        "编号,bts,nearbts,macs,经度,纬度,备注\n"
+        '1,"460,0,4189,8869,-63","460,0,4189,33989,-81|460,0,4189,8868,-83",'
+        '"70:BA:EF:D0:87:91,-42,星巴克|70-ba-ef-d1-0e-01,-45,",114.05,22.54,首行\n'
+    )
     fmt, found = all_scans(write(tmp_path, "gbk.csv", text, "gbk"))
     assert fmt.encoding == "gb18030" and fmt.shape == "baidu"
     assert fmt.mapping["lng"] == "经度" and fmt.mapping["lat"] == "纬度"
@@ -64,13 +66,16 @@ def test_baidu_shape_in_gbk_with_chinese_headers(tmp_path):
     assert scan.body["macs"] == "70:ba:ef:d0:87:91,-42,星巴克|70:ba:ef:d1:0e:01,-45,"
 
 
-@pytest.mark.parametrize("encoding, expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
-                                                ("utf-16", "utf-16"), ("gb18030", "gb18030")])
+@pytest.mark.parametrize(
+    "encoding, expected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"), ("gb18030", "gb18030")]
+)
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_encodings_and_delimiters(tmp_path, encoding, expected, delimiter):
-    rows = [["id", "mcc", "mnc", "lac", "ci", "rssi", "wifi名称"],
-            ["a", "460", "0", "4189", "8869", "-63", "咖啡"],
-            ["b", "", "", "4190", "8870", "", "茶"]]
+    rows = [
+        ["id", "mcc", "mnc", "lac", "ci", "rssi", "wifi名称"],
+        ["a", "460", "0", "4189", "8869", "-63", "咖啡"],
+        ["b", "", "", "4190", "8870", "", "茶"],
+    ]
     text = "\n".join(delimiter.join(r) for r in rows) + "\n"
     fmt, found = all_scans(write(tmp_path, "f.csv", text, encoding))
     assert fmt.encoding == expected and fmt.delimiter == delimiter and fmt.shape == "split"
@@ -79,10 +84,12 @@ def test_encodings_and_delimiters(tmp_path, encoding, expected, delimiter):
 
 
 def test_quoted_newlines_and_comments(tmp_path):
-    text = ('# exported by a tool\nid,macs,note\n'
-            '1,"aa:bb:cc:dd:ee:01,-50,a|aa:bb:cc:dd:ee:02,-60,b","two\nlines"\n'
-            '# a comment line\n'
-            '2,"aa:bb:cc:dd:ee:03,-50,|aa:bb:cc:dd:ee:04,-70,",x\n')
+    text = (
+        "# exported by a tool\nid,macs,note\n"
+        '1,"aa:bb:cc:dd:ee:01,-50,a|aa:bb:cc:dd:ee:02,-60,b","two\nlines"\n'
+        "# a comment line\n"
+        '2,"aa:bb:cc:dd:ee:03,-50,|aa:bb:cc:dd:ee:04,-70,",x\n'
+    )
     fmt, found = all_scans(write(tmp_path, "q.csv", text))
     assert len(found) == 2 and found[0].values[2] == "two\nlines" and found[1].rows == [2]
     assert found[1].body == {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:03,-50,|aa:bb:cc:dd:ee:04,-70,"}
@@ -137,9 +144,16 @@ def test_explicit_mapping_overrides_the_guess(tmp_path):
 
 def test_normalisation_rules():
     notes = []
-    aps = [("AABBCCDDEEFF", "-40", "a|b,c"), ("aa-bb-cc-dd-ee-ff", "-30", "dup"), ("00:00:00:00:00:00", "-1", ""),
-           ("ff:ff:ff:ff:ff:ff", "-1", ""), ("zz:bb:cc:dd:ee:ff", "-1", ""), ("11:22:33:44:55:66", "x", ""),
-           ("11:22:33:44:55:67", "-50", "x" * 40), ("11:22:33:44:55:68", "-20", "home_nomap")]
+    aps = [
+        ("AABBCCDDEEFF", "-40", "a|b,c"),
+        ("aa-bb-cc-dd-ee-ff", "-30", "dup"),
+        ("00:00:00:00:00:00", "-1", ""),
+        ("ff:ff:ff:ff:ff:ff", "-1", ""),
+        ("zz:bb:cc:dd:ee:ff", "-1", ""),
+        ("11:22:33:44:55:66", "x", ""),
+        ("11:22:33:44:55:67", "-50", "x" * 40),
+        ("11:22:33:44:55:68", "-20", "home_nomap"),
+    ]
     aps += [(f"02:00:00:00:00:{k:02x}", str(-60 - k), f"n{k}") for k in range(40)]
     cleaned = scans.clean_aps(aps, notes)
     assert len(cleaned) == 42  # 40 + the two distinct good ones; the API's limit of 30 is applied when sending
@@ -158,8 +172,7 @@ def test_normalisation_rules():
 
 
 def test_invalid_rows_keep_their_reason(tmp_path):
-    text = ("id,bts,macs\n1,\"460,0,x,1,-60\",\n2,,\"aa:bb:cc:dd:ee:01,-50,\"\n3,,\n"
-            "4,\"460,0,1,2\",\n")
+    text = 'id,bts,macs\n1,"460,0,x,1,-60",\n2,,"aa:bb:cc:dd:ee:01,-50,"\n3,,\n4,"460,0,1,2",\n'
     _, found = all_scans(write(tmp_path, "bad.csv", text))
     reasons = [s.invalid for s in found]
     assert "lac 'x' is not a whole number" in reasons[0]
@@ -197,9 +210,11 @@ def test_grouping_per_ap_rows_keeps_numbers_not_rows(tmp_path):
         handle.write(WIGLE14.splitlines()[0] + "\n" + WIGLE14.splitlines()[1] + "\n")
         for n in range(50_000):
             t = n // 4
-            handle.write(f"aa:bb:cc:{n >> 16:02x}:{n >> 8 & 255:02x}:{n & 255:02x},net{n},[WPA2],"
-                         f"2024-05-01 {10 + t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d},6,-{50 + n % 40},"
-                         f"{22.54 + t * 1e-5:.7f},114.0500000,5,5,WIFI\n")
+            handle.write(
+                f"aa:bb:cc:{n >> 16:02x}:{n >> 8 & 255:02x}:{n & 255:02x},net{n},[WPA2],"
+                f"2024-05-01 {10 + t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d},6,-{50 + n % 40},"
+                f"{22.54 + t * 1e-5:.7f},114.0500000,5,5,WIFI\n"
+            )
     fmt = sniff(path)
     tracemalloc.start()
     scans_read = rows = 0
@@ -212,7 +227,7 @@ def test_grouping_per_ap_rows_keeps_numbers_not_rows(tmp_path):
 
 
 def test_wifi_list_with_split_cell_columns(tmp_path):
-    text = "id,mcc,mnc,lac,ci,signal,macs\n1,460,1,4189,8869,-70,\"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,\"\n"
+    text = 'id,mcc,mnc,lac,ci,signal,macs\n1,460,1,4189,8869,-70,"aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"\n'
     _, found = all_scans(write(tmp_path, "mix.csv", text))
     assert found[0].body["bts"] == "460,1,4189,8869,-70" and found[0].body["accesstype"] == 0
     assert found[0].body["macs"] == "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"

@@ -17,8 +17,14 @@ def read(path, **kwargs):
 
 def test_a_quoted_note_with_a_line_break_and_a_hash_does_not_swallow_the_next_row(tmp_path):
     path = tmp_path / "notes.csv"
-    path.write_text(HEADER + ROW.format(n=1, note='"x\n# y"') + ROW.format(n=2, note="plain")
-                    + "# a real comment line\n" + ROW.format(n=3, note='"a\n\nb"'), encoding="utf-8")
+    path.write_text(
+        HEADER
+        + ROW.format(n=1, note='"x\n# y"')
+        + ROW.format(n=2, note="plain")
+        + "# a real comment line\n"
+        + ROW.format(n=3, note='"a\n\nb"'),
+        encoding="utf-8",
+    )
     fmt, got = read(path)
     assert [s.rows for s in got] == [[1], [2], [3]]
     assert not any(s.invalid for s in got)
@@ -35,8 +41,10 @@ def test_a_field_longer_than_csvs_default_limit_is_read(tmp_path):
 def test_an_unclosed_quote_past_the_field_limit_is_one_invalid_row_and_reading_goes_on(tmp_path):
     path = tmp_path / "unclosed.csv"
     filler = ("9,,," + "f" * 96 + "\n") * (scans.FIELD_LIMIT // 100 + 10)  # no quote to close it
-    path.write_text(HEADER + ROW.format(n=1, note="fine") + '2,,,"never closed\n' + filler
-                    + ROW.format(n=3, note="after"), encoding="utf-8")
+    path.write_text(
+        HEADER + ROW.format(n=1, note="fine") + '2,,,"never closed\n' + filler + ROW.format(n=3, note="after"),
+        encoding="utf-8",
+    )
     _, got = read(path)
     assert not got[0].invalid and got[1].invalid.startswith("lines 3–")
     assert "unclosed quote" in got[1].invalid
@@ -55,8 +63,12 @@ def test_ascii_for_70_kb_then_gbk_is_read_as_gb18030_not_replaced(tmp_path):
 
 def test_a_bom_file_with_one_gbk_row_stops_with_the_line_to_fix(tmp_path):
     path = tmp_path / "bom-gbk.csv"
-    path.write_bytes(codecs.BOM_UTF8 + (HEADER + ROW.format(n=1, note="咖啡")).encode("utf-8")
-                     + ROW.format(n=2, note="星巴克").encode("gbk") + ROW.format(n=3, note="ok").encode("utf-8"))
+    path.write_bytes(
+        codecs.BOM_UTF8
+        + (HEADER + ROW.format(n=1, note="咖啡")).encode("utf-8")
+        + ROW.format(n=2, note="星巴克").encode("gbk")
+        + ROW.format(n=3, note="ok").encode("utf-8")
+    )
     with pytest.raises(scan_formats.ScanFileError) as info:
         scan_formats.sniff(path)
     assert "Line 3 " in str(info.value) and "mixes encodings" in str(info.value)
@@ -66,21 +78,29 @@ def test_a_bom_file_with_one_gbk_row_stops_with_the_line_to_fix(tmp_path):
 
 def test_values_past_the_header_are_noted_on_the_scan(tmp_path):
     path = tmp_path / "extra.csv"
-    path.write_text(HEADER + ROW.format(n=1, note="a").rstrip("\n") + ",surplus,more\n" + ROW.format(n=2, note="b"),
-                    encoding="utf-8")
+    path.write_text(
+        HEADER + ROW.format(n=1, note="a").rstrip("\n") + ",surplus,more\n" + ROW.format(n=2, note="b"),
+        encoding="utf-8",
+    )
     _, got = read(path)
-    assert got[0].notes == ["row 1 has 6 values but the header 4 columns: 2 value(s) past the last column "
-                            "are not in the output"]
+    assert got[0].notes == [
+        "row 1 has 6 values but the header 4 columns: 2 value(s) past the last column are not in the output"
+    ]
     assert got[1].notes == []
 
 
-@pytest.mark.parametrize("text, safe", [
-    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"), ("@SUM(1+1)", "'@SUM(1+1)"), ("+1+cmd", "'+1+cmd"),
-    ("-67", "-67"), ("+86", "+86"), ("-1.5e3", "-1.5e3"), ("plain", "plain"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, safe",
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("@SUM(1+1)", "'@SUM(1+1)"),
+        ("+1+cmd", "'+1+cmd"),
+        ("-67", "-67"),
+        ("+86", "+86"),
+        ("-1.5e3", "-1.5e3"),
+        ("plain", "plain"),
+        ("", ""),
+    ],
+)
 def test_spreadsheet_safe_defuses_formulas_but_not_numbers(text, safe):
     assert scans.spreadsheet_safe(text) == safe
-
-
-
-

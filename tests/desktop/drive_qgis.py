@@ -82,16 +82,16 @@ def check_layers():
     report["groups"] = [group.name() for group in project.layerTreeRoot().findGroups()]
     navigation = iface.mapCanvas().temporalController()
     extent = navigation.temporalExtents()
-    report["temporal_extent"] = [extent.begin().toString("yyyy-MM-dd HH:mm"),
-                                 extent.end().toString("yyyy-MM-dd HH:mm")]
+    report["temporal_extent"] = [extent.begin().toString("yyyy-MM-dd HH:mm"), extent.end().toString("yyyy-MM-dd HH:mm")]
     report["frame_seconds"] = navigation.frameDuration().seconds()
     report["frames"] = navigation.totalFrameCount()
     dock = iface.mainWindow().findChild(QDockWidget, "Temporal Controller")
     report["temporal_panel_visible"] = bool(dock and dock.isVisible())
     # noon of the third day, as a user stepping forward would see it
     navigation.setCurrentFrameNumber(2 * 24 + 12)
-    report["frame_shown"] = navigation.dateTimeRangeForFrameNumber(
-        navigation.currentFrameNumber()).begin().toString("yyyy-MM-dd HH:mm")
+    report["frame_shown"] = (
+        navigation.dateTimeRangeForFrameNumber(navigation.currentFrameNumber()).begin().toString("yyyy-MM-dd HH:mm")
+    )
     report["selection_info_after"] = heat.selection_info.text()
     report["message_bar_items"] = len(iface.messageBar().items())
     iface.mapCanvas().refresh()
@@ -110,8 +110,11 @@ def profile_shown():
     report["profile_what"] = chart.profile.what if chart.profile else ""
     report["profile_png"] = dock.profile.export("png", PROFILE_SHOT)
     _, matrix = chart.areas()
-    QTest.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(int(matrix.left() + matrix.width() * 7.5 / 24),
-                                                                  int(matrix.top() + 2)))
+    QTest.mouseClick(
+        chart,
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(int(matrix.left() + matrix.width() * 7.5 / 24), int(matrix.top() + 2)),
+    )
     navigation = iface.mapCanvas().temporalController()
     report["frame_after_click"] = navigation.currentFrameNumber()
     dock.tabs.setCurrentWidget(dock.heat)
@@ -182,12 +185,23 @@ def shoot_scans():
 
 
 # (name, function returning True when the step is done, seconds to let the UI settle afterwards)
-STEPS = [("open dock", open_dock, 0.5), ("read dock", read_dock, 0.0), ("fetch", fetch, 0.0),
-         ("task done", task_done, 0.5), ("check layers", check_layers, 1.0),
-         ("canvas drawn", canvas_drawn, 1.0), ("screenshot", shoot, 0.0), ("profile", profile_shown, 0.5),
-         ("choose scan file", choose_scan_file, 0.0), ("scan plan", scan_plan_counted, 0.3),
-         ("run scans", run_scans, 0.0), ("scans done", scans_done, 0.5), ("show problems", show_problems, 0.5),
-         ("scans canvas drawn", canvas_drawn, 1.0), ("scans screenshot", shoot_scans, 0.0)]
+STEPS = [
+    ("open dock", open_dock, 0.5),
+    ("read dock", read_dock, 0.0),
+    ("fetch", fetch, 0.0),
+    ("task done", task_done, 0.5),
+    ("check layers", check_layers, 1.0),
+    ("canvas drawn", canvas_drawn, 1.0),
+    ("screenshot", shoot, 0.0),
+    ("profile", profile_shown, 0.5),
+    ("choose scan file", choose_scan_file, 0.0),
+    ("scan plan", scan_plan_counted, 0.3),
+    ("run scans", run_scans, 0.0),
+    ("scans done", scans_done, 0.5),
+    ("show problems", show_problems, 0.5),
+    ("scans canvas drawn", canvas_drawn, 1.0),
+    ("scans screenshot", shoot_scans, 0.0),
+]
 state = {"index": 0, "not_before": time.monotonic() + 1.5, "started": time.monotonic()}
 
 

@@ -1,8 +1,7 @@
 """Geometries to feature shapes with real QGIS: CRS, holes, parts, repair, curves, Z/M, skipping."""
 
 import pytest
-from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsDistanceArea, QgsGeometry,
-                       QgsProject)
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsDistanceArea, QgsGeometry, QgsProject
 
 from crowdheat.plugin.core.errors import FenceError
 from crowdheat.plugin.gis.fences import circle_shape, feature_shape
@@ -18,8 +17,10 @@ def to_crs(wkt, crs):
 
 
 def test_mercator_polygon_with_hole(qgis_app):
-    wkt = ("POLYGON((114.05 22.53, 114.07 22.53, 114.07 22.55, 114.05 22.55, 114.05 22.53),"
-           "(114.055 22.535, 114.06 22.535, 114.06 22.54, 114.055 22.535))")
+    wkt = (
+        "POLYGON((114.05 22.53, 114.07 22.53, 114.07 22.55, 114.05 22.55, 114.05 22.53),"
+        "(114.055 22.535, 114.06 22.535, 114.06 22.54, 114.055 22.535))"
+    )
     shape = feature_shape(to_crs(wkt, MERCATOR), 7, MERCATOR)
     xs = sorted({round(x, 6) for x, _ in shape.geometry.exterior.coords})
     assert xs == [114.05, 114.07]  # back in WGS84
@@ -32,8 +33,10 @@ def test_mercator_polygon_with_hole(qgis_app):
 
 
 def test_multipolygon_is_one_feature_with_its_parts(qgis_app):
-    wkt = ("MULTIPOLYGON(((114.0 22.5, 114.01 22.5, 114.01 22.51, 114.0 22.5)),"
-           "((114.1 22.6, 114.11 22.6, 114.11 22.61, 114.1 22.6)))")
+    wkt = (
+        "MULTIPOLYGON(((114.0 22.5, 114.01 22.5, 114.01 22.51, 114.0 22.5)),"
+        "((114.1 22.6, 114.11 22.6, 114.11 22.61, 114.1 22.6)))"
+    )
     shape = feature_shape(QgsGeometry.fromWkt(wkt), 3, WGS84)
     assert shape.fence_id == 3 and len(shape.geometry.geoms) == 2 and shape.label == "feature 3"
 
@@ -57,7 +60,8 @@ def test_unrepairable_and_non_polygons_are_refused(qgis_app):
 def test_curves_and_z_m_are_flattened(qgis_app):
     curved = QgsGeometry.fromWkt(
         "CURVEPOLYGON ZM (COMPOUNDCURVE ZM (CIRCULARSTRING ZM (114.0 22.5 1 2, 114.01 22.51 1 2, 114.02 22.5 1 2),"
-        " (114.02 22.5 1 2, 114.0 22.5 1 2)))")
+        " (114.02 22.5 1 2, 114.0 22.5 1 2)))"
+    )
     shape = feature_shape(curved, 1, WGS84)
     ring = list(shape.geometry.exterior.coords)
     assert len(ring) > 10 and all(len(p) == 2 for p in ring) and not shape.geometry.has_z
@@ -74,8 +78,10 @@ def test_circle_from_a_projected_centre(qgis_app):
 
 SQUARE = "POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.05 22.54, 114.05 22.53))"
 # The same square with a spike: a zero-width excursion out of its top edge and back (invalid).
-SPIKE = "POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.055 22.54, 114.055 22.56, 114.055 22.54, " \
-        "114.05 22.54, 114.05 22.53))"
+SPIKE = (
+    "POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.055 22.54, 114.055 22.56, 114.055 22.54, "
+    "114.05 22.54, 114.05 22.53))"
+)
 
 
 def test_a_spike_is_repaired_to_its_polygon_and_the_area_change_reported(qgis_app):
@@ -106,6 +112,7 @@ def test_one_null_or_unusable_feature_is_skipped_by_name_and_the_others_go_on(qg
     assert skipped[0].startswith("fence 1 (feature 2) has no geometry")
     assert skipped[1].startswith("fence 2 (feature 3)")
     with pytest.raises(FenceError) as info:  # nothing usable: an error that lists every reason at once
-        feature_shapes([f for f in layer.getFeatures() if f.id() in (2, 3)], layer.crs(),
-                       label_of=display_labeller(layer))
+        feature_shapes(
+            [f for f in layer.getFeatures() if f.id() in (2, 3)], layer.crs(), label_of=display_labeller(layer)
+        )
     assert "feature 2" in str(info.value) and "feature 3" in str(info.value)

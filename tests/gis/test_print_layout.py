@@ -2,8 +2,14 @@
 rendered page that shows the heat, the legend and the scale bar."""
 
 import processing
-from qgis.core import (QgsDateTimeRange, QgsLayoutExporter, QgsLayoutItemLegend, QgsLayoutItemPicture,
-                       QgsLayoutItemScaleBar, QgsProject)
+from qgis.core import (
+    QgsDateTimeRange,
+    QgsLayoutExporter,
+    QgsLayoutItemLegend,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsProject,
+)
 from qgis.PyQt.QtCore import QDateTime, QSize, QTime
 
 from crowdheat.plugin.gis import heat_layers, print_layout
@@ -13,16 +19,23 @@ from tests.helpers import BLOCK_WKT, polygon_layer
 def test_layout_with_map_legend_scale_arrow_time_and_attribution(jike, provider, tmp_path):
     project = QgsProject.instance()
     project.clear()
-    result = processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
-                                                  "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    result = processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )
     hourly = result["OUTPUT"]
     heat_layers.style_hourly(hourly, [0.0, 5.0, 20.0, 50.0, 200.0])
     project.addMapLayer(hourly)
     day = min(f["date"] for f in hourly.getFeatures())
     noon = QDateTime(day, QTime(12, 0))
-    layout = print_layout.build_layout(project, [hourly], hourly.extent(), "Crowd heat, test block",
-                                       print_layout.attribution(day.toString("yyyy-MM-dd"), "…", simulated=True),
-                                       QgsDateTimeRange(noon, noon.addSecs(3600), True, False))
+    layout = print_layout.build_layout(
+        project,
+        [hourly],
+        hourly.extent(),
+        "Crowd heat, test block",
+        print_layout.attribution(day.toString("yyyy-MM-dd"), "…", simulated=True),
+        QgsDateTimeRange(noon, noon.addSecs(3600), True, False),
+    )
     assert project.layoutManager().layoutByName("CrowdHeat") is layout
     kinds = {type(item) for item in layout.items()}
     assert {QgsLayoutItemLegend, QgsLayoutItemScaleBar, QgsLayoutItemPicture} <= kinds

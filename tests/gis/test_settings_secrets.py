@@ -34,7 +34,11 @@ def test_environment_overrides_the_stored_token(auth_unlocked, monkeypatch):
     monkeypatch.setenv("CROWDHEAT_JIKE_URL", "http://127.0.0.1:1/api/")
     config = settings.jike_config()
     assert (config.token, config.base_url, config.token_from_env, config.url_from_env) == (
-        "from-env", "http://127.0.0.1:1/api", True, True)
+        "from-env",
+        "http://127.0.0.1:1/api",
+        True,
+        True,
+    )
 
 
 def test_stored_numbers_are_used(monkeypatch):
@@ -47,14 +51,22 @@ def test_stored_numbers_are_used(monkeypatch):
 
 def test_qgis_proxy_settings_become_requests_proxies():
     qsettings = QgsSettings()
-    keys = {"proxy/proxyEnabled": True, "proxy/proxyType": "HttpProxy", "proxy/proxyHost": "proxy.corp",
-            "proxy/proxyPort": "3128", "proxy/proxyUser": "", "proxy/proxyExcludedUrls": "http://127.0.0.1"}
+    keys = {
+        "proxy/proxyEnabled": True,
+        "proxy/proxyType": "HttpProxy",
+        "proxy/proxyHost": "proxy.corp",
+        "proxy/proxyPort": "3128",
+        "proxy/proxyUser": "",
+        "proxy/proxyExcludedUrls": "http://127.0.0.1",
+    }
     saved = {k: qsettings.value(k) for k in keys}
     try:
         for key, value in keys.items():
             qsettings.setValue(key, value)
         assert settings.proxies_for("https://data-api.isjike.com/api") == {
-            "http": "http://proxy.corp:3128", "https": "http://proxy.corp:3128"}
+            "http": "http://proxy.corp:3128",
+            "https": "http://proxy.corp:3128",
+        }
         assert settings.proxies_for("http://127.0.0.1:8080/x") is None
         qsettings.setValue("proxy/proxyEnabled", False)
         assert settings.proxies_for("https://data-api.isjike.com/api") is None
@@ -69,8 +81,10 @@ def test_token_is_in_no_project_layer_or_log(jike, provider, tmp_path):
     log.messageReceived.connect(lambda message, tag, level: messages.append(message))
     project = QgsProject.instance()
     project.clear()
-    processing.runAndLoadResults("crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "CELL_LEVEL": 0,
-                                                       "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})
+    processing.runAndLoadResults(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([SAMPLE_WKT]), "CELL_LEVEL": 0, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )
     path = tmp_path / "p.qgs"
     assert project.write(str(path))
     text = path.read_text()
@@ -94,6 +108,11 @@ def test_baidu_ak_and_sk_from_the_database_and_the_environment(auth_unlocked, mo
         assert "stored-ak" not in repr(config) and "stored-sk" not in repr(config)
         monkeypatch.setenv("CROWDHEAT_BAIDU_AK", "env-ak")
         config = settings.baidu_config()
-        assert (config.ak, config.sk, config.ak_from_env, config.sk_from_env) == ("env-ak", "stored-sk-0002", True, False)
+        assert (config.ak, config.sk, config.ak_from_env, config.sk_from_env) == (
+            "env-ak",
+            "stored-sk-0002",
+            True,
+            False,
+        )
     finally:
         QgsSettings().remove("crowdheat/baidu/batch_size")

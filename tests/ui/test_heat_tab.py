@@ -209,9 +209,11 @@ def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot,
     come back, the zones with their heat and a zone-hour table, in a group, without blocking."""
     heat = fetch_block(tab, qgis_iface, qtbot)
     assert heat is not None and heat.name() == "Hourly heat" and heat.featureCount() > 0
-    halves = ["POLYGON((114.055 22.540, 114.0565 22.540, 114.0565 22.542, 114.055 22.542, 114.055 22.540))",
-              "POLYGON((114.0565 22.540, 114.058 22.540, 114.058 22.542, 114.0565 22.542, 114.0565 22.540))",
-              "POLYGON((114.10 22.60, 114.11 22.60, 114.11 22.61, 114.10 22.61, 114.10 22.60))"]
+    halves = [
+        "POLYGON((114.055 22.540, 114.0565 22.540, 114.0565 22.542, 114.055 22.542, 114.055 22.540))",
+        "POLYGON((114.0565 22.540, 114.058 22.540, 114.058 22.542, 114.0565 22.542, 114.0565 22.540))",
+        "POLYGON((114.10 22.60, 114.11 22.60, 114.11 22.61, 114.10 22.61, 114.10 22.60))",
+    ]
     zones_layer = polygon_layer(halves, name="blocks")
     activate(tab, qgis_iface, zones_layer)
     assert "All 3 zones of blocks" in tab.zone_info.text() and tab.zone_run.isEnabled()

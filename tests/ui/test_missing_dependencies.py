@@ -76,8 +76,9 @@ def test_processing_says_what_to_install(provider, monkeypatch, jike):
 
     monkeypatch.setattr(deps, "missing", lambda: ["s2sphere"])
     with pytest.raises(QgsProcessingException, match="pip install --user s2sphere") as info:
-        processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "OUTPUT": "memory:",
-                                             "OUTPUT_CELLS": "memory:"})
+        processing.run(
+            "crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}
+        )
     assert "press Install" not in str(info.value)  # no button in Processing, nor under qgis_process
 
 

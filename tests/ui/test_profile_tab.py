@@ -1,7 +1,6 @@
 """The time profile: of fetched heat, of selected cells, of zones through their zone-hour table;
 drawn by Qt, exported as PNG and SVG; a click moves the Temporal Controller to that hour."""
 
-
 import processing
 import pytest
 from qgis.core import QgsProject, QgsTemporalNavigationObject
@@ -13,13 +12,13 @@ from crowdheat.plugin.ui.profile_tab import ProfileTab
 from tests.helpers import BLOCK_WKT, polygon_layer
 
 
-
-
 @pytest.fixture
 def heat(jike, provider):
     QgsProject.instance().clear()
-    layer = processing.run("crowdheat:heatmap", {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17,
-                                                 "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"})["OUTPUT"]
+    layer = processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )["OUTPUT"]
     QgsProject.instance().addMapLayer(layer)
     yield layer
     QgsProject.instance().clear()
@@ -41,16 +40,19 @@ def test_profile_of_fetched_heat_and_of_a_selection(heat, tab):
     for feature in heat.getFeatures():
         day = feature["date"].toPyDate()
         totals[day] = totals.get(day, 0) + feature["day_heat"]
-    assert profile.days == sorted(totals) and [profile.heat[k].sum() for k in range(len(totals))] == \
-        [totals[d] for d in sorted(totals)]
+    assert profile.days == sorted(totals) and [profile.heat[k].sum() for k in range(len(totals))] == [
+        totals[d] for d in sorted(totals)
+    ]
     first = next(heat.getFeatures())
     heat.selectByIds([f.id() for f in heat.getFeatures() if f["cell_token"] == first["cell_token"]])
     assert tab.chart.profile.what.startswith("1 cells of") and "(selected)" in tab.chart.profile.what
 
 
 def test_profile_of_zones_through_their_zone_hour_table(heat, tab):
-    result = processing.run("crowdheat:heatbyzone", {"INPUT": heat, "ZONES": polygon_layer([BLOCK_WKT]),
-                                                     "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
+    result = processing.run(
+        "crowdheat:heatbyzone",
+        {"INPUT": heat, "ZONES": polygon_layer([BLOCK_WKT]), "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"},
+    )
     zones_layer, hours = result["OUTPUT"], result["OUTPUT_HOURS"]
     QgsProject.instance().addMapLayers([zones_layer, hours])
     zones_layer.setCustomProperty(profiles.HOURS_LAYER_PROPERTY, hours.id())
@@ -61,17 +63,25 @@ def test_profile_of_zones_through_their_zone_hour_table(heat, tab):
 
 def test_the_profile_of_a_selected_zone_follows_its_source_id(heat, tab):
     """Zones 2 and 3 of a layer, selected: the output numbers them anew; zone_fid keeps the key."""
-    halves = ["POLYGON((114.0 22.0, 114.01 22.0, 114.01 22.01, 114.0 22.01, 114.0 22.0))",
-              "POLYGON((114.055 22.540, 114.0565 22.540, 114.0565 22.542, 114.055 22.542, 114.055 22.540))",
-              "POLYGON((114.0565 22.540, 114.058 22.540, 114.058 22.542, 114.0565 22.542, 114.0565 22.540))"]
+    halves = [
+        "POLYGON((114.0 22.0, 114.01 22.0, 114.01 22.01, 114.0 22.01, 114.0 22.0))",
+        "POLYGON((114.055 22.540, 114.0565 22.540, 114.0565 22.542, 114.055 22.542, 114.055 22.540))",
+        "POLYGON((114.0565 22.540, 114.058 22.540, 114.058 22.542, 114.0565 22.542, 114.0565 22.540))",
+    ]
     source = polygon_layer(halves)
     source.selectByIds([2, 3])
     from qgis.core import QgsProcessingFeatureSourceDefinition
 
     QgsProject.instance().addMapLayer(source)
-    result = processing.run("crowdheat:heatbyzone", {
-        "INPUT": heat, "ZONES": QgsProcessingFeatureSourceDefinition(source.id(), True),
-        "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"})
+    result = processing.run(
+        "crowdheat:heatbyzone",
+        {
+            "INPUT": heat,
+            "ZONES": QgsProcessingFeatureSourceDefinition(source.id(), True),
+            "OUTPUT": "memory:",
+            "OUTPUT_HOURS": "memory:",
+        },
+    )
     zones_layer, hours = result["OUTPUT"], result["OUTPUT_HOURS"]
     QgsProject.instance().addMapLayers([zones_layer, hours])
     zones_layer.setCustomProperty(profiles.HOURS_LAYER_PROPERTY, hours.id())
@@ -108,9 +118,15 @@ def navigation(qgis_iface):
 
 def test_a_click_on_an_hour_moves_the_temporal_controller(heat, tab, navigation, qtbot):
     days = sorted({f["date"] for f in heat.getFeatures()})
-    heat_layers.set_canvas_time(navigation, heat_layers.QgsDateTimeRange(
-        heat_layers.QDateTime(days[0], heat_layers.QTime(0, 0)),
-        heat_layers.QDateTime(days[-1].addDays(1), heat_layers.QTime(0, 0)), True, False))
+    heat_layers.set_canvas_time(
+        navigation,
+        heat_layers.QgsDateTimeRange(
+            heat_layers.QDateTime(days[0], heat_layers.QTime(0, 0)),
+            heat_layers.QDateTime(days[-1].addDays(1), heat_layers.QTime(0, 0)),
+            True,
+            False,
+        ),
+    )
     tab.show_layer(heat)
     curves, matrix = tab.chart.areas()
     # the matrix: third day's row, at 19:00
@@ -119,6 +135,9 @@ def test_a_click_on_an_hour_moves_the_temporal_controller(heat, tab, navigation,
     qtbot.mouseClick(tab.chart, Qt.MouseButton.LeftButton, pos=QPoint(x, y))
     assert navigation.currentFrameNumber() == 2 * 24 + 19
     # the curves: 08:00 of the day shown
-    qtbot.mouseClick(tab.chart, Qt.MouseButton.LeftButton,
-                     pos=QPoint(int(curves.left() + curves.width() * 8.5 / 24), int(curves.center().y())))
+    qtbot.mouseClick(
+        tab.chart,
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(int(curves.left() + curves.width() * 8.5 / 24), int(curves.center().y())),
+    )
     assert navigation.currentFrameNumber() == 2 * 24 + 8

@@ -5,15 +5,18 @@ from qgis.core import QgsProject
 
 from crowdheat.plugin.ui.scans_tab import ScansTab
 
-CSV = ("编号,bts,macs,经度,纬度\n"
-       "1,\"460,0,4189,8869,-63\",\"70:ba:ef:d0:87:91,-42,|70:ba:ef:d1:0e:01,-45,\",114.0551,22.5401\n"
-       "2,,\"aa:bb:cc:dd:ee:01,-50,x\",,\n"
-       "3,,\"aa:bb:cc:dd:ee:05,-50,|aa:bb:cc:dd:ee:06,-55,\",114.06,22.55\n")
+CSV = (
+    "编号,bts,macs,经度,纬度\n"
+    '1,"460,0,4189,8869,-63","70:ba:ef:d0:87:91,-42,|70:ba:ef:d1:0e:01,-45,",114.0551,22.5401\n'
+    '2,,"aa:bb:cc:dd:ee:01,-50,x",,\n'
+    '3,,"aa:bb:cc:dd:ee:05,-50,|aa:bb:cc:dd:ee:06,-55,",114.06,22.55\n'
+)
 
 
 @pytest.fixture
 def tab(qgis_iface, qtbot, baidu, tmp_path):
     from qgis.core import QgsSettings
+
     QgsSettings().setValue("crowdheat/baidu/cache_path", str(tmp_path / "cache.sqlite"))
     QgsSettings().setValue("crowdheat/baidu/backoff_s", 0.01)
     QgsProject.instance().clear()
@@ -70,8 +73,10 @@ def test_run_to_completion_and_problem_rows(tab, qtbot, tmp_path, qgis_iface):
 
 def test_cancel_keeps_what_is_done(tab, qtbot, tmp_path, baidu_server):
     path = tmp_path / "many.csv"
-    rows = ["id,macs"] + [f'{n},"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x},-50,|aa:bb:cc:01:{n // 256:02x}:{n % 256:02x},-60,"'
-                          for n in range(3000)]
+    rows = ["id,macs"] + [
+        f'{n},"aa:bb:cc:00:{n // 256:02x}:{n % 256:02x},-50,|aa:bb:cc:01:{n // 256:02x}:{n % 256:02x},-60,"'
+        for n in range(3000)
+    ]
     path.write_text("\n".join(rows) + "\n")
     choose(tab, qtbot, path)
     baidu_server.latency_s = 0.05

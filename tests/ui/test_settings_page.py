@@ -9,8 +9,13 @@ from crowdheat.plugin.ui.settings_page import SettingsWidget
 
 @pytest.fixture
 def clean(monkeypatch, auth_unlocked, tmp_path):
-    for name in ("CROWDHEAT_JIKE_URL", "CROWDHEAT_JIKE_TOKEN", "CROWDHEAT_BAIDU_URL", "CROWDHEAT_BAIDU_AK",
-                 "CROWDHEAT_BAIDU_SK"):
+    for name in (
+        "CROWDHEAT_JIKE_URL",
+        "CROWDHEAT_JIKE_TOKEN",
+        "CROWDHEAT_BAIDU_URL",
+        "CROWDHEAT_BAIDU_AK",
+        "CROWDHEAT_BAIDU_SK",
+    ):
         monkeypatch.delenv(name, raising=False)
     saved = {k: QgsSettings().value(k) for k in QgsSettings().allKeys() if k.startswith("crowdheat/")}
     QgsSettings().setValue("crowdheat/baidu/cache_path", str(tmp_path / "answers.sqlite"))
