@@ -154,7 +154,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
                     log=feedback.pushInfo,
                     concurrency=config.concurrency,
                 )
-        except RuntimeError as exc:  # a sink refused features
+        except CrowdHeatError as exc:  # an output refused features
             raise QgsProcessingException(str(exc)) from None
         finally:
             cache.close()

@@ -192,7 +192,7 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
                 window_s=config.scan_window_s if window < 0 else window,
                 distance_m=config.scan_distance_m if distance < 0 else distance,
             )
-        except (CrowdHeatError, scan_formats.ScanFileError, OSError) as exc:
+        except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(
             tr("Read as {0}. Columns: {1}.").format(
@@ -234,7 +234,7 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
                 warn=feedback.pushWarning,
                 spreadsheet=spreadsheet,
             )
-        except (CrowdHeatError, RuntimeError, OSError) as exc:  # OSError: the file went away mid-run
+        except CrowdHeatError as exc:  # the file went away mid-run, an output refused features
             raise QgsProcessingException(str(exc)) from None
         finally:
             cache.close()

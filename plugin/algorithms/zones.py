@@ -108,7 +108,7 @@ class HeatByZoneAlgorithm(HeatGroupAlgorithm):
                 context.transformContext(),
                 is_cancelled=feedback.isCanceled,
             )
-        except (CrowdHeatError, RuntimeError) as exc:
+        except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(
             tr(

@@ -32,6 +32,11 @@ class ConfigurationError(CrowdHeatError):
     """A missing token/key or an unusable base URL."""
 
 
+class OutputError(CrowdHeatError):
+    """An output (layer, file, database table) refused what was written: full disk, a read-only
+    file, a database constraint. What was written before stays."""
+
+
 class CancelledError(CrowdHeatError):
     """The user cancelled; partial results are kept by the caller. ``sent``: whether the request
     had reached the service (its answer may have been paid for) before it was given up."""

@@ -13,6 +13,7 @@ whether or not its layout is recognised.
 """
 
 import codecs
+import contextlib
 import csv
 import re
 from dataclasses import dataclass, field
@@ -80,6 +81,29 @@ CELL_ROLES = ("bts", "nearbts", "cellid")
 
 class ScanFileError(InputError):
     """The file cannot be read at all (not a row problem)."""
+
+
+@contextlib.contextmanager
+def reading(path):
+    """Any OSError while ``path`` is opened or read (deleted, a folder, locked, unplugged) becomes a
+    ScanFileError that names the file: the one place where file-system errors get their message."""
+    try:
+        yield
+    except OSError as exc:
+        raise ScanFileError(
+            f"{path} cannot be read ({exc.strerror or exc}): check that it exists, is a file, and is not "
+            f"open in another program."
+        ) from None
+
+
+def check_encoding(encoding):
+    """``encoding`` as Python names it, or a ScanFileError if Python does not know it."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise ScanFileError(
+            f"Unknown encoding '{encoding}': choose one of utf-8, utf-8-sig, gb18030, gbk, big5 or latin-1."
+        ) from None
 
 
 # -- layouts of the apps ------------------------------------------------------------------------
@@ -515,7 +539,7 @@ def first_undecodable_line(path, encoding):
     """The line number of the first byte that is not ``encoding``, or None (whole file, streamed)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     line = 1
-    with open(path, "rb") as handle:
+    with reading(path), open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(ENCODING_CHUNK), b""):
             try:
                 decoder.decode(chunk)
@@ -607,7 +631,9 @@ def sniff(
     'auto' (decide from the first row), 'yes' or 'no'."""
     if header not in HEADER_CHOICES:
         raise ScanFileError(f"Header must be one of {', '.join(HEADER_CHOICES)}, not {header!r}.")
-    with open(path, "rb") as handle:
+    if encoding:
+        check_encoding(encoding)
+    with reading(path), open(path, "rb") as handle:
         raw = handle.read(SAMPLE_BYTES)
     if not raw.strip():
         raise ScanFileError(f"{path} is empty.")

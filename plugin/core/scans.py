@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from .scan_formats import NUMBER, SHAPE_OBSERVATIONS, is_number
+from .scan_formats import NUMBER, SHAPE_OBSERVATIONS, is_number, reading
 
 MAX_SSID = 32
 # What Android and several apps write for "unavailable" (Integer.MAX_VALUE), e.g. NetMonster's NTM.
@@ -317,7 +317,7 @@ def _rows(path, fmt, skipped=None):
     quoted field may hold a line break, a blank line or a '#', and is data. Reading stops at a
     record starting with ``fmt.section_end`` (airodump's station section); ``skipped`` then
     gets the number of records after it."""
-    with open(path, "r", encoding=fmt.encoding, errors="replace", newline="") as handle:
+    with reading(path), open(path, "r", encoding=fmt.encoding, errors="replace", newline="") as handle:
         for _ in range(fmt.skip_lines):
             handle.readline()
         reader = csv.reader(handle, delimiter=fmt.delimiter, skipinitialspace=True)

@@ -11,7 +11,6 @@ from qgis.core import (
     Qgis,
     QgsDateTimeRange,
     QgsFeature,
-    QgsFeatureSink,
     QgsFields,
     QgsFillSymbol,
     QgsGeometry,
@@ -29,6 +28,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from ..core import coords, heat, s2cells
 from ..core.jike import CRS as HEAT_CRS
+from . import sinks
 from .compat import make_field
 
 HOUR_FIELDS = [f"h{h:02d}" for h in range(heat.HOURS)]
@@ -154,22 +154,6 @@ class _DayTimes:
         return value
 
 
-def _flush(sink, chunk, what):
-    if chunk and not (sink.addFeatures(chunk, QgsFeatureSink.FastInsert) and _flush_buffer(sink)):
-        error = sink.lastError() if hasattr(sink, "lastError") else ""
-        raise RuntimeError(f"Could not write {what} features: {error or 'the output refused them'}")
-    chunk.clear()
-
-
-def _flush_buffer(sink):
-    """A PostGIS (any non-file) output of Processing is a QgsVectorLayerExporter, which keeps up to
-    ~100 MB of features by its own estimate (~200 MB in fact) before inserting them. Chunks go to the
-    database as they come. Processing wraps it in a proxy sink, which in QGIS 3.22 does not pass
-    flushBuffer() on: flush the sink it wraps."""
-    target = sink.destinationSink() if hasattr(sink, "destinationSink") else sink
-    return target.flushBuffer() if target is not None else True
-
-
 class HeatWriter:
     """Writes each feature's cells to the sinks as they arrive: the ``sink`` of
     ``core.heat_job.fetch_plan``, so that memory holds one answer, not the run."""
@@ -203,7 +187,7 @@ class HeatWriter:
                     feature.setAttributes(identity[cell] + self.day_times(ordinal) + hours + [day_total, peak])
                     chunk.append(feature)
                 self.hourly += len(chunk)
-                _flush(self.hourly_sink, chunk, "hourly heat")
+                sinks.write(self.hourly_sink, chunk, "hourly heat features")
         if self.cells_sink is not None:
             self.cells += _write_cells(data, geometries, identity, self.cells_sink)
 
@@ -239,9 +223,9 @@ def _write_cells(data, geometries, identity, sink):
         feature.setAttributes(identity[n] + tail)
         chunk.append(feature)
         if len(chunk) >= CHUNK:
-            _flush(sink, chunk, "cell")
+            sinks.write(sink, chunk, "cell features")
     written = data.cell_count
-    _flush(sink, chunk, "cell")
+    sinks.write(sink, chunk, "cell features")
     return written
 
 

@@ -10,7 +10,6 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureRequest,
-    QgsFeatureSink,
     QgsFields,
     QgsGeometry,
 )
@@ -20,7 +19,7 @@ from ..core import s2cells, zones
 from ..core.errors import InputError
 from ..core.heat import HOURS
 from .compat import make_field, unique_names
-from . import heat_layers
+from . import heat_layers, sinks
 from .heat_layers import HOUR_FIELDS
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
@@ -188,9 +187,8 @@ def write_zones(features, answer, sink, chunk=2000):
         )
         out.append(copy)
         if len(out) >= chunk:
-            _add(sink, out)
-            out = []
-    _add(sink, out)
+            sinks.write(sink, out, "heat by zone")
+    sinks.write(sink, out, "heat by zone")
 
 
 def write_hours(features, answer, sink, chunk=20000):
@@ -206,9 +204,8 @@ def write_hours(features, answer, sink, chunk=20000):
                 row.setAttributes([feature.id(), day, hour, float(grid[d, hour])])
                 out.append(row)
         if len(out) >= chunk:
-            _add(sink, out)
-            out = []
-    _add(sink, out)
+            sinks.write(sink, out, "zone-hour rows")
+    sinks.write(sink, out, "zone-hour rows")
 
 
 def zone_breaks(answer):
@@ -219,8 +216,3 @@ def style_zones(layer, uppers):
     """Graduated on heat_total (zones without data, NULL, are left undrawn: unknown, not zero)."""
     layer.setRenderer(heat_layers.graduated_renderer('"heat_total"', uppers))
     layer.triggerRepaint()
-
-
-def _add(sink, features):
-    if features and not sink.addFeatures(features, QgsFeatureSink.FastInsert):
-        raise RuntimeError("Could not write heat by zone: the output refused the features")

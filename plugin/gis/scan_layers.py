@@ -7,12 +7,13 @@ the same name is kept under a suffixed name (``lat`` → ``lat_input``), and the
 import math
 import statistics
 
-from qgis.core import QgsFeature, QgsFeatureSink, QgsFields, QgsGeometry, QgsPointXY
+from qgis.core import QgsFeature, QgsFields, QgsGeometry, QgsPointXY
 
 from ..core import coords
 from ..core.scans import spreadsheet_safe
 from ..core.baidu import ADDRESS, location_type, position_of
 from ..core.scan_job import OK
+from . import sinks
 from .compat import make_field, unique_names
 
 FIXED = [
@@ -116,11 +117,9 @@ class ScanWriter:
             self.flush()
 
     def flush(self):
-        if self._points and not self.sink.addFeatures(self._points, QgsFeatureSink.FastInsert):
-            raise RuntimeError("Could not write located scans: the output refused them")
-        if self._circles and not self.circles.addFeatures(self._circles, QgsFeatureSink.FastInsert):
-            raise RuntimeError("Could not write accuracy circles: the output refused them")
-        self._points, self._circles = [], []
+        sinks.write(self.sink, self._points, "located scans")
+        if self.circles is not None:
+            sinks.write(self.circles, self._circles, "accuracy circles")
 
     def quality(self):
         """(median, 90th percentile) of the distance to ground truth in metres, or None."""

@@ -9,6 +9,7 @@ import os
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
 from ..core import config
+from ..core.errors import ConfigurationError
 
 PREFIX = "crowdheat/"
 # Per service: the stored (non-secret) settings, and each secret's authcfg key, environment
@@ -83,7 +84,10 @@ def store_secret(name, secret, authcfg=""):
     else:
         ok = manager.storeAuthenticationConfig(cfg)
     if not ok:
-        raise RuntimeError("QGIS's authentication database refused to store the secret (is its master password set?)")
+        raise ConfigurationError(
+            f"QGIS's authentication database refused to store {name}: set or enter its master password "
+            f"(Settings ▸ Options ▸ Authentication), then save again. Nothing was stored."
+        )
     return cfg.id()
 
 
@@ -102,24 +106,32 @@ def set_value(service, key, value):
     QgsSettings().setValue(f"{PREFIX}{service}/{key}", value)
 
 
-def service_config(service, environ=None):
-    """The effective configuration of a service for this QGIS profile and environment."""
+def service_config(service, environ=None, secrets=True):
+    """The effective configuration of a service for this QGIS profile and environment.
+    ``secrets=False`` leaves the auth database closed (no decryption, so no master-password
+    prompt): for what the UI shows and for limits; only the request that is sent needs them."""
     spec = SERVICES[service]
     settings = QgsSettings()
     stored = {key: settings.value(f"{PREFIX}{service}/{key}", None) for key in spec["keys"]}
     environ = os.environ if environ is None else environ
     for name, (key, env, _) in spec["secrets"].items():
-        if not environ.get(env, "").strip():  # the environment wins: skip the database
+        if secrets and not environ.get(env, "").strip():  # the environment wins: skip the database
             stored[name] = read_secret(settings.value(PREFIX + key, "", type=str))
     return spec["resolve"](stored, environ)
 
 
-def jike_config(environ=None):
-    return service_config("jike", environ)
+def jike_config(environ=None, secrets=True):
+    return service_config("jike", environ, secrets)
 
 
-def baidu_config(environ=None):
-    return service_config("baidu", environ)
+def baidu_config(environ=None, secrets=True):
+    return service_config("baidu", environ, secrets)
+
+
+def secret_stored(service, name):
+    """Whether the auth database holds this secret, known from its id alone (nothing decrypted)."""
+    authcfg = QgsSettings().value(PREFIX + SERVICES[service]["secrets"][name][0], "", type=str)
+    return bool(authcfg) and authcfg in QgsApplication.authManager().configIds()
 
 
 def default_cache_path(service="baidu"):

@@ -279,7 +279,7 @@ class HeatTab(QWidget):
                 )
             from ..core.heat_plan import plan_requests
 
-            plan = plan_requests(shapes, self.cell_level(), settings.jike_config().max_vertices)
+            plan = plan_requests(shapes, self.cell_level(), settings.jike_config(secrets=False).max_vertices)
         except CrowdHeatError as exc:
             return None, str(exc)
         return plan, None
@@ -346,7 +346,7 @@ class HeatTab(QWidget):
         if plan is None:
             self.iface.messageBar().pushMessage("CrowdHeat", why_not, Qgis.Warning, 8)
             return
-        threshold = settings.jike_config().confirm_requests
+        threshold = settings.jike_config(secrets=False).confirm_requests
         if len(plan.requests) > threshold and not self.confirm(
             tr(
                 "This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). "

@@ -17,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import scan_formats, scans as scan_files
+from ..core.errors import CrowdHeatError
 from ..gis import default_styles, settings
 from ..core.coords import OUTPUT_SYSTEMS
 from ..gis.scan_run import plan_text, summary_text
@@ -168,7 +169,7 @@ class ScansTab(QWidget):
         path = path or self.file.filePath()
         try:
             fmt = scan_formats.sniff(path)
-        except (scan_formats.ScanFileError, OSError) as exc:
+        except CrowdHeatError as exc:
             self.fail(str(exc))
             return
         self._show_format(fmt)
@@ -201,7 +202,7 @@ class ScansTab(QWidget):
         if self._updating or not self.file.filePath():
             return
         path = self.file.filePath()
-        config = settings.baidu_config()
+        config = settings.baidu_config(secrets=False)
         header = scan_formats.HEADER_YES if self.header.isChecked() else scan_formats.HEADER_NO
         try:
             guessed = scan_formats.sniff(
@@ -228,7 +229,7 @@ class ScansTab(QWidget):
             if guessed.layout and not self.fmt.layout:
                 self.fmt.layout, self.fmt.why = guessed.layout, guessed.why
             rows = scan_files.preview(path, self.fmt, PREVIEW_ROWS)
-        except (scan_formats.ScanFileError, OSError, UnicodeError) as exc:
+        except CrowdHeatError as exc:
             self.fail(str(exc))
             return
         self.preview.clear()
@@ -254,7 +255,7 @@ class ScansTab(QWidget):
         superseded, self.plan_task = self.plan_task, None
         if superseded is not None:  # stop reading the file for an older choice; a task not started
             superseded.cancel()  # yet reports its end inside cancel(): it is no longer current
-        self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(), self.plan_done)
+        self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(secrets=False), self.plan_done)
         QgsApplication.taskManager().addTask(self.plan_task)
 
     def plan_done(self, task):

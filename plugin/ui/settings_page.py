@@ -6,7 +6,7 @@ field is never filled back with the secret: it shows whether one is stored.
 
 import os
 
-from qgis.core import QgsApplication
+from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -26,7 +26,8 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import config as config_rules
 from ..gis import settings
-from ..gis.tasks import ConnectionTestTask
+from ..core.errors import CrowdHeatError
+from ..gis.tasks import ConnectionTestTask, log
 from ..algorithms.icons import provider_icon
 from ..i18n import tr
 
@@ -100,7 +101,12 @@ class SettingsWidget(QWidget):
         super().__init__(parent)
         self.tasks = {}
         layout = QVBoxLayout(self)
-        jike, baidu = settings.jike_config(), settings.baidu_config()
+        jike, baidu = settings.jike_config(secrets=False), settings.baidu_config(secrets=False)
+        self.problem = QLabel()  # what could not be saved, in the page rather than in a Python error
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.hide()
+        layout.addWidget(self.problem)
 
         box = QGroupBox(tr("Jike open platform (crowd heat)"))
         form = QFormLayout(box)
@@ -180,11 +186,14 @@ class SettingsWidget(QWidget):
 
     def show_state(self):
         """What is stored and what the environment overrides; never the secrets themselves."""
-        jike, baidu = settings.jike_config(), settings.baidu_config()
+        jike, baidu = settings.jike_config(secrets=False), settings.baidu_config(secrets=False)
         stored = tr("(stored in the authentication database; type to replace)")
-        self.jike_token.setPlaceholderText(stored if jike.token and not jike.token_from_env else "")
-        self.baidu_ak.setPlaceholderText(stored if baidu.ak and not baidu.ak_from_env else "")
-        self.baidu_sk.setPlaceholderText(stored if baidu.sk and not baidu.sk_from_env else "")
+        for service, name, edit, from_env in (
+            ("jike", "token", self.jike_token, jike.token_from_env),
+            ("baidu", "ak", self.baidu_ak, baidu.ak_from_env),
+            ("baidu", "sk", self.baidu_sk, baidu.sk_from_env),
+        ):
+            edit.setPlaceholderText(stored if settings.secret_stored(service, name) and not from_env else "")
         self.jike_env.setText(
             self._env_note(
                 (jike.url_from_env, config_rules.ENV_JIKE_URL), (jike.token_from_env, config_rules.ENV_JIKE_TOKEN)
@@ -210,6 +219,8 @@ class SettingsWidget(QWidget):
         )
 
     def apply(self):
+        """Save everything; False (and the reason shown on the page) when a secret was refused."""
+        problems = []
         for service, key, value in (
             ("jike", "base_url", self.jike_url.text().strip()),
             ("jike", "read_timeout_s", self.jike_timeout.value()),
@@ -236,9 +247,18 @@ class SettingsWidget(QWidget):
             ("baidu", "sk", self.baidu_sk),
         ):
             if edit.text():
-                settings.set_secret(service, name, edit.text())
-                edit.clear()
+                try:
+                    settings.set_secret(service, name, edit.text())
+                except CrowdHeatError as exc:  # the typed secret stays, to save again once unlocked
+                    problems.append(str(exc))
+                else:
+                    edit.clear()
+        self.problem.setText("\n".join(problems))
+        self.problem.setVisible(bool(problems))
+        for problem in problems:
+            log(problem, Qgis.Warning)
         self.show_state()
+        return not problems
 
     def test(self, service):
         """Apply, then test in a task (the UI never waits on the network)."""
@@ -298,5 +318,5 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
     def accept(self):
-        self.settings.apply()
-        super().accept()
+        if self.settings.apply():  # stays open on a refused secret: the reason is on the page
+            super().accept()

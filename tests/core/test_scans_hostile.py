@@ -6,6 +6,7 @@ import codecs
 import pytest
 
 from crowdheat.plugin.core import scan_formats, scans
+from crowdheat.plugin.core.errors import CrowdHeatError
 from tests.scan_exports import NOTE_HEADER as HEADER
 from tests.scan_exports import NOTE_ROW as ROW
 
@@ -104,3 +105,36 @@ def test_values_past_the_header_are_noted_on_the_scan(tmp_path):
 )
 def test_spreadsheet_safe_defuses_formulas_but_not_numbers(text, safe):
     assert scans.spreadsheet_safe(text) == safe
+
+
+# -- files that cannot be read: one error type, naming the file and what to do ---------------------
+
+
+def test_a_missing_file_is_a_scan_file_error_naming_it(tmp_path):
+    missing = tmp_path / "gone.csv"
+    with pytest.raises(scan_formats.ScanFileError) as info:
+        scan_formats.sniff(missing)
+    assert isinstance(info.value, CrowdHeatError) and str(missing) in str(info.value)
+
+
+def test_a_folder_chosen_as_the_file_is_a_scan_file_error(tmp_path):
+    with pytest.raises(scan_formats.ScanFileError, match="cannot be read"):
+        scan_formats.sniff(tmp_path)
+
+
+def test_an_unknown_encoding_is_a_scan_file_error_not_a_lookup_error(tmp_path):
+    path = tmp_path / "scans.csv"
+    path.write_text(HEADER + ROW.format(n=1, note="x"), encoding="utf-8")
+    with pytest.raises(scan_formats.ScanFileError, match="no-such-codec"):
+        scan_formats.sniff(path, encoding="no-such-codec")
+
+
+def test_a_file_deleted_after_it_was_sniffed_is_a_scan_file_error_when_read(tmp_path):
+    path = tmp_path / "scans.csv"
+    path.write_text(HEADER + ROW.format(n=1, note="x"), encoding="utf-8")
+    fmt = scan_formats.sniff(path)
+    path.unlink()
+    with pytest.raises(scan_formats.ScanFileError, match="gone|cannot be read"):
+        list(scans.read_scans(path, fmt))
+    with pytest.raises(scan_formats.ScanFileError):
+        scans.preview(path, fmt, 5)

@@ -126,3 +126,31 @@ def test_the_heat_cache_size_is_shown_and_cleared_and_the_run_knobs_stored(clean
     page.apply()
     jike = settings.jike_config()
     assert (jike.concurrency, jike.confirm_requests, jike.cache_path) == (3, 50, str(tmp_path / "heat.sqlite"))
+
+
+def test_a_refused_secret_is_a_message_on_the_page_and_the_typed_text_stays(clean, qtbot, monkeypatch):
+    from crowdheat.plugin.core.errors import ConfigurationError
+
+    def refuse(name, secret, authcfg=""):
+        raise ConfigurationError(f"QGIS's authentication database refused to store {name}.")
+
+    monkeypatch.setattr(settings, "store_secret", refuse)  # a locked database, without a prompt in a test
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    page.jike_token.setText("typed-token-3")
+    page.rate.setValue(7)
+    assert page.apply() is False  # no Python error dialog: a message on the page
+    assert "refused to store" in page.problem.text() and not page.problem.isHidden()
+    assert page.jike_token.text() == "typed-token-3"  # not lost: the user can retry once unlocked
+    assert settings.baidu_config().rate == 7.0  # the other settings are saved all the same
+
+
+def test_opening_the_page_decrypts_no_secret(clean, qtbot, monkeypatch):
+    settings.set_secret("jike", "token", "stored-token-4")
+    decrypted = []
+    real = settings.read_secret
+    monkeypatch.setattr(settings, "read_secret", lambda authcfg: decrypted.append(authcfg) or real(authcfg))
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    assert "stored" in page.jike_token.placeholderText()
+    assert decrypted == []  # a master-password prompt only to choose a placeholder would be wrong
