@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import s2cells
+from . import collector, s2cells
 from .errors import EmptyResultError, ResponseFormatError, ServiceError
 from .fence import MAX_CELL_LEVEL, MIN_CELL_LEVEL
 
@@ -126,6 +126,8 @@ _SPACE = " \t\n\r"
 # Above this size the answer is decoded item by item: one json.loads of a 10 MB answer holds the
 # GIL for ~0.3 s, which freezes QGIS's UI thread whenever it runs Python (plugins, timers).
 INCREMENTAL_BYTES = 1 << 20
+# Days turned into numbers (and let go) per numpy call: ~120,000 values, a few ms each.
+ROWS_PER_SLICE = 5_000
 
 
 def _loads_incrementally(text):
@@ -247,13 +249,17 @@ def check_envelope(content, http_status=200):
 def parse_heat_response(content, fence=None, cell_level=None):
     """The :class:`HeatData` of a successful answer's bytes for ``fence`` (requested at
     ``cell_level``, None for the service's choice); raises the typed errors above."""
-    doc = check_envelope(content)
-    return parse_items(doc["data"]["items"], fence, cell_level, response_id=str(doc.get("response_id") or ""))
+    with collector.paused():  # millions of short-lived objects: no full collection meanwhile
+        doc = check_envelope(content)
+        items = doc["data"]["items"]
+        del doc["data"]  # parse_items lets go of each item once read (see _hour_matrix for why)
+        return parse_items(items, fence, cell_level, response_id=str(doc.get("response_id") or ""), consume=True)
 
 
-def parse_items(items, fence=None, cell_level=None, response_id=""):
+def parse_items(items, fence=None, cell_level=None, response_id="", consume=False):
     """Items to arrays. Every item or day that is not a valid answer to this request (malformed,
-    out of range, repeated, of another level, far outside the fence) is left out and reported."""
+    out of range, repeated, of another level, far outside the fence) is left out and reported.
+    ``consume``: empty ``items`` while reading it, so that it is freed item by item."""
     fence_id, part = (fence.fence_id, fence.part) if fence is not None else (0, 0)
     problems = []
     seen_cells = set()
@@ -275,6 +281,8 @@ def parse_items(items, fence=None, cell_level=None, response_id=""):
         return ordinal
 
     for n, item in enumerate(items):
+        if consume:
+            items[n] = None
         where = f"item #{n + 1}"
         try:
             if not isinstance(item, dict):
@@ -411,21 +419,17 @@ def _near_fence(ids, levels, fence):
 
 
 def _hour_matrix(rows, problems, tokens, day_cell):
-    """(m, 24) int64 from the days' lists; one numpy call for the common all-numeric case."""
+    """(m, 24) int64 from the days' lists, which are let go as they are read. In slices: one
+    np.array call over 100k days, or freeing 2.4 million numbers at once at the end, would hold
+    the GIL (and freeze QGIS's UI thread) for ~0.1 s each."""
     keep = np.ones(len(rows), dtype=bool)
-    try:  # in slices: one np.array call over 100k days would hold the GIL for ~0.2 s
-        step = 20_000
-        matrix = np.concatenate(
-            [np.array(rows[k : k + step], dtype=np.float64).reshape(-1, HOURS) for k in range(0, len(rows), step)]
-            or [np.zeros((0, HOURS))]
-        )
-    except (ValueError, TypeError, OverflowError):
-        matrix = np.zeros((len(rows), HOURS), dtype=np.float64)
-        for n, row in enumerate(rows):
-            try:
-                matrix[n] = [float(v) if not isinstance(v, bool) else float("nan") for v in row]
-            except (ValueError, TypeError, OverflowError):
-                matrix[n] = np.nan
+    blocks = []
+    for k in range(0, len(rows), ROWS_PER_SLICE):
+        part = rows[k : k + ROWS_PER_SLICE]
+        rows[k : k + ROWS_PER_SLICE] = [None] * len(part)
+        blocks.append(_slice_matrix(part))
+        del part  # this slice's lists are freed now
+    matrix = np.concatenate(blocks) if blocks else np.zeros((0, HOURS))
     with np.errstate(invalid="ignore"):
         bad = (
             ~np.isfinite(matrix).all(axis=1)
@@ -437,6 +441,20 @@ def _hour_matrix(rows, problems, tokens, day_cell):
         problems.append(f"cell {tokens[day_cell[n]]}: a day skipped: heat values are not whole numbers from 0 to 2^53")
         keep[n] = False
     return matrix[keep].astype(np.int64), keep
+
+
+def _slice_matrix(rows):
+    """(len(rows), 24) float64; one numpy call when every value is a number (the usual case)."""
+    try:
+        return np.array(rows, dtype=np.float64).reshape(-1, HOURS)
+    except (ValueError, TypeError, OverflowError):
+        matrix = np.zeros((len(rows), HOURS), dtype=np.float64)
+        for n, row in enumerate(rows):
+            try:
+                matrix[n] = [float(v) if not isinstance(v, bool) else float("nan") for v in row]
+            except (ValueError, TypeError, OverflowError):
+                matrix[n] = np.nan
+        return matrix
 
 
 def day_start(ordinal):

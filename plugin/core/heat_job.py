@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from shapely.geometry import MultiPolygon, Polygon
 
-from . import heat
+from . import collector, heat
 from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
 from .heat_plan import FeatureShape, circle_feature, member_cells, plan_requests
 
@@ -176,7 +176,8 @@ def fetch_plan(
             piece = data.select(mask, member.fence_id)
             known.update(piece.ids.tolist())
             run.record(piece)
-            sink(piece)
+            with collector.paused():  # the sink makes a feature per cell-day (see core/collector.py)
+                sink(piece)
         log(
             f"{describe(plan, request)}: {data.cell_count:,} cells answered, {run.cells - before:,} kept "
             f"(response_id {data.response_id or '-'})"

@@ -164,7 +164,7 @@ def test_main_thread_never_stalls_during_a_10000_cell_fetch(tab, qgis_iface, qtb
 
     timer = QTimer()
     timer.timeout.connect(tick)
-    timer.start(20)
+    timer.start(10)
     tab.fetch.click()
     last[0] = time.monotonic()
     wait_for_task(tab, qtbot, timeout=60000)
