@@ -37,15 +37,10 @@ BOX = (114.03, 22.52, 114.07, 22.56)
 BOX_WKT = "POLYGON(({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))".format(*BOX)
 
 
-def cells_near(center, count, level=18, half=0.02):
-    import numpy as np
+def jike_cells_near(center, count, half=0.02):
+    from simulator.jike import cells_near
 
-    from crowdheat.plugin.core import s2cells
-
-    lng, lat = center
-    ids = s2cells.covering_ids(lng - half, lat - half, lng + half, lat + half, level)
-    centers = s2cells.cell_rings(ids, level)[:, :4].mean(axis=1)
-    return ids[np.argsort(np.hypot(centers[:, 0] - lng, centers[:, 1] - lat))[:count]].tolist()
+    return cells_near(center, count, half=half)
 
 
 def answer_bytes(ids, seed, indent=None):
@@ -61,7 +56,7 @@ def answer_bytes(ids, seed, indent=None):
 
 def make_answer(path):
     center = ((BOX[0] + BOX[2]) / 2, (BOX[1] + BOX[3]) / 2)
-    path.write_bytes(answer_bytes(cells_near(center, CELLS), seed=42, indent=1))
+    path.write_bytes(answer_bytes(jike_cells_near(center, CELLS), seed=42, indent=1))
 
 
 def start_qgis():
@@ -454,7 +449,7 @@ def stream_bench(work):
     centers = stream_centers()
     blocks, items = [], []
     for k, (x, y) in enumerate(centers):
-        content = answer_bytes(cells_near((x, y), CELLS, half=STREAM_HALF), seed=100 + k)
+        content = answer_bytes(jike_cells_near((x, y), CELLS, half=STREAM_HALF), seed=100 + k)
         (work / f"answer_{k:02d}.json").write_bytes(content)  # for the floor
         items.append(json.loads(content)["data"]["items"])
         blocks.append(

@@ -106,6 +106,15 @@ def auto_level(area_m2):
     return 10
 
 
+def cells_near(center, count, level=18, half=0.02):
+    """The ``count`` level-``level`` cells nearest ``center`` (lng, lat), nearest first: a large
+    answer for a circle around ``center`` (it must lie where it was asked for to be kept)."""
+    lng, lat = center
+    ids = s2cells.covering_ids(lng - half, lat - half, lng + half, lat + half, level)
+    centers = s2cells.cell_rings(ids, level)[:, :4].mean(axis=1)
+    return ids[np.argsort(np.hypot(centers[:, 0] - lng, centers[:, 1] - lat))[:count]].tolist()
+
+
 def cells_in(shape, level):
     minx, miny, maxx, maxy = shape.bounds
     ids = s2cells.covering_ids(minx, miny, maxx, maxy, level)

@@ -1,7 +1,7 @@
 """Time profiles of QGIS layers: an hourly heat layer's cells, or zones of a heat-by-zone output
 (through its zone-hour table). The selected features when there are, else all of them."""
 
-from qgis.core import QgsFeatureRequest, QgsProject
+from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorLayerFeatureSource
 
 from ..core.profile import ProfileBuilder, profile_of_rows
 from .heat_zones import as_day, looks_like_heat, read_heat
@@ -59,26 +59,62 @@ def profile_of_source(source, name):
     return None
 
 
+class _Snapshot:
+    """A layer's fields and a thread-safe copy of its feature source: what a task may read."""
+
+    def __init__(self, layer):
+        self._fields = layer.fields()
+        self._source = QgsVectorLayerFeatureSource(layer)
+
+    def fields(self):
+        return self._fields
+
+    def getFeatures(self, request=None):
+        return self._source.getFeatures(request or QgsFeatureRequest())
+
+
+class ProfileJob:
+    """A layer's profile, taken apart: made on the UI thread (cheap: the selection, the sources),
+    :meth:`run` in a task (reads every cell-day, which takes seconds for 100,000 of them)."""
+
+    def __init__(self, layer):
+        selected = layer.selectedFeatureCount() > 0
+        self.suffix = " (selected)" if selected else ""
+        self.name = layer.name()
+        self.hours = None
+        if looks_like_heat(layer.fields()):
+            self.source = _Snapshot(layer)
+            self.fids = layer.selectedFeatureIds() if selected else None
+            return
+        hours = hours_layer_of(layer)
+        self.source = _Snapshot(hours) if hours is not None else None
+        self.hours = True
+        # The table is keyed by the zone layer's ids, kept in the output's zone_fid (an output
+        # written to a file or memory numbers its features anew).
+        self.keep = {f["zone_fid"] for f in layer.getSelectedFeatures()} if selected else None
+        self.zone_count = layer.featureCount()
+
+    def run(self, is_cancelled=None):
+        """The :class:`Profile`, or None when the layer has none."""
+        if self.source is None:
+            return None
+        if not self.hours:
+            builder, _ = read_heat(self.source, is_cancelled, self.fids)
+            profile = profile_of_rows(builder.rows(), f"{len(builder.tokens):,} cells of {self.name}")
+        else:
+            request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+            rows = self.source.getFeatures(request)
+            profile = profile_of_zone_hours(self.source.fields(), rows, self.name, self.keep)
+            if self.keep is None:  # zones without any hour still count as zones of the layer
+                profile.what = f"{self.zone_count:,} zones of {self.name}"
+        profile.what += self.suffix
+        return profile
+
+
 def profile_of(layer):
     """The :class:`Profile` of a layer's selected features (all if none is selected), or None:
-    an hourly heat layer, or a heat-by-zone output through its zone-hour table."""
-    if layer is None:
+    an hourly heat layer, or a heat-by-zone output through its zone-hour table. Reads on the
+    calling thread: the dock runs a :class:`ProfileJob` in a task instead."""
+    if layer is None or not can_profile(layer):
         return None
-    selected = layer.selectedFeatureCount() > 0
-    suffix = " (selected)" if selected else ""
-    if looks_like_heat(layer.fields()):
-        profile = profile_of_heat(layer, layer.name(), layer.selectedFeatureIds() if selected else None)
-        profile.what += suffix
-        return profile
-    hours = hours_layer_of(layer)
-    if hours is None:
-        return None
-    # The table is keyed by the zone layer's ids, kept in the output's zone_fid (an output written
-    # to a file or memory numbers its features anew).
-    keep = {f["zone_fid"] for f in layer.getSelectedFeatures()} if selected else None
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
-    profile = profile_of_zone_hours(hours.fields(), hours.getFeatures(request), layer.name(), keep)
-    if keep is None:  # zones without any hour still count as zones of the layer
-        profile.what = f"{layer.featureCount():,} zones of {layer.name()}"
-    profile.what += suffix
-    return profile
+    return ProfileJob(layer).run()

@@ -192,6 +192,17 @@ class ScanTask(CrowdHeatTask):
         return run
 
 
+class ProfileTask(CrowdHeatTask):
+    """A layer's time profile (gis/profiles.ProfileJob), read off the UI thread."""
+
+    def __init__(self, job, done):
+        super().__init__(tr("CrowdHeat: reading the time profile"), done)
+        self.job = job
+
+    def work(self):
+        return self.job.run(self.isCanceled)
+
+
 class ConnectionTestTask(CrowdHeatTask):
     """Test one service's URL and secret with a request that spends no data."""
 

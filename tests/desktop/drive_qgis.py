@@ -17,11 +17,14 @@ from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QDockWidget
 from qgis.utils import iface, plugins
 
+from tests.heartbeat import Heartbeat  # the repository is on PYTHONPATH (qgis --code has no __file__)
+
 REPORT = os.environ["CROWDHEAT_DESKTOP_REPORT"]
 SHOT = os.environ["CROWDHEAT_DESKTOP_SCREENSHOT"]
 SCANS_SHOT = os.environ["CROWDHEAT_DESKTOP_SCANS_SCREENSHOT"]
 SCAN_FILE = os.environ["CROWDHEAT_DESKTOP_SCAN_FILE"]
 PROFILE_SHOT = os.environ["CROWDHEAT_DESKTOP_PROFILE_SHOT"]
+LARGE_ANSWER_URL = os.environ["CROWDHEAT_DESKTOP_LARGE_ANSWER_URL"]
 WATCHDOG_S = 150
 report = {"steps": []}
 
@@ -105,6 +108,8 @@ def profile_shown():
     from qgis.PyQt.QtTest import QTest
 
     dock = plugins["crowdheat"].dock
+    if dock.profile.task is not None:
+        return False  # still reading the profile (in a task)
     dock.tabs.setCurrentWidget(dock.profile)
     chart = dock.profile.chart
     report["profile_what"] = chart.profile.what if chart.profile else ""
@@ -184,6 +189,35 @@ def shoot_scans():
     return True
 
 
+def large_circle():
+    """A 3 km circle at level 18, answered by a simulator whose every answer is 10,000 cells ×
+    10 days: Fetch is enabled once the dock has planned it."""
+    os.environ["CROWDHEAT_JIKE_URL"] = LARGE_ANSWER_URL
+    heat = plugins["crowdheat"].dock.heat
+    if not heat.use_circle.isChecked():
+        heat.use_circle.setChecked(True)
+        heat.lng.setValue(114.05)
+        heat.lat.setValue(22.54)
+        heat.radius.setValue(3000)
+    return heat.fetch.isEnabled()
+
+
+def large_fetch():
+    state["heartbeat"] = Heartbeat(10).start()
+    plugins["crowdheat"].dock.heat.fetch.click()
+    return True
+
+
+def large_fetch_done():
+    """The UI thread's longest stall while the dock fetched and built 10,000 cells × 10 days."""
+    if plugins["crowdheat"].dock.heat.task is not None:
+        return False
+    heartbeat = state.pop("heartbeat").stop()
+    cells = max(layer.featureCount() for layer in QgsProject.instance().mapLayersByName("Cells"))
+    report["ui_stall"] = dict(heartbeat.summary(), during="the dock's fetch of 10,000 cells × 10 days", cells=cells)
+    return True
+
+
 # (name, function returning True when the step is done, seconds to let the UI settle afterwards)
 STEPS = [
     ("open dock", open_dock, 0.5),
@@ -201,6 +235,9 @@ STEPS = [
     ("show problems", show_problems, 0.5),
     ("scans canvas drawn", canvas_drawn, 1.0),
     ("scans screenshot", shoot_scans, 0.0),
+    ("large circle planned", large_circle, 0.5),
+    ("large fetch", large_fetch, 0.0),
+    ("large fetch done", large_fetch_done, 0.0),
 ]
 state = {"index": 0, "not_before": time.monotonic() + 1.5, "started": time.monotonic()}
 

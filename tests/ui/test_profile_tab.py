@@ -33,9 +33,16 @@ def tab(qgis_iface, qtbot):
     widget.unload()
 
 
-def test_profile_of_fetched_heat_and_of_a_selection(heat, tab):
+def shown(tab, qtbot):
+    """The profile the tab shows once its task has read it (never on the UI thread)."""
+    qtbot.waitUntil(lambda: tab.task is None, timeout=10000)
+    return tab.chart.profile
+
+
+def test_profile_of_fetched_heat_and_of_a_selection(heat, tab, qtbot):
     tab.show_layer(heat)
-    profile = tab.chart.profile
+    assert tab.task is not None and tab.what.text() == "Reading the time profile…"
+    profile = shown(tab, qtbot)
     totals = {}
     for feature in heat.getFeatures():
         day = feature["date"].toPyDate()
@@ -45,10 +52,10 @@ def test_profile_of_fetched_heat_and_of_a_selection(heat, tab):
     ]
     first = next(heat.getFeatures())
     heat.selectByIds([f.id() for f in heat.getFeatures() if f["cell_token"] == first["cell_token"]])
-    assert tab.chart.profile.what.startswith("1 cells of") and "(selected)" in tab.chart.profile.what
+    assert shown(tab, qtbot).what.startswith("1 cells of") and "(selected)" in tab.chart.profile.what
 
 
-def test_profile_of_zones_through_their_zone_hour_table(heat, tab):
+def test_profile_of_zones_through_their_zone_hour_table(heat, tab, qtbot):
     result = processing.run(
         "crowdheat:heatbyzone",
         {"INPUT": heat, "ZONES": polygon_layer([BLOCK_WKT]), "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"},
@@ -58,10 +65,10 @@ def test_profile_of_zones_through_their_zone_hour_table(heat, tab):
     zones_layer.setCustomProperty(profiles.HOURS_LAYER_PROPERTY, hours.id())
     tab.show_layer(zones_layer)
     zone = next(zones_layer.getFeatures())
-    assert tab.chart.profile.heat.sum() == pytest.approx(zone["heat_total"], rel=1e-9)
+    assert shown(tab, qtbot).heat.sum() == pytest.approx(zone["heat_total"], rel=1e-9)
 
 
-def test_the_profile_of_a_selected_zone_follows_its_source_id(heat, tab):
+def test_the_profile_of_a_selected_zone_follows_its_source_id(heat, tab, qtbot):
     """Zones 2 and 3 of a layer, selected: the output numbers them anew; zone_fid keeps the key."""
     halves = [
         "POLYGON((114.0 22.0, 114.01 22.0, 114.01 22.01, 114.0 22.01, 114.0 22.0))",
@@ -91,11 +98,12 @@ def test_the_profile_of_a_selected_zone_follows_its_source_id(heat, tab):
     second = next(f for f in features if f["zone_fid"] == 3)
     zones_layer.selectByIds([second.id()])
     tab.show_layer(zones_layer)
-    assert tab.chart.profile.heat.sum() == pytest.approx(second["heat_total"], rel=1e-9)
+    assert shown(tab, qtbot).heat.sum() == pytest.approx(second["heat_total"], rel=1e-9)
 
 
-def test_png_and_svg_exports_draw_the_chart(heat, tab, tmp_path):
+def test_png_and_svg_exports_draw_the_chart(heat, tab, tmp_path, qtbot):
     tab.show_layer(heat)
+    shown(tab, qtbot)
     png = tab.export("png", str(tmp_path / "profile"))
     svg = tab.export("svg", str(tmp_path / "profile.svg"))
     image = QImage(png)
@@ -128,6 +136,7 @@ def test_a_click_on_an_hour_moves_the_temporal_controller(heat, tab, navigation,
         ),
     )
     tab.show_layer(heat)
+    shown(tab, qtbot)
     curves, matrix = tab.chart.areas()
     # the matrix: third day's row, at 19:00
     x = int(matrix.left() + matrix.width() * 19.5 / 24)
