@@ -46,3 +46,9 @@ class RecordingFeedback(QgsProcessingFeedback):
 
     def text(self):
         return "\n".join(self.lines)
+
+
+def planned(tab, qtbot, timeout=30000):
+    """Wait until the dock's Heat tab has planned what Fetch would run (in a task, after a burst)."""
+    qtbot.waitUntil(lambda: not tab.planning(), timeout=timeout)
+    return tab.plan

@@ -12,7 +12,7 @@ from shapely import make_valid
 from shapely.geometry import MultiPolygon, Polygon
 
 from crowdheat.plugin.core import s2cells
-from tests.helpers import RecordingFeedback
+from tests.helpers import RecordingFeedback, planned
 from tests.hostile import kill_after
 from simulator.jike import cells_in
 from tests.helpers import SAMPLE_WKT as SAMPLE_WKT_FOR_DB
@@ -40,6 +40,7 @@ def heat_tab_on(layer, qgis_iface, qtbot, level):
     tab.watch_layer(layer)
     tab.level.setCurrentIndex(tab.level.findData(level))
     layer.selectAll()
+    planned(tab, qtbot, timeout=60000)
     return tab
 
 
@@ -130,10 +131,11 @@ def test_island_districts_in_a_projected_crs_share_requests_from_the_dock(jike, 
     layer = QgsVectorLayer(str(islands_file(tmp_path)), "islands", "ogr")
     assert layer.isValid() and layer.crs().authid() == "EPSG:32650"
     tab = heat_tab_on(layer, qgis_iface, qtbot, 15)
-    plan, _ = tab.plan()
+    plan = planned(tab, qtbot)
     assert len(plan.requests) <= 3 * len(plan.features)  # was one request per island: 1,151
     tab.confirm = lambda text: True
     clear_result_layers()
+    planned(tab, qtbot, timeout=60000)  # the layers panel changed: Fetch waits for a new plan
     tab.fetch.click()
     qtbot.waitUntil(lambda: tab.task is None, timeout=60000)
     cells = cells_by_feature(QgsProject.instance().mapLayersByName("Cells")[0])
@@ -259,6 +261,7 @@ def test_the_whole_city_comes_back_fully_covered_from_the_dock(jike, provider, q
     asked = []
     tab.confirm = lambda text: asked.append(text) or True  # more requests than the threshold: asked first
     clear_result_layers()
+    planned(tab, qtbot, timeout=60000)  # the layers panel changed: Fetch waits for a new plan
     tab.fetch.click()
     qtbot.waitUntil(lambda: tab.task is None, timeout=60000)
     assert asked and "failed" not in tab.status.text()

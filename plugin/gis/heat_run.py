@@ -1,13 +1,51 @@
 """What the dock and Processing both say about a heat run, and where its answers are kept: one
 place, so that the two doors never tell a different story."""
 
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
+    QgsPointXY,
+    QgsProject,
+    QgsVectorLayerFeatureSource,
+)
+
 from ..core.heat_cache import HeatCache
+from ..core.heat_plan import plan_requests
 from ..i18n import tr
-from . import settings
+from . import fences, settings
 
 
 def open_heat_cache(config, path=None):
     return HeatCache(path or config.cache_path or settings.default_cache_path("jike"))
+
+
+class PlanJob:
+    """The dock's heat plan, taken apart: made on the UI thread from what is cheap to read (the
+    selected ids, a thread-safe copy of the layer's source, the circle's numbers); :meth:`run`
+    in a task reprojects, repairs and simplifies every fence and plans the requests (a district
+    of 100,000 vertices takes seconds)."""
+
+    def __init__(self, level, max_vertices, layer=None, circle=None):
+        self.level, self.max_vertices = level, max_vertices
+        self.circle = circle  # (lng, lat, radius_m), WGS84
+        if layer is not None:
+            self.source = QgsVectorLayerFeatureSource(layer)
+            self.fids = layer.selectedFeatureIds()
+            self.crs = layer.crs()
+            self.label_of = fences.display_labeller(layer)
+        self.context = QgsProject.instance().transformContext()
+
+    def run(self, is_cancelled=None):
+        """(plan, skipped sentences); raises the fence and plan errors (CrowdHeatError)."""
+        skipped = []
+        if self.circle is not None:
+            lng, lat, radius_m = self.circle
+            wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+            shapes = [fences.circle_shape(QgsPointXY(lng, lat), wgs84, radius_m, self.context)]
+        else:
+            features = self.source.getFeatures(QgsFeatureRequest().setFilterFids(self.fids))
+            shapes, skipped = fences.feature_shapes(features, self.crs, self.context, is_cancelled, self.label_of)
+        return plan_requests(shapes, self.level, self.max_vertices), skipped
 
 
 def plan_text(plan, skipped=()):

@@ -192,11 +192,12 @@ class ScanTask(CrowdHeatTask):
         return run
 
 
-class ProfileTask(CrowdHeatTask):
-    """A layer's time profile (gis/profiles.ProfileJob), read off the UI thread."""
+class JobTask(CrowdHeatTask):
+    """A job prepared on the UI thread (``job.run(is_cancelled)``: a heat_run.PlanJob, a
+    profiles.ProfileJob) run off it."""
 
-    def __init__(self, job, done):
-        super().__init__(tr("CrowdHeat: reading the time profile"), done)
+    def __init__(self, description, job, done):
+        super().__init__(description, done)
         self.job = job
 
     def work(self):

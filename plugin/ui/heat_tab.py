@@ -9,7 +9,6 @@ from qgis.core import (
     QgsMapLayer,
     QgsMapLayerProxyModel,
     QgsFeatureRequest,
-    QgsPointXY,
     QgsProcessingFeatureSourceDefinition,
     QgsProject,
     QgsTemporalNavigationObject,
@@ -18,7 +17,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.gui import QgsMapLayerComboBox
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -38,14 +37,17 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import fence as fence_rules
 from ..core.errors import CrowdHeatError
-from ..gis import fences as gis_fences
 from ..core import coords, zones
 from ..gis import heat_layers, heat_zones, print_layout, profiles, settings
-from ..gis.heat_run import plan_text, summary_text
+from ..gis.heat_run import PlanJob, plan_text, summary_text
 from ..core import deps
-from ..gis.tasks import HeatTask, InstallTask, ZoneTask, log
+from ..gis.tasks import HeatTask, InstallTask, JobTask, ZoneTask, log
 from .circle_tool import CircleMapTool
 from ..i18n import tr
+
+
+# Planning waits for this long after the last selection change or spin-box tick (one plan per burst).
+PLAN_DELAY_MS = 150
 
 
 class HeatTab(QWidget):
@@ -59,6 +61,15 @@ class HeatTab(QWidget):
         self.layer = None
         self.tool = None
         self.started = 0.0
+        self.plan, self.skipped = None, []  # the plan Fetch would run, once planned in a task
+        self.plan_task = None
+        self.unloaded = False  # after unload, the layers panel's signals must not plan again
+        self._planning = set()  # every plan task not finished yet, superseded ones too (kept alive)
+        # A burst of selection changes or spin-box ticks is planned once, when it ends.
+        self._replan = QTimer(self)
+        self._replan.setSingleShot(True)
+        self._replan.setInterval(PLAN_DELAY_MS)
+        self._replan.timeout.connect(self.start_planning)
         self._build()
         iface.currentLayerChanged.connect(self.watch_layer)
         self.watch_layer(iface.activeLayer())
@@ -236,53 +247,40 @@ class HeatTab(QWidget):
         if self.layer is not None:
             try:
                 self.layer.selectionChanged.disconnect(self.refresh)
+                self.layer.willBeDeleted.disconnect(self.layer_deleted)
             except (TypeError, RuntimeError):
                 pass
         self.layer = layer if isinstance(layer, QgsVectorLayer) else None
         if self.layer is not None:
             self.layer.selectionChanged.connect(self.refresh)
+            self.layer.willBeDeleted.connect(self.layer_deleted)
+        self.refresh()
+
+    def layer_deleted(self):
+        """The watched layer left the project: planning must not touch it."""
+        self.layer = None
         self.refresh()
 
     def cell_level(self):
         return self.level.currentData() or None
 
-    def plan(self):
-        """(plan, None) or (None, why not): the one place that decides whether Fetch can run.
-        Features that cannot be used are in ``self.skipped`` (sentences), and the others go on."""
-        self.skipped = []
+    def plan_job(self):
+        """(PlanJob, None) or (None, why not): the one place that decides whether Fetch can run,
+        from what is cheap to read on the UI thread; the job plans in a task."""
         if deps.missing():
             return None, tr("Install the missing Python packages first (above).")
-        try:
-            if self.use_circle.isChecked():
-                shapes = [
-                    gis_fences.circle_shape(
-                        QgsPointXY(self.lng.value(), self.lat.value()),
-                        QgsCoordinateReferenceSystem("EPSG:4326"),
-                        self.radius.value(),
-                    )
-                ]
-            else:
-                layer = self.layer
-                if layer is None or layer.type() != QgsMapLayer.VectorLayer:
-                    return None, tr("Select a polygon layer in the Layers panel.")
-                if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
-                    return None, tr("The active layer '{0}' is not a polygon layer.").format(layer.name())
-                if layer.selectedFeatureCount() == 0:
-                    return None, tr("No feature is selected in '{0}': select one or more polygons.").format(
-                        layer.name()
-                    )
-                shapes, self.skipped = gis_fences.feature_shapes(
-                    layer.getSelectedFeatures(),
-                    layer.crs(),
-                    QgsProject.instance().transformContext(),
-                    label_of=gis_fences.display_labeller(layer),
-                )
-            from ..core.heat_plan import plan_requests
-
-            plan = plan_requests(shapes, self.cell_level(), settings.jike_config(secrets=False).max_vertices)
-        except CrowdHeatError as exc:
-            return None, str(exc)
-        return plan, None
+        max_vertices = settings.jike_config(secrets=False).max_vertices
+        if self.use_circle.isChecked():
+            circle = (self.lng.value(), self.lat.value(), self.radius.value())
+            return PlanJob(self.cell_level(), max_vertices, circle=circle), None
+        layer = self.layer
+        if layer is None or layer.type() != QgsMapLayer.VectorLayer:
+            return None, tr("Select a polygon layer in the Layers panel.")
+        if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+            return None, tr("The active layer '{0}' is not a polygon layer.").format(layer.name())
+        if layer.selectedFeatureCount() == 0:
+            return None, tr("No feature is selected in '{0}': select one or more polygons.").format(layer.name())
+        return PlanJob(self.cell_level(), max_vertices, layer=layer), None
 
     def refresh(self, *args):
         missing = deps.missing()
@@ -290,12 +288,51 @@ class HeatTab(QWidget):
         if missing:
             self.deps_text.setText(deps.explanation())
         self.refresh_zones()
+        if self.task is not None or self.unloaded:
+            return
+        self.plan = None  # stale until planned again: Fetch waits for the new plan
+        self.fetch.setEnabled(False)
+        self._replan.start()
+
+    def planning(self):
+        """Whether a plan is still to come (waiting for a burst of changes to end, or in a task)."""
+        return self._replan.isActive() or self.plan_task is not None
+
+    def start_planning(self):
+        if self.plan_task is not None:
+            self.plan_task.cancel()
+            self.plan_task = None
         if self.task is not None:
             return
-        plan, why_not = self.plan()
-        self.fetch.setEnabled(plan is not None)
-        self.fetch.setToolTip(why_not or "")
-        self.selection_info.setText(why_not if plan is None else plan_text(plan, self.skipped))
+        job, why_not = self.plan_job()
+        if job is None:
+            self.show_plan(None, why_not)
+            return
+        self.fetch.setToolTip(tr("Planning…"))
+        self.plan_task = JobTask(tr("CrowdHeat: planning the heat requests"), job, self.planned)
+        self._planning.add(self.plan_task)
+        QgsApplication.taskManager().addTask(self.plan_task)
+
+    def planned(self, task):
+        self._planning.discard(task)
+        if task is not self.plan_task:
+            return  # superseded by a newer selection or setting
+        self.plan_task = None
+        if task.error is not None:
+            self.show_plan(None, str(task.error))
+        elif task.result is not None:
+            self.show_plan(*task.result)
+
+    def show_plan(self, plan, why_not_or_skipped):
+        if plan is None:
+            self.plan, self.skipped = None, []
+            self.selection_info.setText(why_not_or_skipped)
+            self.fetch.setToolTip(why_not_or_skipped)
+        else:
+            self.plan, self.skipped = plan, why_not_or_skipped
+            self.selection_info.setText(plan_text(plan, self.skipped))
+            self.fetch.setToolTip("")
+        self.fetch.setEnabled(self.plan is not None and self.task is None)
 
     # -- missing packages ---------------------------------------------------------------------
     def install_dependencies(self, install=None):
@@ -342,10 +379,9 @@ class HeatTab(QWidget):
 
     # -- running ------------------------------------------------------------------------------
     def start(self):
-        plan, why_not = self.plan()
-        if plan is None:
-            self.iface.messageBar().pushMessage("CrowdHeat", why_not, Qgis.Warning, 8)
-            return
+        plan = self.plan
+        if plan is None or self.planning():
+            return  # Fetch is enabled only with a current plan
         threshold = settings.jike_config(secrets=False).confirm_requests
         if len(plan.requests) > threshold and not self.confirm(
             tr(
@@ -528,3 +564,8 @@ class HeatTab(QWidget):
         except (TypeError, RuntimeError):
             pass
         self.watch_layer(None)
+        self.unloaded = True
+        self._replan.stop()  # watch_layer asked for a plan: nobody will use it
+        if self.plan_task is not None:
+            self.plan_task.cancel()
+            self.plan_task = None

@@ -5,7 +5,7 @@ from qgis.core import QgsApplication, QgsTemporalNavigationObject, QgsVectorLaye
 from qgis.PyQt.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..gis import heat_layers, profiles
-from ..gis.tasks import ProfileTask
+from ..gis.tasks import JobTask
 from ..i18n import tr
 from .time_profile import TimeProfileChart
 
@@ -61,7 +61,7 @@ class ProfileTab(QWidget):
             self.show_profile(None)
             return
         self.what.setText(tr("Reading the time profile…"))
-        self.task = ProfileTask(profiles.ProfileJob(self.layer), self.read)
+        self.task = JobTask(tr("CrowdHeat: reading the time profile"), profiles.ProfileJob(self.layer), self.read)
         self._reading.add(self.task)
         QgsApplication.taskManager().addTask(self.task)
 

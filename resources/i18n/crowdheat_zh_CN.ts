@@ -4,130 +4,133 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="73" />
-      <location filename="../../plugin/algorithms/outputs.py" line="20" />
-      <location filename="../../plugin/algorithms/zones.py" line="39" />
+      <location filename="../../plugin/algorithms/groups.py" line="13" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="83" />
+      <location filename="../../plugin/algorithms/groups.py" line="26" />
+      <source>Scan positioning (Baidu)</source>
+      <translation>扫描定位（百度）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="82" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="87" />
-      <location filename="../../plugin/algorithms/scans.py" line="107" />
-      <location filename="../../plugin/ui/heat_tab.py" line="100" />
-      <location filename="../../plugin/ui/scans_tab.py" line="104" />
+      <location filename="../../plugin/algorithms/heat.py" line="92" />
+      <location filename="../../plugin/algorithms/scans.py" line="131" />
+      <location filename="../../plugin/ui/heat_tab.py" line="136" />
+      <location filename="../../plugin/ui/scans_tab.py" line="142" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="88" />
-      <location filename="../../plugin/algorithms/scans.py" line="108" />
+      <location filename="../../plugin/algorithms/heat.py" line="93" />
+      <location filename="../../plugin/algorithms/scans.py" line="132" />
       <source>BD-09 (for Baidu basemaps)</source>
       <translation>BD-09（用于百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="88" />
-      <location filename="../../plugin/algorithms/scans.py" line="108" />
+      <location filename="../../plugin/algorithms/heat.py" line="93" />
+      <location filename="../../plugin/algorithms/scans.py" line="132" />
       <source>GCJ-02 (for Amap/Tencent basemaps)</source>
       <translation>GCJ-02（用于高德/腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="88" />
-      <location filename="../../plugin/algorithms/scans.py" line="108" />
-      <location filename="../../plugin/ui/heat_tab.py" line="95" />
-      <location filename="../../plugin/ui/scans_tab.py" line="100" />
+      <location filename="../../plugin/algorithms/heat.py" line="93" />
+      <location filename="../../plugin/algorithms/scans.py" line="132" />
+      <location filename="../../plugin/ui/heat_tab.py" line="131" />
+      <location filename="../../plugin/ui/scans_tab.py" line="138" />
       <source>WGS84</source>
       <translation>WGS84</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="89" />
-      <source>Hourly heat</source>
-      <translation>逐小时热力</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="90" />
+      <location filename="../../plugin/algorithms/heat.py" line="97" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="114" />
-      <location filename="../../plugin/ui/heat_tab.py" line="313" />
+      <location filename="../../plugin/algorithms/heat.py" line="97" />
+      <source>Hourly heat</source>
+      <translation>逐小时热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="122" />
+      <location filename="../../plugin/ui/heat_tab.py" line="396" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="132" />
-      <location filename="../../plugin/gis/tasks.py" line="81" />
+      <location filename="../../plugin/algorithms/heat.py" line="142" />
+      <location filename="../../plugin/gis/tasks.py" line="82" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="147" />
+      <location filename="../../plugin/algorithms/heat.py" line="165" />
       <source>Cancelled before any heat was received.</source>
       <translation>在收到任何热度数据之前已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="149" />
-      <location filename="../../plugin/gis/tasks.py" line="95" />
+      <location filename="../../plugin/algorithms/heat.py" line="167" />
+      <location filename="../../plugin/gis/tasks.py" line="105" />
       <source>No cell was returned.</source>
       <translation>服务未返回任何格网。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="151" />
+      <location filename="../../plugin/algorithms/heat.py" line="171" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="185" />
+      <location filename="../../plugin/algorithms/heat.py" line="214" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="188" />
+      <location filename="../../plugin/algorithms/heat.py" line="217" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="201" />
+      <location filename="../../plugin/algorithms/heat.py" line="233" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="209" />
+      <location filename="../../plugin/algorithms/heat.py" line="244" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="228" />
+      <location filename="../../plugin/algorithms/heat.py" line="270" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="231" />
+      <location filename="../../plugin/algorithms/heat.py" line="273" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="238" />
+      <location filename="../../plugin/algorithms/heat.py" line="282" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="239" />
+      <location filename="../../plugin/algorithms/heat.py" line="286" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="36" />
+      <location filename="../../plugin/algorithms/outputs.py" line="33" />
       <source>Time profile chart</source>
       <translation>时间曲线图</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="39" />
+      <location filename="../../plugin/algorithms/outputs.py" line="36" />
       <source>Draws the time profile of an hourly heat layer (or of a 'Heat by zone and hour' table): one 24-hour curve per day, the mean in bold, and a day × hour matrix, as PNG or SVG (by the file's extension). Honours 'selected features only'.</source>
       <translation>绘制逐小时热力图层（或“分区逐小时热力”表）的时间曲线：每天一条 24 小时曲线，平均值加粗，并附日期 × 小时矩阵；按文件扩展名输出 PNG 或 SVG。支持“仅所选要素”。</translation>
     </message>
@@ -137,351 +140,346 @@
       <translation>逐小时热力图层，或分区逐小时热力表</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="49" />
+      <location filename="../../plugin/algorithms/outputs.py" line="51" />
       <source>Chart</source>
       <translation>图表</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="58" />
+      <location filename="../../plugin/algorithms/outputs.py" line="60" />
       <source>The input is neither an hourly heat layer (cell_token, date, h00…h23) nor a heat by zone and hour table (zone_fid, date, hour, heat).</source>
       <translation>输入既不是逐小时热力图层（cell_token、date、h00…h23），也不是分区逐小时热力表（zone_fid、date、hour、heat）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="61" />
+      <location filename="../../plugin/algorithms/outputs.py" line="66" />
       <source>The input has no heat to draw.</source>
       <translation>输入中没有可绘制的热力。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="65" />
-      <location filename="../../plugin/algorithms/outputs.py" line="129" />
-      <location filename="../../plugin/ui/heat_tab.py" line="420" />
+      <location filename="../../plugin/algorithms/outputs.py" line="70" />
+      <location filename="../../plugin/algorithms/outputs.py" line="152" />
+      <location filename="../../plugin/ui/heat_tab.py" line="521" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="66" />
+      <location filename="../../plugin/algorithms/outputs.py" line="72" />
       <source>{0}: {1} days, peak at {2:02d}:00.</source>
       <translation>{0}：{1} 天，高峰在 {2:02d}:00。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="78" />
+      <location filename="../../plugin/algorithms/outputs.py" line="84" />
       <source>Heat print layout as PDF</source>
       <translation>热力打印布局导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="81" />
+      <location filename="../../plugin/algorithms/outputs.py" line="87" />
       <source>Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty day takes the first day of the data; hour -1 shows each day's mean hour.</source>
       <translation>为逐小时热力图层生成 CrowdHeat 打印布局（地图、图例、比例尺、指北针、标题、当前时刻、数据来源），显示某一天的某个小时，并导出为 PDF。日期留空则取数据的第一天；小时为 -1 时显示每天的平均小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="93" />
-      <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <location filename="../../plugin/algorithms/outputs.py" line="102" />
+      <location filename="../../plugin/algorithms/zones.py" line="61" />
+      <location filename="../../plugin/ui/heat_tab.py" line="182" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="95" />
+      <location filename="../../plugin/algorithms/outputs.py" line="105" />
       <source>Day (yyyy-MM-dd; empty: the first)</source>
       <translation>日期（yyyy-MM-dd；留空：第一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="97" />
+      <location filename="../../plugin/algorithms/outputs.py" line="110" />
       <source>Hour (-1: each day's mean hour)</source>
       <translation>小时（-1：每天的平均小时）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="100" />
+      <location filename="../../plugin/algorithms/outputs.py" line="118" />
       <source>Crowd heat</source>
       <translation>人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="100" />
+      <location filename="../../plugin/algorithms/outputs.py" line="118" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="102" />
+      <location filename="../../plugin/algorithms/outputs.py" line="120" />
       <source>PDF</source>
       <translation>PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="108" />
+      <location filename="../../plugin/algorithms/outputs.py" line="126" />
       <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
       <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="113" />
+      <location filename="../../plugin/algorithms/outputs.py" line="131" />
       <source>The layer has no days.</source>
       <translation>该图层没有日期数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="117" />
+      <location filename="../../plugin/algorithms/outputs.py" line="135" />
       <source>Day {0!r} is not yyyy-MM-dd.</source>
       <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="62" />
+      <location filename="../../plugin/algorithms/scans.py" line="70" />
       <source>Geolocate WiFi / cell-tower scans</source>
       <translation>WiFi / 基站扫描定位</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="65" />
-      <source>Scan positioning (Baidu)</source>
-      <translation>扫描定位（百度）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="79" />
+      <location filename="../../plugin/algorithms/scans.py" line="78" />
       <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
       <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <location filename="../../plugin/algorithms/scans.py" line="91" />
       <source>Scan file (CSV)</source>
       <translation>扫描文件（CSV）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="90" />
+      <location filename="../../plugin/algorithms/scans.py" line="94" />
       <source>Encoding (empty: detect)</source>
       <translation>编码（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="92" />
+      <location filename="../../plugin/algorithms/scans.py" line="95" />
       <source>Delimiter (empty: detect)</source>
       <translation>分隔符（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="95" />
-      <source>Detect</source>
-      <translation>自动检测</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <location filename="../../plugin/algorithms/scans.py" line="99" />
       <source>Header row</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="95" />
-      <source>Yes: the first row names the columns</source>
-      <translation>有：第一行是列名</translation>
+      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <source>Detect</source>
+      <translation>自动检测</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="96" />
+      <location filename="../../plugin/algorithms/scans.py" line="100" />
       <source>No: the columns are col1, col2, …</source>
       <translation>无：列名为 col1、col2、…</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="97" />
+      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <source>Yes: the first row names the columns</source>
+      <translation>有：第一行是列名</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="104" />
       <source>File shape</source>
       <translation>文件结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="99" />
+      <location filename="../../plugin/algorithms/scans.py" line="107" />
       <source>Column mapping, overrides the guess (role=column; …)</source>
       <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="101" />
+      <location filename="../../plugin/algorithms/scans.py" line="113" />
       <source>Rows of one AP each: one scan within seconds of its first row (-1: setting)</source>
       <translation>每行一个热点的文件：同一次扫描距其第一行的秒数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="104" />
+      <location filename="../../plugin/algorithms/scans.py" line="122" />
       <source>… and within metres of its first position (-1: setting)</source>
       <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="110" />
+      <location filename="../../plugin/algorithms/scans.py" line="139" />
       <source>Scans per request (0: setting)</source>
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="113" />
+      <location filename="../../plugin/algorithms/scans.py" line="149" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="115" />
+      <location filename="../../plugin/algorithms/scans.py" line="156" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="117" />
+      <location filename="../../plugin/algorithms/scans.py" line="159" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="119" />
+      <location filename="../../plugin/algorithms/scans.py" line="164" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="147" />
+      <location filename="../../plugin/algorithms/scans.py" line="198" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="150" />
+      <location filename="../../plugin/algorithms/scans.py" line="203" />
       <source>How: {0}.</source>
       <translation>识别依据：{0}。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="36" />
-      <location filename="../../plugin/algorithms/zones.py" line="73" />
-      <location filename="../../plugin/gis/tasks.py" line="248" />
-      <location filename="../../plugin/ui/heat_tab.py" line="128" />
-      <location filename="../../plugin/ui/heat_tab.py" line="138" />
+      <location filename="../../plugin/algorithms/zones.py" line="76" />
+      <location filename="../../plugin/gis/tasks.py" line="295" />
+      <location filename="../../plugin/ui/heat_tab.py" line="170" />
+      <location filename="../../plugin/ui/heat_tab.py" line="180" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="48" />
+      <location filename="../../plugin/algorithms/zones.py" line="39" />
       <source>Shares the hourly heat of S2 cells (a layer written by 'Crowd heat for polygons') out to your own zones, in any CRS. Area-weighted: a cell's heat is split by the share of its area in each zone, measured on the ellipsoid, so heat is conserved when the zones partition the cells. Cell centroid: each cell's heat goes whole to the zone holding its centre. A cell brought by several fences counts once. Writes the zones with heat_total, cells, covered_share (share of the zone covered by returned cells: missing cells are unknown, not zero), mean_day, avg_h00…avg_h23, peak_hour, weekday_mean and weekend_mean (Beijing calendar), and a table of heat per zone, date and hour for pivot tables and charts.</source>
       <translation>把 S2 格网的逐小时热力（“多边形人群热力”算法输出的图层）分配到您自己的分区，分区可为任意坐标系。按面积加权：每个格网的热力按其落在各分区内的面积占比（在椭球面上量算）分配，分区恰好划分格网时热力守恒。按格网质心：每个格网的热力整体归入包含其中心的分区。被多个围栏重复返回的格网只计一次。输出分区及 heat_total、cells、covered_share（分区被返回格网覆盖的比例：缺失的格网为未知而非零）、mean_day、avg_h00…avg_h23、peak_hour、weekday_mean 和 weekend_mean（北京时间日历），以及一张按分区、日期、小时的热力表，便于数据透视和制图。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="68" />
-      <location filename="../../plugin/ui/heat_tab.py" line="141" />
+      <location filename="../../plugin/algorithms/zones.py" line="65" />
+      <location filename="../../plugin/ui/heat_tab.py" line="183" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="70" />
-      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <location filename="../../plugin/ui/heat_tab.py" line="184" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="134" />
+      <location filename="../../plugin/ui/heat_tab.py" line="176" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="135" />
+      <location filename="../../plugin/ui/heat_tab.py" line="177" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="75" />
-      <location filename="../../plugin/gis/tasks.py" line="248" />
+      <location filename="../../plugin/algorithms/zones.py" line="80" />
+      <location filename="../../plugin/gis/tasks.py" line="295" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="82" />
+      <location filename="../../plugin/algorithms/zones.py" line="88" />
       <source>Choose an hourly heat layer and a zone layer.</source>
       <translation>请选择逐小时热力图层和分区图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="85" />
+      <location filename="../../plugin/algorithms/zones.py" line="92" />
       <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
       <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="97" />
+      <location filename="../../plugin/algorithms/zones.py" line="114" />
       <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
       <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="28" />
+      <location filename="../../plugin/gis/fences.py" line="36" />
       <source>{0}: cannot be transformed from {1} to WGS84 ({2}).</source>
       <translation>{0}：无法从 {1} 转换到 WGS84（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="37" />
+      <location filename="../../plugin/gis/fences.py" line="45" />
       <source>{0} has no geometry: nothing to send.</source>
       <translation>{0} 没有几何：没有可发送的内容。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="39" />
+      <location filename="../../plugin/gis/fences.py" line="48" />
       <source>{0} is a {1}, not a polygon: select polygon features, or draw a circle.</source>
       <translation>{0} 是{1}，不是多边形：请选择多边形要素，或绘制一个圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="52" />
+      <location filename="../../plugin/gis/fences.py" line="64" />
       <source>{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.</source>
       <translation>{0} 的几何无效且无法修复（{1}）。请用 矢量 ▸ 几何工具 ▸ 检查有效性 或 修复几何 处理。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="56" />
+      <location filename="../../plugin/gis/fences.py" line="72" />
       <source>{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%</source>
       <translation>{0} 无效（{1}），已修复；面积变化 {2:+.2f}%</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="62" />
+      <location filename="../../plugin/gis/fences.py" line="78" />
       <source>{0} has no area ({1:.2f} m²): nothing to ask for.</source>
       <translation>{0} 没有面积（{1:.2f} m²）：无可请求内容。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="104" />
+      <location filename="../../plugin/gis/fences.py" line="120" />
       <source>No selected feature can be used: {0}</source>
       <translation>所选要素均无法使用：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="127" />
+      <location filename="../../plugin/gis/fences.py" line="143" />
       <source>The circle's radius must be greater than 0 metres.</source>
       <translation>圆的半径必须大于 0 米。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="130" />
+      <location filename="../../plugin/gis/fences.py" line="146" />
       <source>Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.</source>
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="18" />
+      <location filename="../../plugin/gis/heat_run.py" line="56" />
       <source>{0:,} feature(s), {1:,.1f} km²: {2:,} request(s)</source>
       <translation>{0:,} 个要素，{1:,.1f} km²：{2:,} 次请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="21" />
+      <location filename="../../plugin/gis/heat_run.py" line="58" />
       <source>, {0:,} feature(s) cut into S2 tiles</source>
       <translation>，{0:,} 个要素按 S2 瓦片切分</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="24" />
+      <location filename="../../plugin/gis/heat_run.py" line="61" />
       <source>, about {0:,} cells at level {1}</source>
       <translation>，{1} 级约 {0:,} 个网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="27" />
+      <location filename="../../plugin/gis/heat_run.py" line="64" />
       <source>, {0:,} repaired</source>
       <translation>，{0:,} 个已修复</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="29" />
+      <location filename="../../plugin/gis/heat_run.py" line="66" />
       <source>; {0} feature(s) skipped: {1}</source>
       <translation>；已跳过 {0} 个要素：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="36" />
+      <location filename="../../plugin/gis/heat_run.py" line="73" />
       <source>{0:,} cells, {1:,} cell-days, total heat {2:,}, {3} – {4}; {5:,} of {6:,} requests answered ({7:,} from the cache), {8:.1f} s</source>
       <translation>{0:,} 个格网，{1:,} 个格网日，总热力 {2:,}，{3} – {4}；{6:,} 次请求中 {5:,} 次已应答（{7:,} 次来自缓存），用时 {8:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="41" />
+      <location filename="../../plugin/gis/heat_run.py" line="88" />
       <source>; {0:,} cells belong to two features or more: do not sum heat across features</source>
       <translation>；{0:,} 个格网同时属于两个或更多要素：请勿跨要素求和热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="44" />
-      <location filename="../../plugin/gis/scan_run.py" line="37" />
+      <location filename="../../plugin/gis/heat_run.py" line="92" />
+      <location filename="../../plugin/gis/scan_run.py" line="39" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/profile_chart.py" line="63" />
+      <location filename="../../plugin/gis/profile_chart.py" line="74" />
       <source>Fetch heat, or select cells or zones, to see their hours.</source>
       <translation>获取热力，或选择格网或分区，即可查看其逐小时变化。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/profile_chart.py" line="68" />
+      <location filename="../../plugin/gis/profile_chart.py" line="82" />
       <source>Heat by hour, {0} (thin: each day, blue on weekdays, red on weekends; bold: the mean; peak {1:02d}:00)</source>
       <translation>逐小时热力，{0}（细线：每天，蓝色为工作日、红色为周末；粗线：平均；高峰 {1:02d}:00）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/profile_chart.py" line="142" />
+      <location filename="../../plugin/gis/profile_chart.py" line="163" />
       <source>CrowdHeat time profile</source>
       <translation>CrowdHeat 时间曲线</translation>
     </message>
@@ -491,32 +489,32 @@
       <translation>{0:,} 次扫描 — {1:,} 有效，{2:,} 无效，{3:,} 已有结果（缓存）。本次运行约消耗 {4:,} 次请求配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="28" />
+      <location filename="../../plugin/gis/scan_run.py" line="29" />
       <source>{0:,} / {1:,} scans, {2:.0f} scans/s, ETA {3:.0f} s</source>
       <translation>{0:,} / {1:,} 次扫描，{2:.0f} 次/秒，预计剩余 {3:.0f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="34" />
+      <location filename="../../plugin/gis/scan_run.py" line="35" />
       <source>{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, {5:.1f} s</source>
       <translation>{0:,} 次扫描：{1}；已发送 {2:,} 次请求（配额），{3:,} 次命中缓存，{4:,} 次重复扫描未再发送，用时 {5:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="39" />
+      <location filename="../../plugin/gis/scan_run.py" line="41" />
       <source>; stopped: {0}</source>
       <translation>；已停止：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="41" />
+      <location filename="../../plugin/gis/scan_run.py" line="43" />
       <source>; cancelled (unsent scans are marked error)</source>
       <translation>；已取消（未发送的扫描标记为 error）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="66" />
+      <location filename="../../plugin/gis/scan_run.py" line="70" />
       <source>Positioning error against the file's ground truth: median {0:,.0f} m, 90th percentile {1:,.0f} m ({2:,} scans).</source>
       <translation>相对文件中真值的定位误差：中位数 {0:,.0f} 米，90% 分位 {1:,.0f} 米（{2:,} 次扫描）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="76" />
+      <location filename="../../plugin/gis/scan_run.py" line="81" />
       <source>The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); change the mapping of lng/lat if not.</source>
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
@@ -526,52 +524,52 @@
       <translation>无法读取或写入文件：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="66" />
+      <location filename="../../plugin/gis/tasks.py" line="67" />
       <source>CrowdHeat: fetching crowd heat</source>
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="105" />
+      <location filename="../../plugin/gis/tasks.py" line="116" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="124" />
+      <location filename="../../plugin/gis/tasks.py" line="141" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="173" />
+      <location filename="../../plugin/gis/tasks.py" line="211" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="193" />
+      <location filename="../../plugin/gis/tasks.py" line="231" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="238" />
+      <location filename="../../plugin/gis/tasks.py" line="276" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="246" />
+      <location filename="../../plugin/gis/tasks.py" line="293" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="255" />
+      <location filename="../../plugin/gis/tasks.py" line="302" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="30" />
       <location filename="../../plugin/ui/dock.py" line="14" />
-      <location filename="../../plugin/ui/heat_tab.py" line="199" />
-      <location filename="../../plugin/ui/heat_tab.py" line="379" />
-      <location filename="../../plugin/ui/heat_tab.py" line="359" />
-      <location filename="../../plugin/ui/scans_tab.py" line="281" />
+      <location filename="../../plugin/ui/heat_tab.py" line="242" />
+      <location filename="../../plugin/ui/heat_tab.py" line="463" />
+      <location filename="../../plugin/ui/heat_tab.py" line="442" />
+      <location filename="../../plugin/ui/scans_tab.py" line="333" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -601,160 +599,170 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="51" />
+      <location filename="../../plugin/ui/heat_tab.py" line="85" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="56" />
+      <location filename="../../plugin/ui/heat_tab.py" line="90" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="57" />
+      <location filename="../../plugin/ui/heat_tab.py" line="91" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="81" />
+      <location filename="../../plugin/ui/heat_tab.py" line="115" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="82" />
+      <location filename="../../plugin/ui/heat_tab.py" line="116" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="84" />
+      <location filename="../../plugin/ui/heat_tab.py" line="118" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="85" />
+      <location filename="../../plugin/ui/heat_tab.py" line="119" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="86" />
+      <location filename="../../plugin/ui/heat_tab.py" line="120" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="91" />
+      <location filename="../../plugin/ui/heat_tab.py" line="125" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="93" />
+      <location filename="../../plugin/ui/heat_tab.py" line="127" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="95" />
-      <location filename="../../plugin/ui/scans_tab.py" line="100" />
-      <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
-      <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="96" />
-      <location filename="../../plugin/ui/scans_tab.py" line="101" />
+      <location filename="../../plugin/ui/heat_tab.py" line="131" />
+      <location filename="../../plugin/ui/scans_tab.py" line="138" />
       <source>BD-09 numbers (Baidu basemaps)</source>
       <translation>BD-09 坐标值（百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="99" />
+      <location filename="../../plugin/ui/heat_tab.py" line="131" />
+      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
+      <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="135" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="104" />
+      <location filename="../../plugin/ui/heat_tab.py" line="140" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="106" />
-      <location filename="../../plugin/ui/scans_tab.py" line="112" />
+      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <location filename="../../plugin/ui/scans_tab.py" line="150" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="152" />
+      <location filename="../../plugin/ui/heat_tab.py" line="194" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="155" />
+      <location filename="../../plugin/ui/heat_tab.py" line="197" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="163" />
+      <location filename="../../plugin/ui/heat_tab.py" line="206" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="166" />
+      <location filename="../../plugin/ui/heat_tab.py" line="209" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="181" />
+      <location filename="../../plugin/ui/heat_tab.py" line="225" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="189" />
+      <location filename="../../plugin/ui/heat_tab.py" line="233" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="193" />
+      <location filename="../../plugin/ui/heat_tab.py" line="236" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="221" />
+      <location filename="../../plugin/ui/heat_tab.py" line="270" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="229" />
+      <location filename="../../plugin/ui/heat_tab.py" line="277" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="231" />
+      <location filename="../../plugin/ui/heat_tab.py" line="279" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="233" />
+      <location filename="../../plugin/ui/heat_tab.py" line="281" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="261" />
+      <location filename="../../plugin/ui/heat_tab.py" line="310" />
+      <source>Planning…</source>
+      <translation>正在规划…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="311" />
+      <source>CrowdHeat: planning the heat requests</source>
+      <translation>CrowdHeat：正在规划热力请求</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="339" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="270" />
+      <location filename="../../plugin/ui/heat_tab.py" line="348" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="282" />
+      <location filename="../../plugin/ui/heat_tab.py" line="360" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="295" />
+      <location filename="../../plugin/ui/heat_tab.py" line="377" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="305" />
+      <location filename="../../plugin/ui/heat_tab.py" line="386" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -767,468 +775,478 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="321" />
+      <location filename="../../plugin/ui/heat_tab.py" line="404" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="333" />
+      <location filename="../../plugin/ui/heat_tab.py" line="416" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="343" />
+      <location filename="../../plugin/ui/heat_tab.py" line="426" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="344" />
+      <location filename="../../plugin/ui/heat_tab.py" line="427" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="353" />
+      <location filename="../../plugin/ui/heat_tab.py" line="436" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="375" />
+      <location filename="../../plugin/ui/heat_tab.py" line="458" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="380" />
+      <location filename="../../plugin/ui/heat_tab.py" line="464" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="383" />
+      <location filename="../../plugin/ui/heat_tab.py" line="467" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="386" />
+      <location filename="../../plugin/ui/heat_tab.py" line="470" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="403" />
+      <location filename="../../plugin/ui/heat_tab.py" line="501" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="413" />
+      <location filename="../../plugin/ui/heat_tab.py" line="514" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="422" />
-      <location filename="../../plugin/ui/heat_tab.py" line="446" />
+      <location filename="../../plugin/ui/heat_tab.py" line="523" />
+      <location filename="../../plugin/ui/heat_tab.py" line="550" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="428" />
+      <location filename="../../plugin/ui/heat_tab.py" line="529" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="442" />
+      <location filename="../../plugin/ui/heat_tab.py" line="546" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="20" />
+      <location filename="../../plugin/ui/profile_tab.py" line="23" />
       <source>Fetch heat, or make an hourly heat layer or a heat-by-zone layer active.</source>
       <translation>请先获取热力，或把逐小时热力图层或分区热力图层设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="27" />
+      <location filename="../../plugin/ui/profile_tab.py" line="30" />
       <source>Export PNG…</source>
       <translation>导出 PNG…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="28" />
+      <location filename="../../plugin/ui/profile_tab.py" line="31" />
       <source>Export SVG…</source>
       <translation>导出 SVG…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="56" />
+      <location filename="../../plugin/ui/profile_tab.py" line="63" />
+      <source>Reading the time profile…</source>
+      <translation>正在读取时间曲线…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/profile_tab.py" line="64" />
+      <source>CrowdHeat: reading the time profile</source>
+      <translation>CrowdHeat：正在读取时间曲线</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/profile_tab.py" line="81" />
       <source>No heat in this selection.</source>
       <translation>所选要素没有热力数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="83" />
+      <location filename="../../plugin/ui/profile_tab.py" line="110" />
       <source>Export the time profile</source>
       <translation>导出时间曲线</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="23" />
-      <source>Access point MAC</source>
-      <translation>热点 MAC</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="23" />
-      <source>SSID</source>
-      <translation>SSID</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="23" />
+      <location filename="../../plugin/ui/scans_tab.py" line="36" />
       <source>WiFi list (mac,rssi,ssid|…)</source>
       <translation>WiFi 列表（mac,rssi,ssid|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="24" />
+      <location filename="../../plugin/ui/scans_tab.py" line="37" />
+      <source>Access point MAC</source>
+      <translation>热点 MAC</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="38" />
+      <source>SSID</source>
+      <translation>SSID</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="39" />
       <source>Access point signal, dBm</source>
       <translation>热点信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="24" />
+      <location filename="../../plugin/ui/scans_tab.py" line="40" />
       <source>Serving cell (mcc,mnc,lac,cellid,signal)</source>
       <translation>服务小区（mcc,mnc,lac,cellid,signal）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="25" />
-      <source>Connected access point</source>
-      <translation>已连接热点</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="25" />
-      <source>MCC</source>
-      <translation>MCC</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="25" />
+      <location filename="../../plugin/ui/scans_tab.py" line="41" />
       <source>Neighbour cells (…|…)</source>
       <translation>邻区（…|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="26" />
-      <source>Cell ID</source>
-      <translation>小区 ID</translation>
+      <location filename="../../plugin/ui/scans_tab.py" line="42" />
+      <source>Connected access point</source>
+      <translation>已连接热点</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="26" />
-      <source>LAC / TAC</source>
-      <translation>LAC / TAC</translation>
+      <location filename="../../plugin/ui/scans_tab.py" line="43" />
+      <source>MCC</source>
+      <translation>MCC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="26" />
+      <location filename="../../plugin/ui/scans_tab.py" line="44" />
       <source>MNC</source>
       <translation>MNC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="27" />
+      <location filename="../../plugin/ui/scans_tab.py" line="45" />
+      <source>LAC / TAC</source>
+      <translation>LAC / TAC</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="46" />
+      <source>Cell ID</source>
+      <translation>小区 ID</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="47" />
       <source>Cell signal, dBm</source>
       <translation>小区信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="27" />
+      <location filename="../../plugin/ui/scans_tab.py" line="48" />
       <source>Technology (GSM, LTE, WIFI…)</source>
       <translation>制式（GSM、LTE、WIFI…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="28" />
+      <location filename="../../plugin/ui/scans_tab.py" line="49" />
       <source>Network type</source>
       <translation>网络类型</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="28" />
+      <location filename="../../plugin/ui/scans_tab.py" line="50" />
       <source>Serving cell? (true/false)</source>
       <translation>是否服务小区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="29" />
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
       <source>Neighbour cell? (true/false)</source>
       <translation>是否邻区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="29" />
+      <location filename="../../plugin/ui/scans_tab.py" line="52" />
       <source>Scan id</source>
       <translation>扫描编号</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="29" />
+      <location filename="../../plugin/ui/scans_tab.py" line="53" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="30" />
+      <location filename="../../plugin/ui/scans_tab.py" line="54" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="30" />
-      <source>GPS latitude (WGS84)</source>
-      <translation>GPS 纬度（WGS84）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="30" />
+      <location filename="../../plugin/ui/scans_tab.py" line="55" />
       <source>GPS longitude (WGS84)</source>
       <translation>GPS 经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="49" />
+      <location filename="../../plugin/ui/scans_tab.py" line="56" />
+      <source>GPS latitude (WGS84)</source>
+      <translation>GPS 纬度（WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="78" />
       <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
       <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <location filename="../../plugin/ui/scans_tab.py" line="80" />
       <source>Scan file</source>
       <translation>扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="61" />
+      <location filename="../../plugin/ui/scans_tab.py" line="91" />
       <source>One row per scan, Baidu columns</source>
       <translation>每行一次扫描，百度字段</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="62" />
+      <location filename="../../plugin/ui/scans_tab.py" line="92" />
       <source>One row per scan, split cell columns</source>
       <translation>每行一次扫描，基站字段分列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="63" />
+      <location filename="../../plugin/ui/scans_tab.py" line="93" />
       <source>One row per AP / cell, grouped into scans</source>
       <translation>每行一个 AP / 基站，按扫描分组</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="65" />
+      <location filename="../../plugin/ui/scans_tab.py" line="96" />
       <source>The first row names the columns</source>
       <translation>第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="66" />
+      <location filename="../../plugin/ui/scans_tab.py" line="98" />
       <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
       <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="68" />
+      <location filename="../../plugin/ui/scans_tab.py" line="103" />
       <source>Encoding</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="69" />
+      <location filename="../../plugin/ui/scans_tab.py" line="104" />
       <source>Delimiter</source>
       <translation>分隔符</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="70" />
+      <location filename="../../plugin/ui/scans_tab.py" line="105" />
       <source>Header</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="71" />
+      <location filename="../../plugin/ui/scans_tab.py" line="106" />
       <source>Shape</source>
       <translation>结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="78" />
+      <location filename="../../plugin/ui/scans_tab.py" line="114" />
       <source>Columns</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="94" />
+      <location filename="../../plugin/ui/scans_tab.py" line="130" />
       <source>Choose a scan file.</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="103" />
+      <location filename="../../plugin/ui/scans_tab.py" line="141" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="109" />
+      <location filename="../../plugin/ui/scans_tab.py" line="147" />
       <source>Run</source>
       <translation>运行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="115" />
+      <location filename="../../plugin/ui/scans_tab.py" line="153" />
       <source>Show invalid / failed rows</source>
       <translation>显示无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="152" />
+      <location filename="../../plugin/ui/scans_tab.py" line="190" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="198" />
+      <location filename="../../plugin/ui/scans_tab.py" line="243" />
       <source>Recognised: {0}.</source>
       <translation>已识别：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="200" />
+      <location filename="../../plugin/ui/scans_tab.py" line="245" />
       <source>Columns recognised by their names: {0}.</source>
       <translation>按列名识别的列：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="207" />
+      <location filename="../../plugin/ui/scans_tab.py" line="253" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="222" />
+      <location filename="../../plugin/ui/scans_tab.py" line="273" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="228" />
+      <location filename="../../plugin/ui/scans_tab.py" line="279" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="240" />
+      <location filename="../../plugin/ui/scans_tab.py" line="292" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="251" />
+      <location filename="../../plugin/ui/scans_tab.py" line="303" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="260" />
+      <location filename="../../plugin/ui/scans_tab.py" line="312" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="283" />
+      <location filename="../../plugin/ui/scans_tab.py" line="335" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="30" />
+      <location filename="../../plugin/ui/settings_page.py" line="44" />
       <source>Clear cache</source>
       <translation>清空缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="33" />
+      <location filename="../../plugin/ui/settings_page.py" line="47" />
       <source>Answers cache</source>
       <translation>结果缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="54" />
-      <location filename="../../plugin/ui/settings_page.py" line="47" />
+      <location filename="../../plugin/ui/settings_page.py" line="68" />
+      <location filename="../../plugin/ui/settings_page.py" line="61" />
       <source>{0} answers cached</source>
       <translation>已缓存 {0} 条结果</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="56" />
+      <location filename="../../plugin/ui/settings_page.py" line="70" />
       <source>, {0:,.1f} MB</source>
       <translation>，{0:,.1f} MB</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="92" />
+      <location filename="../../plugin/ui/settings_page.py" line="111" />
       <source>Jike open platform (crowd heat)</source>
       <translation>及刻开放平台（人群热力）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="99" />
+      <location filename="../../plugin/ui/settings_page.py" line="118" />
       <source>Token</source>
       <translation>令牌（Token）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="100" />
-      <location filename="../../plugin/ui/settings_page.py" line="136" />
+      <location filename="../../plugin/ui/settings_page.py" line="119" />
+      <location filename="../../plugin/ui/settings_page.py" line="155" />
       <source>Base URL</source>
       <translation>服务地址</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="101" />
-      <location filename="../../plugin/ui/settings_page.py" line="140" />
+      <location filename="../../plugin/ui/settings_page.py" line="120" />
+      <location filename="../../plugin/ui/settings_page.py" line="159" />
       <source>Read timeout</source>
       <translation>读取超时</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="102" />
-      <location filename="../../plugin/ui/settings_page.py" line="141" />
+      <location filename="../../plugin/ui/settings_page.py" line="121" />
+      <location filename="../../plugin/ui/settings_page.py" line="160" />
       <source>Total deadline per request</source>
       <translation>每个请求的总时限</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="103" />
-      <location filename="../../plugin/ui/settings_page.py" line="142" />
+      <location filename="../../plugin/ui/settings_page.py" line="122" />
+      <location filename="../../plugin/ui/settings_page.py" line="161" />
       <source>Largest answer</source>
       <translation>应答大小上限</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="106" />
+      <location filename="../../plugin/ui/settings_page.py" line="125" />
       <source>Requests in flight</source>
       <translation>同时进行的请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="107" />
+      <location filename="../../plugin/ui/settings_page.py" line="126" />
       <source>Ask before a run of more requests than</source>
       <translation>请求数超过此值时先询问</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="116" />
+      <location filename="../../plugin/ui/settings_page.py" line="135" />
       <source>Baidu hardware positioning (scans)</source>
       <translation>百度智能硬件定位（扫描）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="134" />
+      <location filename="../../plugin/ui/settings_page.py" line="153" />
       <source>AK</source>
       <translation>AK</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="135" />
+      <location filename="../../plugin/ui/settings_page.py" line="154" />
       <source>SK (optional; leave empty for IP-whitelist keys)</source>
       <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="137" />
+      <location filename="../../plugin/ui/settings_page.py" line="156" />
       <source>Scans per request</source>
       <translation>每次请求的扫描数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="138" />
+      <location filename="../../plugin/ui/settings_page.py" line="157" />
       <source>Requests per second</source>
       <translation>每秒请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="139" />
+      <location filename="../../plugin/ui/settings_page.py" line="158" />
       <source>Coordinates asked of the service</source>
       <translation>向服务请求的坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="145" />
+      <location filename="../../plugin/ui/settings_page.py" line="164" />
       <source>Rows of one AP each: one scan within</source>
       <translation>每行一个热点：同一次扫描在此时间内</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="146" />
+      <location filename="../../plugin/ui/settings_page.py" line="165" />
       <source>… and within</source>
       <translation>… 且在此距离内</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="158" />
+      <location filename="../../plugin/ui/settings_page.py" line="177" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="171" />
+      <location filename="../../plugin/ui/settings_page.py" line="190" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="188" />
+      <location filename="../../plugin/ui/settings_page.py" line="217" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="223" />
+      <location filename="../../plugin/ui/settings_page.py" line="269" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="229" />
+      <location filename="../../plugin/ui/settings_page.py" line="275" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="265" />
+      <location filename="../../plugin/ui/settings_page.py" line="311" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>

@@ -8,7 +8,7 @@ from qgis.PyQt.QtCore import QTimer
 
 from crowdheat.plugin.ui.heat_tab import HeatTab
 from tests.heartbeat import Heartbeat
-from tests.helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, SAMPLE_WKT, planned, polygon_layer
 
 
 @pytest.fixture
@@ -32,35 +32,44 @@ def wait_for_task(tab, qtbot, timeout=30000):
     qtbot.waitUntil(lambda: tab.task is None, timeout=timeout)
 
 
-def test_fetch_is_disabled_with_the_reason(tab, qgis_iface):
+def test_fetch_is_disabled_with_the_reason(tab, qgis_iface, qtbot):
     tab.watch_layer(None)
+    planned(tab, qtbot)
     assert not tab.fetch.isEnabled() and "Select a polygon layer" in tab.fetch.toolTip()
     points = QgsVectorLayer("Point?crs=EPSG:4326", "pts", "memory")
     activate(tab, qgis_iface, points)
+    planned(tab, qtbot)
     assert not tab.fetch.isEnabled() and "not a polygon layer" in tab.selection_info.text()
     layer = polygon_layer([SAMPLE_WKT, BLOCK_WKT])
     activate(tab, qgis_iface, layer)
+    planned(tab, qtbot)
     assert not tab.fetch.isEnabled() and "No feature is selected" in tab.selection_info.text()
     layer.selectByIds([1, 2])  # live: the label follows the selection
-    plan, _ = tab.plan()
+    plan = planned(tab, qtbot)
     expected = sum(f.area_m2 for f in plan.features.values()) / 1e6
     assert 0.06 < expected < 0.08
+    planned(tab, qtbot)
     assert tab.fetch.isEnabled()
+    planned(tab, qtbot)
     assert tab.selection_info.text() == f"2 feature(s), {expected:,.1f} km²: {len(plan.requests)} request(s)."
     tab.level.setCurrentIndex(tab.level.findData(18))
+    planned(tab, qtbot)
     assert "cells at level 18" in tab.selection_info.text()
     # Over the service's limit: no longer refused, cut into tiles, and the plan says so.
     big = polygon_layer(["POLYGON((113.6 22.4, 114.2 22.4, 114.2 22.8, 113.6 22.8, 113.6 22.4))"])
     activate(tab, qgis_iface, big)
     big.selectAll()
+    planned(tab, qtbot)
     assert tab.fetch.isEnabled() and "1 feature(s) cut into S2 tiles" in tab.selection_info.text()
 
 
-def test_circle_state(tab):
+def test_circle_state(tab, qtbot):
     tab.use_circle.setChecked(True)
     tab.radius.setValue(60_000)  # over 50 km: tiled, not refused
+    planned(tab, qtbot)
     assert tab.fetch.isEnabled() and "cut into S2 tiles" in tab.selection_info.text()
     tab.radius.setValue(400)
+    planned(tab, qtbot)
     assert tab.fetch.isEnabled() and "0.5 km²: 1 request(s)" in tab.selection_info.text()
 
 
@@ -75,9 +84,11 @@ def test_a_run_over_the_threshold_asks_first(tab, qgis_iface, qtbot, jike, monke
         far_apart.selectAll()
         asked = []
         tab.confirm = lambda text: asked.append(text) or False
+        planned(tab, qtbot)
         tab.fetch.click()
         assert tab.task is None and "2 requests" in asked[0] and jike.requests == []
         tab.confirm = lambda text: True
+        planned(tab, qtbot)
         tab.fetch.click()
         wait_for_task(tab, qtbot)
         assert len(jike.requests) == 2
@@ -89,6 +100,7 @@ def test_fetch_runs_to_completion(tab, qgis_iface, qtbot, jike):
     layer = polygon_layer([SAMPLE_WKT])
     activate(tab, qgis_iface, layer)
     layer.selectAll()
+    planned(tab, qtbot)
     tab.fetch.click()
     assert not tab.fetch.isEnabled() and tab.cancel.isEnabled()
     wait_for_task(tab, qtbot)
@@ -99,6 +111,7 @@ def test_fetch_runs_to_completion(tab, qgis_iface, qtbot, jike):
     assert hourly.featureCount() == 45 and project.mapLayersByName("Cells")[0].featureCount() == 5
     assert project.timeSettings().temporalRange().begin().date().toString("yyyyMMdd") == "20250414"
     assert "5 cells, 45 cell-days, total heat 10,906" in tab.status.text()
+    planned(tab, qtbot)
     assert tab.fetch.isEnabled() and not tab.cancel.isEnabled()
 
 
@@ -106,6 +119,7 @@ def test_save_as_geopackage_keeps_the_layers(tab, qgis_iface, qtbot, jike, tmp_p
     layer = polygon_layer([SAMPLE_WKT])
     activate(tab, qgis_iface, layer)
     layer.selectAll()
+    planned(tab, qtbot)
     tab.fetch.click()
     wait_for_task(tab, qtbot)
     project = QgsProject.instance()
@@ -119,6 +133,7 @@ def test_save_as_geopackage_keeps_the_layers(tab, qgis_iface, qtbot, jike, tmp_p
 def test_service_error_in_the_message_bar(tab, qgis_iface, qtbot, jike, monkeypatch):
     monkeypatch.setenv("CROWDHEAT_JIKE_TOKEN", "wrong-token-55")
     tab.use_circle.setChecked(True)
+    planned(tab, qtbot)
     tab.fetch.click()
     wait_for_task(tab, qtbot)
     messages = " ".join(qgis_iface.messageBar().get_messages(2))  # Qgis.Critical
@@ -130,6 +145,7 @@ def test_cancel_mid_run(tab, qgis_iface, qtbot, jike):
     jike.timeout_fault_s = 3.0
     jike.push_faults("timeout")
     tab.use_circle.setChecked(True)
+    planned(tab, qtbot)
     tab.fetch.click()
     qtbot.waitUntil(lambda: len(jike.requests) == 1, timeout=5000)
     tab.cancel.click()
@@ -150,6 +166,7 @@ def test_main_thread_never_stalls_during_a_10000_cell_fetch(tab, qgis_iface, qtb
     tab.radius.setValue(3000)
     qtbot.waitUntil(tab.fetch.isEnabled, timeout=10000)
     heartbeat = Heartbeat(10).start()
+    planned(tab, qtbot)
     tab.fetch.click()
     wait_for_task(tab, qtbot, timeout=60000)
     heartbeat.stop()
@@ -182,6 +199,7 @@ def fetch_block(tab, qgis_iface, qtbot):
     block = polygon_layer([BLOCK_WKT])
     activate(tab, qgis_iface, block)
     block.selectAll()
+    planned(tab, qtbot)
     tab.fetch.click()
     wait_for_task(tab, qtbot)
     return tab.zone_heat_layer.currentLayer()
@@ -221,3 +239,28 @@ def test_print_layout_from_the_dock_at_the_controllers_frame(tab, qgis_iface, qt
     assert QgsProject.instance().layoutManager().layoutByName("CrowdHeat") is layout
     pdf = tab.export_pdf(hourly, str(tmp_path / "heat"))
     assert pdf.endswith("heat.pdf") and open(pdf, "rb").read(5) == b"%PDF-"
+
+
+def test_a_burst_of_changes_is_planned_once_in_a_task(tab, qtbot):
+    """Ten spin-box ticks (a held arrow key) or selection changes: one plan, made off the UI thread."""
+    from qgis.core import QgsApplication
+
+    manager, started = QgsApplication.taskManager(), []
+
+    def added(task_id):
+        task = manager.task(task_id)
+        if task is not None and "planning" in task.description():
+            started.append(task_id)
+
+    tab.use_circle.setChecked(True)
+    planned(tab, qtbot)
+    manager.taskAdded.connect(added)
+    try:
+        for radius in range(400, 1400, 100):
+            tab.radius.setValue(radius)
+            assert tab.plan is None and not tab.fetch.isEnabled()  # a stale plan is never fetched
+        plan = planned(tab, qtbot)
+    finally:
+        manager.taskAdded.disconnect(added)
+    assert len(started) == 1 and plan is not None and tab.fetch.isEnabled()
+    assert "5.3 km²: 1 request(s)" in tab.selection_info.text()

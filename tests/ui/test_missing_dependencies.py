@@ -8,7 +8,7 @@ from qgis.core import QgsProcessingException
 
 from crowdheat.plugin.core import deps
 from crowdheat.plugin.ui.heat_tab import HeatTab
-from tests.helpers import SAMPLE_WKT, polygon_layer
+from tests.helpers import SAMPLE_WKT, planned, polygon_layer
 
 
 def test_the_plugin_imports_without_s2sphere(plugins_dir):
@@ -57,6 +57,7 @@ def test_heat_tab_explains_installs_and_works_without_restart(qgis_iface, qtbot,
     assert calls and calls[0][-4:] == ["install", "--user", "s2sphere", "future"]
     assert tab.deps_box.isHidden() and "no restart" in tab.status.text()
     tab.use_circle.setChecked(True)
+    planned(tab, qtbot)
     assert tab.fetch.isEnabled()
     tab.unload()
 
