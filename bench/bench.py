@@ -681,7 +681,132 @@ def variant_zones_native(_answer):
     return _zones_variant(run)
 
 
+# -- the UI thread ------------------------------------------------------------------------------
+
+
+def _dock():
+    """The dock's Heat tab in an offscreen main window, with the part of QgisInterface it uses."""
+    from qgis.gui import QgsMapCanvas, QgsMessageBar
+    from qgis.PyQt.QtCore import QObject, pyqtSignal
+    from qgis.PyQt.QtWidgets import QMainWindow
+
+    from crowdheat.plugin.ui.heat_tab import HeatTab
+
+    class Iface(QObject):
+        currentLayerChanged = pyqtSignal(object)
+
+        def __init__(self):
+            super().__init__()
+            self.window = QMainWindow()
+            self.canvas, self.bar = QgsMapCanvas(self.window), QgsMessageBar(self.window)
+
+        def activeLayer(self):
+            return None
+
+        def mainWindow(self):
+            return self.window
+
+        def mapCanvas(self):
+            return self.canvas
+
+        def messageBar(self):
+            return self.bar
+
+    iface = Iface()
+    tab = HeatTab(iface)
+    tab.confirm = lambda text: True
+    return iface, tab
+
+
+def _wait(condition, timeout_s=120):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.002)
+
+
+def _ui_fetch(answer, collector_paused=True):
+    from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
+
+    from crowdheat.plugin.core import collector
+    from simulator.jike import TOKEN, JikeSimulator
+    from tests.heartbeat import Heartbeat
+
+    if not collector_paused:  # how the fetch ran before: a full collection may run mid-parse
+        import contextlib
+
+        collector.paused = contextlib.nullcontext
+    iface, tab = _dock()
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "fence", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(BOX_WKT))
+    layer.dataProvider().addFeatures([feature])
+    QgsProject.instance().addMapLayer(layer)
+    layer.selectAll()
+    with JikeSimulator() as sim, tempfile.TemporaryDirectory() as folder:
+        sim.canned = answer.read_bytes()
+        from qgis.core import QgsSettings
+
+        QgsSettings().setValue("crowdheat/jike/cache_path", os.path.join(folder, "answers.sqlite"))
+        os.environ.update(CROWDHEAT_JIKE_URL=sim.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+        tab.watch_layer(layer)
+        _wait(lambda: not tab.planning())
+        heartbeat = Heartbeat(10).start()
+        started = time.perf_counter()
+        tab.fetch.click()
+        _wait(lambda: tab.task is None)
+        seconds = time.perf_counter() - started
+        heartbeat.stop()
+        QgsSettings().remove("crowdheat/jike/cache_path")
+    cells = max(layer.featureCount() for layer in QgsProject.instance().mapLayersByName("Cells"))
+    tab.unload()
+    return dict(heartbeat.summary(), seconds=seconds, cells=cells)
+
+
+def variant_ui_fetch(answer):
+    return _ui_fetch(answer)
+
+
+def variant_ui_fetch_collector_free(answer):
+    return _ui_fetch(answer, collector_paused=False)
+
+
+def variant_ui_plan(_answer):
+    """A city's 16 districts (180-vertex outline, islands of detail) selected in the dock at level
+    15, then ten level changes in a burst: planned once in a task. The same plan run on the UI
+    thread is what each change cost before."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from crowdheat.plugin.gis.heat_run import PlanJob
+    from tests.boundaries import city_file
+    from tests.heartbeat import Heartbeat
+
+    iface, tab = _dock()
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-"))
+    layer = QgsVectorLayer(str(city_file(folder)), "districts", "ogr")
+    QgsProject.instance().addMapLayer(layer)
+    layer.selectAll()
+    tab.watch_layer(layer)
+    _wait(lambda: not tab.planning())
+    started = time.perf_counter()
+    PlanJob(15, 1000, layer=layer).run()
+    on_ui_thread = time.perf_counter() - started
+    heartbeat = Heartbeat(10).start()
+    for level in (11, 12, 13, 14, 15, 16, 15, 14, 13, 15):
+        tab.level.setCurrentIndex(tab.level.findData(level))
+    _wait(lambda: not tab.planning())
+    heartbeat.stop()
+    requests = len(tab.plan.requests)
+    tab.unload()
+    return dict(heartbeat.summary(), on_ui_thread_ms=on_ui_thread * 1000, requests=requests)
+
+
 VARIANTS = {
+    "ui_fetch": variant_ui_fetch,
+    "ui_fetch_collector_free": variant_ui_fetch_collector_free,
+    "ui_plan": variant_ui_plan,
     "floor": variant_floor,
     "crowdheat": variant_crowdheat,
     "peer": variant_peer,
@@ -695,7 +820,17 @@ VARIANTS = {
 }
 
 
-NEEDS_QGIS = {"floor", "crowdheat", "peer", "gpkg_floor", "zones_crowdheat", "zones_native"}
+NEEDS_QGIS = {
+    "floor",
+    "crowdheat",
+    "peer",
+    "gpkg_floor",
+    "zones_crowdheat",
+    "zones_native",
+    "ui_fetch",
+    "ui_fetch_collector_free",
+    "ui_plan",
+}
 
 
 def child(name, answer):
@@ -715,11 +850,11 @@ def main():
     parser.add_argument(
         "--part",
         action="append",
-        choices=["heat", "scans", "stream", "read", "zones"],
+        choices=["heat", "ui", "scans", "stream", "read", "zones"],
         help="only these parts (default: all)",
     )
     args = parser.parse_args()
-    parts = set(args.part or ["heat", "scans", "stream", "read", "zones"])
+    parts = set(args.part or ["heat", "ui", "scans", "stream", "read", "zones"])
     if args.variant:
         return child(args.variant, pathlib.Path(args.answer))
 
@@ -752,6 +887,8 @@ def main():
         floor, ours, peer = (results[k]["seconds"] for k in ("floor", "crowdheat", "peer"))
         print(f"  ratio crowdheat / floor: {ours / floor:.2f}  (target ≤ 1.3)")
         print(f"  ratio peer / crowdheat:  {peer / ours:.2f}  (how much faster than the peer way)")
+    if "ui" in parts:
+        ui_part(measure)
     if "scans" in parts:
         scans_part(measure)
     if "stream" in parts:
@@ -761,6 +898,28 @@ def main():
     if "zones" in parts:
         zones_part(measure)
     return 0
+
+
+def ui_part(measure):
+    print("The UI thread (a 10 ms heartbeat: its longest gap is the longest time a click or a repaint waited)")
+    ours, free = measure("ui_fetch"), measure("ui_fetch_collector_free")
+    for name, r in (("crowdheat", ours), ("without the collector pause", free)):
+        print(
+            f"  dock fetch of {r['cells']:,} cells × 10 days, {name:27s}: longest {r['longest_ms']:4d} ms, "
+            f"p99 {r['p99_ms']:3d} ms over {r['ticks']:,} ticks ({r['seconds']:.1f} s)  (goal ≤ 200 ms, moonshot ≤ 50)"
+        )
+    plan = measure("ui_plan")
+    print(
+        f"  planning a city's 16 districts ({plan['requests']:,} requests at level 15): "
+        f"{plan['on_ui_thread_ms']:,.0f} ms per change when planned on the UI thread; ten changes in a "
+        f"burst, planned once in a task: longest gap {plan['longest_ms']} ms"
+    )
+    print(
+        f"  ratio longest stall without / with the collector pause: "
+        f"{free['longest_ms'] / max(1, ours['longest_ms']):.1f}; "
+        f"ratio UI-thread time of ten changes planned on it / in a task: "
+        f"{10 * plan['on_ui_thread_ms'] / max(1, plan['longest_ms']):.0f}"
+    )
 
 
 def scans_part(measure):
