@@ -98,10 +98,10 @@ def variant_floor(answer):
     from qgis.core import QgsFeature, QgsFeatureSink, QgsGeometry, QgsVectorLayer
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-    from crowdheat.plugin.core import heat, s2cells
+    from crowdheat.plugin.core import heat_answer, s2cells
     from crowdheat.plugin.gis import heat_layers
 
-    data = heat.parse_heat_response(answer.read_bytes())
+    data = heat_answer.parse_heat_response(answer.read_bytes())
     # Precomputed outside the timing: one WKB and one attribute list per feature.
     wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
     identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
@@ -113,7 +113,7 @@ def variant_floor(answer):
         data.day_totals().tolist(),
         data.peak_hours().tolist(),
     ):
-        start = heat.day_start(ordinal)
+        start = heat_answer.day_start(ordinal)
         day = QDate(start.year, start.month, start.day)
         hourly_rows.append(
             (
@@ -276,13 +276,13 @@ def _strict_baidu():
 def _scans_rate(adaptive):
     from crowdheat.plugin.core.baidu import BaiduClient, RateLimiter
     from crowdheat.plugin.core.config import BaiduConfig
-    from crowdheat.plugin.core.scan_job import ScanRunStats, geolocate
+    from crowdheat.plugin.core.scan_job import ScanReport, geolocate
     from simulator.baidu import AK
 
     with _strict_baidu() as sim:
         client = BaiduClient(BaiduConfig(base_url=sim.url + "/locapi/v2", ak=AK, batch_size=2, rate=30))
         client.limiter = RateLimiter(30, adaptive=adaptive)
-        stats = ScanRunStats()
+        stats = ScanReport()
         started = time.perf_counter()
         outcomes = list(geolocate(iter(_bench_scans(SCANS)), client, None, stats=stats))
         seconds = time.perf_counter() - started
@@ -386,7 +386,7 @@ def variant_gpkg_floor(folder):
     )
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-    from crowdheat.plugin.core import heat, s2cells
+    from crowdheat.plugin.core import heat_answer, s2cells
     from crowdheat.plugin.gis import heat_layers
 
     options = QgsVectorFileWriter.SaveVectorOptions()
@@ -401,7 +401,7 @@ def variant_gpkg_floor(folder):
     )
     seconds, rows = 0.0, 0
     for path in sorted(folder.glob("answer_*.json")):
-        data = heat.parse_heat_response(path.read_bytes())
+        data = heat_answer.parse_heat_response(path.read_bytes())
         wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
         identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
         features = []
@@ -412,7 +412,7 @@ def variant_gpkg_floor(folder):
             data.day_totals().tolist(),
             data.peak_hours().tolist(),
         ):
-            start = heat.day_start(ordinal)
+            start = heat_answer.day_start(ordinal)
             day = QDate(start.year, start.month, start.day)
             feature = QgsFeature()
             geometry = QgsGeometry()

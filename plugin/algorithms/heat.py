@@ -23,7 +23,7 @@ from qgis.core import (
 from qgis.PyQt import sip
 
 from ..core import deps
-from ..core import fence as fence_rules
+from ..core import fence
 from ..core.errors import CrowdHeatError
 from ..core.heat_job import fetch_plan
 from ..core.heat_plan import plan_requests
@@ -83,7 +83,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
             QgsProcessingParameterNumber.Integer,
             defaultValue=0,
             minValue=0,
-            maxValue=fence_rules.MAX_CELL_LEVEL,
+            maxValue=fence.MAX_CELL_LEVEL,
         )
         self.addParameter(level)
         self.addParameter(
@@ -99,7 +99,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
 
     def checkParameterValues(self, parameters, context):
         try:
-            fence_rules.check_cell_level(self.parameterAsInt(parameters, self.CELL_LEVEL, context))
+            fence.check_cell_level(self.parameterAsInt(parameters, self.CELL_LEVEL, context))
         except CrowdHeatError as exc:
             return False, str(exc)
         return super().checkParameterValues(parameters, context)
@@ -240,7 +240,7 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         if source.featureCount() == 0:
-            raise fence_rules.FenceError(
+            raise fence.FenceError(
                 tr(
                     "The input has no features (is 'selected features only' on with "
                     "nothing selected?). Select at least one polygon."

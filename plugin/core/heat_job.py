@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from shapely.geometry import MultiPolygon, Polygon
 
-from . import collector, heat
+from . import collector, heat_answer
 from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
 from .heat_plan import FeatureShape, circle_feature, member_cells, plan_requests
 
@@ -47,7 +47,9 @@ class Sample:
 
 
 @dataclass
-class HeatRun:
+class HeatReport:
+    """What a heat run did: cells and cell-days kept, requests answered or failed, problems."""
+
     plan: object = None
     level: int = None  # the level the run used (None: the service's, per request)
     cells: int = 0  # (feature, cell) rows written
@@ -84,7 +86,7 @@ class HeatRun:
     def record(self, data):
         self.fences_with_data.add(data.fence_id)
         self.cells += data.cell_count
-        self.cell_days += data.day_count
+        self.cell_days += data.cell_day_count
         self.heat_total += int(data.day_heat.sum())
         self.days.update(np.unique(data.day_date).tolist())
         self.membership.update(data.ids.tolist())
@@ -93,7 +95,7 @@ class HeatRun:
 
 
 def beijing_today():
-    return dt.datetime.now(heat.BEIJING).date()
+    return dt.datetime.now(heat_answer.BEIJING).date()
 
 
 def fetch_plan(
@@ -113,7 +115,7 @@ def fetch_plan(
     """
     started = time.monotonic()
     log = log or (lambda message: None)
-    run = HeatRun(plan=plan, level=plan.level)
+    run = HeatReport(plan=plan, level=plan.level)
     today = today or beijing_today()
     seen = {fence_id: set() for fence_id in plan.features}
     requests = list(plan.requests)

@@ -1,6 +1,6 @@
 """Client of the Jike open platform's heat service (POST {base}/v1/heat_map)."""
 
-from . import heat
+from . import heat_answer
 from .config import ENV_JIKE_TOKEN
 from .errors import AuthError, ConfigurationError, CrowdHeatError, RateLimitError, ServerError, ServiceError, redacted
 from .http import RetryPolicy, SessionClient, make_session, post_json
@@ -54,7 +54,7 @@ class JikeClient(SessionClient):
     def parse(self, content, fence, cell_level=None):
         """The HeatData of an answer's bytes; its errors carry no secret (services echo them)."""
         try:
-            return heat.parse_heat_response(content, fence, cell_level)
+            return heat_answer.parse_heat_response(content, fence, cell_level)
         except CrowdHeatError as exc:
             raise redacted(exc, self.secrets) from None
 
@@ -65,7 +65,7 @@ class JikeClient(SessionClient):
 def _http_error(result):
     """A typed error for a non-200 answer, with whatever codes its body carries."""
     try:
-        heat.check_envelope(result.content, result.status)
+        heat_answer.check_envelope(result.content, result.status)
         envelope = None
     except ServiceError as exc:
         envelope = exc
@@ -79,7 +79,7 @@ def _http_error(result):
             response_id=envelope.response_id,
         )
     status = result.status
-    kwargs = dict(service=heat.SERVICE, http_status=status, **codes)
+    kwargs = dict(service=heat_answer.SERVICE, http_status=status, **codes)
     if status in (401, 403):
         return AuthError(
             "The Jike token was refused: check it in CrowdHeat's settings "
@@ -108,7 +108,7 @@ def check_connection(client):
         if result.status != 200:
             raise _http_error(result)
         try:
-            heat.check_envelope(result.content)
+            heat_answer.check_envelope(result.content)
         except ServiceError as exc:
             if exc.code is not None and str(exc.code) == "200":
                 return (

@@ -58,7 +58,9 @@ class ScanOutcome:
 
 
 @dataclass
-class ScanRunStats:
+class ScanReport:
+    """What a scan run did: scans by status, requests spent, cache hits, repeats not sent."""
+
     counts: Counter = field(default_factory=Counter)
     cache_hits: int = 0
     repeats: int = 0  # scans identical to one sent in the same window: not sent again
@@ -198,7 +200,7 @@ def plan(scans, cache, coor, batch_size, window=WINDOW, is_cancelled=None):
 
 def geolocate(scans, client, cache=None, is_cancelled=None, on_progress=None, log=None, stats=None, window=WINDOW):
     """Yield a :class:`ScanOutcome` per scan, in input order. ``on_progress(scans_done)``."""
-    stats = stats if stats is not None else ScanRunStats()
+    stats = stats if stats is not None else ScanReport()
     run = _Run(client, cache, is_cancelled, log or (lambda message: None), stats)
     run.note_cache_problem()
     done = 0

@@ -26,13 +26,13 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-from ..core import coords, heat, s2cells
+from ..core import coords, heat_answer, s2cells
 from ..core.jike import CRS as HEAT_CRS
 from . import sinks
 from .compat import make_field
 
-HOUR_FIELDS = [f"h{h:02d}" for h in range(heat.HOURS)]
-AVG_FIELDS = [f"avg_h{h:02d}" for h in range(heat.HOURS)]
+HOUR_FIELDS = [f"h{h:02d}" for h in range(heat_answer.HOURS)]
+AVG_FIELDS = [f"avg_h{h:02d}" for h in range(heat_answer.HOURS)]
 CHUNK = 2_000  # features per addFeatures: short GIL holds (~15 ms with 64-bit hours) at the same throughput
 HOURLY_LAYER_NAME = "Hourly heat"
 CELLS_LAYER_NAME = "Cells"
@@ -76,7 +76,7 @@ def hourly_fields():
             ("date", "date", "day (Beijing)"),
             ("start", "datetime", "day start, 00:00 Beijing wall-clock time"),
             ("end", "datetime", "next day 00:00 Beijing wall-clock time"),
-            # 64-bit: a valid heat value goes up to 2^53 (core.heat.MAX_HEAT); a 32-bit field refuses 3e9.
+            # 64-bit: a valid heat value goes up to 2^53 (core.heat_answer.MAX_HEAT); a 32-bit field refuses 3e9.
         ]
         + [(name, "long", f"heat {h:02d}:00-{h + 1:02d}:00") for h, name in enumerate(HOUR_FIELDS)]
         + [
@@ -147,7 +147,7 @@ class _DayTimes:
     def __call__(self, ordinal):
         value = self._cache.get(ordinal)
         if value is None:
-            start = heat.day_start(ordinal)
+            start = heat_answer.day_start(ordinal)
             day = QDate(start.year, start.month, start.day)
             value = [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]
             self._cache[ordinal] = value
@@ -172,7 +172,7 @@ class HeatWriter:
         ]
         if self.hourly_sink is not None:
             totals, peaks = data.day_totals(), data.peak_hours()
-            for start in range(0, data.day_count, CHUNK):  # tolist() in slices keeps the GIL free often
+            for start in range(0, data.cell_day_count, CHUNK):  # tolist() in slices keeps the GIL free often
                 end = start + CHUNK
                 chunk = []
                 for cell, ordinal, hours, day_total, peak in zip(
@@ -219,7 +219,7 @@ def _write_cells(data, geometries, identity, sink):
         if ok:
             tail = [cell_heat, count, mean] + avgs + [peak]
         else:  # no day returned: unknown, not zero
-            tail = [cell_heat, 0, None] + [None] * heat.HOURS + [None]
+            tail = [cell_heat, 0, None] + [None] * heat_answer.HOURS + [None]
         feature.setAttributes(identity[n] + tail)
         chunk.append(feature)
         if len(chunk) >= CHUNK:

@@ -17,7 +17,7 @@ from qgis.PyQt.QtCore import QDate
 
 from ..core import s2cells, zones
 from ..core.errors import InputError
-from ..core.heat import HOURS
+from ..core.heat_answer import HOURS
 from .compat import make_field, unique_names
 from . import heat_layers, sinks
 from .heat_layers import HOUR_FIELDS

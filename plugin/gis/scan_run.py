@@ -3,10 +3,10 @@ both call :func:`geolocate_file` and differ only in where the features go."""
 
 from dataclasses import dataclass
 
-from ..core import scans as scan_files
+from ..core import scans
 from ..core.baidu import BaiduClient
 from ..core.scan_cache import ScanCache
-from ..core.scan_job import STATUSES, ScanRunStats, geolocate, plan
+from ..core.scan_job import STATUSES, ScanReport, geolocate, plan
 from ..i18n import tr
 from . import settings
 from ..core.coords import SYSTEM_LABELS
@@ -57,8 +57,11 @@ IMPLAUSIBLE_MEDIAN_ERROR_M = 5000.0
 
 
 @dataclass
-class ScanFileRun:
-    stats: ScanRunStats
+class ScanFileReport:
+    """A scan file's run as the doors show it: the core's ScanReport, the positioning error
+    against the file's ground truth (from the writer), the plan's numbers and the columns used."""
+
+    stats: ScanReport
     writer: ScanWriter
     numbers: dict
     mapping: dict
@@ -105,7 +108,7 @@ def geolocate_file(
     log = log or (lambda message: None)
     warn = warn or log
     client = BaiduClient(config, **settings.network_for(config.base_url))  # a missing AK stops here
-    numbers = plan(scan_files.read_scans(path, fmt), cache, config.coor, config.batch_size)
+    numbers = plan(scans.read_scans(path, fmt), cache, config.coor, config.batch_size)
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
     points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
@@ -115,7 +118,7 @@ def geolocate_file(
             f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
             "(field names are case-insensitive)."
         )
-    stats = ScanRunStats()
+    stats = ScanReport()
     total = max(1, numbers["scans"])
 
     def progress(done):
@@ -124,10 +127,10 @@ def geolocate_file(
             on_progress(done, total, rate, (total - done) / rate if rate else 0.0)
 
     with client:  # no request is sent before the loop: only it holds connections
-        scans = scan_files.read_scans(path, fmt, on_skipped=warn)
+        read = scans.read_scans(path, fmt, on_skipped=warn)
         for outcome in geolocate(
-            scans, client, cache, is_cancelled=is_cancelled, on_progress=progress, log=warn, stats=stats
+            read, client, cache, is_cancelled=is_cancelled, on_progress=progress, log=warn, stats=stats
         ):
             writer.add(outcome, config.coor)
     writer.flush()
-    return ScanFileRun(stats, writer, numbers, dict(fmt.mapping))
+    return ScanFileReport(stats, writer, numbers, dict(fmt.mapping))

@@ -69,7 +69,7 @@ class HeatTask(CrowdHeatTask):
         self.output_system = output_system or WGS84
         self.config = config or settings.jike_config()
         self.network = settings.network_for(self.config.base_url)
-        self.run_result = None
+        self.report = None
         self.progress_text = ""
 
     def work(self):
@@ -97,7 +97,7 @@ class HeatTask(CrowdHeatTask):
                 )
         finally:
             cache.close()
-        self.run_result = run
+        self.report = run
         if not run.cells:
             if run.cancelled:
                 return None

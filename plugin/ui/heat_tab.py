@@ -35,7 +35,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core import fence as fence_rules
+from ..core import fence
 from ..core.errors import CrowdHeatError
 from ..core import coords, zones
 from ..gis import heat_layers, heat_zones, print_layout, profiles, settings
@@ -124,7 +124,7 @@ class HeatTab(QWidget):
 
         self.level = QComboBox()
         self.level.addItem(tr("Auto (the service chooses)"), 0)
-        for level in range(fence_rules.MIN_CELL_LEVEL, fence_rules.MAX_CELL_LEVEL + 1):
+        for level in range(fence.MIN_CELL_LEVEL, fence.MAX_CELL_LEVEL + 1):
             self.level.addItem(tr("Level {0}").format(level), level)
         self.output_system = QComboBox()
         for system, label in zip(
@@ -420,7 +420,7 @@ class HeatTab(QWidget):
         self.task = None
         self.cancel.setEnabled(False)
         seconds = time.monotonic() - self.started
-        run = task.run_result
+        run = task.report
         if task.error is not None:
             self.report_error(task.error)
         elif task.result is None:

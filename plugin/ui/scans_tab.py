@@ -16,7 +16,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core import scan_formats, scans as scan_files
+from ..core import scan_formats, scans
 from ..core.errors import CrowdHeatError
 from ..gis import default_styles, settings
 from ..core.coords import OUTPUT_SYSTEMS
@@ -228,7 +228,7 @@ class ScansTab(QWidget):
             self.fmt.warnings = scan_formats.format_warnings(self.fmt)
             if guessed.layout and not self.fmt.layout:
                 self.fmt.layout, self.fmt.why = guessed.layout, guessed.why
-            rows = scan_files.preview(path, self.fmt, PREVIEW_ROWS)
+            rows = scans.preview(path, self.fmt, PREVIEW_ROWS)
         except CrowdHeatError as exc:
             self.fail(str(exc))
             return

@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core import config as config_rules
+from ..core import config
 from ..gis import settings
 from ..core.errors import CrowdHeatError
 from ..gis.tasks import ConnectionTestTask, log
@@ -195,15 +195,13 @@ class SettingsWidget(QWidget):
         ):
             edit.setPlaceholderText(stored if settings.secret_stored(service, name) and not from_env else "")
         self.jike_env.setText(
-            self._env_note(
-                (jike.url_from_env, config_rules.ENV_JIKE_URL), (jike.token_from_env, config_rules.ENV_JIKE_TOKEN)
-            )
+            self._env_note((jike.url_from_env, config.ENV_JIKE_URL), (jike.token_from_env, config.ENV_JIKE_TOKEN))
         )
         self.baidu_env.setText(
             self._env_note(
-                (baidu.url_from_env, config_rules.ENV_BAIDU_URL),
-                (baidu.ak_from_env, config_rules.ENV_BAIDU_AK),
-                (baidu.sk_from_env, config_rules.ENV_BAIDU_SK),
+                (baidu.url_from_env, config.ENV_BAIDU_URL),
+                (baidu.ak_from_env, config.ENV_BAIDU_AK),
+                (baidu.sk_from_env, config.ENV_BAIDU_SK),
             )
         )
         self.jike_cache.refresh()
@@ -265,7 +263,7 @@ class SettingsWidget(QWidget):
         self.apply()
         label = self.jike_result if service == "jike" else self.baidu_result
         button = self.jike_test if service == "jike" else self.baidu_test
-        config = settings.service_config(service)
+        service_config = settings.service_config(service)
         label.setText(tr("Testing…"))
         button.setEnabled(False)
 
@@ -274,7 +272,7 @@ class SettingsWidget(QWidget):
             self.tasks.pop(service, None)
             label.setText(task.result if task.error is None else tr("Failed: {0}").format(task.error))
 
-        task = ConnectionTestTask(service, config, done)
+        task = ConnectionTestTask(service, service_config, done)
         self.tasks[service] = task
         QgsApplication.taskManager().addTask(task)
 

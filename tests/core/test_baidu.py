@@ -17,7 +17,7 @@ from crowdheat.plugin.core.scan_job import (
     NOT_FOUND,
     NOT_FOUND_TTL_S,
     OK,
-    ScanRunStats,
+    ScanReport,
     cached_answer,
     geolocate,
 )
@@ -82,7 +82,7 @@ def make_scans(count, same=False):
 
 
 def run(client, scans, cache=None, window=16, **kwargs):
-    stats = ScanRunStats()
+    stats = ScanReport()
     with client:
         outcomes = list(geolocate(iter(scans), client, cache, stats=stats, window=window, **kwargs))
     assert [o.scan.index for o in outcomes] == [s.index for s in scans]  # each once, in order

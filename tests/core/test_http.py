@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from crowdheat.plugin.core import heat
+from crowdheat.plugin.core import heat_answer
 from crowdheat.plugin.core.config import JikeConfig
 from crowdheat.plugin.core.errors import CancelledError, NetworkError, ResponseFormatError, ServiceError
 from crowdheat.plugin.core.fence import make_circle_fence, make_ring_fence
@@ -209,18 +209,18 @@ def test_hours_up_to_2_53_are_kept_and_larger_ones_are_reported_not_wrapped():
     items[0]["time_range"][0]["heat"][5] = 3_000_000_000
     items[1]["time_range"][0]["heat"][5] = 1e20
     items[2]["time_range"][0]["heat"][5] = 10**400
-    data = heat.parse_items(items, BLOCK, 17)
+    data = heat_answer.parse_items(items, BLOCK, 17)
     first_day = data.day_heat[(data.day_cell == 0)]
     assert 3_000_000_000 in first_day[:, 5].tolist()
     assert data.day_heat.min() >= 0
     assert sum("not whole numbers from 0 to 2^53" in p for p in data.problems) == 2
-    assert data.day_count == sum(len(i["time_range"]) for i in items) - 2
+    assert data.cell_day_count == sum(len(i["time_range"]) for i in items) - 2
 
 
 def test_a_cell_repeated_in_the_answer_is_kept_once_and_reported():
     items = generate_items(BLOCK_CELLS, seed=6, stringly=False)
     items.append(dict(items[2]))
-    data = heat.parse_items(items, BLOCK, 17)
+    data = heat_answer.parse_items(items, BLOCK, 17)
     assert data.cell_count == len(BLOCK_CELLS) and len(set(data.tokens)) == data.cell_count
     assert int(data.day_heat.sum()) == sum(sum(d["heat"]) for i in items[:-1] for d in i["time_range"])
     assert any("repeats a cell" in p for p in data.problems)
@@ -239,7 +239,7 @@ def test_cells_of_another_level_or_far_from_the_fence_are_dropped_and_reported()
     strays = generate_items(odd, seed=8, stringly=False)
     for item in strays:
         item.pop("cell_level")  # as the hostile answers did: nothing to compare the id with
-    data = heat.parse_items(items + strays, BLOCK, 17)
+    data = heat_answer.parse_items(items + strays, BLOCK, 17)
     assert sorted(data.tokens) == sorted(i["cell_token"] for i in items)
     assert len(data.problems) == len(strays)
 
@@ -250,7 +250,7 @@ def test_cells_far_from_a_circle_are_dropped_at_auto_level():
 
     near = s2cells.covering_ids(114.0555, 22.540, 114.0575, 22.542, 17)
     paris = s2cells.covering_ids(2.35, 48.85, 2.352, 48.852, 17)
-    data = heat.parse_items(generate_items(list(near) + list(paris), seed=9, stringly=False), circle, None)
+    data = heat_answer.parse_items(generate_items(list(near) + list(paris), seed=9, stringly=False), circle, None)
     assert data.cell_count == len(near)
 
 
@@ -259,9 +259,9 @@ def test_dates_out_of_range_and_negative_cell_heat_are_reported():
     items[0]["time_range"][0]["date"] = "00010101"
     items[0]["time_range"][1]["date"] = "99991231"
     items[1]["cell_heat"] = -5
-    data = heat.parse_items(items, BLOCK, 17)
+    data = heat_answer.parse_items(items, BLOCK, 17)
     assert data.cell_count == 1
-    assert data.day_count == len(items[0]["time_range"]) - 2
+    assert data.cell_day_count == len(items[0]["time_range"]) - 2
     assert sum("not a day the service" in p for p in data.problems) == 2
     assert any("cell_heat -5 is out of range" in p for p in data.problems)
 

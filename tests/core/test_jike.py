@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from crowdheat.plugin.core import heat
+from crowdheat.plugin.core import heat_answer
 from crowdheat.plugin.core.config import JikeConfig, resolve_jike
 from crowdheat.plugin.core.errors import (
     AuthError,
@@ -47,7 +47,7 @@ def expect_error(client, kind, fence=SAMPLE_FENCE, **kwargs):
 
 def test_sample_fence_gets_the_seed_answer(client, sim):
     data = client.heat_map(SAMPLE_FENCE)
-    assert data.cell_count == 5 and data.day_count == 45 and not data.problems
+    assert data.cell_count == 5 and data.cell_day_count == 45 and not data.problems
     assert data.response_id == "a3b81b8c-e453-4fb3-bc76-a2a0f9c7d75e"
     request = sim.requests[-1]
     assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
@@ -213,7 +213,7 @@ def item(token="3403ee114b", **overrides):
 
 
 def test_numbers_as_strings_are_accepted():
-    data = heat.parse_items(
+    data = heat_answer.parse_items(
         [item(cell_level="18", cell_heat="24", time_range=[{"date": 20250416, "heat": ["1"] * 23 + [1]}])]
     )
     assert data.cell_heat.tolist() == [24] and data.day_heat.sum() == 24 and not data.problems
@@ -237,9 +237,9 @@ def test_malformed_items_and_days_are_reported_not_fatal():
             ],
         ),
     ]
-    data = heat.parse_items(items)
+    data = heat_answer.parse_items(items)
     assert data.tokens == ["3403ee114b", "3403ee1149"]
-    assert data.day_count == 2
+    assert data.cell_day_count == 2
     text = "\n".join(data.problems)
     for fragment in (
         "name different cells",
@@ -258,13 +258,13 @@ def test_malformed_items_and_days_are_reported_not_fatal():
 
 def test_code_as_string_and_non_200_codes():
     ok = {"code": "200", "biz_code": "200", "data": {"items": [item()]}}
-    assert heat.parse_heat_response(json.dumps(ok).encode()).cell_count == 1
+    assert heat_answer.parse_heat_response(json.dumps(ok).encode()).cell_count == 1
     with pytest.raises(ServiceError, match="code 500"):
-        heat.parse_heat_response(json.dumps({"code": 500, "message": "oops", "biz_code": 200}).encode())
+        heat_answer.parse_heat_response(json.dumps({"code": 500, "message": "oops", "biz_code": 200}).encode())
     with pytest.raises(ResponseFormatError, match="data.items"):
-        heat.parse_heat_response(json.dumps({"code": 200, "biz_code": 200, "data": None}).encode())
+        heat_answer.parse_heat_response(json.dumps({"code": 200, "biz_code": 200, "data": None}).encode())
     with pytest.raises(ResponseFormatError, match="empty body"):
-        heat.parse_heat_response(b" ")
+        heat_answer.parse_heat_response(b" ")
     assert issubclass(ResponseFormatError, CrowdHeatError)
 
 
@@ -276,10 +276,10 @@ def test_large_answers_decode_item_by_item_to_the_same_result():
     doc = envelope(generate_items([i | (1 << 12) for i in ids], seed=5))
     doc["biz_message"] = 'ok, "items": [] {tricky}'
     raw = json.dumps(doc, indent=1).encode()
-    assert len(raw) > heat.INCREMENTAL_BYTES
-    assert heat._decode(raw) == json.loads(raw)
+    assert len(raw) > heat_answer.INCREMENTAL_BYTES
+    assert heat_answer._decode(raw) == json.loads(raw)
     with pytest.raises(ResponseFormatError, match="cut off"):
-        heat._decode(raw[: len(raw) // 2])
+        heat_answer._decode(raw[: len(raw) // 2])
 
 
 def test_check_connection(client, sim):

@@ -7,7 +7,7 @@ from tests import scan_exports
 from crowdheat.plugin.core import scan_formats
 from crowdheat.plugin.core.baidu import BaiduClient, prepare
 from crowdheat.plugin.core.config import BaiduConfig
-from crowdheat.plugin.core.scan_job import OK, ScanRunStats, geolocate
+from crowdheat.plugin.core.scan_job import OK, ScanReport, geolocate
 from crowdheat.plugin.core.scans import read_scans
 from simulator.baidu import AK
 
@@ -142,7 +142,7 @@ def test_per_ap_rows_without_time_or_scan_id_warn(tmp_path):
 def located_share(path, server, **sniff_args):
     fmt = scan_formats.sniff(path, **sniff_args)
     config = BaiduConfig(base_url=server.url + "/locapi/v2", ak=AK, rate=500, concurrency=4)
-    stats = ScanRunStats()
+    stats = ScanReport()
     with BaiduClient(config) as client:
         outcomes = list(geolocate(read_scans(path, fmt), client, stats=stats))
     rows = sorted(r for o in outcomes for r in o.scan.rows)

@@ -9,7 +9,7 @@ from crowdheat.plugin.core import coords
 from crowdheat.plugin.core.baidu import BaiduClient, raw_crs_of
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache
-from crowdheat.plugin.core.scan_job import ERROR, INVALID, NOT_FOUND, OK, ScanRunStats, geolocate
+from crowdheat.plugin.core.scan_job import ERROR, INVALID, NOT_FOUND, OK, ScanReport, geolocate
 from crowdheat.plugin.core.scans import AccessPoint, Scan
 from simulator.baidu import AK, SAMPLE_REQUEST, SAMPLE_RESPONSE
 
@@ -49,7 +49,7 @@ def make_scans(count, invalid_every=0):
 
 
 def run(client, scan_list, cache=None, **kwargs):
-    stats = ScanRunStats()
+    stats = ScanReport()
     outcomes = list(geolocate(iter(scan_list), client, cache, stats=stats, window=16, **kwargs))
     assert [o.scan.index for o in outcomes] == [s.index for s in scan_list]  # each once, in order
     return outcomes, stats

@@ -8,8 +8,8 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 from qgis.PyQt.QtGui import QColor
 
 from crowdheat.plugin.core.fence import make_ring_fence
-from crowdheat.plugin.core.heat import parse_heat_response
-from crowdheat.plugin.core.heat_job import HeatRun
+from crowdheat.plugin.core.heat_answer import parse_heat_response
+from crowdheat.plugin.core.heat_job import HeatReport
 from crowdheat.plugin.gis import heat_layers
 from crowdheat.plugin.gis.render import render_layers
 from simulator.jike import SAMPLE_REQUEST, SAMPLE_RESPONSE
@@ -21,7 +21,7 @@ SAMPLE_FENCE = make_ring_fence(1, json.loads(SAMPLE_REQUEST.read_text())["fence"
 @pytest.fixture(scope="module")
 def layers(qgis_app):
     data = parse_heat_response(SAMPLE_RESPONSE.read_bytes(), SAMPLE_FENCE)
-    run = HeatRun()
+    run = HeatReport()
     run.record(data)
     hourly, cells = heat_layers.memory_layers()
     heat_layers.write_heat([data], hourly.dataProvider(), cells.dataProvider())

@@ -10,7 +10,7 @@ from qgis.core import QgsFeature, QgsFeatureSink
 from crowdheat.plugin.core import coords
 from crowdheat.plugin.core.errors import CrowdHeatError, OutputError
 from crowdheat.plugin.core.fence import make_ring_fence
-from crowdheat.plugin.core.heat import parse_heat_response
+from crowdheat.plugin.core.heat_answer import parse_heat_response
 from crowdheat.plugin.core.scan_job import NOT_FOUND, ScanOutcome
 from crowdheat.plugin.core.scans import AccessPoint, Scan
 from crowdheat.plugin.gis import heat_layers, scan_layers, sinks

@@ -52,7 +52,7 @@ class HeatData:
         return len(self.tokens)
 
     @property
-    def day_count(self):
+    def cell_day_count(self):
         return int(self.day_cell.size)
 
     def date_range(self):
