@@ -13,7 +13,7 @@ from . import coords
 from .config import ENV_BAIDU_AK
 from .fence import haversine_m
 from .errors import ConfigurationError, CrowdHeatError, ResponseFormatError, ServiceError, redact, redacted
-from .http import RetryPolicy, SessionClient, make_session, post_json, sleep_unless_cancelled
+from .http import SessionClient, post_json, sleep_unless_cancelled
 
 SERVICE = "Baidu locapi"
 
@@ -286,18 +286,16 @@ def sign(base_url, query, sk):
 
 
 class BaiduClient(SessionClient):
+    service = "Baidu"
+
     def __init__(self, config, proxies=None, session=None, verify=True):
         if not config.ak:
             raise ConfigurationError(
                 "No Baidu AK is set. Enter it in CrowdHeat's settings (it is kept in QGIS's authentication "
                 f"database) or set the environment variable {ENV_BAIDU_AK}."
             )
-        self.config = config
-        self.proxies = proxies
-        self.session = session or make_session(verify)
-        self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
+        super().__init__(config, (config.ak, config.sk), proxies, session, verify)
         self.limiter = RateLimiter(config.rate)
-        self.secrets = (config.ak, config.sk)
         self.requests_sent = 0
         self._count_lock = threading.Lock()
 

@@ -23,7 +23,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .errors import CancelledError, NetworkError, RedirectError, ResponseFormatError, redact
+from .errors import CancelledError, ConfigurationError, NetworkError, RedirectError, ResponseFormatError, redact
 
 CHUNK_BYTES = 64 * 1024  # Cancel needs no small reads (the watchdog); the cap is checked per chunk
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -202,10 +202,21 @@ def make_session(verify=True):
 
 
 class SessionClient:
-    """A client owning a requests session: ``with`` it, or ``close()`` it, so that no pooled
-    socket outlives the run (QGIS shows each one as a Python ResourceWarning)."""
+    """A service's client (``config``: a core.config.ServiceConfig): its requests session, retry
+    policy and the secrets every error is redacted of. ``with`` it, or ``close()`` it, so that
+    no pooled socket outlives the run (QGIS shows each one as a Python ResourceWarning)."""
 
     session = None
+    service = "the service"
+
+    def __init__(self, config, secrets, proxies=None, session=None, verify=True):
+        if not config.base_url.lower().startswith(("https://", "http://")):
+            raise ConfigurationError(f"The {self.service} base URL '{config.base_url}' is not an http(s) URL.")
+        self.config = config
+        self.proxies = proxies
+        self.session = session or make_session(verify)
+        self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
+        self.secrets = secrets
 
     def close(self):
         if self.session is not None:

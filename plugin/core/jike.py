@@ -3,7 +3,7 @@
 from . import heat_answer
 from .config import ENV_JIKE_TOKEN
 from .errors import AuthError, ConfigurationError, CrowdHeatError, RateLimitError, ServerError, ServiceError, redacted
-from .http import RetryPolicy, SessionClient, make_session, post_json
+from .http import RetryPolicy, SessionClient, post_json
 
 HEAT_MAP_PATH = "/v1/heat_map"
 # Both the fence we send and the cell_center we get are WGS84 (Jike MCP README); one place.
@@ -11,19 +11,15 @@ CRS = "EPSG:4326"
 
 
 class JikeClient(SessionClient):
+    service = "Jike"
+
     def __init__(self, config, proxies=None, session=None, verify=True):
         if not config.token:
             raise ConfigurationError(
                 "No Jike token is set. Enter it in CrowdHeat's settings (it is kept in QGIS's "
                 f"authentication database) or set the environment variable {ENV_JIKE_TOKEN}."
             )
-        if not config.base_url.lower().startswith(("https://", "http://")):
-            raise ConfigurationError(f"The Jike base URL '{config.base_url}' is not an http(s) URL.")
-        self.config = config
-        self.proxies = proxies
-        self.session = session or make_session(verify)
-        self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
-        self.secrets = (config.token,)
+        super().__init__(config, (config.token,), proxies, session, verify)
 
     def _post(self, body, policy, is_cancelled=None, on_progress=None):
         return post_json(
