@@ -25,10 +25,8 @@ from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -44,20 +42,19 @@ from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, JobTask, ZoneTask, log
 from .circle_tool import CircleMapTool
 from ..i18n import tr
+from .run_panel import RunPanel
 
 
 # Planning waits for this long after the last selection change or spin-box tick (one plan per burst).
 PLAN_DELAY_MS = 150
 
 
-class HeatTab(QWidget):
+class HeatTab(RunPanel):
     # A layer whose time profile is worth showing: the heat just fetched, heat by zone just made.
     heatReady = pyqtSignal(object)
 
     def __init__(self, iface, parent=None):
-        super().__init__(parent)
-        self.iface = iface
-        self.task = None
+        super().__init__(iface, parent)
         self.layer = None
         self.tool = None
         self.started = 0.0
@@ -137,22 +134,8 @@ class HeatTab(QWidget):
         form.addRow(tr("Output coordinates"), self.output_system)
         layout.addLayout(form)
 
-        buttons = QHBoxLayout()
-        self.fetch = QPushButton(tr("Fetch"))
-        self.fetch.clicked.connect(self.start)
-        self.cancel = QPushButton(tr("Cancel"))
-        self.cancel.setEnabled(False)
-        self.cancel.clicked.connect(self.stop)
-        buttons.addWidget(self.fetch)
-        buttons.addWidget(self.cancel)
-        layout.addLayout(buttons)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
-        layout.addWidget(self.progress)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
+        self.add_run_controls(layout, tr("Fetch"))
+        self.fetch = self.run_button
         layout.addWidget(self._zone_box())
         layout.addStretch(1)
 
@@ -220,7 +203,7 @@ class HeatTab(QWidget):
                 heat, zones_source, self.zone_method.currentData(), zone_layer.name(), self.zones_done
             )
         except CrowdHeatError as exc:
-            self.report_error(exc)
+            self.report_error(tr("CrowdHeat: heat by zone failed"), exc)
             return
         self.zone_run.setEnabled(False)
         self.status.setText(tr("Sharing heat out to the zones…"))
@@ -397,32 +380,16 @@ class HeatTab(QWidget):
             log(tr("Skipped: {0}").format(reason), Qgis.Warning)
         for note in plan.notes:
             log(note)
-        self.task = HeatTask(plan, self.task_done, output_system=self.output_system.currentData())
-        self.task.progressChanged.connect(self.show_progress)
-        self.fetch.setEnabled(False)
-        self.cancel.setEnabled(True)
-        self.progress.setValue(0)
-        self.status.setText(tr("Fetching {0:,} request(s)…").format(len(plan.requests)))
         self.started = time.monotonic()
-        QgsApplication.taskManager().addTask(self.task)
-
-    def show_progress(self, value):
-        self.progress.setValue(int(value))
-        if self.task is not None and self.task.progress_text:
-            self.status.setText(self.task.progress_text)
-
-    def stop(self):
-        if self.task is not None:
-            self.task.cancel()
-            self.status.setText(tr("Cancelling…"))
+        task = HeatTask(plan, self.task_done, output_system=self.output_system.currentData())
+        self.run_task(task, tr("Fetching {0:,} request(s)…").format(len(plan.requests)))
 
     def task_done(self, task):
-        self.task = None
-        self.cancel.setEnabled(False)
+        self.task_ended()
         seconds = time.monotonic() - self.started
         run = task.report
         if task.error is not None:
-            self.report_error(task.error)
+            self.report_error(tr("CrowdHeat: fetch failed"), task.error)
         elif task.result is None:
             self.status.setText(tr("Cancelled: nothing was received."))
             self.iface.messageBar().pushMessage("CrowdHeat", tr("Fetch cancelled."), Qgis.Info, 5)
@@ -430,13 +397,6 @@ class HeatTab(QWidget):
             self.show_result(task, run, seconds)
         self.progress.setValue(100 if task.result else 0)
         self.refresh()
-
-    def report_error(self, error):
-        message = str(error)
-        self.status.setText(message)
-        self.iface.messageBar().pushMessage(tr("CrowdHeat: fetch failed"), message, Qgis.Critical, 0)
-        details = getattr(error, "details", "")
-        log(message + (f"\n{details}" if details else ""), Qgis.Critical)
 
     def confirm(self, text):
         """Ask before a large run (a method, so that a test can answer for the user)."""
@@ -552,8 +512,7 @@ class HeatTab(QWidget):
         return path
 
     def unload(self):
-        if self.task is not None:
-            self.task.cancel()
+        super().unload()
         if self.tool is not None:
             if self.iface.mapCanvas().mapTool() is self.tool:
                 self.iface.mapCanvas().unsetMapTool(self.tool)

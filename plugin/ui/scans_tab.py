@@ -6,14 +6,11 @@ from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from ..core import scan_formats, scans
@@ -23,6 +20,7 @@ from ..core.coords import OUTPUT_SYSTEMS
 from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import ScanPlanTask, ScanTask, log
 from ..i18n import tr
+from .run_panel import RunPanel
 
 PREVIEW_ROWS = 200
 PREVIEW_VISIBLE_ROWS = 8
@@ -60,12 +58,10 @@ def role_labels():
 PROBLEM_FILTER = "\"status\" IN ('invalid', 'error', 'not_found')"
 
 
-class ScansTab(QWidget):
+class ScansTab(RunPanel):
     def __init__(self, iface, parent=None):
-        super().__init__(parent)
-        self.iface = iface
+        super().__init__(iface, parent)
         self.fmt = None
-        self.task = None
         self.plan_task = None
         self.result_layer = None
         self._updating = False
@@ -143,25 +139,11 @@ class ScansTab(QWidget):
         out.addRow("", self.circles)
         layout.addLayout(out)
 
-        buttons = QHBoxLayout()
-        self.run_button = QPushButton(tr("Run"))
-        self.run_button.setEnabled(False)
-        self.run_button.clicked.connect(self.start)
-        self.cancel = QPushButton(tr("Cancel"))
-        self.cancel.setEnabled(False)
-        self.cancel.clicked.connect(self.stop)
         self.problems = QPushButton(tr("Show invalid / failed rows"))
         self.problems.setEnabled(False)
         self.problems.clicked.connect(self.show_problems)
-        for button in (self.run_button, self.cancel, self.problems):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        layout.addWidget(self.progress)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
+        self.add_run_controls(layout, tr("Run"), self.problems)
+        self.run_button.setEnabled(False)
 
     # -- reading the file ---------------------------------------------------------------------
     def load(self, path=None):
@@ -282,35 +264,19 @@ class ScansTab(QWidget):
     def start(self):
         if self.fmt is None:
             return
-        self.task = ScanTask(
+        task = ScanTask(
             self.file.filePath(), self.fmt, self.output_system.currentData(), self.circles.isChecked(), self.task_done
         )
-        self.task.progressChanged.connect(self.on_progress)
-        self.run_button.setEnabled(False)
-        self.cancel.setEnabled(True)
-        self.progress.setValue(0)
-        self.status.setText(tr("Geolocating…"))
-        QgsApplication.taskManager().addTask(self.task)
-
-    def on_progress(self, value):
-        self.progress.setValue(int(value))
-        if self.task is not None and self.task.progress_text:
-            self.status.setText(self.task.progress_text)
+        self.run_task(task, tr("Geolocating…"))
 
     def stop(self):
-        if self.task is not None:
-            self.task.cancel()
-            self.status.setText(tr("Cancelling: the scans done so far are kept…"))
+        super().stop(tr("Cancelling: the scans done so far are kept…"))
 
     def task_done(self, task):
-        self.task = None
-        self.cancel.setEnabled(False)
+        self.task_ended()
         self.run_button.setEnabled(self.fmt is not None)
         if task.error is not None:
-            message = str(task.error)
-            self.status.setText(message)
-            self.iface.messageBar().pushMessage(tr("CrowdHeat: positioning failed"), message, Qgis.Critical, 0)
-            log(message, Qgis.Critical)
+            self.report_error(tr("CrowdHeat: positioning failed"), task.error)
             return
         run = task.result
         project = QgsProject.instance()
@@ -345,6 +311,6 @@ class ScansTab(QWidget):
         return None
 
     def unload(self):
-        for task in (self.task, self.plan_task):
-            if task is not None:
-                task.cancel()
+        super().unload()
+        if self.plan_task is not None:
+            self.plan_task.cancel()

@@ -21,8 +21,8 @@
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="92" />
       <location filename="../../plugin/algorithms/scans.py" line="131" />
-      <location filename="../../plugin/ui/heat_tab.py" line="136" />
-      <location filename="../../plugin/ui/scans_tab.py" line="142" />
+      <location filename="../../plugin/ui/heat_tab.py" line="134" />
+      <location filename="../../plugin/ui/scans_tab.py" line="138" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
@@ -41,8 +41,8 @@
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="93" />
       <location filename="../../plugin/algorithms/scans.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="131" />
-      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="129" />
+      <location filename="../../plugin/ui/scans_tab.py" line="134" />
       <source>WGS84</source>
       <translation>WGS84</translation>
     </message>
@@ -58,7 +58,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="122" />
-      <location filename="../../plugin/ui/heat_tab.py" line="396" />
+      <location filename="../../plugin/ui/heat_tab.py" line="380" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
@@ -157,7 +157,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="70" />
       <location filename="../../plugin/algorithms/outputs.py" line="152" />
-      <location filename="../../plugin/ui/heat_tab.py" line="521" />
+      <location filename="../../plugin/ui/heat_tab.py" line="482" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -179,7 +179,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="102" />
       <location filename="../../plugin/algorithms/zones.py" line="61" />
-      <location filename="../../plugin/ui/heat_tab.py" line="182" />
+      <location filename="../../plugin/ui/heat_tab.py" line="166" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
@@ -327,8 +327,8 @@
       <location filename="../../plugin/algorithms/zones.py" line="36" />
       <location filename="../../plugin/algorithms/zones.py" line="76" />
       <location filename="../../plugin/gis/tasks.py" line="295" />
-      <location filename="../../plugin/ui/heat_tab.py" line="170" />
-      <location filename="../../plugin/ui/heat_tab.py" line="180" />
+      <location filename="../../plugin/ui/heat_tab.py" line="154" />
+      <location filename="../../plugin/ui/heat_tab.py" line="164" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -339,25 +339,25 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="65" />
-      <location filename="../../plugin/ui/heat_tab.py" line="183" />
+      <location filename="../../plugin/ui/heat_tab.py" line="167" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="70" />
-      <location filename="../../plugin/ui/heat_tab.py" line="184" />
+      <location filename="../../plugin/ui/heat_tab.py" line="168" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="176" />
+      <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="177" />
+      <location filename="../../plugin/ui/heat_tab.py" line="161" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
@@ -509,12 +509,12 @@
       <translation>；已取消（未发送的扫描标记为 error）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="70" />
+      <location filename="../../plugin/gis/scan_run.py" line="73" />
       <source>Positioning error against the file's ground truth: median {0:,.0f} m, 90th percentile {1:,.0f} m ({2:,} scans).</source>
       <translation>相对文件中真值的定位误差：中位数 {0:,.0f} 米，90% 分位 {1:,.0f} 米（{2:,} 次扫描）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="81" />
+      <location filename="../../plugin/gis/scan_run.py" line="84" />
       <source>The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); change the mapping of lng/lat if not.</source>
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
@@ -566,10 +566,10 @@
     <message>
       <location filename="../../plugin/plugin.py" line="30" />
       <location filename="../../plugin/ui/dock.py" line="14" />
-      <location filename="../../plugin/ui/heat_tab.py" line="242" />
-      <location filename="../../plugin/ui/heat_tab.py" line="463" />
-      <location filename="../../plugin/ui/heat_tab.py" line="442" />
-      <location filename="../../plugin/ui/scans_tab.py" line="333" />
+      <location filename="../../plugin/ui/heat_tab.py" line="226" />
+      <location filename="../../plugin/ui/heat_tab.py" line="424" />
+      <location filename="../../plugin/ui/heat_tab.py" line="403" />
+      <location filename="../../plugin/ui/scans_tab.py" line="299" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -599,170 +599,165 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="85" />
+      <location filename="../../plugin/ui/heat_tab.py" line="83" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="90" />
+      <location filename="../../plugin/ui/heat_tab.py" line="88" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="91" />
+      <location filename="../../plugin/ui/heat_tab.py" line="89" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="115" />
+      <location filename="../../plugin/ui/heat_tab.py" line="113" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="116" />
+      <location filename="../../plugin/ui/heat_tab.py" line="114" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="118" />
+      <location filename="../../plugin/ui/heat_tab.py" line="116" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="119" />
+      <location filename="../../plugin/ui/heat_tab.py" line="117" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="120" />
+      <location filename="../../plugin/ui/heat_tab.py" line="118" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="125" />
+      <location filename="../../plugin/ui/heat_tab.py" line="123" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="127" />
+      <location filename="../../plugin/ui/heat_tab.py" line="125" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="131" />
-      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="129" />
+      <location filename="../../plugin/ui/scans_tab.py" line="134" />
       <source>BD-09 numbers (Baidu basemaps)</source>
       <translation>BD-09 坐标值（百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="131" />
-      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="129" />
+      <location filename="../../plugin/ui/scans_tab.py" line="134" />
       <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
       <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="135" />
+      <location filename="../../plugin/ui/heat_tab.py" line="133" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <location filename="../../plugin/ui/heat_tab.py" line="137" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="142" />
-      <location filename="../../plugin/ui/scans_tab.py" line="150" />
-      <source>Cancel</source>
-      <translation>取消</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="194" />
+      <location filename="../../plugin/ui/heat_tab.py" line="178" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="197" />
+      <location filename="../../plugin/ui/heat_tab.py" line="181" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="206" />
+      <location filename="../../plugin/ui/heat_tab.py" line="190" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="209" />
+      <location filename="../../plugin/ui/heat_tab.py" line="193" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="225" />
+      <location filename="../../plugin/ui/heat_tab.py" line="209" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="233" />
+      <location filename="../../plugin/ui/heat_tab.py" line="217" />
+      <location filename="../../plugin/ui/heat_tab.py" line="206" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="236" />
+      <location filename="../../plugin/ui/heat_tab.py" line="220" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="270" />
+      <location filename="../../plugin/ui/heat_tab.py" line="254" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="277" />
+      <location filename="../../plugin/ui/heat_tab.py" line="261" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="279" />
+      <location filename="../../plugin/ui/heat_tab.py" line="263" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="281" />
+      <location filename="../../plugin/ui/heat_tab.py" line="265" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="310" />
+      <location filename="../../plugin/ui/heat_tab.py" line="294" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="311" />
+      <location filename="../../plugin/ui/heat_tab.py" line="295" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="339" />
+      <location filename="../../plugin/ui/heat_tab.py" line="323" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="348" />
+      <location filename="../../plugin/ui/heat_tab.py" line="332" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="360" />
+      <location filename="../../plugin/ui/heat_tab.py" line="344" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="377" />
+      <location filename="../../plugin/ui/heat_tab.py" line="361" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="386" />
+      <location filename="../../plugin/ui/heat_tab.py" line="370" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -775,73 +770,68 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="404" />
+      <location filename="../../plugin/ui/heat_tab.py" line="385" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="416" />
-      <source>Cancelling…</source>
-      <translation>正在取消…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="426" />
-      <source>Cancelled: nothing was received.</source>
-      <translation>已取消：未收到任何数据。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="427" />
-      <source>Fetch cancelled.</source>
-      <translation>获取已取消。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="436" />
+      <location filename="../../plugin/ui/heat_tab.py" line="392" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="458" />
+      <location filename="../../plugin/ui/heat_tab.py" line="394" />
+      <source>Cancelled: nothing was received.</source>
+      <translation>已取消：未收到任何数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="395" />
+      <source>Fetch cancelled.</source>
+      <translation>获取已取消。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="419" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="464" />
+      <location filename="../../plugin/ui/heat_tab.py" line="425" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="467" />
+      <location filename="../../plugin/ui/heat_tab.py" line="428" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="470" />
+      <location filename="../../plugin/ui/heat_tab.py" line="431" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="501" />
+      <location filename="../../plugin/ui/heat_tab.py" line="462" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="514" />
+      <location filename="../../plugin/ui/heat_tab.py" line="475" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="523" />
-      <location filename="../../plugin/ui/heat_tab.py" line="550" />
+      <location filename="../../plugin/ui/heat_tab.py" line="484" />
+      <location filename="../../plugin/ui/heat_tab.py" line="511" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="529" />
+      <location filename="../../plugin/ui/heat_tab.py" line="490" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="546" />
+      <location filename="../../plugin/ui/heat_tab.py" line="507" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
@@ -881,237 +871,247 @@ Fetch?</source>
       <translation>导出时间曲线</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="36" />
+      <location filename="../../plugin/ui/run_panel.py" line="23" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/run_panel.py" line="57" />
+      <source>Cancelling…</source>
+      <translation>正在取消…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="34" />
       <source>WiFi list (mac,rssi,ssid|…)</source>
       <translation>WiFi 列表（mac,rssi,ssid|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="37" />
+      <location filename="../../plugin/ui/scans_tab.py" line="35" />
       <source>Access point MAC</source>
       <translation>热点 MAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="38" />
+      <location filename="../../plugin/ui/scans_tab.py" line="36" />
       <source>SSID</source>
       <translation>SSID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="39" />
+      <location filename="../../plugin/ui/scans_tab.py" line="37" />
       <source>Access point signal, dBm</source>
       <translation>热点信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="40" />
+      <location filename="../../plugin/ui/scans_tab.py" line="38" />
       <source>Serving cell (mcc,mnc,lac,cellid,signal)</source>
       <translation>服务小区（mcc,mnc,lac,cellid,signal）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="41" />
+      <location filename="../../plugin/ui/scans_tab.py" line="39" />
       <source>Neighbour cells (…|…)</source>
       <translation>邻区（…|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="42" />
+      <location filename="../../plugin/ui/scans_tab.py" line="40" />
       <source>Connected access point</source>
       <translation>已连接热点</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="43" />
+      <location filename="../../plugin/ui/scans_tab.py" line="41" />
       <source>MCC</source>
       <translation>MCC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="44" />
+      <location filename="../../plugin/ui/scans_tab.py" line="42" />
       <source>MNC</source>
       <translation>MNC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="45" />
+      <location filename="../../plugin/ui/scans_tab.py" line="43" />
       <source>LAC / TAC</source>
       <translation>LAC / TAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="46" />
+      <location filename="../../plugin/ui/scans_tab.py" line="44" />
       <source>Cell ID</source>
       <translation>小区 ID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="47" />
+      <location filename="../../plugin/ui/scans_tab.py" line="45" />
       <source>Cell signal, dBm</source>
       <translation>小区信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="48" />
+      <location filename="../../plugin/ui/scans_tab.py" line="46" />
       <source>Technology (GSM, LTE, WIFI…)</source>
       <translation>制式（GSM、LTE、WIFI…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="49" />
+      <location filename="../../plugin/ui/scans_tab.py" line="47" />
       <source>Network type</source>
       <translation>网络类型</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="50" />
+      <location filename="../../plugin/ui/scans_tab.py" line="48" />
       <source>Serving cell? (true/false)</source>
       <translation>是否服务小区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <location filename="../../plugin/ui/scans_tab.py" line="49" />
       <source>Neighbour cell? (true/false)</source>
       <translation>是否邻区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="52" />
+      <location filename="../../plugin/ui/scans_tab.py" line="50" />
       <source>Scan id</source>
       <translation>扫描编号</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="53" />
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="54" />
+      <location filename="../../plugin/ui/scans_tab.py" line="52" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="55" />
+      <location filename="../../plugin/ui/scans_tab.py" line="53" />
       <source>GPS longitude (WGS84)</source>
       <translation>GPS 经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="56" />
+      <location filename="../../plugin/ui/scans_tab.py" line="54" />
       <source>GPS latitude (WGS84)</source>
       <translation>GPS 纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="78" />
+      <location filename="../../plugin/ui/scans_tab.py" line="74" />
       <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
       <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="80" />
+      <location filename="../../plugin/ui/scans_tab.py" line="76" />
       <source>Scan file</source>
       <translation>扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="91" />
+      <location filename="../../plugin/ui/scans_tab.py" line="87" />
       <source>One row per scan, Baidu columns</source>
       <translation>每行一次扫描，百度字段</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="92" />
+      <location filename="../../plugin/ui/scans_tab.py" line="88" />
       <source>One row per scan, split cell columns</source>
       <translation>每行一次扫描，基站字段分列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="93" />
+      <location filename="../../plugin/ui/scans_tab.py" line="89" />
       <source>One row per AP / cell, grouped into scans</source>
       <translation>每行一个 AP / 基站，按扫描分组</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="96" />
+      <location filename="../../plugin/ui/scans_tab.py" line="92" />
       <source>The first row names the columns</source>
       <translation>第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="98" />
+      <location filename="../../plugin/ui/scans_tab.py" line="94" />
       <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
       <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="103" />
+      <location filename="../../plugin/ui/scans_tab.py" line="99" />
       <source>Encoding</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="104" />
+      <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>Delimiter</source>
       <translation>分隔符</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="105" />
+      <location filename="../../plugin/ui/scans_tab.py" line="101" />
       <source>Header</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="106" />
+      <location filename="../../plugin/ui/scans_tab.py" line="102" />
       <source>Shape</source>
       <translation>结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="114" />
+      <location filename="../../plugin/ui/scans_tab.py" line="110" />
       <source>Columns</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="130" />
+      <location filename="../../plugin/ui/scans_tab.py" line="126" />
       <source>Choose a scan file.</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="141" />
+      <location filename="../../plugin/ui/scans_tab.py" line="137" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="147" />
-      <source>Run</source>
-      <translation>运行</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="153" />
+      <location filename="../../plugin/ui/scans_tab.py" line="142" />
       <source>Show invalid / failed rows</source>
       <translation>显示无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="190" />
+      <location filename="../../plugin/ui/scans_tab.py" line="145" />
+      <source>Run</source>
+      <translation>运行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="172" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="243" />
+      <location filename="../../plugin/ui/scans_tab.py" line="225" />
       <source>Recognised: {0}.</source>
       <translation>已识别：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="245" />
+      <location filename="../../plugin/ui/scans_tab.py" line="227" />
       <source>Columns recognised by their names: {0}.</source>
       <translation>按列名识别的列：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="253" />
+      <location filename="../../plugin/ui/scans_tab.py" line="235" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="273" />
+      <location filename="../../plugin/ui/scans_tab.py" line="255" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="279" />
+      <location filename="../../plugin/ui/scans_tab.py" line="261" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="292" />
+      <location filename="../../plugin/ui/scans_tab.py" line="270" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="303" />
+      <location filename="../../plugin/ui/scans_tab.py" line="273" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="312" />
+      <location filename="../../plugin/ui/scans_tab.py" line="279" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="335" />
+      <location filename="../../plugin/ui/scans_tab.py" line="301" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
@@ -1231,22 +1231,22 @@ Fetch?</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="217" />
+      <location filename="../../plugin/ui/settings_page.py" line="215" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="269" />
+      <location filename="../../plugin/ui/settings_page.py" line="267" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="275" />
+      <location filename="../../plugin/ui/settings_page.py" line="273" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="311" />
+      <location filename="../../plugin/ui/settings_page.py" line="309" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
