@@ -94,18 +94,16 @@ def run_measured(command, env):
     return seconds, measured["peak_mb"], done.stdout, done.stderr, measured["returncode"]
 
 
-def variant_floor(answer):
-    from qgis.core import QgsFeature, QgsFeatureSink, QgsGeometry, QgsVectorLayer
+def floor_rows(data):
+    """(cell WKBs, [(WKB, attributes)] of every hourly row): what the floors insert, precomputed."""
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
     from crowdheat.plugin.core import heat_answer, s2cells
     from crowdheat.plugin.gis import heat_layers
 
-    data = heat_answer.parse_heat_response(answer.read_bytes())
-    # Precomputed outside the timing: one WKB and one attribute list per feature.
     wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
     identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
-    hourly_rows, cell_rows = [], []
+    rows = []
     for cell, ordinal, hours, total, peak in zip(
         data.day_cell.tolist(),
         data.day_date.tolist(),
@@ -115,15 +113,22 @@ def variant_floor(answer):
     ):
         start = heat_answer.day_start(ordinal)
         day = QDate(start.year, start.month, start.day)
-        hourly_rows.append(
-            (
-                wkbs[cell],
-                identity[cell]
-                + [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]
-                + hours
-                + [total, peak],
-            )
-        )
+        times = [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]
+        rows.append((wkbs[cell], identity[cell] + times + hours + [total, peak]))
+    return wkbs, rows
+
+
+def variant_floor(answer):
+    from qgis.core import QgsFeature, QgsFeatureSink, QgsGeometry, QgsVectorLayer
+
+    from crowdheat.plugin.core import heat_answer
+    from crowdheat.plugin.gis import heat_layers
+
+    data = heat_answer.parse_heat_response(answer.read_bytes())
+    # Precomputed outside the timing: one WKB and one attribute list per feature.
+    wkbs, hourly_rows = floor_rows(data)
+    identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
+    cell_rows = []
     means = data.hourly_means().tolist()
     for n in range(data.cell_count):
         cell_rows.append((wkbs[n], identity[n] + [int(data.cell_heat[n]), 10, 1.0] + means[n] + [12]))
@@ -384,9 +389,8 @@ def variant_gpkg_floor(folder):
         QgsVectorFileWriter,
         QgsWkbTypes,
     )
-    from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-    from crowdheat.plugin.core import heat_answer, s2cells
+    from crowdheat.plugin.core import heat_answer
     from crowdheat.plugin.gis import heat_layers
 
     options = QgsVectorFileWriter.SaveVectorOptions()
@@ -402,28 +406,13 @@ def variant_gpkg_floor(folder):
     seconds, rows = 0.0, 0
     for path in sorted(folder.glob("answer_*.json")):
         data = heat_answer.parse_heat_response(path.read_bytes())
-        wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
-        identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
         features = []
-        for cell, ordinal, hours, total, peak in zip(
-            data.day_cell.tolist(),
-            data.day_date.tolist(),
-            data.day_heat.tolist(),
-            data.day_totals().tolist(),
-            data.peak_hours().tolist(),
-        ):
-            start = heat_answer.day_start(ordinal)
-            day = QDate(start.year, start.month, start.day)
+        for wkb, attributes in floor_rows(data)[1]:
             feature = QgsFeature()
             geometry = QgsGeometry()
-            geometry.fromWkb(wkbs[cell])
+            geometry.fromWkb(wkb)
             feature.setGeometry(geometry)
-            feature.setAttributes(
-                identity[cell]
-                + [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]
-                + hours
-                + [total, peak]
-            )
+            feature.setAttributes(attributes)
             features.append(feature)
         started = time.perf_counter()
         for k in range(0, len(features), 10_000):

@@ -1,9 +1,16 @@
 """Where CrowdHeat's algorithms sit in the Processing Toolbox (decided once)."""
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingLayerPostProcessorInterface
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum
 
+from ..gis import output_systems
 from ..i18n import tr
 from .icons import provider_icon
+
+
+def coord_out_parameter(name):
+    """The output coordinate system, one choice per gis/output_systems.py entry (WGS84 first)."""
+    labels = [label for _, label in output_systems.choices()]
+    return QgsProcessingParameterEnum(name, tr("Output coordinates"), labels, defaultValue=0)
 
 
 class HeatGroupAlgorithm(QgsProcessingAlgorithm):

@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingFeatureSource,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterNumber,
@@ -28,12 +27,12 @@ from ..core.errors import CrowdHeatError
 from ..core.heat_job import fetch_plan
 from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
-from ..core.coords import OUTPUT_SYSTEMS
 from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import default_styles, heat_layers, settings
 from ..gis.heat_run import open_heat_cache, plan_text, summary_text
-from .groups import HeatGroupAlgorithm, OneShotPostProcessor
+from ..gis import output_systems
+from .groups import HeatGroupAlgorithm, OneShotPostProcessor, coord_out_parameter
 from ..i18n import tr
 
 
@@ -86,14 +85,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
             maxValue=fence.MAX_CELL_LEVEL,
         )
         self.addParameter(level)
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.COORD_OUT,
-                tr("Output coordinates"),
-                [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")],
-                defaultValue=0,
-            )
-        )
+        self.addParameter(coord_out_parameter(self.COORD_OUT))
         for name, title in ((self.OUTPUT, tr("Hourly heat")), (self.OUTPUT_CELLS, tr("Cells"))):
             self.addParameter(QgsProcessingParameterFeatureSink(name, title, QgsProcessing.TypeVectorPolygon))
 
@@ -134,7 +126,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         cells_sink, cells_id = self.parameterAsSink(
             parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(), QgsWkbTypes.Polygon, crs
         )
-        output_system = OUTPUT_SYSTEMS[self.parameterAsEnum(parameters, self.COORD_OUT, context)]
+        output_system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
         writer = heat_layers.HeatWriter(_as_proxy(hourly_sink), _as_proxy(cells_sink), output_system)
 
         def progress(done, total, cells):

@@ -18,10 +18,10 @@ from qgis.core import (
 from ..core import scan_formats
 from ..core.errors import CrowdHeatError
 from ..gis import default_styles, settings
-from ..core.coords import OUTPUT_SYSTEMS
 from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
-from .groups import OneShotPostProcessor, ScanGroupAlgorithm
+from ..gis import output_systems
+from .groups import OneShotPostProcessor, ScanGroupAlgorithm, coord_out_parameter
 from ..i18n import tr
 
 # Outputs a spreadsheet opens: there, a text such as "=cmd|..." would be run as a formula.
@@ -125,14 +125,7 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
                 minValue=-1.0,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.COORD_OUT,
-                tr("Output coordinates"),
-                [tr("WGS84"), tr("GCJ-02 (for Amap/Tencent basemaps)"), tr("BD-09 (for Baidu basemaps)")],
-                defaultValue=0,
-            )
-        )
+        self.addParameter(coord_out_parameter(self.COORD_OUT))
         self.addParameter(
             QgsProcessingParameterNumber(
                 self.BATCH_SIZE,
@@ -170,7 +163,7 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         path = self.parameterAsFile(parameters, self.INPUT, context)
-        output_system = OUTPUT_SYSTEMS[self.parameterAsEnum(parameters, self.COORD_OUT, context)]
+        output_system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
         config = settings.baidu_config()
         overrides = {}
         if self.parameterAsInt(parameters, self.BATCH_SIZE, context):

@@ -35,7 +35,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import fence
 from ..core.errors import CrowdHeatError
-from ..core import coords, zones
+from ..core import zones
 from ..gis import heat_layers, heat_zones, print_layout, profiles, settings
 from ..gis.heat_run import PlanJob, plan_text, summary_text
 from ..core import deps
@@ -123,12 +123,7 @@ class HeatTab(RunPanel):
         self.level.addItem(tr("Auto (the service chooses)"), 0)
         for level in range(fence.MIN_CELL_LEVEL, fence.MAX_CELL_LEVEL + 1):
             self.level.addItem(tr("Level {0}").format(level), level)
-        self.output_system = QComboBox()
-        for system, label in zip(
-            coords.OUTPUT_SYSTEMS,
-            (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"), tr("BD-09 numbers (Baidu basemaps)")),
-        ):
-            self.output_system.addItem(label, system)
+        self.output_system = self.output_system_box()
         form = QFormLayout()
         form.addRow(tr("S2 cell level"), self.level)
         form.addRow(tr("Output coordinates"), self.output_system)

@@ -3,8 +3,9 @@ the Run/Cancel buttons, the progress bar and status line, starting and cancellin
 showing its error. Each tab adds its inputs above and its results below."""
 
 from qgis.core import Qgis, QgsApplication
-from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from ..gis import output_systems
 from ..gis.tasks import log
 from ..i18n import tr
 
@@ -33,6 +34,14 @@ class RunPanel(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+
+    @staticmethod
+    def output_system_box():
+        """The coordinate systems the results can be written in (gis/output_systems.py)."""
+        box = QComboBox()
+        for system, label in output_systems.choices():
+            box.addItem(label, system)
+        return box
 
     def start(self):
         raise NotImplementedError

@@ -16,7 +16,6 @@ from qgis.PyQt.QtWidgets import (
 from ..core import scan_formats, scans
 from ..core.errors import CrowdHeatError
 from ..gis import default_styles, settings
-from ..core.coords import OUTPUT_SYSTEMS
 from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import ScanPlanTask, ScanTask, log
 from ..i18n import tr
@@ -128,12 +127,7 @@ class ScansTab(RunPanel):
         layout.addWidget(self.counts)
 
         out = QFormLayout()
-        self.output_system = QComboBox()
-        for system, label in zip(
-            OUTPUT_SYSTEMS,
-            (tr("WGS84"), tr("GCJ-02 numbers (Amap, Tencent basemaps)"), tr("BD-09 numbers (Baidu basemaps)")),
-        ):
-            self.output_system.addItem(label, system)
+        self.output_system = self.output_system_box()
         self.circles = QCheckBox(tr("Also draw accuracy circles"))
         out.addRow(tr("Output coordinates"), self.output_system)
         out.addRow("", self.circles)

@@ -5,122 +5,101 @@
     <name>CrowdHeat</name>
     <message>
       <location filename="../../plugin/algorithms/groups.py" line="13" />
-      <source>Crowd heat (Jike)</source>
-      <translation>人群热力（及刻）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/groups.py" line="26" />
-      <source>Scan positioning (Baidu)</source>
-      <translation>扫描定位（百度）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="82" />
-      <source>S2 cell level (10–18; 0 lets the service choose)</source>
-      <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="92" />
-      <location filename="../../plugin/algorithms/scans.py" line="131" />
-      <location filename="../../plugin/ui/heat_tab.py" line="134" />
-      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="129" />
+      <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="93" />
-      <location filename="../../plugin/algorithms/scans.py" line="132" />
-      <source>BD-09 (for Baidu basemaps)</source>
-      <translation>BD-09（用于百度底图）</translation>
+      <location filename="../../plugin/algorithms/groups.py" line="20" />
+      <source>Crowd heat (Jike)</source>
+      <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="93" />
-      <location filename="../../plugin/algorithms/scans.py" line="132" />
-      <source>GCJ-02 (for Amap/Tencent basemaps)</source>
-      <translation>GCJ-02（用于高德/腾讯底图）</translation>
+      <location filename="../../plugin/algorithms/groups.py" line="33" />
+      <source>Scan positioning (Baidu)</source>
+      <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="93" />
-      <location filename="../../plugin/algorithms/scans.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="129" />
-      <location filename="../../plugin/ui/scans_tab.py" line="134" />
-      <source>WGS84</source>
-      <translation>WGS84</translation>
+      <location filename="../../plugin/algorithms/heat.py" line="81" />
+      <source>S2 cell level (10–18; 0 lets the service choose)</source>
+      <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="97" />
+      <location filename="../../plugin/algorithms/heat.py" line="89" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="97" />
+      <location filename="../../plugin/algorithms/heat.py" line="89" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="122" />
-      <location filename="../../plugin/ui/heat_tab.py" line="380" />
+      <location filename="../../plugin/algorithms/heat.py" line="114" />
+      <location filename="../../plugin/ui/heat_tab.py" line="375" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="142" />
+      <location filename="../../plugin/algorithms/heat.py" line="134" />
       <location filename="../../plugin/gis/tasks.py" line="82" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="165" />
+      <location filename="../../plugin/algorithms/heat.py" line="157" />
       <source>Cancelled before any heat was received.</source>
       <translation>在收到任何热度数据之前已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="167" />
+      <location filename="../../plugin/algorithms/heat.py" line="159" />
       <location filename="../../plugin/gis/tasks.py" line="105" />
       <source>No cell was returned.</source>
       <translation>服务未返回任何格网。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="171" />
+      <location filename="../../plugin/algorithms/heat.py" line="163" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="214" />
+      <location filename="../../plugin/algorithms/heat.py" line="206" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="217" />
+      <location filename="../../plugin/algorithms/heat.py" line="209" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="233" />
+      <location filename="../../plugin/algorithms/heat.py" line="225" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="244" />
+      <location filename="../../plugin/algorithms/heat.py" line="236" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="270" />
+      <location filename="../../plugin/algorithms/heat.py" line="262" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="273" />
+      <location filename="../../plugin/algorithms/heat.py" line="265" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="282" />
+      <location filename="../../plugin/algorithms/heat.py" line="274" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="286" />
+      <location filename="../../plugin/algorithms/heat.py" line="278" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -157,7 +136,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="70" />
       <location filename="../../plugin/algorithms/outputs.py" line="152" />
-      <location filename="../../plugin/ui/heat_tab.py" line="482" />
+      <location filename="../../plugin/ui/heat_tab.py" line="477" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -179,7 +158,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="102" />
       <location filename="../../plugin/algorithms/zones.py" line="61" />
-      <location filename="../../plugin/ui/heat_tab.py" line="166" />
+      <location filename="../../plugin/ui/heat_tab.py" line="161" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
@@ -289,37 +268,37 @@
       <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="139" />
+      <location filename="../../plugin/algorithms/scans.py" line="132" />
       <source>Scans per request (0: setting)</source>
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="149" />
+      <location filename="../../plugin/algorithms/scans.py" line="142" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="156" />
+      <location filename="../../plugin/algorithms/scans.py" line="149" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="159" />
+      <location filename="../../plugin/algorithms/scans.py" line="152" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="164" />
+      <location filename="../../plugin/algorithms/scans.py" line="157" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="198" />
+      <location filename="../../plugin/algorithms/scans.py" line="191" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="203" />
+      <location filename="../../plugin/algorithms/scans.py" line="196" />
       <source>How: {0}.</source>
       <translation>识别依据：{0}。</translation>
     </message>
@@ -327,8 +306,8 @@
       <location filename="../../plugin/algorithms/zones.py" line="36" />
       <location filename="../../plugin/algorithms/zones.py" line="76" />
       <location filename="../../plugin/gis/tasks.py" line="295" />
-      <location filename="../../plugin/ui/heat_tab.py" line="154" />
-      <location filename="../../plugin/ui/heat_tab.py" line="164" />
+      <location filename="../../plugin/ui/heat_tab.py" line="149" />
+      <location filename="../../plugin/ui/heat_tab.py" line="159" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -339,25 +318,25 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="65" />
-      <location filename="../../plugin/ui/heat_tab.py" line="167" />
+      <location filename="../../plugin/ui/heat_tab.py" line="162" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="70" />
-      <location filename="../../plugin/ui/heat_tab.py" line="168" />
+      <location filename="../../plugin/ui/heat_tab.py" line="163" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="160" />
+      <location filename="../../plugin/ui/heat_tab.py" line="155" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="161" />
+      <location filename="../../plugin/ui/heat_tab.py" line="156" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
@@ -469,6 +448,21 @@
       <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
+      <location filename="../../plugin/gis/output_systems.py" line="10" />
+      <source>BD-09 numbers (Baidu basemaps)</source>
+      <translation>BD-09 坐标值（百度底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/output_systems.py" line="10" />
+      <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
+      <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/output_systems.py" line="10" />
+      <source>WGS84</source>
+      <translation>WGS84</translation>
+    </message>
+    <message>
       <location filename="../../plugin/gis/profile_chart.py" line="74" />
       <source>Fetch heat, or select cells or zones, to see their hours.</source>
       <translation>获取热力，或选择格网或分区，即可查看其逐小时变化。</translation>
@@ -566,10 +560,10 @@
     <message>
       <location filename="../../plugin/plugin.py" line="30" />
       <location filename="../../plugin/ui/dock.py" line="14" />
-      <location filename="../../plugin/ui/heat_tab.py" line="226" />
-      <location filename="../../plugin/ui/heat_tab.py" line="424" />
-      <location filename="../../plugin/ui/heat_tab.py" line="403" />
-      <location filename="../../plugin/ui/scans_tab.py" line="299" />
+      <location filename="../../plugin/ui/heat_tab.py" line="221" />
+      <location filename="../../plugin/ui/heat_tab.py" line="419" />
+      <location filename="../../plugin/ui/heat_tab.py" line="398" />
+      <location filename="../../plugin/ui/scans_tab.py" line="293" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -649,115 +643,103 @@
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="129" />
-      <location filename="../../plugin/ui/scans_tab.py" line="134" />
-      <source>BD-09 numbers (Baidu basemaps)</source>
-      <translation>BD-09 坐标值（百度底图）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="129" />
-      <location filename="../../plugin/ui/scans_tab.py" line="134" />
-      <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
-      <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="133" />
+      <location filename="../../plugin/ui/heat_tab.py" line="128" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="137" />
+      <location filename="../../plugin/ui/heat_tab.py" line="132" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="178" />
+      <location filename="../../plugin/ui/heat_tab.py" line="173" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="181" />
+      <location filename="../../plugin/ui/heat_tab.py" line="176" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="190" />
+      <location filename="../../plugin/ui/heat_tab.py" line="185" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="193" />
+      <location filename="../../plugin/ui/heat_tab.py" line="188" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="209" />
+      <location filename="../../plugin/ui/heat_tab.py" line="204" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="217" />
-      <location filename="../../plugin/ui/heat_tab.py" line="206" />
+      <location filename="../../plugin/ui/heat_tab.py" line="212" />
+      <location filename="../../plugin/ui/heat_tab.py" line="201" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="220" />
+      <location filename="../../plugin/ui/heat_tab.py" line="215" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="254" />
+      <location filename="../../plugin/ui/heat_tab.py" line="249" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="261" />
+      <location filename="../../plugin/ui/heat_tab.py" line="256" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="263" />
+      <location filename="../../plugin/ui/heat_tab.py" line="258" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="265" />
+      <location filename="../../plugin/ui/heat_tab.py" line="260" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="294" />
+      <location filename="../../plugin/ui/heat_tab.py" line="289" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="295" />
+      <location filename="../../plugin/ui/heat_tab.py" line="290" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="323" />
+      <location filename="../../plugin/ui/heat_tab.py" line="318" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="332" />
+      <location filename="../../plugin/ui/heat_tab.py" line="327" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="344" />
+      <location filename="../../plugin/ui/heat_tab.py" line="339" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="361" />
+      <location filename="../../plugin/ui/heat_tab.py" line="356" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="370" />
+      <location filename="../../plugin/ui/heat_tab.py" line="365" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -770,68 +752,68 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="385" />
+      <location filename="../../plugin/ui/heat_tab.py" line="380" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="392" />
+      <location filename="../../plugin/ui/heat_tab.py" line="387" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="394" />
+      <location filename="../../plugin/ui/heat_tab.py" line="389" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="395" />
+      <location filename="../../plugin/ui/heat_tab.py" line="390" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="419" />
+      <location filename="../../plugin/ui/heat_tab.py" line="414" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="425" />
+      <location filename="../../plugin/ui/heat_tab.py" line="420" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="428" />
+      <location filename="../../plugin/ui/heat_tab.py" line="423" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="431" />
+      <location filename="../../plugin/ui/heat_tab.py" line="426" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="462" />
+      <location filename="../../plugin/ui/heat_tab.py" line="457" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="475" />
+      <location filename="../../plugin/ui/heat_tab.py" line="470" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="484" />
-      <location filename="../../plugin/ui/heat_tab.py" line="511" />
+      <location filename="../../plugin/ui/heat_tab.py" line="479" />
+      <location filename="../../plugin/ui/heat_tab.py" line="506" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="490" />
+      <location filename="../../plugin/ui/heat_tab.py" line="485" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="507" />
+      <location filename="../../plugin/ui/heat_tab.py" line="502" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
@@ -871,247 +853,247 @@ Fetch?</source>
       <translation>导出时间曲线</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/run_panel.py" line="23" />
+      <location filename="../../plugin/ui/run_panel.py" line="24" />
       <source>Cancel</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/run_panel.py" line="57" />
+      <location filename="../../plugin/ui/run_panel.py" line="66" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="34" />
+      <location filename="../../plugin/ui/scans_tab.py" line="33" />
       <source>WiFi list (mac,rssi,ssid|…)</source>
       <translation>WiFi 列表（mac,rssi,ssid|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="35" />
+      <location filename="../../plugin/ui/scans_tab.py" line="34" />
       <source>Access point MAC</source>
       <translation>热点 MAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="36" />
+      <location filename="../../plugin/ui/scans_tab.py" line="35" />
       <source>SSID</source>
       <translation>SSID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="37" />
+      <location filename="../../plugin/ui/scans_tab.py" line="36" />
       <source>Access point signal, dBm</source>
       <translation>热点信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="38" />
+      <location filename="../../plugin/ui/scans_tab.py" line="37" />
       <source>Serving cell (mcc,mnc,lac,cellid,signal)</source>
       <translation>服务小区（mcc,mnc,lac,cellid,signal）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="39" />
+      <location filename="../../plugin/ui/scans_tab.py" line="38" />
       <source>Neighbour cells (…|…)</source>
       <translation>邻区（…|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="40" />
+      <location filename="../../plugin/ui/scans_tab.py" line="39" />
       <source>Connected access point</source>
       <translation>已连接热点</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="41" />
+      <location filename="../../plugin/ui/scans_tab.py" line="40" />
       <source>MCC</source>
       <translation>MCC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="42" />
+      <location filename="../../plugin/ui/scans_tab.py" line="41" />
       <source>MNC</source>
       <translation>MNC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="43" />
+      <location filename="../../plugin/ui/scans_tab.py" line="42" />
       <source>LAC / TAC</source>
       <translation>LAC / TAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="44" />
+      <location filename="../../plugin/ui/scans_tab.py" line="43" />
       <source>Cell ID</source>
       <translation>小区 ID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="45" />
+      <location filename="../../plugin/ui/scans_tab.py" line="44" />
       <source>Cell signal, dBm</source>
       <translation>小区信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="46" />
+      <location filename="../../plugin/ui/scans_tab.py" line="45" />
       <source>Technology (GSM, LTE, WIFI…)</source>
       <translation>制式（GSM、LTE、WIFI…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="47" />
+      <location filename="../../plugin/ui/scans_tab.py" line="46" />
       <source>Network type</source>
       <translation>网络类型</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="48" />
+      <location filename="../../plugin/ui/scans_tab.py" line="47" />
       <source>Serving cell? (true/false)</source>
       <translation>是否服务小区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="49" />
+      <location filename="../../plugin/ui/scans_tab.py" line="48" />
       <source>Neighbour cell? (true/false)</source>
       <translation>是否邻区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="50" />
+      <location filename="../../plugin/ui/scans_tab.py" line="49" />
       <source>Scan id</source>
       <translation>扫描编号</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <location filename="../../plugin/ui/scans_tab.py" line="50" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="52" />
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="53" />
+      <location filename="../../plugin/ui/scans_tab.py" line="52" />
       <source>GPS longitude (WGS84)</source>
       <translation>GPS 经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="54" />
+      <location filename="../../plugin/ui/scans_tab.py" line="53" />
       <source>GPS latitude (WGS84)</source>
       <translation>GPS 纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="74" />
+      <location filename="../../plugin/ui/scans_tab.py" line="73" />
       <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
       <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="76" />
+      <location filename="../../plugin/ui/scans_tab.py" line="75" />
       <source>Scan file</source>
       <translation>扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="87" />
+      <location filename="../../plugin/ui/scans_tab.py" line="86" />
       <source>One row per scan, Baidu columns</source>
       <translation>每行一次扫描，百度字段</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="88" />
+      <location filename="../../plugin/ui/scans_tab.py" line="87" />
       <source>One row per scan, split cell columns</source>
       <translation>每行一次扫描，基站字段分列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="89" />
+      <location filename="../../plugin/ui/scans_tab.py" line="88" />
       <source>One row per AP / cell, grouped into scans</source>
       <translation>每行一个 AP / 基站，按扫描分组</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="92" />
+      <location filename="../../plugin/ui/scans_tab.py" line="91" />
       <source>The first row names the columns</source>
       <translation>第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="94" />
+      <location filename="../../plugin/ui/scans_tab.py" line="93" />
       <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
       <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="99" />
+      <location filename="../../plugin/ui/scans_tab.py" line="98" />
       <source>Encoding</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="100" />
+      <location filename="../../plugin/ui/scans_tab.py" line="99" />
       <source>Delimiter</source>
       <translation>分隔符</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="101" />
+      <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>Header</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="102" />
+      <location filename="../../plugin/ui/scans_tab.py" line="101" />
       <source>Shape</source>
       <translation>结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="110" />
+      <location filename="../../plugin/ui/scans_tab.py" line="109" />
       <source>Columns</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="126" />
+      <location filename="../../plugin/ui/scans_tab.py" line="125" />
       <source>Choose a scan file.</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="137" />
+      <location filename="../../plugin/ui/scans_tab.py" line="131" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="142" />
+      <location filename="../../plugin/ui/scans_tab.py" line="136" />
       <source>Show invalid / failed rows</source>
       <translation>显示无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="145" />
+      <location filename="../../plugin/ui/scans_tab.py" line="139" />
       <source>Run</source>
       <translation>运行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="172" />
+      <location filename="../../plugin/ui/scans_tab.py" line="166" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="225" />
+      <location filename="../../plugin/ui/scans_tab.py" line="219" />
       <source>Recognised: {0}.</source>
       <translation>已识别：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="227" />
+      <location filename="../../plugin/ui/scans_tab.py" line="221" />
       <source>Columns recognised by their names: {0}.</source>
       <translation>按列名识别的列：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="235" />
+      <location filename="../../plugin/ui/scans_tab.py" line="229" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="255" />
+      <location filename="../../plugin/ui/scans_tab.py" line="249" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="261" />
+      <location filename="../../plugin/ui/scans_tab.py" line="255" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="270" />
+      <location filename="../../plugin/ui/scans_tab.py" line="264" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="273" />
+      <location filename="../../plugin/ui/scans_tab.py" line="267" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="279" />
+      <location filename="../../plugin/ui/scans_tab.py" line="273" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="301" />
+      <location filename="../../plugin/ui/scans_tab.py" line="295" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
