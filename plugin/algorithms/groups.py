@@ -4,7 +4,7 @@ from qgis.core import QgsProcessingAlgorithm, QgsProcessingLayerPostProcessorInt
 
 from ..gis import output_systems
 from ..i18n import tr
-from .icons import provider_icon
+from ..icons import provider_icon
 
 
 def coord_out_parameter(name):

@@ -1,7 +1,7 @@
 from qgis.core import QgsProcessingProvider
 
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
-from .icons import provider_icon
+from ..icons import provider_icon
 from .scans import GeolocateScansAlgorithm
 from .outputs import HeatLayoutPdfAlgorithm, TimeProfileAlgorithm
 from .zones import HeatByZoneAlgorithm

@@ -28,7 +28,7 @@ from ..core import config
 from ..gis import settings
 from ..core.errors import CrowdHeatError
 from ..gis.tasks import ConnectionTestTask, log
-from ..algorithms.icons import provider_icon
+from ..icons import provider_icon
 from ..i18n import tr
 
 

@@ -1,9 +1,0 @@
-import os
-
-from qgis.PyQt.QtGui import QIcon
-
-RESOURCES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "resources")
-
-
-def provider_icon():
-    return QIcon(os.path.join(RESOURCES, "icon.svg"))
