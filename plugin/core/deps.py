@@ -24,17 +24,26 @@ def missing():
 
 
 def python_executable():
-    """QGIS's Python interpreter: sys.executable is the QGIS binary inside the desktop."""
-    if os.path.basename(sys.executable).lower().startswith("python"):
-        return sys.executable
+    """QGIS's own Python interpreter. Inside the desktop sys.executable is the QGIS binary; an
+    embedded Python (qgis_process) takes it from PATH, where a pyenv shim or another venv may come
+    first: it is trusted only when it lives under QGIS's Python prefix."""
+    own = sys.executable
+    if os.path.basename(own).lower().startswith("python") and _under(own, sys.exec_prefix):
+        return own
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
     candidates = [
         os.path.join(sys.exec_prefix, "python.exe"),
         os.path.join(sys.exec_prefix, "python3.exe"),
+        os.path.join(sys.exec_prefix, "bin", f"python{version}"),
         os.path.join(sys.exec_prefix, "bin", "python3"),
         os.path.join(sys.prefix, "bin", "python3"),
         "/usr/bin/python3",
     ]
     return next((c for c in candidates if os.path.exists(c)), "python3")
+
+
+def _under(path, prefix):
+    return os.path.abspath(path).startswith(os.path.abspath(prefix).rstrip(os.sep) + os.sep)
 
 
 def externally_managed():

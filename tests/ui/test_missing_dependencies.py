@@ -81,23 +81,3 @@ def test_processing_says_what_to_install(provider, monkeypatch, jike):
             "crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}
         )
     assert "press Install" not in str(info.value)  # no button in Processing, nor under qgis_process
-
-
-def test_install_command_uses_a_python_interpreter():
-    command = deps.install_command(["s2sphere"])
-    assert "python" in command[0].lower() and command[1:] == ["-m", "pip", "install", "--user", "s2sphere"]
-
-
-def test_pep_668_pythons_get_the_flag_for_a_user_install(monkeypatch, tmp_path):
-    """Debian 12's system Python refuses pip without it; a virtual environment never needs it."""
-    import sys
-
-    assert not deps.externally_managed()  # the tests run in a virtual environment
-    monkeypatch.setattr(sys, "base_prefix", sys.prefix)
-    tmp_stdlib = tmp_path / "stdlib"
-    tmp_stdlib.mkdir()
-    monkeypatch.setattr(deps.sysconfig, "get_path", lambda name: str(tmp_stdlib))
-    (tmp_stdlib / "EXTERNALLY-MANAGED").write_text("[externally-managed]\n")
-    assert deps.externally_managed()
-    command = deps.install_command(["s2sphere"])
-    assert command[-3:] == ["--user", "--break-system-packages", "s2sphere"]
