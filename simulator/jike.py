@@ -25,7 +25,7 @@ from plugin.core.fence import ring_area_m2
 
 from .server import Simulator
 
-# Copies of the samples in the seed document (shared/reference), unchanged.
+# The providers' own examples, copied unchanged (docs/reference.md).
 DATA = pathlib.Path(__file__).resolve().parent / "data"
 SAMPLE_REQUEST = DATA / "jike-heat-map-request.sample.json"
 SAMPLE_RESPONSE = DATA / "jike-heat-map-response.sample.json"

@@ -52,11 +52,11 @@ LOCATION_TYPES = {0: "none", 1: "gps", 2: "wifi", 3: "mixed", 4: "cell", 5: "oth
 CHINA_NAMES = {"中国", "china", "中华人民共和国", "香港", "澳门", "台湾", "hong kong", "macau", "macao", "taiwan"}
 
 
-# -- requests from scans (the API's rules, seed document) --------------------------------------------
+# -- requests from scans (the API's rules, docs/reference.md) --------------------------------------
 
 MAX_APS = 30
 MIN_APS_WIFI_ONLY = 2
-UNKNOWN_SIGNAL = 50  # the seed document's value for "signal unknown"
+UNKNOWN_SIGNAL = 50  # the value of "signal unknown" in the document's own example (docs/reference.md)
 # The API's `network` values are GSM/GPRS/EDGE/HSUPA/HSDPA/WCDMA; what apps write maps onto them.
 # 4G and 5G have no value in the document: they are sent as LTE and NR (the service has answered
 # them in every test we know of; a decision, written in the README). Unknown: GSM.

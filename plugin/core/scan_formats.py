@@ -2,7 +2,7 @@
 what, and the layout of the app that wrote it. Nothing here reads past the first 64 KB, except
 the encoding check (streamed over the whole file).
 
-Shapes (shared/reference/scan-csv-formats.md):
+Shapes (docs/reference.md, "Scan files"):
   baidu         one row per scan, the API's own columns (bts, nearbts, macs, mmac, …)
   split         one row per scan, split cell columns (mcc, mnc, lac, ci, signal) and/or a WiFi list
   observations  one row per access point or cell, grouped into scans (see ``scans.py``)

@@ -1,4 +1,4 @@
-"""Coordinate conversions against the test vectors of shared/reference/coordinates.md."""
+"""Coordinate conversions against the test vectors of docs/reference.md."""
 
 import math
 import random
