@@ -1,12 +1,16 @@
 """Client of Baidu's hardware positioning API (POST https://api.map.baidu.com/locapi/v2)."""
 
+from __future__ import annotations
+
 import hashlib
 import json
 import math
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote_plus, urlsplit
 
 from . import coords
@@ -14,6 +18,9 @@ from .config import ENV_BAIDU_AK
 from .fence import haversine_m
 from .errors import ConfigurationError, CrowdHeatError, ResponseFormatError, ServiceError, redact, redacted
 from .http import SessionClient, post_json, sleep_unless_cancelled
+
+if TYPE_CHECKING:  # for the annotations only
+    from .scans import AccessPoint, Cell, Scan
 
 SERVICE = "Baidu locapi"
 
@@ -84,23 +91,23 @@ NETWORK_NAMES = {
 }
 
 
-def network_name(technology):
+def network_name(technology: str | None) -> str:
     """The API's ``network`` for a technology as an app writes it (``HSDPA`` stays ``HSDPA``)."""
     return NETWORK_NAMES.get(str(technology or "").strip().upper().replace(" ", ""), "GSM")
 
 
-def cell_text(cell):
+def cell_text(cell: Cell) -> str:
     signal = UNKNOWN_SIGNAL if cell.signal is None else cell.signal
     if cell.cdma:
         return f"{cell.mcc},{cell.mnc},{cell.lac},{cell.lng},{cell.lat},{signal}"
     return f"{cell.mcc},{cell.mnc},{cell.lac},{cell.cellid},{signal}"
 
 
-def aps_text(aps):
+def aps_text(aps: Iterable[AccessPoint]) -> str:
     return "|".join(f"{ap.mac},{ap.rssi},{ap.ssid}" for ap in aps)
 
 
-def prepare(scan):
+def prepare(scan: Scan) -> Scan:
     """Set ``scan.body`` (the request without ctime/coor/output/need_rgc) or ``scan.invalid`` with
     the cause; notes say what was left out and why. Once per scan: a prepared scan is returned as
     it is."""
@@ -168,7 +175,7 @@ def _too_few_aps(heard, silent, why):
     return text + f": WiFi-only positioning needs at least {MIN_APS_WIFI_ONLY} APs with a signal reading"
 
 
-def request_key(body):
+def request_key(body: dict) -> str:
     """A stable text of what the service sees of a scan (for the cache and repeats), without ctime."""
     return "&".join(f"{k}={body[k]}" for k in sorted(body) if k != "ctime")
 
@@ -275,7 +282,7 @@ class RateLimiter:
             self._answers.popleft()
 
 
-def sign(base_url, query, sk):
+def sign(base_url: str, query: str, sk: str) -> str:
     """Baidu's general SN rule: md5(quote_plus(path + '?' + query + sk)).
 
     Baidu documents SN signing for its GET APIs only; for this POST API it is unknown whether the
@@ -396,7 +403,7 @@ class BaiduClient(SessionClient):
         return {str(a.get("ctime")): a for a in answers if isinstance(a, dict)}
 
 
-def retryable_code(code):
+def retryable_code(code: int) -> bool:
     """Throttled, or a transient error of the service: worth the same request again."""
     return code in THROTTLED or code in TRANSIENT or (code >= 500 and code not in FATAL and code != QUOTA)
 
@@ -410,7 +417,7 @@ def _errcode_of(content):
         return None
 
 
-def raw_crs_of(result, requested):
+def raw_crs_of(result: dict, requested: str) -> str:
     """The system of a result's numbers: WGS84 outside China, whatever was asked (Baidu's rule)."""
     country = str(result.get("country") or "").strip().lower()
     if country:
@@ -427,7 +434,7 @@ def raw_crs_of(result, requested):
 MAX_RADIUS_M = 100_000.0
 
 
-def result_problem(answer):
+def result_problem(answer: dict) -> str:
     """Why one result of the service is not a valid answer ('' when it is)."""
     try:
         error = int(answer.get("error", 0))
@@ -450,7 +457,7 @@ def result_problem(answer):
     return ""
 
 
-def result_located(answer):
+def result_located(answer: dict) -> bool:
     """A valid result (see ``result_problem``) that holds a position."""
     return int(answer.get("error", 0)) == 0 and int(answer.get("type", 0) or 0) != 0
 
@@ -490,7 +497,7 @@ class Position:
         return haversine_m(self.wgs84, truth)
 
 
-def position_of(answer, requested, output_system):
+def position_of(answer: dict, requested: str, output_system: str) -> Position | None:
     """The :class:`Position` of a result that has a location, or None."""
     raw_lng, raw_lat = parse_location((answer or {}).get("location"))
     if raw_lng is None:
@@ -519,7 +526,7 @@ def _number(value):
         return None
 
 
-def location_type(answer):
+def location_type(answer: dict) -> int | None:
     """The result's ``type`` (0 none … 5 other) as a number, or None."""
     value = (answer or {}).get("type")
     try:
@@ -528,7 +535,7 @@ def location_type(answer):
         return None
 
 
-def parse_location(text):
+def parse_location(text: str) -> tuple[float, float] | tuple[None, None]:
     try:
         lng, lat = (float(v) for v in str(text).split(","))
     except (TypeError, ValueError):
@@ -538,7 +545,7 @@ def parse_location(text):
     return lng, lat
 
 
-def check_connection(client):
+def check_connection(client: BaiduClient) -> str:
     """Reach the service and have the AK checked, spending no positioning: an empty body list.
 
     Baidu checks the key before the body (the simulator does likewise; the real order is not

@@ -8,6 +8,9 @@ work (and the parse itself is twice as fast). Pauses are counted across threads:
 resumes when the last one ends, and only if it was on before the first.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
 import contextlib
 import gc
 import threading
@@ -18,7 +21,7 @@ _was_enabled = False
 
 
 @contextlib.contextmanager
-def paused():
+def paused() -> Iterator[None]:
     global _pauses, _was_enabled
     with _lock:
         if _pauses == 0:

@@ -5,6 +5,9 @@ read by ``plugin/gis/settings.py`` and passed here as a plain dict; the environm
 them. That is how ``qgis_process``, the tests and the demo point the plugin at a simulator.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
 import os
 from dataclasses import dataclass, field
 
@@ -115,7 +118,7 @@ def _resolve(kind, stored, environ, env_url, max_concurrency, **specific):
     )
 
 
-def resolve_jike(stored=None, environ=None):
+def resolve_jike(stored: dict | None = None, environ: Mapping[str, str] | None = None) -> JikeConfig:
     """The effective Jike configuration: environment over stored settings over defaults."""
     return _resolve(
         JikeConfig,
@@ -129,7 +132,7 @@ def resolve_jike(stored=None, environ=None):
     )
 
 
-def resolve_baidu(stored=None, environ=None):
+def resolve_baidu(stored: dict | None = None, environ: Mapping[str, str] | None = None) -> BaiduConfig:
     """The effective Baidu configuration: environment over stored settings over defaults."""
     stored = stored or {}
     coor = str(stored.get("coor") or BaiduConfig.coor).upper()

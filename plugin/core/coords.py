@@ -5,6 +5,8 @@ The forward formulas are the public de facto standard. The closed-form inverses 
 converges to 1e-10° in a few steps (round trip < 1 mm). Outside China GCJ-02 is the identity.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
@@ -26,7 +28,7 @@ SYSTEM_LABELS = {WGS84: "WGS84", GCJ02: "GCJ-02 numbers", BD09: "BD-09 numbers"}
 CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)
 
 
-def in_china_box(lng, lat):
+def in_china_box(lng: float, lat: float) -> bool:
     return CHINA_BOX[0] <= lng <= CHINA_BOX[2] and CHINA_BOX[1] <= lat <= CHINA_BOX[3]
 
 
@@ -46,7 +48,7 @@ def _transform_lng(x, y):
     return ret
 
 
-def wgs84_to_gcj02(lng, lat):
+def wgs84_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
     if not in_china_box(lng, lat):
         return lng, lat
     return _gcj02_shifted(lng, lat)
@@ -64,19 +66,19 @@ def _gcj02_shifted(lng, lat):
     return lng + dlng, lat + dlat
 
 
-def gcj02_to_bd09(lng, lat):
+def gcj02_to_bd09(lng: float, lat: float) -> tuple[float, float]:
     z = math.sqrt(lng * lng + lat * lat) + 0.00002 * math.sin(lat * _X_PI)
     theta = math.atan2(lat, lng) + 0.000003 * math.cos(lng * _X_PI)
     return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
 
 
-def gcj02_to_wgs84_simple(lng, lat):
+def gcj02_to_wgs84_simple(lng: float, lat: float) -> tuple[float, float]:
     """The common closed-form inverse (off by up to 4.85 m): only the iteration's start."""
     glng, glat = wgs84_to_gcj02(lng, lat)
     return 2 * lng - glng, 2 * lat - glat
 
 
-def bd09_to_gcj02_simple(lng, lat):
+def bd09_to_gcj02_simple(lng: float, lat: float) -> tuple[float, float]:
     """The common closed-form inverse (off by up to 0.21 m): only the iteration's start."""
     x, y = lng - 0.0065, lat - 0.006
     z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * _X_PI)
@@ -96,7 +98,7 @@ def _invert(forward, start, lng, lat):
     return wlng, wlat
 
 
-def gcj02_to_wgs84(lng, lat):
+def gcj02_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
     """Exact inverse. "In China" is a property of the WGS84 point, not of the GCJ-02 numbers:
     the shift moves points near the box's edges across it (by up to ~700 m), both ways. So the
     shifted preimage is looked for wherever (lng, lat) is, and kept if it lies in the box;
@@ -112,15 +114,15 @@ def _gcj02_to_wgs84_start(lng, lat):
     return 2 * lng - glng, 2 * lat - glat
 
 
-def bd09_to_gcj02(lng, lat):
+def bd09_to_gcj02(lng: float, lat: float) -> tuple[float, float]:
     return _invert(gcj02_to_bd09, bd09_to_gcj02_simple, lng, lat)
 
 
-def wgs84_to_bd09(lng, lat):
+def wgs84_to_bd09(lng: float, lat: float) -> tuple[float, float]:
     return gcj02_to_bd09(*wgs84_to_gcj02(lng, lat))
 
 
-def bd09_to_wgs84(lng, lat):
+def bd09_to_wgs84(lng: float, lat: float) -> tuple[float, float]:
     return gcj02_to_wgs84(*bd09_to_gcj02(lng, lat))
 
 
@@ -134,14 +136,14 @@ _PATHS = {
 }
 
 
-def convert(lng, lat, source, target):
+def convert(lng: float, lat: float, source: str, target: str) -> tuple[float, float]:
     """(lng, lat) from system ``source`` to ``target`` (WGS84, GCJ02, BD09LL)."""
     if source == target:
         return lng, lat
     return _PATHS[(source, target)](lng, lat)
 
 
-def from_wgs84_array(lng, lat, target):
+def from_wgs84_array(lng: np.ndarray, lat: np.ndarray, target: str) -> tuple[np.ndarray, np.ndarray]:
     """WGS84 arrays → ``target`` (WGS84, GCJ02, BD09LL), vectorised: the same formulas as the
     scalar functions above (tests compare them), for the vertices of whole layers."""
     lng = np.asarray(lng, dtype=np.float64)

@@ -4,6 +4,9 @@ The plugin loads without them; what needs them says so and offers the install (d
 with the exact command (Processing).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 import importlib
 import importlib.util
 import os
@@ -17,13 +20,13 @@ import sysconfig
 REQUIRED = {"s2sphere": "s2sphere", "future": "future", "shapely": "shapely"}
 
 
-def missing():
+def missing() -> list[str]:
     """pip names of the required packages that cannot be imported now."""
     importlib.invalidate_caches()
     return [package for module, package in REQUIRED.items() if importlib.util.find_spec(module) is None]
 
 
-def python_executable():
+def python_executable() -> str:
     """QGIS's own Python interpreter. Inside the desktop sys.executable is the QGIS binary; an
     embedded Python (qgis_process) takes it from PATH, where a pyenv shim or another venv may come
     first: it is trusted only when it lives under QGIS's Python prefix."""
@@ -46,7 +49,7 @@ def _under(path, prefix):
     return os.path.abspath(path).startswith(os.path.abspath(prefix).rstrip(os.sep) + os.sep)
 
 
-def externally_managed():
+def externally_managed() -> bool:
     """Whether pip refuses installs into this Python (PEP 668, e.g. Debian 12's system Python),
     unless told otherwise. Inside a virtual environment it never does."""
     if sys.prefix != getattr(sys, "base_prefix", sys.prefix):
@@ -54,7 +57,7 @@ def externally_managed():
     return os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED"))
 
 
-def install_command(packages=None):
+def install_command(packages: Sequence[str] | None = None) -> list[str]:
     command = [python_executable(), "-m", "pip", "install", "--user"]
     if externally_managed():
         # A --user install writes only to the user's site, never over the system's packages: it is
@@ -63,11 +66,11 @@ def install_command(packages=None):
     return command + list(packages or missing() or ["s2sphere"])
 
 
-def command_text(packages=None):
+def command_text(packages: Sequence[str] | None = None) -> str:
     return " ".join(f'"{part}"' if " " in part else part for part in install_command(packages))
 
 
-def install(packages=None, run=subprocess.run):
+def install(packages: Sequence[str] | None = None, run: Callable = subprocess.run) -> tuple[bool, str]:
     """Run pip into the user's site; afterwards the packages import without restarting QGIS.
 
     Returns (ok, pip's output).
@@ -83,7 +86,7 @@ def install(packages=None, run=subprocess.run):
     return not missing(), output
 
 
-def explanation(offer_button=True):
+def explanation(offer_button: bool = True) -> str:
     """What is missing and the exact command; ``offer_button`` where the dock's Install button is
     (not in Processing, and not under qgis_process, which has no dock)."""
     names = ", ".join(missing())

@@ -5,6 +5,9 @@ through :func:`redact` with the secrets of the request before it becomes text, a
 a client raises goes through :func:`redacted`.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 import re
 
 
@@ -120,7 +123,7 @@ class RedirectError(NetworkError):
 _BEARER = re.compile(r"(Bearer)\s+[^\s\"',;<>]+", re.IGNORECASE)
 
 
-def redact(text, secrets):
+def redact(text: object, secrets: Iterable[str]) -> str:
     """Replace every non-empty secret, and whatever follows "Bearer", in ``text`` by ``***``."""
     text = str(text)
     for secret in secrets:
@@ -129,7 +132,7 @@ def redact(text, secrets):
     return _BEARER.sub(r"\1 ***", text)
 
 
-def redacted(exc, secrets):
+def redacted(exc: CrowdHeatError, secrets: Iterable[str]) -> CrowdHeatError:
     """``exc`` with every text it carries redacted: the one gate a service's words pass through
     before they reach a message bar, a log or Processing's output (services echo keys)."""
     exc.message = redact(exc.message, secrets)

@@ -5,6 +5,9 @@ metres). Geometry repair, reprojection and simplification happen in the QGIS lay
 (``plugin/gis/fences.py``); this module only holds what is true of any fence.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 import math
 from dataclasses import dataclass, field
 
@@ -64,7 +67,9 @@ class Fence:
         return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
 
 
-def make_ring_fence(fence_id, ring, part=0, label="", warnings=()):
+def make_ring_fence(
+    fence_id: int, ring: Sequence[tuple[float, float]], part: int = 0, label: str = "", warnings: Sequence[str] = ()
+) -> Fence:
     """A ring fence from (lng, lat) pairs, closed if needed, after checking its coordinates."""
     pts = [(float(x), float(y)) for x, y in ring]
     if pts and pts[0] != pts[-1]:
@@ -87,7 +92,7 @@ def make_ring_fence(fence_id, ring, part=0, label="", warnings=()):
     return Fence(fence_id=fence_id, part=part, ring=tuple(pts), label=label, warnings=tuple(warnings))
 
 
-def make_circle_fence(fence_id, lng, lat, radius_m, label=""):
+def make_circle_fence(fence_id: int, lng: float, lat: float, radius_m: float, label: str = "") -> Fence:
     if not (-180 <= lng <= 180 and -90 <= lat <= 90):
         raise FenceError(f"Circle centre ({lng}, {lat}) is not a WGS84 longitude/latitude.")
     if not radius_m or radius_m <= 0:
@@ -95,13 +100,13 @@ def make_circle_fence(fence_id, lng, lat, radius_m, label=""):
     return Fence(fence_id=fence_id, center=(float(lng), float(lat)), radius_m=float(radius_m), label=label)
 
 
-def haversine_m(a, b):
+def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     lng1, lat1, lng2, lat2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
     return 2 * s2cells.EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-def ring_area_m2(ring):
+def ring_area_m2(ring: Sequence[tuple[float, float]]) -> float:
     """Geodesic area of a closed lng/lat ring on the mean-radius sphere.
 
     Within 0.5% of QGIS's ellipsoidal area for fences of the sizes the service accepts, which is
@@ -118,7 +123,7 @@ def ring_area_m2(ring):
     return abs(total) * s2cells.EARTH_RADIUS_M**2 / 2.0
 
 
-def expected_cell_count(fence, level):
+def expected_cell_count(fence: Fence, level: int) -> int:
     """About how many level-``level`` cells the service returns for ``fence`` (an estimate).
 
     Interior cells (area / cell area) plus the cells cut by the boundary (perimeter / cell edge).
@@ -128,7 +133,7 @@ def expected_cell_count(fence, level):
     return int(round(fence.area_m2() / cell_area + fence.perimeter_m() / math.sqrt(cell_area) + 1))
 
 
-def check_cell_level(cell_level):
+def check_cell_level(cell_level: int | None) -> int | None:
     """0/None means 'let the service choose'; otherwise 10..18."""
     if cell_level in (None, 0):
         return None

@@ -5,6 +5,8 @@ typed error that carries both codes, both messages and the ``response_id``. Insi
 a malformed item or day is reported in ``HeatData.problems`` and skipped, never fatal.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import json
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ import numpy as np
 
 from . import collector, s2cells
 from .errors import EmptyResultError, ResponseFormatError, ServiceError
-from .fence import MAX_CELL_LEVEL, MIN_CELL_LEVEL
+from .fence import MAX_CELL_LEVEL, MIN_CELL_LEVEL, Fence
 
 SERVICE = "Jike heat_map"
 HOURS = 24
@@ -206,7 +208,7 @@ def _decode(content):
         raise ResponseFormatError(f"{SERVICE} answered with {reason}", service=SERVICE, details=head) from None
 
 
-def check_envelope(content, http_status=200):
+def check_envelope(content: bytes, http_status: int = 200) -> dict:
     """The decoded answer if it is a success; otherwise the matching typed error."""
     doc = _decode(content) if content else None
     if not isinstance(doc, dict):
@@ -246,7 +248,7 @@ def check_envelope(content, http_status=200):
     return doc
 
 
-def parse_heat_response(content, fence=None, cell_level=None):
+def parse_heat_response(content: bytes, fence: Fence | None = None, cell_level: int | None = None) -> HeatData:
     """The :class:`HeatData` of a successful answer's bytes for ``fence`` (requested at
     ``cell_level``, None for the service's choice); raises the typed errors above."""
     with collector.paused():  # millions of short-lived objects: no full collection meanwhile
@@ -256,7 +258,9 @@ def parse_heat_response(content, fence=None, cell_level=None):
         return parse_items(items, fence, cell_level, response_id=str(doc.get("response_id") or ""), consume=True)
 
 
-def parse_items(items, fence=None, cell_level=None, response_id="", consume=False):
+def parse_items(
+    items: list, fence: Fence | None = None, cell_level: int | None = None, response_id: str = "", consume: bool = False
+) -> HeatData:
     """Items to arrays. Every item or day that is not a valid answer to this request (malformed,
     out of range, repeated, of another level, far outside the fence) is left out and reported.
     ``consume``: empty ``items`` while reading it, so that it is freed item by item."""
@@ -457,6 +461,6 @@ def _slice_matrix(rows):
         return matrix
 
 
-def day_start(ordinal):
+def day_start(ordinal: int) -> dt.datetime:
     """Midnight (Beijing) of a day, as the naive wall-clock datetime the layers store."""
     return dt.datetime.combine(dt.date.fromordinal(int(ordinal)), dt.time())

@@ -8,18 +8,28 @@ others go on; an error that would repeat for every request (token refused, no ne
 cancel stops the run, and what arrived is kept (answers already on their way are still read).
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 import datetime as dt
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from shapely.geometry import MultiPolygon, Polygon
 
 from . import collector, heat_answer
 from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
-from .heat_plan import FeatureShape, circle_feature, member_cells, plan_requests
+from .fence import Fence
+from .heat_answer import HeatData
+from .heat_plan import FeatureShape, HeatPlan, HeatRequest, circle_feature, member_cells, plan_requests
+
+if TYPE_CHECKING:  # for the annotations only
+    from .heat_cache import HeatCache
+    from .jike import JikeClient
 
 SAMPLE_SIZE = 200_000
 DEFAULT_CONCURRENCY = 2
@@ -94,21 +104,21 @@ class HeatReport:
         self.cell_sample.add(data.cell_heat)
 
 
-def beijing_today():
+def beijing_today() -> dt.date:
     return dt.datetime.now(heat_answer.BEIJING).date()
 
 
 def fetch_plan(
-    client,
-    plan,
-    sink,
-    cache=None,
-    is_cancelled=None,
-    on_progress=None,
-    log=None,
-    concurrency=DEFAULT_CONCURRENCY,
-    today=None,
-):
+    client: JikeClient,
+    plan: HeatPlan,
+    sink: Callable[[HeatData], None],
+    cache: HeatCache | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    on_progress: Callable[[int, int, int], None] | None = None,
+    log: Callable[[str], None] | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    today: dt.date | None = None,
+) -> HeatReport:
     """Fetch every request of ``plan``; ``sink(HeatData)`` gets each feature's new cells as they come.
 
     ``on_progress(requests_done, requests_total, cells)``; ``log(message)`` for per-request news.
@@ -229,7 +239,7 @@ def fetch_plan(
     return run
 
 
-def describe(plan, request):
+def describe(plan: HeatPlan, request: HeatRequest) -> str:
     labels = sorted({plan.features[m.fence_id].label for m in request.members})
     text = labels[0] if len(labels) == 1 else f"{labels[0]} and {len(labels) - 1} more"
     tiles = sum(1 for m in request.members if m.tile)
@@ -239,7 +249,7 @@ def describe(plan, request):
 # -- fences as they were: for in-memory use (tests, bench) ------------------------------------------
 
 
-def shapes_of_fences(fences):
+def shapes_of_fences(fences: Iterable[Fence]) -> list[FeatureShape]:
     """FeatureShapes from core fences (rings or circles); parts with the same fence_id are one feature."""
     rings, shapes = {}, []
     for one in fences:
@@ -254,17 +264,17 @@ def shapes_of_fences(fences):
 
 
 def fetch_heat(
-    client,
-    fences,
-    cell_level=None,
-    is_cancelled=None,
-    on_progress=None,
-    log=None,
-    cache=None,
-    max_vertices=1000,
-    today=None,
-    concurrency=DEFAULT_CONCURRENCY,
-):
+    client: JikeClient,
+    fences: Iterable[Fence],
+    cell_level: int | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    log: Callable[[str], None] | None = None,
+    cache: HeatCache | None = None,
+    max_vertices: int = 1000,
+    today: dt.date | None = None,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> HeatReport:
     """Plan and fetch ``fences``, collecting every feature's cells in ``run.results`` (in memory)."""
     plan = plan_requests(shapes_of_fences(fences), cell_level, max_vertices)
     results = []

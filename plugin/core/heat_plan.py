@@ -15,11 +15,15 @@ One rule does both, and it is S2's own hierarchy:
 Geometry is WGS84 lng/lat (shapely); areas are geodesic (``fence.ring_area_m2``).
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
 from shapely.prepared import prep
 
 from . import s2cells
@@ -111,7 +115,7 @@ class HeatPlan:
         return sum(expected_cell_count(r.fence, self.level) for r in self.requests)
 
 
-def geodesic_area_m2(geometry):
+def geodesic_area_m2(geometry: BaseGeometry) -> float:
     polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
     total = 0.0
     for polygon in polygons:
@@ -122,7 +126,7 @@ def geodesic_area_m2(geometry):
     return total
 
 
-def circle_polygon(lng, lat, radius_m, segments=CIRCLE_SEGMENTS):
+def circle_polygon(lng: float, lat: float, radius_m: float, segments: int = CIRCLE_SEGMENTS) -> Polygon:
     """A polygon around the circle (circumscribed: it never cuts the true circle)."""
     radius_deg = math.degrees(radius_m / s2cells.EARTH_RADIUS_M) / math.cos(math.pi / segments)
     scale = 1.0 / max(0.01, math.cos(math.radians(lat)))
@@ -137,7 +141,7 @@ def circle_polygon(lng, lat, radius_m, segments=CIRCLE_SEGMENTS):
     )
 
 
-def polygonal(geometry):
+def polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon | None:
     """The polygonal parts of a geometry (intersections may add lines and points), or None."""
     if isinstance(geometry, (Polygon, MultiPolygon)):
         return None if geometry.is_empty else geometry
@@ -172,7 +176,7 @@ def _ring_if_fits(ring, limits):
     return coords if len(coords) - 1 <= limits.max_vertices and ring_area_m2(coords) <= limits.area_m2 else None
 
 
-def covering_ring(geometry, limits):
+def covering_ring(geometry: Polygon | MultiPolygon, limits: Limits) -> list[tuple[float, float]] | None:
     """A ring the service takes that covers ``geometry``: its own outline, else that outline
     buffered and simplified by ``tolerance_m`` (it only grows, by twice that at most), else its
     convex hull; None when even the hull is over the limits."""
@@ -230,7 +234,7 @@ class _Piece:
         return self.geometry.buffer(TILE_MARGIN_DEG) if self.tile else self.geometry
 
 
-def plan_requests(features, level, max_vertices):
+def plan_requests(features: Sequence[FeatureShape], level: int | None, max_vertices: int) -> HeatPlan:
     """The :class:`HeatPlan` for ``features`` (FeatureShape) at ``level`` (None or 0: the service's;
     otherwise 10..18, or FenceError)."""
     level = check_cell_level(level)
@@ -312,7 +316,7 @@ def _group_fence(group, limits):
 # -- what an answer gives each member -------------------------------------------------------------
 
 
-def member_cells(plan, member, ids, levels):
+def member_cells(plan: HeatPlan, member: Member, ids: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Boolean mask over an answer's cells: those that belong to ``member`` (its feature's real
     geometry, and its tile when it has one)."""
     ids = np.asarray(ids, dtype=np.uint64)
@@ -327,7 +331,7 @@ def member_cells(plan, member, ids, levels):
     return keep
 
 
-def intersects_each(geometry, rings):
+def intersects_each(geometry: BaseGeometry, rings: Sequence[Sequence[tuple[float, float]]]) -> np.ndarray:
     """For each (5, 2) ring, whether its cell polygon intersects ``geometry`` (vectorised on shapely 2)."""
     try:
         import shapely
@@ -340,7 +344,7 @@ def intersects_each(geometry, rings):
         return np.array([prepared.intersects(Polygon(r)) for r in rings], dtype=bool)
 
 
-def circle_feature(fence_id, lng, lat, radius_m, label=""):
+def circle_feature(fence_id: int, lng: float, lat: float, radius_m: float, label: str = "") -> FeatureShape:
     """A circle feature (the dock's drawn circle, Processing's centre and radius)."""
     return FeatureShape(
         fence_id, label or f"circle {radius_m:g} m", circle_polygon(lng, lat, radius_m), circle=(lng, lat, radius_m)

@@ -11,6 +11,9 @@ Three rules protect the user from a service (or something in between) that misbe
 - an answer larger than the cap, on the wire or once decompressed, is refused.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
 import random
 import socket
 import threading
@@ -70,7 +73,7 @@ def _retry_after(headers):
         return None
 
 
-def sleep_unless_cancelled(seconds, is_cancelled):
+def sleep_unless_cancelled(seconds: float, is_cancelled: Callable[[], bool] | None) -> bool:
     """Sleep ``seconds``; True as soon as ``is_cancelled()`` is (the one cancellable sleep)."""
     deadline = time.monotonic() + seconds
     while True:
@@ -191,7 +194,7 @@ class _WatchedAdapter(HTTPAdapter):
         return manager
 
 
-def make_session(verify=True):
+def make_session(verify: bool | str = True) -> requests.Session:
     """A requests session whose requests the watchdog can interrupt. ``verify``: True (the
     certifi/OS bundle, or REQUESTS_CA_BUNDLE's) or the path of a CA bundle; never False."""
     session = requests.Session()
@@ -255,7 +258,7 @@ def post_json(
     what="the service",
     before_each=None,
     retry_answer=None,
-):
+) -> HttpResult:
     """POST ``body`` as JSON; return the last :class:`HttpResult` (retryable answers retried).
     This is the one retry loop of the plugin.
 

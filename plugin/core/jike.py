@@ -1,5 +1,7 @@
 """Client of the Jike open platform's heat service (POST {base}/v1/heat_map)."""
 
+from __future__ import annotations
+
 from . import heat_answer
 from .config import ENV_JIKE_TOKEN
 from .errors import AuthError, ConfigurationError, CrowdHeatError, RateLimitError, ServerError, ServiceError, redacted
@@ -92,7 +94,7 @@ def _http_error(result):
     return ServiceError("The Jike service refused the request", **kwargs)
 
 
-def check_connection(client):
+def check_connection(client: JikeClient) -> str:
     """Reach the service and have the token checked, without asking for any heat.
 
     Sends a body with neither fence nor circle: the gateway checks the token first (401 if it is

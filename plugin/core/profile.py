@@ -4,9 +4,14 @@ A profile is a (days × 24) matrix of summed heat. A (cell, date) counted twice 
 border of two fences) counts once (the reader keeps each once); a day nobody saw is absent, not zero.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from datetime import date as Date
 
 import numpy as np
+
 
 HOURS = 24
 
@@ -30,7 +35,7 @@ class Profile:
         return not len(self.days)
 
 
-def profile_of_rows(rows, what=""):
+def profile_of_rows(rows: Iterable[tuple[Date, Sequence[float]]], what: str = "") -> Profile:
     """The :class:`Profile` of (date, 24 hours) rows already distinct per key and date (the
     cell-days an hourly heat layer reader keeps once each): the hours summed per date."""
     by_day = {}

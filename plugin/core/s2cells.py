@@ -6,6 +6,8 @@ to it within 1e-13 degrees (tests compare both). Peer S2 plugins build one s2sph
 cell; at 10,000+ cells that dominated the time from answer to layer.
 """
 
+from __future__ import annotations
+
 import functools
 
 import numpy as np
@@ -17,7 +19,7 @@ _LOOKUP_BITS = 4
 EARTH_RADIUS_M = 6371008.8
 
 
-def token_to_id(token):
+def token_to_id(token: str) -> int:
     """The 64-bit id of an S2 token ('3403ee114b' -> 3748101072942530560)."""
     token = token.strip().lower()
     if not token or len(token) > 16 or any(c not in "0123456789abcdef" for c in token):
@@ -25,14 +27,14 @@ def token_to_id(token):
     return int(token.ljust(16, "0"), 16)
 
 
-def id_to_token(cell_id):
+def id_to_token(cell_id: int) -> str:
     """The canonical token of an S2 cell id (trailing zero nibbles stripped)."""
     if cell_id == 0:
         return "X"
     return f"{cell_id:016x}".rstrip("0")
 
 
-def level_of(cell_id):
+def level_of(cell_id: int) -> int:
     """Level of one S2 id (a Python int); -1 if it is not a valid cell id."""
     lsb = cell_id & -cell_id
     shift = lsb.bit_length() - 1
@@ -41,7 +43,7 @@ def level_of(cell_id):
     return MAX_LEVEL - shift // 2
 
 
-def levels(ids):
+def levels(ids: np.ndarray) -> np.ndarray:
     """Levels of an array of uint64 S2 ids; -1 where the id is not a valid cell id."""
     ids = np.asarray(ids, dtype=np.uint64)
     lsb = ids & (~ids + np.uint64(1))
@@ -111,7 +113,7 @@ def _xyz_to_lnglat(x, y, z):
     return lng, lat
 
 
-def cell_rings(ids, level=None):
+def cell_rings(ids: np.ndarray, level: int | np.ndarray | None = None) -> np.ndarray:
     """Closed vertex rings of S2 cells, shape (n, 5, 2) as (lng, lat) degrees, CCW.
 
     Vertex k is s2sphere's ``Cell.get_vertex(k)``; the fifth vertex repeats the first.
@@ -132,7 +134,9 @@ def cell_rings(ids, level=None):
     return rings
 
 
-def contains_points(ids, lnglat, level=None, tolerance=1e-12):
+def contains_points(
+    ids: np.ndarray, lnglat: np.ndarray, level: int | np.ndarray | None = None, tolerance: float = 1e-12
+) -> np.ndarray:
     """For each cell, whether the (lng, lat) point of the same row lies inside it (or on its edge)."""
     ids = np.asarray(ids, dtype=np.uint64)
     lnglat = np.asarray(lnglat, dtype=np.float64).reshape(-1, 2)
@@ -171,27 +175,29 @@ def contains_points(ids, lnglat, level=None, tolerance=1e-12):
     )
 
 
-def parents(ids, level):
+def parents(ids: np.ndarray, level: int) -> np.ndarray:
     """The level-``level`` ancestor of each cell (cells of that level or coarser map to themselves)."""
     ids = np.asarray(ids, dtype=np.uint64)
     lsb = np.uint64(1) << np.uint64(2 * (MAX_LEVEL - level))
     return np.where(levels(ids) > level, (ids & ~(lsb - np.uint64(1)) & ~lsb) | lsb, ids)
 
 
-def leaf_id(lng, lat):
+def leaf_id(lng: float, lat: float) -> int:
     """The id of the leaf cell at (lng, lat): sorting by it follows the Hilbert curve (locality)."""
     s2sphere = _s2()[0]
     return s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(lat, lng)).id()
 
 
-def cell_area_m2(lng, lat, level):
+def cell_area_m2(lng: float, lat: float, level: int) -> float:
     """Exact area in m² of the level-``level`` cell containing (lng, lat)."""
     s2sphere = _s2()[0]
     cell_id = s2sphere.CellId.from_lat_lng(s2sphere.LatLng.from_degrees(lat, lng)).parent(level)
     return s2sphere.Cell(cell_id).exact_area() * EARTH_RADIUS_M**2
 
 
-def covering_ids(min_lng, min_lat, max_lng, max_lat, level, max_cells=1_000_000):
+def covering_ids(
+    min_lng: float, min_lat: float, max_lng: float, max_lat: float, level: int, max_cells: int = 1_000_000
+) -> np.ndarray:
     """Ids of the level-``level`` cells covering a lat/lng rectangle (s2sphere has no polygon region)."""
     s2sphere = _s2()[0]
     rect = s2sphere.LatLngRect.from_point_pair(

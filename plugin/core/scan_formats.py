@@ -12,10 +12,14 @@ without a header row has columns ``col1`` … ``colN``: the names the output and
 whether or not its layout is recognised.
 """
 
+from __future__ import annotations
+
 import codecs
 import contextlib
 import csv
+import os
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .errors import InputError
@@ -84,7 +88,7 @@ class ScanFileError(InputError):
 
 
 @contextlib.contextmanager
-def reading(path):
+def reading(path: str | os.PathLike) -> Iterator[None]:
     """Any OSError while ``path`` is opened or read (deleted, a folder, locked, unplugged) becomes a
     ScanFileError that names the file: the one place where file-system errors get their message."""
     try:
@@ -96,7 +100,7 @@ def reading(path):
         ) from None
 
 
-def check_encoding(encoding):
+def check_encoding(encoding: str) -> str:
     """``encoding`` as Python names it, or a ScanFileError if Python does not know it."""
     try:
         return codecs.lookup(encoding).name
@@ -113,7 +117,7 @@ def _norm(name):
     return re.sub(r"[\s_\-()（）#]", "", str(name).strip().lower().lstrip("\ufeff"))
 
 
-def col(number):
+def col(number: int) -> str:
     return f"col{number}"
 
 
@@ -437,7 +441,7 @@ _TECHNOLOGIES = {
 }
 
 
-def is_number(text):
+def is_number(text: object) -> bool:
     return bool(NUMBER.fullmatch(str(text).strip()))
 
 
@@ -484,7 +488,7 @@ _HEADERLESS_TESTS = {
 }
 
 
-def looks_like_data(values):
+def looks_like_data(values: Sequence[str]) -> bool:
     """A first row that holds a number or a MAC address is data, not a header."""
     return any(is_number(v) or _is_mac(v) for v in values if v.strip())
 
@@ -518,7 +522,7 @@ class FileFormat:
         )
 
 
-def detect_encoding(raw):
+def detect_encoding(raw: bytes) -> str:
     """utf-8-sig, utf-16, utf-8 or gb18030 from the first bytes of a file."""
     if raw.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -535,7 +539,7 @@ def detect_encoding(raw):
     return "gb18030"  # rows with broken bytes get reported
 
 
-def first_undecodable_line(path, encoding):
+def first_undecodable_line(path: str | os.PathLike, encoding: str) -> int | None:
     """The line number of the first byte that is not ``encoding``, or None (whole file, streamed)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     line = 1
@@ -553,7 +557,7 @@ def first_undecodable_line(path, encoding):
     return None
 
 
-def decide_encoding(path, sample):
+def decide_encoding(path: str | os.PathLike, sample: bytes) -> str:
     """The encoding that decodes the whole file: the sample's guess, else GB18030. Raises
     ScanFileError, naming the line, when no candidate does (a file that mixes encodings)."""
     guess = detect_encoding(sample)
@@ -569,7 +573,7 @@ def decide_encoding(path, sample):
     )
 
 
-def guess_mapping(header):
+def guess_mapping(header: Sequence[str]) -> dict[str, str]:
     """role -> column, from the header's names (English and Chinese aliases)."""
     normalised = [_norm(h) for h in header]
     mapping = {}
@@ -585,7 +589,7 @@ def guess_mapping(header):
     return mapping
 
 
-def guess_shape(mapping):
+def guess_shape(mapping: dict[str, str]) -> str:
     if any(role in mapping for role in ("macs", "bts", "nearbts", "mmac")):
         return SHAPE_BAIDU
     if "mac" in mapping or "scan_id" in mapping:
@@ -719,7 +723,7 @@ def sniff(
     return fmt
 
 
-def format_warnings(fmt):
+def format_warnings(fmt: FileFormat) -> list[str]:
     """What the user should know before running: roles that decide whether scans can be made."""
     warnings = []
     mapped = set(fmt.mapping)

@@ -9,17 +9,26 @@ cache. An answer already on its way when the run stops has been paid for: it is 
 (after Cancel, for ``CANCEL_GRACE_S``), kept and cached.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import math
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from .baidu import BATCH_TOO_LARGE, BaiduError, prepare, request_key, result_located, result_problem
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
+
+if TYPE_CHECKING:  # for the annotations only
+    from .baidu import BaiduClient
+    from .scan_cache import ScanCache
+    from .scans import Scan
 
 
 class Status(str, Enum):
@@ -80,7 +89,7 @@ class ScanReport:
         return time.monotonic() - self.started
 
 
-def judge(scan, answer, cached=False):
+def judge(scan: Scan | None, answer: dict, cached: bool = False) -> tuple[ScanOutcome, bool]:
     """(outcome, may be cached) for one result of the service."""
     problem = result_problem(answer)
     if problem:
@@ -100,11 +109,11 @@ def judge(scan, answer, cached=False):
     ), True
 
 
-def outcome_of(scan, answer, cached=False):
+def outcome_of(scan: Scan | None, answer: dict, cached: bool = False) -> ScanOutcome:
     return judge(scan, answer, cached)[0]
 
 
-def cached_answer(cache, key, coor, now=None):
+def cached_answer(cache: ScanCache | None, key: str, coor: str, now: float | None = None) -> dict | None:
     """A cached answer still worth reusing (see the caching rule above), or None."""
     hit = cache.get(key, coor) if cache is not None else None
     if hit is None:
@@ -171,7 +180,14 @@ class _Run:
             self.log(problem)
 
 
-def plan(scans, cache, coor, batch_size, window=WINDOW, is_cancelled=None):
+def plan(
+    scans: Iterable[Scan],
+    cache: ScanCache | None,
+    coor: str,
+    batch_size: int,
+    window: int = WINDOW,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> dict[str, int]:
     """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend.
     Raises CancelledError when ``is_cancelled()`` becomes true (checked every thousand scans)."""
     total = invalid = cached = 0
@@ -198,7 +214,16 @@ def plan(scans, cache, coor, batch_size, window=WINDOW, is_cancelled=None):
     }
 
 
-def geolocate(scans, client, cache=None, is_cancelled=None, on_progress=None, log=None, stats=None, window=WINDOW):
+def geolocate(
+    scans: Iterable[Scan],
+    client: BaiduClient,
+    cache: ScanCache | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    log: Callable[[str], None] | None = None,
+    stats: ScanReport | None = None,
+    window: int = WINDOW,
+) -> Iterator[ScanOutcome]:
     """Yield a :class:`ScanOutcome` per scan, in input order. ``on_progress(scans_done)``."""
     stats = stats if stats is not None else ScanReport()
     run = _Run(client, cache, is_cancelled, log or (lambda message: None), stats)

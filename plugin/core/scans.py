@@ -17,18 +17,22 @@ as its last row has been read. Memory grows with the number of rows (about 150 b
 - else the whole file is one scan, and ``sniff`` warns about it.
 """
 
+from __future__ import annotations
+
 import csv
 import dataclasses
 import functools
 import math
+import os
 import re
 from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import numpy as np
 
-from .scan_formats import NUMBER, SHAPE_OBSERVATIONS, is_number, reading
+from .scan_formats import NUMBER, SHAPE_OBSERVATIONS, FileFormat, is_number, reading
 
 MAX_SSID = 32
 # What Android and several apps write for "unavailable" (Integer.MAX_VALUE), e.g. NetMonster's NTM.
@@ -126,7 +130,7 @@ _MAC_HEX = re.compile(r"[^0-9a-f]")
 _NORMAL_MAC = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}\Z")
 
 
-def normalise_mac(text):
+def normalise_mac(text: object) -> str | None:
     """'AA-BB-CC-DD-EE-FF' / 'aabbccddeeff' → 'aa:bb:cc:dd:ee:ff'; None if not a usable AP MAC."""
     text = str(text).strip()
     lower = text.lower()
@@ -140,11 +144,11 @@ def normalise_mac(text):
     return ":".join(hexdigits[k : k + 2] for k in range(0, 12, 2))
 
 
-def normalise_ssid(text):
+def normalise_ssid(text: object) -> str:
     return str(text or "").replace("|", "").replace(",", "")[:MAX_SSID]
 
 
-def whole_number(text, what, default=None):
+def whole_number(text: object, what: str, default: int | None = None) -> int | None:
     """An integer from a field ('12', '12.0'); ``default`` when empty or unavailable; raises ValueError."""
     text = str(text).strip() if text is not None else ""
     if text == "":
@@ -158,7 +162,7 @@ def whole_number(text, what, default=None):
     return default if value == UNAVAILABLE and default is not None else value
 
 
-def rssi_reading(text):
+def rssi_reading(text: object) -> tuple[int | None, str]:
     """(dBm or None, problem): None for no reading (empty, -1, 0, above -10 dBm); a problem text
     when the field is not a number at all."""
     text = str(text).strip()
@@ -173,7 +177,7 @@ def rssi_reading(text):
     return (None if level > STRONGEST_PLAUSIBLE_RSSI else level), ""
 
 
-def cell_signal(text):
+def cell_signal(text: object) -> int | None:
     """A cell's signal in dBm, or None (unknown: empty, unavailable, 0, -1 or above -10 dBm)."""
     text = str(text).strip()
     if text == "":
@@ -182,7 +186,7 @@ def cell_signal(text):
     return None if value > STRONGEST_PLAUSIBLE_RSSI else value
 
 
-def parse_ap_list(text):
+def parse_ap_list(text: str) -> list[tuple[str, str, str]]:
     """'mac,rssi,ssid|…' → [(mac, rssi, ssid)] as given (not normalised)."""
     aps = []
     for entry in str(text or "").split("|"):
@@ -193,7 +197,7 @@ def parse_ap_list(text):
     return aps
 
 
-def clean_aps(aps, notes):
+def clean_aps(aps: Iterable[tuple[str, str, str]], notes: list[str]) -> list[AccessPoint]:
     """AccessPoints: MACs normalised, one per MAC (its strongest reading), ``_nomap`` dropped."""
     best = {}
     dropped_bad = dropped_nomap = 0
@@ -217,7 +221,7 @@ def clean_aps(aps, notes):
     return list(best.values())
 
 
-def parse_cell_text(text, what="bts"):
+def parse_cell_text(text: str, what: str = "bts") -> Cell:
     """A cell in the API's own syntax, kept as written: 'mcc,mnc,lac,cellid,signal' or the CDMA
     'sid,nid,bid,lon,lat,signal'. Unknown values stay as the text says (-1; the document's
     own example sends neighbours as '460,0,-1,-1,13')."""
@@ -234,7 +238,7 @@ def parse_cell_text(text, what="bts"):
     return Cell(mcc, mnc, lac, cellid, whole_number(parts[4], f"{what} signal", 50))
 
 
-def split_cell(mcc, mnc, lac, cellid, signal, what="cell"):
+def split_cell(mcc: object, mnc: object, lac: object, cellid: object, signal: object, what: str = "cell") -> Cell:
     """A cell from split columns; empty or unavailable ids are unknown (-1)."""
     return Cell(
         whole_number(mcc, f"{what} mcc", -1),
@@ -261,7 +265,7 @@ def _truth(values, index):
 
 
 @functools.lru_cache(maxsize=4096)  # rows of one scan share their time text
-def parse_time(text):
+def parse_time(text: object) -> float | None:
     """Seconds since the epoch from the time texts apps write (ISO 8601 with or without a zone,
     '2024/05/01 10:00:00', ctime 'Wed Jul 17 14:52:16 2024', epoch seconds or milliseconds), or
     None. A time without a zone is taken as UTC: only differences between rows matter."""
@@ -286,7 +290,7 @@ def parse_time(text):
     return moment.timestamp()
 
 
-def metres_between(a, b):
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Distance of two (lng, lat) points a few km apart at most (equirectangular)."""
     dlat = math.radians(b[1] - a[1])
     dlng = math.radians(b[0] - a[0]) * math.cos(math.radians((a[1] + b[1]) / 2))
@@ -381,7 +385,9 @@ class _Reading:
         return NO_READING
 
 
-def read_scans(path, fmt, on_skipped=None):
+def read_scans(
+    path: str | os.PathLike, fmt: FileFormat, on_skipped: Callable[[str], None] | None = None
+) -> Iterator[Scan]:
     """Every scan of the file, in order, each with what it heard or why it cannot be used.
     ``on_skipped(message)`` hears about rows that are not scans (airodump's station section)."""
     reading = _Reading(fmt)
@@ -713,7 +719,7 @@ def _observation_scan(number, records, reading):
     return scan
 
 
-def spreadsheet_safe(text):
+def spreadsheet_safe(text: str) -> str:
     """``text`` as a spreadsheet shows it, never runs it: a leading = @ + - (or a tab/CR) makes
     Excel and LibreOffice evaluate a cell ("=cmd|..."), so such texts get a leading apostrophe.
     Numbers written as text ("-67") stay as they are."""
@@ -722,7 +728,7 @@ def spreadsheet_safe(text):
     return text
 
 
-def preview(path, fmt, limit=50):
+def preview(path: str | os.PathLike, fmt: FileFormat, limit: int = 50) -> list[list[str]]:
     """The first ``limit`` data rows as lists of strings (for the dock's preview)."""
     out = []
     for record in _rows(path, fmt):

@@ -13,12 +13,16 @@ A cell may come once per fence (a cell on the border of two fences is in both): 
 answers only where it has data, so a missing cell is unknown.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 import math
 from dataclasses import dataclass, field
 from datetime import date as Date, datetime
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 HOURS = 24
 AREA, CENTROID = 0, 1
@@ -101,7 +105,7 @@ def _authalic(lat_deg):
     return np.arcsin(np.clip(_q(np.sin(np.radians(lat_deg))) / _QP, -1.0, 1.0))
 
 
-def equal_area(lnglat, centre):
+def equal_area(lnglat: np.ndarray, centre: tuple[float, float]) -> np.ndarray:
     """(n, 2) lng/lat degrees → (n, 2) metres of a Lambert azimuthal equal-area projection centred
     on ``centre`` (lng, lat): areas there are areas on the WGS84 ellipsoid."""
     lnglat = np.asarray(lnglat, dtype=np.float64)
@@ -113,7 +117,7 @@ def equal_area(lnglat, centre):
     return np.column_stack((x, y))
 
 
-def project_geometries(geometries, centre):
+def project_geometries(geometries: Sequence[BaseGeometry], centre: tuple[float, float]) -> np.ndarray:
     """Shapely geometries in lng/lat → the equal-area projection centred on ``centre``."""
     return shapely.transform(np.asarray(geometries, dtype=object), lambda xy: equal_area(xy, centre))
 
@@ -129,7 +133,7 @@ class Shares:
     zone_area: np.ndarray  # (zones,)
 
 
-def shares(cell_polygons, zone_polygons, method=AREA):
+def shares(cell_polygons: np.ndarray, zone_polygons: np.ndarray, method: str = AREA) -> Shares:
     """The :class:`Shares` of cells in zones (both arrays of shapely polygons, one projection)."""
     if method not in METHODS:
         raise ValueError(f"method must be {AREA} (area) or {CENTROID} (centroid), not {method!r}")
@@ -178,7 +182,7 @@ class ZoneHeat:
     day_hours: np.ndarray = None  # (zones, dates, 24): the heat of each zone, date and hour (nan: no data)
 
 
-def zone_heat(cell_days, zone_shares, zone_count):
+def zone_heat(cell_days: CellDays, zone_shares: Shares, zone_count: int) -> ZoneHeat:
     """Aggregate a :class:`CellDays` through :class:`Shares` into a :class:`ZoneHeat`.
 
     Every (cell, zone) pair is expanded to the cell's rows (one per date), and the weighted hours
@@ -267,7 +271,7 @@ def _rows_by_cell(cell_of_row, cell_count):
     return order, first
 
 
-def as_date(value):
+def as_date(value: Date | datetime | str) -> Date:
     """A datetime.date from what a layer gives (a date, a datetime, or 'YYYY-MM-DD')."""
     if isinstance(value, datetime):
         return value.date()
