@@ -10,10 +10,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 import os
 from dataclasses import dataclass, field
+from enum import Enum
 
 from .fence import DEFAULT_MAX_VERTICES
 from .http import Limits
 from .scan_formats import DEFAULT_DISTANCE_M, DEFAULT_WINDOW_S
+
+
+class Service(str, Enum):
+    """The two services; the values name them in QGIS's settings (crowdheat/<service>/…)."""
+
+    JIKE = "jike"
+    BAIDU = "baidu"
+
+    def __str__(self):
+        return self.value
+
 
 JIKE_DEFAULT_URL = "https://data-api.isjike.com/api"
 ENV_JIKE_URL = "CROWDHEAT_JIKE_URL"

@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from enum import Enum
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -97,12 +98,19 @@ def _wait(seconds, is_cancelled, reached=()):
 _current = threading.local()
 
 
+class _Fired(Enum):
+    """Why the watch shut the request's socket down."""
+
+    CANCEL = "cancel"
+    DEADLINE = "deadline"
+
+
 class _Watch:
     def __init__(self, deadline_s, is_cancelled, on_sent):
         self.deadline = time.monotonic() + deadline_s
         self.is_cancelled = is_cancelled
         self.on_sent = on_sent
-        self.fired = None  # "cancel" or "deadline"
+        self.fired = None  # a _Fired once the watch has shut the socket
         self._sock = None
         self._finished = False
         self._lock = threading.Lock()
@@ -134,9 +142,9 @@ class _Watch:
         while not self._stop.wait(WATCH_INTERVAL_S):
             reason = None
             if self.is_cancelled and self.is_cancelled():
-                reason = "cancel"
+                reason = _Fired.CANCEL
             elif time.monotonic() > self.deadline:
-                reason = "deadline"
+                reason = _Fired.DEADLINE
             if reason:
                 with self._lock:
                     if not self._finished and not self.fired:
@@ -347,9 +355,9 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
                     raise requests.exceptions.ConnectionError("interrupted")
                 return result
         except (requests.exceptions.RequestException, OSError):
-            if watch.fired == "cancel":
+            if watch.fired is _Fired.CANCEL:
                 raise CancelledError() from None
-            if watch.fired == "deadline":
+            if watch.fired is _Fired.DEADLINE:
                 raise NetworkError(
                     f"The answer of {what} did not arrive in full within {limits.deadline_s:g} s "
                     "(it came in too slowly, or not at all). Not retried: try again later, or "

@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 
 from .errors import InputError
 
@@ -28,8 +29,21 @@ SAMPLE_BYTES = 64 * 1024
 SAMPLE_ROWS = 50
 DELIMITERS = ",;\t|"
 ENCODING_CHUNK = 1 << 20
-SHAPE_BAIDU, SHAPE_SPLIT, SHAPE_OBSERVATIONS = "baidu", "split", "observations"
-SHAPES = (SHAPE_BAIDU, SHAPE_SPLIT, SHAPE_OBSERVATIONS)
+
+
+class Shape(str, Enum):
+    """How a file holds its scans (see the module's docstring); the values are what users type."""
+
+    BAIDU = "baidu"
+    SPLIT = "split"
+    OBSERVATIONS = "observations"
+
+    def __str__(self):
+        return self.value
+
+
+SHAPE_BAIDU, SHAPE_SPLIT, SHAPE_OBSERVATIONS = Shape
+SHAPES = tuple(Shape)
 HEADER_AUTO, HEADER_YES, HEADER_NO = "auto", "yes", "no"
 HEADER_CHOICES = (HEADER_AUTO, HEADER_YES, HEADER_NO)
 # Grouping of per-AP rows into scans (a setting, and a parameter of the algorithm).

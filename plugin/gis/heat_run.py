@@ -9,6 +9,7 @@ from qgis.core import (
     QgsVectorLayerFeatureSource,
 )
 
+from ..core.config import Service
 from ..core.heat_cache import HeatCache
 from ..core.heat_plan import plan_requests
 from ..i18n import tr
@@ -16,7 +17,7 @@ from . import fences, settings
 
 
 def open_heat_cache(config, path=None):
-    return HeatCache(path or config.cache_path or settings.default_cache_path("jike"))
+    return HeatCache(path or config.cache_path or settings.default_cache_path(Service.JIKE))
 
 
 class PlanJob:

@@ -9,13 +9,14 @@ import os
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
 from ..core import config
+from ..core.config import Service
 from ..core.errors import ConfigurationError
 
 PREFIX = "crowdheat/"
 # Per service: the stored (non-secret) settings, and each secret's authcfg key, environment
 # variable and name in the auth database. One code path below serves both services.
 SERVICES = {
-    "jike": {
+    Service.JIKE: {
         "keys": (
             "base_url",
             "connect_timeout_s",
@@ -32,7 +33,7 @@ SERVICES = {
         "secrets": {"token": ("jike/authcfg", config.ENV_JIKE_TOKEN, "CrowdHeat: Jike token")},
         "resolve": config.resolve_jike,
     },
-    "baidu": {
+    Service.BAIDU: {
         "keys": (
             "base_url",
             "batch_size",
@@ -121,11 +122,11 @@ def service_config(service, environ=None, secrets=True):
 
 
 def jike_config(environ=None, secrets=True):
-    return service_config("jike", environ, secrets)
+    return service_config(Service.JIKE, environ, secrets)
 
 
 def baidu_config(environ=None, secrets=True):
-    return service_config("baidu", environ, secrets)
+    return service_config(Service.BAIDU, environ, secrets)
 
 
 def secret_stored(service, name):
@@ -134,7 +135,7 @@ def secret_stored(service, name):
     return bool(authcfg) and authcfg in QgsApplication.authManager().configIds()
 
 
-def default_cache_path(service="baidu"):
+def default_cache_path(service=Service.BAIDU):
     """The answers caches live in the QGIS profile, beside the plugin's settings."""
     folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "crowdheat")
     os.makedirs(folder, exist_ok=True)

@@ -8,6 +8,7 @@ builds memory layers (not yet in any project) and hands them to the main thread;
 from qgis.core import Qgis, QgsMessageLog, QgsProcessingFeedback, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core.config import Service
 from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError, InputError
 from ..core.heat_job import fetch_plan
@@ -212,7 +213,7 @@ class ConnectionTestTask(CrowdHeatTask):
         self.service, self.config = service, config
 
     def work(self):
-        if self.service == "jike":
+        if self.service == Service.JIKE:
             from ..core.jike import check_connection
 
             client = JikeClient(self.config, **settings.network_for(self.config.base_url))

@@ -25,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import config
+from ..core.config import Service
 from ..gis import settings
 from ..core.errors import CrowdHeatError
 from ..gis.tasks import ConnectionTestTask, log
@@ -126,10 +127,10 @@ class SettingsWidget(QWidget):
         form.addRow(tr("Ask before a run of more requests than"), self.jike_confirm)
         from ..core.heat_cache import HeatCache
 
-        self.jike_cache = _CacheRow(form, HeatCache, jike.cache_path, settings.default_cache_path("jike"))
+        self.jike_cache = _CacheRow(form, HeatCache, jike.cache_path, settings.default_cache_path(Service.JIKE))
         self.jike_env = QLabel()
         form.addRow(self.jike_env)
-        self.jike_test, self.jike_result = self._test_row(form, "jike")
+        self.jike_test, self.jike_result = self._test_row(form, Service.JIKE)
         layout.addWidget(box)
 
         box = QGroupBox(tr("Baidu hardware positioning (scans)"))
@@ -165,10 +166,10 @@ class SettingsWidget(QWidget):
         form.addRow(tr("… and within"), self.scan_distance)
         from ..core.scan_cache import ScanCache
 
-        self.baidu_cache = _CacheRow(form, ScanCache, baidu.cache_path, settings.default_cache_path("baidu"))
+        self.baidu_cache = _CacheRow(form, ScanCache, baidu.cache_path, settings.default_cache_path(Service.BAIDU))
         self.baidu_env = QLabel()
         form.addRow(self.baidu_env)
-        self.baidu_test, self.baidu_result = self._test_row(form, "baidu")
+        self.baidu_test, self.baidu_result = self._test_row(form, Service.BAIDU)
         layout.addWidget(box)
         layout.addStretch(1)
         self.show_state()
@@ -189,9 +190,9 @@ class SettingsWidget(QWidget):
         jike, baidu = settings.jike_config(secrets=False), settings.baidu_config(secrets=False)
         stored = tr("(stored in the authentication database; type to replace)")
         for service, name, edit, from_env in (
-            ("jike", "token", self.jike_token, jike.token_from_env),
-            ("baidu", "ak", self.baidu_ak, baidu.ak_from_env),
-            ("baidu", "sk", self.baidu_sk, baidu.sk_from_env),
+            (Service.JIKE, "token", self.jike_token, jike.token_from_env),
+            (Service.BAIDU, "ak", self.baidu_ak, baidu.ak_from_env),
+            (Service.BAIDU, "sk", self.baidu_sk, baidu.sk_from_env),
         ):
             edit.setPlaceholderText(stored if settings.secret_stored(service, name) and not from_env else "")
         self.jike_env.setText(
@@ -220,29 +221,29 @@ class SettingsWidget(QWidget):
         """Save everything; False (and the reason shown on the page) when a secret was refused."""
         problems = []
         for service, key, value in (
-            ("jike", "base_url", self.jike_url.text().strip()),
-            ("jike", "read_timeout_s", self.jike_timeout.value()),
-            ("jike", "deadline_s", self.jike_deadline.value()),
-            ("jike", "max_answer_mb", self.jike_largest.value()),
-            ("jike", "concurrency", int(self.jike_concurrency.value())),
-            ("jike", "confirm_requests", int(self.jike_confirm.value())),
-            ("jike", "cache_path", self.jike_cache.path_widget.filePath()),
-            ("baidu", "base_url", self.baidu_url.text().strip()),
-            ("baidu", "batch_size", self.batch.value()),
-            ("baidu", "rate", self.rate.value()),
-            ("baidu", "coor", self.coor.currentData()),
-            ("baidu", "read_timeout_s", self.baidu_timeout.value()),
-            ("baidu", "deadline_s", self.baidu_deadline.value()),
-            ("baidu", "scan_window_s", self.scan_window.value()),
-            ("baidu", "scan_distance_m", self.scan_distance.value()),
-            ("baidu", "max_answer_mb", self.baidu_largest.value()),
-            ("baidu", "cache_path", self.baidu_cache.path_widget.filePath()),
+            (Service.JIKE, "base_url", self.jike_url.text().strip()),
+            (Service.JIKE, "read_timeout_s", self.jike_timeout.value()),
+            (Service.JIKE, "deadline_s", self.jike_deadline.value()),
+            (Service.JIKE, "max_answer_mb", self.jike_largest.value()),
+            (Service.JIKE, "concurrency", int(self.jike_concurrency.value())),
+            (Service.JIKE, "confirm_requests", int(self.jike_confirm.value())),
+            (Service.JIKE, "cache_path", self.jike_cache.path_widget.filePath()),
+            (Service.BAIDU, "base_url", self.baidu_url.text().strip()),
+            (Service.BAIDU, "batch_size", self.batch.value()),
+            (Service.BAIDU, "rate", self.rate.value()),
+            (Service.BAIDU, "coor", self.coor.currentData()),
+            (Service.BAIDU, "read_timeout_s", self.baidu_timeout.value()),
+            (Service.BAIDU, "deadline_s", self.baidu_deadline.value()),
+            (Service.BAIDU, "scan_window_s", self.scan_window.value()),
+            (Service.BAIDU, "scan_distance_m", self.scan_distance.value()),
+            (Service.BAIDU, "max_answer_mb", self.baidu_largest.value()),
+            (Service.BAIDU, "cache_path", self.baidu_cache.path_widget.filePath()),
         ):
             settings.set_value(service, key, value)
         for service, name, edit in (
-            ("jike", "token", self.jike_token),
-            ("baidu", "ak", self.baidu_ak),
-            ("baidu", "sk", self.baidu_sk),
+            (Service.JIKE, "token", self.jike_token),
+            (Service.BAIDU, "ak", self.baidu_ak),
+            (Service.BAIDU, "sk", self.baidu_sk),
         ):
             if edit.text():
                 try:
@@ -261,8 +262,8 @@ class SettingsWidget(QWidget):
     def test(self, service):
         """Apply, then test in a task (the UI never waits on the network)."""
         self.apply()
-        label = self.jike_result if service == "jike" else self.baidu_result
-        button = self.jike_test if service == "jike" else self.baidu_test
+        label = self.jike_result if service == Service.JIKE else self.baidu_result
+        button = self.jike_test if service == Service.JIKE else self.baidu_test
         service_config = settings.service_config(service)
         label.setText(tr("Testing…"))
         button.setEnabled(False)
