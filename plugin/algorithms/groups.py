@@ -1,7 +1,12 @@
 """Where CrowdHeat's algorithms sit in the Processing Toolbox (decided once)."""
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingLayerPostProcessorInterface, QgsProcessingParameterEnum
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingParameterEnum,
+)
 
+from ..core import deps
 from ..gis import output_systems
 from ..i18n import tr
 from ..icons import provider_icon
@@ -24,6 +29,15 @@ class HeatGroupAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self):
         return provider_icon()
+
+    def checkParameterValues(self, parameters, context):
+        """The packages QGIS does not ship (s2sphere, shapely) are checked before anything runs:
+        without them, the exact install command instead of a Python error (core/deps.py). Here
+        rather than in processAlgorithm: qgis_process prints a refused run once, an exception
+        three times."""
+        if deps.missing():
+            return False, deps.explanation(offer_button=False)
+        return super().checkParameterValues(parameters, context)
 
 
 class ScanGroupAlgorithm(QgsProcessingAlgorithm):

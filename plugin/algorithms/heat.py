@@ -21,7 +21,6 @@ from qgis.core import (
 )
 from qgis.PyQt import sip
 
-from ..core import deps
 from ..core import fence
 from ..core.errors import CrowdHeatError
 from ..core.heat_job import fetch_plan
@@ -101,8 +100,6 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         raise NotImplementedError
 
     def processAlgorithm(self, parameters, context, feedback):
-        if deps.missing():
-            raise QgsProcessingException(deps.explanation(offer_button=False))
         config = settings.jike_config()
         level = self.parameterAsInt(parameters, self.CELL_LEVEL, context) or None
         try:

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from shapely.geometry import MultiPolygon, Polygon
 
 from . import collector, heat_answer
+from .shapely_lib import MultiPolygon, Polygon
 from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
 from .fence import Fence
 from .heat_answer import HeatData

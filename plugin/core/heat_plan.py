@@ -22,9 +22,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from shapely.geometry import GeometryCollection, MultiPolygon, Polygon
-from shapely.geometry.base import BaseGeometry
-from shapely.prepared import prep
 
 from . import s2cells
 from .errors import FenceError
@@ -37,6 +34,7 @@ from .fence import (
     make_ring_fence,
     ring_area_m2,
 )
+from .shapely_lib import BaseGeometry, GeometryCollection, MultiPolygon, Polygon, prep
 
 # Aim comfortably under the reported limit: the service's own area computation is unknown.
 PLAN_AREA_M2 = 0.8 * MAX_AREA_KM2 * 1e6

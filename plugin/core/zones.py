@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date as Date, datetime
 
 import numpy as np
-import shapely
-from shapely.geometry.base import BaseGeometry
+
+from .shapely_lib import BaseGeometry, shapely
 
 HOURS = 24
 AREA, CENTROID = 0, 1

@@ -15,12 +15,12 @@ from qgis.core import (
     QgsProject,
     QgsWkbTypes,
 )
-from shapely import wkb
 
 from ..core.errors import CancelledError, FenceError
 from ..core.fence import MIN_AREA_M2
 from ..core.heat_plan import FeatureShape, circle_feature, geodesic_area_m2
 from ..core.jike import CRS as JIKE_CRS
+from ..core.shapely_lib import wkb
 from ..i18n import tr
 
 WGS84 = QgsCoordinateReferenceSystem(JIKE_CRS)

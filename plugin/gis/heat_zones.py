@@ -4,7 +4,6 @@
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -18,6 +17,7 @@ from qgis.PyQt.QtCore import QDate
 from ..core import s2cells, zones
 from ..core.errors import InputError
 from ..core.heat_answer import HOURS
+from ..core.shapely_lib import shapely
 from .compat import make_field, unique_names
 from . import heat_layers, sinks
 from .heat_layers import HOUR_FIELDS

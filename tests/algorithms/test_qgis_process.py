@@ -130,3 +130,18 @@ def test_geolocatescans_headless(qgis_process_env, tmp_path):
     assert located.featureCount() == 2
     assert located.renderer().type() == "categorizedSymbol" and located.renderer().classAttribute() == "status"
     assert AK not in done.stdout + done.stderr
+
+
+def test_headless_without_the_packages_says_what_to_install_once(qgis_process_env, tmp_path):
+    """QGIS's own Python (no venv on its path): Debian's QGIS has neither s2sphere nor shapely.
+    The plugin loads, and the run is refused with the install command, printed once."""
+    system_python = subprocess.run(["/usr/bin/python3", "-c", "import s2sphere, shapely"], capture_output=True)
+    if system_python.returncode == 0:
+        pytest.skip("QGIS's Python has s2sphere and shapely here: nothing is missing")
+    fence = tmp_path / "fence.gpkg"
+    write_gpkg(polygon_layer([SAMPLE_WKT]), fence)
+    env = dict(qgis_process_env, PYTHONPATH="")
+    done = run(env, "crowdheat:heatmap", f"INPUT={fence}", "OUTPUT=memory:", "OUTPUT_CELLS=memory:")
+    text = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in text
+    assert text.count("pip install --user") == 1 and "s2sphere" in text and "shapely" in text

@@ -11,14 +11,15 @@ from crowdheat.plugin.ui.heat_tab import HeatTab
 from tests.helpers import SAMPLE_WKT, planned, polygon_layer
 
 
-def test_the_plugin_imports_without_s2sphere(plugins_dir):
-    """A fresh interpreter where importing s2sphere fails: the plugin and its provider still import."""
+def test_the_plugin_imports_without_s2sphere_future_or_shapely(plugins_dir):
+    """A fresh interpreter where none of the packages QGIS does not ship imports (Debian's QGIS has
+    no shapely): the plugin, its provider and its dock still import; what needs them says so."""
     code = (
         "import sys, builtins\n"
         f"sys.path.insert(0, {str(plugins_dir)!r})\n"
         "real = builtins.__import__\n"
         "def blocked(name, *a, **k):\n"
-        "    if name.split('.')[0] in ('s2sphere', 'future'):\n"
+        "    if name.split('.')[0] in ('s2sphere', 'future', 'shapely'):\n"
         "        raise ImportError('No module named ' + name)\n"
         "    return real(name, *a, **k)\n"
         "builtins.__import__ = blocked\n"
@@ -26,6 +27,7 @@ def test_the_plugin_imports_without_s2sphere(plugins_dir):
         "from crowdheat.plugin.plugin import CrowdHeatPlugin\n"
         "from crowdheat.plugin.algorithms.provider import CrowdHeatProvider\n"
         "from crowdheat.plugin.ui.dock import CrowdHeatDock\n"
+        "from crowdheat.plugin.ui.heat_tab import HeatTab\n"
         "from crowdheat.plugin.core import s2cells\n"
         "try:\n"
         "    s2cells.cell_area_m2(114, 22, 18)\n"
@@ -72,12 +74,15 @@ def test_failed_install_is_reported(qgis_iface, qtbot, monkeypatch):
     tab.unload()
 
 
-def test_processing_says_what_to_install(provider, monkeypatch, jike):
+@pytest.mark.parametrize("algorithm", ["heatmap", "heatbyzone"])
+def test_processing_says_what_to_install(provider, monkeypatch, jike, algorithm):
     import processing
 
-    monkeypatch.setattr(deps, "missing", lambda: ["s2sphere"])
-    with pytest.raises(QgsProcessingException, match="pip install --user s2sphere") as info:
-        processing.run(
-            "crowdheat:heatmap", {"INPUT": polygon_layer([SAMPLE_WKT]), "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}
-        )
+    monkeypatch.setattr(deps, "missing", lambda: ["shapely"])
+    layer = polygon_layer([SAMPLE_WKT])
+    inputs = {"INPUT": layer, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}
+    if algorithm == "heatbyzone":  # any polygon layer passes as heat until it is read
+        inputs = {"INPUT": layer, "ZONES": layer, "OUTPUT": "memory:"}
+    with pytest.raises(QgsProcessingException, match="pip install --user shapely") as info:
+        processing.run(f"crowdheat:{algorithm}", inputs)
     assert "press Install" not in str(info.value)  # no button in Processing, nor under qgis_process
