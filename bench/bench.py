@@ -16,6 +16,7 @@ import json
 import os
 import pathlib
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,8 +26,14 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 CELLS = 10_000
 
 
+def scratch(prefix="crowdheat-bench-"):
+    """A folder of this bench run: under the run's own root, which main() removes at the end (the
+    answers, GeoPackages and the million-row CSV are ~1 GB)."""
+    return pathlib.Path(tempfile.mkdtemp(prefix=prefix, dir=os.environ.get("CROWDHEAT_BENCH_TMP")))
+
+
 def setup_paths():
-    plugins = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-"))
+    plugins = scratch()
     (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
     sys.path[:0] = [str(plugins), str(ROOT)]
 
@@ -339,7 +346,7 @@ def variant_read(_answer):
     from crowdheat.plugin.core import scan_formats, scans
     from crowdheat.plugin.core.baidu import prepare
 
-    path = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-")) / "million.csv"
+    path = scratch() / "million.csv"
     with open(path, "w") as handle:
         handle.write("id,mcc,mnc,lac,ci,signal,macs,lng,lat\n")
         for n in range(READ_ROWS):
@@ -487,7 +494,7 @@ def stream_bench(work):
     ]
     fences = work / "fences.geojson"
     fences.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    plugins = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-plugins-"))
+    plugins = scratch("crowdheat-bench-plugins-")
     (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
     qgis_process = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
     env = dict(
@@ -773,7 +780,7 @@ def variant_ui_plan(_answer):
     from tests.heartbeat import Heartbeat
 
     iface, tab = _dock()
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-"))
+    folder = scratch()
     layer = QgsVectorLayer(str(city_file(folder)), "districts", "ogr")
     QgsProject.instance().addMapLayer(layer)
     layer.selectAll()
@@ -846,9 +853,17 @@ def main():
     parts = set(args.part or ["heat", "ui", "scans", "stream", "read", "zones"])
     if args.variant:
         return child(args.variant, pathlib.Path(args.answer))
+    root = tempfile.mkdtemp(prefix="crowdheat-bench-")
+    os.environ["CROWDHEAT_BENCH_TMP"] = root  # the children's folders go there too
+    try:
+        return run_parts(parts)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
+
+def run_parts(parts):
     setup_paths()
-    work = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-bench-"))
+    work = scratch()
     answer = work / "answer.json"
     make_answer(answer)
     print(f"Heat: {CELLS:,} cells × 10 days, answer {answer.stat().st_size / 1e6:.1f} MB ({os.cpu_count()} cores)")

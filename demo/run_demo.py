@@ -6,6 +6,7 @@ sample inputs in demo/data/. Writes GeoPackages, a styled and grouped project wh
 is set (open it, press play), PNG renders, and prints a summary. Everything is labelled simulated.
 """
 
+import atexit
 import os
 import pathlib
 import shutil
@@ -44,6 +45,7 @@ def start_qgis(profile):
 
     Processing.initialize()
     plugins = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-demo-plugins-"))
+    atexit.register(shutil.rmtree, plugins, True)  # only the link: rmtree does not follow it
     (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
     sys.path.insert(0, str(plugins))
     from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
@@ -165,6 +167,7 @@ def main():
         shutil.rmtree(OUT)
     OUT.mkdir(parents=True)
     profile = pathlib.Path(tempfile.mkdtemp(prefix="crowdheat-demo-profile-"))
+    atexit.register(shutil.rmtree, profile, True)
     app, provider = start_qgis(profile)
     sys.path.insert(0, str(ROOT))
     from simulator.baidu import AK, BaiduSimulator
