@@ -505,14 +505,15 @@ def position_of(answer: dict, requested: str, output_system: str) -> Position | 
     raw_crs = raw_crs_of(answer, requested)
     # Outside China the service's numbers are WGS84 and stay as they are.
     target = output_system if raw_crs != coords.WGS84 else coords.WGS84
-    lng, lat = coords.convert(raw_lng, raw_lat, raw_crs, target)
+    wgs84 = coords.convert(raw_lng, raw_lat, raw_crs, coords.WGS84)
+    lng, lat = wgs84 if target == coords.WGS84 else coords.convert(raw_lng, raw_lat, raw_crs, target)
     return Position(
         lng,
         lat,
         raw_lng,
         raw_lat,
         raw_crs,
-        coords.convert(raw_lng, raw_lat, raw_crs, coords.WGS84),
+        wgs84,
         _number(answer.get("radius")),
         location_type(answer),
         tuple((k, str(answer[k])) for k in ADDRESS if answer.get(k) not in (None, "")),
