@@ -56,8 +56,7 @@ class Simulator:
     def reset(self):
         """As made: no requests, faults or learnt places; the constructor's settings back."""
         self.clear()
-        for name, value in self._made_with.items():
-            setattr(self, name, copy.copy(value))
+        self._settings(**self._made_with)
 
     def start(self):
         self._thread = threading.Thread(target=self._server.serve_forever, name=self.name, daemon=True)

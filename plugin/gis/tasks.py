@@ -5,7 +5,7 @@ builds memory layers (not yet in any project) and hands them to the main thread;
 ``done`` callback then only adds them, styles them and reports (milliseconds, not seconds).
 """
 
-from qgis.core import Qgis, QgsMessageLog, QgsProcessingFeedback, QgsTask
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProcessingFeedback, QgsTask
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.config import Service
@@ -191,6 +191,36 @@ class ScanTask(CrowdHeatTask):
             layer.updateExtents()
         self.to_main_thread(*self.layers)
         return run
+
+
+class Latest:
+    """The newest of one kind of task (a plan, a profile, a count of scans): starting one cancels
+    the one before, whose end is then not reported. Its ``done`` (given to the task as the
+    ``done`` of :meth:`ended`) hears only the newest task's end."""
+
+    def __init__(self, done):
+        self.done = done
+        self.task = None
+        self._running = set()  # superseded tasks too: their Python side must outlive their run
+
+    def start(self, task):
+        """Run ``task`` (made with ``self.ended`` as its ``done``) in place of the current one."""
+        self.cancel()
+        self.task = task
+        self._running.add(task)
+        QgsApplication.taskManager().addTask(task)
+
+    def cancel(self):
+        # Let go before cancel(): a task not started yet reports its end inside cancel() itself.
+        superseded, self.task = self.task, None
+        if superseded is not None:
+            superseded.cancel()
+
+    def ended(self, task):
+        self._running.discard(task)
+        if task is self.task:
+            self.task = None
+            self.done(task)
 
 
 class JobTask(CrowdHeatTask):

@@ -39,7 +39,7 @@ from ..core import zones
 from ..gis import heat_layers, heat_zones, print_layout, profiles, settings
 from ..gis.heat_run import PlanJob, plan_text, summary_text
 from ..core import deps
-from ..gis.tasks import HeatTask, InstallTask, JobTask, ZoneTask, log
+from ..gis.tasks import HeatTask, InstallTask, JobTask, Latest, ZoneTask, log
 from .circle_tool import CircleMapTool
 from ..i18n import tr
 from .run_panel import RunPanel
@@ -59,9 +59,8 @@ class HeatTab(RunPanel):
         self.tool = None
         self.started = 0.0
         self.plan, self.skipped = None, []  # the plan Fetch would run, once planned in a task
-        self.plan_task = None
+        self.plans = Latest(self.planned)
         self.unloaded = False  # after unload, the layers panel's signals must not plan again
-        self._planning = set()  # every plan task not finished yet, superseded ones too (kept alive)
         # A burst of selection changes or spin-box ticks is planned once, when it ends.
         self._replan = QTimer(self)
         self._replan.setSingleShot(True)
@@ -274,43 +273,31 @@ class HeatTab(RunPanel):
 
     def planning(self):
         """Whether a plan is still to come (waiting for a burst of changes to end, or in a task)."""
-        return self._replan.isActive() or self.plan_task is not None
+        return self._replan.isActive() or self.plans.task is not None
 
     def start_planning(self):
-        if self.plan_task is not None:
-            self.plan_task.cancel()
-            self.plan_task = None
+        self.plans.cancel()
         if self.task is not None:
             return
         job, why_not = self.plan_job()
         if job is None:
-            self.show_plan(None, why_not)
+            self.show_plan(None, [], why_not)
             return
         self.fetch.setToolTip(tr("Planning…"))
-        self.plan_task = JobTask(tr("CrowdHeat: planning the heat requests"), job, self.planned)
-        self._planning.add(self.plan_task)
-        QgsApplication.taskManager().addTask(self.plan_task)
+        self.plans.start(JobTask(tr("CrowdHeat: planning the heat requests"), job, self.plans.ended))
 
     def planned(self, task):
-        self._planning.discard(task)
-        if task is not self.plan_task:
-            return  # superseded by a newer selection or setting
-        self.plan_task = None
         if task.error is not None:
-            self.show_plan(None, str(task.error))
+            self.show_plan(None, [], str(task.error))
         elif task.result is not None:
             self.show_plan(*task.result)
 
-    def show_plan(self, plan, why_not_or_skipped):
-        if plan is None:
-            self.plan, self.skipped = None, []
-            self.selection_info.setText(why_not_or_skipped)
-            self.fetch.setToolTip(why_not_or_skipped)
-        else:
-            self.plan, self.skipped = plan, why_not_or_skipped
-            self.selection_info.setText(plan_text(plan, self.skipped))
-            self.fetch.setToolTip("")
-        self.fetch.setEnabled(self.plan is not None and self.task is None)
+    def show_plan(self, plan, skipped, why_not=""):
+        """``plan`` (and the features it skipped) is what Fetch runs; without one, ``why_not``."""
+        self.plan, self.skipped = plan, skipped
+        self.selection_info.setText(why_not if plan is None else plan_text(plan, skipped))
+        self.fetch.setToolTip(why_not)
+        self.fetch.setEnabled(plan is not None and self.task is None)
 
     # -- missing packages ---------------------------------------------------------------------
     def install_dependencies(self, install=None):
@@ -358,8 +345,8 @@ class HeatTab(RunPanel):
     # -- running ------------------------------------------------------------------------------
     def start(self):
         plan = self.plan
-        if plan is None or self.planning():
-            return  # Fetch is enabled only with a current plan
+        if plan is None:
+            return  # Fetch is enabled only with a current plan (refresh drops a stale one)
         threshold = settings.jike_config(secrets=False).confirm_requests
         if len(plan.requests) > threshold and not self.confirm(
             tr(
@@ -520,6 +507,4 @@ class HeatTab(RunPanel):
         self.watch_layer(None)
         self.unloaded = True
         self._replan.stop()  # watch_layer asked for a plan: nobody will use it
-        if self.plan_task is not None:
-            self.plan_task.cancel()
-            self.plan_task = None
+        self.plans.cancel()

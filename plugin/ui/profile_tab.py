@@ -1,11 +1,11 @@
 """The dock's Profile tab: the time profile of the heat just fetched, or of the active layer's
 selected cells or zones; a click moves the Temporal Controller to that hour; PNG/SVG export."""
 
-from qgis.core import QgsApplication, QgsTemporalNavigationObject, QgsVectorLayer
+from qgis.core import QgsTemporalNavigationObject, QgsVectorLayer
 from qgis.PyQt.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..gis import heat_layers, profiles
-from ..gis.tasks import JobTask
+from ..gis.tasks import JobTask, Latest
 from ..i18n import tr
 from .time_profile import TimeProfileChart
 
@@ -17,8 +17,7 @@ class ProfileTab(QWidget):
         super().__init__(parent)
         self.iface = iface
         self.layer = None
-        self.task = None  # the ProfileTask reading the profile shown next
-        self._reading = set()  # every task not finished yet, superseded ones too (kept alive)
+        self.reading = Latest(self.read)  # the profile shown next
         layout = QVBoxLayout(self)
         self.what = QLabel(tr("Fetch heat, or make an hourly heat layer or a heat-by-zone layer active."))
         self.what.setWordWrap(True)
@@ -54,22 +53,15 @@ class ProfileTab(QWidget):
 
     def refresh(self, *args):
         """Read the profile in a task (100,000 cell-days take seconds); a newer refresh cancels it."""
-        if self.task is not None:
-            self.task.cancel()
-            self.task = None
+        self.reading.cancel()
         if self.layer is None or not profiles.can_profile(self.layer):
             self.show_profile(None)
             return
         self.what.setText(tr("Reading the time profile…"))
-        self.task = JobTask(tr("CrowdHeat: reading the time profile"), profiles.ProfileJob(self.layer), self.read)
-        self._reading.add(self.task)
-        QgsApplication.taskManager().addTask(self.task)
+        job = profiles.ProfileJob(self.layer)
+        self.reading.start(JobTask(tr("CrowdHeat: reading the time profile"), job, self.reading.ended))
 
     def read(self, task):
-        self._reading.discard(task)
-        if task is not self.task:
-            return  # superseded: a newer selection or layer is being read
-        self.task = None
         if task.error is not None:
             self.what.setText(str(task.error))
             return
@@ -117,9 +109,7 @@ class ProfileTab(QWidget):
         return path
 
     def unload(self):
-        if self.task is not None:
-            self.task.cancel()
-            self.task = None
+        self.reading.cancel()
         try:
             self.iface.currentLayerChanged.disconnect(self.follow)
         except (TypeError, RuntimeError):

@@ -1,6 +1,6 @@
 """The dock's Scans tab: choose a CSV, check how it is read, see what it will cost, run."""
 
-from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.core import Qgis, QgsProject
 from qgis.gui import QgsCollapsibleGroupBoxBasic, QgsFileWidget
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -17,7 +17,7 @@ from ..core import scan_formats, scans
 from ..core.errors import CrowdHeatError
 from ..gis import default_styles, settings
 from ..gis.scan_run import plan_text, summary_text
-from ..gis.tasks import ScanPlanTask, ScanTask, log
+from ..gis.tasks import Latest, ScanPlanTask, ScanTask, log
 from ..i18n import tr
 from .run_panel import RunPanel
 
@@ -61,7 +61,7 @@ class ScansTab(RunPanel):
     def __init__(self, iface, parent=None):
         super().__init__(iface, parent)
         self.fmt = None
-        self.plan_task = None
+        self.counting = Latest(self.plan_done)  # the count of the scans of the file as read now
         self.result_layer = None
         self._updating = False
         self._header = None
@@ -228,16 +228,10 @@ class ScansTab(RunPanel):
         self.mapping_box.setCollapsed(not self.fmt.warnings)
         self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
         self.run_button.setEnabled(False)
-        superseded, self.plan_task = self.plan_task, None
-        if superseded is not None:  # stop reading the file for an older choice; a task not started
-            superseded.cancel()  # yet reports its end inside cancel(): it is no longer current
-        self.plan_task = ScanPlanTask(path, self.fmt, settings.baidu_config(secrets=False), self.plan_done)
-        QgsApplication.taskManager().addTask(self.plan_task)
+        # A newer choice stops the count of an older one (it reads the whole file).
+        self.counting.start(ScanPlanTask(path, self.fmt, settings.baidu_config(secrets=False), self.counting.ended))
 
     def plan_done(self, task):
-        if task is not self.plan_task:
-            return  # an older count, superseded by a newer choice
-        self.plan_task = None
         if task.error is None and task.result is None:  # cancelled before it ran (the tab is closing)
             return
         if task.error is not None:
@@ -306,5 +300,4 @@ class ScansTab(RunPanel):
 
     def unload(self):
         super().unload()
-        if self.plan_task is not None:
-            self.plan_task.cancel()
+        self.counting.cancel()

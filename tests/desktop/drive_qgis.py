@@ -108,7 +108,7 @@ def profile_shown():
     from qgis.PyQt.QtTest import QTest
 
     dock = plugins["crowdheat"].dock
-    if dock.profile.task is not None:
+    if dock.profile.reading.task is not None:
         return False  # still reading the profile (in a task)
     dock.tabs.setCurrentWidget(dock.profile)
     chart = dock.profile.chart
@@ -145,7 +145,7 @@ def choose_scan_file():
 
 def scan_plan_counted():
     scans = plugins["crowdheat"].dock.scans
-    if scans.plan_task is not None or "scans —" not in scans.counts.text():
+    if scans.counting.task is not None or "scans —" not in scans.counts.text():
         return False
     report["scan_counts"] = scans.counts.text()
     report["run_enabled"] = scans.run_button.isEnabled()

@@ -35,13 +35,13 @@ def tab(qgis_iface, qtbot):
 
 def shown(tab, qtbot):
     """The profile the tab shows once its task has read it (never on the UI thread)."""
-    qtbot.waitUntil(lambda: tab.task is None, timeout=10000)
+    qtbot.waitUntil(lambda: tab.reading.task is None, timeout=10000)
     return tab.chart.profile
 
 
 def test_profile_of_fetched_heat_and_of_a_selection(heat, tab, qtbot):
     tab.show_layer(heat)
-    assert tab.task is not None and tab.what.text() == "Reading the time profile…"
+    assert tab.reading.task is not None and tab.what.text() == "Reading the time profile…"
     profile = shown(tab, qtbot)
     totals = {}
     for feature in heat.getFeatures():
