@@ -26,10 +26,10 @@ def is_zone_hours(fields):
     return {"zone_fid", "date", "hour", "heat"} <= names
 
 
-def profile_of_heat(source, name, fids=None):
+def profile_of_heat(source, name, fids=None, is_cancelled=None):
     """The :class:`Profile` of an hourly heat layer (or Processing source), read as heat by zone
     reads it: ``fids`` only, each cell-day once."""
-    builder, _ = read_heat(source, fids=fids)
+    builder, _ = read_heat(source, is_cancelled, fids)
     return profile_of_rows(builder.rows(), f"{len(builder.tokens):,} cells of {name}")
 
 
@@ -81,14 +81,13 @@ class ProfileJob:
         selected = layer.selectedFeatureCount() > 0
         self.suffix = " (selected)" if selected else ""
         self.name = layer.name()
-        self.hours = None
-        if looks_like_heat(layer.fields()):
+        self.is_heat = looks_like_heat(layer.fields())  # else zones, through their zone-hour table
+        if self.is_heat:
             self.source = _Snapshot(layer)
             self.fids = layer.selectedFeatureIds() if selected else None
             return
         hours = hours_layer_of(layer)
         self.source = _Snapshot(hours) if hours is not None else None
-        self.hours = True
         # The table is keyed by the zone layer's ids, kept in the output's zone_fid (an output
         # written to a file or memory numbers its features anew).
         self.keep = {f["zone_fid"] for f in layer.getSelectedFeatures()} if selected else None
@@ -98,9 +97,8 @@ class ProfileJob:
         """The :class:`Profile`, or None when the layer has none."""
         if self.source is None:
             return None
-        if not self.hours:
-            builder, _ = read_heat(self.source, is_cancelled, self.fids)
-            profile = profile_of_rows(builder.rows(), f"{len(builder.tokens):,} cells of {self.name}")
+        if self.is_heat:
+            profile = profile_of_heat(self.source, self.name, self.fids, is_cancelled)
         else:
             request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
             rows = self.source.getFeatures(request)
@@ -109,12 +107,3 @@ class ProfileJob:
                 profile.what = f"{self.zone_count:,} zones of {self.name}"
         profile.what += self.suffix
         return profile
-
-
-def profile_of(layer):
-    """The :class:`Profile` of a layer's selected features (all if none is selected), or None:
-    an hourly heat layer, or a heat-by-zone output through its zone-hour table. Reads on the
-    calling thread: the dock runs a :class:`ProfileJob` in a task instead."""
-    if layer is None or not can_profile(layer):
-        return None
-    return ProfileJob(layer).run()
