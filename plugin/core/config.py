@@ -98,10 +98,9 @@ def _stored_number(stored, defaults, key, kind):
         return getattr(defaults, key)
 
 
-def _resolve(kind, stored, environ, env_url, max_concurrency, **specific):
-    """``kind`` (a ServiceConfig) from the environment over stored settings over its defaults: the
-    fields every service has, resolved one way; ``specific(number)`` gives the service's own."""
-    stored = stored or {}
+def _common(kind, stored, environ, env_url, secrets, max_concurrency):
+    """(the fields every service has, ``number(key, type)`` for the service's own): the
+    environment over stored settings over ``kind``'s defaults, resolved one way for both."""
     environ = os.environ if environ is None else environ
     defaults = kind()
 
@@ -109,12 +108,7 @@ def _resolve(kind, stored, environ, env_url, max_concurrency, **specific):
         return _stored_number(stored, defaults, key, of_kind)
 
     url = environ.get(env_url, "").strip()
-    secrets = {}
-    for name, env_name in specific.pop("secrets").items():
-        from_env = environ.get(env_name, "").strip()
-        secrets[name] = from_env or stored.get(name) or ""
-        secrets[f"{name}_from_env"] = bool(from_env)
-    return kind(
+    fields = dict(
         base_url=(url or stored.get("base_url") or defaults.base_url).rstrip("/"),
         connect_timeout_s=number("connect_timeout_s", float),
         read_timeout_s=number("read_timeout_s", float),
@@ -125,41 +119,37 @@ def _resolve(kind, stored, environ, env_url, max_concurrency, **specific):
         concurrency=min(max(1, number("concurrency", int)), max_concurrency),
         cache_path=str(stored.get("cache_path") or ""),
         url_from_env=bool(url),
-        **secrets,
-        **{key: make(number) for key, make in specific.items()},
     )
+    for name, env_name in secrets.items():
+        from_env = environ.get(env_name, "").strip()
+        fields[name] = from_env or stored.get(name) or ""
+        fields[f"{name}_from_env"] = bool(from_env)
+    return fields, number
 
 
 def resolve_jike(stored: dict | None = None, environ: Mapping[str, str] | None = None) -> JikeConfig:
     """The effective Jike configuration: environment over stored settings over defaults."""
-    return _resolve(
-        JikeConfig,
-        stored,
-        environ,
-        ENV_JIKE_URL,
-        max_concurrency=8,
-        secrets={"token": ENV_JIKE_TOKEN},
-        max_vertices=lambda number: max(4, number("max_vertices", int)),
-        confirm_requests=lambda number: max(1, number("confirm_requests", int)),
+    stored = stored or {}
+    fields, number = _common(JikeConfig, stored, environ, ENV_JIKE_URL, {"token": ENV_JIKE_TOKEN}, max_concurrency=8)
+    return JikeConfig(
+        **fields,
+        max_vertices=max(4, number("max_vertices", int)),
+        confirm_requests=max(1, number("confirm_requests", int)),
     )
 
 
 def resolve_baidu(stored: dict | None = None, environ: Mapping[str, str] | None = None) -> BaiduConfig:
     """The effective Baidu configuration: environment over stored settings over defaults."""
     stored = stored or {}
+    secrets = {"ak": ENV_BAIDU_AK, "sk": ENV_BAIDU_SK}
+    fields, number = _common(BaiduConfig, stored, environ, ENV_BAIDU_URL, secrets, max_concurrency=64)
     coor = str(stored.get("coor") or BaiduConfig.coor).upper()
-    need_rgc = str(stored.get("need_rgc", "true")).lower() not in ("false", "0", "n", "no")
-    return _resolve(
-        BaiduConfig,
-        stored,
-        environ,
-        ENV_BAIDU_URL,
-        max_concurrency=64,
-        secrets={"ak": ENV_BAIDU_AK, "sk": ENV_BAIDU_SK},
-        batch_size=lambda number: min(max(1, number("batch_size", int)), 10),
-        rate=lambda number: max(0.1, number("rate", float)),
-        coor=lambda number: coor if coor in ("GCJ02", "BD09LL") else BaiduConfig.coor,
-        need_rgc=lambda number: need_rgc,
-        scan_window_s=lambda number: max(0.0, number("scan_window_s", float)),
-        scan_distance_m=lambda number: max(0.0, number("scan_distance_m", float)),
+    return BaiduConfig(
+        **fields,
+        batch_size=min(max(1, number("batch_size", int)), 10),
+        rate=max(0.1, number("rate", float)),
+        coor=coor if coor in ("GCJ02", "BD09LL") else BaiduConfig.coor,
+        need_rgc=str(stored.get("need_rgc", "true")).lower() not in ("false", "0", "n", "no"),
+        scan_window_s=max(0.0, number("scan_window_s", float)),
+        scan_distance_m=max(0.0, number("scan_distance_m", float)),
     )
