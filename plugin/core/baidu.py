@@ -17,7 +17,7 @@ from . import coords
 from .config import ENV_BAIDU_AK
 from .fence import haversine_m
 from .errors import ConfigurationError, CrowdHeatError, ResponseFormatError, ServiceError, redact, redacted
-from .http import SessionClient, post_json, sleep_unless_cancelled
+from .http import SessionClient, sleep_unless_cancelled
 
 if TYPE_CHECKING:  # for the annotations only
     from .scans import AccessPoint, Cell, Scan
@@ -341,17 +341,12 @@ class BaiduClient(SessionClient):
         """
         try:
             return self._answers(
-                post_json(
+                self.post(
                     self.url(),
                     self.payload(bodies),
-                    session=self.session,
-                    proxies=self.proxies,
-                    timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
                     policy=self.policy,
-                    limits=self.config.limits(),
                     is_cancelled=abandon,
                     on_sent=self._sent,
-                    secrets=self.secrets,
                     what="Baidu positioning",
                     before_each=lambda: not self.limiter.wait(stopped),
                     retry_answer=self._retry_answer,

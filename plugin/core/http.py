@@ -229,6 +229,19 @@ class SessionClient:
         self.policy = RetryPolicy(attempts=config.attempts, backoff_s=config.backoff_s)
         self.secrets = secrets
 
+    def post(self, url, body, **options):
+        """post_json with this client's session, proxies, timeouts, answer limits and secrets."""
+        return post_json(
+            url,
+            body,
+            session=self.session,
+            proxies=self.proxies,
+            timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
+            limits=self.config.limits(),
+            secrets=self.secrets,
+            **options,
+        )
+
     def close(self):
         if self.session is not None:
             self.session.close()

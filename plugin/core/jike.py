@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import heat_answer
 from .config import ENV_JIKE_TOKEN
 from .errors import AuthError, ConfigurationError, CrowdHeatError, RateLimitError, ServerError, ServiceError, redacted
-from .http import RetryPolicy, SessionClient, post_json
+from .http import RetryPolicy, SessionClient
 
 HEAT_MAP_PATH = "/v1/heat_map"
 # Both the fence we send and the cell_center we get are WGS84 (Jike MCP README); one place.
@@ -24,18 +24,13 @@ class JikeClient(SessionClient):
         super().__init__(config, (config.token,), proxies, session, verify)
 
     def _post(self, body, policy, is_cancelled=None, on_progress=None):
-        return post_json(
+        return self.post(
             self.config.base_url + HEAT_MAP_PATH,
             body,
             headers={"Authorization": f"Bearer {self.config.token}", "Accept": "application/json"},
-            session=self.session,
-            proxies=self.proxies,
-            timeout=(self.config.connect_timeout_s, self.config.read_timeout_s),
             policy=policy,
-            limits=self.config.limits(),
             is_cancelled=is_cancelled,
             on_progress=on_progress,
-            secrets=self.secrets,
             what="the Jike heat service",
         )
 
