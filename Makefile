@@ -2,7 +2,13 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv qttools5-dev-tools fonts-wqy-microhei postgresql-15-postgis-3
+# QGIS's own Python with the distribution's packages (Debian 12: shapely 1.8.5, numpy 1.24), the
+# way analysts run the plugin after `apt install python3-shapely`; only what Debian lacks is added.
+DISTRO_VENV := .venv-distro
+DISTRO_PY := $(DISTRO_VENV)/bin/python
+# The tests that plan, cut or share heat with shapely, run a second time on the distribution's.
+DISTRO_TESTS := tests/core tests/algorithms/test_zones.py tests/algorithms/test_heat.py tests/gis/test_fences.py tests/test_city_scale.py
+APT_PACKAGES := python3-qgis qgis-providers qgis xvfb python3-venv qttools5-dev-tools fonts-wqy-microhei postgresql-15-postgis-3 python3-shapely
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: help deps system venv translations update-translations test test-fast bench screenshots demo zip install run clean
@@ -44,11 +50,16 @@ system:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed $(DISTRO_VENV)/.installed
 
 $(VENV)/.installed: requirements-dev.txt
 	test -x $(PY) || /usr/bin/python3 -m venv --system-site-packages $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+$(DISTRO_VENV)/.installed: requirements-distro.txt
+	test -x $(DISTRO_PY) || /usr/bin/python3 -m venv --system-site-packages $(DISTRO_VENV)
+	$(DISTRO_PY) -m pip install -q --disable-pip-version-check -r requirements-distro.txt
 	touch $@
 
 # The pure core first, alone, with QGIS's pytest plugins off: tests/core/conftest.py then fails any
@@ -58,6 +69,10 @@ test: deps
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -p no:pytest_qgis -p no:pytest-qt tests/core
 	$(PY) -m pytest tests --ignore=tests/core
+	@echo "Again on QGIS's own Python with the distribution's shapely:"
+	@$(DISTRO_PY) -c 'import shapely; print(shapely.__version__, shapely.__file__)'
+	$(DISTRO_PY) -m pytest -p no:pytest_qgis -p no:pytest-qt tests/core
+	$(DISTRO_PY) -m pytest $(filter-out tests/core,$(DISTRO_TESTS))
 
 test-fast: deps
 	$(PY) -m pytest tests -m "not slow"

@@ -15,8 +15,7 @@ import math
 import pathlib
 
 import numpy as np
-from shapely.geometry import MultiPoint, MultiPolygon, Point, Polygon, box, mapping
-from shapely.ops import voronoi_diagram
+from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 
 DATA = pathlib.Path(__file__).resolve().parent / "data"  # where `python tests/boundaries.py` writes
 
@@ -34,13 +33,56 @@ def city_districts(seed=7):
     outline = _blob(116.4, 40.0, 0.75, rng, vertices=180, roughness=0.12)
     seeds = [Point(116.4 + rng.uniform(-0.6, 0.6), 40.0 + rng.uniform(-0.55, 0.55)) for _ in range(16)]
     seeds[0], seeds[1] = Point(116.39, 39.99), Point(116.43, 40.01)  # two small central districts
-    cells = voronoi_diagram(MultiPoint(seeds), envelope=box(115, 38.5, 118, 41.5))
     districts = []
-    for cell in cells.geoms:
-        piece = cell.intersection(outline).segmentize(0.01)
+    for cell in _voronoi_cells(seeds, box(115, 38.5, 118, 41.5)):
+        piece = _densified(cell.intersection(outline), 0.01)
         if not piece.is_empty:
             districts.append(piece)
     return districts
+
+
+# Written out rather than taken from shapely 2 (voronoi_diagram, segmentize): Debian 12's shapely
+# 1.8 has no segmentize and its voronoi_diagram crashes with an envelope, and the boundaries must
+# be the same on both lines for the plan to be compared.
+
+
+def _voronoi_cells(seeds, envelope):
+    """Each seed's Voronoi cell within ``envelope``: the envelope cut by the half-plane closer to
+    the seed than to each other seed."""
+    points = [np.array([p.x, p.y]) for p in seeds]
+    reach = 100.0  # degrees: far past the envelope
+    for i, own in enumerate(points):
+        cell = envelope
+        for j, other in enumerate(points):
+            if i == j:
+                continue
+            middle = (own + other) / 2
+            away = (other - own) / np.linalg.norm(other - own)  # towards the other seed
+            along = np.array([-away[1], away[0]])
+            near_side = [middle + reach * along, middle - reach * along]
+            near_side += [near_side[1] - reach * away, near_side[0] - reach * away]
+            cell = cell.intersection(Polygon(near_side))
+        yield cell
+
+
+def _densified_ring(coords, step):
+    coords = np.asarray(coords)
+    out = [coords[0]]
+    for start, end in zip(coords[:-1], coords[1:]):
+        pieces = max(1, int(math.ceil(np.hypot(*(end - start)) / step)))
+        out.extend(start + (end - start) * k / pieces for k in range(1, pieces + 1))
+    return np.array(out)
+
+
+def _densified(geometry, step):
+    """``geometry`` (a polygon or several) with vertices added so that no edge is over ``step``."""
+    if isinstance(geometry, MultiPolygon):
+        return MultiPolygon([_densified(part, step) for part in geometry.geoms])
+    if not isinstance(geometry, Polygon) or geometry.is_empty:
+        return geometry
+    return Polygon(
+        _densified_ring(geometry.exterior.coords, step), [_densified_ring(r.coords, step) for r in geometry.interiors]
+    )
 
 
 def island_districts(seed=11):

@@ -8,7 +8,7 @@ import datetime as dt
 
 import processing
 from qgis.core import QgsProject, QgsVectorLayer
-from shapely import make_valid
+from shapely.validation import make_valid
 from shapely.geometry import MultiPolygon, Polygon
 
 from crowdheat.plugin.core import s2cells

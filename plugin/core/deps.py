@@ -18,12 +18,33 @@ import sysconfig
 # module → pip package. s2sphere 0.2.5 imports `future` at import time. shapely plans the heat
 # requests (QGIS's Windows and macOS installers usually ship it; Debian's QGIS does not need it).
 REQUIRED = {"s2sphere": "s2sphere", "future": "future", "shapely": "shapely"}
+# The oldest release that works, where older ones are still shipped: shapely 1.8 (Debian 12,
+# Ubuntu 22.04) is supported through core/shapely_lib; 1.7 (Ubuntu 20.04) has no make_valid.
+OLDEST = {"shapely": (1, 8)}
 
 
 def missing() -> list[str]:
-    """pip names of the required packages that cannot be imported now."""
+    """pip names of the required packages that cannot be imported now; one that is too old comes
+    with its oldest release (``shapely>=1.8``), so that pip upgrades it."""
     importlib.invalidate_caches()
-    return [package for module, package in REQUIRED.items() if importlib.util.find_spec(module) is None]
+    names = []
+    for module, package in REQUIRED.items():
+        if importlib.util.find_spec(module) is None:
+            names.append(package)
+        elif _too_old(module):
+            names.append(f"{package}>={'.'.join(map(str, OLDEST[module]))}")
+    return names
+
+
+def _too_old(module):
+    oldest = OLDEST.get(module)
+    if oldest is None:
+        return False
+    try:
+        version = importlib.import_module(module).__version__
+        return tuple(int(part) for part in version.split(".")[:2]) < oldest
+    except (ImportError, AttributeError, ValueError):
+        return False
 
 
 def python_executable() -> str:
@@ -67,7 +88,12 @@ def install_command(packages: Sequence[str] | None = None) -> list[str]:
 
 
 def command_text(packages: Sequence[str] | None = None) -> str:
-    return " ".join(f'"{part}"' if " " in part else part for part in install_command(packages))
+    return " ".join(_shell_word(part) for part in install_command(packages))
+
+
+def _shell_word(part):
+    """``part`` quoted where a shell (or cmd.exe) would split or redirect it: ``shapely>=1.8``."""
+    return f'"{part}"' if set(part) & set(" <>|&;") else part
 
 
 def install(packages: Sequence[str] | None = None, run: Callable = subprocess.run) -> tuple[bool, str]:
@@ -93,6 +119,6 @@ def explanation(offer_button: bool = True) -> str:
     text = (
         f"Crowd heat needs the Python package(s) {names}, which QGIS does not ship. Install them into "
         f"QGIS's Python with:\n{command_text()}\n(on Windows, in the OSGeo4W Shell: "
-        f"python -m pip install {' '.join(missing())})"
+        f"python -m pip install {' '.join(map(_shell_word, missing()))})"
     )
     return text + (", or press Install." if offer_button else ".")

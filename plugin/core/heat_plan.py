@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import s2cells
+from . import s2cells, shapely_lib
 from .errors import FenceError
 from .fence import (
     MAX_AREA_KM2,
@@ -325,21 +325,8 @@ def member_cells(plan: HeatPlan, member: Member, ids: np.ndarray, levels: np.nda
         tile_level = s2cells.level_of(member.tile)
         keep &= s2cells.parents(ids, tile_level) == np.uint64(member.tile)
     rings = s2cells.cell_rings(ids, levels)
-    keep &= intersects_each(plan.features[member.fence_id].geometry, rings)
+    keep &= shapely_lib.intersects_each(plan.features[member.fence_id].geometry, rings)
     return keep
-
-
-def intersects_each(geometry: BaseGeometry, rings: Sequence[Sequence[tuple[float, float]]]) -> np.ndarray:
-    """For each (5, 2) ring, whether its cell polygon intersects ``geometry`` (vectorised on shapely 2)."""
-    try:
-        import shapely
-
-        polygons = shapely.polygons(rings)
-        shapely.prepare(geometry)
-        return shapely.intersects(geometry, polygons)
-    except (AttributeError, ImportError):  # shapely 1.8 (Debian 12's): one prepared test per cell
-        prepared = prep(geometry)
-        return np.array([prepared.intersects(Polygon(r)) for r in rings], dtype=bool)
 
 
 def circle_feature(fence_id: int, lng: float, lat: float, radius_m: float, label: str = "") -> FeatureShape:

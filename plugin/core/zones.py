@@ -22,7 +22,8 @@ from datetime import date as Date, datetime
 
 import numpy as np
 
-from .shapely_lib import BaseGeometry, shapely
+from . import shapely_lib
+from .shapely_lib import BaseGeometry
 
 HOURS = 24
 AREA, CENTROID = 0, 1
@@ -119,7 +120,7 @@ def equal_area(lnglat: np.ndarray, centre: tuple[float, float]) -> np.ndarray:
 
 def project_geometries(geometries: Sequence[BaseGeometry], centre: tuple[float, float]) -> np.ndarray:
     """Shapely geometries in lng/lat → the equal-area projection centred on ``centre``."""
-    return shapely.transform(np.asarray(geometries, dtype=object), lambda xy: equal_area(xy, centre))
+    return shapely_lib.transform(geometries, lambda xy: equal_area(xy, centre))
 
 
 @dataclass
@@ -139,30 +140,28 @@ def shares(cell_polygons: np.ndarray, zone_polygons: np.ndarray, method: str = A
         raise ValueError(f"method must be {AREA} (area) or {CENTROID} (centroid), not {method!r}")
     zones = np.asarray(zone_polygons, dtype=object)
     cells = np.asarray(cell_polygons, dtype=object)
-    zone_area = shapely.area(zones) if len(zones) else np.zeros(0)
+    zone_area = shapely_lib.area(zones) if len(zones) else np.zeros(0)
     covered = np.zeros(len(zones))
     empty = np.zeros(0, dtype=np.int64)
     if not len(cells) or not len(zones):
         return Shares(empty, empty, np.zeros(0), covered, zone_area)
-    tree = shapely.STRtree(cells)
-    zone_idx, cell_idx = tree.query(zones, predicate="intersects")
+    zone_idx, cell_idx = shapely_lib.query_pairs(cells, zones, "intersects")
     if len(zone_idx):
-        pieces = shapely.intersection(cells[cell_idx], zones[zone_idx])
-        piece_area = shapely.area(pieces)
+        pieces = shapely_lib.intersection(cells[cell_idx], zones[zone_idx])
+        piece_area = shapely_lib.area(pieces)
         # Coverage: the cells' union within each zone (cells do not overlap: S2 cells of one
         # level tile the sphere; of mixed levels they may, so the union is taken per zone).
         for z in np.unique(zone_idx):
             mine = zone_idx == z
-            covered[z] = shapely.area(shapely.union_all(pieces[mine])) if mine.sum() > 1 else piece_area[mine][0]
+            covered[z] = shapely_lib.union_all(pieces[mine]).area if mine.sum() > 1 else piece_area[mine][0]
     else:
         piece_area = np.zeros(0)
     if method == AREA:
-        cell_area = shapely.area(cells)[cell_idx]
+        cell_area = shapely_lib.area(cells)[cell_idx]
         weight = np.divide(piece_area, cell_area, out=np.zeros_like(piece_area), where=cell_area > 0)
         keep = weight > 0
         return Shares(cell_idx[keep], zone_idx[keep], weight[keep], covered, zone_area)
-    centroids = shapely.centroid(cells)
-    zone_c, cell_c = shapely.STRtree(centroids).query(zones, predicate="contains")
+    zone_c, cell_c = shapely_lib.query_pairs(shapely_lib.centroid(cells), zones, "contains")
     return Shares(cell_c, zone_c, np.ones(len(cell_c)), covered, zone_area)
 
 

@@ -11,13 +11,13 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFields,
     QgsGeometry,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QDate
 
-from ..core import s2cells, zones
+from ..core import s2cells, shapely_lib, zones
 from ..core.errors import InputError
 from ..core.heat_answer import HOURS
-from ..core.shapely_lib import shapely
 from .compat import make_field, unique_names
 from . import heat_layers, sinks
 from .heat_layers import HOUR_FIELDS
@@ -103,7 +103,7 @@ def cell_polygons(tokens):
     rings = s2cells.cell_rings(ids) if len(ids) else np.zeros((0, 5, 2))
     centre = tuple(rings[:, :4].reshape(-1, 2).mean(axis=0)) if len(ids) else (0.0, 0.0)
     projected = zones.equal_area(rings.reshape(-1, 2), centre).reshape(-1, 5, 2) if len(ids) else rings
-    return shapely.polygons(projected), centre
+    return shapely_lib.polygons(projected), centre
 
 
 def read_zones(source, source_crs, centre, transform_context, is_cancelled=None):
@@ -116,10 +116,12 @@ def read_zones(source, source_crs, centre, transform_context, is_cancelled=None)
         features.append(feature)
         geometry = QgsGeometry(feature.geometry())
         if geometry.isNull() or geometry.isEmpty():
-            shapes.append(shapely.Polygon())
+            shapes.append(shapely_lib.Polygon())
             continue
+        if QgsWkbTypes.isCurvedType(geometry.wkbType()):  # GEOS reads no curves: straighten them first
+            geometry = QgsGeometry(geometry.constGet().segmentize())
         geometry.transform(to_wgs84)
-        shapes.append(shapely.make_valid(shapely.from_wkb(bytes(geometry.asWkb()))))
+        shapes.append(shapely_lib.make_valid(shapely_lib.from_wkb(geometry.asWkb())))
     return features, zones.project_geometries(shapes, centre) if shapes else np.zeros(0, dtype=object)
 
 

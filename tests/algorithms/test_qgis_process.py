@@ -16,7 +16,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from tests.helpers import SAMPLE_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
 from simulator.jike import TOKEN
 
 pytestmark = pytest.mark.slow
@@ -132,11 +132,19 @@ def test_geolocatescans_headless(qgis_process_env, tmp_path):
     assert AK not in done.stdout + done.stderr
 
 
+def system_python_lacks(*modules):
+    """Which of ``modules`` QGIS's own Python (no venv on its path) cannot import."""
+    probe = "import importlib.util, sys; print(' '.join(m for m in sys.argv[1:] if not importlib.util.find_spec(m)))"
+    done = subprocess.run(["/usr/bin/python3", "-c", probe, *modules], capture_output=True, text=True, env={})
+    return done.stdout.split()
+
+
 def test_headless_without_the_packages_says_what_to_install_once(qgis_process_env, tmp_path):
-    """QGIS's own Python (no venv on its path): Debian's QGIS has neither s2sphere nor shapely.
-    The plugin loads, and the run is refused with the install command, printed once."""
-    system_python = subprocess.run(["/usr/bin/python3", "-c", "import s2sphere, shapely"], capture_output=True)
-    if system_python.returncode == 0:
+    """QGIS's own Python (no venv on its path): Debian's QGIS has no s2sphere, and shapely only
+    when python3-shapely is installed (as the README advises). The plugin loads, and the run is
+    refused with the install command for exactly what is missing, printed once."""
+    absent = system_python_lacks("s2sphere", "shapely")
+    if not absent:
         pytest.skip("QGIS's Python has s2sphere and shapely here: nothing is missing")
     fence = tmp_path / "fence.gpkg"
     write_gpkg(polygon_layer([SAMPLE_WKT]), fence)
@@ -144,4 +152,74 @@ def test_headless_without_the_packages_says_what_to_install_once(qgis_process_en
     done = run(env, "crowdheat:heatmap", f"INPUT={fence}", "OUTPUT=memory:", "OUTPUT_CELLS=memory:")
     text = done.stdout + done.stderr
     assert done.returncode != 0 and "Traceback" not in text
-    assert text.count("pip install --user") == 1 and "s2sphere" in text and "shapely" in text
+    assert text.count("pip install --user") == 1
+    command = next(line for line in text.splitlines() if "pip install --user" in line)
+    for package in ("s2sphere", "shapely"):
+        assert (package in command) == (package in absent), command
+
+
+def only_s2sphere_path(tmp_path):
+    """A PYTHONPATH that adds only s2sphere (and future, where the system lacks it) from the
+    venv, so that everything else, shapely included, is the distribution's."""
+    import future
+    import s2sphere
+
+    extra = tmp_path / "only-s2sphere"
+    extra.mkdir()
+    for module in (s2sphere, future):
+        folder = os.path.dirname(module.__file__)
+        if "site-packages" in folder:
+            (extra / module.__name__).symlink_to(folder, target_is_directory=True)
+    return str(extra)
+
+
+def test_heat_by_zone_headless_with_the_distributions_shapely_gives_the_same_table(
+    jike, provider, qgis_process_env, tmp_path
+):
+    """Debian 12 and Ubuntu 22.04 ship shapely 1.8, which has none of 2.x's array functions:
+    heat by zone through qgis_process on QGIS's own Python gives the table shapely 2 gives here."""
+    import processing
+    from shapely import __version__ as venv_shapely
+
+    env = dict(qgis_process_env, PYTHONPATH=only_s2sphere_path(tmp_path))
+    seen = subprocess.run(
+        ["/usr/bin/python3", "-c", "import shapely, s2sphere; print(shapely.__version__)"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if seen.returncode != 0 or not seen.stdout.startswith("1."):
+        pytest.skip(f"QGIS's Python has no shapely 1.x here (apt install python3-shapely): {seen.stdout}{seen.stderr}")
+    assert venv_shapely.startswith("2.")
+    hourly = tmp_path / "hourly.gpkg"
+    processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": str(hourly), "OUTPUT_CELLS": "memory:"},
+    )
+    zones = tmp_path / "zones.gpkg"
+    # two rectangles over the fence, and a curved zone (GEOS reads no curves: it is straightened)
+    write_gpkg(
+        polygon_layer(
+            [
+                "POLYGON((114.0540 22.5390, 114.0565 22.5390, 114.0565 22.5440, 114.0540 22.5440, 114.0540 22.5390))",
+                "POLYGON((114.0565 22.5390, 114.0600 22.5390, 114.0600 22.5440, 114.0565 22.5440, 114.0565 22.5390))",
+                "CURVEPOLYGON(CIRCULARSTRING(114.0555 22.5410, 114.0575 22.5410, 114.0555 22.5410))",
+            ],
+            name="zones",
+        ),
+        zones,
+    )
+    here = processing.run("crowdheat:heatbyzone", {"INPUT": str(hourly), "ZONES": str(zones), "OUTPUT": "memory:"})
+    expected = [dict(zip(f.fields().names(), f.attributes())) for f in here["OUTPUT"].getFeatures()]
+    assert len(expected) == 3 and all(row["heat_total"] for row in expected)
+    out = tmp_path / "by_zone.gpkg"
+    done = run(env, "crowdheat:heatbyzone", f"INPUT={hourly}", f"ZONES={zones}", f"OUTPUT={out}")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr + done.stdout
+    got = [dict(zip(f.fields().names(), f.attributes())) for f in QgsVectorLayer(str(out), "z", "ogr").getFeatures()]
+    assert len(got) == len(expected)
+    for row, want in zip(got, expected):
+        for name in set(want) - {"fid"}:  # the GeoPackage numbers its own features
+            if isinstance(want[name], float):
+                assert row[name] == pytest.approx(want[name], rel=1e-9, abs=1e-9), name
+            else:
+                assert row[name] == want[name], name

@@ -36,3 +36,18 @@ def test_a_pyenv_shim_on_path_is_not_taken_for_qgiss_python(monkeypatch, tmp_pat
     chosen = deps.python_executable()
     assert chosen != str(shim) and os.path.abspath(chosen).startswith(os.path.abspath(sys.exec_prefix))
     assert deps.install_command(["s2sphere"])[0] == chosen
+
+
+def test_a_shapely_older_than_1_8_is_upgraded_and_1_8_is_enough(monkeypatch):
+    """Debian 12's and Ubuntu 22.04's shapely 1.8 is supported; Ubuntu 20.04's 1.7 is not: pip is
+    asked for a newer one (quoted, or the shell would take '>' for a redirection)."""
+    import types
+
+    found = {}
+    monkeypatch.setattr(deps.importlib, "import_module", lambda name: found[name])
+    monkeypatch.setattr(deps.importlib.util, "find_spec", lambda name: object())
+    for version, wanted in (("1.7.1", ["shapely>=1.8"]), ("1.8.5", []), ("2.0.7", [])):
+        found["shapely"] = types.SimpleNamespace(__version__=version)
+        assert deps.missing() == wanted, version
+    found["shapely"] = types.SimpleNamespace(__version__="1.7.1")
+    assert '"shapely>=1.8"' in deps.command_text() and '"shapely>=1.8"' in deps.explanation()
