@@ -1,5 +1,7 @@
 """The Jike client against a service that misbehaves on purpose (loopback only). Each test's
-name is the rule it checks; deadlines are short so that the whole matrix takes seconds."""
+name is the rule it checks. Deadlines are short where the deadline is what is tested, and
+generous elsewhere; no test asserts on elapsed time tighter than the drip it outlasts (a drip
+lasts 5 s, see tests/hostile.py), so that the matrix holds on a busy machine."""
 
 import json
 import time
@@ -24,6 +26,9 @@ from shapely.geometry import Polygon  # noqa: E402
 BLOCK_CELLS = cells_in(Polygon(BLOCK_RING), 17)
 
 
+DRIP_S = 5.0  # how long a hostile server drips before it gives up (tests/hostile.py)
+
+
 def envelope(items, **codes):
     doc = {
         "response_id": "r-1",
@@ -42,7 +47,7 @@ def good_answer(ids=BLOCK_CELLS, seed=1):
 
 
 def client_for(server, **overrides):
-    config = dict(base_url=server.url, token=TOKEN, read_timeout_s=2.0, attempts=3, backoff_s=0.01, deadline_s=1.0)
+    config = dict(base_url=server.url, token=TOKEN, read_timeout_s=10.0, attempts=3, backoff_s=0.01, deadline_s=30.0)
     config.update(overrides)
     return JikeClient(JikeConfig(**config))
 
@@ -102,7 +107,7 @@ def test_a_dripping_answer_ends_at_the_deadline_and_is_not_retried(server):
     started = time.monotonic()
     with client_for(server, deadline_s=0.8) as client, pytest.raises(NetworkError) as info:
         client.heat_map(BLOCK, 17)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < DRIP_S  # the watch ended it, not the drip
     assert "0.8 s" in str(info.value)
     assert len(server.requests) == 1
 
@@ -113,7 +118,7 @@ def test_cancel_interrupts_a_dripping_answer_at_once(server):
     started = time.monotonic()
     with client_for(server, deadline_s=30.0) as client, pytest.raises(CancelledError):
         client.heat_map(BLOCK, 17, is_cancelled=lambda: time.monotonic() - started > 0.3)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < DRIP_S  # the watch ended it, not the drip
 
 
 def test_an_answer_announced_over_the_cap_is_refused_before_reading(server):
@@ -125,7 +130,7 @@ def test_an_answer_announced_over_the_cap_is_refused_before_reading(server):
 
 def test_a_gzip_bomb_is_refused_once_it_decompresses_past_the_cap(server):
     server.behave(lambda reply, request: reply.gzip_bomb(decompressed_mb=40))
-    with client_for(server, max_answer_mb=2.0) as client, pytest.raises(ResponseFormatError) as info:
+    with client_for(server, max_answer_mb=2.0, deadline_s=120.0) as client, pytest.raises(ResponseFormatError) as info:
         client.heat_map(BLOCK, 17)
     assert "decompressed" in str(info.value)
 

@@ -35,6 +35,12 @@ def sim(jike_sim):
 
 @pytest.fixture
 def client(sim):
+    return JikeClient(JikeConfig(base_url=sim.url, token=TOKEN, read_timeout_s=10.0, attempts=3, backoff_s=0.01))
+
+
+@pytest.fixture
+def impatient_client(sim):
+    """A read timeout well under the simulator's 3 s "timeout" fault (only for the tests of it)."""
     return JikeClient(JikeConfig(base_url=sim.url, token=TOKEN, read_timeout_s=0.5, attempts=3, backoff_s=0.01))
 
 
@@ -100,15 +106,15 @@ def test_500_twice_then_success(client, sim):
     assert client.heat_map(SAMPLE_FENCE).cell_count == 5
 
 
-def test_timeout_is_retried_then_reported(client, sim):
+def test_timeout_is_retried_then_reported(impatient_client, sim):
     sim.push_faults("timeout", "timeout", "timeout")
-    error = expect_error(client, NetworkError)
+    error = expect_error(impatient_client, NetworkError)
     assert "3 tries" in str(error) and "0.5 s" in str(error)
 
 
-def test_timeout_once_then_success(client, sim):
+def test_timeout_once_then_success(impatient_client, sim):
     sim.push_faults("timeout")
-    assert client.heat_map(SAMPLE_FENCE).cell_count == 5
+    assert impatient_client.heat_map(SAMPLE_FENCE).cell_count == 5
 
 
 def test_connection_refused():

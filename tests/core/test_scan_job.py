@@ -27,7 +27,7 @@ def fresh(sim):
 
 def client_for(sim, **overrides):
     config = dict(
-        base_url=sim.url + "/locapi/v2", ak=AK, rate=500, concurrency=4, attempts=3, backoff_s=0.01, read_timeout_s=0.5
+        base_url=sim.url + "/locapi/v2", ak=AK, rate=500, concurrency=4, attempts=3, backoff_s=0.01, read_timeout_s=10.0
     )
     config.update(overrides)
     return BaiduClient(BaiduConfig(**config))
@@ -143,7 +143,7 @@ def test_700_stops_at_once_and_never_shows_the_key(fresh):
 
 def test_a_timed_out_request_marks_its_scans_and_the_run_goes_on(fresh):
     fresh.push_faults("timeout", "timeout", "timeout")  # every try of the first request
-    outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(4))
+    outcomes, stats = run(client_for(fresh, concurrency=1, read_timeout_s=0.5), make_scans(4))
     assert [o.status for o in outcomes] == [ERROR, ERROR, OK, OK]
     assert outcomes[0].err_code == "network" and "No answer from Baidu positioning" in outcomes[0].err_msg
     assert stats.stopped_by is None
@@ -151,7 +151,7 @@ def test_a_timed_out_request_marks_its_scans_and_the_run_goes_on(fresh):
 
 def test_no_answer_in_a_row_stops_the_run(fresh):
     fresh.push_faults(*["timeout"] * 9)  # 3 requests × 3 tries
-    outcomes, stats = run(client_for(fresh, concurrency=1), make_scans(10))
+    outcomes, stats = run(client_for(fresh, concurrency=1, read_timeout_s=0.5), make_scans(10))
     assert all(o.status == ERROR for o in outcomes)
     assert "3 requests in a row got no answer" in str(stats.stopped_by)
     assert len(fresh.requests) == 9  # nothing sent after the stop

@@ -91,6 +91,7 @@ def test_a_locked_cache_is_reported_on_the_page_without_waiting(clean, qtbot, tm
     import time
 
     from crowdheat.plugin.core.scan_cache import ScanCache
+    from crowdheat.plugin.core.sqlite_store import BUSY_TIMEOUT_S
 
     ScanCache(tmp_path / "answers.sqlite").close()
     holder = sqlite3.connect(tmp_path / "answers.sqlite")
@@ -100,7 +101,9 @@ def test_a_locked_cache_is_reported_on_the_page_without_waiting(clean, qtbot, tm
         page = SettingsWidget()
         qtbot.addWidget(page)
         page.baidu_cache.clear_button.click()
-        assert time.monotonic() - started < 2.0  # the UI thread waits at most a moment for the lock
+        # The page's store waits 0.2 s once; the runs' store would wait 5 s three times. Only the
+        # runs' order of magnitude is asserted: a busy machine may stretch a moment, not 15 s.
+        assert time.monotonic() - started < BUSY_TIMEOUT_S
         assert "locked" in page.baidu_cache.info.text() and "another QGIS" in page.baidu_cache.info.text()
     finally:
         holder.rollback()
