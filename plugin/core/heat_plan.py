@@ -259,8 +259,7 @@ def plan_requests(features: Sequence[FeatureShape], level: int | None, max_verti
         cut = list(_tiles(geometry, limits))
         plan.notes.append(
             f"{feature.label}: {feature.area_m2 / 1e6:,.1f} km², cut into {len(cut)} S2-aligned tiles "
-            f"(a request covers at most {limits.area_m2 / 1e6:,.0f} km² at this level, "
-            f"{max_vertices:,} vertices)"
+            f"({_why_cut(feature, limits)})"
         )
         pieces.extend(_Piece(feature.fence_id, piece, tile, geodesic_area_m2(piece)) for tile, piece in cut)
     for piece in pieces:
@@ -273,6 +272,22 @@ def plan_requests(features: Sequence[FeatureShape], level: int | None, max_verti
     for number, request in enumerate(plan.requests):
         request.number = number
     return plan
+
+
+def _why_cut(feature: FeatureShape, limits: Limits) -> str:
+    """Why no single ring covers ``feature`` (covering_ring said None): the area, the outline
+    around parts that lie apart, or the outline's vertices."""
+    most = f"{limits.area_m2 / 1e6:,.0f} km²"
+    if feature.area_m2 > limits.area_m2:
+        return f"a request covers at most {most} at this level"
+    hull = feature.geometry.convex_hull
+    hull_m2 = ring_area_m2(list(hull.exterior.coords)) if isinstance(hull, Polygon) else 0.0
+    if hull_m2 > limits.area_m2:
+        return (
+            f"its parts lie apart: the outline around them all (their convex hull) is {hull_m2 / 1e6:,.1f} km², "
+            f"over the {most} a request covers at this level"
+        )
+    return f"its outline has more vertices than a request may have ({limits.max_vertices:,}), even simplified"
 
 
 def _hull_fits(hull, area_covered, limits):

@@ -5,6 +5,7 @@ Only authcfg ids live in QgsSettings; the token itself lives encrypted in the au
 """
 
 import os
+import pathlib
 
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
 
@@ -175,14 +176,13 @@ def trusted_ca_bundle():
         import certifi
 
         base = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
-        pem = [open(base, "rb").read()]
+        pem = [pathlib.Path(base).read_bytes()]
         pem += [bytes(cert.toPem()) for cert in QgsApplication.authManager().trustedCaCerts()]
         bundle = b"\n".join(pem)
         path = os.path.join(QgsApplication.qgisSettingsDirPath(), "crowdheat", "trusted-cas.pem")
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        if not os.path.exists(path) or open(path, "rb").read() != bundle:
-            with open(path, "wb") as handle:
-                handle.write(bundle)
+        if not os.path.exists(path) or pathlib.Path(path).read_bytes() != bundle:
+            pathlib.Path(path).write_bytes(bundle)
         return path
     except (OSError, ImportError, RuntimeError):
         return True

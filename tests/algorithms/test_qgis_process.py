@@ -78,6 +78,7 @@ def test_heatmap_headless(jike, qgis_process_env, tmp_path):
     cells_layer = QgsVectorLayer(str(cells), "c", "ogr")  # kept: a layer's renderer dies with it
     assert cells_layer.renderer().classAttribute() == '"cell_heat"'
     assert TOKEN not in done.stdout + done.stderr
+    assert "ResourceWarning" not in done.stderr
 
 
 def test_headless_service_error_is_reported_with_codes(jike, qgis_process_env, tmp_path):

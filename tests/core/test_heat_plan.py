@@ -148,3 +148,32 @@ def test_no_request_asks_for_more_cells_than_an_answer_should_hold():
     big_circle = plan_requests([circle_feature(1, 114.0, 22.5, 20_000)], 18, 1000)
     assert not any(r.fence.is_circle for r in big_circle.requests) and big_circle.tiles_of(1) > 1
     check_limits(big_circle)
+
+
+def test_a_cut_feature_is_given_the_real_reason():
+    """An archipelago under the area limit is cut because its islands lie apart, not because of
+    its area (Zhoushan's 定海区: 612.8 km² was said to be over 640 km²)."""
+    from shapely.geometry import MultiPolygon, box
+
+    limits = Limits.at(16, 1000)
+    # 25 islands of ~20 km² each (~500 km²) spread over ~100 km × 100 km
+    islands = MultiPolygon(
+        [
+            box(122 + 0.2 * i, 30 + 0.2 * j, 122 + 0.2 * i + 0.045, 30 + 0.2 * j + 0.04)
+            for i in range(5)
+            for j in range(5)
+        ]
+    )
+    archipelago = FeatureShape(1, "定海区", islands)
+    assert archipelago.area_m2 < limits.area_m2
+    (note,) = plan_requests([archipelago], 16, 1000).notes
+    assert "lie apart" in note and "convex hull" in note and "covers at most" not in note
+    big = FeatureShape(2, "big", box(122, 30, 122.5, 30.4))
+    assert big.area_m2 > limits.area_m2
+    (note,) = plan_requests([big], 16, 1000).notes
+    assert f"a request covers at most {limits.area_m2 / 1e6:,.0f} km²" in note
+    # a round outline of 400 vertices, where requests may have 20 (a setting): too detailed
+    angles = np.linspace(0, 2 * np.pi, 400, endpoint=False)
+    round_one = FeatureShape(3, "round", Polygon(np.c_[121 + 0.1 * np.cos(angles), 31 + 0.1 * np.sin(angles)]))
+    (note,) = plan_requests([round_one], 16, 20).notes
+    assert "more vertices than a request may have (20), even simplified" in note

@@ -116,3 +116,16 @@ def test_a_ca_trusted_in_qgis_is_trusted_by_the_plugin(company_https, auth_unloc
         manager.removeCertAuthority(ca)
         manager.rebuildCaCertsCache()
         manager.rebuildTrustedCaCertsCache()
+
+
+def test_making_the_bundle_leaves_no_file_open(auth_unlocked):
+    """qgis_process printed 'ResourceWarning: unclosed file … ca-certificates.crt' on every run."""
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):  # the second call compares with the bundle the first one wrote
+            settings.trusted_ca_bundle()
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
