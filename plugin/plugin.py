@@ -20,6 +20,7 @@ class CrowdHeatPlugin:
         self.dock = None
         self.actions = []
         self.options_factory = None
+        self.opened_layers = None
 
     def initProcessing(self):
         self.provider = CrowdHeatProvider()
@@ -39,12 +40,9 @@ class CrowdHeatPlugin:
 
         self.options_factory = CrowdHeatOptionsFactory()
         self.iface.registerOptionsWidgetFactory(self.options_factory)
-        QgsProject.instance().layersAdded.connect(self.layers_added)
+        from .gis.default_styles import OpenedLayers
 
-    def layers_added(self, layers):
-        from .gis.default_styles import restore_time_settings
-
-        restore_time_settings(layers, QgsProject.instance(), self.iface)
+        self.opened_layers = OpenedLayers(QgsProject.instance(), self.iface)
 
     def show_dock(self, visible):
         if self.dock is None:
@@ -56,10 +54,9 @@ class CrowdHeatPlugin:
         self.dock.setVisible(visible)
 
     def unload(self):
-        try:
-            QgsProject.instance().layersAdded.disconnect(self.layers_added)
-        except (TypeError, RuntimeError):  # initGui never ran
-            pass
+        if self.opened_layers is not None:
+            self.opened_layers.disconnect()
+            self.opened_layers = None
         if self.dock is not None:
             self.dock.unload()
             self.iface.removeDockWidget(self.dock)

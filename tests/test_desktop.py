@@ -50,12 +50,44 @@ def write_project(folder):
     return project_path
 
 
-@pytest.mark.skipif(not shutil.which("xvfb-run") or not shutil.which("qgis"), reason="needs xvfb-run and qgis")
-def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
+def run_desktop(script, env, tmp_path, *arguments):
+    """QGIS's desktop under Xvfb with a fresh profile and the plugin enabled, running ``script``
+    (tests/desktop/…) with ``env`` added to this process's environment."""
     profiles = tmp_path / "profiles"
     ini = profiles / "profiles" / "default" / "QGIS" / "QGIS3.ini"
     ini.parent.mkdir(parents=True)
     ini.write_text("[PythonPlugins]\ncrowdheat=true\n\n[qgis]\nshowTips322=false\ncheckVersion=false\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT] + [p for p in sys.path if "site-packages" in p]), **env)
+    env.pop("QT_QPA_PLATFORM", None)  # the desktop refuses offscreen: a real X server (Xvfb)
+    return subprocess.run(
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1600x1000x24",
+            "qgis",
+            "--profiles-path",
+            str(profiles),
+            "--nologo",
+            "--noversioncheck",
+            *arguments,
+            "--code",
+            os.path.join(ROOT, "tests", "desktop", script),
+        ],
+        env=env,
+        timeout=240,
+        capture_output=True,
+        text=True,
+    )
+
+
+needs_desktop = pytest.mark.skipif(
+    not shutil.which("xvfb-run") or not shutil.which("qgis"), reason="needs xvfb-run and qgis"
+)
+
+
+@needs_desktop
+def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
     project = write_project(tmp_path)
     report, shot, scans_shot = tmp_path / "report.json", tmp_path / "qgis-heat.png", tmp_path / "qgis-scans.png"
     profile_shot = tmp_path / "time-profile.png"
@@ -63,7 +95,6 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
         baidu.learn(os.path.join(DEMO_DATA, "simulator_truth.json"))
         large.canned = json.dumps(envelope(generate_items(cells_near((114.05, 22.54), 10_000), seed=3))).encode()
         env = dict(
-            os.environ,
             QGIS_PLUGINPATH=str(plugins_dir),
             CROWDHEAT_JIKE_URL=jike.url,
             CROWDHEAT_JIKE_TOKEN=TOKEN,
@@ -75,30 +106,8 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
             CROWDHEAT_DESKTOP_SCAN_FILE=os.path.join(DEMO_DATA, "scans_baidu_gbk.csv"),
             CROWDHEAT_DESKTOP_PROFILE_SHOT=str(profile_shot),
             CROWDHEAT_DESKTOP_LARGE_ANSWER_URL=large.url,
-            PYTHONPATH=os.pathsep.join([ROOT] + [p for p in sys.path if "site-packages" in p]),
         )
-        env.pop("QT_QPA_PLATFORM", None)  # the desktop refuses offscreen: a real X server (Xvfb)
-        subprocess.run(
-            [
-                "xvfb-run",
-                "-a",
-                "-s",
-                "-screen 0 1600x1000x24",
-                "qgis",
-                "--profiles-path",
-                str(profiles),
-                "--nologo",
-                "--noversioncheck",
-                "--project",
-                str(project),
-                "--code",
-                os.path.join(ROOT, "tests", "desktop", "drive_qgis.py"),
-            ],
-            env=env,
-            timeout=240,
-            capture_output=True,
-            text=True,
-        )
+        run_desktop("drive_qgis.py", env, tmp_path, "--project", str(project))
     assert report.exists(), "QGIS did not write its report"
     result = json.loads(report.read_text())
     assert "error" not in result, result.get("error")
@@ -137,3 +146,42 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
         shutil.copy(shot, os.path.join(SCREENSHOT_DIR, "qgis-heat.png"))
         shutil.copy(scans_shot, os.path.join(SCREENSHOT_DIR, "qgis-scans.png"))
         shutil.copy(profile_shot, os.path.join(SCREENSHOT_DIR, "time-profile.png"))
+
+
+@needs_desktop
+def test_a_heat_geopackage_opened_by_hand_plays_in_the_temporal_controller(jike, provider, plugins_dir, tmp_path):
+    """The ways a user opens a heat GeoPackage written by crowdheat:heatmap: each one comes up
+    styled, time-enabled and with the Temporal Controller spanning its days in 1-hour frames;
+    a project whose author switched the layer's time off keeps it off."""
+    import processing
+
+    hourly = tmp_path / "hourly.gpkg"
+    processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": str(hourly), "OUTPUT_CELLS": "memory:"},
+    )
+    from qgis.core import QgsVectorLayer
+
+    written = QgsVectorLayer(str(hourly), "hourly", "ogr")
+    first, last = (
+        written.minimumValue(written.fields().indexOf("start")),
+        written.maximumValue(written.fields().indexOf("end")),
+    )
+    hours = first.secsTo(last) // 3600
+    assert hours >= 8 * 24  # the simulator leaves a day (or two) without data
+    report = tmp_path / "open-report.json"
+    env = dict(QGIS_PLUGINPATH=str(plugins_dir), CROWDHEAT_OPEN_FILE=str(hourly), CROWDHEAT_OPEN_REPORT=str(report))
+    done = run_desktop("open_heat_file.py", env, tmp_path)
+    assert report.exists(), done.stderr[-2000:]
+    result = json.loads(report.read_text())
+    assert "error" not in result, result["error"]
+    assert result["plugin_loaded"]
+    assert any("Select Items to Add" in title for title in result["dialogs"])  # the dropped file asks for its table
+    for way in ("iface", "file_drop", "browser_drag", "python_made"):
+        opened = result[way]
+        assert opened is not None, f"{way}: no layer was added"
+        assert opened["active"] and opened["renderer"] == "graduatedSymbol", (way, opened)
+        assert opened["frames"] == hours and opened["frame_s"] == 3600, (way, opened)
+        assert opened["extent"][0].endswith("00:00"), (way, opened)
+    assert not result["python_made_before_adding"]  # QGIS 3.22 drops it: the plugin restores it
+    assert not result["project_switched_off"]["active"]

@@ -45,35 +45,75 @@ def style_scans(layer):
 
 
 def restore_time_settings(layers, project=None, iface=None):
-    """Give layers opened from a file their saved time settings back, and show their time.
+    """Give hourly heat layers opened from a file their saved time settings back, and show their
+    time in the Temporal Controller, so that they play as they come.
 
-    QGIS 3.22 loads a layer's default style when the file is opened, then resets its temporal
-    properties from the data provider (the OGR and PostGIS providers have none): the style comes
-    back without its time settings. Loading the default style again restores them. This runs on
-    every layer added to the project while the plugin is loaded; without the plugin, Layer
-    Properties ▸ Style ▸ Load Style ▸ "Default" (from the database) does the same."""
+    How a layer is opened decides what it keeps of its default style on QGIS 3.22: the desktop's
+    own ways (the Browser, a file dropped on the window, iface.addVectorLayer) load the default
+    style after the layer is made, time settings included; a layer made in Python
+    (``QgsVectorLayer(path)``: scripts, models, other plugins) loads it in its constructor, which
+    then resets the temporal properties from the data provider (the OGR and PostGIS providers
+    have none): the style comes back without its time settings. Loading the default style again
+    restores them. Either way the project's time range and the Temporal Controller are set to
+    include the layer's days. This runs on every layer added to the project while the plugin is
+    loaded, except while a project is read (its own time settings stand); without the plugin,
+    Layer Properties ▸ Style ▸ Load Style ▸ "Default" (from the database) does the same."""
     from . import heat_layers
 
-    restored = []
+    shown = []
     for layer in layers:
-        if not isinstance(layer, QgsVectorLayer) or layer.temporalProperties().isActive():
+        if not isinstance(layer, QgsVectorLayer) or layer.providerType() not in ("ogr", "postgres"):
             continue
-        if layer.providerType() not in ("ogr", "postgres") or not heat_layers.looks_like_hourly(layer.fields()):
+        if not heat_layers.looks_like_hourly(layer.fields()):
             continue
-        if not layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
-            continue
-        _, loaded = layer.loadDefaultStyle()
         props = layer.temporalProperties()
-        if loaded and props.isActive():
-            restored.append(layer)
-            fields = layer.fields()
-            begin = layer.minimumValue(fields.indexOf(props.startField()))
-            end = layer.maximumValue(fields.indexOf(props.endField()))
-            if isinstance(begin, QDateTime) and isinstance(end, QDateTime) and begin.isValid() and end.isValid():
-                heat_layers.show_in_time(
-                    QgsDateTimeRange(begin, end, True, False), project or QgsProject.instance(), iface
-                )
-    return restored
+        if not props.isActive() and layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
+            layer.loadDefaultStyle()
+        if not props.isActive():
+            continue
+        shown.append(layer)
+        fields = layer.fields()
+        begin = layer.minimumValue(fields.indexOf(props.startField()))
+        end = layer.maximumValue(fields.indexOf(props.endField()))
+        if isinstance(begin, QDateTime) and isinstance(end, QDateTime) and begin.isValid() and end.isValid():
+            heat_layers.show_in_time(QgsDateTimeRange(begin, end, True, False), project or QgsProject.instance(), iface)
+    return shown
+
+
+class OpenedLayers:
+    """Watches the layers added to ``project`` and passes those opened by the user, not those of a
+    project being read, to :func:`restore_time_settings`. (QGIS 3.22 has no "reading" flag: a
+    layer being loaded from the project file starts a read, the project's readProject ends it.)"""
+
+    def __init__(self, project, iface):
+        self.project = project
+        self.iface = iface
+        self.reading = False
+        self._connections = (
+            (project.layersAdded, self.added),
+            (project.loadingLayer, self.read_started),
+            (project.readProject, self.read_ended),
+            (project.cleared, self.read_ended),
+        )
+        for signal, slot in self._connections:
+            signal.connect(slot)
+
+    def read_started(self, *args):
+        self.reading = True
+
+    def read_ended(self, *args):
+        self.reading = False
+
+    def added(self, layers):
+        if not self.reading:
+            restore_time_settings(layers, self.project, self.iface)
+
+    def disconnect(self):
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
 
 
 def save_default_style(destination, style, feedback=None):
