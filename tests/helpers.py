@@ -52,3 +52,22 @@ def planned(tab, qtbot, timeout=30000):
     """Wait until the dock's Heat tab has planned what Fetch would run (in a task, after a burst)."""
     qtbot.waitUntil(lambda: not tab.planning(), timeout=timeout)
     return tab.plan
+
+
+def shapefile_without_prj(layer, path, crs=None):
+    """``layer`` as an ESRI shapefile (reprojected to ``crs``), and its .prj removed, as when a
+    shapefile is copied without it."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    if crs:
+        options.ct = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem(crs), QgsProject.instance())
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.NoError, error
+    path.with_suffix(".prj").unlink()
+    opened = QgsVectorLayer(str(path), path.stem, "ogr")
+    assert opened.isValid() and not opened.crs().isValid()
+    return opened

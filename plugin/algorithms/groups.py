@@ -18,6 +18,12 @@ def coord_out_parameter(name):
     return QgsProcessingParameterEnum(name, tr("Output coordinates"), labels, defaultValue=0)
 
 
+def input_coords_parameter(name):
+    """What the input's numbers are: its CRS's (default), or GCJ-02/BD-09 longitudes/latitudes."""
+    labels = [label for _, label in output_systems.input_choices()]
+    return QgsProcessingParameterEnum(name, tr("Input coordinates"), labels, defaultValue=0)
+
+
 class HeatGroupAlgorithm(QgsProcessingAlgorithm):
     """An algorithm of the "Crowd heat (Jike)" group."""
 

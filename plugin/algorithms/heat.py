@@ -31,7 +31,7 @@ from ..gis import fences as gis_fences
 from ..gis import default_styles, heat_layers, settings
 from ..gis.heat_run import open_heat_cache, plan_text, summary_text
 from ..gis import output_systems
-from .groups import HeatGroupAlgorithm, OneShotPostProcessor, coord_out_parameter
+from .groups import input_coords_parameter, HeatGroupAlgorithm, OneShotPostProcessor, coord_out_parameter
 from ..i18n import tr
 
 
@@ -70,6 +70,7 @@ class _LayerStyler(OneShotPostProcessor):
 
 class HeatAlgorithmBase(HeatGroupAlgorithm):
     CELL_LEVEL = "CELL_LEVEL"
+    INPUT_COORDS = "INPUT_COORDS"
     COORD_OUT = "COORD_OUT"
     OUTPUT = "OUTPUT"
     OUTPUT_CELLS = "OUTPUT_CELLS"
@@ -84,6 +85,7 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
             maxValue=fence.MAX_CELL_LEVEL,
         )
         self.addParameter(level)
+        self.addParameter(input_coords_parameter(self.INPUT_COORDS))
         self.addParameter(coord_out_parameter(self.COORD_OUT))
         for name, title in ((self.OUTPUT, tr("Hourly heat")), (self.OUTPUT_CELLS, tr("Cells"))):
             self.addParameter(QgsProcessingParameterFeatureSink(name, title, QgsProcessing.TypeVectorPolygon))
@@ -94,6 +96,12 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
         except CrowdHeatError as exc:
             return False, str(exc)
         return super().checkParameterValues(parameters, context)
+
+    input_warnings = ()  # about the input as a whole, found by shapes()
+
+    def input_numbers(self, parameters, context):
+        """What the input's numbers are (INPUT_COORDS): its CRS's (WGS84 after reprojection), or GCJ-02/BD-09."""
+        return output_systems.of_input_choice(self.parameterAsEnum(parameters, self.INPUT_COORDS, context))
 
     def shapes(self, parameters, context, feedback):
         """(FeatureShapes, skipped sentences) of the input."""
@@ -110,6 +118,9 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
             for reason in skipped:
                 feedback.reportError(tr("Skipped: {0}").format(reason), fatalError=False)
             plan = plan_requests(shapes, level, config.max_vertices)
+            plan.warnings.extend(self.input_warnings)
+            for warning in plan.warnings:
+                feedback.pushWarning(warning)
             client = JikeClient(config, **settings.network_for(config.base_url))
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
@@ -236,15 +247,18 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
                 )
             )
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        name = layer.name() if layer is not None else str(parameters.get(self.INPUT))
+        crs, self.input_warnings = gis_fences.layer_crs(source.sourceCrs(), source.sourceExtent(), name)
         # Invalid geometries are ours to repair (as Fix Geometries does): Processing's own check
         # would stop the run at the first one, before any request.
         features = source.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
         return gis_fences.feature_shapes(
             features,
-            source.sourceCrs(),
+            crs,
             context.transformContext(),
             feedback.isCanceled,
             label_of=gis_fences.display_labeller(layer) if layer is not None else None,
+            numbers=self.input_numbers(parameters, context),
         )
 
 
@@ -284,4 +298,5 @@ class HeatMapCircleAlgorithm(HeatAlgorithmBase):
         center = self.parameterAsPoint(parameters, self.CENTER, context)
         crs = self.parameterAsPointCrs(parameters, self.CENTER, context)
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)
-        return [gis_fences.circle_shape(center, crs, radius, context.transformContext())], []
+        numbers = self.input_numbers(parameters, context)
+        return [gis_fences.circle_shape(center, crs, radius, context.transformContext(), numbers=numbers)], []

@@ -24,6 +24,9 @@ _MAX_STEPS = 20
 # such a layer is labelled EPSG:4326 and holds shifted numbers).
 OUTPUT_SYSTEMS = (WGS84, GCJ02, BD09)
 SYSTEM_LABELS = {WGS84: "WGS84", GCJ02: "GCJ-02 numbers", BD09: "BD-09 numbers"}
+# What the numbers of an input layer may be, beyond what its CRS says: Chinese boundary files are
+# usually GCJ-02 (DataV.GeoAtlas/Aliyun, Amap) or BD-09 (Baidu), labelled EPSG:4326 or not at all.
+INPUT_SYSTEMS = (WGS84, GCJ02, BD09)
 # The usual rough box of mainland China, Hong Kong, Macau and Taiwan.
 CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)
 
@@ -141,6 +144,18 @@ def convert(lng: float, lat: float, source: str, target: str) -> tuple[float, fl
     if source == target:
         return lng, lat
     return _PATHS[(source, target)](lng, lat)
+
+
+def to_wgs84_array(lng, lat, source: str) -> tuple[np.ndarray, np.ndarray]:
+    """Arrays of ``source`` numbers (WGS84, GCJ02, BD09LL) → WGS84, point by point with the exact
+    inverses (a fence's vertices: thousands, not millions)."""
+    lng = np.asarray(lng, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    if source == WGS84:
+        return lng.copy(), lat.copy()
+    points = [convert(x, y, source, WGS84) for x, y in zip(lng.tolist(), lat.tolist())]
+    out = np.array(points, dtype=np.float64).reshape(-1, 2)
+    return out[:, 0], out[:, 1]
 
 
 def from_wgs84_array(lng: np.ndarray, lat: np.ndarray, target: str) -> tuple[np.ndarray, np.ndarray]:

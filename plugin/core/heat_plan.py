@@ -92,6 +92,7 @@ class HeatPlan:
     requests: list
     level: int = None  # the cell level asked for (None: the service chooses)
     notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # about the input as a whole (a layer without CRS)
 
     def tiles_of(self, fence_id):
         return sum(1 for r in self.requests for m in r.members if m.fence_id == fence_id and m.tile)

@@ -9,6 +9,7 @@ from qgis.core import (
     QgsVectorLayerFeatureSource,
 )
 
+from ..core import coords
 from ..core.config import Service
 from ..core.heat_cache import HeatCache
 from ..core.heat_plan import plan_requests
@@ -26,27 +27,33 @@ class PlanJob:
     in a task reprojects, repairs and simplifies every fence and plans the requests (a district
     of 100,000 vertices takes seconds)."""
 
-    def __init__(self, level, max_vertices, layer=None, circle=None):
+    def __init__(self, level, max_vertices, layer=None, circle=None, numbers=coords.WGS84):
         self.level, self.max_vertices = level, max_vertices
-        self.circle = circle  # (lng, lat, radius_m), WGS84
+        self.circle = circle  # (lng, lat, radius_m), in ``numbers``
+        self.numbers = numbers  # what the layer's (or the circle's) numbers are: see gis/fences.py
         if layer is not None:
             self.source = QgsVectorLayerFeatureSource(layer)
             self.fids = layer.selectedFeatureIds()
-            self.crs = layer.crs()
+            self.crs, self.extent, self.name = layer.crs(), layer.extent(), layer.name()
             self.label_of = fences.display_labeller(layer)
         self.context = QgsProject.instance().transformContext()
 
     def run(self, is_cancelled=None):
         """(plan, skipped sentences); raises the fence and plan errors (CrowdHeatError)."""
-        skipped = []
+        skipped, warnings = [], []
         if self.circle is not None:
             lng, lat, radius_m = self.circle
             wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
-            shapes = [fences.circle_shape(QgsPointXY(lng, lat), wgs84, radius_m, self.context)]
+            shapes = [fences.circle_shape(QgsPointXY(lng, lat), wgs84, radius_m, self.context, numbers=self.numbers)]
         else:
+            crs, warnings = fences.layer_crs(self.crs, self.extent, self.name)
             features = self.source.getFeatures(QgsFeatureRequest().setFilterFids(self.fids))
-            shapes, skipped = fences.feature_shapes(features, self.crs, self.context, is_cancelled, self.label_of)
-        return plan_requests(shapes, self.level, self.max_vertices), skipped
+            shapes, skipped = fences.feature_shapes(
+                features, crs, self.context, is_cancelled, self.label_of, numbers=self.numbers
+            )
+        plan = plan_requests(shapes, self.level, self.max_vertices)
+        plan.warnings.extend(warnings)
+        return plan, skipped
 
 
 def plan_text(plan, skipped=()):
@@ -65,7 +72,7 @@ def plan_text(plan, skipped=()):
         text += tr(", {0:,} repaired").format(repaired)
     if skipped:
         text += tr("; {0} feature(s) skipped: {1}").format(len(skipped), " ".join(skipped))
-    return text + "."
+    return " ".join([text + "."] + plan.warnings)
 
 
 def summary_text(run):

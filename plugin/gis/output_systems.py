@@ -1,7 +1,8 @@
-"""The coordinate systems layers can be written in, as the user chooses them: one list, in the
-order of Processing's COORD_OUT choices and of the dock's combo boxes."""
+"""The coordinate systems layers can be written in and inputs read in, as the user chooses them:
+one list each, in the order of Processing's COORD_OUT and INPUT_COORDS choices and of the dock's
+combo boxes."""
 
-from ..core.coords import OUTPUT_SYSTEMS
+from ..core.coords import INPUT_SYSTEMS, OUTPUT_SYSTEMS
 from ..i18n import tr
 
 
@@ -14,3 +15,19 @@ def choices():
 def of_choice(index):
     """The system of Processing's COORD_OUT choice ``index``."""
     return OUTPUT_SYSTEMS[index]
+
+
+def input_choices():
+    """(system, label) pairs for what an input layer's numbers are; WGS84 stands for "as its CRS
+    says" (reprojected to WGS84 by QGIS)."""
+    labels = (
+        tr("The layer's CRS"),
+        tr("GCJ-02 numbers (DataV/Aliyun, Amap boundaries)"),
+        tr("BD-09 numbers (Baidu boundaries)"),
+    )
+    return list(zip(INPUT_SYSTEMS, labels))
+
+
+def of_input_choice(index):
+    """The system of Processing's INPUT_COORDS choice ``index``."""
+    return INPUT_SYSTEMS[index]

@@ -36,7 +36,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import fence
 from ..core.errors import CrowdHeatError
 from ..core import zones
-from ..gis import heat_layers, heat_zones, print_layout, profiles, settings
+from ..gis import heat_layers, heat_zones, output_systems, print_layout, profiles, settings
 from ..gis.heat_run import PlanJob, plan_text, summary_text
 from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, JobTask, Latest, ZoneTask, log
@@ -123,7 +123,18 @@ class HeatTab(RunPanel):
         for level in range(fence.MIN_CELL_LEVEL, fence.MAX_CELL_LEVEL + 1):
             self.level.addItem(tr("Level {0}").format(level), level)
         self.output_system = self.output_system_box()
+        self.input_numbers = QComboBox()
+        for system, label in output_systems.input_choices():
+            self.input_numbers.addItem(label, system)
+        self.input_numbers.setToolTip(
+            tr(
+                "What the selected polygons' numbers are. Chinese boundary files are usually GCJ-02 (DataV/Aliyun, "
+                "Amap) or BD-09 (Baidu) although QGIS shows them as EPSG:4326: taken as WGS84 they are off by "
+                "hundreds of metres."
+            )
+        )
         form = QFormLayout()
+        form.addRow(tr("Polygons' coordinates"), self.input_numbers)
         form.addRow(tr("S2 cell level"), self.level)
         form.addRow(tr("Output coordinates"), self.output_system)
         layout.addLayout(form)
@@ -137,6 +148,7 @@ class HeatTab(RunPanel):
             self.use_selection.toggled,
             self.use_circle.toggled,
             self.level.currentIndexChanged,
+            self.input_numbers.currentIndexChanged,
             self.lng.valueChanged,
             self.lat.valueChanged,
             self.radius.valueChanged,
@@ -257,7 +269,7 @@ class HeatTab(RunPanel):
             return None, tr("The active layer '{0}' is not a polygon layer.").format(layer.name())
         if layer.selectedFeatureCount() == 0:
             return None, tr("No feature is selected in '{0}': select one or more polygons.").format(layer.name())
-        return PlanJob(self.cell_level(), max_vertices, layer=layer), None
+        return PlanJob(self.cell_level(), max_vertices, layer=layer, numbers=self.input_numbers.currentData()), None
 
     def refresh(self, *args):
         missing = deps.missing()
@@ -358,6 +370,8 @@ class HeatTab(RunPanel):
         for shape in plan.features.values():
             for warning in shape.warnings:
                 log(warning, Qgis.Warning)
+        for warning in plan.warnings:
+            log(warning, Qgis.Warning)
         for reason in self.skipped:
             log(tr("Skipped: {0}").format(reason), Qgis.Warning)
         for note in plan.notes:

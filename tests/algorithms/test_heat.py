@@ -19,7 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from crowdheat.plugin.gis.heat_layers import AVG_FIELDS, HOUR_FIELDS
-from tests.helpers import BLOCK_WKT, SAMPLE_WKT, RecordingFeedback, polygon_layer
+from tests.helpers import BLOCK_WKT, SAMPLE_RING, SAMPLE_WKT, RecordingFeedback, polygon_layer, shapefile_without_prj
 from simulator.jike import SAMPLE_RESPONSE, TOKEN
 
 
@@ -346,3 +346,49 @@ def test_an_echoed_token_never_reaches_processing_output(provider, server, monke
         )
     everything = str(info.value) + "\n".join(feedback.lines)
     assert "biz_code 401" in everything and TOKEN not in everything and TOKEN[:12] not in everything
+
+
+# -- what the input's numbers are ------------------------------------------------------------------
+
+
+def flat(ring):
+    return [v for point in ring for v in point]
+
+
+def test_a_projected_layer_whose_prj_was_lost_is_refused_with_how_to_fix_it(jike, provider, tmp_path):
+    """Metres with no CRS ended in s2sphere's AssertionError: now a message naming the layer."""
+    layer = shapefile_without_prj(polygon_layer([BLOCK_WKT]), tmp_path / "blocks_utm.shp", "EPSG:32650")
+    with pytest.raises(QgsProcessingException) as info:
+        run_heat({"INPUT": layer})
+    text = str(info.value)
+    assert "'blocks_utm'" in text and "no coordinate reference system" in text and "Set Layer CRS" in text
+    assert "Traceback" not in text and "Assertion" not in text
+    assert jike.requests == []
+
+
+def test_a_degree_layer_without_crs_is_taken_as_wgs84_with_a_warning(jike, provider, tmp_path):
+    layer = shapefile_without_prj(polygon_layer([SAMPLE_WKT]), tmp_path / "sample_degrees.shp")
+    result, feedback = run_heat({"INPUT": layer})
+    assert result["CELL_COUNT"] == 5
+    warning = next(line for line in feedback.lines if "no coordinate reference system" in line)
+    assert "'sample_degrees'" in warning and "WGS84" in warning
+    sent = json.loads(jike.requests[0]["body"])["fence"]  # the shapefile turned the ring clockwise
+    assert {(round(x, 7), round(y, 7)) for x, y in sent} == {(round(x, 7), round(y, 7)) for x, y in SAMPLE_RING}
+
+
+@pytest.mark.parametrize("choice, system", [(1, "GCJ02"), (2, "BD09LL")])
+def test_gcj02_or_bd09_boundaries_are_converted_exactly_before_they_are_sent(jike, provider, choice, system):
+    """DataV/Amap boundaries are GCJ-02, Baidu's BD-09, all shown as EPSG:4326 by QGIS: the fence
+    sent is the WGS84 one (exact inverse), where taking the numbers as WGS84 is hundreds of metres off."""
+    from crowdheat.plugin.core import coords
+    from crowdheat.plugin.core.fence import haversine_m
+
+    ring = SAMPLE_RING
+    shifted = [coords.convert(x, y, coords.WGS84, system) for x, y in ring]
+    wkt = "POLYGON((" + ", ".join(f"{x!r} {y!r}" for x, y in shifted) + "))"
+    run_heat({"INPUT": polygon_layer([wkt]), "INPUT_COORDS": choice})
+    sent = json.loads(jike.requests[-1]["body"])["fence"]
+    assert flat(sent) == pytest.approx(flat(ring), abs=1e-8)  # < 1 mm
+    run_heat({"INPUT": polygon_layer([wkt]), "INPUT_COORDS": 0})
+    as_if_wgs84 = json.loads(jike.requests[-1]["body"])["fence"]
+    assert min(haversine_m(a, b) for a, b in zip(as_if_wgs84, ring)) > 200

@@ -81,6 +81,20 @@ def test_heatmap_headless(jike, qgis_process_env, tmp_path):
     assert "ResourceWarning" not in done.stderr
 
 
+def test_headless_a_layer_whose_prj_was_lost_is_refused_in_a_sentence(jike, qgis_process_env, tmp_path):
+    from tests.helpers import shapefile_without_prj
+
+    shapefile_without_prj(polygon_layer([BLOCK_WKT]), tmp_path / "blocks_utm.shp", "EPSG:32650")
+    env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+    done = run(
+        env, "crowdheat:heatmap", f"INPUT={tmp_path / 'blocks_utm.shp'}", "OUTPUT=memory:", "OUTPUT_CELLS=memory:"
+    )
+    text = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in text and "AssertionError" not in text
+    assert "'blocks_utm' has no coordinate reference system" in text and "Set Layer CRS" in text
+    assert jike.requests == []
+
+
 def test_headless_service_error_is_reported_with_codes(jike, qgis_process_env, tmp_path):
     path = tmp_path / "fence.gpkg"
     write_gpkg(polygon_layer([SAMPLE_WKT]), path)

@@ -8,7 +8,7 @@ from qgis.PyQt.QtCore import QTimer
 
 from crowdheat.plugin.ui.heat_tab import HeatTab
 from tests.heartbeat import Heartbeat
-from tests.helpers import BLOCK_WKT, SAMPLE_WKT, planned, polygon_layer
+from tests.helpers import BLOCK_WKT, SAMPLE_WKT, planned, polygon_layer, shapefile_without_prj
 
 
 @pytest.fixture
@@ -113,6 +113,34 @@ def test_fetch_runs_to_completion(tab, qgis_iface, qtbot, jike):
     assert "5 cells, 45 cell-days, total heat 10,906" in tab.status.text()
     planned(tab, qtbot)
     assert tab.fetch.isEnabled() and not tab.cancel.isEnabled()
+
+
+def test_gcj02_boundaries_are_sent_as_wgs84_and_a_layer_without_crs_is_explained(
+    tab, qgis_iface, qtbot, jike, tmp_path
+):
+    """The dock's "Polygons' coordinates": GCJ-02 numbers (DataV, Amap) are converted before the
+    fence is sent; a layer with no CRS whose numbers are metres is refused with the layer named."""
+    from crowdheat.plugin.core import coords
+    from tests.helpers import SAMPLE_RING
+
+    shifted = [coords.convert(x, y, coords.WGS84, coords.GCJ02) for x, y in SAMPLE_RING]
+    layer = polygon_layer(["POLYGON((" + ", ".join(f"{x!r} {y!r}" for x, y in shifted) + "))"])
+    activate(tab, qgis_iface, layer)
+    layer.selectAll()
+    tab.input_numbers.setCurrentIndex(tab.input_numbers.findData(coords.GCJ02))
+    planned(tab, qtbot)
+    tab.fetch.click()
+    wait_for_task(tab, qtbot)
+    sent = json.loads(jike.requests[-1]["body"])["fence"]
+    assert max(abs(a - b) for p, q in zip(sent, SAMPLE_RING) for a, b in zip(p, q)) < 1e-8
+    assert QgsProject.instance().mapLayersByName("Hourly heat")[0].featureCount() == 45
+    no_crs = shapefile_without_prj(polygon_layer([BLOCK_WKT]), tmp_path / "lost prj.shp", "EPSG:32650")
+    activate(tab, qgis_iface, no_crs)
+    no_crs.selectAll()
+    tab.input_numbers.setCurrentIndex(0)
+    planned(tab, qtbot)
+    assert not tab.fetch.isEnabled()
+    assert "'lost prj' has no coordinate reference system" in tab.selection_info.text()
 
 
 def test_save_as_geopackage_keeps_the_layers(tab, qgis_iface, qtbot, jike, tmp_path):
