@@ -8,7 +8,10 @@ Three rules protect the user from a service (or something in between) that misbe
 - a redirect is followed only to the same scheme, host and port: the body carries the key;
 - every request has a total deadline, and Cancel works at once, even while an answer drips in
   byte by byte (a read timeout alone restarts with every byte): a watchdog shuts the socket;
-- an answer larger than the cap, on the wire or once decompressed, is refused.
+- an answer larger than the cap, on the wire or once decompressed, is refused. Only one layer of
+  gzip (or deflate) is accepted, asked for and decoded here piece by piece under the cap: br
+  (which requests decodes whenever python3-brotli is installed, as it is with QGIS) and stacked
+  encodings expand a whole chunk in one call, 1.6 KB to 1 GB, before any cap can be looked at.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ import random
 import socket
 import threading
 import time
+import zlib
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from enum import Enum
 from urllib.parse import urljoin, urlsplit
 
@@ -33,6 +39,7 @@ CHUNK_BYTES = 64 * 1024  # Cancel needs no small reads (the watchdog); the cap i
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 MAX_REDIRECTS = 5
 WATCH_INTERVAL_S = 0.05
+ACCEPTED_ENCODINGS = "gzip, deflate"  # what is asked for; the decoders of each are in _decoder
 
 
 @dataclass(frozen=True)
@@ -67,11 +74,21 @@ class HttpResult:
 
 
 def _retry_after(headers):
+    """Seconds to wait from a Retry-After header: a number of seconds, or an HTTP date (RFC 9110)."""
     value = headers.get("Retry-After") if headers else None
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
+    if value is None:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def sleep_unless_cancelled(seconds: float, is_cancelled: Callable[[], bool] | None) -> bool:
@@ -207,6 +224,7 @@ def make_session(verify: bool | str = True) -> requests.Session:
     certifi/OS bundle, or REQUESTS_CA_BUNDLE's) or the path of a CA bundle; never False."""
     session = requests.Session()
     session.verify = verify if verify else True
+    session.headers["Accept-Encoding"] = ACCEPTED_ENCODINGS
     for prefix in ("http://", "https://"):
         session.mount(prefix, _WatchedAdapter())
     return session
@@ -344,18 +362,7 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
     with _Watch(limits.deadline_s, is_cancelled, on_sent) as watch:
         try:
             while True:
-                # verify given per request: requests would otherwise let REQUESTS_CA_BUNDLE replace
-                # the session's bundle (which already starts from it, see settings.trusted_ca_bundle)
-                with session.post(
-                    url,
-                    json=body,
-                    headers=headers,
-                    timeout=timeout,
-                    proxies=proxies,
-                    stream=True,
-                    verify=session.verify or True,
-                    allow_redirects=False,
-                ) as response:
+                with _post_once(session, url, body, headers, timeout, proxies, secrets, what) as response:
                     location = response.headers.get("Location")
                     if response.status_code in REDIRECT_STATUSES and location:
                         target = urljoin(url, location)
@@ -379,6 +386,30 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
             raise
 
 
+def _post_once(session, url, body, headers, timeout, proxies, secrets, what):
+    """One POST, redirects not followed. requests still parses a redirect's Location (to prepare
+    ``response.next``) and raises ValueError for a port out of range or a broken IPv6 host."""
+    try:
+        # verify given per request: requests would otherwise let REQUESTS_CA_BUNDLE replace
+        # the session's bundle (which already starts from it, see settings.trusted_ca_bundle)
+        return session.post(
+            url,
+            json=body,
+            headers=headers,
+            timeout=timeout,
+            proxies=proxies,
+            stream=True,
+            verify=session.verify or True,
+            allow_redirects=False,
+        )
+    except ValueError as exc:
+        raise RedirectError(
+            f"{what} answered with a redirect to an address that is not a valid address "
+            f"({redact(exc, secrets)}). Not followed: check the base URL in CrowdHeat's settings, or "
+            "whatever proxy is in the way."
+        ) from None
+
+
 def _check_redirect(url, target, visited, status, secrets, what):
     shown = redact(target, secrets)
     if _origin(target) != _origin(url):
@@ -395,21 +426,48 @@ def _check_redirect(url, target, visited, status, secrets, what):
         )
 
 
+def _decoder(response, what):
+    """A zlib decoder for the answer's one content encoding, None for none; any other is refused."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise ResponseFormatError(
+        f"The answer of {what} was refused: it is encoded as '{encoding}', and only one layer of gzip or deflate "
+        "is accepted (the size of anything else cannot be checked before it is expanded). A proxy may be "
+        "re-encoding answers: ask for it to be bypassed for this service.",
+        service=what,
+    )
+
+
 def _read(response, limits, on_progress, what):
+    """The answer's body, decoded; refused as soon as it passes the cap (on the wire, or decoded:
+    each piece is decoded to at most what is left under the cap, so memory stays bounded)."""
     cap = limits.max_answer_bytes
     total = response.headers.get("Content-Length")
     total = int(total) if total and total.isdigit() else None
     if total is not None and total > cap:
         raise _too_large(what, total, cap, "announced")
+    decoder = _decoder(response, what)
     chunks = []
-    received = 0
-    for chunk in response.iter_content(CHUNK_BYTES):
-        chunks.append(chunk)
-        received += len(chunk)
-        if received > cap:  # counted after decompression: a small gzip cannot expand without bound
-            raise _too_large(what, received, cap, "decompressed to more than")
+    received = wire = 0
+    for raw in response.raw.stream(CHUNK_BYTES, decode_content=False):
+        wire += len(raw)
+        pending = raw
+        while pending:
+            piece = decoder.decompress(pending, cap - received + 1) if decoder else pending
+            pending = decoder.unconsumed_tail if decoder else b""
+            chunks.append(piece)
+            received += len(piece)
+            if received > cap:
+                raise _too_large(what, received, cap, "decompressed to more than" if decoder else "more than")
         if on_progress:
-            on_progress(received, total)
+            on_progress(wire, total)
+    if decoder:
+        chunks.append(decoder.flush())
     return b"".join(chunks)
 
 

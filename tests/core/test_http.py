@@ -135,6 +135,84 @@ def test_a_gzip_bomb_is_refused_once_it_decompresses_past_the_cap(server):
     assert "decompressed" in str(info.value)
 
 
+def peak_rss_mb():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip, gzip"])
+def test_encodings_that_expand_in_one_read_are_refused_before_they_expand(server, encoding):
+    """python3-brotli (a QGIS dependency) lets requests decode br, and stacked gzip, in one read:
+    1.6 KB became 1 GB before the cap was looked at. Only one gzip (or deflate) is accepted, and
+    decoded here piece by piece under the cap."""
+    import gzip
+
+    huge = b'{"x": "' + b" " * (400 * 1024 * 1024) + b'"}'
+    if encoding == "br":
+        brotli = pytest.importorskip("brotli")
+        body = brotli.compress(huge, quality=5)
+    else:
+        body = gzip.compress(gzip.compress(huge, 9), 9)
+    del huge
+    before = peak_rss_mb()
+    server.behave(lambda reply, request: reply.send(200, body, {"Content-Encoding": encoding}))
+    with client_for(server, max_answer_mb=2.0) as client, pytest.raises(ResponseFormatError) as info:
+        client.heat_map(BLOCK, 17)
+    assert f"'{encoding}'" in str(info.value) and "gzip" in str(info.value)
+    assert peak_rss_mb() - before < 100  # nothing was expanded
+
+
+def test_a_single_gzip_answer_is_decoded_and_a_gzip_bomb_stops_at_the_cap(server):
+    import gzip
+
+    server.behave(
+        lambda reply, request: reply.send(
+            200, gzip.compress(json.dumps(good_answer()).encode()), {"Content-Encoding": "gzip"}
+        )
+    )
+    with client_for(server) as client:
+        assert client.heat_map(BLOCK, 17).cell_count == len(BLOCK_CELLS)
+    assert "gzip" in server.requests[0].headers.get("Accept-Encoding", "") and "br" not in server.requests[
+        0
+    ].headers.get("Accept-Encoding", "")
+    before = peak_rss_mb()
+    server.behave(lambda reply, request: reply.gzip_bomb(decompressed_mb=300))
+    with client_for(server, max_answer_mb=2.0, deadline_s=120.0) as client, pytest.raises(ResponseFormatError):
+        client.heat_map(BLOCK, 17)
+    assert peak_rss_mb() - before < 100
+
+
+@pytest.mark.parametrize(
+    "location", ["http://127.0.0.1:99999/v1/heat_map", "http://[::1/v1/heat_map", "http://[zz::1]/x"]
+)
+def test_a_redirect_to_an_invalid_address_is_a_clear_error_not_a_traceback(server, location):
+    server.behave(lambda reply, request: reply.redirect(302, location))
+    with client_for(server) as client, pytest.raises(NetworkError) as info:
+        client.heat_map(BLOCK, 17)
+    assert "not a valid address" in str(info.value) and "Not followed" in str(info.value)
+
+
+def test_retry_after_as_an_http_date_is_honoured(server):
+    """RFC 9110 allows Retry-After as a date; it was ignored (the backoff of 0.01 s was used)."""
+    from email.utils import format_datetime
+    from datetime import datetime, timedelta, timezone
+
+    def behave(reply, request):
+        if len(server.requests) == 1:
+            when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=3), usegmt=True)
+            reply.send(429, b"{}", {"Retry-After": when})
+        else:
+            reply.send(200, good_answer())
+
+    server.behave(behave)
+    started = time.monotonic()
+    with client_for(server) as client:
+        client.heat_map(BLOCK, 17)
+    assert time.monotonic() - started >= 1.5  # the date is to the second: at least 2 s were left
+    assert len(server.requests) == 2
+
+
 def test_deeply_nested_json_is_a_malformed_answer_not_a_recursion_error(server):
     server.behave(lambda reply, request: reply.send(200, b"[" * 100_000 + b"]" * 100_000))
     with client_for(server) as client, pytest.raises(ResponseFormatError) as info:
