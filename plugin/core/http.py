@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3 import exceptions as urllib3_exceptions
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -443,6 +444,21 @@ def _decoder(response, what):
     )
 
 
+def _wire_chunks(response):
+    """The answer's bytes as they came (not decoded), with urllib3's errors turned into requests'
+    (as requests' own iter_content does), so that timeouts and broken answers are retried alike."""
+    try:
+        yield from response.raw.stream(CHUNK_BYTES, decode_content=False)
+    except urllib3_exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ReadTimeout(exc) from None
+    except urllib3_exceptions.ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from None
+    except urllib3_exceptions.SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from None
+    except urllib3_exceptions.HTTPError as exc:
+        raise requests.exceptions.ConnectionError(exc) from None
+
+
 def _read(response, limits, on_progress, what):
     """The answer's body, decoded; refused as soon as it passes the cap (on the wire, or decoded:
     each piece is decoded to at most what is left under the cap, so memory stays bounded)."""
@@ -454,7 +470,7 @@ def _read(response, limits, on_progress, what):
     decoder = _decoder(response, what)
     chunks = []
     received = wire = 0
-    for raw in response.raw.stream(CHUNK_BYTES, decode_content=False):
+    for raw in _wire_chunks(response):
         wire += len(raw)
         pending = raw
         while pending:
