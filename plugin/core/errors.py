@@ -8,6 +8,7 @@ a client raises goes through :func:`redacted`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import functools
 import re
 
 
@@ -123,13 +124,44 @@ class RedirectError(NetworkError):
 _BEARER = re.compile(r"(Bearer)\s+[^\s\"',;<>]+", re.IGNORECASE)
 
 
-def redact(text: object, secrets: Iterable[str]) -> str:
-    """Replace every non-empty secret, and whatever follows "Bearer", in ``text`` by ``***``."""
-    text = str(text)
+# An echoed piece of a secret this long or longer is masked too (a whole secret always): services
+# echo keys cut short ("invalid token abcdefgh…"), and 12 characters of a key are half of it.
+SECRET_FRAGMENT = 12
+
+
+@functools.lru_cache(maxsize=32)
+def _secret_pattern(secret: str | bytes):
+    """(blocks, pattern): ``pattern`` matches any piece of ``secret`` of SECRET_FRAGMENT characters
+    or more, longest first; every such piece contains one of the ``blocks`` (aligned, half that
+    long), which fast substring tests look for first, so that a large answer costs a few scans."""
+    shortest = min(len(secret), SECRET_FRAGMENT)
+    pieces = {secret[i:j] for i in range(len(secret)) for j in range(i + shortest, len(secret) + 1)}
+    ordered = sorted(pieces, key=len, reverse=True)
+    pattern = re.compile((b"|" if isinstance(secret, bytes) else "|").join(map(re.escape, ordered)))
+    step = max(1, (shortest + 1) // 2)
+    blocks = {secret[i : i + step] for i in range(0, len(secret) - step + 1, step)} | {secret[-step:]}
+    return tuple(blocks), pattern
+
+
+def _mask(text, secrets, stars):
     for secret in secrets:
         if secret:
-            text = text.replace(secret, "***")
-    return _BEARER.sub(r"\1 ***", text)
+            blocks, pattern = _secret_pattern(secret)
+            if any(block in text for block in blocks):
+                text = pattern.sub(stars, text)
+    return text
+
+
+def redact(text: object, secrets: Iterable[str]) -> str:
+    """Replace every non-empty secret, every piece of one (SECRET_FRAGMENT characters or more) and
+    whatever follows "Bearer", in ``text`` by ``***``."""
+    return _BEARER.sub(r"\1 ***", _mask(str(text), secrets, "***"))
+
+
+def redact_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
+    """``content`` (an answer's bytes) with every secret and piece of one replaced by ``***``: what
+    a service echoes inside a successful answer is neither parsed into a layer nor cached."""
+    return _mask(content, [s.encode("utf-8") for s in secrets if s], b"***")
 
 
 def redacted(exc: CrowdHeatError, secrets: Iterable[str]) -> CrowdHeatError:

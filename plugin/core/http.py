@@ -34,7 +34,15 @@ from urllib3 import exceptions as urllib3_exceptions
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .errors import CancelledError, ConfigurationError, NetworkError, RedirectError, ResponseFormatError, redact
+from .errors import (
+    CancelledError,
+    ConfigurationError,
+    NetworkError,
+    RedirectError,
+    ResponseFormatError,
+    redact,
+    redact_bytes,
+)
 
 CHUNK_BYTES = 64 * 1024  # Cancel needs no small reads (the watchdog); the cap is checked per chunk
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -249,8 +257,9 @@ class SessionClient:
         self.secrets = secrets
 
     def post(self, url, body, **options):
-        """post_json with this client's session, proxies, timeouts, answer limits and secrets."""
-        return post_json(
+        """post_json with this client's session, proxies, timeouts, answer limits and secrets; the
+        answer comes back with every secret (and piece of one) it echoes masked."""
+        result = post_json(
             url,
             body,
             session=self.session,
@@ -260,6 +269,8 @@ class SessionClient:
             secrets=self.secrets,
             **options,
         )
+        result.content = redact_bytes(result.content, self.secrets)
+        return result
 
     def close(self):
         if self.session is not None:

@@ -293,6 +293,17 @@ def test_not_found_is_reused_for_a_week_then_asked_again(cache):
     assert cached_answer(cache, key, "GCJ02", now=time.time() + 100 * week) is not None
 
 
+def test_an_ak_echoed_in_result_fields_reaches_neither_outcomes_nor_cache(server, cache, tmp_path):
+    server.behave(lambda reply, request: answer_all(reply, request, road=f"{AK} road", bldgname=f"b {AK[:16]}"))
+    outcomes, _ = run(client_for(server), make_scans(3), cache=cache)
+    assert all(o.status == OK for o in outcomes)
+    text = repr([o.answer for o in outcomes])
+    assert "road" in text and AK[:12] not in text and AK[-12:] not in text
+    cache.close()
+    stored = (tmp_path / "answers.sqlite").read_bytes()
+    assert AK[:12].encode() not in stored and AK[-12:].encode() not in stored
+
+
 def test_requests_sent_are_counted_including_retries_and_excluding_skipped(server):
     server.behave(lambda reply, request: refuse(reply, 700, f"Failed to authenticate for invaid AK : {AK}"))
     outcomes, stats = run(client_for(server, concurrency=1), make_scans(8))

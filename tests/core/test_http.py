@@ -3,6 +3,7 @@ name is the rule it checks. Deadlines are short where the deadline is what is te
 generous elsewhere; no test asserts on elapsed time tighter than the drip it outlasts (a drip
 lasts 5 s, see tests/hostile.py), so that the matrix holds on a busy machine."""
 
+import datetime
 import json
 import time
 
@@ -221,6 +222,35 @@ def test_deeply_nested_json_is_a_malformed_answer_not_a_recursion_error(server):
 
 
 # -- echoed secrets -----------------------------------------------------------------------------
+
+
+def test_a_token_echoed_inside_a_successful_answer_is_neither_kept_nor_cached(server, tmp_path):
+    from crowdheat.plugin.core.heat_cache import HeatCache
+
+    answer = good_answer()
+    answer["response_id"] = f"r-{TOKEN}-1"
+    answer["message"] = f"ok for {TOKEN[:20]}"
+    server.behave(lambda reply, request: reply.send(200, answer))
+    cache = HeatCache(tmp_path / "answers.sqlite")
+    with client_for(server) as client:
+        data = client.heat_map(BLOCK, 17)
+        content = client.fetch_heat_bytes(BLOCK, 17)
+    assert data.cell_count == len(BLOCK_CELLS) and data.response_id == "r-***-1"
+    cache.put("u", {"fence": 1}, datetime.date(2026, 12, 2), content)
+    cache.close()
+    stored = (tmp_path / "answers.sqlite").read_bytes()
+    assert TOKEN[:12].encode() not in stored and TOKEN[-12:].encode() not in stored
+
+
+def test_pieces_of_a_token_are_masked_where_a_whole_one_would_be():
+    """A refusal echoing 20 of the token's characters passed the exact-match mask."""
+    from crowdheat.plugin.core.errors import redact
+
+    assert redact(f"bad token {TOKEN[:20]}…", [TOKEN]) == "bad token ***…"
+    assert redact(f"bad token …{TOKEN[-13:]}", [TOKEN]) == "bad token …***"
+    assert redact(f"token {TOKEN[3:15]} refused", [TOKEN]) == "token *** refused"
+    assert redact("cell 1a2b3c made", [TOKEN]) == "cell 1a2b3c made"  # no piece of it: untouched
+    assert redact(f"x {TOKEN[:11]} y", [TOKEN]) == f"x {TOKEN[:11]} y"  # under 12 characters: left
 
 
 def test_a_token_echoed_in_a_business_message_is_redacted_everywhere(server):
