@@ -432,9 +432,69 @@ def variant_gpkg_floor(folder):
     return {"seconds": seconds, "rows": rows}
 
 
-def stream_bench(work):
-    import shutil
+def qgis_process_runner(work):
+    """measured(*args, extra_env=None) → (seconds, peak RSS MB, results) of one qgis_process run,
+    with the plugin enabled in a profile of ``work``'s."""
+    plugins = scratch("crowdheat-bench-plugins-")
+    (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
+    qgis_process = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
+    env = dict(
+        os.environ,
+        QGIS_CUSTOM_CONFIG_PATH=str(work / "profile"),
+        QGIS_PLUGINPATH=str(plugins),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+    )
+    subprocess.run([qgis_process, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True)
 
+    def measured(*args, extra_env=None):
+        seconds, peak, out, err, code = run_measured([qgis_process, "--json", *args], dict(env, **(extra_env or {})))
+        try:
+            results = json.loads(out).get("results", {})
+        except ValueError:
+            results = {}
+        if code != 0 and args[0] == "run":
+            raise SystemExit(f"qgis_process failed:\n{err[-2000:]}")
+        return seconds, peak, results
+
+    return measured
+
+
+# -- memory against the size of one answer ----------------------------------------------------------
+ANSWER_SIZES = (5_000, 20_000, 50_000)  # level-18 cells × 10 days; 50,000 is the most a request may hold
+
+
+def memory_bench(work):
+    """(idle, {cells: (seconds, peak MB, results, answer MB)}): one answer of each size for one
+    circle, through qgis_process into a GeoPackage."""
+    from simulator.jike import TOKEN, JikeSimulator
+
+    measured = qgis_process_runner(work)
+    idle = measured("help", "crowdheat:heatmapcircle")
+    center = ((BOX[0] + BOX[2]) / 2, (BOX[1] + BOX[3]) / 2)
+    rows = {}
+    with JikeSimulator() as sim:
+        service = dict(CROWDHEAT_JIKE_URL=sim.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+        for count in ANSWER_SIZES:
+            sim.canned = answer_bytes(jike_cells_near(center, count, half=0.06), seed=count)
+            megabytes = len(sim.canned) / 1e6
+            output = work / f"memory_{count}.gpkg"
+            rows[count] = measured(
+                "run",
+                "crowdheat:heatmapcircle",
+                "--",
+                f"CENTER={center[0]},{center[1]} [EPSG:4326]",
+                f"RADIUS={8000 + count // 1000}",  # another request each time: nothing comes from the cache
+                "CELL_LEVEL=0",
+                f"OUTPUT={output}",
+                f"OUTPUT_CELLS={work / f'memory_cells_{count}.gpkg'}",
+                extra_env=service,
+            ) + (megabytes,)
+            sim.canned = None
+    return idle, rows
+
+
+def stream_bench(work):
     from shapely.geometry import Polygon
 
     from simulator.jike import TOKEN, JikeSimulator
@@ -494,29 +554,7 @@ def stream_bench(work):
     ]
     fences = work / "fences.geojson"
     fences.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    plugins = scratch("crowdheat-bench-plugins-")
-    (plugins / "crowdheat").symlink_to(ROOT, target_is_directory=True)
-    qgis_process = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
-    env = dict(
-        os.environ,
-        QGIS_CUSTOM_CONFIG_PATH=str(work / "profile"),
-        QGIS_PLUGINPATH=str(plugins),
-        QT_QPA_PLATFORM="offscreen",
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
-    )
-    subprocess.run([qgis_process, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True)
-
-    def measured(*args, extra_env=None):
-        """(seconds, peak RSS MB, results) of one qgis_process run."""
-        seconds, peak, out, err, code = run_measured([qgis_process, "--json", *args], dict(env, **(extra_env or {})))
-        try:
-            results = json.loads(out).get("results", {})
-        except ValueError:
-            results = {}
-        if code != 0 and args[0] == "run":
-            raise SystemExit(f"qgis_process failed:\n{err[-2000:]}")
-        return seconds, peak, results
-
+    measured = qgis_process_runner(work)
     idle = measured("help", "crowdheat:heatmap")
     rows = {}
     with StreamSimulator() as sim:
@@ -839,6 +877,9 @@ def child(name, answer):
         app.exitQgis()
 
 
+PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", choices=sorted(VARIANTS))
@@ -846,11 +887,11 @@ def main():
     parser.add_argument(
         "--part",
         action="append",
-        choices=["heat", "ui", "scans", "stream", "read", "zones"],
+        choices=PARTS,
         help="only these parts (default: all)",
     )
     args = parser.parse_args()
-    parts = set(args.part or ["heat", "ui", "scans", "stream", "read", "zones"])
+    parts = set(args.part or PARTS)
     if args.variant:
         return child(args.variant, pathlib.Path(args.answer))
     root = tempfile.mkdtemp(prefix="crowdheat-bench-")
@@ -895,6 +936,8 @@ def run_parts(parts):
         ui_part(measure)
     if "scans" in parts:
         scans_part(measure)
+    if "memory" in parts:
+        memory_part(work)
     if "stream" in parts:
         stream_part(work, measure_in)
     if "read" in parts:
@@ -949,6 +992,23 @@ def scans_part(measure):
     print(
         f"  ratio 901s even spacing / crowdheat: {even['rejected_901']} / {fast['rejected_901']}; "
         f"ratio crowdheat / sequential throughput: {fast['scans'] / fast['seconds'] / slow_rate:.1f}"
+    )
+
+
+def memory_part(work):
+    print("Memory against the size of one answer (one circle, level-18 cells × 10 days, qgis_process → GeoPackages)")
+    idle, rows = memory_bench(work)
+    print(f"  idle qgis_process (plugin loaded): peak RSS {idle[1]:,.0f} MB")
+    for count, (seconds, peak, res, megabytes) in rows.items():
+        print(
+            f"  {count:6,} cells ({megabytes:5.0f} MB of JSON) {seconds:6.1f} s  {res.get('HOURLY_COUNT', 0):,} hourly "
+            f"rows, peak RSS {peak:,.0f} MB = +{peak - idle[1]:,.0f} MB over idle  (target ≤ +300 MB)"
+        )
+    first, last = rows[ANSWER_SIZES[0]], rows[ANSWER_SIZES[-1]]
+    print(
+        f"  ratio of the memory added, {ANSWER_SIZES[-1]:,} / {ANSWER_SIZES[0]:,} cells: "
+        f"{(last[1] - idle[1]) / max(1.0, first[1] - idle[1]):.1f} "
+        f"(for {ANSWER_SIZES[-1] // ANSWER_SIZES[0]}× the data)"
     )
 
 

@@ -145,12 +145,19 @@ def feature_collection(geometries, names):
 
 
 def with_a_self_intersection(polygon):
-    """The polygon with two neighbouring vertices of its ring swapped: a bow tie, as digitising slips
+    """The polygon with two neighbouring corners of its ring swapped: a bow tie, as digitising slips
     make them (DataV's 顺义区 has one). The result is invalid; QGIS must repair it."""
     coords = list(polygon.exterior.coords)[:-1]
-    k = len(coords) // 3
-    coords[k], coords[k + 1] = coords[k + 1], coords[k]
+    corners = [
+        k for k in range(len(coords) // 3, len(coords) - 1) if not _collinear(coords[k - 1], coords[k], coords[k + 1])
+    ]
+    k, j = corners[:2]  # two neighbouring corners (not vertices added along a straight edge)
+    coords[k], coords[j] = coords[j], coords[k]
     return coords + [coords[0]]
+
+
+def _collinear(a, b, c):
+    return abs((b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0])) < 1e-12
 
 
 def write_geojson(path, features):

@@ -7,8 +7,11 @@ a malformed item or day is reported in ``HeatData.problems`` and skipped, never 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import itertools
 import json
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,9 +48,10 @@ class HeatData:
     centers: np.ndarray  # float64 (n, 2) lng, lat
     day_cell: np.ndarray  # int64 (m,): index into the cells
     day_date: np.ndarray  # int64 (m,): proleptic ordinal of the date
-    day_heat: np.ndarray  # int64 (m, 24)
+    day_heat: np.ndarray  # (m, 24) int32, or int64 when a value needs it (see _DaySlices)
     response_id: str = ""
     problems: list = field(default_factory=list)
+    item_count: int = 0  # items in the answer, the skipped ones included
 
     @property
     def cell_count(self):
@@ -66,8 +70,11 @@ class HeatData:
         return self.day_heat.sum(axis=1)
 
     def select(self, keep, fence_id=None):
-        """The cells where ``keep`` (bool per cell) is true, with their days, for ``fence_id``."""
+        """The cells where ``keep`` (bool per cell) is true, with their days, for ``fence_id``
+        (the same arrays, not copies, when every cell is kept)."""
         keep = np.asarray(keep, dtype=bool)
+        if keep.all():
+            return dataclasses.replace(self, fence_id=self.fence_id if fence_id is None else fence_id)
         new_index = np.cumsum(keep) - 1
         on_kept = keep[self.day_cell]
         return HeatData(
@@ -83,6 +90,7 @@ class HeatData:
             day_heat=self.day_heat[on_kept],
             response_id=self.response_id,
             problems=self.problems,
+            item_count=self.item_count,
         )
 
     def peak_hours(self):
@@ -125,78 +133,129 @@ def _as_int(value, what):
 
 _DECODER = json.JSONDecoder()
 _SPACE = " \t\n\r"
-# Above this size the answer is decoded item by item: one json.loads of a 10 MB answer holds the
-# GIL for ~0.3 s, which freezes QGIS's UI thread whenever it runs Python (plugins, timers).
-INCREMENTAL_BYTES = 1 << 20
 # Days turned into numbers (and let go) per numpy call: ~120,000 values, a few ms each.
 ROWS_PER_SLICE = 5_000
 
 
-def _loads_incrementally(text):
-    """json.loads for {..., "data": {..., "items": [...]}} with the GIL free between items."""
+class _Stream:
+    """A JSON text read from an answer's bytes a window at a time: the whole text is never one
+    str (an answer of 50,000 cells is 65 MB of JSON), and values are decoded one by one."""
 
-    def skip(i):
-        while text[i] in _SPACE:
-            i += 1
-        return i
+    WINDOW = 1 << 20  # bytes decoded at a time, at least
+    # A number at the window's end may look whole ("12" of "1234"): a value is decoded only with
+    # this much text after it, or all of the answer.
+    MARGIN = 1 << 16
 
-    def parse_object(i, inside_data=False):
-        i = skip(i)
-        if text[i] != "{":
-            raise ValueError("not an object")
-        out, i = {}, skip(i + 1)
-        if text[i] == "}":
-            return out, i + 1
+    def __init__(self, content):
+        self.content = memoryview(content)
+        self.read = 0
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text, self.i = "", 0
+
+    def more(self, at_least=WINDOW):
+        """Decode the next bytes (at least ``at_least``); False at the end of the answer."""
+        if self.read >= len(self.content):
+            return False
+        chunk = bytes(self.content[self.read : self.read + max(at_least, self.WINDOW)])
+        self.read += len(chunk)
+        self.text = self.text[self.i :] + self.decoder.decode(chunk, self.read >= len(self.content))
+        self.i = 0
+        return True
+
+    def next_char(self):
+        """The next character that is not a space (not consumed); '' at the end."""
         while True:
-            key, i = _DECODER.raw_decode(text, skip(i))
-            i = skip(i)
-            if text[i] != ":":
-                raise ValueError("expected ':'")
-            i = skip(i + 1)
-            if key == "data" and not inside_data and text[i] == "{":
-                out[key], i = parse_object(i, inside_data=True)
-            elif key == "items" and inside_data and text[i] == "[":
-                out[key], i = parse_items_array(i)
-            else:
-                out[key], i = _DECODER.raw_decode(text, i)
-            i = skip(i)
-            if text[i] == "}":
-                return out, i + 1
-            if text[i] != ",":
-                raise ValueError("expected ','")
-            i += 1
+            text, i = self.text, self.i
+            while i < len(text) and text[i] in _SPACE:
+                i += 1
+            self.i = i
+            if i < len(text) or not self.more():
+                return text[i] if i < len(text) else ""
 
-    def parse_items_array(i):
-        items, i = [], skip(i + 1)
-        if text[i] == "]":
-            return items, i + 1
+    def take(self, char):
+        if self.next_char() != char:
+            raise ValueError(f"expected {char!r} at byte {self.read - len(self.text) + self.i}")
+        self.i += 1
+
+    def value(self):
+        """The next JSON value, decoded (json's own decoder: the same numbers and strings)."""
+        self.next_char()
+        while len(self.text) - self.i < self.MARGIN and self.more():
+            pass
         while True:
-            item, i = _DECODER.raw_decode(text, skip(i))
-            items.append(item)
-            i = skip(i)
-            if text[i] == "]":
-                return items, i + 1
-            if text[i] != ",":
-                raise ValueError("expected ','")
-            i += 1
+            try:
+                value, end = _DECODER.raw_decode(self.text, self.i)
+            except ValueError:
+                if self.more(len(self.text)):  # a value longer than the window: twice the text
+                    continue
+                raise
+            if len(self.text) - end < self.MARGIN and self.more(len(self.text)):
+                continue  # it may go on past the window: decode it again with more text
+            self.i = end
+            return value
 
-    doc, end = parse_object(0)
-    if text[end:].strip():
+    def members(self):
+        """(key, ...) of the object that starts here; the caller reads each value."""
+        self.take("{")
+        if self.next_char() == "}":
+            self.i += 1
+            return
+        while True:
+            key = self.value()
+            if not isinstance(key, str):
+                raise ValueError("an object key is not a string")
+            self.take(":")
+            yield key
+            if self.next_char() == "}":
+                self.i += 1
+                return
+            self.take(",")
+
+    def elements(self):
+        """Each value of the array that starts here, decoded one at a time."""
+        self.take("[")
+        if self.next_char() == "]":
+            self.i += 1
+            return
+        while True:
+            yield self.value()
+            if self.next_char() == "]":
+                self.i += 1
+                return
+            self.take(",")
+
+
+def _streamed(content, read_items):
+    """The answer's document, its data.items handed to ``read_items(iterator)`` (whose result
+    takes the list's place) as they are decoded: no list of every item is ever made."""
+    stream = _Stream(content)
+    doc = {}
+    for key in stream.members():
+        if key == "data" and stream.next_char() == "{":
+            data = doc[key] = {}
+            for inner in stream.members():
+                if inner == "items" and stream.next_char() == "[":
+                    data[inner] = read_items(stream.elements())
+                else:
+                    data[inner] = stream.value()
+        else:
+            doc[key] = stream.value()
+    if stream.next_char():
         raise ValueError("extra data after the object")
     return doc
 
 
-def _decode(content):
+def _decode(content, read_items=None):
+    """The answer's document; with ``read_items``, its items are read as they are decoded."""
     try:
-        if len(content) > INCREMENTAL_BYTES:
-            text = content.decode("utf-8")
+        if read_items is not None:
             try:
-                return _loads_incrementally(text)
+                return _streamed(content, read_items)
             except (ValueError, IndexError):
                 pass  # not the usual shape: let json.loads decide, and say what is wrong
         return json.loads(content)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        head = content[:200].decode("utf-8", "replace").strip()
+        head = bytes(content[:200]).decode("utf-8", "replace").strip()
         if isinstance(exc, RecursionError):
             reason = "JSON nested too deeply to be a heat answer (a malformed answer)"
         elif head.startswith("<"):
@@ -208,9 +267,11 @@ def _decode(content):
         raise ResponseFormatError(f"{SERVICE} answered with {reason}", service=SERVICE, details=head) from None
 
 
-def check_envelope(content: bytes, http_status: int = 200) -> dict:
-    """The decoded answer if it is a success; otherwise the matching typed error."""
-    doc = _decode(content) if content else None
+def check_envelope(content: bytes, http_status: int = 200, read_items=None) -> dict:
+    """The decoded answer if it is a success; otherwise the matching typed error. With
+    ``read_items``, data.items is replaced by what ``read_items(iterator of items)`` returns
+    (a HeatData), read while the answer is decoded."""
+    doc = _decode(content, read_items) if content else None
     if not isinstance(doc, dict):
         if http_status == 200:
             raise ResponseFormatError(
@@ -237,9 +298,9 @@ def check_envelope(content: bytes, http_status: int = 200) -> dict:
         raise ServiceError(f"{SERVICE} refused the request", **codes)
     data = doc.get("data")
     items = data.get("items") if isinstance(data, dict) else None
-    if not isinstance(items, list):
+    if not isinstance(items, (list, HeatData)):
         raise ResponseFormatError(f"{SERVICE} answered success without a data.items list", **codes)
-    if not items:
+    if not (items.item_count if isinstance(items, HeatData) else items):
         raise EmptyResultError(
             f"{SERVICE} returned no cells for this fence (empty data.items): "
             "the area may have no data, or the cell level may be too coarse",
@@ -252,24 +313,26 @@ def parse_heat_response(content: bytes, fence: Fence | None = None, cell_level: 
     """The :class:`HeatData` of a successful answer's bytes for ``fence`` (requested at
     ``cell_level``, None for the service's choice); raises the typed errors above."""
     with collector.paused():  # millions of short-lived objects: no full collection meanwhile
-        doc = check_envelope(content)
-        items = doc["data"]["items"]
-        del doc["data"]  # parse_items lets go of each item once read (see _hour_matrix for why)
-        return parse_items(items, fence, cell_level, response_id=str(doc.get("response_id") or ""), consume=True)
+        doc = check_envelope(content, read_items=lambda items: parse_items(items, fence, cell_level))
+        data = doc["data"]["items"]
+        if not isinstance(data, HeatData):  # an answer of an unusual shape, decoded whole
+            data = parse_items(data, fence, cell_level)
+        data.response_id = str(doc.get("response_id") or "")
+        return data
 
 
-def parse_items(
-    items: list, fence: Fence | None = None, cell_level: int | None = None, response_id: str = "", consume: bool = False
-) -> HeatData:
-    """Items to arrays. Every item or day that is not a valid answer to this request (malformed,
-    out of range, repeated, of another level, far outside the fence) is left out and reported.
-    ``consume``: empty ``items`` while reading it, so that it is freed item by item."""
+def parse_items(items, fence: Fence | None = None, cell_level: int | None = None, response_id: str = "") -> HeatData:
+    """Items (any iterable: a list, or items as they are decoded) to arrays. Every item or day
+    that is not a valid answer to this request (malformed, out of range, repeated, of another
+    level, far outside the fence) is left out and reported. Days become numbers a slice at a
+    time, so that what is held is the arrays, never every item's lists."""
     fence_id, part = (fence.fence_id, fence.part) if fence is not None else (0, 0)
     problems = []
     seen_cells = set()
     ids, tokens, lvls, heats, centers = [], [], [], [], []
-    day_cell, day_date, day_rows = [], [], []
+    days_read = _DaySlices(problems, tokens)
     date_cache = {}
+    n = -1
 
     def to_ordinal(value):
         key = str(value).strip()
@@ -285,8 +348,6 @@ def parse_items(
         return ordinal
 
     for n, item in enumerate(items):
-        if consume:
-            items[n] = None
         where = f"item #{n + 1}"
         try:
             if not isinstance(item, dict):
@@ -337,16 +398,12 @@ def parse_items(
                 problems.append(f"{where}: a day skipped: {exc}")
                 continue
             seen.add(ordinal)
-            day_cell.append(index)
-            day_date.append(ordinal)
-            day_rows.append(hours)
+            days_read.add(index, ordinal, hours)
+        days_read.item_done()
 
-    day_heat, keep = _hour_matrix(day_rows, problems, tokens, day_cell)
-    day_cell = np.array(day_cell, dtype=np.int64)[keep]
-    day_date = np.array(day_date, dtype=np.int64)[keep]
+    day_cell, day_date, day_heat = days_read.arrays()
     ids = np.array(ids, dtype=np.uint64)
     levels = np.array(lvls, dtype=np.int64)
-    order = np.lexsort((day_date, day_cell))
     data = HeatData(
         fence_id=fence_id,
         part=part,
@@ -355,11 +412,12 @@ def parse_items(
         levels=levels,
         cell_heat=np.array(heats, dtype=np.int64),
         centers=np.array(centers, dtype=np.float64).reshape(-1, 2),
-        day_cell=day_cell[order],
-        day_date=day_date[order],
-        day_heat=day_heat[order],
+        day_cell=day_cell,
+        day_date=day_date,
+        day_heat=day_heat,
         response_id=response_id,
         problems=problems,
+        item_count=n + 1,
     )
     near = _near_fence(ids, levels, fence)
     if not near.all():
@@ -422,43 +480,80 @@ def _near_fence(ids, levels, fence):
     )
 
 
-def _hour_matrix(rows, problems, tokens, day_cell):
-    """(m, 24) int64 from the days' lists, which are let go as they are read. In slices: one
-    np.array call over 100k days, or freeing 2.4 million numbers at once at the end, would hold
-    the GIL (and freeze QGIS's UI thread) for ~0.1 s each."""
-    keep = np.ones(len(rows), dtype=bool)
-    blocks = []
-    for k in range(0, len(rows), ROWS_PER_SLICE):
-        part = rows[k : k + ROWS_PER_SLICE]
-        rows[k : k + ROWS_PER_SLICE] = [None] * len(part)
-        blocks.append(_slice_matrix(part))
-        del part  # this slice's lists are freed now
-    matrix = np.concatenate(blocks) if blocks else np.zeros((0, HOURS))
-    with np.errstate(invalid="ignore"):
-        bad = (
-            ~np.isfinite(matrix).all(axis=1)
-            | (matrix < 0).any(axis=1)
-            | (matrix > MAX_HEAT).any(axis=1)
-            | (matrix != np.round(matrix)).any(axis=1)
-        )
-    for n in np.flatnonzero(bad):
-        problems.append(f"cell {tokens[day_cell[n]]}: a day skipped: heat values are not whole numbers from 0 to 2^53")
-        keep[n] = False
-    return matrix[keep].astype(np.int64), keep
+class _DaySlices:
+    """The days of the items read so far, as numbers: the days' lists are turned into an int64
+    block (and let go) once ROWS_PER_SLICE of them are held, at the end of an item, so that a
+    cell's days are in one block and each block is sorted by (cell, date) on its own. One numpy
+    call over every day, or freeing millions of numbers at once, would hold the GIL (and freeze
+    QGIS's UI thread) for ~0.1 s each."""
+
+    def __init__(self, problems, tokens):
+        self.problems, self.tokens = problems, tokens
+        self.cells, self.dates, self.rows = [], [], []
+        self.blocks = []  # (cells, dates, heat) per slice
+
+    def add(self, cell, ordinal, hours):
+        self.cells.append(cell)
+        self.dates.append(ordinal)
+        self.rows.append(hours)
+
+    def item_done(self):
+        if len(self.rows) >= ROWS_PER_SLICE:
+            self._flush()
+
+    def _flush(self):
+        if not self.rows:
+            return
+        matrix = _slice_matrix(self.rows)
+        cells = np.array(self.cells, dtype=np.int64)
+        dates = np.array(self.dates, dtype=np.int64)
+        self.cells, self.dates, self.rows = [], [], []
+        with np.errstate(invalid="ignore"):
+            bad = (
+                ~np.isfinite(matrix).all(axis=1)
+                | (matrix < 0).any(axis=1)
+                | (matrix > MAX_HEAT).any(axis=1)
+                | (matrix != np.round(matrix)).any(axis=1)
+            )
+        for n in np.flatnonzero(bad):
+            self.problems.append(
+                f"cell {self.tokens[cells[n]]}: a day skipped: heat values are not whole numbers from 0 to 2^53"
+            )
+        keep = ~bad
+        order = np.lexsort((dates[keep], cells[keep]))
+        heat = matrix[keep][order]
+        # Heat values are counts, almost always far under 2^31: int32 halves the largest array of
+        # a run (an answer of 50,000 cells × 10 days is 96 MB in int64). Sums are made in int64
+        # (numpy's sum of int32 is int64) and a block with a larger value keeps int64.
+        fits = not heat.size or heat.max() <= np.iinfo(np.int32).max
+        self.blocks.append((cells[keep][order], dates[keep][order], heat.astype(np.int32 if fits else np.int64)))
+
+    def arrays(self):
+        """(day_cell, day_date, day_heat) of every valid day, sorted by cell then date."""
+        self._flush()
+        if not self.blocks:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((0, HOURS), dtype=np.int32)
+        parts = self.blocks
+        self.blocks = []
+        return tuple(np.concatenate([block[k] for block in parts]) for k in range(3))
 
 
 def _slice_matrix(rows):
-    """(len(rows), 24) float64; one numpy call when every value is a number (the usual case)."""
-    try:
-        return np.array(rows, dtype=np.float64).reshape(-1, HOURS)
-    except (ValueError, TypeError, OverflowError):
-        matrix = np.zeros((len(rows), HOURS), dtype=np.float64)
-        for n, row in enumerate(rows):
-            try:
-                matrix[n] = [float(v) if not isinstance(v, bool) else float("nan") for v in row]
-            except (ValueError, TypeError, OverflowError):
-                matrix[n] = np.nan
-        return matrix
+    """(len(rows), 24) float64; one numpy call when every value is a plain number (the usual
+    case). A true/false or a nested list is not a heat value: its day is NaN, then left out
+    (numpy would take true as 1 and [[5], …] as 5)."""
+    if set(map(type, itertools.chain.from_iterable(rows))) <= {int, float}:  # at C speed
+        try:
+            return np.array(rows, dtype=np.float64).reshape(-1, HOURS)
+        except (ValueError, TypeError, OverflowError):
+            pass
+    matrix = np.zeros((len(rows), HOURS), dtype=np.float64)
+    for n, row in enumerate(rows):
+        try:
+            matrix[n] = [float(v) if type(v) in (int, float, str) else float("nan") for v in row]
+        except (ValueError, TypeError, OverflowError):
+            matrix[n] = np.nan
+    return matrix
 
 
 def day_start(ordinal: int) -> dt.datetime:

@@ -479,23 +479,24 @@ def _read(response, limits, on_progress, what):
     if total is not None and total > cap:
         raise _too_large(what, total, cap, "announced")
     decoder = _decoder(response, what)
-    chunks = []
-    received = wire = 0
+    # One buffer the answer is written into (not a list of pieces joined at the end, which held
+    # the answer twice); bytes-like for every reader (json, sqlite, zlib).
+    body = bytearray()
+    wire = 0
     for raw in _wire_chunks(response):
         wire += len(raw)
         pending = raw
         while pending:
-            piece = decoder.decompress(pending, cap - received + 1) if decoder else pending
+            piece = decoder.decompress(pending, cap - len(body) + 1) if decoder else pending
             pending = decoder.unconsumed_tail if decoder else b""
-            chunks.append(piece)
-            received += len(piece)
-            if received > cap:
-                raise _too_large(what, received, cap, "decompressed to more than" if decoder else "more than")
+            body += piece
+            if len(body) > cap:
+                raise _too_large(what, len(body), cap, "decompressed to more than" if decoder else "more than")
         if on_progress:
             on_progress(wire, total)
     if decoder:
-        chunks.append(decoder.flush())
-    return b"".join(chunks)
+        body += decoder.flush()
+    return body
 
 
 def _too_large(what, size, cap, how):

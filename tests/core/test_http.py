@@ -330,6 +330,29 @@ def test_hours_up_to_2_53_are_kept_and_larger_ones_are_reported_not_wrapped():
     assert data.cell_day_count == sum(len(i["time_range"]) for i in items) - 2
 
 
+@pytest.mark.parametrize(
+    "bad_day",
+    [
+        lambda hours: [[v] for v in hours],  # nested one-element lists: were written as heat
+        lambda hours: [[v, v] for v in hours],  # nested longer lists: were an IndexError
+        lambda hours: [True] + hours[1:],  # JSON true: was written as 1
+        lambda hours: hours[:-1] + [False],
+        lambda hours: hours[:3] + [None] + hours[4:],
+    ],
+)
+def test_a_day_of_the_wrong_shape_is_left_out_and_reported(server, bad_day):
+    answer = good_answer()
+    items = answer["data"]["items"]
+    items[0]["time_range"][0]["heat"] = bad_day(items[0]["time_range"][0]["heat"])
+    server.behave(lambda reply, request: reply.send(200, answer))
+    with client_for(server) as client:
+        data = client.heat_map(BLOCK, 17)
+    assert data.cell_day_count == sum(len(i["time_range"]) for i in items) - 1
+    assert sum("a day skipped" in p for p in data.problems) == 1
+    good = [d["heat"] for i in items for d in i["time_range"]][1:]
+    assert int(data.day_heat.sum()) == sum(sum(h) for h in good)
+
+
 def test_a_cell_repeated_in_the_answer_is_kept_once_and_reported():
     items = generate_items(BLOCK_CELLS, seed=6, stringly=False)
     items.append(dict(items[2]))

@@ -275,18 +275,26 @@ def test_code_as_string_and_non_200_codes():
     assert issubclass(ResponseFormatError, CrowdHeatError)
 
 
-def test_large_answers_decode_item_by_item_to_the_same_result():
+@pytest.mark.parametrize("window, margin", [(1 << 20, 1 << 16), (1000, 7), (97, 1)])
+def test_answers_decode_item_by_item_to_the_same_result(monkeypatch, window, margin):
+    """The answer is read a window at a time (an answer of 50,000 cells is 65 MB of JSON): with
+    windows so small that numbers, strings and escapes are cut at their edges, the document is
+    the one json.loads gives, items handed over one by one."""
     from simulator.jike import envelope, generate_items
     import numpy as np
 
+    monkeypatch.setattr(heat_answer._Stream, "WINDOW", window)
+    monkeypatch.setattr(heat_answer._Stream, "MARGIN", margin)
     ids = [int(i) for i in np.array([3748101072942530560 + (k << 13) for k in range(600)], dtype=np.uint64)]
     doc = envelope(generate_items([i | (1 << 12) for i in ids], seed=5))
-    doc["biz_message"] = 'ok, "items": [] {tricky}'
-    raw = json.dumps(doc, indent=1).encode()
-    assert len(raw) > heat_answer.INCREMENTAL_BYTES
-    assert heat_answer._decode(raw) == json.loads(raw)
+    doc["biz_message"] = 'ok, "items": [] {tricky} \u4e2d\u6587 "quoted" 热力'
+    doc["big_number"] = 12345678901234567890
+    raw = json.dumps(doc, indent=1, ensure_ascii=False).encode()
+    seen = []
+    decoded = heat_answer._decode(raw, read_items=lambda items: seen.extend(items) or seen)
+    assert decoded == json.loads(raw) and len(seen) == 600
     with pytest.raises(ResponseFormatError, match="cut off"):
-        heat_answer._decode(raw[: len(raw) // 2])
+        heat_answer._decode(raw[: len(raw) // 2], read_items=list)
 
 
 def test_check_connection(client, sim):
