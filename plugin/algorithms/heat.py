@@ -29,7 +29,7 @@ from ..core.jike import CRS as HEAT_CRS
 from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import default_styles, heat_layers, settings
-from ..gis.heat_run import open_heat_cache, plan_text, summary_text
+from ..gis.heat_run import nothing_kept_error, open_heat_cache, plan_text, problem_lines, summary_text
 from ..gis import output_systems
 from .groups import input_coords_parameter, HeatGroupAlgorithm, OneShotPostProcessor, coord_out_parameter
 from ..i18n import tr
@@ -160,12 +160,12 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
             cache.close()
         for what, error in run.failures:
             feedback.reportError(f"{what}: {error}", fatalError=False)
+        for line in problem_lines(run):
+            feedback.pushWarning(line)
         if not run.cells:
             if run.cancelled:
                 raise QgsProcessingException(tr("Cancelled before any heat was received."))
-            raise QgsProcessingException(
-                str(run.stopped_by or (run.failures[0][1] if run.failures else tr("No cell was returned.")))
-            )
+            raise QgsProcessingException(str(nothing_kept_error(run)))
         if run.cancelled or run.stopped_by:
             feedback.pushWarning(
                 tr("Stopped early: the layers hold the {0} feature(s) received so far.").format(

@@ -185,6 +185,8 @@ def fetch_plan(
         if cache is not None and not cached:
             cache.put(client.config.base_url, request.fence.request_body(level), today, content)
         run.problems.extend(f"{what}: {p}" for p in data.problems)
+        if level is None:
+            data = one_level(data, what, run.problems)
         return data
 
     def deliver(request, data):
@@ -204,8 +206,10 @@ def fetch_plan(
             run.record(piece)
             with collector.paused():  # the sink makes a feature per cell-day (see core/collector.py)
                 sink(piece)
+        answered, kept = max(data.item_count, data.cell_count), run.cells - before
+        why = f"; {answered - kept:,} left out (see the problems below)" if kept < answered else ""
         log(
-            f"{describe(plan, request)}: {data.cell_count:,} cells answered, {run.cells - before:,} kept "
+            f"{describe(plan, request)}: {answered:,} cells answered, {kept:,} kept{why} "
             f"(response_id {data.response_id or '-'})"
         )
 
@@ -221,12 +225,7 @@ def fetch_plan(
         requests.remove(first)
         data = handle(first, None, lambda: fetch(first, None))
         if data is not None and data.cell_count:
-            level = int(np.bincount(data.levels).argmax())
-            odd = data.levels != level
-            if odd.any():
-                run.problems.append(f"{describe(plan, first)}: {int(odd.sum())} cells not of level {level} left out")
-                data = data.select(~odd)
-            run.level = level
+            level = run.level = int(data.levels[0])  # one level: see one_level
             log(
                 f"Auto level: the service chose level {level} for {describe(plan, first)}; every request of this "
                 "run asks for that level, so that no feature is a mix of levels."
@@ -275,6 +274,22 @@ def shapes_of_fences(fences: Iterable[Fence]) -> list[FeatureShape]:
         geometry = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
         shapes.append(FeatureShape(fence_id, label or f"fence {fence_id}", geometry))
     return shapes
+
+
+def one_level(data, what, problems):
+    """An answer asked at the service's level, with the cells of its most common level only: cells
+    of two levels overlap (a level-16 cell holds four of level 17), and their heat would count
+    twice in every sum over the area."""
+    levels = np.unique(data.levels)
+    if levels.size <= 1:
+        return data
+    level = int(np.bincount(data.levels).argmax())
+    odd = data.levels != level
+    problems.append(
+        f"{what}: the answer mixes cell levels {', '.join(map(str, levels.tolist()))}; the {int(odd.sum()):,} cells "
+        f"not of level {level} (the most common) are left out, as they overlap the others"
+    )
+    return data.select(~odd)
 
 
 def fetch_heat(

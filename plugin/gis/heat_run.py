@@ -11,6 +11,7 @@ from qgis.core import (
 
 from ..core import coords
 from ..core.config import Service
+from ..core.errors import CrowdHeatError
 from ..core.heat_cache import HeatCache
 from ..core.heat_plan import plan_requests
 from ..i18n import tr
@@ -99,3 +100,30 @@ def summary_text(run):
     if run.cache_problem:
         text += tr("; answers NOT cached: {0}").format(run.cache_problem)
     return text
+
+
+PROBLEMS_SHOWN = 20  # in a log or a message; the rest are counted
+
+
+def problem_lines(run, limit=PROBLEMS_SHOWN):
+    """What a run left out of its answers and why, a line each (the first ``limit``, then a count)."""
+    lines = [tr("Left out: {0}").format(problem) for problem in run.problems[:limit]]
+    if len(run.problems) > limit:
+        lines.append(tr("… and {0:,} more left out").format(len(run.problems) - limit))
+    return lines
+
+
+def nothing_kept_error(run):
+    """The error of a run that kept no cell: what stopped it, else its first failure, else what its
+    answers held and why none of it was kept."""
+    if run.stopped_by is not None:
+        return run.stopped_by
+    if run.failures:
+        return run.failures[0][1]
+    if run.problems:
+        return CrowdHeatError(
+            tr("No cell was kept: the service answered, but every cell was left out ({0:,} problem(s)): {1}").format(
+                len(run.problems), "; ".join(run.problems[:3])
+            )
+        )
+    return CrowdHeatError(tr("No cell was returned."))

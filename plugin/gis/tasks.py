@@ -13,7 +13,7 @@ from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError, InputError
 from ..core.heat_job import fetch_plan
 from ..core.jike import JikeClient
-from . import heat_layers, heat_zones, settings
+from . import heat_layers, heat_run, heat_zones, settings
 from ..i18n import tr
 
 LOG_TAG = "CrowdHeat"
@@ -102,9 +102,7 @@ class HeatTask(CrowdHeatTask):
         if not run.cells:
             if run.cancelled:
                 return None
-            raise run.stopped_by or (
-                run.failures[0][1] if run.failures else CrowdHeatError(tr("No cell was returned."))
-            )
+            raise heat_run.nothing_kept_error(run)
         heat_layers.style_run_layers(run, hourly, cells)
         self.to_main_thread(hourly, cells)
         return hourly, cells

@@ -392,3 +392,22 @@ def test_gcj02_or_bd09_boundaries_are_converted_exactly_before_they_are_sent(jik
     run_heat({"INPUT": polygon_layer([wkt]), "INPUT_COORDS": 0})
     as_if_wgs84 = json.loads(jike.requests[-1]["body"])["fence"]
     assert min(haversine_m(a, b) for a, b in zip(as_if_wgs84, ring)) > 200
+
+
+def test_processing_says_what_it_left_out_and_why(jike, provider):
+    """The log listed nothing it dropped ("8 cells answered, 8 kept" when 9 were), and a run whose
+    every cell was far away ended in "No cell was returned." alone."""
+    from simulator.jike import cells_near, envelope, generate_items
+
+    ring = SAMPLE_RING
+    near = cells_near(ring[0], 8, level=18, half=0.001)
+    far = cells_near((2.35, 48.85), 1, level=18)  # Paris
+    jike.canned = json.dumps(envelope(generate_items(near + far, seed=2))).encode()
+    result, feedback = run_heat({"INPUT": polygon_layer([SAMPLE_WKT]), "CELL_LEVEL": 18})
+    text = feedback.text()
+    assert "9 cells answered" in text and "left out" in text
+    assert any(line.startswith("Left out:") and "far outside the fence" in line for line in feedback.lines)
+    jike.canned = json.dumps(envelope(generate_items(far, seed=3))).encode()
+    with pytest.raises(QgsProcessingException) as info:  # another fence: not the cached answer
+        run_heat({"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 18})
+    assert "No cell was kept" in str(info.value) and "far outside the fence" in str(info.value)

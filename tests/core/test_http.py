@@ -353,6 +353,22 @@ def test_a_day_of_the_wrong_shape_is_left_out_and_reported(server, bad_day):
     assert int(data.day_heat.sum()) == sum(sum(h) for h in good)
 
 
+def test_an_answer_at_the_services_level_that_mixes_levels_keeps_one_level(server):
+    """Auto level: an answer with level-17 cells and their level-16 parents kept both, overlapping,
+    so every sum over the area counted the heat twice."""
+    from crowdheat.plugin.core import s2cells
+    import numpy as np
+
+    parents = sorted(set(s2cells.parents(np.array(BLOCK_CELLS, dtype=np.uint64), 16).tolist()))
+    items = generate_items(BLOCK_CELLS, seed=3, stringly=False) + generate_items(parents[:2], seed=4, stringly=False)
+    server.behave(lambda reply, request: reply.send(200, envelope(items)))
+    with client_for(server) as client:
+        run = fetch_heat(client, [BLOCK], None)
+    kept = np.concatenate([piece.levels for piece in run.results])
+    assert set(kept.tolist()) == {17} and run.cells == len(BLOCK_CELLS)
+    assert any("mixes cell levels 16, 17" in p and "2 cells not of level 17" in p for p in run.problems)
+
+
 def test_a_cell_repeated_in_the_answer_is_kept_once_and_reported():
     items = generate_items(BLOCK_CELLS, seed=6, stringly=False)
     items.append(dict(items[2]))
