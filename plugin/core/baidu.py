@@ -7,7 +7,7 @@ import json
 import math
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -395,7 +395,23 @@ class BaiduClient(SessionClient):
         answers = doc.get("body")
         if not isinstance(answers, list):
             raise ResponseFormatError("Baidu positioning answered errcode 0 without a body list", service=SERVICE)
-        return {str(a.get("ctime")): a for a in answers if isinstance(a, dict)}
+        return _by_ctime([a for a in answers if isinstance(a, dict)])
+
+
+REPEATED = "_repeated"  # marks a ctime that several results of one answer carry (see _by_ctime)
+
+
+def _by_ctime(answers):
+    """{ctime: result}. Results are matched to scans by ctime alone: when several results carry the
+    same ctime, none of them can be told to be that scan's, and the scan gets a result marked
+    with how many there were (a problem, see result_problem: not kept, asked again on a rerun)."""
+    counts = Counter(str(a.get("ctime")) for a in answers)
+    return {
+        str(a.get("ctime")): a
+        if counts[str(a.get("ctime"))] == 1
+        else {"ctime": a.get("ctime"), REPEATED: counts[str(a.get("ctime"))]}
+        for a in answers
+    }
 
 
 def retryable_code(code: int) -> bool:
@@ -431,6 +447,8 @@ MAX_RADIUS_M = 100_000.0
 
 def result_problem(answer: dict) -> str:
     """Why one result of the service is not a valid answer ('' when it is)."""
+    if answer.get(REPEATED):
+        return f"{answer[REPEATED]} results of one answer carry this scan's ctime, and none can be told to be its own"
     try:
         error = int(answer.get("error", 0))
         kind = int(answer.get("type", 0) or 0)
@@ -536,8 +554,8 @@ def parse_location(text: str) -> tuple[float, float] | tuple[None, None]:
         lng, lat = (float(v) for v in str(text).split(","))
     except (TypeError, ValueError):
         return None, None
-    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
-        return None, None
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90) or (lng == 0 and lat == 0):
+        return None, None  # 0,0 is no place a scan was made: an unset position
     return lng, lat
 
 

@@ -304,6 +304,30 @@ def test_an_ak_echoed_in_result_fields_reaches_neither_outcomes_nor_cache(server
     assert AK[:12].encode() not in stored and AK[-12:].encode() not in stored
 
 
+def test_results_that_repeat_a_ctime_are_trusted_for_no_scan(server, cache):
+    """Results are matched to scans by ctime: a reply carrying one ctime twice gave a scan
+    another's position, marked ok and cached for good."""
+
+    def behave(reply, request):
+        bodies = request.json()["body"]
+        results = [located(b) for b in bodies]
+        results[1]["ctime"] = results[0]["ctime"]  # two results for the first scan, none for the second
+        results[1]["location"] = "116.40,39.90"
+        reply.send(200, {"errcode": 0, "msg": "Query success.", "body": results})
+
+    server.behave(behave)
+    outcomes, _ = run(client_for(server, batch_size=3), make_scans(3), cache=cache)
+    assert [o.status for o in outcomes] == [ERROR, ERROR, OK]
+    assert "none can be told to be its own" in outcomes[0].err_msg
+    assert cache.count() == 1  # only the third scan's answer is kept
+
+
+def test_a_location_of_0_0_is_no_position(server):
+    server.behave(lambda reply, request: answer_all(reply, request, location="0.000000,0.000000"))
+    outcomes, _ = run(client_for(server), make_scans(2))
+    assert all(o.status == ERROR and "0.000000,0.000000" in o.err_msg for o in outcomes)
+
+
 def test_requests_sent_are_counted_including_retries_and_excluding_skipped(server):
     server.behave(lambda reply, request: refuse(reply, 700, f"Failed to authenticate for invaid AK : {AK}"))
     outcomes, stats = run(client_for(server, concurrency=1), make_scans(8))
