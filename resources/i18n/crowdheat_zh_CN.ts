@@ -4,19 +4,24 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="13" />
-      <location filename="../../plugin/ui/heat_tab.py" line="129" />
+      <location filename="../../plugin/algorithms/groups.py" line="18" />
+      <location filename="../../plugin/ui/heat_tab.py" line="139" />
       <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="20" />
+      <location filename="../../plugin/algorithms/groups.py" line="24" />
+      <source>Input coordinates</source>
+      <translation>输入坐标</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/groups.py" line="31" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="33" />
+      <location filename="../../plugin/algorithms/groups.py" line="53" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
@@ -26,80 +31,74 @@
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="89" />
+      <location filename="../../plugin/algorithms/heat.py" line="90" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="89" />
+      <location filename="../../plugin/algorithms/heat.py" line="90" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="114" />
-      <location filename="../../plugin/ui/heat_tab.py" line="375" />
+      <location filename="../../plugin/algorithms/heat.py" line="119" />
+      <location filename="../../plugin/ui/heat_tab.py" line="376" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="134" />
-      <location filename="../../plugin/gis/tasks.py" line="82" />
+      <location filename="../../plugin/algorithms/heat.py" line="142" />
+      <location filename="../../plugin/gis/tasks.py" line="83" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="157" />
+      <location filename="../../plugin/algorithms/heat.py" line="167" />
       <source>Cancelled before any heat was received.</source>
       <translation>在收到任何热度数据之前已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="159" />
-      <location filename="../../plugin/gis/tasks.py" line="105" />
-      <source>No cell was returned.</source>
-      <translation>服务未返回任何格网。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="163" />
+      <location filename="../../plugin/algorithms/heat.py" line="171" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="206" />
+      <location filename="../../plugin/algorithms/heat.py" line="214" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="209" />
+      <location filename="../../plugin/algorithms/heat.py" line="217" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="225" />
+      <location filename="../../plugin/algorithms/heat.py" line="233" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="236" />
+      <location filename="../../plugin/algorithms/heat.py" line="244" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="262" />
+      <location filename="../../plugin/algorithms/heat.py" line="273" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="265" />
+      <location filename="../../plugin/algorithms/heat.py" line="276" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="274" />
+      <location filename="../../plugin/algorithms/heat.py" line="285" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="278" />
+      <location filename="../../plugin/algorithms/heat.py" line="289" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -136,7 +135,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="70" />
       <location filename="../../plugin/algorithms/outputs.py" line="152" />
-      <location filename="../../plugin/ui/heat_tab.py" line="477" />
+      <location filename="../../plugin/ui/heat_tab.py" line="478" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -158,7 +157,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="102" />
       <location filename="../../plugin/algorithms/zones.py" line="61" />
-      <location filename="../../plugin/ui/heat_tab.py" line="161" />
+      <location filename="../../plugin/ui/heat_tab.py" line="172" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
@@ -305,9 +304,9 @@
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="36" />
       <location filename="../../plugin/algorithms/zones.py" line="76" />
-      <location filename="../../plugin/gis/tasks.py" line="295" />
-      <location filename="../../plugin/ui/heat_tab.py" line="149" />
-      <location filename="../../plugin/ui/heat_tab.py" line="159" />
+      <location filename="../../plugin/gis/tasks.py" line="324" />
+      <location filename="../../plugin/ui/heat_tab.py" line="160" />
+      <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -318,31 +317,31 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="65" />
-      <location filename="../../plugin/ui/heat_tab.py" line="162" />
+      <location filename="../../plugin/ui/heat_tab.py" line="173" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="70" />
-      <location filename="../../plugin/ui/heat_tab.py" line="163" />
+      <location filename="../../plugin/ui/heat_tab.py" line="174" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="155" />
+      <location filename="../../plugin/ui/heat_tab.py" line="166" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/ui/heat_tab.py" line="156" />
+      <location filename="../../plugin/ui/heat_tab.py" line="167" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="80" />
-      <location filename="../../plugin/gis/tasks.py" line="295" />
+      <location filename="../../plugin/gis/tasks.py" line="324" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
@@ -362,105 +361,165 @@
       <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="36" />
+      <location filename="../../plugin/gis/fences.py" line="43" />
       <source>{0}: cannot be transformed from {1} to WGS84 ({2}).</source>
       <translation>{0}：无法从 {1} 转换到 WGS84（{2}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="45" />
+      <location filename="../../plugin/gis/fences.py" line="58" />
+      <source>Layer '{0}' has no coordinate reference system; its numbers are degrees, so they are taken as WGS84 longitudes/latitudes (EPSG:4326). If they are not, set the layer's CRS (Layer ▸ Layer CRS ▸ Set Layer CRS) or choose GCJ-02/BD-09 as the input coordinates.</source>
+      <translation>图层“{0}”没有坐标参考系；其数值为度，因此按 WGS84 经纬度（EPSG:4326）处理。若并非如此，请设置图层的坐标参考系（图层 ▸ 图层坐标参考系 ▸ 设置图层坐标参考系），或将输入坐标选为 GCJ-02/BD-09。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="65" />
+      <source>Layer '{0}' has no coordinate reference system and its numbers are not degrees (x {1:,.0f} to {2:,.0f}, y {3:,.0f} to {4:,.0f}): its .prj file was probably lost. Set its CRS (Layer ▸ Layer CRS ▸ Set Layer CRS, e.g. the UTM zone or CGCS2000 Gauss-Krüger zone it was made in), then fetch again.</source>
+      <translation>图层“{0}”没有坐标参考系，且其数值不是度（x {1:,.0f} 至 {2:,.0f}，y {3:,.0f} 至 {4:,.0f}）：其 .prj 文件可能已丢失。请设置其坐标参考系（图层 ▸ 图层坐标参考系 ▸ 设置图层坐标参考系，例如制作时所用的 UTM 分带或 CGCS2000 高斯-克吕格分带），然后重新获取。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="84" />
+      <source>{0}: its coordinates in WGS84 are out of range (x {1:,.4f} to {2:,.4f}, y {3:,.4f} to {4:,.4f}): the layer's CRS ({5}) does not match its numbers. Set the right CRS (Layer ▸ Layer CRS ▸ Set Layer CRS).</source>
+      <translation>{0}：其 WGS84 坐标超出范围（x {1:,.4f} 至 {2:,.4f}，y {3:,.4f} 至 {4:,.4f}）：图层的坐标参考系（{5}）与其数值不符。请设置正确的坐标参考系（图层 ▸ 图层坐标参考系 ▸ 设置图层坐标参考系）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="88" />
+      <source>none</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="97" />
       <source>{0} has no geometry: nothing to send.</source>
       <translation>{0} 没有几何：没有可发送的内容。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="48" />
+      <location filename="../../plugin/gis/fences.py" line="100" />
       <source>{0} is a {1}, not a polygon: select polygon features, or draw a circle.</source>
       <translation>{0} 是{1}，不是多边形：请选择多边形要素，或绘制一个圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="64" />
+      <location filename="../../plugin/gis/fences.py" line="108" />
+      <source>{0}: {1} numbers are longitudes/latitudes, but the layer is in {2}, a projected CRS. Choose the layer's CRS as the input coordinates.</source>
+      <translation>{0}：{1} 数值是经纬度，但该图层使用投影坐标系 {2}。请将输入坐标选为“图层的坐标参考系”。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="126" />
       <source>{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.</source>
       <translation>{0} 的几何无效且无法修复（{1}）。请用 矢量 ▸ 几何工具 ▸ 检查有效性 或 修复几何 处理。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="72" />
+      <location filename="../../plugin/gis/fences.py" line="134" />
       <source>{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%</source>
       <translation>{0} 无效（{1}），已修复；面积变化 {2:+.2f}%</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="78" />
+      <location filename="../../plugin/gis/fences.py" line="143" />
       <source>{0} has no area ({1:.2f} m²): nothing to ask for.</source>
       <translation>{0} 没有面积（{1:.2f} m²）：无可请求内容。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="120" />
+      <location filename="../../plugin/gis/fences.py" line="185" />
       <source>No selected feature can be used: {0}</source>
       <translation>所选要素均无法使用：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="143" />
+      <location filename="../../plugin/gis/fences.py" line="209" />
       <source>The circle's radius must be greater than 0 metres.</source>
       <translation>圆的半径必须大于 0 米。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="146" />
+      <location filename="../../plugin/gis/fences.py" line="215" />
       <source>Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.</source>
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="56" />
+      <location filename="../../plugin/gis/heat_run.py" line="65" />
       <source>{0:,} feature(s), {1:,.1f} km²: {2:,} request(s)</source>
       <translation>{0:,} 个要素，{1:,.1f} km²：{2:,} 次请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="58" />
+      <location filename="../../plugin/gis/heat_run.py" line="67" />
       <source>, {0:,} feature(s) cut into S2 tiles</source>
       <translation>，{0:,} 个要素按 S2 瓦片切分</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="61" />
+      <location filename="../../plugin/gis/heat_run.py" line="70" />
       <source>, about {0:,} cells at level {1}</source>
       <translation>，{1} 级约 {0:,} 个网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="64" />
+      <location filename="../../plugin/gis/heat_run.py" line="73" />
       <source>, {0:,} repaired</source>
       <translation>，{0:,} 个已修复</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="66" />
+      <location filename="../../plugin/gis/heat_run.py" line="75" />
       <source>; {0} feature(s) skipped: {1}</source>
       <translation>；已跳过 {0} 个要素：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="73" />
+      <location filename="../../plugin/gis/heat_run.py" line="82" />
       <source>{0:,} cells, {1:,} cell-days, total heat {2:,}, {3} – {4}; {5:,} of {6:,} requests answered ({7:,} from the cache), {8:.1f} s</source>
       <translation>{0:,} 个格网，{1:,} 个格网日，总热力 {2:,}，{3} – {4}；{6:,} 次请求中 {5:,} 次已应答（{7:,} 次来自缓存），用时 {8:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="88" />
+      <location filename="../../plugin/gis/heat_run.py" line="97" />
       <source>; {0:,} cells belong to two features or more: do not sum heat across features</source>
       <translation>；{0:,} 个格网同时属于两个或更多要素：请勿跨要素求和热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="92" />
+      <location filename="../../plugin/gis/heat_run.py" line="101" />
       <location filename="../../plugin/gis/scan_run.py" line="39" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/output_systems.py" line="10" />
+      <location filename="../../plugin/gis/heat_run.py" line="110" />
+      <source>Left out: {0}</source>
+      <translation>已剔除：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="112" />
+      <source>… and {0:,} more left out</source>
+      <translation>……另有 {0:,} 项被剔除</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="125" />
+      <source>No cell was kept: the service answered, but every cell was left out ({0:,} problem(s)): {1}</source>
+      <translation>没有保留任何格网：服务已应答，但所有格网都被剔除（{0:,} 个问题）：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="129" />
+      <source>No cell was returned.</source>
+      <translation>服务未返回任何格网。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/output_systems.py" line="11" />
       <source>BD-09 numbers (Baidu basemaps)</source>
       <translation>BD-09 坐标值（百度底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/output_systems.py" line="10" />
+      <location filename="../../plugin/gis/output_systems.py" line="11" />
       <source>GCJ-02 numbers (Amap, Tencent basemaps)</source>
       <translation>GCJ-02 坐标值（高德、腾讯底图）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/output_systems.py" line="10" />
+      <location filename="../../plugin/gis/output_systems.py" line="11" />
       <source>WGS84</source>
       <translation>WGS84</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/output_systems.py" line="24" />
+      <source>The layer's CRS</source>
+      <translation>图层的坐标参考系</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/output_systems.py" line="25" />
+      <source>GCJ-02 numbers (DataV/Aliyun, Amap boundaries)</source>
+      <translation>GCJ-02 数值（DataV/阿里云、高德边界）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/output_systems.py" line="26" />
+      <source>BD-09 numbers (Baidu boundaries)</source>
+      <translation>BD-09 数值（百度边界）</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/profile_chart.py" line="74" />
@@ -513,62 +572,62 @@
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="42" />
+      <location filename="../../plugin/gis/tasks.py" line="43" />
       <source>A file could not be read or written: {0}</source>
       <translation>无法读取或写入文件：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="67" />
+      <location filename="../../plugin/gis/tasks.py" line="68" />
       <source>CrowdHeat: fetching crowd heat</source>
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="116" />
+      <location filename="../../plugin/gis/tasks.py" line="115" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="141" />
+      <location filename="../../plugin/gis/tasks.py" line="140" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="211" />
+      <location filename="../../plugin/gis/tasks.py" line="240" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="231" />
+      <location filename="../../plugin/gis/tasks.py" line="260" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="276" />
+      <location filename="../../plugin/gis/tasks.py" line="305" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="293" />
+      <location filename="../../plugin/gis/tasks.py" line="322" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="302" />
+      <location filename="../../plugin/gis/tasks.py" line="331" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="30" />
+      <location filename="../../plugin/plugin.py" line="31" />
       <location filename="../../plugin/ui/dock.py" line="14" />
-      <location filename="../../plugin/ui/heat_tab.py" line="221" />
-      <location filename="../../plugin/ui/heat_tab.py" line="419" />
-      <location filename="../../plugin/ui/heat_tab.py" line="398" />
-      <location filename="../../plugin/ui/scans_tab.py" line="293" />
+      <location filename="../../plugin/ui/heat_tab.py" line="232" />
+      <location filename="../../plugin/ui/heat_tab.py" line="420" />
+      <location filename="../../plugin/ui/heat_tab.py" line="399" />
+      <location filename="../../plugin/ui/scans_tab.py" line="287" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="32" />
+      <location filename="../../plugin/plugin.py" line="33" />
       <source>Crowd heat and scan positioning</source>
       <translation>人群热力与扫描定位</translation>
     </message>
@@ -593,153 +652,163 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="83" />
+      <location filename="../../plugin/ui/heat_tab.py" line="82" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="88" />
+      <location filename="../../plugin/ui/heat_tab.py" line="87" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="89" />
+      <location filename="../../plugin/ui/heat_tab.py" line="88" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="113" />
+      <location filename="../../plugin/ui/heat_tab.py" line="112" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="114" />
+      <location filename="../../plugin/ui/heat_tab.py" line="113" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="116" />
+      <location filename="../../plugin/ui/heat_tab.py" line="115" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="117" />
+      <location filename="../../plugin/ui/heat_tab.py" line="116" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="118" />
+      <location filename="../../plugin/ui/heat_tab.py" line="117" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="123" />
+      <location filename="../../plugin/ui/heat_tab.py" line="122" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="125" />
+      <location filename="../../plugin/ui/heat_tab.py" line="124" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="128" />
+      <location filename="../../plugin/ui/heat_tab.py" line="130" />
+      <source>What the selected polygons' numbers are. Chinese boundary files are usually GCJ-02 (DataV/Aliyun, Amap) or BD-09 (Baidu) although QGIS shows them as EPSG:4326: taken as WGS84 they are off by hundreds of metres.</source>
+      <translation>所选多边形的数值属于哪种坐标。国内的行政边界文件通常为 GCJ-02（DataV/阿里云、高德）或 BD-09（百度），虽然 QGIS 将其显示为 EPSG:4326：若按 WGS84 处理，会偏差数百米。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="137" />
+      <source>Polygons' coordinates</source>
+      <translation>多边形坐标</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="138" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="132" />
+      <location filename="../../plugin/ui/heat_tab.py" line="142" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="173" />
+      <location filename="../../plugin/ui/heat_tab.py" line="184" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="176" />
+      <location filename="../../plugin/ui/heat_tab.py" line="187" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="185" />
+      <location filename="../../plugin/ui/heat_tab.py" line="196" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="188" />
+      <location filename="../../plugin/ui/heat_tab.py" line="199" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="204" />
+      <location filename="../../plugin/ui/heat_tab.py" line="215" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="223" />
       <location filename="../../plugin/ui/heat_tab.py" line="212" />
-      <location filename="../../plugin/ui/heat_tab.py" line="201" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="215" />
+      <location filename="../../plugin/ui/heat_tab.py" line="226" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="249" />
+      <location filename="../../plugin/ui/heat_tab.py" line="260" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="256" />
+      <location filename="../../plugin/ui/heat_tab.py" line="267" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="258" />
+      <location filename="../../plugin/ui/heat_tab.py" line="269" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="260" />
+      <location filename="../../plugin/ui/heat_tab.py" line="271" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="289" />
+      <location filename="../../plugin/ui/heat_tab.py" line="298" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="290" />
+      <location filename="../../plugin/ui/heat_tab.py" line="299" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="318" />
+      <location filename="../../plugin/ui/heat_tab.py" line="317" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="327" />
+      <location filename="../../plugin/ui/heat_tab.py" line="326" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="339" />
+      <location filename="../../plugin/ui/heat_tab.py" line="338" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="356" />
+      <location filename="../../plugin/ui/heat_tab.py" line="355" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="365" />
+      <location filename="../../plugin/ui/heat_tab.py" line="364" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -752,103 +821,103 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="380" />
+      <location filename="../../plugin/ui/heat_tab.py" line="381" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="387" />
+      <location filename="../../plugin/ui/heat_tab.py" line="388" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="389" />
+      <location filename="../../plugin/ui/heat_tab.py" line="390" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="390" />
+      <location filename="../../plugin/ui/heat_tab.py" line="391" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="414" />
+      <location filename="../../plugin/ui/heat_tab.py" line="415" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="420" />
+      <location filename="../../plugin/ui/heat_tab.py" line="421" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="423" />
+      <location filename="../../plugin/ui/heat_tab.py" line="424" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="426" />
+      <location filename="../../plugin/ui/heat_tab.py" line="427" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="457" />
+      <location filename="../../plugin/ui/heat_tab.py" line="458" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="470" />
+      <location filename="../../plugin/ui/heat_tab.py" line="471" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="479" />
-      <location filename="../../plugin/ui/heat_tab.py" line="506" />
+      <location filename="../../plugin/ui/heat_tab.py" line="480" />
+      <location filename="../../plugin/ui/heat_tab.py" line="507" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="485" />
+      <location filename="../../plugin/ui/heat_tab.py" line="486" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="502" />
+      <location filename="../../plugin/ui/heat_tab.py" line="503" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="23" />
+      <location filename="../../plugin/ui/profile_tab.py" line="22" />
       <source>Fetch heat, or make an hourly heat layer or a heat-by-zone layer active.</source>
       <translation>请先获取热力，或把逐小时热力图层或分区热力图层设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="30" />
+      <location filename="../../plugin/ui/profile_tab.py" line="29" />
       <source>Export PNG…</source>
       <translation>导出 PNG…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="31" />
+      <location filename="../../plugin/ui/profile_tab.py" line="30" />
       <source>Export SVG…</source>
       <translation>导出 SVG…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="63" />
+      <location filename="../../plugin/ui/profile_tab.py" line="60" />
       <source>Reading the time profile…</source>
       <translation>正在读取时间曲线…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="64" />
+      <location filename="../../plugin/ui/profile_tab.py" line="62" />
       <source>CrowdHeat: reading the time profile</source>
       <translation>CrowdHeat：正在读取时间曲线</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="81" />
+      <location filename="../../plugin/ui/profile_tab.py" line="73" />
       <source>No heat in this selection.</source>
       <translation>所选要素没有热力数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/profile_tab.py" line="110" />
+      <location filename="../../plugin/ui/profile_tab.py" line="102" />
       <source>Export the time profile</source>
       <translation>导出时间曲线</translation>
     </message>
@@ -1068,167 +1137,167 @@ Fetch?</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="249" />
+      <location filename="../../plugin/ui/scans_tab.py" line="243" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="255" />
+      <location filename="../../plugin/ui/scans_tab.py" line="249" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="264" />
+      <location filename="../../plugin/ui/scans_tab.py" line="258" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="267" />
+      <location filename="../../plugin/ui/scans_tab.py" line="261" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="273" />
+      <location filename="../../plugin/ui/scans_tab.py" line="267" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="295" />
+      <location filename="../../plugin/ui/scans_tab.py" line="289" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="44" />
+      <location filename="../../plugin/ui/settings_page.py" line="45" />
       <source>Clear cache</source>
       <translation>清空缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="47" />
+      <location filename="../../plugin/ui/settings_page.py" line="48" />
       <source>Answers cache</source>
       <translation>结果缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="68" />
-      <location filename="../../plugin/ui/settings_page.py" line="61" />
+      <location filename="../../plugin/ui/settings_page.py" line="69" />
+      <location filename="../../plugin/ui/settings_page.py" line="62" />
       <source>{0} answers cached</source>
       <translation>已缓存 {0} 条结果</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="70" />
+      <location filename="../../plugin/ui/settings_page.py" line="71" />
       <source>, {0:,.1f} MB</source>
       <translation>，{0:,.1f} MB</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="111" />
+      <location filename="../../plugin/ui/settings_page.py" line="112" />
       <source>Jike open platform (crowd heat)</source>
       <translation>及刻开放平台（人群热力）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="118" />
+      <location filename="../../plugin/ui/settings_page.py" line="119" />
       <source>Token</source>
       <translation>令牌（Token）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="119" />
-      <location filename="../../plugin/ui/settings_page.py" line="155" />
+      <location filename="../../plugin/ui/settings_page.py" line="120" />
+      <location filename="../../plugin/ui/settings_page.py" line="156" />
       <source>Base URL</source>
       <translation>服务地址</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="120" />
-      <location filename="../../plugin/ui/settings_page.py" line="159" />
+      <location filename="../../plugin/ui/settings_page.py" line="121" />
+      <location filename="../../plugin/ui/settings_page.py" line="160" />
       <source>Read timeout</source>
       <translation>读取超时</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="121" />
-      <location filename="../../plugin/ui/settings_page.py" line="160" />
+      <location filename="../../plugin/ui/settings_page.py" line="122" />
+      <location filename="../../plugin/ui/settings_page.py" line="161" />
       <source>Total deadline per request</source>
       <translation>每个请求的总时限</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="122" />
-      <location filename="../../plugin/ui/settings_page.py" line="161" />
+      <location filename="../../plugin/ui/settings_page.py" line="123" />
+      <location filename="../../plugin/ui/settings_page.py" line="162" />
       <source>Largest answer</source>
       <translation>应答大小上限</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="125" />
+      <location filename="../../plugin/ui/settings_page.py" line="126" />
       <source>Requests in flight</source>
       <translation>同时进行的请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="126" />
+      <location filename="../../plugin/ui/settings_page.py" line="127" />
       <source>Ask before a run of more requests than</source>
       <translation>请求数超过此值时先询问</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="135" />
+      <location filename="../../plugin/ui/settings_page.py" line="136" />
       <source>Baidu hardware positioning (scans)</source>
       <translation>百度智能硬件定位（扫描）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="153" />
+      <location filename="../../plugin/ui/settings_page.py" line="154" />
       <source>AK</source>
       <translation>AK</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="154" />
+      <location filename="../../plugin/ui/settings_page.py" line="155" />
       <source>SK (optional; leave empty for IP-whitelist keys)</source>
       <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="156" />
+      <location filename="../../plugin/ui/settings_page.py" line="157" />
       <source>Scans per request</source>
       <translation>每次请求的扫描数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="157" />
+      <location filename="../../plugin/ui/settings_page.py" line="158" />
       <source>Requests per second</source>
       <translation>每秒请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="158" />
+      <location filename="../../plugin/ui/settings_page.py" line="159" />
       <source>Coordinates asked of the service</source>
       <translation>向服务请求的坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="164" />
+      <location filename="../../plugin/ui/settings_page.py" line="165" />
       <source>Rows of one AP each: one scan within</source>
       <translation>每行一个热点：同一次扫描在此时间内</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="165" />
+      <location filename="../../plugin/ui/settings_page.py" line="166" />
       <source>… and within</source>
       <translation>… 且在此距离内</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="177" />
+      <location filename="../../plugin/ui/settings_page.py" line="178" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="190" />
+      <location filename="../../plugin/ui/settings_page.py" line="191" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="215" />
+      <location filename="../../plugin/ui/settings_page.py" line="216" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="267" />
+      <location filename="../../plugin/ui/settings_page.py" line="268" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="273" />
+      <location filename="../../plugin/ui/settings_page.py" line="274" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="309" />
+      <location filename="../../plugin/ui/settings_page.py" line="310" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
