@@ -1,13 +1,15 @@
 """Where CrowdHeat's algorithms sit in the Processing Toolbox (decided once)."""
 
 from qgis.core import (
+    QgsProcessingException,
     QgsProcessingAlgorithm,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterEnum,
 )
 
 from ..core import deps
-from ..gis import output_systems
+from ..core.errors import CrowdHeatError
+from ..gis import default_styles, output_systems
 from ..i18n import tr
 from ..icons import provider_icon
 
@@ -57,6 +59,21 @@ class ScanGroupAlgorithm(QgsProcessingAlgorithm):
 
     def icon(self):
         return provider_icon()
+
+
+class WrittenOutputs:
+    """The end of an algorithm that writes layers. Its processAlgorithm lets go of its sinks (the
+    last reference to a sink closes its file: GDAL commits then), then calls :meth:`check_outputs`:
+    each output is checked to hold what was written to it and gets its default style. Inside
+    processAlgorithm, so that a failure fails the run: qgis_process exits 0 whatever
+    postProcessAlgorithm raises (QGIS 3.22)."""
+
+    def check_outputs(self, outputs, feedback):
+        """``outputs``: (destination, style, features written, what) each."""
+        try:
+            default_styles.finish_outputs(outputs, feedback)
+        except CrowdHeatError as exc:
+            raise QgsProcessingException(str(exc)) from None
 
 
 class OneShotPostProcessor(QgsProcessingLayerPostProcessorInterface):

@@ -28,10 +28,16 @@ from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
 from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
-from ..gis import default_styles, heat_layers, settings
+from ..gis import heat_layers, settings
 from ..gis.heat_run import nothing_kept_error, open_heat_cache, plan_text, problem_lines, summary_text
 from ..gis import output_systems
-from .groups import input_coords_parameter, HeatGroupAlgorithm, OneShotPostProcessor, coord_out_parameter
+from .groups import (
+    HeatGroupAlgorithm,
+    OneShotPostProcessor,
+    WrittenOutputs,
+    coord_out_parameter,
+    input_coords_parameter,
+)
 from ..i18n import tr
 
 
@@ -68,7 +74,7 @@ class _LayerStyler(OneShotPostProcessor):
         heat_layers.add_to_group(project, [layer], self.group_name, group=group)
 
 
-class HeatAlgorithmBase(HeatGroupAlgorithm):
+class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
     CELL_LEVEL = "CELL_LEVEL"
     INPUT_COORDS = "INPUT_COORDS"
     COORD_OUT = "COORD_OUT"
@@ -172,7 +178,10 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
                     len(run.fences_with_data)
                 )
             )
-        self.attach_stylers(context, run, hourly_id, cells_id, heat_layers.layer_names(output_system))
+        outputs = self.attach_stylers(context, run, hourly_id, cells_id, heat_layers.layer_names(output_system), writer)
+        writer.hourly_sink = writer.cells_sink = None
+        del hourly_sink, cells_sink  # closed: the files are complete, or say why not
+        self.check_outputs(outputs, feedback)
         feedback.pushInfo(summary_text(run))
         return {
             self.OUTPUT: hourly_id,
@@ -184,24 +193,21 @@ class HeatAlgorithmBase(HeatGroupAlgorithm):
             "SHARED_CELLS": run.shared_cells,
         }
 
-    def attach_stylers(self, context, run, hourly_id, cells_id, names):
+    def attach_stylers(self, context, run, hourly_id, cells_id, names, writer):
+        """Style the layers Processing loads; returns the outputs to check and give a default style."""
         shared_group = {}
         range_, name = heat_layers.time_range(run), heat_layers.group_name(run)
         hourly_breaks, cell_breaks = heat_layers.hourly_breaks(run), heat_layers.cell_breaks(run)
-        # Files keep their style as the default one (saved once the sinks are closed, below).
-        self.default_styles = [
-            (hourly_id, lambda layer: heat_layers.style_hourly(layer, hourly_breaks)),
-            (cells_id, lambda layer: heat_layers.style_cells(layer, cell_breaks)),
+        # Files keep their style as the default one (saved once the sinks are closed: check_outputs).
+        outputs = [
+            (hourly_id, lambda layer: heat_layers.style_hourly(layer, hourly_breaks), writer.hourly, "hourly heat"),
+            (cells_id, lambda layer: heat_layers.style_cells(layer, cell_breaks), writer.cells, "cells"),
         ]
         for dest_id, kind, uppers in ((hourly_id, "hourly", hourly_breaks), (cells_id, "cells", cell_breaks)):
             if context.willLoadLayerOnCompletion(dest_id):
                 styler = _LayerStyler(kind, uppers, range_, name, shared_group, names)
                 styler.attach(context, dest_id)
-
-    def postProcessAlgorithm(self, context, feedback):
-        for destination, style in getattr(self, "default_styles", ()):
-            default_styles.save_default_style(destination, style, feedback)
-        return {}
+        return outputs
 
 
 class HeatMapAlgorithm(HeatAlgorithmBase):

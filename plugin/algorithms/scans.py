@@ -21,7 +21,7 @@ from ..gis import default_styles, settings
 from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
 from ..gis import output_systems
-from .groups import OneShotPostProcessor, ScanGroupAlgorithm, coord_out_parameter
+from .groups import OneShotPostProcessor, ScanGroupAlgorithm, WrittenOutputs, coord_out_parameter
 from ..i18n import tr
 
 # Outputs a spreadsheet opens: there, a text such as "=cmd|..." would be run as a formula.
@@ -57,7 +57,7 @@ class _ScanLayerStyler(OneShotPostProcessor):
         layer.setMetadata(metadata)
 
 
-class GeolocateScansAlgorithm(ScanGroupAlgorithm):
+class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
     INPUT, ENCODING, DELIMITER, SHAPE, MAPPING = "INPUT", "ENCODING", "DELIMITER", "SHAPE", "MAPPING"
     HEADER, WINDOW, DISTANCE = "HEADER", "WINDOW", "DISTANCE"
     COORD_OUT, BATCH_SIZE, RATE, CACHE = "COORD_OUT", "BATCH_SIZE", "RATE", "CACHE"
@@ -68,11 +68,6 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
 
     def displayName(self):
         return tr("Geolocate WiFi / cell-tower scans")
-
-    def postProcessAlgorithm(self, context, feedback):
-        for destination, style in getattr(self, "default_styles", ()):
-            default_styles.save_default_style(destination, style, feedback)
-        return {}
 
     def shortHelpString(self):
         return tr(
@@ -242,7 +237,7 @@ class GeolocateScansAlgorithm(ScanGroupAlgorithm):
         if context.willLoadLayerOnCompletion(dest_id):
             styler = _ScanLayerStyler(layer_title(output_system), layer_abstract(path, output_system))
             styler.attach(context, dest_id)
-        self.default_styles = [(dest_id, default_styles.style_scans)]
+        self.check_outputs([(dest_id, default_styles.style_scans, stats.scans, "located scans")], feedback)
         results = {
             self.OUTPUT: dest_id,
             "SCANS": stats.scans,

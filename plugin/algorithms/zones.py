@@ -12,9 +12,9 @@ from qgis.core import (
 
 from ..core import zones
 from ..core.errors import CrowdHeatError
-from ..gis import default_styles, heat_zones
+from ..gis import heat_zones
 from ..i18n import tr
-from .groups import HeatGroupAlgorithm, OneShotPostProcessor
+from .groups import HeatGroupAlgorithm, OneShotPostProcessor, WrittenOutputs
 
 
 class _ZoneStyler(OneShotPostProcessor):
@@ -26,7 +26,7 @@ class _ZoneStyler(OneShotPostProcessor):
         heat_zones.style_zones(layer, self.uppers)
 
 
-class HeatByZoneAlgorithm(HeatGroupAlgorithm):
+class HeatByZoneAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
     INPUT, ZONES, METHOD, OUTPUT, OUTPUT_HOURS = "INPUT", "ZONES", "METHOD", "OUTPUT", "OUTPUT_HOURS"
 
     def name(self):
@@ -46,11 +46,6 @@ class HeatByZoneAlgorithm(HeatGroupAlgorithm):
             "avg_h00…avg_h23, peak_hour, weekday_mean and weekend_mean (Beijing calendar), and a table of "
             "heat per zone, date and hour for pivot tables and charts."
         )
-
-    def postProcessAlgorithm(self, context, feedback):
-        for destination, style in getattr(self, "default_styles", ()):
-            default_styles.save_default_style(destination, style, feedback)
-        return {}
 
     def createInstance(self):
         return HeatByZoneAlgorithm()
@@ -123,7 +118,10 @@ class HeatByZoneAlgorithm(HeatGroupAlgorithm):
             )
         )
         uppers = heat_zones.zone_breaks(run.answer)
-        self.default_styles = [(dest, lambda layer: heat_zones.style_zones(layer, uppers))]
+        del sink, hours_sink  # closed: the files are complete, or say why not
+        self.check_outputs(
+            [(dest, lambda layer: heat_zones.style_zones(layer, uppers), run.zones, "heat by zone")], feedback
+        )
         if context.willLoadLayerOnCompletion(dest):
             styler = _ZoneStyler(uppers)
             styler.attach(context, dest)

@@ -7,6 +7,8 @@ Every algorithm calls :func:`save_default_style` for its outputs once their sink
 it is styled when loaded (the algorithms' post-processors, the dock).
 """
 
+import os
+
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsDateTimeRange,
@@ -17,6 +19,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDateTime
 from qgis.PyQt.QtGui import QColor
+
+from ..core.errors import OutputError
 
 STYLE_NAME = "CrowdHeat"
 # Located scans by status: what worked stands out, what needs a look is warm, what is unknown is grey.
@@ -116,15 +120,41 @@ class OpenedLayers:
                 pass
 
 
+def finish_outputs(outputs, feedback=None):
+    """After the sinks are closed (an algorithm's postProcessAlgorithm): check that each written
+    output holds what was written to it, then save its default style. ``outputs``: (destination,
+    style, features written, what) each. GDAL reports a disk that filled up at the last commit
+    only in its log: the run seemed done while the file held no layer; now it is an OutputError."""
+    for destination, style, written, what in outputs:
+        layer = _written_layer(destination)
+        held = layer.featureCount() if layer is not None and layer.isValid() else 0
+        if layer is not None and held < written:
+            raise OutputError(
+                f"The {what} output {destination} holds {held:,} of the {written:,} features written to it: the "
+                "disk may be full (or the file was changed meanwhile). Free some space or choose another output, "
+                "then run again: the answers are cached, and a rerun asks the service for nothing."
+            )
+        save_default_style(destination, style, feedback)
+
+
+def _written_layer(destination):
+    """The layer an output was written to (a file or a PostgreSQL table), None for a memory layer
+    (whose destination is a layer id of Processing's temporary store)."""
+    if not isinstance(destination, str) or not destination:
+        return None
+    if destination.lstrip().startswith(("dbname=", "service=")):
+        return QgsVectorLayer(destination, STYLE_NAME, "postgres")
+    if os.path.exists(destination.split("|")[0]):
+        return QgsVectorLayer(destination, STYLE_NAME, "ogr")
+    return None
+
+
 def save_default_style(destination, style, feedback=None):
     """Open the written output ``destination`` (a Processing destination id), apply ``style(layer)``
     and save it as the data source's default style. Memory layers and formats without a style
     table are left as they are. Returns whether a style was saved."""
-    if not isinstance(destination, str) or not destination or destination.startswith("memory:"):
-        return False
-    provider = "postgres" if destination.lstrip().startswith(("dbname=", "service=")) else "ogr"
-    layer = QgsVectorLayer(destination, STYLE_NAME, provider)
-    if not layer.isValid() or not layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
+    layer = _written_layer(destination)
+    if layer is None or not layer.isValid() or not layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():
         return False
     style(layer)
     error = layer.saveStyleToDatabase(STYLE_NAME, "Saved by CrowdHeat: the layer's style and time settings", True, "")

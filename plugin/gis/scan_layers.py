@@ -121,6 +121,12 @@ class ScanWriter:
         if self.circles is not None:
             sinks.write(self.circles, self._circles, "accuracy circles")
 
+    def close(self):
+        """Write what is left and let go of the sinks: the last reference to a Processing sink
+        closes its file (GDAL commits then), so that what it holds can be checked."""
+        self.flush()
+        self.sink = self.circles = None
+
     def quality(self):
         """(median, 90th percentile) of the distance to ground truth in metres, or None."""
         if not self.distances:

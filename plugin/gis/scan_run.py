@@ -132,5 +132,6 @@ def geolocate_file(
             read, client, cache, is_cancelled=is_cancelled, on_progress=progress, log=warn, stats=stats
         ):
             writer.add(outcome, config.coor)
-    writer.flush()
+    writer.close()
+    del points, circles
     return ScanFileReport(stats, writer, numbers, dict(fmt.mapping))

@@ -95,6 +95,39 @@ def test_headless_a_layer_whose_prj_was_lost_is_refused_in_a_sentence(jike, qgis
     assert jike.requests == []
 
 
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 1 MB file system (tmpfs, mounted as root): a GeoPackage of a few thousand features fills it
+    at the last commit, which GDAL reports only in its log."""
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_headless_a_disk_that_fills_up_is_a_failure_not_done(jike, qgis_process_env, tmp_path, full_disk):
+    """Exit 0, "done" and counts printed while the GeoPackage held no layer: now exit non-zero with
+    what happened; a rerun elsewhere asks the service for nothing (the answers are cached)."""
+    fence = tmp_path / "fence.gpkg"
+    write_gpkg(
+        polygon_layer(["POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.05 22.54, 114.05 22.53))"]), fence
+    )
+    env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+    args = ("crowdheat:heatmap", f"INPUT={fence}", "CELL_LEVEL=18", "OUTPUT_CELLS=memory:")
+    done = run(env, *args, f"OUTPUT={full_disk / 'hourly.gpkg'}")
+    text = done.stdout + done.stderr
+    assert done.returncode != 0 and "Traceback" not in text
+    assert "holds 0 of the" in text and "disk may be full" in text
+    asked = len(jike.requests)
+    again = run(env, *args, f"OUTPUT={tmp_path / 'hourly.gpkg'}")
+    assert again.returncode == 0 and len(jike.requests) == asked
+
+
 def test_headless_service_error_is_reported_with_codes(jike, qgis_process_env, tmp_path):
     path = tmp_path / "fence.gpkg"
     write_gpkg(polygon_layer([SAMPLE_WKT]), path)
