@@ -126,15 +126,16 @@ class BaiduSimulator(Simulator):
         if fault and fault.startswith("errcode:"):
             code = int(fault[8:])
             return 200, _reply(code, MESSAGES.get(code, "simulated").format(key=request.get("key"), quota=0, rate=0))
-        key = request.get("key")
+        # The key in the JSON (the seed document) or in the URL's query (Baidu's current page).
+        raw_query = urlsplit(path).query
+        query = parse_qs(raw_query)
+        key = request.get("key") or query.get("key", [""])[0]
         if not key:
             return 200, _reply(601, MESSAGES[601])
         if key != self.ak:
             return 200, _reply(700, MESSAGES[700].format(key=key))
-        if self.sk:
-            query = parse_qs(urlsplit(path).query)
-            timestamp = query.get("timestamp", [""])[0]
-            if query.get("sn", [""])[0] != sign("/locapi/v2", f"timestamp={timestamp}", self.sk):
+        if self.sk:  # the SN signs the query before it (the general rule of Baidu's web APIs)
+            if query.get("sn", [""])[0] != sign("/locapi/v2", raw_query.rsplit("&sn=", 1)[0], self.sk):
                 return 200, _reply(711, MESSAGES[711])
         bodies = request.get("body")
         if not isinstance(bodies, list) or not bodies:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import threading
 import time
 from collections import Counter, deque
@@ -63,7 +64,7 @@ CHINA_NAMES = {"中国", "china", "中华人民共和国", "香港", "澳门", "
 
 MAX_APS = 30
 MIN_APS_WIFI_ONLY = 2
-UNKNOWN_SIGNAL = 50  # the value of "signal unknown" in the document's own example (docs/reference.md)
+UNKNOWN_SIGNAL = 50  # "signal unknown" in the seed document (the current page says 99: a setting)
 # The API's `network` values are GSM/GPRS/EDGE/HSUPA/HSDPA/WCDMA; what apps write maps onto them.
 # 4G and 5G have no value in the document: they are sent as LTE and NR (the service has answered
 # them in every test we know of; a decision, written in the README). Unknown: GSM.
@@ -96,8 +97,8 @@ def network_name(technology: str | None) -> str:
     return NETWORK_NAMES.get(str(technology or "").strip().upper().replace(" ", ""), "GSM")
 
 
-def cell_text(cell: Cell) -> str:
-    signal = UNKNOWN_SIGNAL if cell.signal is None else cell.signal
+def cell_text(cell: Cell, unknown_signal: int = UNKNOWN_SIGNAL) -> str:
+    signal = unknown_signal if cell.signal is None else cell.signal
     if cell.cdma:
         return f"{cell.mcc},{cell.mnc},{cell.lac},{cell.lng},{cell.lat},{signal}"
     return f"{cell.mcc},{cell.mnc},{cell.lac},{cell.cellid},{signal}"
@@ -107,10 +108,10 @@ def aps_text(aps: Iterable[AccessPoint]) -> str:
     return "|".join(f"{ap.mac},{ap.rssi},{ap.ssid}" for ap in aps)
 
 
-def prepare(scan: Scan) -> Scan:
-    """Set ``scan.body`` (the request without ctime/coor/output/need_rgc) or ``scan.invalid`` with
-    the cause; notes say what was left out and why. Once per scan: a prepared scan is returned as
-    it is."""
+def prepare(scan: Scan, unknown_signal: int = UNKNOWN_SIGNAL) -> Scan:
+    """Set ``scan.body`` (the request without ctime/coor/output/need_rgc/imei) or ``scan.invalid``
+    with the cause; notes say what was left out and why. Once per scan: a prepared scan is
+    returned as it is."""
     if scan.invalid or scan.body is not None:
         return scan
     heard = [ap for ap in scan.wifi if ap.rssi is not None]
@@ -135,11 +136,11 @@ def prepare(scan: Scan) -> Scan:
     body = {}
     if serving is not None:
         body["accesstype"] = 0
-        body["bts"] = cell_text(serving)
+        body["bts"] = cell_text(serving, unknown_signal)
         body["network"] = "CDMA" if serving.cdma and not scan.network else network_name(scan.network)
         body["cdma"] = int(serving.cdma)
         if len(scan.cells) > 1:  # sent as given, unknown ids too (the document's own example does)
-            body["nearbts"] = "|".join(cell_text(c) for c in scan.cells[1:])
+            body["nearbts"] = "|".join(cell_text(c, unknown_signal) for c in scan.cells[1:])
         if heard:
             body["macs"] = aps_text(heard)
     elif len(heard) >= MIN_APS_WIFI_ONLY:
@@ -173,6 +174,20 @@ def _too_few_aps(heard, silent, why):
         )
     text = f"only {_heard_text(heard, silent, why)} and no cell"
     return text + f": WiFi-only positioning needs at least {MIN_APS_WIFI_ONLY} APs with a signal reading"
+
+
+def file_device_id(path: str) -> str:
+    """A stable device id for the scans of one file that has none (Baidu's current page makes
+    ``imei`` mandatory): 15 digits like an IMEI, made from the file's absolute path, with a valid
+    Luhn check digit. The same for every scan of a file and every run on it; it says nothing of
+    who made the file (the path is hashed), and it is not part of the answers cache's key."""
+    digest = hashlib.sha1(os.path.abspath(str(path)).encode("utf-8")).hexdigest()
+    body = "86" + str(int(digest, 16))[:12]
+    total = 0
+    for position, digit in enumerate(reversed(body)):
+        value = int(digit) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return body + str((10 - total % 10) % 10)
 
 
 def request_key(body: dict) -> str:
@@ -306,26 +321,35 @@ class BaiduClient(SessionClient):
         self.requests_sent = 0
         self._count_lock = threading.Lock()
 
+    device_id = ""  # the imei of scans whose file has none (geolocate_file sets it per file)
+
+    def _head(self):
+        """What the document calls the request's head: the key and where the request comes from."""
+        return {"ver": "1.0", "trace": False, "prod": self.config.prod, "src": self.config.src, "key": self.config.ak}
+
     def payload(self, bodies):
-        return {
-            "ver": "1.0",
-            "trace": False,
-            "prod": self.config.prod,
-            "src": self.config.src,
-            "key": self.config.ak,
-            "body": bodies,
-        }
+        """The JSON posted: the head and the bodies (the seed document), or the bodies alone when
+        the head goes in the URL's query (the current page; see url)."""
+        return {"body": bodies} if self.config.auth_in_query else dict(self._head(), body=bodies)
 
     def full_body(self, body, ctime):
-        return dict(
+        full = dict(
             body, ctime=str(ctime), coor=self.config.coor, output="JSON", need_rgc="Y" if self.config.need_rgc else "N"
         )
+        if self.device_id and not full.get("imei"):  # mandatory on the current page; the file's own wins
+            full["imei"] = self.device_id
+        return full
 
     def url(self):
-        if not self.config.sk:
-            return self.config.base_url
-        query = f"timestamp={int(time.time())}"
-        return f"{self.config.base_url}?{query}&sn={sign(self.config.base_url, query, self.config.sk)}"
+        query = ""
+        if self.config.auth_in_query:
+            head = self._head()
+            head["trace"] = "false"
+            query = "&".join(f"{k}={quote_plus(str(v))}" for k, v in head.items())
+        if self.config.sk:
+            query = (query + "&" if query else "") + f"timestamp={int(time.time())}"
+            return f"{self.config.base_url}?{query}&sn={sign(self.config.base_url, query, self.config.sk)}"
+        return f"{self.config.base_url}?{query}" if query else self.config.base_url
 
     def _sent(self):
         with self._count_lock:

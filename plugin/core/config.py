@@ -83,10 +83,22 @@ class BaiduConfig(ServiceConfig):
     need_rgc: bool = True
     prod: str = "crowdheat"
     src: str = "qgis"
+    # What Baidu's documents disagree on (README, "Baidu's two documents"): the seed document's
+    # ways are the defaults until a real key shows otherwise.
+    unknown_signal: int = 50  # a cell's signal when the file has none: 50 (seed), 99 (current page)
+    auth_in_query: bool = False  # key/src/prod/ver/trace in the URL's query (current page), not the body
+    device_id: str = ""  # the imei of scans whose file has none; '' = one made from the file (see baidu)
     scan_window_s: float = DEFAULT_WINDOW_S  # per-AP rows of one scan: seconds from its first row
     scan_distance_m: float = DEFAULT_DISTANCE_M  # ... and metres from its first position
     ak_from_env: bool = False
     sk_from_env: bool = False
+
+
+def _flag(value, default):
+    """A stored yes/no (QgsSettings gives bools or their text)."""
+    if value in (None, ""):
+        return default
+    return str(value).lower() not in ("false", "0", "n", "no")
 
 
 def _stored_number(stored, defaults, key, kind):
@@ -149,7 +161,10 @@ def resolve_baidu(stored: dict | None = None, environ: Mapping[str, str] | None 
         batch_size=min(max(1, number("batch_size", int)), 10),
         rate=max(0.1, number("rate", float)),
         coor=coor if coor in ("GCJ02", "BD09LL") else BaiduConfig.coor,
-        need_rgc=str(stored.get("need_rgc", "true")).lower() not in ("false", "0", "n", "no"),
+        need_rgc=_flag(stored.get("need_rgc"), True),
+        unknown_signal=number("unknown_signal", int),
+        auth_in_query=_flag(stored.get("auth_in_query"), False),
+        device_id=str(stored.get("device_id") or "").strip(),
         scan_window_s=max(0.0, number("scan_window_s", float)),
         scan_distance_m=max(0.0, number("scan_distance_m", float)),
     )

@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from .baidu import BATCH_TOO_LARGE, BaiduError, prepare, request_key, result_located, result_problem
+from .baidu import (
+    BATCH_TOO_LARGE,
+    UNKNOWN_SIGNAL,
+    BaiduError,
+    prepare,
+    request_key,
+    result_located,
+    result_problem,
+)
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
 
 if TYPE_CHECKING:  # for the annotations only
@@ -187,6 +195,7 @@ def plan(
     batch_size: int,
     window: int = WINDOW,
     is_cancelled: Callable[[], bool] | None = None,
+    unknown_signal: int = UNKNOWN_SIGNAL,
 ) -> dict[str, int]:
     """Counts before anything is sent: scans, valid, invalid, cached, requests (quota) to spend.
     Raises CancelledError when ``is_cancelled()`` becomes true (checked every thousand scans)."""
@@ -196,7 +205,7 @@ def plan(
         total += 1
         if is_cancelled is not None and total % 1000 == 0 and is_cancelled():
             raise CancelledError()
-        if prepare(scan).invalid:
+        if prepare(scan, unknown_signal).invalid:
             invalid += 1
             continue
         key = request_key(scan.body)
@@ -251,7 +260,7 @@ def _window(run, scans, pool):
     outcomes = {}
     to_send, repeats, first_of = [], [], {}
     for scan in scans:
-        if prepare(scan).invalid:
+        if prepare(scan, run.client.config.unknown_signal).invalid:
             outcomes[scan.index] = ScanOutcome(scan, INVALID, err_msg=scan.invalid)
             continue
         key = request_key(scan.body)

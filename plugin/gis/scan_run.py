@@ -4,7 +4,7 @@ both call :func:`geolocate_file` and differ only in where the features go."""
 from dataclasses import dataclass
 
 from ..core import scans
-from ..core.baidu import BaiduClient
+from ..core.baidu import BaiduClient, file_device_id
 from ..core.scan_cache import ScanCache
 from ..core.scan_job import STATUSES, ScanReport, geolocate, plan
 from ..i18n import tr
@@ -108,7 +108,10 @@ def geolocate_file(
     log = log or (lambda message: None)
     warn = warn or log
     client = BaiduClient(config, **settings.network_for(config.base_url))  # a missing AK stops here
-    numbers = plan(scans.read_scans(path, fmt), cache, config.coor, config.batch_size)
+    client.device_id = config.device_id or file_device_id(path)
+    numbers = plan(
+        scans.read_scans(path, fmt), cache, config.coor, config.batch_size, unknown_signal=config.unknown_signal
+    )
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
     points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())

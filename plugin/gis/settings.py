@@ -51,6 +51,9 @@ SERVICES = {
             "max_answer_mb",
             "scan_window_s",
             "scan_distance_m",
+            "unknown_signal",
+            "auth_in_query",
+            "device_id",
         ),
         "secrets": {
             "ak": ("baidu/ak_authcfg", config.ENV_BAIDU_AK, "CrowdHeat: Baidu AK"),

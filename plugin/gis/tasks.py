@@ -128,6 +128,7 @@ class ScanPlanTask(CrowdHeatTask):
                 self.config.coor,
                 self.config.batch_size,
                 is_cancelled=self.isCanceled,
+                unknown_signal=self.config.unknown_signal,
             )
         finally:
             cache.close()

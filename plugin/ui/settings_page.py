@@ -9,6 +9,7 @@ import os
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsFileWidget, QgsOptionsPageWidget, QgsOptionsWidgetFactory
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -164,6 +165,20 @@ class SettingsWidget(QWidget):
         self.scan_distance = _number_box(baidu.scan_distance_m, 0, 10000, " m")
         form.addRow(tr("Rows of one AP each: one scan within"), self.scan_window)
         form.addRow(tr("… and within"), self.scan_distance)
+        # Where Baidu's seed document and its current page differ (README, "Baidu's two documents").
+        self.unknown_signal = QSpinBox()
+        self.unknown_signal.setRange(-200, 200)
+        self.unknown_signal.setValue(baidu.unknown_signal)
+        self.unknown_signal.setToolTip(
+            tr("A cell's signal when the file has none: 50 in the seed document, 99 on Baidu's current page.")
+        )
+        self.auth_in_query = QCheckBox(tr("Key in the URL's query string (Baidu's current page), not in the JSON body"))
+        self.auth_in_query.setChecked(baidu.auth_in_query)
+        self.device_id = QLineEdit(baidu.device_id)
+        self.device_id.setPlaceholderText(tr("empty: one id per file, made from its path"))
+        form.addRow(tr("Unknown cell signal"), self.unknown_signal)
+        form.addRow(self.auth_in_query)
+        form.addRow(tr("Device id (imei) of files without one"), self.device_id)
         from ..core.scan_cache import ScanCache
 
         self.baidu_cache = _CacheRow(form, ScanCache, baidu.cache_path, settings.default_cache_path(Service.BAIDU))
@@ -236,6 +251,9 @@ class SettingsWidget(QWidget):
             (Service.BAIDU, "deadline_s", self.baidu_deadline.value()),
             (Service.BAIDU, "scan_window_s", self.scan_window.value()),
             (Service.BAIDU, "scan_distance_m", self.scan_distance.value()),
+            (Service.BAIDU, "unknown_signal", self.unknown_signal.value()),
+            (Service.BAIDU, "auth_in_query", self.auth_in_query.isChecked()),
+            (Service.BAIDU, "device_id", self.device_id.text().strip()),
             (Service.BAIDU, "max_answer_mb", self.baidu_largest.value()),
             (Service.BAIDU, "cache_path", self.baidu_cache.path_widget.filePath()),
         ):

@@ -4,101 +4,101 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="18" />
+      <location filename="../../plugin/algorithms/groups.py" line="20" />
       <location filename="../../plugin/ui/heat_tab.py" line="139" />
       <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="24" />
+      <location filename="../../plugin/algorithms/groups.py" line="26" />
       <source>Input coordinates</source>
       <translation>输入坐标</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="31" />
+      <location filename="../../plugin/algorithms/groups.py" line="33" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="53" />
+      <location filename="../../plugin/algorithms/groups.py" line="55" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="81" />
+      <location filename="../../plugin/algorithms/heat.py" line="87" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="90" />
+      <location filename="../../plugin/algorithms/heat.py" line="96" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="90" />
+      <location filename="../../plugin/algorithms/heat.py" line="96" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="119" />
+      <location filename="../../plugin/algorithms/heat.py" line="125" />
       <location filename="../../plugin/ui/heat_tab.py" line="376" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="142" />
+      <location filename="../../plugin/algorithms/heat.py" line="148" />
       <location filename="../../plugin/gis/tasks.py" line="83" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="167" />
+      <location filename="../../plugin/algorithms/heat.py" line="173" />
       <source>Cancelled before any heat was received.</source>
       <translation>在收到任何热度数据之前已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="171" />
+      <location filename="../../plugin/algorithms/heat.py" line="177" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="214" />
+      <location filename="../../plugin/algorithms/heat.py" line="220" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="217" />
+      <location filename="../../plugin/algorithms/heat.py" line="223" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="233" />
+      <location filename="../../plugin/algorithms/heat.py" line="239" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="244" />
+      <location filename="../../plugin/algorithms/heat.py" line="250" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="273" />
+      <location filename="../../plugin/algorithms/heat.py" line="279" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="276" />
+      <location filename="../../plugin/algorithms/heat.py" line="282" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="285" />
+      <location filename="../../plugin/algorithms/heat.py" line="291" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="289" />
+      <location filename="../../plugin/algorithms/heat.py" line="295" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -156,7 +156,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="102" />
-      <location filename="../../plugin/algorithms/zones.py" line="61" />
+      <location filename="../../plugin/algorithms/zones.py" line="56" />
       <location filename="../../plugin/ui/heat_tab.py" line="172" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
@@ -207,104 +207,104 @@
       <translation>WiFi / 基站扫描定位</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="78" />
+      <location filename="../../plugin/algorithms/scans.py" line="73" />
       <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
       <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="91" />
+      <location filename="../../plugin/algorithms/scans.py" line="86" />
       <source>Scan file (CSV)</source>
       <translation>扫描文件（CSV）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <location filename="../../plugin/algorithms/scans.py" line="89" />
       <source>Encoding (empty: detect)</source>
       <translation>编码（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <location filename="../../plugin/algorithms/scans.py" line="90" />
       <source>Delimiter (empty: detect)</source>
       <translation>分隔符（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="99" />
+      <location filename="../../plugin/algorithms/scans.py" line="94" />
       <source>Header row</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <location filename="../../plugin/algorithms/scans.py" line="95" />
       <source>Detect</source>
       <translation>自动检测</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <location filename="../../plugin/algorithms/scans.py" line="95" />
       <source>No: the columns are col1, col2, …</source>
       <translation>无：列名为 col1、col2、…</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="100" />
+      <location filename="../../plugin/algorithms/scans.py" line="95" />
       <source>Yes: the first row names the columns</source>
       <translation>有：第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="104" />
+      <location filename="../../plugin/algorithms/scans.py" line="99" />
       <source>File shape</source>
       <translation>文件结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="107" />
+      <location filename="../../plugin/algorithms/scans.py" line="102" />
       <source>Column mapping, overrides the guess (role=column; …)</source>
       <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="113" />
+      <location filename="../../plugin/algorithms/scans.py" line="108" />
       <source>Rows of one AP each: one scan within seconds of its first row (-1: setting)</source>
       <translation>每行一个热点的文件：同一次扫描距其第一行的秒数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="122" />
+      <location filename="../../plugin/algorithms/scans.py" line="117" />
       <source>… and within metres of its first position (-1: setting)</source>
       <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="132" />
+      <location filename="../../plugin/algorithms/scans.py" line="127" />
       <source>Scans per request (0: setting)</source>
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="142" />
+      <location filename="../../plugin/algorithms/scans.py" line="137" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="149" />
+      <location filename="../../plugin/algorithms/scans.py" line="144" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="152" />
+      <location filename="../../plugin/algorithms/scans.py" line="147" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="157" />
+      <location filename="../../plugin/algorithms/scans.py" line="152" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="191" />
+      <location filename="../../plugin/algorithms/scans.py" line="186" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="196" />
+      <location filename="../../plugin/algorithms/scans.py" line="191" />
       <source>How: {0}.</source>
       <translation>识别依据：{0}。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="36" />
-      <location filename="../../plugin/algorithms/zones.py" line="76" />
-      <location filename="../../plugin/gis/tasks.py" line="324" />
+      <location filename="../../plugin/algorithms/zones.py" line="71" />
+      <location filename="../../plugin/gis/tasks.py" line="325" />
       <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>Heat by zone</source>
@@ -316,47 +316,47 @@
       <translation>把 S2 格网的逐小时热力（“多边形人群热力”算法输出的图层）分配到您自己的分区，分区可为任意坐标系。按面积加权：每个格网的热力按其落在各分区内的面积占比（在椭球面上量算）分配，分区恰好划分格网时热力守恒。按格网质心：每个格网的热力整体归入包含其中心的分区。被多个围栏重复返回的格网只计一次。输出分区及 heat_total、cells、covered_share（分区被返回格网覆盖的比例：缺失的格网为未知而非零）、mean_day、avg_h00…avg_h23、peak_hour、weekday_mean 和 weekend_mean（北京时间日历），以及一张按分区、日期、小时的热力表，便于数据透视和制图。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="65" />
+      <location filename="../../plugin/algorithms/zones.py" line="60" />
       <location filename="../../plugin/ui/heat_tab.py" line="173" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="70" />
+      <location filename="../../plugin/algorithms/zones.py" line="65" />
       <location filename="../../plugin/ui/heat_tab.py" line="174" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="71" />
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
       <location filename="../../plugin/ui/heat_tab.py" line="166" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="71" />
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
       <location filename="../../plugin/ui/heat_tab.py" line="167" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="80" />
-      <location filename="../../plugin/gis/tasks.py" line="324" />
+      <location filename="../../plugin/algorithms/zones.py" line="75" />
+      <location filename="../../plugin/gis/tasks.py" line="325" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="88" />
+      <location filename="../../plugin/algorithms/zones.py" line="83" />
       <source>Choose an hourly heat layer and a zone layer.</source>
       <translation>请选择逐小时热力图层和分区图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="92" />
+      <location filename="../../plugin/algorithms/zones.py" line="87" />
       <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
       <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="114" />
+      <location filename="../../plugin/algorithms/zones.py" line="109" />
       <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
       <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
     </message>
@@ -587,32 +587,32 @@
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="140" />
+      <location filename="../../plugin/gis/tasks.py" line="141" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="240" />
+      <location filename="../../plugin/gis/tasks.py" line="241" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="260" />
+      <location filename="../../plugin/gis/tasks.py" line="261" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="305" />
+      <location filename="../../plugin/gis/tasks.py" line="306" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="322" />
+      <location filename="../../plugin/gis/tasks.py" line="323" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="331" />
+      <location filename="../../plugin/gis/tasks.py" line="332" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
@@ -1167,137 +1167,162 @@ Fetch?</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="45" />
+      <location filename="../../plugin/ui/settings_page.py" line="46" />
       <source>Clear cache</source>
       <translation>清空缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="48" />
+      <location filename="../../plugin/ui/settings_page.py" line="49" />
       <source>Answers cache</source>
       <translation>结果缓存</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="69" />
-      <location filename="../../plugin/ui/settings_page.py" line="62" />
+      <location filename="../../plugin/ui/settings_page.py" line="70" />
+      <location filename="../../plugin/ui/settings_page.py" line="63" />
       <source>{0} answers cached</source>
       <translation>已缓存 {0} 条结果</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="71" />
+      <location filename="../../plugin/ui/settings_page.py" line="72" />
       <source>, {0:,.1f} MB</source>
       <translation>，{0:,.1f} MB</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="112" />
+      <location filename="../../plugin/ui/settings_page.py" line="113" />
       <source>Jike open platform (crowd heat)</source>
       <translation>及刻开放平台（人群热力）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="119" />
+      <location filename="../../plugin/ui/settings_page.py" line="120" />
       <source>Token</source>
       <translation>令牌（Token）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="120" />
-      <location filename="../../plugin/ui/settings_page.py" line="156" />
+      <location filename="../../plugin/ui/settings_page.py" line="121" />
+      <location filename="../../plugin/ui/settings_page.py" line="157" />
       <source>Base URL</source>
       <translation>服务地址</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="121" />
-      <location filename="../../plugin/ui/settings_page.py" line="160" />
+      <location filename="../../plugin/ui/settings_page.py" line="122" />
+      <location filename="../../plugin/ui/settings_page.py" line="161" />
       <source>Read timeout</source>
       <translation>读取超时</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="122" />
-      <location filename="../../plugin/ui/settings_page.py" line="161" />
+      <location filename="../../plugin/ui/settings_page.py" line="123" />
+      <location filename="../../plugin/ui/settings_page.py" line="162" />
       <source>Total deadline per request</source>
       <translation>每个请求的总时限</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="123" />
-      <location filename="../../plugin/ui/settings_page.py" line="162" />
+      <location filename="../../plugin/ui/settings_page.py" line="124" />
+      <location filename="../../plugin/ui/settings_page.py" line="163" />
       <source>Largest answer</source>
       <translation>应答大小上限</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="126" />
+      <location filename="../../plugin/ui/settings_page.py" line="127" />
       <source>Requests in flight</source>
       <translation>同时进行的请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="127" />
+      <location filename="../../plugin/ui/settings_page.py" line="128" />
       <source>Ask before a run of more requests than</source>
       <translation>请求数超过此值时先询问</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="136" />
+      <location filename="../../plugin/ui/settings_page.py" line="137" />
       <source>Baidu hardware positioning (scans)</source>
       <translation>百度智能硬件定位（扫描）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="154" />
+      <location filename="../../plugin/ui/settings_page.py" line="155" />
       <source>AK</source>
       <translation>AK</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="155" />
+      <location filename="../../plugin/ui/settings_page.py" line="156" />
       <source>SK (optional; leave empty for IP-whitelist keys)</source>
       <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="157" />
+      <location filename="../../plugin/ui/settings_page.py" line="158" />
       <source>Scans per request</source>
       <translation>每次请求的扫描数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="158" />
+      <location filename="../../plugin/ui/settings_page.py" line="159" />
       <source>Requests per second</source>
       <translation>每秒请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="159" />
+      <location filename="../../plugin/ui/settings_page.py" line="160" />
       <source>Coordinates asked of the service</source>
       <translation>向服务请求的坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="165" />
+      <location filename="../../plugin/ui/settings_page.py" line="166" />
       <source>Rows of one AP each: one scan within</source>
       <translation>每行一个热点：同一次扫描在此时间内</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="166" />
+      <location filename="../../plugin/ui/settings_page.py" line="167" />
       <source>… and within</source>
       <translation>… 且在此距离内</translation>
     </message>
     <message>
+      <location filename="../../plugin/ui/settings_page.py" line="173" />
+      <source>A cell's signal when the file has none: 50 in the seed document, 99 on Baidu's current page.</source>
+      <translation>文件中没有信号强度时基站的信号值：原始文档为 50，百度当前页面为 99。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="175" />
+      <source>Key in the URL's query string (Baidu's current page), not in the JSON body</source>
+      <translation>将密钥放在 URL 查询字符串中（百度当前页面的方式），而不是 JSON 请求体中</translation>
+    </message>
+    <message>
       <location filename="../../plugin/ui/settings_page.py" line="178" />
+      <source>empty: one id per file, made from its path</source>
+      <translation>留空：每个文件一个标识，由其路径生成</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="179" />
+      <source>Unknown cell signal</source>
+      <translation>未知基站信号值</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="181" />
+      <source>Device id (imei) of files without one</source>
+      <translation>无设备标识文件的设备标识（imei）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="193" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="191" />
+      <location filename="../../plugin/ui/settings_page.py" line="206" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="216" />
+      <location filename="../../plugin/ui/settings_page.py" line="231" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="268" />
+      <location filename="../../plugin/ui/settings_page.py" line="286" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="274" />
+      <location filename="../../plugin/ui/settings_page.py" line="292" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="310" />
+      <location filename="../../plugin/ui/settings_page.py" line="328" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>

@@ -402,3 +402,56 @@ def test_a_killed_run_keeps_what_it_cached_and_the_rerun_asks_only_for_the_rest(
     assert [o.status for o in outcomes] == [OK] * total
     assert stats.cache_hits == kept and stats.requests == total - kept
     store.close()
+
+
+# -- Baidu's current document beside the seed one -------------------------------------------------
+
+
+def test_a_file_without_imei_gets_one_device_id_and_its_own_imei_wins(server, cache):
+    """The current page makes imei mandatory: scans of a file that has none carry one stable
+    device id (15 digits, Luhn-valid, made from the file's path); a scan's own imei is kept; the
+    answers cache is keyed without it, so that two files share their answers."""
+    from crowdheat.plugin.core.baidu import file_device_id
+
+    device = file_device_id("/data/scans/shenzhen.csv")
+    assert device == file_device_id("/data/scans/shenzhen.csv") != file_device_id("/data/scans/other.csv")
+    digits = [int(d) for d in device]
+    assert len(digits) == 15 and sum(d if i % 2 == 0 else (2 * d - 9 if 2 * d > 9 else 2 * d) for i, d in enumerate(reversed(digits))) % 10 == 0
+    server.behave(answer_all)
+    scans = make_scans(3)
+    scans[2].extra = {"imei": "861234567890123"}
+    client = client_for(server)
+    client.device_id = device
+    outcomes, _ = run(client, scans, cache=cache)
+    sent = [b["imei"] for r in server.requests for b in r.json()["body"]]
+    assert sorted(sent) == sorted([device, device, "861234567890123"])
+    again = client_for(server)
+    again.device_id = file_device_id("/data/scans/other.csv")
+    outcomes, stats = run(again, make_scans(2), cache=cache)
+    assert stats.cache_hits == 2  # the other file's device id does not change what is asked
+
+
+def test_the_unknown_signal_value_is_a_setting(server):
+    from crowdheat.plugin.core.scans import Cell
+
+    server.behave(answer_all)
+    scan = Scan(index=0, rows=[1], values=["0"], cells=[Cell(460, 0, 4189, 8869, None)])
+    run(client_for(server, unknown_signal=99), [scan])
+    assert server.requests[0].json()["body"][0]["bts"] == "460,0,4189,8869,99"
+
+
+def test_the_key_in_the_query_string_as_the_current_page_shows_it(server):
+    """key/src/prod/ver/trace go in the URL's query; the JSON holds the bodies alone; the AK shows
+    in no error or outcome."""
+    from urllib.parse import parse_qs, urlsplit
+
+    server.behave(answer_all)
+    outcomes, _ = run(client_for(server, auth_in_query=True), make_scans(1))
+    request = server.requests[0]
+    query = parse_qs(urlsplit(request.path).query)
+    assert query["key"] == [AK] and query["ver"] == ["1.0"] and query["trace"] == ["false"]
+    assert set(request.json()) == {"body"} and outcomes[0].status == OK
+    server.behave(lambda reply, request: refuse(reply, 700, f"Failed to authenticate for invaid AK : {AK}"))
+    outcomes, stats = run(client_for(server, auth_in_query=True), make_scans(1))
+    text = str(stats.stopped_by) + " ".join(o.err_msg for o in outcomes)
+    assert "700" in text and AK not in text and AK[:12] not in text

@@ -131,6 +131,19 @@ def test_the_heat_cache_size_is_shown_and_cleared_and_the_run_knobs_stored(clean
     assert (jike.concurrency, jike.confirm_requests, jike.cache_path) == (3, 50, str(tmp_path / "heat.sqlite"))
 
 
+def test_where_baidus_two_documents_differ_is_set_on_the_page(clean, qtbot):
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    baidu = settings.baidu_config(secrets=False)
+    assert (baidu.unknown_signal, baidu.auth_in_query, baidu.device_id) == (50, False, "")  # the seed's ways
+    page.unknown_signal.setValue(99)
+    page.auth_in_query.setChecked(True)
+    page.device_id.setText(" 861234567890123 ")
+    page.apply()
+    baidu = settings.baidu_config(secrets=False)
+    assert (baidu.unknown_signal, baidu.auth_in_query, baidu.device_id) == (99, True, "861234567890123")
+
+
 def test_a_refused_secret_is_a_message_on_the_page_and_the_typed_text_stays(clean, qtbot, monkeypatch):
     from crowdheat.plugin.core.errors import ConfigurationError
 
