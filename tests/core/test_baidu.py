@@ -416,7 +416,11 @@ def test_a_file_without_imei_gets_one_device_id_and_its_own_imei_wins(server, ca
     device = file_device_id("/data/scans/shenzhen.csv")
     assert device == file_device_id("/data/scans/shenzhen.csv") != file_device_id("/data/scans/other.csv")
     digits = [int(d) for d in device]
-    assert len(digits) == 15 and sum(d if i % 2 == 0 else (2 * d - 9 if 2 * d > 9 else 2 * d) for i, d in enumerate(reversed(digits))) % 10 == 0
+    assert (
+        len(digits) == 15
+        and sum(d if i % 2 == 0 else (2 * d - 9 if 2 * d > 9 else 2 * d) for i, d in enumerate(reversed(digits))) % 10
+        == 0
+    )
     server.behave(answer_all)
     scans = make_scans(3)
     scans[2].extra = {"imei": "861234567890123"}
