@@ -54,19 +54,24 @@ def planned(tab, qtbot, timeout=30000):
     return tab.plan
 
 
-def shapefile_without_prj(layer, path, crs=None):
-    """``layer`` as an ESRI shapefile (reprojected to ``crs``), and its .prj removed, as when a
-    shapefile is copied without it."""
+def write_vector(layer, path, driver="GPKG", crs=None):
+    """``layer`` written to ``path`` by QGIS's writer (``driver``), reprojected to ``crs`` if given."""
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsVectorFileWriter
 
     options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "ESRI Shapefile"
+    options.driverName = driver
     if crs:
         options.ct = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem(crs), QgsProject.instance())
     error = QgsVectorFileWriter.writeAsVectorFormatV3(
         layer, str(path), QgsProject.instance().transformContext(), options
     )
     assert error[0] == QgsVectorFileWriter.NoError, error
+
+
+def shapefile_without_prj(layer, path, crs=None):
+    """``layer`` as an ESRI shapefile (reprojected to ``crs``), and its .prj removed, as when a
+    shapefile is copied without it."""
+    write_vector(layer, path, "ESRI Shapefile", crs)
     path.with_suffix(".prj").unlink()
     opened = QgsVectorLayer(str(path), path.stem, "ogr")
     assert opened.isValid() and not opened.crs().isValid()

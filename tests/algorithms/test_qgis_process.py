@@ -9,14 +9,10 @@ import sys
 
 import pytest
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsProject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 
-from tests.helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer
+from tests.helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer, write_vector
 from simulator.jike import TOKEN
 
 pytestmark = pytest.mark.slow
@@ -47,14 +43,7 @@ def run(env, algorithm, *args):
 
 
 def write_gpkg(layer, path, crs=None):
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    if crs:
-        options.ct = QgsCoordinateTransform(layer.crs(), QgsCoordinateReferenceSystem(crs), QgsProject.instance())
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, str(path), QgsProject.instance().transformContext(), options
-    )
-    assert error[0] == QgsVectorFileWriter.NoError, error
+    write_vector(layer, path, "GPKG", crs)
 
 
 def test_heatmap_headless(jike, qgis_process_env, tmp_path):
