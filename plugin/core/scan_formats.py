@@ -59,7 +59,7 @@ ALIASES = {
     "mmac": ["mmac", "已连热点", "connectedmac"],
     "mac": ["mac", "bssid", "apmac", "wifimac", "mac地址"],
     "ssid": ["ssid", "essid", "wifi名称", "热点名称"],
-    "rssi": ["rssi", "rxl", "level", "power", "bestsignal", "信号强度", "wifi信号"],
+    "rssi": ["rssi", "rxl", "level", "power", "bestsignal", "strength", "信号强度", "wifi信号"],
     "mcc": ["mcc", "移动国家码"],
     "mnc": ["mnc", "移动网络码", "运营商代码"],
     "lac": ["lac", "tac", "位置区码", "跟踪区码"],

@@ -162,16 +162,27 @@ def whole_number(text: object, what: str, default: int | None = None) -> int | N
     return default if value == UNAVAILABLE and default is not None else value
 
 
+# A number as apps write it: a unit after it ('-85dBm', '173,7m'), '~' for "about" before it, a
+# decimal comma (WiFiAnalyzer in a German or Chinese locale).
+_NUMBER_WITH_UNIT = re.compile(r"~?\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:dbm|db|m|km)?", re.IGNORECASE)
+
+
+def number_with_unit(text: object) -> float | None:
+    """The number of a field such as '-85dBm', '~173,7m' or '22,54', or None."""
+    match = _NUMBER_WITH_UNIT.fullmatch(str(text).strip())
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
 def rssi_reading(text: object) -> tuple[int | None, str]:
     """(dBm or None, problem): None for no reading (empty, -1, 0, above -10 dBm); a problem text
-    when the field is not a number at all."""
+    when the field is not a number at all ('-85dBm' is one)."""
     text = str(text).strip()
     if text == "":
         return None, ""
-    try:
-        level = int(float(text))
-    except ValueError:
+    value = number_with_unit(text)
+    if value is None:
         return None, f"RSSI {text!r} is not a number"
+    level = int(value)
     if level > 0:
         level = -level  # some exports write |dBm|
     return (None if level > STRONGEST_PLAUSIBLE_RSSI else level), ""
@@ -201,11 +212,13 @@ def clean_aps(aps: Iterable[tuple[str, str, str]], notes: list[str]) -> list[Acc
     """AccessPoints: MACs normalised, one per MAC (its strongest reading), ``_nomap`` dropped."""
     best = {}
     dropped_bad = dropped_nomap = 0
+    first_reason = ""
     for mac, rssi, ssid in aps:
         normal = normalise_mac(mac)
         level, problem = rssi_reading(rssi)
         if normal is None or problem:
             dropped_bad += 1
+            first_reason = first_reason or (problem or f"MAC {mac!r} is not a MAC address")
             continue
         ssid = normalise_ssid(ssid)
         if ssid.lower().endswith("_nomap"):
@@ -215,7 +228,7 @@ def clean_aps(aps: Iterable[tuple[str, str, str]], notes: list[str]) -> list[Acc
         if previous is None or (level is not None and (previous.rssi is None or level > previous.rssi)):
             best[normal] = AccessPoint(normal, level, ssid)
     if dropped_bad:
-        notes.append(f"{dropped_bad} AP(s) with an unusable MAC or RSSI dropped")
+        notes.append(f"{dropped_bad} AP(s) with an unusable MAC or RSSI dropped (the first: {first_reason})")
     if dropped_nomap:
         notes.append(f"{dropped_nomap} AP(s) named *_nomap dropped (opted out of positioning)")
     return list(best.values())
@@ -253,7 +266,7 @@ def _float(text):
     try:
         value = float(str(text).strip())
     except (TypeError, ValueError):
-        return None
+        return number_with_unit(text)  # '22,5423': a decimal comma
     return value if value == value else None
 
 

@@ -175,3 +175,29 @@ def test_grouping_respects_the_distance_between_rows(tmp_path):
     assert sorted(s.rows for s in found) == [[1, 2, 3], [4, 5, 6]]
     _, merged = scans_of(path, distance_m=5000)
     assert [s.rows for s in merged] == [[1, 2, 3, 4, 5, 6]]
+
+
+WIFIANALYZER = """Time Stamp|SSID|BSSID|Strength|Primary Channel|Primary Frequency|Center Channel|Center Frequency|Width (Range)|Distance|Timestamp|802.11mc|Security
+2024/05/01 10:27:47|CMCC-5fA2|a4:1b:34:5f:a2:10|-45dBm|6|2437MHz|6|2437MHz|20MHz (2427 - 2447)|~1,6m|1714530467000|false|[WPA2-PSK-CCMP][ESS]
+2024/05/01 10:27:47|ChinaNet-x9|10:47:80:3c:aa:01|-67dBm|11|2462MHz|11|2462MHz|20MHz (2452 - 2472)|~22,4m|1714530467000|false|[WPA2-PSK-CCMP][ESS]
+2024/05/01 10:27:47|TP-LINK_88|50:bd:5f:12:88:e0|-85dBm|1|2412MHz|1|2412MHz|20MHz (2402 - 2422)|~173,7m|1714530467000|false|[WPA-PSK-TKIP][ESS]
+2024/05/01 10:27:47|broken|50:bd:5f:12:88:e1|strong|1|2412MHz|1|2412MHz|20MHz (2402 - 2422)|~9,0m|1714530467000|false|[ESS]
+"""
+
+
+def test_wifianalyzer_exports_with_units_are_read(tmp_path):
+    """WiFiAnalyzer (Android) writes '|'-separated rows, RSSI as '-85dBm' and distances as
+    '~173,7m' (a decimal comma): every AP was dropped as "unusable", and the reason thrown away."""
+    from crowdheat.plugin.core import scans
+
+    path = tmp_path / "wifianalyzer.txt"
+    path.write_text(WIFIANALYZER, encoding="utf-8")
+    fmt = scan_formats.sniff(str(path))
+    assert fmt.mapping["rssi"] == "Strength" and not fmt.warnings
+    (scan,) = list(scans.read_scans(str(path), fmt))
+    assert [ap.rssi for ap in scan.wifi] == [-45, -67, -85]
+    assert any(
+        "1 AP(s) with an unusable MAC or RSSI dropped (the first: RSSI 'strong' is not a number)" in n
+        for n in scan.notes
+    )
+    assert scans.number_with_unit("~173,7m") == 173.7 and scans.number_with_unit("22,5431") == 22.5431
