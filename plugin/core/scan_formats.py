@@ -587,20 +587,32 @@ def decide_encoding(path: str | os.PathLike, sample: bytes) -> str:
     )
 
 
-def guess_mapping(header: Sequence[str]) -> dict[str, str]:
-    """role -> column, from the header's names (English and Chinese aliases)."""
+def guess_mapping(header: Sequence[str], rows: Sequence[Sequence[str]] = ()) -> dict[str, str]:
+    """role -> column, from the header's names (English and Chinese aliases). Where several
+    columns carry one name (a joined export's 'lat' and 'Lat'), the first with data in ``rows``
+    (the sample) wins: a column of zeros or blanks is no position."""
     normalised = [_norm(h) for h in header]
     mapping = {}
     used = set()
     for role, aliases in ALIASES.items():
         for alias in aliases:
             if alias in normalised:
-                column = header[normalised.index(alias)]
-                if column not in used:
-                    mapping[role] = column
-                    used.add(column)
+                candidates = [k for k, name in enumerate(normalised) if name == alias and header[k] not in used]
+                if candidates:
+                    k = next((k for k in candidates if _has_data(rows, k)), candidates[0])
+                    mapping[role] = header[k]
+                    used.add(header[k])
                 break
     return mapping
+
+
+def _has_data(rows, k):
+    """Whether column ``k`` holds a value other than blank or zero in any sampled row."""
+    for row in rows:
+        value = row[k].strip() if k < len(row) else ""
+        if value and value.strip("0.,+-") != "":
+            return True
+    return False
 
 
 def guess_shape(mapping: dict[str, str]) -> str:
@@ -699,7 +711,7 @@ def sniff(
         if layout is None and pre_header:
             why = f"{pre_header}: the first line says so"
         data_rows = rows[1:]
-    guessed = dict(layout.mapping) if layout else guess_mapping(names) if has_header else {}
+    guessed = dict(layout.mapping) if layout else guess_mapping(names, data_rows) if has_header else {}
     if layout is not None and layout.name == "Kismet CSV":
         power = _kismet_power_column(data_rows, names)
         if power:

@@ -201,3 +201,17 @@ def test_wifianalyzer_exports_with_units_are_read(tmp_path):
         for n in scan.notes
     )
     assert scans.number_with_unit("~173,7m") == 173.7 and scans.number_with_unit("22,5431") == 22.5431
+
+
+def test_of_two_coordinate_columns_of_one_name_the_one_with_data_wins(tmp_path):
+    """A joined export carries 'lat,lon' of one table (all zeros) and 'Lat,Lon' of the other: the
+    zeros were taken, so no scan had a position to compare with."""
+    path = tmp_path / "joined.csv"
+    path.write_text(
+        "bssid,rssi,lat,lon,time,Lat,Lon\n"
+        "a4:1b:34:5f:a2:10,-45,0.000000,0.000000,2024-05-01 10:27:47,22.5431,114.0579\n"
+        "10:47:80:3c:aa:01,-67,0.000000,0.000000,2024-05-01 10:27:47,22.5431,114.0579\n",
+        encoding="utf-8",
+    )
+    fmt = scan_formats.sniff(str(path))
+    assert (fmt.mapping["lat"], fmt.mapping["lng"]) == ("Lat", "Lon")
