@@ -526,6 +526,7 @@ class FileFormat:
     window_s: float = DEFAULT_WINDOW_S
     distance_m: float = DEFAULT_DISTANCE_M
     warnings: list = field(default_factory=list)
+    sample: list = field(default_factory=list, repr=False)  # the first data rows, as sniff read them
 
     def describe(self):
         what = f"{self.layout} " if self.layout else ""
@@ -744,6 +745,7 @@ def sniff(
         section_end=layout.section_end if layout else "",
         window_s=window_s,
         distance_m=distance_m,
+        sample=data_rows,
     )
     fmt.warnings.extend(format_warnings(fmt))
     return fmt
@@ -769,4 +771,36 @@ def format_warnings(fmt: FileFormat) -> list[str]:
             "The file has one row per access point or cell but neither a time nor a scan-id column: "
             "all its rows are taken as ONE scan. Map time or scan_id if it holds several scans."
         )
+    unreadable = _unreadable_time(fmt) if fmt.shape == SHAPE_OBSERVATIONS and "scan_id" not in mapped else None
+    if unreadable is not None:
+        warnings.append(
+            f"The time column '{fmt.mapping['time']}' cannot be read as a time (e.g. {unreadable!r}, as a "
+            "spreadsheet may have rewritten it): rows are grouped into scans by time, so every row would be a "
+            "scan of its own, with one access point, too few to be positioned. Map time to another column, or "
+            "map scan_id, before anything is sent."
+        )
     return warnings
+
+
+def _unreadable_time(fmt):
+    """A sampled value of the time column (with the date column, where there is one) when none of
+    the sampled values reads as a time; None when they read, or when there is nothing to read."""
+    from .scans import parse_time  # scans imports this module
+
+    def column(role):
+        name = fmt.mapping.get(role)
+        return fmt.header.index(name) if name in fmt.header else None
+
+    time_at, date_at = column("time"), column("date")
+    if time_at is None:
+        return None
+    values = []
+    for row in fmt.sample:
+        value = row[time_at].strip() if time_at < len(row) else ""
+        if value and date_at is not None and date_at < len(row):
+            value = f"{row[date_at].strip()} {value}"
+        if value:
+            values.append(value)
+    if not values or any(parse_time(v) is not None for v in values):
+        return None
+    return values[0]

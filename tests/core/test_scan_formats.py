@@ -215,3 +215,23 @@ def test_of_two_coordinate_columns_of_one_name_the_one_with_data_wins(tmp_path):
     )
     fmt = scan_formats.sniff(str(path))
     assert (fmt.mapping["lat"], fmt.mapping["lng"]) == ("Lat", "Lon")
+
+
+def test_an_unreadable_time_column_is_a_warning_before_anything_is_sent(tmp_path):
+    """A spreadsheet rewrote the times as '31:45.1' (minutes:seconds): every row became a scan of
+    one AP, 2,761 of them failed, and nothing warned before the quota was spent."""
+    path = tmp_path / "mangled.csv"
+    path.write_text(
+        "bssid,rssi,time\n"
+        "a4:1b:34:5f:a2:10,-45,31:45.1\n"
+        "10:47:80:3c:aa:01,-67,31:45.1\n"
+        "50:bd:5f:12:88:e0,-85,31:46.3\n",
+        encoding="utf-8",
+    )
+    fmt = scan_formats.sniff(str(path))
+    (warning,) = [w for w in fmt.warnings if "cannot be read as a time" in w]
+    assert "'time'" in warning and "'31:45.1'" in warning and "scan_id" in warning
+    path.write_text(
+        path.read_text().replace("31:45.1", "2024-05-01 10:31:45").replace("31:46.3", "2024-05-01 10:31:46")
+    )
+    assert not [w for w in scan_formats.sniff(str(path)).warnings if "cannot be read as a time" in w]
