@@ -128,10 +128,21 @@ TOWER_COLLECTOR_HEADER = (
 )
 
 
-def tower_collector(path, measurements=10):
+# Tower Collector's current export (40 columns): the 18 above and the cell ids, times and radio
+# measurements later versions added (short_cell_id, rnc, discovered_at, rsrp … arfcn), in an order
+# of their own; the reader must find its columns by name.
+TOWER_COLLECTOR_CURRENT_HEADER = (
+    "mcc,mnc,lac,cell_id,short_cell_id,rnc,psc,asu,dbm,ta,lat,lon,accuracy,speed,bearing,altitude,measured_at,"
+    "discovered_at,net_type,neighboring,device,rsrp,rsrq,rssi,rssnr,cqi,rscp,ec_no,csi_rsrp,csi_rsrq,csi_sinr,"
+    "ss_rsrp,ss_rsrq,ss_sinr,cdma_dbm,cdma_ecio,evdo_dbm,evdo_ecio,evdo_snr,arfcn"
+)
+
+
+def tower_collector(path, measurements=10, current=False):
     """Tower Collector's CSV export: CRLF, one row per cell of a measurement (the serving cell
-    `neighboring=false`, neighbours `true`), a quoted ISO time in UTC, empty for unknown values."""
-    lines = [TOWER_COLLECTOR_HEADER]
+    `neighboring=false`, neighbours `true`), a quoted ISO time in UTC, empty for unknown values.
+    ``current``: the 40-column layout of its later versions."""
+    lines = [TOWER_COLLECTOR_CURRENT_HEADER if current else TOWER_COLLECTOR_HEADER]
     rows = 0
     for m in range(measurements):
         when = (START + timedelta(seconds=30 * m)).strftime('"%Y-%m-%dT%H:%M:%S.000Z"')
@@ -142,10 +153,18 @@ def tower_collector(path, measurements=10):
             (9521, 125644000 + m, "", "true"),
         ]
         for lac, cid, dbm, neighbour in cells:
-            lines.append(
-                f"460,0,{lac},{cid},,{'' if dbm == '' else 140 + dbm},{dbm},,{lat:.8f},{lon:.8f},4,1.2,90,"
-                f'31,{when},LTE,{neighbour},"Xiaomi M2012K11AC"'
-            )
+            asu = "" if dbm == "" else 140 + dbm
+            if current:
+                found = (START + timedelta(seconds=30 * m - 600)).strftime('"%Y-%m-%dT%H:%M:%S.000Z"')
+                lines.append(
+                    f"460,0,{lac},{cid},{cid % 256},{cid // 256},,{asu},{dbm},,{lat:.8f},{lon:.8f},4,1.2,90,31,"
+                    f'{when},{found},LTE,{neighbour},"Xiaomi M2012K11AC",{dbm},-11,,7,,,,,,,,,,,,,,,1825'
+                )
+            else:
+                lines.append(
+                    f"460,0,{lac},{cid},,{asu},{dbm},,{lat:.8f},{lon:.8f},4,1.2,90,"
+                    f'31,{when},LTE,{neighbour},"Xiaomi M2012K11AC"'
+                )
             rows += 1
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return rows

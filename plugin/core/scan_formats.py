@@ -148,12 +148,17 @@ class Layout:
     columns: int = 0  # headerless: how many values a row has
     default_network: str = ""  # the technology of every row when no column says it
     section_end: str = ""  # a first value that ends the data (airodump's station section)
+    # An app that adds columns from version to version (Tower Collector: 18, then 35, then 40):
+    # its header is recognised when it holds every column the mapping reads, in any order.
+    grows: bool = False
 
     def matches_header(self, names):
         ours = [_norm(h) for h in self.header]
         theirs = [_norm(n) for n in names]
         while theirs and not theirs[-1]:  # a trailing delimiter makes an empty last name
             theirs.pop()
+        if self.grows:
+            return bool(ours) and {_norm(c) for c in self.mapping.values()} <= set(theirs)
         return bool(ours) and theirs == ours
 
 
@@ -363,6 +368,7 @@ LAYOUTS = (
             "neighbour": "neighboring",
         },
         TOWER_COLLECTOR_HEADER,
+        grows=True,
     ),
     Layout(
         "G-MoN",

@@ -117,9 +117,12 @@ def test_kismet_csv(tmp_path, by_airodump):
     assert (found[0].truth is None) == by_airodump  # airodump writes 0.000000 for GPS
 
 
-def test_tower_collector_measurements(tmp_path):
+@pytest.mark.parametrize("current", [False, True], ids=["18 columns", "40 columns"])
+def test_tower_collector_measurements(tmp_path, current):
+    """Recognised by its columns' names, whatever columns later versions add, and grouped into
+    measurements by measured_at (discovered_at, when a cell was first seen, is not the scan's)."""
     path = tmp_path / "towercollector.csv"
-    rows = scan_exports.tower_collector(path)
+    rows = scan_exports.tower_collector(path, current=current)
     fmt, found = scans_of(path)
     assert fmt.layout == "Tower Collector CSV" and fmt.shape == "observations"
     assert sum(len(s.rows) for s in found) == rows and len(found) == rows // 3
