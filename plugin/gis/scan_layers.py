@@ -103,6 +103,9 @@ class ScanWriter:
         if self.with_truth:
             attributes.append(round(distance, 2) if distance is not None else None)
         attributes.append(scan.rows_text)
+        # A NUL byte ends a text in GDAL's drivers (and Qt's C strings): the rest of the field was
+        # lost without a word. It is written as U+FFFD, the mark of a character that could not be kept.
+        attributes = [a.replace("\0", "\ufffd") if isinstance(a, str) and "\0" in a else a for a in attributes]
         if self.spreadsheet:
             attributes = [spreadsheet_safe(a) if isinstance(a, str) else a for a in attributes]
         feature.setAttributes(attributes)

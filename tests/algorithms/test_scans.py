@@ -161,6 +161,15 @@ def test_gpkg_output(baidu, provider, tmp_path):
     assert layer.featureCount() == 5
 
 
+def test_a_nul_byte_in_a_text_field_does_not_cut_it_short(baidu, provider, tmp_path):
+    """GDAL ends a text at a NUL byte: 'truth-a<NUL> and the rest' came back as 'truth-a'."""
+    out = tmp_path / "scans.gpkg"
+    run(tmp_path, CSV.replace("truth-a", "truth-a\0 and the rest"), OUTPUT=str(out))
+    layer = QgsVectorLayer(str(out), "s", "ogr")
+    first = next(layer.getFeatures())
+    assert layer.featureCount() == 5 and first["status_input"] == "truth-a\ufffd and the rest"
+
+
 def test_the_documents_own_example_is_answered_in_full(baidu, provider, tmp_path):
     path = tmp_path / "doc-example.csv"
     bodies = scan_exports.baidu_doc_example(path)
