@@ -12,13 +12,15 @@ class Heartbeat:
     def __init__(self, period_ms=10):
         self.period_ms = period_ms
         self.gaps = []
-        self._last = None
+        self.ends = []
+        self.started = self._last = None
         self._timer = QTimer()
         self._timer.timeout.connect(self._tick)
 
     def start(self):
         self.gaps.clear()
-        self._last = time.monotonic()
+        self.ends = []  # when each gap ended, seconds after start
+        self.started = self._last = time.monotonic()
         self._timer.start(self.period_ms)
         return self
 
@@ -29,6 +31,7 @@ class Heartbeat:
     def _tick(self):
         now = time.monotonic()
         self.gaps.append(now - self._last)
+        self.ends.append(now - self.started)
         self._last = now
 
     @property
@@ -46,4 +49,6 @@ class Heartbeat:
             "ticks": len(self.gaps),
             "longest_ms": round(self.longest_ms),
             "p99_ms": round(self.p99_ms),
+            # when the longest gap ended, seconds after start (where to look for its cause)
+            "longest_at_s": round(self.ends[self.gaps.index(max(self.gaps))], 2) if self.gaps else None,
         }
