@@ -777,7 +777,15 @@ def format_warnings(fmt: FileFormat) -> list[str]:
             "The file has one row per access point or cell but neither a time nor a scan-id column: "
             "all its rows are taken as ONE scan. Map time or scan_id if it holds several scans."
         )
-    unreadable = _unreadable_time(fmt) if fmt.shape == SHAPE_OBSERVATIONS and "scan_id" not in mapped else None
+    by_time = fmt.shape == SHAPE_OBSERVATIONS and "scan_id" not in mapped
+    unreadable = _unreadable_time(fmt) if by_time else None
+    if by_time and unreadable is None and "mac" in mapped and _one_row_per_scan(fmt):
+        warnings.append(
+            f"In the first {len(fmt.sample)} rows every access point is a scan of its own: no two rows are within "
+            f"{fmt.window_s:g} s of each other in '{fmt.mapping.get('time')}', and a scan of one access point "
+            "cannot be positioned (Baidu needs two). Map scan_id if the file has one, or widen 'one scan within' "
+            "(the window), before anything is sent."
+        )
     if unreadable is not None:
         warnings.append(
             f"The time column '{fmt.mapping['time']}' cannot be read as a time (e.g. {unreadable!r}, as a "
@@ -788,10 +796,23 @@ def format_warnings(fmt: FileFormat) -> list[str]:
     return warnings
 
 
-def _unreadable_time(fmt):
-    """A sampled value of the time column (with the date column, where there is one) when none of
-    the sampled values reads as a time; None when they read, or when there is nothing to read."""
+def _one_row_per_scan(fmt, at_least=5):
+    """Whether the sampled rows, grouped by time as the reader groups them (a scan holds the rows
+    within the window of its first), make one scan per row (checked on ``at_least`` rows)."""
+    times = sorted(t for t in _sample_times(fmt) if t is not None)
+    if len(times) < at_least:
+        return False
+    return all(later - earlier > fmt.window_s for earlier, later in zip(times, times[1:]))
+
+
+def _sample_times(fmt):
     from .scans import parse_time  # scans imports this module
+
+    return [parse_time(v) for v in _time_texts(fmt)]
+
+
+def _time_texts(fmt):
+    """The sampled rows' time texts (with the date column, where there is one)."""
 
     def column(role):
         name = fmt.mapping.get(role)
@@ -799,7 +820,7 @@ def _unreadable_time(fmt):
 
     time_at, date_at = column("time"), column("date")
     if time_at is None:
-        return None
+        return []
     values = []
     for row in fmt.sample:
         value = row[time_at].strip() if time_at < len(row) else ""
@@ -807,6 +828,13 @@ def _unreadable_time(fmt):
             value = f"{row[date_at].strip()} {value}"
         if value:
             values.append(value)
-    if not values or any(parse_time(v) is not None for v in values):
+    return values
+
+
+def _unreadable_time(fmt):
+    """A sampled value of the time column (with the date column, where there is one) when none of
+    the sampled values reads as a time; None when they read, or when there is nothing to read."""
+    values = _time_texts(fmt)
+    if not values or any(t is not None for t in _sample_times(fmt)):
         return None
     return values[0]

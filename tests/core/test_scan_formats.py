@@ -238,3 +238,17 @@ def test_an_unreadable_time_column_is_a_warning_before_anything_is_sent(tmp_path
         path.read_text().replace("31:45.1", "2024-05-01 10:31:45").replace("31:46.3", "2024-05-01 10:31:46")
     )
     assert not [w for w in scan_formats.sniff(str(path)).warnings if "cannot be read as a time" in w]
+
+
+def test_a_file_whose_every_row_would_be_a_one_ap_scan_is_warned_about_before_sending(tmp_path):
+    """Readable times, but every row seconds from the next: each AP would be a scan of its own,
+    one AP is too few for Baidu, and the quota would go on scans that cannot be positioned."""
+    path = tmp_path / "spread.csv"
+    rows = [f"aa:bb:cc:00:00:{k:02x},-5{k},2024-05-01 10:{k:02d}:00" for k in range(8)]
+    path.write_text("bssid,rssi,time\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    fmt = scan_formats.sniff(str(path))
+    (warning,) = [w for w in fmt.warnings if "a scan of its own" in w]
+    assert "first 8 rows" in warning and "'time'" in warning and "scan_id" in warning
+    grouped = [f"aa:bb:cc:00:00:{k:02x},-5{k},2024-05-01 10:00:{k // 4:02d}" for k in range(8)]
+    path.write_text("bssid,rssi,time\n" + "\n".join(grouped) + "\n", encoding="utf-8")
+    assert not [w for w in scan_formats.sniff(str(path)).warnings if "a scan of its own" in w]
