@@ -77,6 +77,8 @@ def by_zone(hourly, zone_layer, method=0, hours=True):
 def block_heat(jike_server, qgis_app, provider):
     import os
 
+    jike_server.reset()  # as made: an earlier test's canned answer must not be this module's heat
+
     os.environ["CROWDHEAT_JIKE_URL"] = jike_server.url
     from simulator.jike import TOKEN
 
