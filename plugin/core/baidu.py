@@ -129,7 +129,7 @@ def prepare(scan: Scan, unknown_signal: int = UNKNOWN_SIGNAL) -> Scan:
             serving = None
         else:
             scan.invalid = (
-                f"the serving cell's lac/cellid are unknown ({cell_text(serving)}) and there are "
+                f"the serving cell's lac/cellid are unknown ({cell_text(serving, unknown_signal)}) and there are "
                 f"{_heard_text(len(heard), silent, scan.rssi_missing)}"
             )
             return scan
@@ -321,8 +321,6 @@ class BaiduClient(SessionClient):
         self.requests_sent = 0
         self._count_lock = threading.Lock()
 
-    device_id = ""  # the imei of scans whose file has none (geolocate_file sets it per file)
-
     def _head(self):
         """What the document calls the request's head: the key and where the request comes from."""
         return {"ver": "1.0", "trace": False, "prod": self.config.prod, "src": self.config.src, "key": self.config.ak}
@@ -336,8 +334,8 @@ class BaiduClient(SessionClient):
         full = dict(
             body, ctime=str(ctime), coor=self.config.coor, output="JSON", need_rgc="Y" if self.config.need_rgc else "N"
         )
-        if self.device_id and not full.get("imei"):  # mandatory on the current page; the file's own wins
-            full["imei"] = self.device_id
+        if self.config.device_id and not full.get("imei"):  # mandatory on the current page; the file's own wins
+            full["imei"] = self.config.device_id
         return full
 
     def url(self):
@@ -430,12 +428,11 @@ def _by_ctime(answers):
     same ctime, none of them can be told to be that scan's, and the scan gets a result marked
     with how many there were (a problem, see result_problem: not kept, asked again on a rerun)."""
     counts = Counter(str(a.get("ctime")) for a in answers)
-    return {
-        str(a.get("ctime")): a
-        if counts[str(a.get("ctime"))] == 1
-        else {"ctime": a.get("ctime"), REPEATED: counts[str(a.get("ctime"))]}
-        for a in answers
-    }
+    by_ctime = {}
+    for answer in answers:
+        ctime = str(answer.get("ctime"))
+        by_ctime[ctime] = answer if counts[ctime] == 1 else {"ctime": answer.get("ctime"), REPEATED: counts[ctime]}
+    return by_ctime
 
 
 def retryable_code(code: int) -> bool:

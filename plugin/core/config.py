@@ -87,7 +87,7 @@ class BaiduConfig(ServiceConfig):
     # ways are the defaults until a real key shows otherwise.
     unknown_signal: int = 50  # a cell's signal when the file has none: 50 (seed), 99 (current page)
     auth_in_query: bool = False  # key/src/prod/ver/trace in the URL's query (current page), not the body
-    device_id: str = ""  # the imei of scans whose file has none; '' = one made from the file (see baidu)
+    device_id: str = ""  # the imei of scans whose file has none; '' = one made per file (gis/scan_run)
     scan_window_s: float = DEFAULT_WINDOW_S  # per-AP rows of one scan: seconds from its first row
     scan_distance_m: float = DEFAULT_DISTANCE_M  # ... and metres from its first position
     ak_from_env: bool = False

@@ -8,10 +8,10 @@ a malformed item or day is reported in ``HeatData.problems`` and skipped, never 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import itertools
 import json
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -481,11 +481,11 @@ def _near_fence(ids, levels, fence):
 
 
 class _DaySlices:
-    """The days of the items read so far, as numbers: the days' lists are turned into an int64
-    block (and let go) once ROWS_PER_SLICE of them are held, at the end of an item, so that a
-    cell's days are in one block and each block is sorted by (cell, date) on its own. One numpy
-    call over every day, or freeing millions of numbers at once, would hold the GIL (and freeze
-    QGIS's UI thread) for ~0.1 s each."""
+    """The days of the items read so far, as numbers: the days' lists are turned into a block of
+    int32 (int64 where a value needs it) and let go once ROWS_PER_SLICE of them are held, at the
+    end of an item, so that a cell's days are in one block and each block is sorted by (cell,
+    date) on its own. One numpy call over every day, or freeing millions of numbers at once,
+    would hold the GIL (and freeze QGIS's UI thread) for ~0.1 s each."""
 
     def __init__(self, problems, tokens):
         self.problems, self.tokens = problems, tokens

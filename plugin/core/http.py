@@ -496,6 +496,8 @@ def _read(response, limits, on_progress, what):
             on_progress(wire, total)
     if decoder:
         body += decoder.flush()
+        if len(body) > cap:
+            raise _too_large(what, len(body), cap, "decompressed to more than")
     return body
 
 

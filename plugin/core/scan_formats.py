@@ -777,38 +777,34 @@ def format_warnings(fmt: FileFormat) -> list[str]:
             "The file has one row per access point or cell but neither a time nor a scan-id column: "
             "all its rows are taken as ONE scan. Map time or scan_id if it holds several scans."
         )
-    by_time = fmt.shape == SHAPE_OBSERVATIONS and "scan_id" not in mapped
-    unreadable = _unreadable_time(fmt) if by_time else None
-    if by_time and unreadable is None and "mac" in mapped and _one_row_per_scan(fmt):
-        warnings.append(
+    if fmt.shape == SHAPE_OBSERVATIONS and "scan_id" not in mapped:
+        warnings.extend(_time_grouping_warnings(fmt, "mac" in mapped))
+    return warnings
+
+
+def _time_grouping_warnings(fmt, per_ap_rows, at_least=5):
+    """What grouping the sampled rows by time would do wrong: a time column none of whose values
+    reads as a time, or (per-AP rows, ``at_least`` of them) times so far apart that every row would
+    be a scan of its own, one access point, too few to be positioned."""
+    from .scans import parse_time  # scans imports this module
+
+    texts = _time_texts(fmt)
+    times = sorted(t for t in map(parse_time, texts) if t is not None)
+    if texts and not times:
+        return [
+            f"The time column '{fmt.mapping['time']}' cannot be read as a time (e.g. {texts[0]!r}, as a "
+            "spreadsheet may have rewritten it): rows are grouped into scans by time, so every row would be a "
+            "scan of its own, with one access point, too few to be positioned. Map time to another column, or "
+            "map scan_id, before anything is sent."
+        ]
+    if per_ap_rows and len(times) >= at_least and all(b - a > fmt.window_s for a, b in zip(times, times[1:])):
+        return [
             f"In the first {len(fmt.sample)} rows every access point is a scan of its own: no two rows are within "
             f"{fmt.window_s:g} s of each other in '{fmt.mapping.get('time')}', and a scan of one access point "
             "cannot be positioned (Baidu needs two). Map scan_id if the file has one, or widen 'one scan within' "
             "(the window), before anything is sent."
-        )
-    if unreadable is not None:
-        warnings.append(
-            f"The time column '{fmt.mapping['time']}' cannot be read as a time (e.g. {unreadable!r}, as a "
-            "spreadsheet may have rewritten it): rows are grouped into scans by time, so every row would be a "
-            "scan of its own, with one access point, too few to be positioned. Map time to another column, or "
-            "map scan_id, before anything is sent."
-        )
-    return warnings
-
-
-def _one_row_per_scan(fmt, at_least=5):
-    """Whether the sampled rows, grouped by time as the reader groups them (a scan holds the rows
-    within the window of its first), make one scan per row (checked on ``at_least`` rows)."""
-    times = sorted(t for t in _sample_times(fmt) if t is not None)
-    if len(times) < at_least:
-        return False
-    return all(later - earlier > fmt.window_s for earlier, later in zip(times, times[1:]))
-
-
-def _sample_times(fmt):
-    from .scans import parse_time  # scans imports this module
-
-    return [parse_time(v) for v in _time_texts(fmt)]
+        ]
+    return []
 
 
 def _time_texts(fmt):
@@ -829,12 +825,3 @@ def _time_texts(fmt):
         if value:
             values.append(value)
     return values
-
-
-def _unreadable_time(fmt):
-    """A sampled value of the time column (with the date column, where there is one) when none of
-    the sampled values reads as a time; None when they read, or when there is nothing to read."""
-    values = _time_texts(fmt)
-    if not values or any(t is not None for t in _sample_times(fmt)):
-        return None
-    return values[0]

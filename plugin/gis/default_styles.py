@@ -2,9 +2,10 @@
 (a GeoPackage's ``layer_styles`` table, or PostGIS's), so that opening the file later, in any
 project or on another machine, shows the styled, time-enabled layer with no more steps.
 
-Every algorithm calls :func:`save_default_style` for its outputs once their sinks are closed
-(``postProcessAlgorithm``), headless runs included. A memory layer has nowhere to keep a style:
-it is styled when loaded (the algorithms' post-processors, the dock).
+Every algorithm calls :func:`finish_outputs` once its sinks are closed (at the end of its
+``processAlgorithm``, headless runs included): each output is checked, then gets its style. A
+memory layer has nowhere to keep a style: it is styled when loaded (the algorithms'
+post-processors, the dock).
 """
 
 import os
@@ -121,8 +122,8 @@ class OpenedLayers:
 
 
 def finish_outputs(outputs, feedback=None):
-    """After the sinks are closed (an algorithm's postProcessAlgorithm): check that each written
-    output holds what was written to it, then save its default style. ``outputs``: (destination,
+    """After the sinks are closed (at the end of an algorithm's processAlgorithm): check that each
+    written output holds what was written to it, then save its default style. ``outputs``: (destination,
     style, features written, what) each. GDAL reports a disk that filled up at the last commit
     only in its log: the run seemed done while the file held no layer; now it is an OutputError."""
     for destination, style, written, what in outputs:

@@ -1,7 +1,7 @@
 """The one way to geolocate a scan file into sinks; the Processing algorithm and the dock's task
 both call :func:`geolocate_file` and differ only in where the features go."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core import scans
 from ..core.baidu import BaiduClient, file_device_id
@@ -107,8 +107,8 @@ def geolocate_file(
     the output is a CSV/XLSX/ODS file, where formula-like texts must be defused."""
     log = log or (lambda message: None)
     warn = warn or log
+    config = replace(config, device_id=config.device_id or file_device_id(path))
     client = BaiduClient(config, **settings.network_for(config.base_url))  # a missing AK stops here
-    client.device_id = config.device_id or file_device_id(path)
     numbers = plan(
         scans.read_scans(path, fmt), cache, config.coor, config.batch_size, unknown_signal=config.unknown_signal
     )

@@ -424,13 +424,10 @@ def test_a_file_without_imei_gets_one_device_id_and_its_own_imei_wins(server, ca
     server.behave(answer_all)
     scans = make_scans(3)
     scans[2].extra = {"imei": "861234567890123"}
-    client = client_for(server)
-    client.device_id = device
-    outcomes, _ = run(client, scans, cache=cache)
+    outcomes, _ = run(client_for(server, device_id=device), scans, cache=cache)
     sent = [b["imei"] for r in server.requests for b in r.json()["body"]]
     assert sorted(sent) == sorted([device, device, "861234567890123"])
-    again = client_for(server)
-    again.device_id = file_device_id("/data/scans/other.csv")
+    again = client_for(server, device_id=file_device_id("/data/scans/other.csv"))
     outcomes, stats = run(again, make_scans(2), cache=cache)
     assert stats.cache_hits == 2  # the other file's device id does not change what is asked
 
