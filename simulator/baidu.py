@@ -4,6 +4,8 @@
 - Otherwise: at most ``max_batch`` bodies (101 beyond, as the error table says), AK checked
   (601/700; 700 echoes the key, as Baidu's message does), optional SN check (711), a daily
   quota (802) and a rate (901) counted over any sliding second (requests served, not refused).
+- Scan times (``bts_time``, ``wifi_s_time``, ``wifi_e_time``), when sent, must be epoch seconds
+  with the WiFi start not after its end, else the request is 103 "param error".
 - A scan is not located (error -1) when WiFi-only with fewer than 2 usable APs (a MAC and a
   whole-number RSSI, each MAC once), or when its serving cell's lac/cellid are not known.
 - Each scan is answered in the requested system (BD09LL by default, GCJ02 on request) inside
@@ -64,6 +66,18 @@ def _macs(body):
             if mac not in macs:
                 macs.append(mac)
     return macs
+
+
+def _times_problem(body):
+    """What is wrong with a body's scan times (the current page's optional fields), or ''. Taken as
+    epoch seconds, like ctime: ten digits, a WiFi scan not ending before it starts."""
+    times = {k: body[k] for k in ("bts_time", "wifi_s_time", "wifi_e_time") if k in body}
+    for name, value in times.items():
+        if not re.fullmatch(r"\d{10}", str(value)):
+            return f"{name} {value!r} is not a timestamp"
+    if "wifi_s_time" in times and "wifi_e_time" in times and int(times["wifi_s_time"]) > int(times["wifi_e_time"]):
+        return "wifi_s_time after wifi_e_time"
+    return ""
 
 
 def _serving_cell_known(bts):
@@ -144,6 +158,9 @@ class BaiduSimulator(Simulator):
             return 200, self.sample_bytes
         if len(bodies) > self.max_batch:
             return 200, _reply(101, MESSAGES[101])
+        bad_times = next((why for why in map(_times_problem, bodies) if why), "")
+        if bad_times:
+            return 200, _reply(103, f"param error: {bad_times}")
         with self._count_lock:
             if self.daily_quota is not None and self.used >= self.daily_quota:
                 return 200, _reply(802, MESSAGES[802].format(quota=self.daily_quota))

@@ -151,9 +151,24 @@ def prepare(scan: Scan, unknown_signal: int = UNKNOWN_SIGNAL) -> Scan:
         return scan
     if scan.connected is not None and scan.connected.rssi is not None:
         body["mmac"] = aps_text([scan.connected])
+    body.update(_scan_times(scan, body))
     body.update(scan.extra)
     scan.body = body
     return scan
+
+
+SCAN_TIMES = ("bts_time", "wifi_s_time", "wifi_e_time")
+
+
+def _scan_times(scan, body):
+    """The current page's optional times of what the body sends. Their format is not published:
+    they go as whole epoch seconds, the form of the documented ``ctime``."""
+    times = {}
+    if "bts" in body and scan.cell_time is not None:
+        times["bts_time"] = str(int(scan.cell_time))
+    if "macs" in body and scan.wifi_times is not None:
+        times["wifi_s_time"], times["wifi_e_time"] = (str(int(t)) for t in scan.wifi_times)
+    return times
 
 
 def _heard_text(heard, silent, why):
@@ -191,8 +206,9 @@ def file_device_id(path: str) -> str:
 
 
 def request_key(body: dict) -> str:
-    """A stable text of what the service sees of a scan (for the cache and repeats), without ctime."""
-    return "&".join(f"{k}={body[k]}" for k in sorted(body) if k != "ctime")
+    """A stable text of what the service is asked (for the cache and repeats): without ctime, and
+    without the scan times, so that a place heard alike at other moments is one question."""
+    return "&".join(f"{k}={body[k]}" for k in sorted(body) if k != "ctime" and k not in SCAN_TIMES)
 
 
 class BaiduError(ServiceError):

@@ -7,6 +7,7 @@ converges to 1e-10° in a few steps (round trip < 1 mm). Outside China GCJ-02 is
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -28,6 +29,9 @@ SYSTEM_LABELS = {WGS84: "WGS84", GCJ02: "GCJ-02 numbers", BD09: "BD-09 numbers"}
 # usually GCJ-02 (DataV.GeoAtlas/Aliyun, Amap) or BD-09 (Baidu), labelled EPSG:4326 or not at all.
 INPUT_SYSTEMS = (WGS84, GCJ02, BD09)
 # The usual rough box of mainland China, Hong Kong, Macau and Taiwan.
+# China's one clock: the heat service's dates and hours, and a scan time written without a zone.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
 CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)
 
 

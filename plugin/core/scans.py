@@ -28,10 +28,11 @@ import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 import numpy as np
 
+from . import coords
 from .scan_formats import NUMBER, SHAPE_OBSERVATIONS, FileFormat, is_number, reading
 
 MAX_SSID = 32
@@ -110,6 +111,8 @@ class Scan:
     connected: AccessPoint = None
     extra: dict = field(default_factory=dict)  # imei, imsi, clientip as given
     truth: tuple = None  # (lng, lat) WGS84 ground truth, if the file has it
+    cell_time: float = None  # when the serving cell was heard (epoch seconds), if the file says
+    wifi_times: tuple = None  # (first, last) moment an AP of the scan was heard, if the file says
     notes: list = field(default_factory=list)
     invalid: str = ""  # why no request can be made (the file's or the API's reason)
     rssi_missing: str = ""  # why some APs have no signal reading
@@ -281,7 +284,8 @@ def _truth(values, index):
 def parse_time(text: object) -> float | None:
     """Seconds since the epoch from the time texts apps write (ISO 8601 with or without a zone,
     '2024/05/01 10:00:00', ctime 'Wed Jul 17 14:52:16 2024', epoch seconds or milliseconds), or
-    None. A time without a zone is taken as UTC: only differences between rows matter."""
+    None. A time without a zone is Beijing time: the scans are of China, and the service reads
+    the times it is sent (``bts_time`` …) as moments; grouping only needs differences."""
     text = str(text).strip().strip('"')
     if not text:
         return None
@@ -299,7 +303,7 @@ def parse_time(text: object) -> float | None:
         except ValueError:
             return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=coords.BEIJING)
     return moment.timestamp()
 
 
@@ -452,6 +456,9 @@ def _row_scan(number, row_number, values, reading):
         scan.connected = connected[0] if connected else None
         scan.network = reading.value(v, "network") or radio or reading.fmt.default_network
         scan.extra = {key: reading.value(v, key) for key in PASSTHROUGH if reading.value(v, key)}
+        when = _row_time(v, reading) if "time" in reading.index else None
+        if when is not None:
+            scan.cell_time, scan.wifi_times = when, (when, when)
     except ValueError as exc:
         scan.invalid = str(exc)
     if any(ap.rssi is None for ap in scan.wifi):
@@ -691,8 +698,9 @@ def _observation_scan(number, records, reading):
     scan = Scan(index=number, rows=rows, values=_padded(first.values, width))
     if reading.nothing_mapped:
         return _no_columns(scan)
-    aps, cells, problems = [], [], []
+    aps, cells, problems, wifi_times = [], [], [], []
     unknown_signal = 0
+    timed = "time" in reading.index
     for record in sorted(records, key=lambda r: r.number):
         scan.notes.extend(_extra_values_note(record, width))
         v = _Row(enumerate(_padded(record.values, width)))
@@ -701,21 +709,20 @@ def _observation_scan(number, records, reading):
         radio = reading.value(v, "radio").upper()
         mac = reading.value(v, "mac")
         kind = _row_kind(v, reading)
+        when = _row_time(v, reading) if timed else None
         try:
             if kind == _KIND_CELL and _is_wigle_cell(radio, mac):
-                cells.append((_serving_flag(v, reading), _wigle_cell(mac, radio, reading.value(v, "rssi")), radio))
+                cell = _wigle_cell(mac, radio, reading.value(v, "rssi"))
             elif kind == _KIND_CELL:
                 cell = split_cell(*(reading.value(v, r) for r in ("mcc", "mnc", "lac", "cellid", "signal")))
-                cells.append(
-                    (
-                        _serving_flag(v, reading),
-                        cell,
-                        radio or reading.value(v, "network").upper() or reading.fmt.default_network,
-                    )
-                )
+                radio = radio or reading.value(v, "network").upper() or reading.fmt.default_network
+            if kind == _KIND_CELL:
+                cells.append((_serving_flag(v, reading), cell, radio, when))
             elif kind == _KIND_WIFI:
                 aps.append((mac, reading.value(v, "rssi"), reading.value(v, "ssid")))
                 unknown_signal += rssi_reading(reading.value(v, "rssi"))[0] is None
+                if when is not None:
+                    wifi_times.append(when)
             # BT/BLE rows carry nothing the API takes: part of the scan, not sent.
         except ValueError as exc:
             problems.append(f"row {record.number}: {exc}")
@@ -723,10 +730,13 @@ def _observation_scan(number, records, reading):
     scan.wifi = clean_aps(aps, scan.notes)
     if unknown_signal:
         scan.rssi_missing = reading.rssi_missing_why()
+    if wifi_times:
+        scan.wifi_times = (min(wifi_times), max(wifi_times))
     # The cell the file marks as serving serves; else the strongest (unknown signals last).
     cells.sort(key=lambda c: (c[0] is not True, -(c[1].signal if c[1].signal is not None else -999)))
-    scan.cells = [cell for _, cell, _ in cells]
-    scan.network = cells[0][2] if cells else ""
+    scan.cells = [cell for _, cell, _, _ in cells]
+    if cells:
+        _, _, scan.network, scan.cell_time = cells[0]
     if not scan.wifi and not scan.cells and problems:
         scan.invalid = "; ".join(problems)
     return scan

@@ -224,3 +224,20 @@ def test_a_not_found_code_is_the_error_as_a_whole_number():
     for answer, code in (({"error": -1, "type": 0}, "-1"), ({"error": -1.0, "type": 0}, "-1"), ({"type": 0}, "0")):
         outcome, cacheable = judge(None, dict(answer, ctime="1"))
         assert outcome.status == NOT_FOUND and outcome.err_code == code and cacheable
+
+
+def test_scan_times_are_checked_by_the_simulator_and_sent_ones_accepted(fresh):
+    """As strict as a service with a documented parameter: epoch seconds, start not after end;
+    anything else is the whole request's 103 "param error"."""
+    client = client_for(fresh)
+    macs = "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"
+    good = {"accesstype": 1, "macs": macs, "wifi_s_time": "1714528800", "wifi_e_time": "1714528809"}
+    assert client.locate([client.full_body(good, "1")])["1"]["error"] == 0
+    for bad in (
+        dict(good, wifi_s_time="1714528800000"),  # milliseconds
+        dict(good, wifi_e_time="2024-05-01 10:00:09"),
+        dict(good, wifi_s_time="1714528810"),  # starts after it ends
+    ):
+        with pytest.raises(Exception) as caught:
+            client.locate([client.full_body(bad, "2")])
+        assert "103" in str(caught.value)

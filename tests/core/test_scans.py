@@ -103,7 +103,10 @@ def test_wigle_14_groups_wifi_and_cell_rows_of_one_second(tmp_path):
     assert first.body["accesstype"] == 0 and first.body["bts"] == "460,0,4189,8869,-63"
     assert first.body["macs"] == "70:ba:ef:d0:87:91,-42,TP-LINK|70:ba:ef:d1:0e:01,-45,CMCC"
     assert first.truth == (114.0551, 22.5401)
-    assert second.body == {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,Cafe|aa:bb:cc:dd:ee:03,-60,Shop"}
+    assert {k: second.body[k] for k in ("accesstype", "macs")} == {
+        "accesstype": 1,
+        "macs": "aa:bb:cc:dd:ee:01,-50,Cafe|aa:bb:cc:dd:ee:03,-60,Shop",
+    }
     assert any("_nomap" in n for n in second.notes)
 
 
@@ -231,3 +234,52 @@ def test_wifi_list_with_split_cell_columns(tmp_path):
     _, found = all_scans(write(tmp_path, "mix.csv", text))
     assert found[0].body["bts"] == "460,1,4189,8869,-70" and found[0].body["accesstype"] == 0
     assert found[0].body["macs"] == "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"
+
+
+# -- scan times (Baidu's current page: bts_time, wifi_s_time, wifi_e_time) -------------------------
+
+BEIJING_10AM_MAY_1 = 1714528800  # 2024-05-01 10:00:00 +08:00
+
+
+def test_a_per_ap_file_sends_when_its_cell_and_its_wifi_were_heard(tmp_path):
+    """Times without a zone are Beijing time (the service's); WiFi start/end span the scan's AP
+    rows, the cell time is its serving cell's row; as epoch seconds, the form of ctime."""
+    text = WIGLE14.replace(
+        "aa:bb:cc:dd:ee:03,Shop,[OPEN],2024-05-01 10:00:07", "aa:bb:cc:dd:ee:03,Shop,[OPEN],2024-05-01 10:00:09"
+    )
+    _, (first, second) = all_scans(write(tmp_path, "wigle.csv", text))
+    assert first.body["bts_time"] == str(BEIJING_10AM_MAY_1)
+    assert (first.body["wifi_s_time"], first.body["wifi_e_time"]) == (str(BEIJING_10AM_MAY_1),) * 2
+    assert "bts_time" not in second.body  # WiFi only
+    assert (second.body["wifi_s_time"], second.body["wifi_e_time"]) == (
+        str(BEIJING_10AM_MAY_1 + 7),
+        str(BEIJING_10AM_MAY_1 + 9),
+    )
+
+
+def test_epoch_times_and_zones_are_taken_as_written(tmp_path):
+    _, found = all_scans(write(tmp_path, "ns.csv", NETWORK_SURVEY))
+    assert found[0].body["bts_time"] == "1714550400" and found[1].body["bts_time"] == "1714550401"
+    assert "wifi_s_time" not in found[0].body  # no WiFi in the scan
+    assert scans.parse_time("2024-05-01T02:00:00Z") == scans.parse_time("2024-05-01 10:00:00") == BEIJING_10AM_MAY_1
+
+
+def test_a_scan_per_row_file_sends_its_row_time_and_no_time_when_unreadable(tmp_path):
+    text = (
+        "time,bts,macs\n"
+        '2024-05-01 10:00:00,"460,0,4189,8869,-63","aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"\n'
+        '31:45.1,"460,0,4189,8869,-63","aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"\n'
+    )
+    fmt, (timed, untimed) = all_scans(write(tmp_path, "rows.csv", text))
+    assert fmt.shape == "baidu" and fmt.mapping["time"] == "time"
+    assert {k: timed.body[k] for k in ("bts_time", "wifi_s_time", "wifi_e_time")} == dict.fromkeys(
+        ("bts_time", "wifi_s_time", "wifi_e_time"), str(BEIJING_10AM_MAY_1)
+    )
+    assert not {"bts_time", "wifi_s_time", "wifi_e_time"} & set(untimed.body)
+
+
+def test_scan_times_are_not_part_of_what_a_scan_asks():
+    """Two scans heard alike at other moments are one question to the answers cache."""
+    one = {"accesstype": 1, "macs": "aa:bb:cc:dd:ee:01,-50,|aa:bb:cc:dd:ee:02,-60,"}
+    later = dict(one, wifi_s_time="1714528800", wifi_e_time="1714528809")
+    assert baidu.request_key(one) == baidu.request_key(later)
