@@ -210,7 +210,7 @@ class BaiduSimulator(Simulator):
             lng = area[0] + _unit(seed, "x") * (area[2] - area[0])
             lat = area[1] + _unit(seed, "y") * (area[3] - area[1])
             kind, radius = (3 if macs and bts else 2 if macs else 4), 30 + int(_unit(seed, "r") * 400)
-        outside = abroad or not coords.in_china_box(lng, lat)
+        outside = abroad or not coords.in_china(lng, lat)
         system = (
             coords.WGS84 if outside else (coords.GCJ02 if str(body.get("coor", "")).upper() == "GCJ02" else coords.BD09)
         )

@@ -474,7 +474,7 @@ def raw_crs_of(result: dict, requested: str) -> str:
     if lng is None:
         return requested
     # "In China" is decided on the WGS84 point the numbers stand for, not on the numbers.
-    return requested if coords.in_china_box(*coords.convert(lng, lat, requested, coords.WGS84)) else coords.WGS84
+    return requested if coords.in_china(*coords.convert(lng, lat, requested, coords.WGS84)) else coords.WGS84
 
 
 # The largest accuracy radius taken as a distance (cell positioning in the countryside is a few

@@ -28,15 +28,60 @@ SYSTEM_LABELS = {WGS84: "WGS84", GCJ02: "GCJ-02 numbers", BD09: "BD-09 numbers"}
 # What the numbers of an input layer may be, beyond what its CRS says: Chinese boundary files are
 # usually GCJ-02 (DataV.GeoAtlas/Aliyun, Amap) or BD-09 (Baidu), labelled EPSG:4326 or not at all.
 INPUT_SYSTEMS = (WGS84, GCJ02, BD09)
-# The usual rough box of mainland China, Hong Kong, Macau and Taiwan.
 # China's one clock: the heat service's dates and hours, and a scan time written without a zone.
 BEIJING = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
+# The usual rough box of mainland China, Hong Kong, Macau and Taiwan: where the GCJ-02 formulas
+# shift (every published implementation and the test vectors use it).
 CHINA_BOX = (72.004, 0.8293, 137.8347, 55.8271)
+
+# A coarse outline of the same (WGS84, clockwise from the Amur), a few km to tens of km wide of the
+# border: the box also holds Seoul, Pyongyang, Hanoi, Bangkok, Singapore, Manila, Delhi… whose
+# answers come in WGS84. Drawn here point by point; border towns on both sides count as China.
+# fmt: off
+CHINA_OUTLINE = (
+    (121.0, 53.4), (123.3, 53.75), (125.8, 53.4), (127.0, 51.9), (127.9, 50.3), (129.5, 49.6),
+    (130.9, 49.0), (131.2, 47.6), (132.6, 47.95), (134.0, 48.55), (134.85, 48.45), (134.4, 47.2),
+    (133.9, 46.0), (133.3, 45.1), (131.5, 44.6), (131.35, 43.3), (131.1, 42.8), (130.6, 42.3),
+    (130.2, 42.6), (129.7, 42.4), (129.0, 41.95), (128.3, 41.35), (127.2, 41.4), (126.4, 41.0),
+    (125.4, 40.45), (124.5, 39.95), (124.1, 39.7), (123.4, 38.6), (123.5, 36.5), (123.3, 31.0),
+    (123.0, 28.0), (122.4, 25.6), (122.2, 24.4), (121.8, 21.9), (120.8, 21.6), (117.0, 20.3),
+    (113.0, 15.6), (111.0, 15.6), (108.4, 17.9), (107.95, 21.5), (106.7, 22.0), (106.65, 22.6),
+    (106.0, 22.95), (105.3, 23.35), (104.5, 22.85), (103.95, 22.45), (103.0, 22.6), (102.2, 22.4),
+    (101.8, 21.15), (101.2, 21.5), (100.2, 21.45), (99.9, 22.05), (99.2, 22.1), (99.5, 22.9),
+    (98.9, 23.2), (98.7, 24.0), (97.6, 23.9), (97.5, 24.8), (97.75, 25.3), (98.45, 25.9),
+    (98.65, 27.0), (98.3, 27.6), (97.6, 28.3), (97.3, 28.2), (96.0, 29.45), (94.6, 29.3),
+    (93.0, 28.0), (91.6, 27.95), (90.0, 28.3), (89.3, 27.9), (89.0, 27.2), (88.7, 27.3),
+    (88.9, 27.9), (88.0, 28.0), (86.5, 27.9), (85.8, 27.85), (85.0, 28.6), (84.0, 28.8), (82.0, 30.25),
+    (81.2, 30.1), (80.2, 30.7), (79.2, 31.4), (78.5, 32.6), (78.5, 33.0), (78.0, 34.0),
+    (78.0, 35.0), (77.8, 35.5), (76.5, 35.9), (75.5, 36.9), (74.5, 37.1), (74.9, 38.5),
+    (73.5, 39.45), (73.8, 39.8), (75.5, 40.6), (76.7, 40.4), (78.0, 41.1), (80.2, 42.1),
+    (80.2, 42.9), (80.8, 43.2), (80.2, 44.2), (80.3, 44.9), (82.6, 45.4), (82.3, 46.0), (83.1, 47.2),
+    (85.5, 47.1), (85.7, 48.4), (87.0, 49.2), (87.8, 49.2), (88.9, 48.2), (90.1, 47.9),
+    (90.9, 46.1), (91.0, 45.2), (93.5, 44.95), (95.4, 44.3), (96.5, 42.75), (100.0, 42.7),
+    (101.8, 42.5), (105.0, 41.6), (107.0, 42.4), (109.5, 42.5), (111.9, 43.7), (113.6, 44.8),
+    (116.0, 45.8), (116.8, 46.45), (119.9, 46.65), (119.8, 47.5), (118.6, 48.0), (117.8, 47.9),
+    (116.0, 47.75), (115.6, 47.9), (116.7, 49.85), (117.8, 49.5), (119.3, 50.3), (120.1, 51.7),
+)
+# fmt: on
 
 
 def in_china_box(lng: float, lat: float) -> bool:
     return CHINA_BOX[0] <= lng <= CHINA_BOX[2] and CHINA_BOX[1] <= lat <= CHINA_BOX[3]
+
+
+def in_china(lng: float, lat: float) -> bool:
+    """Inside the coarse outline of China (Hong Kong, Macau and Taiwan too): where Baidu answers in
+    the system asked for, and WGS84 elsewhere. An even-odd ray test over ``CHINA_OUTLINE``."""
+    if not in_china_box(lng, lat):
+        return False
+    inside = False
+    x1, y1 = CHINA_OUTLINE[-1]
+    for x2, y2 in CHINA_OUTLINE:
+        if (y1 > lat) != (y2 > lat) and lng < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+        x1, y1 = x2, y2
+    return inside
 
 
 def _transform_lat(x, y):

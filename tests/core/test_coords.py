@@ -110,3 +110,40 @@ def test_vectorised_forward_equals_the_scalar_one(target):
     lng, lat = coords.from_wgs84_array([p[0] for p in points], [p[1] for p in points], target)
     expected = np.array([coords.convert(x, y, coords.WGS84, target) for x, y in points])
     assert np.abs(lng - expected[:, 0]).max() < 1e-12 and np.abs(lat - expected[:, 1]).max() < 1e-12
+
+
+# Border towns of both sides and the foreign capitals inside the rough box (WGS84).
+CHINESE_PLACES = {
+    "Mohe": (122.53, 52.97), "Fuyuan": (134.29, 48.36), "Suifenhe": (131.15, 44.40), "Hunchun": (130.37, 42.87),
+    "Dandong": (124.38, 40.13), "Weihai": (122.12, 37.51), "Taipei": (121.56, 25.04), "Lanyu": (121.55, 22.05),
+    "Kinmen": (118.32, 24.44), "Hong Kong": (114.17, 22.32), "Macau": (113.54, 22.20), "Yongxing": (112.33, 16.83),
+    "Sanya": (109.51, 18.25), "Dongxing": (107.97, 21.55), "Hekou": (103.95, 22.51), "Mengla": (101.56, 21.46),
+    "Ruili": (97.85, 24.01), "Pianma": (98.62, 25.97), "Yadong": (88.91, 27.48), "Zhangmu": (85.98, 27.99),
+    "Shiquanhe": (80.10, 32.50), "Tashkurgan": (75.23, 37.77), "Kashgar": (75.99, 39.47), "Khorgas": (80.41, 44.21),
+    "Altay": (88.14, 47.85), "Ejina": (101.06, 41.95), "Erenhot": (111.98, 43.65), "Manzhouli": (117.43, 49.60),
+}  # fmt: skip
+FOREIGN_PLACES = {
+    "Seoul": (126.98, 37.57), "Pyongyang": (125.75, 39.03), "Vladivostok": (131.89, 43.12),
+    "Khabarovsk": (135.07, 48.48), "Ulaanbaatar": (106.91, 47.89), "Almaty": (76.95, 43.24),
+    "Islamabad": (73.05, 33.68), "Delhi": (77.21, 28.61), "Kathmandu": (85.32, 27.72), "Thimphu": (89.64, 27.47),
+    "Myitkyina": (97.40, 25.38), "Hanoi": (105.85, 21.03), "Lang Son": (106.76, 21.85), "Da Nang": (108.22, 16.05),
+    "Bangkok": (100.50, 13.76), "Singapore": (103.82, 1.35), "Manila": (120.98, 14.60), "Yonaguni": (123.00, 24.47),
+    "Jeju": (126.53, 33.50), "Vientiane": (102.63, 17.97),
+}  # fmt: skip
+
+
+def test_the_outline_of_china_holds_its_border_towns_and_leaves_out_its_neighbours():
+    assert [name for name, p in CHINESE_PLACES.items() if not coords.in_china(*p)] == []
+    assert [name for name, p in FOREIGN_PLACES.items() if coords.in_china(*p)] == []
+    assert all(coords.in_china_box(*p) for p in FOREIGN_PLACES.values() if p[1] > 1)  # what the box got wrong
+
+
+def test_an_answer_without_a_country_outside_china_is_taken_as_wgs84():
+    """Baidu answers in WGS84 outside China; without address fields only the position tells."""
+    from crowdheat.plugin.core.baidu import raw_crs_of
+
+    for name, (lng, lat) in FOREIGN_PLACES.items():
+        assert raw_crs_of({"location": f"{lng},{lat}"}, coords.BD09) == coords.WGS84, name
+    for name, point in CHINESE_PLACES.items():
+        lng, lat = coords.convert(*point, coords.WGS84, coords.GCJ02)
+        assert raw_crs_of({"location": f"{lng},{lat}"}, coords.GCJ02) == coords.GCJ02, name
