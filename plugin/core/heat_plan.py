@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import s2cells, shapely_lib
+from . import coords, s2cells, shapely_lib
 from .errors import FenceError
 from .fence import (
     MAX_AREA_KM2,
@@ -243,7 +243,7 @@ def plan_requests(features: Sequence[FeatureShape], level: int | None, max_verti
     limits = Limits.at(level, max_vertices)
     plan = HeatPlan(features={f.fence_id: f for f in features}, requests=[], level=level)
     pieces = []
-    for feature in features:
+    for feature in _in_china(features, plan):
         if feature.circle and feature.circle[2] <= MAX_RADIUS_M and feature.area_m2 <= limits.area_m2:
             lng, lat, radius = feature.circle
             plan.requests.append(
@@ -273,6 +273,33 @@ def plan_requests(features: Sequence[FeatureShape], level: int | None, max_verti
     for number, request in enumerate(plan.requests):
         request.number = number
     return plan
+
+
+# China's outline and this much around it (sea, border zones): where a fence can have heat.
+CHINA_MARGIN_DEG = 0.5
+_china = []
+
+
+def _in_china(features, plan):
+    """The features that reach China; the others are named in a warning (or the error, when none
+    does): the service answers for China only, and a layer in the wrong CRS lands elsewhere."""
+    if not _china:
+        _china.append(prep(Polygon(coords.CHINA_OUTLINE).buffer(CHINA_MARGIN_DEG)))
+    reach = [_china[0].intersects(f.geometry) for f in features]
+    outside = [f for f, inside in zip(features, reach) if not inside]
+    if not outside:
+        return features
+    names = ", ".join(f.label or str(f.fence_id) for f in outside[:10]) + (", …" if len(outside) > 10 else "")
+    centre = outside[0].geometry.centroid
+    where = f"{names} (the first around {centre.x:.2f}, {centre.y:.2f})"
+    advice = (
+        "The heat service answers for China only: check the layer's CRS (and Polygons' coordinates), "
+        "or select features in China."
+    )
+    if len(outside) == len(features):
+        raise FenceError(f"Nothing to ask for: outside China: {where}. {advice}")
+    plan.warnings.append(f"Left out, outside China: {where}. {advice}")
+    return [f for f, inside in zip(features, reach) if inside]
 
 
 def _why_cut(feature: FeatureShape, limits: Limits) -> str:

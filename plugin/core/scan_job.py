@@ -15,6 +15,7 @@ import dataclasses
 import math
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -32,6 +33,7 @@ from .baidu import (
     result_problem,
 )
 from .errors import CancelledError, CrowdHeatError, NetworkError, RedirectError
+from .scan_cache import claim_owner
 
 if TYPE_CHECKING:  # for the annotations only
     from .baidu import BaiduClient
@@ -62,6 +64,12 @@ CANCEL_GRACE_S = 2.0
 # Caching: a location is kept for good; "not found" for a week (the service learns new access
 # points and cells, so asking again later may locate the scan); a malformed result never.
 NOT_FOUND_TTL_S = 7 * 86400
+# Another run on the same cache file is asked every this often whether a scan it claimed has its
+# answer yet. A claim is renewed every CLAIM_RENEW_S while its requests are out, and lapses
+# CLAIM_TTL_S after its run stopped renewing it (killed on another machine).
+CLAIM_POLL_S = 0.2
+CLAIM_RENEW_S = 10.0
+CLAIM_TTL_S = 30.0
 
 
 @dataclass
@@ -87,6 +95,7 @@ class ScanReport:
     cancelled: bool = False
     batch_fallback: bool = False
     cache_problem: str = ""
+    shared: int = 0  # scans another run on the same cache was asking: its answers were used
 
     @property
     def scans(self):
@@ -161,6 +170,9 @@ class _Run:
         self.unanswered = 0
         self._is_cancelled = is_cancelled or (lambda: False)
         self._cancel_seen = None
+        self.owner = claim_owner(uuid.uuid4().hex)  # this run, in the cache's claims
+        self.started = time.time()  # answers saved since were not there when this run looked
+        self.renewed = time.monotonic()
 
     def cancelled(self):
         if self._is_cancelled():
@@ -180,6 +192,24 @@ class _Run:
 
     def ctime(self, scan):
         return str(self.ctime_base + scan.index)
+
+    def claim(self, scans):
+        """(the scans this run may send, those another run is asking already)."""
+        if self.cache is None:
+            return scans, []
+        keys = self.cache.claim([request_key(s.body) for s in scans], self.coor, self.owner, CLAIM_TTL_S, self.started)
+        self.renewed = time.monotonic()
+        return [s for s in scans if request_key(s.body) in keys], [s for s in scans if request_key(s.body) not in keys]
+
+    def renew_claims(self):
+        if self.cache is not None and time.monotonic() - self.renewed >= CLAIM_RENEW_S:
+            self.cache.renew(self.owner, CLAIM_TTL_S)
+            self.renewed = time.monotonic()
+
+    def release(self, scans):
+        """Let go of the claims on sent scans (those with an answer saved are let go already)."""
+        if self.cache is not None:
+            self.cache.release([request_key(s.body) for s in scans], self.coor, self.owner)
 
     def note_cache_problem(self):
         problem = self.cache.problem if self.cache is not None else ""
@@ -274,7 +304,7 @@ def _window(run, scans, pool):
             first_of[key] = scan
             to_send.append(scan)
     if to_send and not run.stopped():
-        _send(run, to_send, pool, outcomes)
+        _send_claimed(run, to_send, pool, outcomes)
     run.note_cache_problem()
     for scan in to_send:  # whatever was not answered: not sent, and why
         if scan.index not in outcomes:
@@ -296,6 +326,30 @@ def _window(run, scans, pool):
         yield outcome
 
 
+def _send_claimed(run, scans, pool, outcomes):
+    """Send the scans no other run on the cache is asking; wait for the answers of those another
+    run asks (or send them once its claim is let go or expires)."""
+    waiting = scans
+    while waiting and not run.stopped():
+        mine, waiting = run.claim(waiting)
+        if mine:
+            _send(run, mine, pool, outcomes)
+            run.release(mine)
+        if waiting:
+            time.sleep(CLAIM_POLL_S)
+            waiting = [scan for scan in waiting if not _answered_by_another(run, scan, outcomes)]
+
+
+def _answered_by_another(run, scan, outcomes):
+    answer = cached_answer(run.cache, request_key(scan.body), run.coor)
+    if answer is None:
+        return False
+    run.stats.cache_hits += 1
+    run.stats.shared += 1
+    outcomes[scan.index] = outcome_of(scan, answer, cached=True)
+    return True
+
+
 def _send(run, scans, pool, outcomes):
     stats = run.stats
 
@@ -304,7 +358,8 @@ def _send(run, scans, pool, outcomes):
 
     pending = {submit(scans[k : k + run.batch]): scans[k : k + run.batch] for k in range(0, len(scans), run.batch)}
     while pending:
-        finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+        finished, _ = wait(pending, timeout=CLAIM_RENEW_S, return_when=FIRST_COMPLETED)
+        run.renew_claims()
         to_cache = []
         for future in finished:
             group = pending.pop(future)

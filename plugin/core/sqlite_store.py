@@ -13,7 +13,7 @@ TRIES = 3
 
 
 class SqliteStore:
-    SCHEMA = ""  # CREATE TABLE IF NOT EXISTS …, of the subclass
+    SCHEMA = ""  # CREATE TABLE IF NOT EXISTS …, of the subclass (one statement, or a tuple of them)
     TABLE = ""
 
     def __init__(self, path, busy_timeout_s=BUSY_TIMEOUT_S, tries=TRIES):
@@ -24,7 +24,8 @@ class SqliteStore:
         self.db = None
         try:
             self.db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False)
-            self._retried(lambda: self._write(self.SCHEMA))
+            for statement in (self.SCHEMA,) if isinstance(self.SCHEMA, str) else self.SCHEMA:
+                self._retried(lambda statement=statement: self._write(statement))
         except sqlite3.Error as exc:
             self._give_up(exc)
 
@@ -68,6 +69,28 @@ class SqliteStore:
             self._retried(lambda: self._write(sql, rows))
         except sqlite3.Error as exc:
             self._give_up(exc)
+
+    def _atomic(self, work, default=None):
+        """``work(db)`` in one write transaction, taken at once (BEGIN IMMEDIATE), so that two
+        programs deciding on the same rows take turns; ``default`` when the store is unusable."""
+        if not self.usable:
+            return default
+
+        def transaction():
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                result = work(self.db)
+                self.db.commit()
+                return result
+            except sqlite3.Error:
+                self.db.rollback()
+                raise
+
+        try:
+            return self._retried(transaction)
+        except sqlite3.Error as exc:
+            self._give_up(exc)
+            return default
 
     def _write(self, sql, rows=None):
         try:

@@ -35,6 +35,10 @@ def summary_text(stats):
     text = tr(
         "{0:,} scans: {1}; {2:,} requests sent (quota), {3:,} cache hits, {4:,} repeats not sent again, {5:.1f} s"
     ).format(stats.scans, counts, stats.requests, stats.cache_hits, stats.repeats, stats.seconds)
+    if stats.shared:
+        text += tr("; {0:,} of the cache hits were asked by another run on the same cache meanwhile").format(
+            stats.shared
+        )
     if stats.cache_problem:
         text += tr("; answers NOT cached: {0}").format(stats.cache_problem)
     if stats.stopped_by is not None:

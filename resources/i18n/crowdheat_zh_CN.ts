@@ -467,7 +467,7 @@
     </message>
     <message>
       <location filename="../../plugin/gis/heat_run.py" line="101" />
-      <location filename="../../plugin/gis/scan_run.py" line="39" />
+      <location filename="../../plugin/gis/scan_run.py" line="43" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
     </message>
@@ -552,22 +552,27 @@
       <translation>{0:,} 次扫描：{1}；已发送 {2:,} 次请求（配额），{3:,} 次命中缓存，{4:,} 次重复扫描未再发送，用时 {5:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="41" />
+      <location filename="../../plugin/gis/scan_run.py" line="39" />
+      <source>; {0:,} of the cache hits were asked by another run on the same cache meanwhile</source>
+      <translation>;其中 {0:,} 个缓存命中由共用同一缓存的另一次运行同时请求所得</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/scan_run.py" line="45" />
       <source>; stopped: {0}</source>
       <translation>；已停止：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="43" />
+      <location filename="../../plugin/gis/scan_run.py" line="47" />
       <source>; cancelled (unsent scans are marked error)</source>
       <translation>；已取消（未发送的扫描标记为 error）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="73" />
+      <location filename="../../plugin/gis/scan_run.py" line="77" />
       <source>Positioning error against the file's ground truth: median {0:,.0f} m, 90th percentile {1:,.0f} m ({2:,} scans).</source>
       <translation>相对文件中真值的定位误差：中位数 {0:,.0f} 米，90% 分位 {1:,.0f} 米（{2:,} 次扫描）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/scan_run.py" line="84" />
+      <location filename="../../plugin/gis/scan_run.py" line="88" />
       <source>The median distance to the file's own GPS is {0:,.0f} km: positioning is never that far off, so the GPS columns are probably not what they seem. Check that '{1}' holds longitudes and '{2}' latitudes (not swapped), in degrees of WGS84 (not GCJ-02/BD-09 numbers or projected metres); change the mapping of lng/lat if not.</source>
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>

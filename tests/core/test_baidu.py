@@ -10,7 +10,7 @@ import pytest
 
 from crowdheat.plugin.core.baidu import BaiduClient
 from crowdheat.plugin.core.config import BaiduConfig
-from crowdheat.plugin.core.scan_cache import ScanCache
+from crowdheat.plugin.core.scan_cache import ScanCache, claim_owner
 from crowdheat.plugin.core.scan_job import (
     ERROR,
     INVALID,
@@ -397,6 +397,14 @@ def test_a_killed_run_keeps_what_it_cached_and_the_rerun_asks_only_for_the_rest(
     store = ScanCache(path)
     kept = store.count()
     assert answered_before - 8 <= kept <= answered_before  # at most the window in hand is lost
+    # The killed process's claims (on this machine, its process gone) are void at once: the rerun
+    # does not wait for them to lapse.
+    held = store.db.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
+    assert held > 0
+    keys = [request_key(prepare(s).body) for s in make_scans(total)]
+    fresh = store.claim(keys, "GCJ02", claim_owner("probe"), ttl_s=30, answered_since=0)
+    assert len(fresh) == total - kept
+    store.release(keys, "GCJ02", claim_owner("probe"))
     server.behave(answer_all)
     outcomes, stats = run(client_for(server), make_scans(total), store, window=64)
     assert [o.status for o in outcomes] == [OK] * total

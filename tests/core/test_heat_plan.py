@@ -177,3 +177,22 @@ def test_a_cut_feature_is_given_the_real_reason():
     round_one = FeatureShape(3, "round", Polygon(np.c_[121 + 0.1 * np.cos(angles), 31 + 0.1 * np.sin(angles)]))
     (note,) = plan_requests([round_one], 16, 20).notes
     assert "more vertices than a request may have (20), even simplified" in note
+
+
+def test_features_outside_china_are_left_out_with_their_names_and_none_in_china_is_an_error():
+    """The service answers for China only: a polar cap, a box across the antimeridian or a layer
+    in the wrong CRS would spend quota on nothing (or fail on a ring of no area)."""
+    from shapely.geometry import box
+
+    from crowdheat.plugin.core.errors import FenceError
+
+    shenzhen = box(114.05, 22.53, 114.07, 22.55)
+    arctic = box(-180, 85, 180, 90)
+    pacific = box(170, 10, 180, 11)
+    plan = plan_requests(shapes([shenzhen, arctic, pacific], "zone"), 16, 2000)
+    assert [m.fence_id for r in plan.requests for m in r.members] == [1]
+    assert len(plan.warnings) == 1 and "zone 2, zone 3" in plan.warnings[0] and "China" in plan.warnings[0]
+    for outside in ([arctic], [pacific], [box(0, 80, 60, 90)]):
+        with pytest.raises(FenceError, match="outside China") as caught:
+            plan_requests(shapes(outside, "cap"), None, 2000)
+        assert "cap 1" in str(caught.value) and "CRS" in str(caught.value)

@@ -1,12 +1,13 @@
 """Baidu positioning over loopback HTTP: the seed answer, batching, every documented fault, cache."""
 
 import json
+import threading
 
 import pytest
 import requests
 
 from crowdheat.plugin.core import coords
-from crowdheat.plugin.core.baidu import BaiduClient, raw_crs_of
+from crowdheat.plugin.core.baidu import BaiduClient, prepare, raw_crs_of, request_key
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache
 from crowdheat.plugin.core.scan_job import ERROR, INVALID, NOT_FOUND, OK, ScanReport, geolocate
@@ -241,3 +242,46 @@ def test_scan_times_are_checked_by_the_simulator_and_sent_ones_accepted(fresh):
         with pytest.raises(Exception) as caught:
             client.locate([client.full_body(bad, "2")])
         assert "103" in str(caught.value)
+
+
+def test_two_runs_on_one_cache_pay_for_each_scan_once(fresh, tmp_path):
+    """Two runs (two QGIS, or the dock and a batch) over the same scans and the same answers
+    cache, at the same time: a scan one run has claimed is waited for by the other, not paid
+    twice. Each run has its own connection to the file, as two processes would."""
+    fresh.latency_s = 0.02  # answers take a little while, so that the runs overlap
+    scans_a, scans_b = make_scans(120), make_scans(120)
+    path = tmp_path / "shared-answers.sqlite"
+    results, reports = {}, {}
+
+    def one_run(name, scans):
+        cache = ScanCache(path)
+        reports[name] = ScanReport()
+        client = client_for(fresh, batch_size=2)
+        results[name] = list(geolocate(iter(scans), client, cache, stats=reports[name], window=16))
+        cache.close()
+
+    runs = [threading.Thread(target=one_run, args=(n, s)) for n, s in (("a", scans_a), ("b", scans_b))]
+    for run_ in runs:
+        run_.start()
+    for run_ in runs:
+        run_.join(timeout=120)
+    assert all(not r.is_alive() for r in runs)
+    assert fresh.bodies_answered == 120  # each distinct scan paid for once, by one of the runs
+    for name in "ab":
+        assert [o.status for o in results[name]] == [OK] * 120
+    assert reports["a"].shared + reports["b"].shared > 0  # they did meet
+    assert [o.answer["location"] for o in results["a"]] == [o.answer["location"] for o in results["b"]]
+
+
+def test_a_claim_left_by_a_dead_run_expires_and_the_scan_is_sent(fresh, tmp_path):
+    path = tmp_path / "answers.sqlite"
+    scans = make_scans(3)
+    client = client_for(fresh, batch_size=1)
+    dead = ScanCache(path)
+    keys = [request_key(prepare(s).body) for s in scans]
+    assert dead.claim(keys, client.config.coor, owner="dead run", ttl_s=0.5, answered_since=0) == set(keys)
+    dead.close()  # killed: its claims stay in the file
+    cache = ScanCache(path)
+    outcomes, stats = run(client, scans, cache)
+    assert [o.status for o in outcomes] == [OK] * 3 and fresh.bodies_answered == 3
+    cache.close()
