@@ -879,7 +879,7 @@ def child(name, answer):
         app.exitQgis()
 
 
-PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones"]
+PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones", "city"]
 
 
 def main():
@@ -946,6 +946,8 @@ def run_parts(parts):
         read_part(measure)
     if "zones" in parts:
         zones_part(measure)
+    if "city" in parts:
+        city_part(work)
     return 0
 
 
@@ -1013,6 +1015,51 @@ def memory_part(work):
         f"{(last[1] - idle[1]) / max(1.0, first[1] - idle[1]):.1f} "
         f"(for {ANSWER_SIZES[-1] // ANSWER_SIZES[0]}× the data)"
     )
+
+
+CITY_KM2 = 6_340  # Shanghai's area: its 16 districts at level 16, the real city of the memory goal
+
+
+def city_part(work):
+    """Peak memory of a whole city at level 16 with the default concurrency: the 16 synthetic
+    districts (tests/boundaries.py) scaled to Shanghai's area, through qgis_process into a
+    GeoPackage, every cell made and answered by the strict simulator."""
+    from shapely import affinity
+
+    from simulator.jike import TOKEN, JikeSimulator
+    from tests.boundaries import city_districts, feature_collection, write_geojson
+
+    districts = city_districts()
+    factor = (CITY_KM2 / sum(_km2(d) for d in districts)) ** 0.5
+    centre = (116.4, 40.0)
+    districts = [affinity.scale(d, factor, factor, origin=centre) for d in districts]
+    path = write_geojson(work / "city.geojson", feature_collection(districts, [f"d{n:02d}" for n in range(16)])["features"])
+    print(f"A city at level 16: {len(districts)} districts, {sum(_km2(d) for d in districts):,.0f} km², qgis_process → GeoPackage")
+    measured = qgis_process_runner(work)
+    idle = measured("help", "crowdheat:heatmap")
+    with JikeSimulator() as sim:
+        seconds, peak, res = measured(
+            "run",
+            "crowdheat:heatmap",
+            "--",
+            f"INPUT={path}",
+            "CELL_LEVEL=16",
+            f"OUTPUT={work / 'city_hourly.gpkg'}",
+            f"OUTPUT_CELLS={work / 'city_cells.gpkg'}",
+            extra_env=dict(CROWDHEAT_JIKE_URL=sim.url, CROWDHEAT_JIKE_TOKEN=TOKEN),
+        )
+        requests = len(sim.requests)
+    print(
+        f"  {requests:,} requests, {res.get('CELL_COUNT', 0):,} cells, {res.get('HOURLY_COUNT', 0):,} hourly rows in "
+        f"{seconds:,.0f} s; peak RSS {peak:,.0f} MB = +{peak - idle[1]:,.0f} MB over an idle qgis_process "
+        "(target ≤ +300 MB)"
+    )
+
+
+def _km2(geometry):
+    from crowdheat.plugin.core.heat_plan import geodesic_area_m2
+
+    return geodesic_area_m2(geometry) / 1e6
 
 
 def stream_part(work, measure_in):
