@@ -1,8 +1,8 @@
 """Processing algorithms ``crowdheat:heatmap`` (polygon layer) and ``crowdheat:heatmapcircle``.
 
 Both are thin: feature shapes from the QGIS layer, ``core.heat_plan`` for the requests,
-``core.heat_job.fetch_plan`` to fetch them, ``gis.heat_layers`` to write features as they come,
-style them and set the time. The dock calls the same functions.
+``gis.heat_run.run_plan`` (the one heat runner) to fetch them, ``gis.heat_layers`` to write
+features as they come, style them and set the time. The dock calls the same functions.
 """
 
 from qgis.core import (
@@ -23,13 +23,11 @@ from qgis.PyQt import sip
 
 from ..core import fence
 from ..core.errors import CrowdHeatError
-from ..core.heat_job import fetch_plan
 from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
-from ..core.jike import JikeClient
 from ..gis import fences as gis_fences
 from ..gis import heat_layers, settings
-from ..gis.heat_run import nothing_kept_error, open_heat_cache, plan_text, problem_lines, summary_text
+from ..gis.heat_run import plan_text, run_plan, summary_text
 from ..gis import output_systems
 from .groups import (
     HeatGroupAlgorithm,
@@ -127,7 +125,6 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
             plan.warnings.extend(self.input_warnings)
             for warning in plan.warnings:
                 feedback.pushWarning(warning)
-            client = JikeClient(config, **settings.network_for(config.base_url))
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(plan_text(plan, skipped))
@@ -147,31 +144,16 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
             feedback.setProgress(100.0 * done / max(1, total))
             feedback.setProgressText(tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cells))
 
-        cache = open_heat_cache(config)
+        def report(line, failure):
+            if failure:
+                feedback.reportError(line, fatalError=False)
+            else:
+                feedback.pushWarning(line)
+
         try:
-            with client:
-                run = fetch_plan(
-                    client,
-                    plan,
-                    writer,
-                    cache=cache,
-                    is_cancelled=feedback.isCanceled,
-                    on_progress=progress,
-                    log=feedback.pushInfo,
-                    concurrency=config.concurrency,
-                )
-        except CrowdHeatError as exc:  # an output refused features
+            run = run_plan(plan, writer, config, feedback.isCanceled, progress, feedback.pushInfo, report)
+        except CrowdHeatError as exc:  # nothing kept, or an output refused features
             raise QgsProcessingException(str(exc)) from None
-        finally:
-            cache.close()
-        for what, error in run.failures:
-            feedback.reportError(f"{what}: {error}", fatalError=False)
-        for line in problem_lines(run):
-            feedback.pushWarning(line)
-        if not run.cells:
-            if run.cancelled:
-                raise QgsProcessingException(tr("Cancelled before any heat was received."))
-            raise QgsProcessingException(str(nothing_kept_error(run)))
         if run.cancelled or run.stopped_by:
             feedback.pushWarning(
                 tr("Stopped early: the layers hold the {0} feature(s) received so far.").format(

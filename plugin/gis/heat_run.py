@@ -11,15 +11,54 @@ from qgis.core import (
 
 from ..core import coords
 from ..core.config import Service
-from ..core.errors import CrowdHeatError
+from ..core.errors import CancelledError, CrowdHeatError
 from ..core.heat_cache import HeatCache
+from ..core.heat_job import fetch_plan
 from ..core.heat_plan import plan_requests
+from ..core.jike import JikeClient
 from ..i18n import tr
 from . import fences, settings
 
 
 def open_heat_cache(config, path=None):
     return HeatCache(path or config.cache_path or settings.default_cache_path(Service.JIKE))
+
+
+def run_plan(plan, writer, config=None, is_cancelled=None, on_progress=None, log=None, report=None, network=None):
+    """The one heat run, whichever door it came through (the dock, heatmap, heatmapcircle,
+    heatarchive): the answers cache and a client made from ``config`` (the settings' by default),
+    ``plan`` fetched into ``writer`` (``core.heat_job.fetch_plan``'s sink). Each failed request
+    and what the answers held that was left out are told to ``report(line, failure)``. ``network``:
+    the proxies and CAs (``settings.network_for``), read on the main thread by a task's caller.
+
+    Returns the run (``HeatReport``). Raises CancelledError when it was cancelled before any cell
+    came, and the error of a run that kept no cell (:func:`nothing_kept_error`)."""
+    config = config or settings.jike_config()
+    report = report or (lambda line, failure: None)
+    cache = open_heat_cache(config)
+    try:
+        with JikeClient(config, **(network or settings.network_for(config.base_url))) as client:
+            run = fetch_plan(
+                client,
+                plan,
+                writer,
+                cache=cache,
+                is_cancelled=is_cancelled,
+                on_progress=on_progress,
+                log=log,
+                concurrency=config.concurrency,
+            )
+    finally:
+        cache.close()
+    for what, error in run.failures:
+        report(f"{what}: {error}", True)
+    for line in problem_lines(run):
+        report(line, False)
+    if not run.cells:
+        if run.cancelled:
+            raise CancelledError(tr("Cancelled before any heat was received."))
+        raise nothing_kept_error(run)
+    return run
 
 
 class PlanJob:

@@ -10,8 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.config import Service
 from ..core.coords import WGS84
-from ..core.errors import CrowdHeatError, InputError
-from ..core.heat_job import fetch_plan
+from ..core.errors import CancelledError, CrowdHeatError, InputError
 from ..core.jike import JikeClient
 from . import heat_layers, heat_run, heat_zones, settings
 from ..i18n import tr
@@ -74,8 +73,6 @@ class HeatTask(CrowdHeatTask):
         self.progress_text = ""
 
     def work(self):
-        from .heat_run import open_heat_cache
-
         hourly, cells = heat_layers.memory_layers(self.output_system)
         writer = heat_layers.HeatWriter(hourly.dataProvider(), cells.dataProvider(), self.output_system)
 
@@ -83,26 +80,16 @@ class HeatTask(CrowdHeatTask):
             self.progress_text = tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cell_count)
             self.setProgress(100.0 * done / max(1, total))
 
-        cache = open_heat_cache(self.config)
+        def report(line, failure):
+            log(line, Qgis.Warning)
+
         try:
-            with JikeClient(self.config, **self.network) as client:
-                run = fetch_plan(
-                    client,
-                    self.plan,
-                    writer,
-                    cache=cache,
-                    is_cancelled=self.isCanceled,
-                    on_progress=progress,
-                    log=log,
-                    concurrency=self.config.concurrency,
-                )
-        finally:
-            cache.close()
+            run = heat_run.run_plan(
+                self.plan, writer, self.config, self.isCanceled, progress, log, report, network=self.network
+            )
+        except CancelledError:
+            return None
         self.report = run
-        if not run.cells:
-            if run.cancelled:
-                return None
-            raise heat_run.nothing_kept_error(run)
         heat_layers.style_run_layers(run, hourly, cells)
         self.to_main_thread(hourly, cells)
         return hourly, cells

@@ -406,10 +406,6 @@ class HeatTab(RunPanel):
         self.heatReady.emit(hourly)
         heat_layers.show_in_time(heat_layers.time_range(run), project, self.iface)
         heat_layers.open_temporal_controller(self.iface)
-        for what, error in run.failures:
-            log(f"{what}: {error}", Qgis.Warning)
-        for problem in run.problems:
-            log(problem, Qgis.Warning)
         summary = summary_text(run)
         if run.failures or run.cancelled:
             summary += tr(" — {0} request(s) failed or not sent (see the CrowdHeat log)").format(

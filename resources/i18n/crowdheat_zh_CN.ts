@@ -26,79 +26,74 @@
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="87" />
+      <location filename="../../plugin/algorithms/heat.py" line="85" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="96" />
+      <location filename="../../plugin/algorithms/heat.py" line="94" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="96" />
+      <location filename="../../plugin/algorithms/heat.py" line="94" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="125" />
+      <location filename="../../plugin/algorithms/heat.py" line="123" />
       <location filename="../../plugin/ui/heat_tab.py" line="376" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="148" />
-      <location filename="../../plugin/gis/tasks.py" line="83" />
+      <location filename="../../plugin/algorithms/heat.py" line="145" />
+      <location filename="../../plugin/gis/tasks.py" line="80" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="173" />
-      <source>Cancelled before any heat was received.</source>
-      <translation>在收到任何热度数据之前已取消。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="177" />
+      <location filename="../../plugin/algorithms/heat.py" line="159" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="220" />
+      <location filename="../../plugin/algorithms/heat.py" line="202" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="223" />
+      <location filename="../../plugin/algorithms/heat.py" line="205" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="239" />
+      <location filename="../../plugin/algorithms/heat.py" line="221" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="250" />
+      <location filename="../../plugin/algorithms/heat.py" line="232" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="279" />
+      <location filename="../../plugin/algorithms/heat.py" line="261" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="282" />
+      <location filename="../../plugin/algorithms/heat.py" line="264" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="291" />
+      <location filename="../../plugin/algorithms/heat.py" line="273" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="295" />
+      <location filename="../../plugin/algorithms/heat.py" line="277" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -135,7 +130,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="70" />
       <location filename="../../plugin/algorithms/outputs.py" line="152" />
-      <location filename="../../plugin/ui/heat_tab.py" line="478" />
+      <location filename="../../plugin/ui/heat_tab.py" line="474" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -304,7 +299,7 @@
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="36" />
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/gis/tasks.py" line="325" />
+      <location filename="../../plugin/gis/tasks.py" line="312" />
       <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>Heat by zone</source>
@@ -341,7 +336,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="75" />
-      <location filename="../../plugin/gis/tasks.py" line="325" />
+      <location filename="../../plugin/gis/tasks.py" line="312" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
@@ -431,63 +426,68 @@
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="65" />
+      <location filename="../../plugin/gis/heat_run.py" line="59" />
+      <source>Cancelled before any heat was received.</source>
+      <translation>在收到任何热度数据之前已取消。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_run.py" line="104" />
       <source>{0:,} feature(s), {1:,.1f} km²: {2:,} request(s)</source>
       <translation>{0:,} 个要素，{1:,.1f} km²：{2:,} 次请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="67" />
+      <location filename="../../plugin/gis/heat_run.py" line="106" />
       <source>, {0:,} feature(s) cut into S2 tiles</source>
       <translation>，{0:,} 个要素按 S2 瓦片切分</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="70" />
+      <location filename="../../plugin/gis/heat_run.py" line="109" />
       <source>, about {0:,} cells at level {1}</source>
       <translation>，{1} 级约 {0:,} 个网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="73" />
+      <location filename="../../plugin/gis/heat_run.py" line="112" />
       <source>, {0:,} repaired</source>
       <translation>，{0:,} 个已修复</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="75" />
+      <location filename="../../plugin/gis/heat_run.py" line="114" />
       <source>; {0} feature(s) skipped: {1}</source>
       <translation>；已跳过 {0} 个要素：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="82" />
+      <location filename="../../plugin/gis/heat_run.py" line="121" />
       <source>{0:,} cells, {1:,} cell-days, total heat {2:,}, {3} – {4}; {5:,} of {6:,} requests answered ({7:,} from the cache), {8:.1f} s</source>
       <translation>{0:,} 个格网，{1:,} 个格网日，总热力 {2:,}，{3} – {4}；{6:,} 次请求中 {5:,} 次已应答（{7:,} 次来自缓存），用时 {8:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="97" />
+      <location filename="../../plugin/gis/heat_run.py" line="136" />
       <source>; {0:,} cells belong to two features or more: do not sum heat across features</source>
       <translation>；{0:,} 个格网同时属于两个或更多要素：请勿跨要素求和热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="101" />
+      <location filename="../../plugin/gis/heat_run.py" line="140" />
       <location filename="../../plugin/gis/scan_run.py" line="43" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="110" />
+      <location filename="../../plugin/gis/heat_run.py" line="149" />
       <source>Left out: {0}</source>
       <translation>已剔除：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="112" />
+      <location filename="../../plugin/gis/heat_run.py" line="151" />
       <source>… and {0:,} more left out</source>
       <translation>……另有 {0:,} 项被剔除</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="125" />
+      <location filename="../../plugin/gis/heat_run.py" line="164" />
       <source>No cell was kept: the service answered, but every cell was left out ({0:,} problem(s)): {1}</source>
       <translation>没有保留任何格网：服务已应答，但所有格网都被剔除（{0:,} 个问题）：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="129" />
+      <location filename="../../plugin/gis/heat_run.py" line="168" />
       <source>No cell was returned.</source>
       <translation>服务未返回任何格网。</translation>
     </message>
@@ -577,47 +577,47 @@
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="43" />
+      <location filename="../../plugin/gis/tasks.py" line="42" />
       <source>A file could not be read or written: {0}</source>
       <translation>无法读取或写入文件：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="68" />
+      <location filename="../../plugin/gis/tasks.py" line="67" />
       <source>CrowdHeat: fetching crowd heat</source>
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="115" />
+      <location filename="../../plugin/gis/tasks.py" line="102" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="141" />
+      <location filename="../../plugin/gis/tasks.py" line="128" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="241" />
+      <location filename="../../plugin/gis/tasks.py" line="228" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="261" />
+      <location filename="../../plugin/gis/tasks.py" line="248" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="306" />
+      <location filename="../../plugin/gis/tasks.py" line="293" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="323" />
+      <location filename="../../plugin/gis/tasks.py" line="310" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="332" />
+      <location filename="../../plugin/gis/tasks.py" line="319" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
@@ -625,7 +625,7 @@
       <location filename="../../plugin/plugin.py" line="31" />
       <location filename="../../plugin/ui/dock.py" line="14" />
       <location filename="../../plugin/ui/heat_tab.py" line="232" />
-      <location filename="../../plugin/ui/heat_tab.py" line="420" />
+      <location filename="../../plugin/ui/heat_tab.py" line="416" />
       <location filename="../../plugin/ui/heat_tab.py" line="399" />
       <location filename="../../plugin/ui/scans_tab.py" line="287" />
       <source>CrowdHeat</source>
@@ -846,48 +846,48 @@ Fetch?</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="415" />
+      <location filename="../../plugin/ui/heat_tab.py" line="411" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="421" />
+      <location filename="../../plugin/ui/heat_tab.py" line="417" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="424" />
+      <location filename="../../plugin/ui/heat_tab.py" line="420" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="427" />
+      <location filename="../../plugin/ui/heat_tab.py" line="423" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="458" />
+      <location filename="../../plugin/ui/heat_tab.py" line="454" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="471" />
+      <location filename="../../plugin/ui/heat_tab.py" line="467" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="480" />
-      <location filename="../../plugin/ui/heat_tab.py" line="507" />
+      <location filename="../../plugin/ui/heat_tab.py" line="476" />
+      <location filename="../../plugin/ui/heat_tab.py" line="503" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="486" />
+      <location filename="../../plugin/ui/heat_tab.py" line="482" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="503" />
+      <location filename="../../plugin/ui/heat_tab.py" line="499" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
