@@ -6,6 +6,9 @@
   sometimes sent as strings (as Jike's MCP README types them).
 - Faults on demand (see ``server.GENERIC_FAULTS``) plus ``biz:<code>`` (HTTP 200, code 200,
   biz_code ≠ 200) and ``empty`` (success with no items).
+- ``steady``: the service as it is over weeks: every day of the window answered, and a cell's
+  heat on a date the same whichever day it is asked (runs days apart overlap exactly), except on
+  the ``revised`` dates, which answer other numbers (the service revised them).
 """
 
 import datetime as dt
@@ -88,6 +91,36 @@ def generate_items(ids, today=dt.date(2025, 4, 25), seed=1, stringly=True):
     return items
 
 
+def steady_items(ids, today, revised=()):
+    """Items of the 10 days T-14..T-5, each (cell, date)'s heat made from the cell and the date
+    alone; a date in ``revised`` answers 1.5 × + 1 of what it answered before."""
+    ids = np.asarray(ids, dtype=np.uint64)
+    days = [today - dt.timedelta(days=k) for k in range(14, 4, -1)]
+    weight = np.random.default_rng(7).gamma(0.8, 1.0, size=1)  # scale only
+    items = []
+    for cell_id in ids.tolist():
+        cell_rng = np.random.default_rng(cell_id % (2**63))
+        cell_weight = cell_rng.gamma(0.8, 1.0) * weight[0]
+        range_ = []
+        for day in days:
+            rng = np.random.default_rng([cell_id % (2**63), day.toordinal()])
+            heat = rng.poisson(cell_weight * rng.uniform(0.5, 1.2) * PROFILE)
+            if day in revised:
+                heat = (heat * 1.5 + 1).astype(np.int64)
+            range_.append({"date": day.strftime("%Y%m%d"), "heat": heat.tolist()})
+        items.append(
+            {
+                "cell_token": s2cells.id_to_token(cell_id),
+                "cell_id": str(cell_id),
+                "cell_center": _exact_center(cell_id, None),
+                "cell_level": int(s2cells.levels(np.array([cell_id], dtype=np.uint64))[0]),
+                "cell_heat": int(sum(sum(r["heat"]) for r in range_)),
+                "time_range": range_,
+            }
+        )
+    return items
+
+
 def _exact_center(cell_id, fallback):
     try:
         import s2sphere
@@ -132,7 +165,7 @@ class JikeSimulator(Simulator):
     def __init__(self, token=TOKEN, today=dt.date(2025, 4, 25), **kwargs):
         super().__init__(**kwargs)
         # canned: bytes to answer every valid request with (bench, hostile answers)
-        self._settings(token=token, today=today, canned=None)
+        self._settings(token=token, today=today, canned=None, steady=False, revised=frozenset())
         self.sample_fence = json.loads(SAMPLE_REQUEST.read_text())["fence"]
         self.sample_bytes = SAMPLE_RESPONSE.read_bytes()
 
@@ -196,6 +229,8 @@ class JikeSimulator(Simulator):
         ids = cells_in(shape, level)
         if ids is None:
             return None
+        if self.steady:
+            return steady_items(ids, self.today, self.revised)
         seed = int.from_bytes(hashlib.sha1(json.dumps(request, sort_keys=True).encode()).digest()[:4], "big")
         return generate_items(ids, self.today, seed)
 
