@@ -1033,8 +1033,11 @@ def city_part(work):
     factor = (CITY_KM2 / sum(_km2(d) for d in districts)) ** 0.5
     centre = (116.4, 40.0)
     districts = [affinity.scale(d, factor, factor, origin=centre) for d in districts]
-    path = write_geojson(work / "city.geojson", feature_collection(districts, [f"d{n:02d}" for n in range(16)])["features"])
-    print(f"A city at level 16: {len(districts)} districts, {sum(_km2(d) for d in districts):,.0f} km², qgis_process → GeoPackage")
+    path = write_geojson(
+        work / "city.geojson", feature_collection(districts, [f"d{n:02d}" for n in range(16)])["features"]
+    )
+    area = sum(_km2(d) for d in districts)
+    print(f"A city at level 16: {len(districts)} districts, {area:,.0f} km², qgis_process → GeoPackage")
     measured = qgis_process_runner(work)
     idle = measured("help", "crowdheat:heatmap")
     with JikeSimulator() as sim:

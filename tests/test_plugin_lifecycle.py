@@ -21,6 +21,7 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
         assert {a.id() for a in registry.providerById("crowdheat").algorithms()} == {
             "crowdheat:heatmap",
             "crowdheat:heatmapcircle",
+            "crowdheat:heatarchive",
             "crowdheat:geolocatescans",
             "crowdheat:heatbyzone",
             "crowdheat:timeprofile",

@@ -111,8 +111,8 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         """(FeatureShapes, skipped sentences) of the input."""
         raise NotImplementedError
 
-    def processAlgorithm(self, parameters, context, feedback):
-        config = settings.jike_config()
+    def make_plan(self, parameters, context, feedback, config):
+        """The requests for the input, with what was repaired, skipped or noted said in the log."""
         level = self.parameterAsInt(parameters, self.CELL_LEVEL, context) or None
         try:
             shapes, skipped = self.shapes(parameters, context, feedback)
@@ -130,6 +130,11 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         feedback.pushInfo(plan_text(plan, skipped))
         for note in plan.notes:
             feedback.pushInfo(note)
+        return plan
+
+    def processAlgorithm(self, parameters, context, feedback):
+        config = settings.jike_config()
+        plan = self.make_plan(parameters, context, feedback, config)
         crs = QgsCoordinateReferenceSystem(HEAT_CRS)
         hourly_sink, hourly_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, heat_layers.hourly_fields(), QgsWkbTypes.Polygon, crs
@@ -140,20 +145,7 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         output_system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
         writer = heat_layers.HeatWriter(_as_proxy(hourly_sink), _as_proxy(cells_sink), output_system)
 
-        def progress(done, total, cells):
-            feedback.setProgress(100.0 * done / max(1, total))
-            feedback.setProgressText(tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cells))
-
-        def report(line, failure):
-            if failure:
-                feedback.reportError(line, fatalError=False)
-            else:
-                feedback.pushWarning(line)
-
-        try:
-            run = run_plan(plan, writer, config, feedback.isCanceled, progress, feedback.pushInfo, report)
-        except CrowdHeatError as exc:  # nothing kept, or an output refused features
-            raise QgsProcessingException(str(exc)) from None
+        run = self.fetch(plan, writer, config, feedback)
         if run.cancelled or run.stopped_by:
             feedback.pushWarning(
                 tr("Stopped early: the layers hold the {0} feature(s) received so far.").format(
@@ -174,6 +166,25 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
             "REQUESTS": len(plan.requests),
             "SHARED_CELLS": run.shared_cells,
         }
+
+    @staticmethod
+    def fetch(plan, writer, config, feedback):
+        """The run (``gis.heat_run.run_plan``) told to Processing's feedback."""
+
+        def progress(done, total, cells):
+            feedback.setProgress(100.0 * done / max(1, total))
+            feedback.setProgressText(tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cells))
+
+        def report(line, failure):
+            if failure:
+                feedback.reportError(line, fatalError=False)
+            else:
+                feedback.pushWarning(line)
+
+        try:
+            return run_plan(plan, writer, config, feedback.isCanceled, progress, feedback.pushInfo, report)
+        except CrowdHeatError as exc:  # nothing kept, or an output refused features
+            raise QgsProcessingException(str(exc)) from None
 
     def attach_stylers(self, context, run, hourly_id, cells_id, names, writer):
         """Style the layers Processing loads; returns the outputs to check and give a default style."""

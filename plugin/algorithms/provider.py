@@ -1,5 +1,6 @@
 from qgis.core import QgsProcessingProvider
 
+from .archive import HeatArchiveAlgorithm
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
 from ..icons import provider_icon
 from .scans import GeolocateScansAlgorithm
@@ -26,6 +27,7 @@ class CrowdHeatProvider(QgsProcessingProvider):
         for algorithm in (
             HeatMapAlgorithm(),
             HeatMapCircleAlgorithm(),
+            HeatArchiveAlgorithm(),
             GeolocateScansAlgorithm(),
             HeatByZoneAlgorithm(),
             TimeProfileAlgorithm(),

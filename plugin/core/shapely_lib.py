@@ -15,19 +15,20 @@ from __future__ import annotations
 
 try:
     import shapely
-    from shapely import wkb
+    from shapely import wkb, wkt
     from shapely.geometry import GeometryCollection, MultiPolygon, Polygon
     from shapely.geometry.base import BaseGeometry
     from shapely.ops import unary_union
     from shapely.prepared import prep
 except ImportError:
-    shapely = wkb = GeometryCollection = MultiPolygon = Polygon = BaseGeometry = prep = unary_union = None
+    shapely = wkb = wkt = GeometryCollection = MultiPolygon = Polygon = BaseGeometry = prep = unary_union = None
 
 import numpy as np
 
 __all__ = [
     "shapely",
     "wkb",
+    "wkt",
     "GeometryCollection",
     "MultiPolygon",
     "Polygon",

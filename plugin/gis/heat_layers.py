@@ -314,9 +314,12 @@ def style_cells(layer, uppers):
 def time_range(run):
     """The data's temporal extent: first day 00:00 to the day after the last, local wall-clock."""
     dates = run.date_range()
-    if not dates:
-        return None
-    first, last = (QDate(d.year, d.month, d.day) for d in dates)
+    return date_span(*dates) if dates else None
+
+
+def date_span(first_date, last_date):
+    """From the first date's 00:00 to the day after the last, local wall-clock."""
+    first, last = (QDate(d.year, d.month, d.day) for d in (first_date, last_date))
     return QgsDateTimeRange(QDateTime(first, QTime(0, 0)), QDateTime(last.addDays(1), QTime(0, 0)), True, False)
 
 

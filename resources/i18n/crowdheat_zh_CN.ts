@@ -4,6 +4,61 @@
   <context>
     <name>CrowdHeat</name>
     <message>
+      <location filename="../../plugin/algorithms/archive.py" line="41" />
+      <source>Add crowd heat to an archive</source>
+      <translation>将人群热力加入存档</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="44" />
+      <source>Fetches the last 10 days of hourly crowd heat for the polygons (as 'Crowd heat for polygons') and adds them to an archive: one table (GeoPackage or PostgreSQL) with one row per S2 cell and date, which grows run after run. A cell-day the archive lacks is added, one answered alike is left alone, one the service now answers differently replaces the old numbers (its revisions are counted). An archive keeps one set of features at one level: another run is refused. Outputs the counts ADDED, UNCHANGED, REVISED (cell-days) and GAP_DAYS, the dates inside the archive's span with no data (runs more than 10 days apart leave gaps).</source>
+      <translation>为多边形获取最近 10 天的逐小时人群热力(同“多边形人群热力”),并加入存档:一张表(GeoPackage 或 PostgreSQL),每个 S2 网格每个日期一行,每次运行都会增长。存档中没有的网格日被添加,结果相同的保持不变,服务给出不同数值的替换旧值(并计入修订次数)。一个存档只保存同一组要素、同一级别:其他运行会被拒绝。输出计数 ADDED、UNCHANGED、REVISED(网格日)以及 GAP_DAYS,即存档时间范围内没有数据的日期数(两次运行间隔超过 10 天会留下空缺)。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="63" />
+      <source>Archive (a GeoPackage or a PostgreSQL table; created if missing)</source>
+      <translation>存档(GeoPackage 或 PostgreSQL 表;不存在时创建)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="67" />
+      <source>Cell-days added</source>
+      <translation>新增的网格日</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="68" />
+      <source>Cell-days answered alike</source>
+      <translation>结果相同的网格日</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="69" />
+      <source>Cell-days revised</source>
+      <translation>已修订的网格日</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="70" />
+      <source>Dates without data inside the archive's span</source>
+      <translation>存档时间范围内无数据的日期数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="73" />
+      <source>Those dates</source>
+      <translation>这些日期</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="93" />
+      <source>Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}</source>
+      <translation>存档 {0}:新增 {1:,} 个网格日,{2:,} 个结果相同,{3:,} 个已修订;时间范围 {4} – {5}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="99" />
+      <source>{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}</source>
+      <translation>存档时间范围内有 {0} 个日期没有数据(两次运行间隔超过 10 天):{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/archive.py" line="104" />
+      <source>Stopped early: the archive holds every answer received so far.</source>
+      <translation>提前停止:存档已保存到目前为止收到的所有结果。</translation>
+    </message>
+    <message>
       <location filename="../../plugin/algorithms/groups.py" line="20" />
       <location filename="../../plugin/ui/heat_tab.py" line="139" />
       <location filename="../../plugin/ui/scans_tab.py" line="132" />
@@ -47,53 +102,53 @@
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="145" />
+      <location filename="../../plugin/algorithms/heat.py" line="151" />
+      <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
+      <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="176" />
       <location filename="../../plugin/gis/tasks.py" line="80" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="159" />
-      <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
-      <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="202" />
+      <location filename="../../plugin/algorithms/heat.py" line="213" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="205" />
+      <location filename="../../plugin/algorithms/heat.py" line="216" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="221" />
+      <location filename="../../plugin/algorithms/heat.py" line="232" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="232" />
+      <location filename="../../plugin/algorithms/heat.py" line="243" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="261" />
+      <location filename="../../plugin/algorithms/heat.py" line="272" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="264" />
+      <location filename="../../plugin/algorithms/heat.py" line="275" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="273" />
+      <location filename="../../plugin/algorithms/heat.py" line="284" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="277" />
+      <location filename="../../plugin/algorithms/heat.py" line="288" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -424,6 +479,41 @@
       <location filename="../../plugin/gis/fences.py" line="215" />
       <source>Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.</source>
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="91" />
+      <source>The archive must be a GeoPackage (.gpkg) or a PostgreSQL table, not '{0}': an archive is merged into by every run, which only a database can do safely.</source>
+      <translation>存档必须是 GeoPackage(.gpkg)或 PostgreSQL 表,而不是“{0}”:每次运行都要合并进存档,只有数据库能安全地做到。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="171" />
+      <source>The archive {0} cannot be written: {1}</source>
+      <translation>无法写入存档 {0}:{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="195" />
+      <source>level {0} (this run: {1})</source>
+      <translation>级别 {0}(本次运行:{1})</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="197" />
+      <source>{0} other feature(s): {1}</source>
+      <translation>另外 {0} 个要素:{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="200" />
+      <source>The archive '{0}' holds heat of {1}. An archive never mixes levels or features: run with the same features and level, or give another archive (another layer name in the same GeoPackage keeps them apart).</source>
+      <translation>存档“{0}”保存的是{1}的热力。存档从不混合级别或要素:请用相同的要素和级别运行,或指定另一个存档(同一 GeoPackage 中的另一个图层名即可分开保存)。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="223" />
+      <source>The archive's staging table {0} cannot be opened.</source>
+      <translation>无法打开存档的暂存表 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="312" />
+      <source>the service's choice</source>
+      <translation>服务自选</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/heat_run.py" line="59" />

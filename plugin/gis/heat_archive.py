@@ -1,0 +1,365 @@
+"""The heat archive: one table of hourly heat, one row per (cell, date), that grows run after run
+past the service's 10-day window.
+
+A run writes each feature's answer into a staging table beside the archive, then merges it with
+one SQL statement in the archive's own database (SQLite's or PostgreSQL's upsert on the unique
+key (cell_token, date)): a cell-day the archive lacks is added, one answered alike is left alone,
+one answered differently replaces the old numbers, with ``revisions`` counted and
+``last_fetched`` set. ``first_fetched``/``last_fetched`` therefore say when the row's first and
+current numbers were fetched. The key is enforced by the database itself (a unique index), so no
+path, not even another program writing the table, can put a cell-day in twice.
+
+What fed the archive (its level and the digest of its features) is kept in a small table,
+``crowdheat_archive_sources``: a run at another level or on other features is refused, so that an
+archive never mixes them silently; another table (layer name) in the same file keeps them apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
+    QgsDataSourceUri,
+    QgsProviderRegistry,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from ..core.errors import InputError, OutputError
+from ..core.jike import CRS as HEAT_CRS
+from ..core.shapely_lib import wkt
+from ..i18n import tr
+from . import heat_layers
+from .heat_layers import HOUR_FIELDS
+
+DEFAULT_TABLE = "heat_archive"
+SOURCES_TABLE = "crowdheat_archive_sources"
+KEY_FIELDS = ("cell_token", "date")
+# What an archive row holds besides the hourly layer's fields (fence_id is not kept: a cell's heat
+# on a date is the same for every feature it lies in).
+EXTRA_FIELDS = [
+    ("first_fetched", "datetime", "when this cell-day was first fetched (UTC)"),
+    ("last_fetched", "datetime", "when its current numbers were fetched (UTC)"),
+    ("revisions", "int", "times the service answered it differently since"),
+]
+
+
+def archive_fields():
+    fields = heat_layers.hourly_fields()
+    fields.remove(fields.indexFromName("fence_id"))
+    for field in heat_layers._fields(EXTRA_FIELDS):
+        fields.append(field)
+    return fields
+
+
+def _quoted(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Destination:
+    """Where an archive is: a GeoPackage file and table, or a PostgreSQL table; from what
+    Processing's vector outputs take (a path, ``ogr:dbname='…' table="…"``, ``postgres://…``)."""
+
+    def __init__(self, text):
+        text = str(text or "").strip()
+        self.text = text
+        self.postgres = text.startswith("postgres://")
+        if self.postgres:
+            uri = QgsDataSourceUri(text[len("postgres://") :])
+            self.table = uri.table() or DEFAULT_TABLE
+            self.schema = uri.schema() or "public"
+            uri.setDataSource(self.schema, self.table, "geom")
+            self.uri = uri
+            self.path = ""
+            return
+        if text.startswith("ogr:"):
+            uri = QgsDataSourceUri(text[len("ogr:") :])
+            self.path, self.table = uri.database(), uri.table() or DEFAULT_TABLE
+        else:
+            path, _, options = text.partition("|")
+            layer = re.search(r"layername=([^|]+)", options)
+            self.path, self.table = path, layer.group(1) if layer else DEFAULT_TABLE
+        self.schema = ""
+        if not self.path.lower().endswith(".gpkg"):
+            raise InputError(
+                tr(
+                    "The archive must be a GeoPackage (.gpkg) or a PostgreSQL table, not '{0}': an archive is "
+                    "merged into by every run, which only a database can do safely."
+                ).format(text or "(none)")
+            )
+
+    @property
+    def qualified(self):
+        return f"{_quoted(self.schema)}.{_quoted(self.table)}" if self.postgres else _quoted(self.table)
+
+    def layer_source(self):
+        """(QGIS data source, provider key) of the archive table."""
+        if self.postgres:
+            return self.uri.uri(False), "postgres"
+        return f"{self.path}|layername={self.table}", "ogr"
+
+    def connection(self):
+        key = "postgres" if self.postgres else "ogr"
+        uri = self.uri.connectionInfo(False) if self.postgres else self.path
+        return QgsProviderRegistry.instance().providerMetadata(key).createConnection(uri, {})
+
+
+class Archive:
+    """An archive opened for a run: created with its unique key if missing, its sources checked."""
+
+    def __init__(self, destination: Destination):
+        self.destination = destination
+        self.exists = self._table_exists()
+        if not self.exists:
+            self._create()
+        self.connection = destination.connection()
+        table = destination.qualified
+        key = _quoted(destination.table + "_cell_date")
+        self.sql(f"CREATE UNIQUE INDEX IF NOT EXISTS {key} ON {table} (cell_token, date)")
+        self.sql(f"CREATE INDEX IF NOT EXISTS {_quoted(destination.table + '_date')} ON {table} (date)")
+        self.sql(
+            f"CREATE TABLE IF NOT EXISTS {self._sources} (archive TEXT PRIMARY KEY, level INTEGER, "
+            "features TEXT, feature_count INTEGER, names TEXT, first_run TEXT, last_run TEXT)"
+        )
+
+    @property
+    def _sources(self):
+        if self.destination.postgres:
+            return f"{_quoted(self.destination.schema)}.{_quoted(SOURCES_TABLE)}"
+        return _quoted(SOURCES_TABLE)
+
+    def sql(self, statement):
+        return self.connection.executeSql(statement)
+
+    # -- creation -------------------------------------------------------------------------------
+
+    def _table_exists(self):
+        source, provider = self.destination.layer_source()
+        if not self.destination.postgres and not os.path.exists(self.destination.path):
+            return False
+        layer = QgsVectorLayer(source, "archive", provider)
+        return layer.isValid()
+
+    def _create(self, table=None, fields=None):
+        """The archive table (or the staging table): through QGIS's writers, so that the file or
+        database registers it as a layer (geometry column, spatial index, GeoPackage contents)."""
+        table = table or self.destination.table
+        fields = fields or archive_fields()
+        crs = QgsCoordinateReferenceSystem(HEAT_CRS)
+        if self.destination.postgres:
+            connection = self.destination.connection()
+            connection.createVectorTable(
+                self.destination.schema, table, fields, QgsWkbTypes.Polygon, crs, True, {"geometryColumn": "geom"}
+            )
+            return
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        options.layerName = table
+        if os.path.exists(self.destination.path):
+            options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+        writer = QgsVectorFileWriter.create(
+            self.destination.path, fields, QgsWkbTypes.Polygon, crs, QgsCoordinateTransformContext(), options
+        )
+        if writer.hasError() != QgsVectorFileWriter.NoError:
+            raise OutputError(
+                tr("The archive {0} cannot be written: {1}").format(self.destination.text, writer.errorMessage())
+            )
+        del writer
+
+    # -- what fed it ----------------------------------------------------------------------------
+
+    def check_sources(self, plan):
+        """Refuse a run whose level or features differ from those that fed the archive; record them
+        on the first run."""
+        digest = features_digest(plan)
+        names = ", ".join(sorted(f.label for f in plan.features.values()))[:500]
+        level = plan.level or 0
+        table = self.destination.table.replace("'", "''")
+        rows = self.sql(f"SELECT level, features, feature_count, names FROM {self._sources} WHERE archive = '{table}'")
+        now = _utc_now()
+        if not rows:
+            self.sql(
+                f"INSERT INTO {self._sources} VALUES ('{table}', {level}, '{digest}', {len(plan.features)}, "
+                f"'{names.replace(chr(39), chr(39) * 2)}', '{now}', '{now}')"
+            )
+            return
+        old_level, old_digest, old_count, old_names = rows[0]
+        if int(old_level) != level or old_digest != digest:
+            what = (
+                tr("level {0} (this run: {1})").format(_level_text(old_level), _level_text(level))
+                if int(old_level) != level
+                else tr("{0} other feature(s): {1}").format(old_count, old_names)
+            )
+            raise InputError(
+                tr(
+                    "The archive '{0}' holds heat of {1}. An archive never mixes levels or features: run with the "
+                    "same features and level, or give another archive (another layer name in the same GeoPackage "
+                    "keeps them apart)."
+                ).format(self.destination.table, what)
+            )
+        self.sql(f"UPDATE {self._sources} SET last_run = '{now}' WHERE archive = '{table}'")
+
+    # -- the merge ------------------------------------------------------------------------------
+
+    def staging_layer(self):
+        """An empty staging table beside the archive, opened as a layer to write into."""
+        table = self.destination.table + "_staging"
+        if self.destination.postgres:
+            self.sql(f"DROP TABLE IF EXISTS {_quoted(self.destination.schema)}.{_quoted(table)}")
+        self._create(table, heat_layers.hourly_fields())
+        if self.destination.postgres:
+            uri = QgsDataSourceUri(self.destination.uri)
+            uri.setDataSource(self.destination.schema, table, "geom")
+            layer = QgsVectorLayer(uri.uri(False), "staging", "postgres")
+        else:
+            layer = QgsVectorLayer(f"{self.destination.path}|layername={table}", "staging", "ogr")
+        if not layer.isValid():
+            raise OutputError(tr("The archive's staging table {0} cannot be opened.").format(table))
+        self.staging_table = table
+        return layer
+
+    def merge(self, fetched):
+        """Merge the staging rows into the archive and empty the staging table: (added, unchanged,
+        revised) cell-days. ``fetched``: when they were fetched (UTC, ISO 8601)."""
+        archive = self.destination.qualified
+        staging = (
+            f"{_quoted(self.destination.schema)}.{_quoted(self.staging_table)}"
+            if self.destination.postgres
+            else _quoted(self.staging_table)
+        )
+        hours = ", ".join(HOUR_FIELDS)
+        differs = _differs(
+            self.destination.postgres, [f"{archive}.{h}" for h in HOUR_FIELDS], [f"s.{h}" for h in HOUR_FIELDS]
+        )
+        counts = self.sql(
+            f"SELECT COUNT(*), SUM(CASE WHEN a.cell_token IS NULL THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN a.cell_token IS NOT NULL AND ({differs.replace(archive + '.', 'a.')}) THEN 1 ELSE 0 END) "
+            f"FROM {staging} s LEFT JOIN {archive} a ON a.cell_token = s.cell_token AND a.date = s.date"
+        )[0]
+        total, added, revised = (int(v or 0) for v in counts)
+        columns = f'geom, cell_token, cell_id, level, date, "start", "end", {hours}, day_heat, peak_hour'
+        changed = _differs(
+            self.destination.postgres, [f"{archive}.{h}" for h in HOUR_FIELDS], [f"excluded.{h}" for h in HOUR_FIELDS]
+        )
+        updates = ", ".join(f"{h} = excluded.{h}" for h in (*HOUR_FIELDS, "day_heat", "peak_hour"))
+        self.sql(
+            f"INSERT INTO {archive} ({columns}, first_fetched, last_fetched, revisions) "
+            f"SELECT {columns}, '{fetched}', '{fetched}', 0 FROM {staging} WHERE true "
+            f"ON CONFLICT (cell_token, date) DO UPDATE SET {updates}, last_fetched = excluded.last_fetched, "
+            f"revisions = {archive}.revisions + 1 WHERE {changed}"
+        )
+        self.sql(f"DELETE FROM {staging}")
+        return added, total - added - revised, revised
+
+    def close(self, writer=None):
+        """Drop the staging table and let go of every handle on the file or database (a style is
+        saved into it next, and a handle left open would hold its lock)."""
+        if writer is not None:
+            writer.close()
+        if getattr(self, "staging_table", None):
+            if self.destination.postgres:
+                self.sql(f"DROP TABLE IF EXISTS {_quoted(self.destination.schema)}.{_quoted(self.staging_table)}")
+            else:
+                self.connection.dropVectorTable("", self.staging_table)
+            self.staging_table = None
+        self.connection = None
+
+    # -- what it holds --------------------------------------------------------------------------
+
+    def dates(self):
+        rows = self.destination.connection().executeSql(f"SELECT DISTINCT date FROM {self.destination.qualified}")
+        return sorted(_as_date(row[0]) for row in rows if row[0] is not None)
+
+    def gap_dates(self):
+        """The dates inside the archive's span with no row at all."""
+        dates = self.dates()
+        if not dates:
+            return []
+        have = set(dates)
+        span = (dates[-1] - dates[0]).days + 1
+        return [d for d in (dates[0] + dt.timedelta(days=k) for k in range(span)) if d not in have]
+
+
+def _differs(postgres, old, new):
+    """SQL true when any of ``old`` differs from ``new`` (NULLs compare as values)."""
+    operator = "IS DISTINCT FROM" if postgres else "IS NOT"
+    return " OR ".join(f"{a} {operator} {b}" for a, b in zip(old, new))
+
+
+def features_digest(plan):
+    """A digest of the plan's features (their WGS84 geometries, to ~1 cm) and nothing else."""
+    parts = sorted(wkt.dumps(shape.geometry, rounding_precision=7) for shape in plan.features.values())
+    return hashlib.sha1("\n".join(parts).encode("ascii")).hexdigest()
+
+
+def _as_date(value):
+    if hasattr(value, "toPyDate"):
+        return value.toPyDate()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _level_text(level):
+    return str(level) if int(level) else tr("the service's choice")
+
+
+def _utc_now():
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class _ByName:
+    """A sink that puts each value in the provider's field of the same name: a GeoPackage table
+    written through its provider has its ``fid`` as the first field, a PostgreSQL one its key."""
+
+    def __init__(self, provider, fields):
+        self.provider = provider
+        names = fields.names()
+        self.order = [names.index(n) if n in names else None for n in provider.fields().names()]
+
+    def addFeatures(self, features, flags=None):
+        for feature in features:
+            values = feature.attributes()
+            feature.setAttributes([None if k is None else values[k] for k in self.order])
+        ok, _ = self.provider.addFeatures(features)
+        return ok
+
+    def flushBuffer(self):
+        return True
+
+    def lastError(self):
+        return self.provider.lastError()
+
+
+class ArchiveWriter:
+    """The sink of a heat run into an archive: each feature's answer goes to the staging table and
+    is merged at once, so that a run stopped half-way has merged every answer it received."""
+
+    def __init__(self, archive):
+        self.archive = archive
+        self.staging = archive.staging_layer()  # held: its provider lives as long as the layer
+        self.rows = heat_layers.HeatWriter(_ByName(self.staging.dataProvider(), heat_layers.hourly_fields()), None)
+        self.fetched = _utc_now()
+        self.added = self.unchanged = self.revised = 0
+
+    def __call__(self, data):
+        self.rows(data)
+        added, unchanged, revised = self.archive.merge(self.fetched)
+        self.added += added
+        self.unchanged += unchanged
+        self.revised += revised
+
+    @property
+    def hourly(self):
+        return self.rows.hourly
+
+    def close(self):
+        self.rows = self.staging = None

@@ -1,0 +1,114 @@
+"""crowdheat:heatarchive: runs days apart build one archive (real QGIS, real HTTP on loopback,
+real GeoPackage files): each (cell, date) once, equal to the latest answer."""
+
+import datetime as dt
+import sqlite3
+
+import processing
+import pytest
+from qgis.core import QgsProcessingException, QgsSettings, QgsVectorLayer
+
+from crowdheat.plugin.gis.heat_layers import HOUR_FIELDS
+from tests.helpers import BLOCK_WKT, RecordingFeedback, polygon_layer
+
+LEVEL = 16
+NOV = [dt.date(2025, 11, d) for d in range(1, 31)]
+
+
+def window_ending(first_date):
+    """The simulator's 'today' for which the service answers first_date … first_date + 9."""
+    return first_date + dt.timedelta(days=14)
+
+
+def archive_run(jike, tmp_path, archive, first_date, revised=(), layer=None, level=LEVEL):
+    """One run on the day the service answers ``first_date`` + 10 days; a fresh answers cache,
+    as runs days apart ask on other days."""
+    jike.steady, jike.today, jike.revised = True, window_ending(first_date), frozenset(revised)
+    cache = tmp_path / f"answers-{first_date}-{len(list(tmp_path.glob('answers-*')))}.sqlite"
+    QgsSettings().setValue("crowdheat/jike/cache_path", str(cache))
+    feedback = RecordingFeedback()
+    result = processing.run(
+        "crowdheat:heatarchive",
+        {"INPUT": layer or polygon_layer([BLOCK_WKT]), "CELL_LEVEL": level, "ARCHIVE": str(archive)},
+        feedback=feedback,
+    )
+    return result, feedback
+
+
+def rows(archive):
+    with sqlite3.connect(archive) as db:
+        return {
+            (token, date): (hours, first, last, revisions)
+            for token, date, *hours, first, last, revisions in db.execute(
+                f"SELECT cell_token, date, {', '.join(HOUR_FIELDS)}, first_fetched, last_fetched, revisions "
+                "FROM heat_archive"
+            )
+        }
+
+
+def test_four_runs_days_apart_build_one_archive_of_the_latest_answers(jike, provider, tmp_path):
+    archive = tmp_path / "archive.gpkg"
+    first, feedback = archive_run(jike, tmp_path, archive, NOV[0])  # 1–10 Nov
+    cells = first["ADDED"] // 10
+    assert cells > 5 and first["ADDED"] == 10 * cells and first["UNCHANGED"] == first["REVISED"] == 0
+    assert first["GAP_DAYS"] == 0
+    second, _ = archive_run(jike, tmp_path, archive, NOV[5])  # 6–15 Nov
+    assert (second["ADDED"], second["UNCHANGED"], second["REVISED"]) == (5 * cells, 5 * cells, 0)
+    before = rows(archive)
+    third, _ = archive_run(jike, tmp_path, archive, NOV[5], revised={NOV[7]})  # 8 Nov revised
+    assert (third["ADDED"], third["UNCHANGED"], third["REVISED"]) == (0, 9 * cells, cells)
+    fourth, feedback = archive_run(jike, tmp_path, archive, NOV[19])  # 20–29 Nov
+    assert (fourth["ADDED"], fourth["REVISED"]) == (10 * cells, 0)
+    assert fourth["GAP_DAYS"] == 4 and fourth["GAP_DATES"] == "2025-11-16,2025-11-17,2025-11-18,2025-11-19"
+    assert "no data (runs more than 10 days apart): 2025-11-16" in feedback.text()
+
+    after = rows(archive)
+    dates = sorted({date for _, date in after})
+    assert len(dates) == 25 and len(after) == 25 * cells  # each (cell, date) once
+    for (token, date), (hours, first_at, last_at, revisions) in after.items():
+        if date == "2025-11-08":
+            old_hours = before[(token, date)][0]
+            assert revisions == 1 and hours == [int(h * 1.5 + 1) for h in old_hours] and last_at > first_at
+        else:
+            assert revisions == 0 and last_at == first_at
+    # The database itself refuses a cell-day twice: a unique index on (cell_token, date).
+    with sqlite3.connect(archive) as db:
+        unique = [name for _, name, is_unique, *_ in db.execute("PRAGMA index_list('heat_archive')") if is_unique]
+        keys = [[column for *_, column in db.execute(f"PRAGMA index_info('{name}')")] for name in unique]
+    assert ["cell_token", "date"] in keys
+
+
+def test_an_archive_opens_styled_and_animated_over_its_whole_span(jike, provider, tmp_path):
+    archive = tmp_path / "archive.gpkg"
+    archive_run(jike, tmp_path, archive, NOV[0])
+    archive_run(jike, tmp_path, archive, NOV[19])
+    layer = QgsVectorLayer(str(archive), "archive", "ogr")
+    assert layer.isValid() and layer.renderer().type() == "graduatedSymbol"
+    from crowdheat.plugin.gis.default_styles import restore_time_settings
+    from qgis.core import QgsProject
+
+    project = QgsProject()
+    project.addMapLayer(layer)
+    restore_time_settings([layer], project)
+    assert layer.temporalProperties().isActive()
+    span = project.timeSettings().temporalRange()
+    assert span.begin().date().toPyDate() == NOV[0] and span.end().date().toPyDate() == dt.date(2025, 11, 30)
+
+
+def test_an_archive_refuses_another_level_or_other_features(jike, provider, tmp_path):
+    archive = tmp_path / "archive.gpkg"
+    archive_run(jike, tmp_path, archive, NOV[0])
+    with pytest.raises(QgsProcessingException, match="level 16 .this run: 17."):
+        archive_run(jike, tmp_path, archive, NOV[5], level=17)
+    other = polygon_layer(["POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.05 22.54, 114.05 22.53))"])
+    with pytest.raises(QgsProcessingException, match="never mixes"):
+        archive_run(jike, tmp_path, archive, NOV[5], layer=other)
+    # Kept apart: another table of the same file.
+    result, _ = archive_run(jike, tmp_path, f"ogr:dbname='{archive}' table=\"other\" (geom)", NOV[5], layer=other)
+    assert result["ADDED"] > 0
+    assert len(rows(archive)) == 10 * (len(rows(archive)) // 10)
+
+
+def test_an_archive_must_be_a_database(jike, provider, tmp_path):
+    with pytest.raises(QgsProcessingException, match="GeoPackage"):
+        archive_run(jike, tmp_path, tmp_path / "archive.shp", NOV[0])
