@@ -64,13 +64,35 @@ def generate_items(ids, today=dt.date(2025, 4, 25), seed=1, stringly=True):
     """Plausible items for the given uint64 cell ids (deterministic for a seed)."""
     ids = np.asarray(ids, dtype=np.uint64)
     rng = np.random.default_rng(seed)
-    rings = s2cells.cell_rings(ids)
-    centers = rings[:, :4].mean(axis=1)  # close to the S2 centre; replaced by the exact one below
-    levels = s2cells.levels(ids)
     days = days_for(today, seed)
     weight = rng.gamma(0.8, 1.0, size=ids.size)
     day_factor = rng.uniform(0.5, 1.2, size=len(days))
     heat = rng.poisson(weight[:, None, None] * day_factor[None, :, None] * PROFILE[None, None, :])
+    return _items(ids, days, heat, stringly)
+
+
+def steady_items(ids, today, revised=(), stringly=True):
+    """Items of the 10 days T-14..T-5, each (cell, date)'s heat made from the cell and the date
+    alone; a date in ``revised`` answers 1.5 × + 1 of what it answered before."""
+    ids = np.asarray(ids, dtype=np.uint64)
+    days = [today - dt.timedelta(days=k) for k in range(14, 4, -1)]
+    heat = np.empty((ids.size, len(days), len(PROFILE)), dtype=np.int64)
+    for n, cell_id in enumerate(ids.tolist()):
+        weight = np.random.default_rng(cell_id % (2**63)).gamma(0.8, 1.0)
+        for k, day in enumerate(days):
+            rng = np.random.default_rng([cell_id % (2**63), day.toordinal()])
+            heat[n, k] = rng.poisson(weight * rng.uniform(0.5, 1.2) * PROFILE)
+            if day in revised:
+                heat[n, k] = heat[n, k] * 1.5 + 1
+    return _items(ids, days, heat, stringly)
+
+
+def _items(ids, days, heat, stringly):
+    """The answer's items: ``heat[cell, day, hour]`` for ``days``; every third cell's numbers as
+    strings when ``stringly``."""
+    rings = s2cells.cell_rings(ids)
+    centers = rings[:, :4].mean(axis=1)  # close to the S2 centre; replaced by the exact one below
+    levels = s2cells.levels(ids)
     items = []
     for n, cell_id in enumerate(ids.tolist()):
         center = _exact_center(cell_id, centers[n])
@@ -86,36 +108,6 @@ def generate_items(ids, today=dt.date(2025, 4, 25), seed=1, stringly=True):
                 "time_range": [
                     {"date": day.strftime("%Y%m%d"), "heat": heat[n, k].tolist()} for k, day in enumerate(days)
                 ],
-            }
-        )
-    return items
-
-
-def steady_items(ids, today, revised=()):
-    """Items of the 10 days T-14..T-5, each (cell, date)'s heat made from the cell and the date
-    alone; a date in ``revised`` answers 1.5 × + 1 of what it answered before."""
-    ids = np.asarray(ids, dtype=np.uint64)
-    days = [today - dt.timedelta(days=k) for k in range(14, 4, -1)]
-    weight = np.random.default_rng(7).gamma(0.8, 1.0, size=1)  # scale only
-    items = []
-    for cell_id in ids.tolist():
-        cell_rng = np.random.default_rng(cell_id % (2**63))
-        cell_weight = cell_rng.gamma(0.8, 1.0) * weight[0]
-        range_ = []
-        for day in days:
-            rng = np.random.default_rng([cell_id % (2**63), day.toordinal()])
-            heat = rng.poisson(cell_weight * rng.uniform(0.5, 1.2) * PROFILE)
-            if day in revised:
-                heat = (heat * 1.5 + 1).astype(np.int64)
-            range_.append({"date": day.strftime("%Y%m%d"), "heat": heat.tolist()})
-        items.append(
-            {
-                "cell_token": s2cells.id_to_token(cell_id),
-                "cell_id": str(cell_id),
-                "cell_center": _exact_center(cell_id, None),
-                "cell_level": int(s2cells.levels(np.array([cell_id], dtype=np.uint64))[0]),
-                "cell_heat": int(sum(sum(r["heat"]) for r in range_)),
-                "time_range": range_,
             }
         )
     return items
