@@ -14,7 +14,7 @@ from ..gis import heat_archive, heat_layers, settings
 from ..gis.default_styles import save_default_style
 from ..i18n import tr
 from .groups import OneShotPostProcessor
-from .heat import HeatMapAlgorithm
+from .heat import HeatMapAlgorithm, show_hourly
 
 
 class _ArchiveStyler(OneShotPostProcessor):
@@ -25,10 +25,7 @@ class _ArchiveStyler(OneShotPostProcessor):
         self.uppers, self.span = uppers, span
 
     def process(self, layer, context, feedback):
-        heat_layers.style_hourly(layer, self.uppers)
-        from qgis.utils import iface  # None under qgis_process
-
-        heat_layers.show_in_time(self.span, context.project() or QgsProject.instance(), iface)
+        show_hourly(layer, self.uppers, self.span, context.project() or QgsProject.instance())
 
 
 class HeatArchiveAlgorithm(HeatMapAlgorithm):
@@ -87,8 +84,8 @@ class HeatArchiveAlgorithm(HeatMapAlgorithm):
             run = self.fetch(plan, writer, config, feedback)
         finally:
             archive.close(writer)
-        gaps = archive.gap_dates()
         dates = archive.dates()
+        gaps = heat_archive.gap_dates(dates)
         feedback.pushInfo(
             tr("Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}").format(
                 destination.table, writer.added, writer.unchanged, writer.revised, dates[0], dates[-1]

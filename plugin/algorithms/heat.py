@@ -46,6 +46,15 @@ def _as_proxy(sink):
     return sip.cast(sink, QgsProxyFeatureSink) if sink is not None else None
 
 
+def show_hourly(layer, uppers, time_range, project):
+    """Style an hourly heat layer Processing loaded, and set the project's time (and, on the
+    desktop, the Temporal Controller's) to ``time_range``."""
+    heat_layers.style_hourly(layer, uppers)
+    from qgis.utils import iface  # None under qgis_process
+
+    heat_layers.show_in_time(time_range, project, iface)
+
+
 class _LayerStyler(OneShotPostProcessor):
     """Styles an output layer once Processing has loaded it, and gathers both into one group.
     It keeps only what it needs (breaks, time range, names), not the run."""
@@ -59,10 +68,7 @@ class _LayerStyler(OneShotPostProcessor):
         project = context.project() or QgsProject.instance()
         if self.kind == "hourly":
             layer.setName(self.names[0])
-            heat_layers.style_hourly(layer, self.uppers)
-            from qgis.utils import iface  # None under qgis_process
-
-            heat_layers.show_in_time(self.time_range, project, iface)
+            show_hourly(layer, self.uppers, self.time_range, project)
         else:
             layer.setName(self.names[1])
             heat_layers.style_cells(layer, self.uppers)

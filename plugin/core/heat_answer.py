@@ -16,15 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import collector, coords, s2cells
+from . import collector, s2cells
 from .errors import EmptyResultError, ResponseFormatError, ServiceError
 from .fence import MAX_CELL_LEVEL, MIN_CELL_LEVEL, Fence
 
 SERVICE = "Jike heat_map"
 HOURS = 24
-# Jike's dates are Beijing calendar days; the layers store their midnights as local wall-clock
-# times (see README, "Time"), so that the Temporal Controller's hours are Beijing hours.
-BEIJING = coords.BEIJING
 # What a heat value may be: a whole count from 0 to 2^53, exact as a double (the JSON number
 # every consumer reads) and with room for sums in int64. Anything else is a problem of its cell.
 MAX_HEAT = 2**53

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import collector, heat_answer
+from . import collector, coords
 from .shapely_lib import MultiPolygon, Polygon
 from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
 from .fence import Fence
@@ -119,7 +119,8 @@ class HeatReport:
 
 
 def beijing_today() -> dt.date:
-    return dt.datetime.now(heat_answer.BEIJING).date()
+    """Today's date in Beijing: Jike's dates are Beijing calendar days (see README, "Time")."""
+    return dt.datetime.now(coords.BEIJING).date()
 
 
 def fetch_plan(

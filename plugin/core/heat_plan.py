@@ -18,6 +18,7 @@ Geometry is WGS84 lng/lat (shapely); areas are geodesic (``fence.ring_area_m2``)
 from __future__ import annotations
 
 from collections.abc import Sequence
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -277,15 +278,17 @@ def plan_requests(features: Sequence[FeatureShape], level: int | None, max_verti
 
 # China's outline and this much around it (sea, border zones): where a fence can have heat.
 CHINA_MARGIN_DEG = 0.5
-_china = []
+
+
+@functools.lru_cache(maxsize=1)
+def _china():
+    return prep(Polygon(coords.CHINA_OUTLINE).buffer(CHINA_MARGIN_DEG))
 
 
 def _in_china(features, plan):
     """The features that reach China; the others are named in a warning (or the error, when none
     does): the service answers for China only, and a layer in the wrong CRS lands elsewhere."""
-    if not _china:
-        _china.append(prep(Polygon(coords.CHINA_OUTLINE).buffer(CHINA_MARGIN_DEG)))
-    reach = [_china[0].intersects(f.geometry) for f in features]
+    reach = [_china().intersects(f.geometry) for f in features]
     outside = [f for f, inside in zip(features, reach) if not inside]
     if not outside:
         return features

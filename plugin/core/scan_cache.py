@@ -100,5 +100,5 @@ def _process_gone(owner):
     except ProcessLookupError:
         return True
     except OSError:  # alive, another user's
-        return False
+        pass
     return False

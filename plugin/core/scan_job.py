@@ -197,9 +197,10 @@ class _Run:
         """(the scans this run may send, those another run is asking already)."""
         if self.cache is None:
             return scans, []
-        keys = self.cache.claim([request_key(s.body) for s in scans], self.coor, self.owner, CLAIM_TTL_S, self.started)
+        keys = [request_key(s.body) for s in scans]
+        taken = self.cache.claim(keys, self.coor, self.owner, CLAIM_TTL_S, self.started)
         self.renewed = time.monotonic()
-        return [s for s in scans if request_key(s.body) in keys], [s for s in scans if request_key(s.body) not in keys]
+        return [s for s, k in zip(scans, keys) if k in taken], [s for s, k in zip(scans, keys) if k not in taken]
 
     def renew_claims(self):
         if self.cache is not None and time.monotonic() - self.renewed >= CLAIM_RENEW_S:

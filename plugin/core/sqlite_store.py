@@ -24,10 +24,11 @@ class SqliteStore:
         self.db = None
         try:
             self.db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False)
-            for statement in (self.SCHEMA,) if isinstance(self.SCHEMA, str) else self.SCHEMA:
-                self._retried(lambda statement=statement: self._write(statement))
         except sqlite3.Error as exc:
             self._give_up(exc)
+            return
+        statements = (self.SCHEMA,) if isinstance(self.SCHEMA, str) else self.SCHEMA
+        self._atomic(lambda db: [db.execute(statement) for statement in statements])
 
     @property
     def usable(self):
@@ -38,14 +39,7 @@ class SqliteStore:
 
     def clear(self):
         """Forget everything; False (and ``problem`` says why) when the file cannot be written."""
-        if not self.usable:
-            return False
-        try:
-            self._retried(lambda: self._write(f"DELETE FROM {self.TABLE}"))
-        except sqlite3.Error as exc:
-            self._give_up(exc)
-            return False
-        return True
+        return self._atomic(lambda db: db.execute(f"DELETE FROM {self.TABLE}") is not None, default=False)
 
     def close(self):
         if self.db is not None:
@@ -63,16 +57,13 @@ class SqliteStore:
             return None
 
     def _put(self, sql, rows):
-        if not self.usable or not rows:
-            return
-        try:
-            self._retried(lambda: self._write(sql, rows))
-        except sqlite3.Error as exc:
-            self._give_up(exc)
+        if rows:
+            self._atomic(lambda db: db.executemany(sql, rows))
 
     def _atomic(self, work, default=None):
-        """``work(db)`` in one write transaction, taken at once (BEGIN IMMEDIATE), so that two
-        programs deciding on the same rows take turns; ``default`` when the store is unusable."""
+        """``work(db)`` in one write transaction, taken at once (BEGIN IMMEDIATE) so that two
+        programs deciding on the same rows take turns, tried again while the file is locked;
+        ``default`` when the store is, or becomes, unusable (``problem`` says why)."""
         if not self.usable:
             return default
 
@@ -91,17 +82,6 @@ class SqliteStore:
         except sqlite3.Error as exc:
             self._give_up(exc)
             return default
-
-    def _write(self, sql, rows=None):
-        try:
-            if rows is None:
-                self.db.execute(sql)
-            else:
-                self.db.executemany(sql, rows)
-            self.db.commit()
-        except sqlite3.Error:
-            self.db.rollback()
-            raise
 
     def _retried(self, call):
         for attempt in range(1, self.tries + 1):

@@ -37,10 +37,11 @@ from ..core.shapely_lib import wkt
 from ..i18n import tr
 from . import heat_layers
 from .heat_layers import HOUR_FIELDS
+from .heat_zones import as_day
 
 DEFAULT_TABLE = "heat_archive"
 SOURCES_TABLE = "crowdheat_archive_sources"
-KEY_FIELDS = ("cell_token", "date")
+KEY = "cell_token, date"  # one row per cell and date: the unique index and the upsert's conflict
 # What an archive row holds besides the hourly layer's fields (fence_id is not kept: a cell's heat
 # on a date is the same for every feature it lies in).
 EXTRA_FIELDS = [
@@ -60,6 +61,11 @@ def archive_fields():
 
 def _quoted(name):
     return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value):
+    """``value`` as an SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 class Destination:
@@ -121,7 +127,7 @@ class Archive:
         self.connection = destination.connection()
         table = destination.qualified
         key = _quoted(destination.table + "_cell_date")
-        self.sql(f"CREATE UNIQUE INDEX IF NOT EXISTS {key} ON {table} (cell_token, date)")
+        self.sql(f"CREATE UNIQUE INDEX IF NOT EXISTS {key} ON {table} ({KEY})")
         self.sql(f"CREATE INDEX IF NOT EXISTS {_quoted(destination.table + '_date')} ON {table} (date)")
         self.sql(
             f"CREATE TABLE IF NOT EXISTS {self._sources} (archive TEXT PRIMARY KEY, level INTEGER, "
@@ -180,13 +186,13 @@ class Archive:
         digest = features_digest(plan)
         names = ", ".join(sorted(f.label for f in plan.features.values()))[:500]
         level = plan.level or 0
-        table = self.destination.table.replace("'", "''")
-        rows = self.sql(f"SELECT level, features, feature_count, names FROM {self._sources} WHERE archive = '{table}'")
-        now = _utc_now()
+        table = _text(self.destination.table)
+        rows = self.sql(f"SELECT level, features, feature_count, names FROM {self._sources} WHERE archive = {table}")
+        now = _text(_utc_now())
         if not rows:
             self.sql(
-                f"INSERT INTO {self._sources} VALUES ('{table}', {level}, '{digest}', {len(plan.features)}, "
-                f"'{names.replace(chr(39), chr(39) * 2)}', '{now}', '{now}')"
+                f"INSERT INTO {self._sources} VALUES ({table}, {level}, {_text(digest)}, {len(plan.features)}, "
+                f"{_text(names)}, {now}, {now})"
             )
             return
         old_level, old_digest, old_count, old_names = rows[0]
@@ -203,7 +209,7 @@ class Archive:
                     "keeps them apart)."
                 ).format(self.destination.table, what)
             )
-        self.sql(f"UPDATE {self._sources} SET last_run = '{now}' WHERE archive = '{table}'")
+        self.sql(f"UPDATE {self._sources} SET last_run = {now} WHERE archive = {table}")
 
     # -- the merge ------------------------------------------------------------------------------
 
@@ -233,26 +239,22 @@ class Archive:
             if self.destination.postgres
             else _quoted(self.staging_table)
         )
-        hours = ", ".join(HOUR_FIELDS)
-        differs = _differs(
-            self.destination.postgres, [f"{archive}.{h}" for h in HOUR_FIELDS], [f"s.{h}" for h in HOUR_FIELDS]
-        )
+        postgres = self.destination.postgres
         counts = self.sql(
             f"SELECT COUNT(*), SUM(CASE WHEN a.cell_token IS NULL THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN a.cell_token IS NOT NULL AND ({differs.replace(archive + '.', 'a.')}) THEN 1 ELSE 0 END) "
+            f"SUM(CASE WHEN a.cell_token IS NOT NULL AND ({_hours_differ(postgres, 'a', 's')}) THEN 1 ELSE 0 END) "
             f"FROM {staging} s LEFT JOIN {archive} a ON a.cell_token = s.cell_token AND a.date = s.date"
         )[0]
         total, added, revised = (int(v or 0) for v in counts)
-        columns = f'geom, cell_token, cell_id, level, date, "start", "end", {hours}, day_heat, peak_hour'
-        changed = _differs(
-            self.destination.postgres, [f"{archive}.{h}" for h in HOUR_FIELDS], [f"excluded.{h}" for h in HOUR_FIELDS]
+        columns = (
+            f'geom, cell_token, cell_id, level, date, "start", "end", {", ".join(HOUR_FIELDS)}, day_heat, peak_hour'
         )
         updates = ", ".join(f"{h} = excluded.{h}" for h in (*HOUR_FIELDS, "day_heat", "peak_hour"))
         self.sql(
             f"INSERT INTO {archive} ({columns}, first_fetched, last_fetched, revisions) "
-            f"SELECT {columns}, '{fetched}', '{fetched}', 0 FROM {staging} WHERE true "
-            f"ON CONFLICT (cell_token, date) DO UPDATE SET {updates}, last_fetched = excluded.last_fetched, "
-            f"revisions = {archive}.revisions + 1 WHERE {changed}"
+            f"SELECT {columns}, {_text(fetched)}, {_text(fetched)}, 0 FROM {staging} WHERE true "
+            f"ON CONFLICT ({KEY}) DO UPDATE SET {updates}, last_fetched = excluded.last_fetched, "
+            f"revisions = {archive}.revisions + 1 WHERE {_hours_differ(postgres, archive, 'excluded')}"
         )
         self.sql(f"DELETE FROM {staging}")
         return added, total - added - revised, revised
@@ -273,39 +275,30 @@ class Archive:
     # -- what it holds --------------------------------------------------------------------------
 
     def dates(self):
+        """The dates the archive holds, in order."""
         rows = self.destination.connection().executeSql(f"SELECT DISTINCT date FROM {self.destination.qualified}")
-        return sorted(_as_date(row[0]) for row in rows if row[0] is not None)
-
-    def gap_dates(self):
-        """The dates inside the archive's span with no row at all."""
-        dates = self.dates()
-        if not dates:
-            return []
-        have = set(dates)
-        span = (dates[-1] - dates[0]).days + 1
-        return [d for d in (dates[0] + dt.timedelta(days=k) for k in range(span)) if d not in have]
+        return sorted(as_day(row[0]) for row in rows if row[0] is not None)
 
 
-def _differs(postgres, old, new):
-    """SQL true when any of ``old`` differs from ``new`` (NULLs compare as values)."""
+def gap_dates(dates):
+    """The dates inside the span of ``dates`` (sorted) that are not among them."""
+    if not dates:
+        return []
+    have = set(dates)
+    span = (dates[-1] - dates[0]).days + 1
+    return [d for d in (dates[0] + dt.timedelta(days=k) for k in range(span)) if d not in have]
+
+
+def _hours_differ(postgres, old, new):
+    """SQL true when any hour of row ``old`` differs from that of row ``new`` (NULLs compare as values)."""
     operator = "IS DISTINCT FROM" if postgres else "IS NOT"
-    return " OR ".join(f"{a} {operator} {b}" for a, b in zip(old, new))
+    return " OR ".join(f"{old}.{h} {operator} {new}.{h}" for h in HOUR_FIELDS)
 
 
 def features_digest(plan):
     """A digest of the plan's features (their WGS84 geometries, to ~1 cm) and nothing else."""
     parts = sorted(wkt.dumps(shape.geometry, rounding_precision=7) for shape in plan.features.values())
     return hashlib.sha1("\n".join(parts).encode("ascii")).hexdigest()
-
-
-def _as_date(value):
-    if hasattr(value, "toPyDate"):
-        return value.toPyDate()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _level_text(level):
@@ -356,10 +349,6 @@ class ArchiveWriter:
         self.added += added
         self.unchanged += unchanged
         self.revised += revised
-
-    @property
-    def hourly(self):
-        return self.rows.hourly
 
     def close(self):
         self.rows = self.staging = None
