@@ -3,11 +3,13 @@ real GeoPackage files): each (cell, date) once, equal to the latest answer."""
 
 import datetime as dt
 import sqlite3
+import subprocess
 
 import processing
 import pytest
-from qgis.core import QgsProcessingException, QgsSettings, QgsVectorLayer
+from qgis.core import QgsProcessingException, QgsProject, QgsSettings, QgsVectorLayer
 
+from crowdheat.plugin.gis.default_styles import restore_time_settings
 from crowdheat.plugin.gis.heat_layers import HOUR_FIELDS
 from tests.helpers import BLOCK_WKT, RecordingFeedback, polygon_layer
 
@@ -84,9 +86,6 @@ def test_an_archive_opens_styled_and_animated_over_its_whole_span(jike, provider
     archive_run(jike, tmp_path, archive, NOV[19])
     layer = QgsVectorLayer(str(archive), "archive", "ogr")
     assert layer.isValid() and layer.renderer().type() == "graduatedSymbol"
-    from crowdheat.plugin.gis.default_styles import restore_time_settings
-    from qgis.core import QgsProject
-
     project = QgsProject()
     project.addMapLayer(layer)
     restore_time_settings([layer], project)
@@ -112,3 +111,39 @@ def test_an_archive_refuses_another_level_or_other_features(jike, provider, tmp_
 def test_an_archive_must_be_a_database(jike, provider, tmp_path):
     with pytest.raises(QgsProcessingException, match="GeoPackage"):
         archive_run(jike, tmp_path, tmp_path / "archive.shp", NOV[0])
+
+
+def test_the_same_four_runs_into_postgis_keep_each_cell_day_once_by_the_database_key(jike, provider, postgis, tmp_path):
+    archive = "postgres://" + postgis.uri("nov_archive")
+    first, _ = archive_run(jike, tmp_path, archive, NOV[0])
+    cells = first["ADDED"] // 10
+    assert cells > 5 and first["ADDED"] == 10 * cells
+    second, _ = archive_run(jike, tmp_path, archive, NOV[5])
+    assert (second["ADDED"], second["UNCHANGED"], second["REVISED"]) == (5 * cells, 5 * cells, 0)
+    third, _ = archive_run(jike, tmp_path, archive, NOV[5], revised={NOV[7]})
+    assert (third["ADDED"], third["UNCHANGED"], third["REVISED"]) == (0, 9 * cells, cells)
+    fourth, _ = archive_run(jike, tmp_path, archive, NOV[19])
+    assert (fourth["ADDED"], fourth["REVISED"], fourth["GAP_DAYS"]) == (10 * cells, 0, 4)
+
+    ((count, distinct, dates, revised),) = postgis.sql(
+        postgis.dbname,
+        "SELECT count(*), count(DISTINCT (cell_token, date)), count(DISTINCT date), "
+        "sum(CASE WHEN revisions = 1 AND date = '2025-11-08' THEN 1 ELSE 0 END) FROM nov_archive",
+    )
+    assert (int(count), int(distinct), int(dates), int(revised)) == (25 * cells, 25 * cells, 25, cells)
+    # The database refuses a second row for a cell-day, whoever writes it.
+    with pytest.raises(subprocess.CalledProcessError) as refused:
+        postgis.sql(
+            postgis.dbname,
+            "INSERT INTO nov_archive (cell_token, date, geom) SELECT cell_token, date, geom FROM nov_archive LIMIT 1",
+        )
+    assert "duplicate key" in refused.value.stderr
+    assert postgis.sql(postgis.dbname, "SELECT count(*) FROM pg_tables WHERE tablename LIKE '%staging%'") == [["0"]]
+    # Opened from the database (the Browser's way), it is styled and plays over its whole span.
+    layer = QgsVectorLayer(postgis.uri("nov_archive"), "archive", "postgres")
+    project = QgsProject()
+    project.addMapLayer(layer)
+    assert restore_time_settings([layer], project) == [layer]
+    assert layer.renderer().type() == "graduatedSymbol"
+    span = project.timeSettings().temporalRange()
+    assert span.begin().date().toPyDate() == NOV[0] and span.end().date().toPyDate() == dt.date(2025, 11, 30)
