@@ -71,9 +71,10 @@ def generate_items(ids, today=dt.date(2025, 4, 25), seed=1, stringly=True):
     return _items(ids, days, heat, stringly)
 
 
-def steady_items(ids, today, revised=(), stringly=True):
+def steady_items(ids, today, revised=(), stringly=True, events=None):
     """Items of the 10 days T-14..T-5, each (cell, date)'s heat made from the cell and the date
-    alone; a date in ``revised`` answers 1.5 × + 1 of what it answered before."""
+    alone; a date in ``revised`` answers 1.5 × + 1 of what it answered before; a date in
+    ``events`` ({date: factor}) had that many times the crowd (a concert, a holiday), from the start."""
     ids = np.asarray(ids, dtype=np.uint64)
     days = [today - dt.timedelta(days=k) for k in range(14, 4, -1)]
     heat = np.empty((ids.size, len(days), len(PROFILE)), dtype=np.int64)
@@ -81,7 +82,7 @@ def steady_items(ids, today, revised=(), stringly=True):
         weight = np.random.default_rng(cell_id % (2**63)).gamma(0.8, 1.0)
         for k, day in enumerate(days):
             rng = np.random.default_rng([cell_id % (2**63), day.toordinal()])
-            heat[n, k] = rng.poisson(weight * rng.uniform(0.5, 1.2) * PROFILE)
+            heat[n, k] = rng.poisson(weight * rng.uniform(0.5, 1.2) * (events or {}).get(day, 1.0) * PROFILE)
             if day in revised:
                 heat[n, k] = heat[n, k] * 1.5 + 1
     return _items(ids, days, heat, stringly)
@@ -157,7 +158,7 @@ class JikeSimulator(Simulator):
     def __init__(self, token=TOKEN, today=dt.date(2025, 4, 25), **kwargs):
         super().__init__(**kwargs)
         # canned: bytes to answer every valid request with (bench, hostile answers)
-        self._settings(token=token, today=today, canned=None, steady=False, revised=frozenset())
+        self._settings(token=token, today=today, canned=None, steady=False, revised=frozenset(), events={})
         self.sample_fence = json.loads(SAMPLE_REQUEST.read_text())["fence"]
         self.sample_bytes = SAMPLE_RESPONSE.read_bytes()
 
@@ -222,7 +223,7 @@ class JikeSimulator(Simulator):
         if ids is None:
             return None
         if self.steady:
-            return steady_items(ids, self.today, self.revised)
+            return steady_items(ids, self.today, self.revised, events=self.events)
         seed = int.from_bytes(hashlib.sha1(json.dumps(request, sort_keys=True).encode()).digest()[:4], "big")
         return generate_items(ids, self.today, seed)
 

@@ -1,5 +1,6 @@
 """Small builders shared by the QGIS tests."""
 
+import datetime as dt
 import json
 
 from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
@@ -76,3 +77,33 @@ def shapefile_without_prj(layer, path, crs=None):
     opened = QgsVectorLayer(str(path), path.stem, "ogr")
     assert opened.isValid() and not opened.crs().isValid()
     return opened
+
+
+# -- archive runs days apart on the steady simulator -----------------------------------------------
+
+ARCHIVE_LEVEL = 16
+NOV = [dt.date(2025, 11, d) for d in range(1, 31)]
+
+
+def window_ending(first_date):
+    """The simulator's 'today' for which the service answers first_date … first_date + 9."""
+    return first_date + dt.timedelta(days=14)
+
+
+def archive_run(jike, tmp_path, archive, first_date, revised=(), layer=None, level=ARCHIVE_LEVEL, events=None):
+    """One crowdheat:heatarchive run on the day the service answers ``first_date`` + 10 days; a
+    fresh answers cache, as runs days apart ask on other days. (result, feedback)."""
+    import processing
+    from qgis.core import QgsSettings
+
+    jike.steady, jike.today, jike.revised = True, window_ending(first_date), frozenset(revised)
+    jike.events = dict(events or {})
+    cache = tmp_path / f"answers-{first_date}-{len(list(tmp_path.glob('answers-*')))}.sqlite"
+    QgsSettings().setValue("crowdheat/jike/cache_path", str(cache))
+    feedback = RecordingFeedback()
+    result = processing.run(
+        "crowdheat:heatarchive",
+        {"INPUT": layer or polygon_layer([BLOCK_WKT]), "CELL_LEVEL": level, "ARCHIVE": str(archive)},
+        feedback=feedback,
+    )
+    return result, feedback

@@ -24,6 +24,7 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
             "crowdheat:heatarchive",
             "crowdheat:geolocatescans",
             "crowdheat:heatbyzone",
+            "crowdheat:heatcompare",
             "crowdheat:timeprofile",
             "crowdheat:heatlayoutpdf",
         }

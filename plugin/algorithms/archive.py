@@ -97,8 +97,6 @@ class HeatArchiveAlgorithm(HeatMapAlgorithm):
                     len(gaps), ", ".join(d.isoformat() for d in gaps)
                 )
             )
-        if run.cancelled or run.stopped_by:
-            feedback.pushWarning(tr("Stopped early: the archive holds every answer received so far."))
         source, _ = destination.layer_source()
         uppers = heat_layers.hourly_breaks(run)
         if not archive.exists:  # its first run gives it its style (classes from the first answers)
@@ -106,6 +104,10 @@ class HeatArchiveAlgorithm(HeatMapAlgorithm):
         if context.willLoadLayerOnCompletion(destination_text):
             span = heat_layers.date_span(dates[0], dates[-1])
             _ArchiveStyler(uppers, span).attach(context, destination_text)
+        if not run.complete:
+            # A scheduled run must say so in its exit code: what was merged stays, the rest is asked
+            # again by the next run (the answers cache makes what was received free).
+            raise QgsProcessingException(incomplete_text(run, writer))
         return {
             self.ARCHIVE: destination_text,
             "ADDED": writer.added,
@@ -114,3 +116,18 @@ class HeatArchiveAlgorithm(HeatMapAlgorithm):
             "GAP_DAYS": len(gaps),
             "GAP_DATES": ",".join(d.isoformat() for d in gaps),
         }
+
+
+def incomplete_text(run, writer):
+    """One line: why the run is incomplete, and what the archive kept."""
+    if run.cancelled:
+        why = tr("cancelled")
+    else:
+        first = run.stopped_by or run.unanswered[0][1]
+        why = tr("{0} of {1} request(s) not answered ({2})").format(
+            len(run.plan.requests) - run.requests_answered, len(run.plan.requests), str(first).splitlines()[0]
+        )
+    return tr(
+        "Incomplete run: {0}. The archive keeps the {1:,} cell-days added and {2:,} revised so far; run it "
+        "again to fetch the rest (answers already received come from the cache)."
+    ).format(why, writer.added, writer.revised)

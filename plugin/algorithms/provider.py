@@ -1,6 +1,7 @@
 from qgis.core import QgsProcessingProvider
 
 from .archive import HeatArchiveAlgorithm
+from .compare import HeatCompareAlgorithm
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
 from ..icons import provider_icon
 from .scans import GeolocateScansAlgorithm
@@ -28,6 +29,7 @@ class CrowdHeatProvider(QgsProcessingProvider):
             HeatMapAlgorithm(),
             HeatMapCircleAlgorithm(),
             HeatArchiveAlgorithm(),
+            HeatCompareAlgorithm(),
             GeolocateScansAlgorithm(),
             HeatByZoneAlgorithm(),
             TimeProfileAlgorithm(),

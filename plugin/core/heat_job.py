@@ -86,13 +86,24 @@ class HeatReport:
     cancelled: bool = False
     stopped_by: CrowdHeatError = None
     seconds: float = 0.0
-    requests_done: int = 0
+    requests_done: int = 0  # answers received (some of them refused when read)
+    requests_answered: int = 0  # answers read: cells, or "no data there"
     cache_hits: int = 0
     cache_problem: str = ""
     membership: Counter = field(default_factory=Counter)  # cell id -> features holding it
     hourly_sample: Sample = field(default_factory=Sample)
     cell_sample: Sample = field(default_factory=lambda: Sample(seed=1))
     results: list = None  # HeatData pieces, only when collected (fetch_heat)
+
+    @property
+    def unanswered(self):
+        """Failures a rerun can still mend: every one but "the service has no data there" (an
+        answer, cached, that a rerun would get again)."""
+        return [(what, exc) for what, exc in self.failures if not isinstance(exc, EmptyResultError)]
+
+    @property
+    def complete(self):
+        return not (self.cancelled or self.stopped_by is not None or self.unanswered)
 
     @property
     def shared_cells(self):
@@ -176,6 +187,7 @@ def fetch_plan(
         except EmptyResultError as exc:
             if cache is not None and not cached:
                 cache.put(client.config.base_url, request.fence.request_body(level), today, content)
+            run.requests_answered += 1
             run.failures.append((what, exc))
             log(f"{what}: {exc}")
             return None
@@ -185,6 +197,7 @@ def fetch_plan(
             return None
         if cache is not None and not cached:
             cache.put(client.config.base_url, request.fence.request_body(level), today, content)
+        run.requests_answered += 1
         run.problems.extend(f"{what}: {p}" for p in data.problems)
         if level is None:
             data = one_level(data, what, run.problems)

@@ -52,8 +52,9 @@ class CellDaysBuilder:
         self._seen = set()
         self._cells, self._dates, self._hours = [], [], []
         self.duplicates = 0
+        self.first_refs = []  # per cell: the ``ref`` of its first row (where to find its geometry)
 
-    def add(self, token, day, hours):
+    def add(self, token, day, hours, ref=None):
         if (token, day) in self._seen:
             self.duplicates += 1
             return
@@ -62,6 +63,7 @@ class CellDaysBuilder:
         if index is None:
             index = self._cell_index[token] = len(self._tokens)
             self._tokens.append(token)
+            self.first_refs.append(ref)
         self._cells.append(index)
         self._dates.append(day)
         self._hours.append(hours)

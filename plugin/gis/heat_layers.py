@@ -275,14 +275,56 @@ def graduated_renderer(expression, uppers):
     return renderer
 
 
-def style_hourly(layer, uppers):
-    layer.setRenderer(graduated_renderer(HOUR_VALUE_EXPRESSION, uppers))
+def diverging_renderer(expression, limits, ramp_name="RdBu", labels=None):
+    """Classes symmetric about zero: ``limits`` are the positive bounds (ascending); the middle
+    class, −limits[0] … limits[0], is pale ("about the same"), below it blue, above it red. The
+    outermost classes are open (a value past the last limit is still drawn)."""
+    ramp = QgsStyle.defaultStyle().colorRamp(ramp_name)
+    bounds = [-1e300] + [-v for v in reversed(limits)] + list(limits) + [1e300]
+    classes = len(bounds) - 1
+    ranges = []
+    for n in range(classes):
+        lower, upper = bounds[n], bounds[n + 1]
+        color = ramp.color(1 - n / (classes - 1))  # RdBu runs red to blue: red for the highest class
+        symbol = QgsFillSymbol.createSimple({"color": color.name(), "outline_style": "no"})
+        symbol.setColor(color)
+        if labels:
+            label = labels[n]
+        elif n == 0:
+            label = f"< {upper:g}"
+        elif n == classes - 1:
+            label = f"> {lower:g}"
+        else:
+            label = f"{lower:g} – {upper:g}"
+        ranges.append(QgsRendererRange(lower, upper, symbol, label))
+    return QgsGraduatedSymbolRenderer(expression, ranges)
+
+
+def symmetric_limits(values, classes=3):
+    """Positive class bounds for a diverging ramp: quantiles of |values| (15%, 50%, 85% for three:
+    the middle class, "about the same", holds the smallest changes), rounded to two significant
+    digits so that a legend reads well."""
+    magnitudes = np.abs(np.asarray([v for v in values if v is not None], dtype=np.float64))
+    magnitudes = magnitudes[np.isfinite(magnitudes) & (magnitudes > 0)]
+    if not magnitudes.size:
+        return [1.0]
+    quantiles = np.quantile(magnitudes, np.linspace(0.15, 0.85, classes))
+    return sorted({float(f"{q:.2g}") for q in quantiles if q > 0}) or [1.0]
+
+
+def time_from_fields(layer, start="start", end="end"):
+    """A layer whose features each last from their ``start`` to their ``end`` field (end excluded)."""
     props = layer.temporalProperties()
     props.setIsActive(True)
     props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields)
-    props.setStartField("start")
-    props.setEndField("end")
+    props.setStartField(start)
+    props.setEndField(end)
     props.setLimitMode(Qgis.VectorTemporalLimitMode.IncludeBeginExcludeEnd)
+
+
+def style_hourly(layer, uppers):
+    layer.setRenderer(graduated_renderer(HOUR_VALUE_EXPRESSION, uppers))
+    time_from_fields(layer)
     layer.triggerRepaint()
 
 

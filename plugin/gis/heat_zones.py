@@ -64,8 +64,8 @@ def as_day(value):
 
 def read_heat(source, is_cancelled=None, fids=None):
     """(builder of cell-days, rows read) from an hourly heat layer (fields cell_token or cell_id,
-    date, h00…h23), each (cell, date) once; ``fids``: only those features. Geometry is not read:
-    a cell's polygon follows from its token."""
+    date, h00…h23), each (cell, date) once, with the feature id of each cell's first row;
+    ``fids``: only those features. Geometry is not read: a cell's polygon follows from its token."""
     names = [f.name() for f in source.fields()]
     lower = {n.lower(): n for n in names}
     token_field = lower.get("cell_token") or lower.get("cell_id")
@@ -92,7 +92,7 @@ def read_heat(source, is_cancelled=None, fids=None):
             continue
         if token_field.lower() == "cell_id":
             token = s2cells.id_to_token(int(token))
-        builder.add(str(token), as_day(day), [float(values[i] or 0) for i in indexes[2:]])
+        builder.add(str(token), as_day(day), [float(values[i] or 0) for i in indexes[2:]], feature.id())
         rows += 1
     return builder, rows
 
@@ -125,14 +125,20 @@ def read_zones(source, source_crs, centre, transform_context, is_cancelled=None)
     return features, zones.project_geometries(shapes, centre) if shapes else np.zeros(0, dtype=object)
 
 
-def zone_fields(input_fields):
-    """(the output's fields: the zone's own first, then the answer's; {zone field: new name})."""
-    names, renames = unique_names([f.name() for f in input_fields], [name for name, _, _ in ZONE_FIELDS])
+def own_fields(input_fields, fixed_names):
+    """(copies of a zone layer's fields, renamed where they clash with ``fixed_names``; {old: new})."""
+    names, renames = unique_names([f.name() for f in input_fields], fixed_names)
     fields = QgsFields()
     for field, name in zip(input_fields, names):
         copy = type(field)(field)
         copy.setName(name)
         fields.append(copy)
+    return fields, renames
+
+
+def zone_fields(input_fields):
+    """(the output's fields: the zone's own first, then the answer's; {zone field: new name})."""
+    fields, renames = own_fields(input_fields, [name for name, _, _ in ZONE_FIELDS])
     for name, kind, comment in ZONE_FIELDS:
         fields.append(make_field(name, kind, comment))
     return fields, renames
@@ -159,14 +165,22 @@ def heat_by_zone(
 ):
     """Read, share, aggregate and write. ``hours_sink`` may be None."""
     builder, rows = read_heat(heat_source, is_cancelled)
-    polygons, centre = cell_polygons(builder.tokens)
-    cell_days = builder.build(polygons)
-    features, shapes = read_zones(zone_source, zone_crs, centre, transform_context, is_cancelled)
-    answer = zones.zone_heat(cell_days, zones.shares(cell_days.polygons, shapes, method), len(features))
+    features, answer, cell_days = share_into_zones(
+        builder, zone_source, zone_crs, method, transform_context, is_cancelled
+    )
     write_zones(features, answer, zones_sink)
     if hours_sink is not None:
         write_hours(features, answer, hours_sink)
     return ZoneRun(answer, rows, len(builder.tokens), cell_days.duplicates, len(features))
+
+
+def share_into_zones(builder, zone_source, zone_crs, method, transform_context, is_cancelled=None):
+    """(zone features, their :class:`zones.ZoneHeat`, the cell-days) of heat read by :func:`read_heat`."""
+    polygons, centre = cell_polygons(builder.tokens)
+    cell_days = builder.build(polygons)
+    features, shapes = read_zones(zone_source, zone_crs, centre, transform_context, is_cancelled)
+    answer = zones.zone_heat(cell_days, zones.shares(cell_days.polygons, shapes, method), len(features))
+    return features, answer, cell_days
 
 
 def write_zones(features, answer, sink, chunk=2000):

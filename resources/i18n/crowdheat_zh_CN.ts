@@ -4,59 +4,184 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="41" />
+      <location filename="../../plugin/algorithms/archive.py" line="38" />
       <source>Add crowd heat to an archive</source>
       <translation>将人群热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="44" />
+      <location filename="../../plugin/algorithms/archive.py" line="41" />
       <source>Fetches the last 10 days of hourly crowd heat for the polygons (as 'Crowd heat for polygons') and adds them to an archive: one table (GeoPackage or PostgreSQL) with one row per S2 cell and date, which grows run after run. A cell-day the archive lacks is added, one answered alike is left alone, one the service now answers differently replaces the old numbers (its revisions are counted). An archive keeps one set of features at one level: another run is refused. Outputs the counts ADDED, UNCHANGED, REVISED (cell-days) and GAP_DAYS, the dates inside the archive's span with no data (runs more than 10 days apart leave gaps).</source>
       <translation>为多边形获取最近 10 天的逐小时人群热力(同“多边形人群热力”),并加入存档:一张表(GeoPackage 或 PostgreSQL),每个 S2 网格每个日期一行,每次运行都会增长。存档中没有的网格日被添加,结果相同的保持不变,服务给出不同数值的替换旧值(并计入修订次数)。一个存档只保存同一组要素、同一级别:其他运行会被拒绝。输出计数 ADDED、UNCHANGED、REVISED(网格日)以及 GAP_DAYS,即存档时间范围内没有数据的日期数(两次运行间隔超过 10 天会留下空缺)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="63" />
+      <location filename="../../plugin/algorithms/archive.py" line="60" />
       <source>Archive (a GeoPackage or a PostgreSQL table; created if missing)</source>
       <translation>存档(GeoPackage 或 PostgreSQL 表;不存在时创建)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="67" />
+      <location filename="../../plugin/algorithms/archive.py" line="64" />
       <source>Cell-days added</source>
       <translation>新增的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="68" />
+      <location filename="../../plugin/algorithms/archive.py" line="65" />
       <source>Cell-days answered alike</source>
       <translation>结果相同的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="69" />
+      <location filename="../../plugin/algorithms/archive.py" line="66" />
       <source>Cell-days revised</source>
       <translation>已修订的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="70" />
+      <location filename="../../plugin/algorithms/archive.py" line="67" />
       <source>Dates without data inside the archive's span</source>
       <translation>存档时间范围内无数据的日期数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="73" />
+      <location filename="../../plugin/algorithms/archive.py" line="70" />
       <source>Those dates</source>
       <translation>这些日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="93" />
+      <location filename="../../plugin/algorithms/archive.py" line="90" />
       <source>Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}</source>
       <translation>存档 {0}:新增 {1:,} 个网格日,{2:,} 个结果相同,{3:,} 个已修订;时间范围 {4} – {5}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="99" />
+      <location filename="../../plugin/algorithms/archive.py" line="96" />
       <source>{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}</source>
       <translation>存档时间范围内有 {0} 个日期没有数据(两次运行间隔超过 10 天):{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="104" />
+      <location filename="../../plugin/algorithms/archive.py" line="101" />
       <source>Stopped early: the archive holds every answer received so far.</source>
       <translation>提前停止:存档已保存到目前为止收到的所有结果。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="42" />
+      <source>Compare two periods of heat</source>
+      <translation>比较两个时段的热力</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="45" />
+      <source>What changed between two periods of an archive or of any hourly heat layer: one feature per cell (or per zone, the heat shared into zones as 'Heat by zone' shares it) with mean_a and mean_b (the mean day heat over the dates of each period that have any data in the input; a cell without a row on such a date counts 0), diff (B − A), ratio (B / A) and diff_h00…diff_h23 per hour of day, styled red where B is higher and blue where lower. Periods are typed as YYYY-MM-DD..YYYY-MM-DD (both dates included), or chosen by a preset. Anomalies: each cell-day (or zone-day) of period B against the same weekday of period A, as z-scores of the day (z_day) and of each hour (z_h00…z_h23); NULL where A has fewer than two dates of that weekday or the baseline does not vary. |z| &gt; 3 is an event day.</source>
+      <translation>存档或任意逐小时热力图层在两个时段之间的变化:每个网格(或每个分区,热力按“分区热力”的方式分配到分区)一个要素,包含 mean_a 和 mean_b(各时段内输入中有任何数据的日期上的日均热力;某网格在这样的日期没有记录时计为 0)、diff(B − A)、ratio(B / A)以及按小时的 diff_h00…diff_h23,B 较高处显示为红色,较低处为蓝色。时段写作 YYYY-MM-DD..YYYY-MM-DD(含首尾两天),或选择预设。异常:时段 B 的每个网格日(或分区日)与时段 A 中相同星期几的基线比较,给出全天(z_day)和每小时(z_h00…z_h23)的 z 分数;时段 A 中该星期几少于两天或基线没有变化时为 NULL。|z| &gt; 3 即为事件日。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="63" />
+      <source>Archive or hourly heat layer</source>
+      <translation>存档或逐小时热力图层</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="69" />
+      <source>Periods</source>
+      <translation>时段</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="71" />
+      <source>Period A against period B, as typed below</source>
+      <translation>时段 A 对比时段 B(在下方填写)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="72" />
+      <source>Weekdays (A) against weekend (B)</source>
+      <translation>工作日(A)对比周末(B)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="73" />
+      <source>The 7 days before (A) against the last 7 days (B)</source>
+      <translation>之前 7 天(A)对比最近 7 天(B)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="79" />
+      <source>Period A (YYYY-MM-DD..YYYY-MM-DD)</source>
+      <translation>时段 A(YYYY-MM-DD..YYYY-MM-DD)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="80" />
+      <source>Period B (YYYY-MM-DD..YYYY-MM-DD)</source>
+      <translation>时段 B(YYYY-MM-DD..YYYY-MM-DD)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="85" />
+      <source>Zones (optional: compare per zone)</source>
+      <translation>分区(可选:按分区比较)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="90" />
+      <source>Heat into zones by</source>
+      <translation>热力分配到分区的方式</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="91" />
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <location filename="../../plugin/ui/heat_tab.py" line="166" />
+      <source>Area-weighted (on the ellipsoid)</source>
+      <translation>按面积加权（椭球面）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="91" />
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <location filename="../../plugin/ui/heat_tab.py" line="167" />
+      <source>Cell centroid</source>
+      <translation>按格网质心</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="97" />
+      <source>Compared heat</source>
+      <translation>热力对比</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="101" />
+      <source>Anomalies (days of B)</source>
+      <translation>异常(时段 B 的各天)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="105" />
+      <source>Dates of period A with data</source>
+      <translation>时段 A 中有数据的日期数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="106" />
+      <source>Dates of period B with data</source>
+      <translation>时段 B 中有数据的日期数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="107" />
+      <source>Cells or zones compared</source>
+      <translation>参与比较的网格或分区数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="115" />
+      <source>Choose an archive or an hourly heat layer.</source>
+      <translation>请选择存档或逐小时热力图层。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="129" />
+      <source>Periods A and B share dates: the difference understates the change.</source>
+      <translation>时段 A 与 B 有重叠日期:差值会低估变化。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="174" />
+      <location filename="../../plugin/algorithms/zones.py" line="87" />
+      <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
+      <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="181" />
+      <source>{0:,} repeated cell-days of overlapping fences counted once.</source>
+      <translation>重叠围栏中重复的 {0:,} 个网格日只计一次。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="190" />
+      <source>Some days of period B have fewer than two days of the same weekday in period A: their z-scores are NULL. Anomalies need a period A of two weeks or more.</source>
+      <translation>时段 B 中有些日期在时段 A 中相同星期几的天数少于两天:它们的 z 分数为 NULL。异常检测需要至少两周的时段 A。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/compare.py" line="197" />
+      <source>The strongest day anomaly: z = {0:.1f} on {1}.</source>
+      <translation>最强的日异常:{1},z = {0:.1f}。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/groups.py" line="20" />
@@ -81,74 +206,74 @@
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="85" />
+      <location filename="../../plugin/algorithms/heat.py" line="91" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="94" />
+      <location filename="../../plugin/algorithms/heat.py" line="100" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="94" />
+      <location filename="../../plugin/algorithms/heat.py" line="100" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="123" />
+      <location filename="../../plugin/algorithms/heat.py" line="129" />
       <location filename="../../plugin/ui/heat_tab.py" line="376" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="151" />
+      <location filename="../../plugin/algorithms/heat.py" line="157" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="176" />
+      <location filename="../../plugin/algorithms/heat.py" line="182" />
       <location filename="../../plugin/gis/tasks.py" line="80" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="213" />
+      <location filename="../../plugin/algorithms/heat.py" line="219" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="216" />
+      <location filename="../../plugin/algorithms/heat.py" line="222" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="232" />
+      <location filename="../../plugin/algorithms/heat.py" line="238" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="243" />
+      <location filename="../../plugin/algorithms/heat.py" line="249" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="272" />
+      <location filename="../../plugin/algorithms/heat.py" line="278" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="275" />
+      <location filename="../../plugin/algorithms/heat.py" line="281" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="284" />
+      <location filename="../../plugin/algorithms/heat.py" line="290" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="288" />
+      <location filename="../../plugin/algorithms/heat.py" line="294" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -378,18 +503,6 @@
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/ui/heat_tab.py" line="166" />
-      <source>Area-weighted (on the ellipsoid)</source>
-      <translation>按面积加权（椭球面）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/ui/heat_tab.py" line="167" />
-      <source>Cell centroid</source>
-      <translation>按格网质心</translation>
-    </message>
-    <message>
       <location filename="../../plugin/algorithms/zones.py" line="75" />
       <location filename="../../plugin/gis/tasks.py" line="312" />
       <source>Heat by zone and hour</source>
@@ -399,11 +512,6 @@
       <location filename="../../plugin/algorithms/zones.py" line="83" />
       <source>Choose an hourly heat layer and a zone layer.</source>
       <translation>请选择逐小时热力图层和分区图层。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/zones.py" line="87" />
-      <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
-      <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="109" />
@@ -481,37 +589,37 @@
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="91" />
+      <location filename="../../plugin/gis/heat_archive.py" line="97" />
       <source>The archive must be a GeoPackage (.gpkg) or a PostgreSQL table, not '{0}': an archive is merged into by every run, which only a database can do safely.</source>
       <translation>存档必须是 GeoPackage(.gpkg)或 PostgreSQL 表,而不是“{0}”:每次运行都要合并进存档,只有数据库能安全地做到。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="171" />
+      <location filename="../../plugin/gis/heat_archive.py" line="177" />
       <source>The archive {0} cannot be written: {1}</source>
       <translation>无法写入存档 {0}:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="195" />
+      <location filename="../../plugin/gis/heat_archive.py" line="201" />
       <source>level {0} (this run: {1})</source>
       <translation>级别 {0}(本次运行:{1})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="197" />
+      <location filename="../../plugin/gis/heat_archive.py" line="203" />
       <source>{0} other feature(s): {1}</source>
       <translation>另外 {0} 个要素:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="200" />
+      <location filename="../../plugin/gis/heat_archive.py" line="206" />
       <source>The archive '{0}' holds heat of {1}. An archive never mixes levels or features: run with the same features and level, or give another archive (another layer name in the same GeoPackage keeps them apart).</source>
       <translation>存档“{0}”保存的是{1}的热力。存档从不混合级别或要素:请用相同的要素和级别运行,或指定另一个存档(同一 GeoPackage 中的另一个图层名即可分开保存)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="223" />
+      <location filename="../../plugin/gis/heat_archive.py" line="229" />
       <source>The archive's staging table {0} cannot be opened.</source>
       <translation>无法打开存档的暂存表 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="312" />
+      <location filename="../../plugin/gis/heat_archive.py" line="305" />
       <source>the service's choice</source>
       <translation>服务自选</translation>
     </message>

@@ -5,36 +5,12 @@ import datetime as dt
 import sqlite3
 import subprocess
 
-import processing
 import pytest
-from qgis.core import QgsProcessingException, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 
 from crowdheat.plugin.gis.default_styles import restore_time_settings
 from crowdheat.plugin.gis.heat_layers import HOUR_FIELDS
-from tests.helpers import BLOCK_WKT, RecordingFeedback, polygon_layer
-
-LEVEL = 16
-NOV = [dt.date(2025, 11, d) for d in range(1, 31)]
-
-
-def window_ending(first_date):
-    """The simulator's 'today' for which the service answers first_date … first_date + 9."""
-    return first_date + dt.timedelta(days=14)
-
-
-def archive_run(jike, tmp_path, archive, first_date, revised=(), layer=None, level=LEVEL):
-    """One run on the day the service answers ``first_date`` + 10 days; a fresh answers cache,
-    as runs days apart ask on other days."""
-    jike.steady, jike.today, jike.revised = True, window_ending(first_date), frozenset(revised)
-    cache = tmp_path / f"answers-{first_date}-{len(list(tmp_path.glob('answers-*')))}.sqlite"
-    QgsSettings().setValue("crowdheat/jike/cache_path", str(cache))
-    feedback = RecordingFeedback()
-    result = processing.run(
-        "crowdheat:heatarchive",
-        {"INPUT": layer or polygon_layer([BLOCK_WKT]), "CELL_LEVEL": level, "ARCHIVE": str(archive)},
-        feedback=feedback,
-    )
-    return result, feedback
+from tests.helpers import NOV, archive_run, polygon_layer
 
 
 def rows(archive):

@@ -3,6 +3,7 @@ the environment pointing it at the loopback simulator — the way batch users ru
 
 import json
 import os
+import pathlib
 import shutil
 import subprocess
 import sys
@@ -260,3 +261,89 @@ def test_heat_by_zone_headless_with_the_distributions_shapely_gives_the_same_tab
                 assert row[name] == pytest.approx(want[name], rel=1e-9, abs=1e-9), name
             else:
                 assert row[name] == want[name], name
+
+
+def test_scheduled_archive_runs_exit_zero_when_done_even_with_nothing_new_and_non_zero_when_incomplete(
+    jike, qgis_process_env, tmp_path
+):
+    """What a cron line or a systemd timer sees: 0 when the run is done (a run that finds nothing
+    new included), non-zero with one line of reason when a request went unanswered."""
+    from tests.helpers import NOV, window_ending
+
+    jike.steady, jike.today = True, window_ending(NOV[0])
+    env = dict(qgis_process_env, CROWDHEAT_JIKE_URL=jike.url, CROWDHEAT_JIKE_TOKEN=TOKEN)
+    blocks = tmp_path / "blocks.gpkg"
+    east = "POLYGON((114.20 22.60, 114.203 22.60, 114.203 22.602, 114.20 22.602, 114.20 22.60))"
+    write_gpkg(polygon_layer([BLOCK_WKT, east]), blocks)
+    archive = tmp_path / "archive.gpkg"
+    args = (f"INPUT={blocks}", "CELL_LEVEL=16", f"ARCHIVE={archive}")
+    first = run(env, "crowdheat:heatarchive", *args)
+    assert first.returncode == 0, first.stderr + first.stdout
+    added = json.loads(first.stdout)["results"]["ADDED"]
+    assert added > 10 and len(jike.requests) == 2
+
+    again = run(env, "crowdheat:heatarchive", *args)  # the same day: nothing new, nothing paid
+    assert again.returncode == 0, again.stderr + again.stdout
+    results = json.loads(again.stdout)["results"]
+    assert (results["ADDED"], results["UNCHANGED"]) == (0, added) and len(jike.requests) == 2
+
+    other = tmp_path / "other.gpkg"
+    south = "POLYGON((114.10 22.50, 114.103 22.50, 114.103 22.502, 114.10 22.502, 114.10 22.50))"
+    write_gpkg(polygon_layer([east.replace("22.60", "22.61").replace("22.602", "22.612"), south]), other)
+    jike.push_faults("biz:50001")
+    incomplete = run(env, "crowdheat:heatarchive", f"INPUT={other}", "CELL_LEVEL=16", f"ARCHIVE={tmp_path / 'b.gpkg'}")
+    assert incomplete.returncode != 0, incomplete.stderr[-600:]
+    assert "Incomplete run: 1 of 2 request(s) not answered" in incomplete.stderr + incomplete.stdout
+    assert "biz_code 50001" in incomplete.stderr + incomplete.stdout
+    assert "Traceback" not in incomplete.stderr
+    kept = QgsVectorLayer(f"{tmp_path / 'b.gpkg'}|layername=heat_archive", "b", "ogr")
+    assert kept.featureCount() > 0  # the answered request is merged
+
+
+def test_a_scheduled_run_reads_the_token_from_the_auth_database_with_a_master_password_file(
+    jike, plugins_dir, tmp_path
+):
+    """The README's cron line without CROWDHEAT_JIKE_TOKEN: the token stays encrypted in the
+    profile's auth database, unlocked by QGIS's own QGIS_AUTH_PASSWORD_FILE."""
+    profile = tmp_path / "cron-profile"
+    env = dict(
+        os.environ,
+        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+        QGIS_PLUGINPATH=str(plugins_dir),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+        CROWDHEAT_JIKE_URL=jike.url,
+    )
+    env.pop("CROWDHEAT_JIKE_TOKEN", None)
+    stored = subprocess.run(
+        [
+            sys.executable,
+            str(pathlib.Path(__file__).parents[1] / "store_token.py"),
+            str(profile / "profiles" / "default"),
+            str(plugins_dir),
+            "m4ster",
+            TOKEN,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stored.returncode == 0, stored.stderr
+    subprocess.run(
+        [QGIS_PROCESS, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True, timeout=120
+    )
+    blocks = tmp_path / "blocks.gpkg"
+    write_gpkg(polygon_layer([BLOCK_WKT]), blocks)
+    args = (f"INPUT={blocks}", "CELL_LEVEL=16", f"ARCHIVE={tmp_path / 'archive.gpkg'}")
+
+    locked = run(env, "crowdheat:heatarchive", *args)  # no password file: the token cannot be read
+    assert locked.returncode != 0 and "token" in (locked.stdout + locked.stderr).lower()
+
+    password_file = tmp_path / "master.txt"
+    password_file.write_text("m4ster\n")
+    password_file.chmod(0o600)
+    done = run(dict(env, QGIS_AUTH_PASSWORD_FILE=str(password_file)), "crowdheat:heatarchive", *args)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert json.loads(done.stdout)["results"]["ADDED"] > 0
+    assert TOKEN not in done.stdout + done.stderr + locked.stdout + locked.stderr
