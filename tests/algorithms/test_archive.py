@@ -5,6 +5,7 @@ import datetime as dt
 import sqlite3
 import subprocess
 
+import processing
 import pytest
 from qgis.core import QgsProcessingException, QgsProject, QgsVectorLayer
 
@@ -123,3 +124,22 @@ def test_the_same_four_runs_into_postgis_keep_each_cell_day_once_by_the_database
     assert layer.renderer().type() == "graduatedSymbol"
     span = project.timeSettings().temporalRange()
     assert span.begin().date().toPyDate() == NOV[0] and span.end().date().toPyDate() == dt.date(2025, 11, 30)
+
+
+def test_the_time_profile_and_heat_by_zone_read_an_archive(jike, provider, tmp_path):
+    archive = tmp_path / "archive.gpkg"
+    archive_run(jike, tmp_path, archive, NOV[0])
+    archive_run(jike, tmp_path, archive, NOV[19])
+    chart = tmp_path / "profile.png"
+    processing.run("crowdheat:timeprofile", {"INPUT": str(archive), "OUTPUT": str(chart)})
+    assert chart.stat().st_size > 5000
+    zone = "POLYGON((114.05 22.53, 114.07 22.53, 114.07 22.55, 114.05 22.55, 114.05 22.53))"
+    result = processing.run(
+        "crowdheat:heatbyzone",
+        {"INPUT": str(archive), "ZONES": polygon_layer([zone]), "OUTPUT": "memory:", "OUTPUT_HOURS": "memory:"},
+    )
+    (row,) = result["OUTPUT"].getFeatures()
+    with sqlite3.connect(archive) as db:
+        (total,) = db.execute("SELECT sum(day_heat) FROM heat_archive").fetchone()
+    assert row["heat_total"] == pytest.approx(total) and row["mean_day"] == pytest.approx(total / 20)
+    assert result["OUTPUT_HOURS"].featureCount() == 20 * 24
