@@ -30,7 +30,12 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
         }
         plugin.dock_action.setChecked(True)
         assert plugin.dock is not None and not plugin.dock.isHidden()  # the stub main window is never shown
-        assert plugin.dock.tabs.count() == 3
+        assert [plugin.dock.tabs.tabText(k) for k in range(plugin.dock.tabs.count())] == [
+            "Heat",
+            "Archive",
+            "Scans",
+            "Profile",
+        ]
         plugin.unload()
         assert registry.providerById("crowdheat") is None
         assert plugin.dock is None and plugin.actions == [] and plugin.options_factory is None

@@ -11,7 +11,6 @@ from qgis.core import (
 
 from ..core.errors import CrowdHeatError
 from ..gis import heat_archive, heat_layers, settings
-from ..gis.default_styles import save_default_style
 from ..i18n import tr
 from .groups import OneShotPostProcessor
 from .heat import HeatMapAlgorithm, show_hourly
@@ -73,61 +72,29 @@ class HeatArchiveAlgorithm(HeatMapAlgorithm):
         config = settings.jike_config()
         plan = self.make_plan(parameters, context, feedback, config)
         destination_text = self.parameterAsOutputLayer(parameters, self.ARCHIVE, context)
+        progress, report = self.feedback_callbacks(feedback)
         try:
-            destination = heat_archive.Destination(destination_text)
-            archive = heat_archive.Archive(destination)
-            archive.check_sources(plan)
-            writer = heat_archive.ArchiveWriter(archive)
+            done = heat_archive.add_to_archive(
+                plan, destination_text, config, feedback.isCanceled, progress, feedback.pushInfo, report
+            )
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
-        try:
-            run = self.fetch(plan, writer, config, feedback)
-        finally:
-            archive.close(writer)
-        dates = archive.dates()
-        gaps = heat_archive.gap_dates(dates)
-        feedback.pushInfo(
-            tr("Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}").format(
-                destination.table, writer.added, writer.unchanged, writer.revised, dates[0], dates[-1]
-            )
-        )
-        if gaps:
-            feedback.pushWarning(
-                tr("{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}").format(
-                    len(gaps), ", ".join(d.isoformat() for d in gaps)
-                )
-            )
-        source, _ = destination.layer_source()
-        uppers = heat_layers.hourly_breaks(run)
-        if not archive.exists:  # its first run gives it its style (classes from the first answers)
-            save_default_style(source, lambda layer: heat_layers.style_hourly(layer, uppers), feedback)
+        feedback.pushInfo(done.summary())
+        if done.gaps:
+            feedback.pushWarning(done.gaps_text())
+        done.save_style(feedback)
         if context.willLoadLayerOnCompletion(destination_text):
-            span = heat_layers.date_span(dates[0], dates[-1])
-            _ArchiveStyler(uppers, span).attach(context, destination_text)
-        if not run.complete:
+            span = heat_layers.date_span(done.dates[0], done.dates[-1])
+            _ArchiveStyler(done.uppers, span).attach(context, destination_text)
+        if done.incomplete_text():
             # A scheduled run must say so in its exit code: what was merged stays, the rest is asked
             # again by the next run (the answers cache makes what was received free).
-            raise QgsProcessingException(incomplete_text(run, writer))
+            raise QgsProcessingException(done.incomplete_text())
         return {
             self.ARCHIVE: destination_text,
-            "ADDED": writer.added,
-            "UNCHANGED": writer.unchanged,
-            "REVISED": writer.revised,
-            "GAP_DAYS": len(gaps),
-            "GAP_DATES": ",".join(d.isoformat() for d in gaps),
+            "ADDED": done.added,
+            "UNCHANGED": done.unchanged,
+            "REVISED": done.revised,
+            "GAP_DAYS": len(done.gaps),
+            "GAP_DATES": ",".join(d.isoformat() for d in done.gaps),
         }
-
-
-def incomplete_text(run, writer):
-    """One line: why the run is incomplete, and what the archive kept."""
-    if run.cancelled:
-        why = tr("cancelled")
-    else:
-        first = run.stopped_by or run.unanswered[0][1]
-        why = tr("{0} of {1} request(s) not answered ({2})").format(
-            len(run.plan.requests) - run.requests_answered, len(run.plan.requests), str(first).splitlines()[0]
-        )
-    return tr(
-        "Incomplete run: {0}. The archive keeps the {1:,} cell-days added and {2:,} revised so far; run it "
-        "again to fetch the rest (answers already received come from the cache)."
-    ).format(why, writer.added, writer.revised)

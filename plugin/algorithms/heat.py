@@ -174,8 +174,8 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         }
 
     @staticmethod
-    def fetch(plan, writer, config, feedback):
-        """The run (``gis.heat_run.run_plan``) told to Processing's feedback."""
+    def feedback_callbacks(feedback):
+        """(on_progress, report) of a heat run, told to Processing's feedback."""
 
         def progress(done, total, cells):
             feedback.setProgress(100.0 * done / max(1, total))
@@ -187,6 +187,12 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
             else:
                 feedback.pushWarning(line)
 
+        return progress, report
+
+    @classmethod
+    def fetch(cls, plan, writer, config, feedback):
+        """The run (``gis.heat_run.run_plan``) told to Processing's feedback."""
+        progress, report = cls.feedback_callbacks(feedback)
         try:
             return run_plan(plan, writer, config, feedback.isCanceled, progress, feedback.pushInfo, report)
         except CrowdHeatError as exc:  # nothing kept, or an output refused features

@@ -35,7 +35,8 @@ from ..core.errors import InputError, OutputError
 from ..core.jike import CRS as HEAT_CRS
 from ..core.shapely_lib import wkt
 from ..i18n import tr
-from . import heat_layers
+from . import heat_layers, heat_run
+from .default_styles import save_default_style
 from .heat_layers import HOUR_FIELDS
 from .heat_zones import as_day
 
@@ -121,7 +122,7 @@ class Archive:
 
     def __init__(self, destination: Destination):
         self.destination = destination
-        self.exists = self._table_exists()
+        self.exists = self.table_exists(destination)
         if not self.exists:
             self._create()
         self.connection = destination.connection()
@@ -145,9 +146,10 @@ class Archive:
 
     # -- creation -------------------------------------------------------------------------------
 
-    def _table_exists(self):
-        source, provider = self.destination.layer_source()
-        if not self.destination.postgres and not os.path.exists(self.destination.path):
+    @staticmethod
+    def table_exists(destination):
+        source, provider = destination.layer_source()
+        if not destination.postgres and not os.path.exists(destination.path):
             return False
         layer = QgsVectorLayer(source, "archive", provider)
         return layer.isValid()
@@ -280,6 +282,59 @@ class Archive:
         return sorted(as_day(row[0]) for row in rows if row[0] is not None)
 
 
+class ArchiveInfo:
+    """What the dock shows of an archive: its dates, gaps, rows, size on disk and what fed it."""
+
+    def __init__(self, destination):
+        self.destination = destination
+        connection = destination.connection()
+        table = destination.qualified
+        self.dates = sorted(
+            as_day(row[0]) for row in connection.executeSql(f"SELECT DISTINCT date FROM {table}") if row[0] is not None
+        )
+        self.gaps = gap_dates(self.dates)
+        self.cell_days = int(connection.executeSql(f"SELECT COUNT(*) FROM {table}")[0][0])
+        self.size_bytes = os.path.getsize(destination.path) if destination.path else None
+        sources = (
+            _quoted(SOURCES_TABLE)
+            if not destination.postgres
+            else f"{_quoted(destination.schema)}.{_quoted(SOURCES_TABLE)}"
+        )
+        rows = connection.executeSql(
+            f"SELECT level, feature_count, names, last_run FROM {sources} WHERE archive = {_text(destination.table)}"
+        )
+        self.level, self.feature_count, self.names, self.last_run = rows[0] if rows else (None, 0, "", "")
+
+    def text(self):
+        if not self.dates:
+            return tr("The archive {0} holds no heat yet.").format(self.destination.table)
+        lines = [
+            tr("{0} – {1}: {2} date(s) with data, {3:,} cell-days").format(
+                self.dates[0], self.dates[-1], len(self.dates), self.cell_days
+            ),
+            tr("Gaps: {0}").format(", ".join(d.isoformat() for d in self.gaps)) if self.gaps else tr("No gap."),
+            tr("{0} feature(s) at level {1}: {2}").format(self.feature_count, _level_text(self.level or 0), self.names),
+        ]
+        if self.size_bytes is not None:
+            lines.append(tr("{0:,.1f} MB on disk; last run {1}").format(self.size_bytes / 1e6, self.last_run))
+        return "\n".join(lines)
+
+
+class ArchiveInfoJob:
+    """:class:`ArchiveInfo` read off the UI thread (a JobTask's job)."""
+
+    def __init__(self, destination_text):
+        self.destination_text = destination_text
+
+    def run(self, is_cancelled=None):
+        destination = Destination(self.destination_text)
+        if destination.path and not os.path.exists(destination.path):
+            return None
+        if not Archive.table_exists(destination):
+            return None
+        return ArchiveInfo(destination)
+
+
 def gap_dates(dates):
     """The dates inside the span of ``dates`` (sorted) that are not among them."""
     if not dates:
@@ -352,3 +407,69 @@ class ArchiveWriter:
 
     def close(self):
         self.rows = self.staging = None
+
+
+class ArchiveRun:
+    """What one run did to an archive: the counts, the archive's dates and gaps after it, the heat
+    run itself, and whether this run created the archive."""
+
+    def __init__(self, destination, archive, writer, run):
+        self.destination, self.run = destination, run
+        self.created = not archive.exists
+        self.added, self.unchanged, self.revised = writer.added, writer.unchanged, writer.revised
+        self.dates = archive.dates()
+        self.gaps = gap_dates(self.dates)
+        self.uppers = heat_layers.hourly_breaks(run)
+
+    def summary(self):
+        return tr("Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}").format(
+            self.destination.table, self.added, self.unchanged, self.revised, self.dates[0], self.dates[-1]
+        )
+
+    def gaps_text(self):
+        if not self.gaps:
+            return ""
+        return tr("{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}").format(
+            len(self.gaps), ", ".join(d.isoformat() for d in self.gaps)
+        )
+
+    def incomplete_text(self):
+        """One line: why the run is incomplete and what the archive kept; '' when it is complete."""
+        run = self.run
+        if run.complete:
+            return ""
+        if run.cancelled:
+            why = tr("cancelled")
+        else:
+            first = run.stopped_by or run.unanswered[0][1]
+            why = tr("{0} of {1} request(s) not answered ({2})").format(
+                len(run.plan.requests) - run.requests_answered, len(run.plan.requests), str(first).splitlines()[0]
+            )
+        return tr(
+            "Incomplete run: {0}. The archive keeps the {1:,} cell-days added and {2:,} revised so far; run it "
+            "again to fetch the rest (answers already received come from the cache)."
+        ).format(why, self.added, self.revised)
+
+    def save_style(self, feedback=None):
+        """The archive's first run gives it its style (classes from the first answers) and time
+        settings as its default; later runs leave it."""
+        if self.created:
+            source, _ = self.destination.layer_source()
+            save_default_style(source, lambda layer: heat_layers.style_hourly(layer, self.uppers), feedback)
+
+
+def add_to_archive(
+    plan, destination_text, config=None, is_cancelled=None, on_progress=None, log=None, report=None, network=None
+):
+    """The last 10 days of ``plan`` merged into the archive at ``destination_text`` through the one
+    heat runner; the dock's task and ``crowdheat:heatarchive`` both call it. Raises InputError
+    before any request when the destination or the plan does not fit the archive."""
+    destination = Destination(destination_text)
+    archive = Archive(destination)
+    archive.check_sources(plan)
+    writer = ArchiveWriter(archive)
+    try:
+        run = heat_run.run_plan(plan, writer, config, is_cancelled, on_progress, log, report, network)
+    finally:
+        archive.close(writer)
+    return ArchiveRun(destination, archive, writer, run)

@@ -22,6 +22,11 @@ def log(message, level=Qgis.Info):
     QgsMessageLog.logMessage(message, LOG_TAG, level)
 
 
+def _warn(line, failure):
+    """A heat run's ``report``: failed requests and left-out answers go to the log as warnings."""
+    log(line, Qgis.Warning)
+
+
 class CrowdHeatTask(QgsTask):
     """Stores its result or error; ``done(task)`` runs on the main thread when it ends."""
 
@@ -54,6 +59,11 @@ class CrowdHeatTask(QgsTask):
     def finished(self, ok):
         self.done(self)
 
+    def heat_progress(self, done, total, cell_count):
+        """A heat run's progress (``on_progress`` of ``heat_run.run_plan``), for the dock to show."""
+        self.progress_text = tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cell_count)
+        self.setProgress(100.0 * done / max(1, total))
+
     def to_main_thread(self, *layers):
         main = QCoreApplication.instance().thread()
         for layer in layers:
@@ -76,16 +86,9 @@ class HeatTask(CrowdHeatTask):
         hourly, cells = heat_layers.memory_layers(self.output_system)
         writer = heat_layers.HeatWriter(hourly.dataProvider(), cells.dataProvider(), self.output_system)
 
-        def progress(done, total, cell_count):
-            self.progress_text = tr("{0:,} / {1:,} requests, {2:,} cells").format(done, total, cell_count)
-            self.setProgress(100.0 * done / max(1, total))
-
-        def report(line, failure):
-            log(line, Qgis.Warning)
-
         try:
             run = heat_run.run_plan(
-                self.plan, writer, self.config, self.isCanceled, progress, log, report, network=self.network
+                self.plan, writer, self.config, self.isCanceled, self.heat_progress, log, _warn, network=self.network
             )
         except CancelledError:
             return None
@@ -177,6 +180,35 @@ class ScanTask(CrowdHeatTask):
             layer.updateExtents()
         self.to_main_thread(*self.layers)
         return run
+
+
+class ArchiveTask(CrowdHeatTask):
+    """Add a plan's last 10 days to an archive (``heat_archive.add_to_archive``, as
+    crowdheat:heatarchive does); ``result``: the ArchiveRun."""
+
+    def __init__(self, plan, destination_text, done, config=None):
+        super().__init__(tr("CrowdHeat: adding heat to the archive"), done)
+        self.plan, self.destination_text = plan, destination_text
+        self.config = config or settings.jike_config()
+        self.network = settings.network_for(self.config.base_url)
+        self.progress_text = ""
+
+    def work(self):
+        from . import heat_archive
+
+        try:
+            return heat_archive.add_to_archive(
+                self.plan,
+                self.destination_text,
+                self.config,
+                self.isCanceled,
+                self.heat_progress,
+                log,
+                _warn,
+                self.network,
+            )
+        except CancelledError:
+            return None
 
 
 class Latest:

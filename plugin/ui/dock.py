@@ -1,8 +1,9 @@
-"""The CrowdHeat dock: the plugin's main door (Heat, Scans and Profile tabs)."""
+"""The CrowdHeat dock: the plugin's main door (Heat, Archive, Scans and Profile tabs)."""
 
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from .archive_tab import ArchiveTab
 from .heat_tab import HeatTab
 from .profile_tab import ProfileTab
 from .scans_tab import ScansTab
@@ -15,9 +16,11 @@ class CrowdHeatDock(QgsDockWidget):
         self.setObjectName("CrowdHeatDock")
         self.tabs = QTabWidget()
         self.heat = HeatTab(iface)
+        self.archive = ArchiveTab(iface, self.heat)
         self.scans = ScansTab(iface)
         self.profile = ProfileTab(iface)
         self.tabs.addTab(self.heat, tr("Heat"))
+        self.tabs.addTab(self.archive, tr("Archive"))
         self.tabs.addTab(self.scans, tr("Scans"))
         self.tabs.addTab(self.profile, tr("Profile"))
         self.heat.heatReady.connect(self.profile.show_layer)
@@ -38,5 +41,6 @@ class CrowdHeatDock(QgsDockWidget):
 
     def unload(self):
         self.heat.unload()
+        self.archive.unload()
         self.scans.unload()
         self.profile.unload()

@@ -4,59 +4,44 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="38" />
+      <location filename="../../plugin/algorithms/archive.py" line="37" />
       <source>Add crowd heat to an archive</source>
       <translation>将人群热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="41" />
+      <location filename="../../plugin/algorithms/archive.py" line="40" />
       <source>Fetches the last 10 days of hourly crowd heat for the polygons (as 'Crowd heat for polygons') and adds them to an archive: one table (GeoPackage or PostgreSQL) with one row per S2 cell and date, which grows run after run. A cell-day the archive lacks is added, one answered alike is left alone, one the service now answers differently replaces the old numbers (its revisions are counted). An archive keeps one set of features at one level: another run is refused. Outputs the counts ADDED, UNCHANGED, REVISED (cell-days) and GAP_DAYS, the dates inside the archive's span with no data (runs more than 10 days apart leave gaps).</source>
       <translation>为多边形获取最近 10 天的逐小时人群热力(同“多边形人群热力”),并加入存档:一张表(GeoPackage 或 PostgreSQL),每个 S2 网格每个日期一行,每次运行都会增长。存档中没有的网格日被添加,结果相同的保持不变,服务给出不同数值的替换旧值(并计入修订次数)。一个存档只保存同一组要素、同一级别:其他运行会被拒绝。输出计数 ADDED、UNCHANGED、REVISED(网格日)以及 GAP_DAYS,即存档时间范围内没有数据的日期数(两次运行间隔超过 10 天会留下空缺)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="60" />
+      <location filename="../../plugin/algorithms/archive.py" line="59" />
       <source>Archive (a GeoPackage or a PostgreSQL table; created if missing)</source>
       <translation>存档(GeoPackage 或 PostgreSQL 表;不存在时创建)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="64" />
+      <location filename="../../plugin/algorithms/archive.py" line="63" />
       <source>Cell-days added</source>
       <translation>新增的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="65" />
+      <location filename="../../plugin/algorithms/archive.py" line="64" />
       <source>Cell-days answered alike</source>
       <translation>结果相同的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="66" />
+      <location filename="../../plugin/algorithms/archive.py" line="65" />
       <source>Cell-days revised</source>
       <translation>已修订的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="67" />
+      <location filename="../../plugin/algorithms/archive.py" line="66" />
       <source>Dates without data inside the archive's span</source>
       <translation>存档时间范围内无数据的日期数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="70" />
+      <location filename="../../plugin/algorithms/archive.py" line="69" />
       <source>Those dates</source>
       <translation>这些日期</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/archive.py" line="90" />
-      <source>Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}</source>
-      <translation>存档 {0}:新增 {1:,} 个网格日,{2:,} 个结果相同,{3:,} 个已修订;时间范围 {4} – {5}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/archive.py" line="96" />
-      <source>{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}</source>
-      <translation>存档时间范围内有 {0} 个日期没有数据(两次运行间隔超过 10 天):{1}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/archive.py" line="101" />
-      <source>Stopped early: the archive holds every answer received so far.</source>
-      <translation>提前停止:存档已保存到目前为止收到的所有结果。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="42" />
@@ -234,46 +219,47 @@
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="182" />
       <location filename="../../plugin/gis/tasks.py" line="80" />
+      <location filename="../../plugin/gis/tasks.py" line="197" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="219" />
+      <location filename="../../plugin/algorithms/heat.py" line="225" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="222" />
+      <location filename="../../plugin/algorithms/heat.py" line="228" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="238" />
+      <location filename="../../plugin/algorithms/heat.py" line="244" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="249" />
+      <location filename="../../plugin/algorithms/heat.py" line="255" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="278" />
+      <location filename="../../plugin/algorithms/heat.py" line="284" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="281" />
+      <location filename="../../plugin/algorithms/heat.py" line="287" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="290" />
+      <location filename="../../plugin/algorithms/heat.py" line="296" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="294" />
+      <location filename="../../plugin/algorithms/heat.py" line="300" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -479,7 +465,7 @@
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="36" />
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/gis/tasks.py" line="312" />
+      <location filename="../../plugin/gis/tasks.py" line="341" />
       <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>Heat by zone</source>
@@ -504,7 +490,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="75" />
-      <location filename="../../plugin/gis/tasks.py" line="312" />
+      <location filename="../../plugin/gis/tasks.py" line="341" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
@@ -589,39 +575,94 @@
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="97" />
+      <location filename="../../plugin/gis/heat_archive.py" line="98" />
       <source>The archive must be a GeoPackage (.gpkg) or a PostgreSQL table, not '{0}': an archive is merged into by every run, which only a database can do safely.</source>
       <translation>存档必须是 GeoPackage(.gpkg)或 PostgreSQL 表,而不是“{0}”:每次运行都要合并进存档,只有数据库能安全地做到。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="177" />
+      <location filename="../../plugin/gis/heat_archive.py" line="179" />
       <source>The archive {0} cannot be written: {1}</source>
       <translation>无法写入存档 {0}:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="201" />
+      <location filename="../../plugin/gis/heat_archive.py" line="203" />
       <source>level {0} (this run: {1})</source>
       <translation>级别 {0}(本次运行:{1})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="203" />
+      <location filename="../../plugin/gis/heat_archive.py" line="205" />
       <source>{0} other feature(s): {1}</source>
       <translation>另外 {0} 个要素:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="206" />
+      <location filename="../../plugin/gis/heat_archive.py" line="208" />
       <source>The archive '{0}' holds heat of {1}. An archive never mixes levels or features: run with the same features and level, or give another archive (another layer name in the same GeoPackage keeps them apart).</source>
       <translation>存档“{0}”保存的是{1}的热力。存档从不混合级别或要素:请用相同的要素和级别运行,或指定另一个存档(同一 GeoPackage 中的另一个图层名即可分开保存)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="229" />
+      <location filename="../../plugin/gis/heat_archive.py" line="231" />
       <source>The archive's staging table {0} cannot be opened.</source>
       <translation>无法打开存档的暂存表 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="305" />
+      <location filename="../../plugin/gis/heat_archive.py" line="310" />
+      <source>The archive {0} holds no heat yet.</source>
+      <translation>存档 {0} 还没有热力数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="312" />
+      <source>{0} – {1}: {2} date(s) with data, {3:,} cell-days</source>
+      <translation>{0} – {1}:{2} 个日期有数据,共 {3:,} 个网格日</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="315" />
+      <source>Gaps: {0}</source>
+      <translation>空缺:{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="315" />
+      <source>No gap.</source>
+      <translation>没有空缺。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="316" />
+      <source>{0} feature(s) at level {1}: {2}</source>
+      <translation>{0} 个要素,级别 {1}:{2}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="319" />
+      <source>{0:,.1f} MB on disk; last run {1}</source>
+      <translation>占用磁盘 {0:,.1f} MB;上次运行 {1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="360" />
       <source>the service's choice</source>
       <translation>服务自选</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="425" />
+      <source>Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}</source>
+      <translation>存档 {0}:新增 {1:,} 个网格日,{2:,} 个结果相同,{3:,} 个已修订;时间范围 {4} – {5}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="432" />
+      <source>{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}</source>
+      <translation>存档时间范围内有 {0} 个日期没有数据(两次运行间隔超过 10 天):{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="442" />
+      <source>cancelled</source>
+      <translation>已取消</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="445" />
+      <source>{0} of {1} request(s) not answered ({2})</source>
+      <translation>{1} 个请求中有 {0} 个未得到应答({2})</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="448" />
+      <source>Incomplete run: {0}. The archive keeps the {1:,} cell-days added and {2:,} revised so far; run it again to fetch the rest (answers already received come from the cache).</source>
+      <translation>运行未完成:{0}。存档保留目前已新增的 {1:,} 个网格日和已修订的 {2:,} 个;再次运行即可获取其余部分(已收到的结果来自缓存)。</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/heat_run.py" line="59" />
@@ -795,33 +836,39 @@
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="228" />
+      <location filename="../../plugin/gis/tasks.py" line="187" />
+      <source>CrowdHeat: adding heat to the archive</source>
+      <translation>CrowdHeat:正在将热力加入存档</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tasks.py" line="257" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="248" />
+      <location filename="../../plugin/gis/tasks.py" line="277" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="293" />
+      <location filename="../../plugin/gis/tasks.py" line="322" />
+      <location filename="../../plugin/ui/archive_tab.py" line="153" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="310" />
+      <location filename="../../plugin/gis/tasks.py" line="339" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="319" />
+      <location filename="../../plugin/gis/tasks.py" line="348" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="31" />
-      <location filename="../../plugin/ui/dock.py" line="14" />
+      <location filename="../../plugin/ui/dock.py" line="15" />
       <location filename="../../plugin/ui/heat_tab.py" line="232" />
       <location filename="../../plugin/ui/heat_tab.py" line="416" />
       <location filename="../../plugin/ui/heat_tab.py" line="399" />
@@ -835,22 +882,129 @@
       <translation>人群热力与扫描定位</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/dock.py" line="20" />
+      <location filename="../../plugin/ui/archive_tab.py" line="38" />
+      <source>GeoPackage (*.gpkg)</source>
+      <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="39" />
+      <source>Choose or create a heat archive</source>
+      <translation>选择或新建热力存档</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="41" />
+      <source>A GeoPackage that grows run after run, one row per S2 cell and date. A PostgreSQL archive is made with the Processing algorithm 'Add crowd heat to an archive'.</source>
+      <translation>每次运行都会增长的 GeoPackage,每个 S2 网格每个日期一行。PostgreSQL 存档请使用处理算法“将人群热力加入存档”创建。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="48" />
+      <location filename="../../plugin/ui/dock.py" line="23" />
+      <source>Archive</source>
+      <translation>存档</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="53" />
+      <source>Compare periods…</source>
+      <translation>比较时段…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="54" />
+      <source>What changed between two periods of the archive, and which days stand out.</source>
+      <translation>存档两个时段之间的变化,以及哪些日期异常突出。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="56" />
+      <source>Play the archive</source>
+      <translation>播放存档</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="57" />
+      <source>Add the archive to the map and play its whole span in the Temporal Controller.</source>
+      <translation>将存档加入地图,并在时间控制器中播放其完整时间范围。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="59" />
+      <source>Add the Heat tab's selection</source>
+      <translation>加入“热力”页的选择</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="61" />
+      <source>Fetches the last 10 days for what the Heat tab would fetch (its polygons or circle, its level).</source>
+      <translation>为“热力”页将要获取的范围(其多边形或圆形及级别)获取最近 10 天的数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="79" />
+      <source>Choose a GeoPackage: an existing archive, or a new file to create one.</source>
+      <translation>请选择 GeoPackage:已有的存档,或用于新建存档的新文件。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="81" />
+      <source>Reading the archive…</source>
+      <translation>正在读取存档…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="83" />
+      <source>CrowdHeat: reading the archive</source>
+      <translation>CrowdHeat:正在读取存档</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="92" />
+      <source>No archive there yet: the first run creates it.</source>
+      <translation>此处还没有存档:首次运行时会创建。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="103" />
+      <source>Nothing to add: select polygons (or set a circle) in the Heat tab first. {0}</source>
+      <translation>没有可加入的内容:请先在“热力”页选择多边形(或设置圆形)。{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="109" />
+      <source>Choose the archive's file first.</source>
+      <translation>请先选择存档文件。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="112" />
+      <source>Adding {0:,} request(s) to the archive…</source>
+      <translation>正在将 {0:,} 个请求加入存档…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="118" />
+      <source>CrowdHeat: archive run failed</source>
+      <translation>CrowdHeat:存档运行失败</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="120" />
+      <location filename="../../plugin/ui/heat_tab.py" line="390" />
+      <source>Cancelled: nothing was received.</source>
+      <translation>已取消：未收到任何数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="173" />
+      <source>The archive cannot be opened: {0}</source>
+      <translation>无法打开存档:{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="178" />
+      <source>Playing {0} – {1} in the Temporal Controller.</source>
+      <translation>正在时间控制器中播放 {0} – {1}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/dock.py" line="22" />
       <source>Heat</source>
       <translation>热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/dock.py" line="21" />
+      <location filename="../../plugin/ui/dock.py" line="24" />
       <source>Scans</source>
       <translation>扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/dock.py" line="22" />
+      <location filename="../../plugin/ui/dock.py" line="25" />
       <source>Profile</source>
       <translation>时间曲线</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/dock.py" line="24" />
+      <location filename="../../plugin/ui/dock.py" line="27" />
       <source>Settings…</source>
       <translation>设置…</translation>
     </message>
@@ -1032,11 +1186,6 @@ Fetch?</source>
       <location filename="../../plugin/ui/heat_tab.py" line="388" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="390" />
-      <source>Cancelled: nothing was received.</source>
-      <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/heat_tab.py" line="391" />
@@ -1533,6 +1682,10 @@ Fetch?</source>
       <location filename="../../plugin/ui/time_profile.py" line="22" />
       <source>Click an hour to show it on the map (Temporal Controller).</source>
       <translation>点击某个小时，在地图上显示该时刻（时间控制器）。</translation>
+    </message>
+    <message>
+      <source>Stopped early: the archive holds every answer received so far.</source>
+      <translation type="obsolete">提前停止:存档已保存到目前为止收到的所有结果。</translation>
     </message>
   </context>
 </TS>
