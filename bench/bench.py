@@ -857,6 +857,7 @@ VARIANTS = {
 
 
 NEEDS_QGIS = {
+    "archive_append",
     "floor",
     "crowdheat",
     "peer",
@@ -879,7 +880,7 @@ def child(name, answer):
         app.exitQgis()
 
 
-PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones", "city"]
+PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones", "city", "archive"]
 
 
 def main():
@@ -948,6 +949,8 @@ def run_parts(parts):
         zones_part(measure)
     if "city" in parts:
         city_part(work)
+    if "archive" in parts:
+        archive_part(measure)
     return 0
 
 
@@ -1056,6 +1059,116 @@ def city_part(work):
         f"  {requests:,} requests, {res.get('CELL_COUNT', 0):,} cells, {res.get('HOURLY_COUNT', 0):,} hourly rows in "
         f"{seconds:,.0f} s; peak RSS {peak:,.0f} MB = +{peak - idle[1]:,.0f} MB over an idle qgis_process "
         "(target ≤ +300 MB)"
+    )
+
+
+# -- a 6-month archive, and one more window appended -------------------------------------------------
+ARCHIVE_WINDOWS = 18  # 10-day windows: 180 days
+
+
+def variant_archive_append(_answer):
+    """A 6-month archive of 10,000 cells built window by window, then one more 10-day window: its
+    append (staging table + one upsert) against a plain write of the same rows into a new
+    GeoPackage, both from the same parsed answer; then the archive opened with its time ready."""
+    import datetime as dt
+
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransformContext,
+        QgsProject,
+        QgsVectorFileWriter,
+        QgsVectorLayer,
+        QgsWkbTypes,
+    )
+
+    from crowdheat.plugin.core import heat_answer
+    from crowdheat.plugin.gis import heat_archive, heat_layers
+    from crowdheat.plugin.gis.default_styles import restore_time_settings
+    from simulator.jike import steady_items
+
+    centre = ((BOX[0] + BOX[2]) / 2, (BOX[1] + BOX[3]) / 2)
+    ids = jike_cells_near(centre, CELLS)
+    first = dt.date(2025, 5, 1)
+
+    def window(k):  # the answer of the run whose 10 days start at first + 10 k
+        return heat_answer.parse_items(steady_items(ids, first + dt.timedelta(days=10 * k + 14)))
+
+    folder = scratch()
+    destination = heat_archive.Destination(str(folder / "archive.gpkg"))
+    started = time.perf_counter()
+    for k in range(ARCHIVE_WINDOWS + 1):
+        data = window(k)
+        if k == ARCHIVE_WINDOWS:
+            break
+        archive = heat_archive.Archive(destination)
+        writer = heat_archive.ArchiveWriter(archive)
+        writer(data)
+        archive.close(writer)
+    build = time.perf_counter() - started
+    rows_before = QgsVectorLayer(destination.layer_source()[0], "a", "ogr").featureCount()
+
+    started = time.perf_counter()
+    archive = heat_archive.Archive(destination)
+    writer = heat_archive.ArchiveWriter(archive)
+    writer(data)
+    archive.close(writer)
+    append = time.perf_counter() - started
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    started = time.perf_counter()
+    plain = QgsVectorFileWriter.create(
+        str(folder / "plain.gpkg"),
+        heat_layers.hourly_fields(),
+        QgsWkbTypes.Polygon,
+        QgsCoordinateReferenceSystem("EPSG:4326"),
+        QgsCoordinateTransformContext(),
+        options,
+    )
+    heat_layers.HeatWriter(plain)(data)
+    del plain
+    plain_seconds = time.perf_counter() - started
+
+    from crowdheat.plugin.gis.default_styles import save_default_style
+
+    source = destination.layer_source()[0]
+    save_default_style(source, lambda layer: heat_layers.style_hourly(layer, [0.0, 10.0, 100.0]))
+    started = time.perf_counter()
+    layer = QgsVectorLayer(source, "archive", "ogr")
+    project = QgsProject()
+    project.addMapLayer(layer)
+    ready = restore_time_settings([layer], project) == [layer]
+    opening = time.perf_counter() - started
+    span = project.timeSettings().temporalRange()
+    return {
+        "build": build,
+        "rows_before": rows_before,
+        "rows_after": layer.featureCount(),
+        "window_rows": writer.added,
+        "append": append,
+        "plain": plain_seconds,
+        "open": opening,
+        "ready": ready,
+        "span": f"{span.begin().date().toString('yyyy-MM-dd')} – {span.end().date().toString('yyyy-MM-dd')}",
+    }
+
+
+VARIANTS["archive_append"] = variant_archive_append
+
+
+def archive_part(measure):
+    print(f"A 6-month archive: {CELLS:,} cells × {ARCHIVE_WINDOWS} windows of 10 days, then one more window")
+    r = measure("archive_append")
+    print(f"  built window by window in {r['build']:,.0f} s: {r['rows_before']:,} cell-days")
+    print(
+        f"  one more window ({r['window_rows']:,} cell-days) appended in {r['append']:.1f} s "
+        f"({r['window_rows'] / r['append']:,.0f} rows/s); the same rows written plainly into a new GeoPackage "
+        f"in {r['plain']:.1f} s ({r['window_rows'] / r['plain']:,.0f} rows/s)"
+    )
+    print(f"  ratio append / plain write: {r['append'] / r['plain']:.2f}  (target: the append under a minute)")
+    print(
+        f"  opened with its time ready ({r['ready']}) over {r['span']} in {r['open']:.1f} s; "
+        f"{r['rows_after']:,} cell-days; peak RSS {r['peak_mb']:,.0f} MB"
     )
 
 

@@ -185,6 +185,15 @@ class Archive:
     def check_sources(self, plan):
         """Refuse a run whose level or features differ from those that fed the archive; record them
         on the first run."""
+        if not plan.level:
+            # The service's choice may differ from run to run (it follows its own load and the
+            # fence), and an archive never mixes levels: a fixed level is the one way to keep it.
+            raise InputError(
+                tr(
+                    "An archive needs a fixed S2 cell level: with 'Auto' the service may choose another level on "
+                    "another day, and an archive never mixes levels. Choose a level (16 is a street block)."
+                )
+            )
         digest = features_digest(plan)
         names = ", ".join(sorted(f.label for f in plan.features.values()))[:500]
         level = plan.level or 0

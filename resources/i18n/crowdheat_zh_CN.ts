@@ -218,8 +218,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="182" />
-      <location filename="../../plugin/gis/tasks.py" line="80" />
-      <location filename="../../plugin/gis/tasks.py" line="197" />
+      <location filename="../../plugin/gis/tasks.py" line="64" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
@@ -465,7 +464,7 @@
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="36" />
       <location filename="../../plugin/algorithms/zones.py" line="71" />
-      <location filename="../../plugin/gis/tasks.py" line="341" />
+      <location filename="../../plugin/gis/tasks.py" line="344" />
       <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>Heat by zone</source>
@@ -490,7 +489,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="75" />
-      <location filename="../../plugin/gis/tasks.py" line="341" />
+      <location filename="../../plugin/gis/tasks.py" line="344" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
@@ -585,82 +584,87 @@
       <translation>无法写入存档 {0}:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="203" />
+      <location filename="../../plugin/gis/heat_archive.py" line="192" />
+      <source>An archive needs a fixed S2 cell level: with 'Auto' the service may choose another level on another day, and an archive never mixes levels. Choose a level (16 is a street block).</source>
+      <translation>存档需要固定的 S2 网格级别:选择“自动”时,服务在不同日期可能选择不同级别,而存档从不混合级别。请选择一个级别(16 约为一个街区)。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_archive.py" line="212" />
       <source>level {0} (this run: {1})</source>
       <translation>级别 {0}(本次运行:{1})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="205" />
+      <location filename="../../plugin/gis/heat_archive.py" line="214" />
       <source>{0} other feature(s): {1}</source>
       <translation>另外 {0} 个要素:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="208" />
+      <location filename="../../plugin/gis/heat_archive.py" line="217" />
       <source>The archive '{0}' holds heat of {1}. An archive never mixes levels or features: run with the same features and level, or give another archive (another layer name in the same GeoPackage keeps them apart).</source>
       <translation>存档“{0}”保存的是{1}的热力。存档从不混合级别或要素:请用相同的要素和级别运行,或指定另一个存档(同一 GeoPackage 中的另一个图层名即可分开保存)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="231" />
+      <location filename="../../plugin/gis/heat_archive.py" line="240" />
       <source>The archive's staging table {0} cannot be opened.</source>
       <translation>无法打开存档的暂存表 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="310" />
+      <location filename="../../plugin/gis/heat_archive.py" line="319" />
       <source>The archive {0} holds no heat yet.</source>
       <translation>存档 {0} 还没有热力数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="312" />
+      <location filename="../../plugin/gis/heat_archive.py" line="321" />
       <source>{0} – {1}: {2} date(s) with data, {3:,} cell-days</source>
       <translation>{0} – {1}:{2} 个日期有数据,共 {3:,} 个网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="315" />
+      <location filename="../../plugin/gis/heat_archive.py" line="324" />
       <source>Gaps: {0}</source>
       <translation>空缺:{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="315" />
+      <location filename="../../plugin/gis/heat_archive.py" line="324" />
       <source>No gap.</source>
       <translation>没有空缺。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="316" />
+      <location filename="../../plugin/gis/heat_archive.py" line="325" />
       <source>{0} feature(s) at level {1}: {2}</source>
       <translation>{0} 个要素,级别 {1}:{2}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="319" />
+      <location filename="../../plugin/gis/heat_archive.py" line="328" />
       <source>{0:,.1f} MB on disk; last run {1}</source>
       <translation>占用磁盘 {0:,.1f} MB;上次运行 {1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="360" />
+      <location filename="../../plugin/gis/heat_archive.py" line="369" />
       <source>the service's choice</source>
       <translation>服务自选</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="425" />
+      <location filename="../../plugin/gis/heat_archive.py" line="434" />
       <source>Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}</source>
       <translation>存档 {0}:新增 {1:,} 个网格日,{2:,} 个结果相同,{3:,} 个已修订;时间范围 {4} – {5}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="432" />
+      <location filename="../../plugin/gis/heat_archive.py" line="441" />
       <source>{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}</source>
       <translation>存档时间范围内有 {0} 个日期没有数据(两次运行间隔超过 10 天):{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="442" />
+      <location filename="../../plugin/gis/heat_archive.py" line="451" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="445" />
+      <location filename="../../plugin/gis/heat_archive.py" line="454" />
       <source>{0} of {1} request(s) not answered ({2})</source>
       <translation>{1} 个请求中有 {0} 个未得到应答({2})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="448" />
+      <location filename="../../plugin/gis/heat_archive.py" line="457" />
       <source>Incomplete run: {0}. The archive keeps the {1:,} cell-days added and {2:,} revised so far; run it again to fetch the rest (answers already received come from the cache).</source>
       <translation>运行未完成:{0}。存档保留目前已新增的 {1:,} 个网格日和已修订的 {2:,} 个;再次运行即可获取其余部分(已收到的结果来自缓存)。</translation>
     </message>
@@ -816,53 +820,53 @@
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="42" />
+      <location filename="../../plugin/gis/tasks.py" line="47" />
       <source>A file could not be read or written: {0}</source>
       <translation>无法读取或写入文件：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="67" />
+      <location filename="../../plugin/gis/tasks.py" line="77" />
       <source>CrowdHeat: fetching crowd heat</source>
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="102" />
+      <location filename="../../plugin/gis/tasks.py" line="105" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="128" />
+      <location filename="../../plugin/gis/tasks.py" line="131" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="187" />
+      <location filename="../../plugin/gis/tasks.py" line="190" />
       <source>CrowdHeat: adding heat to the archive</source>
       <translation>CrowdHeat:正在将热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="257" />
+      <location filename="../../plugin/gis/tasks.py" line="260" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="277" />
+      <location filename="../../plugin/gis/tasks.py" line="280" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="322" />
+      <location filename="../../plugin/gis/tasks.py" line="325" />
       <location filename="../../plugin/ui/archive_tab.py" line="153" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="339" />
+      <location filename="../../plugin/gis/tasks.py" line="342" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="348" />
+      <location filename="../../plugin/gis/tasks.py" line="351" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>

@@ -76,6 +76,10 @@ def test_an_archive_refuses_another_level_or_other_features(jike, provider, tmp_
     archive_run(jike, tmp_path, archive, NOV[0])
     with pytest.raises(QgsProcessingException, match="level 16 .this run: 17."):
         archive_run(jike, tmp_path, archive, NOV[5], level=17)
+    requests = len(jike.requests)
+    with pytest.raises(QgsProcessingException, match="needs a fixed S2 cell level"):
+        archive_run(jike, tmp_path, tmp_path / "auto.gpkg", NOV[5], level=0)
+    assert len(jike.requests) == requests  # refused before anything is paid
     other = polygon_layer(["POLYGON((114.05 22.53, 114.06 22.53, 114.06 22.54, 114.05 22.54, 114.05 22.53))"])
     with pytest.raises(QgsProcessingException, match="never mixes"):
         archive_run(jike, tmp_path, archive, NOV[5], layer=other)

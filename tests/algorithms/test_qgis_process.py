@@ -20,20 +20,29 @@ pytestmark = pytest.mark.slow
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
 
 
-@pytest.fixture(scope="module")
-def qgis_process_env(plugins_dir, tmp_path_factory):
-    profile = tmp_path_factory.mktemp("qgis-process-profile")
-    env = dict(
+def profile_env(profile, plugins_dir, **extra):
+    """qgis_process's environment with its own profile folder and the plugin on its path."""
+    return dict(
         os.environ,
         QGIS_CUSTOM_CONFIG_PATH=str(profile),
         QGIS_PLUGINPATH=str(plugins_dir),
         QT_QPA_PLATFORM="offscreen",
         # qgis_process's embedded Python does not see the venv by itself.
         PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
+        **extra,
     )
+
+
+def enable_plugin(env):
     subprocess.run(
         [QGIS_PROCESS, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True, timeout=120
     )
+
+
+@pytest.fixture(scope="module")
+def qgis_process_env(plugins_dir, tmp_path_factory):
+    env = profile_env(tmp_path_factory.mktemp("qgis-process-profile"), plugins_dir)
+    enable_plugin(env)
     return env
 
 
@@ -306,14 +315,7 @@ def test_a_scheduled_run_reads_the_token_from_the_auth_database_with_a_master_pa
     """The README's cron line without CROWDHEAT_JIKE_TOKEN: the token stays encrypted in the
     profile's auth database, unlocked by QGIS's own QGIS_AUTH_PASSWORD_FILE."""
     profile = tmp_path / "cron-profile"
-    env = dict(
-        os.environ,
-        QGIS_CUSTOM_CONFIG_PATH=str(profile),
-        QGIS_PLUGINPATH=str(plugins_dir),
-        QT_QPA_PLATFORM="offscreen",
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),
-        CROWDHEAT_JIKE_URL=jike.url,
-    )
+    env = profile_env(profile, plugins_dir, CROWDHEAT_JIKE_URL=jike.url)
     env.pop("CROWDHEAT_JIKE_TOKEN", None)
     stored = subprocess.run(
         [
@@ -330,9 +332,7 @@ def test_a_scheduled_run_reads_the_token_from_the_auth_database_with_a_master_pa
         timeout=120,
     )
     assert stored.returncode == 0, stored.stderr
-    subprocess.run(
-        [QGIS_PROCESS, "plugins", "enable", "crowdheat"], env=env, check=True, capture_output=True, timeout=120
-    )
+    enable_plugin(env)
     blocks = tmp_path / "blocks.gpkg"
     write_gpkg(polygon_layer([BLOCK_WKT]), blocks)
     args = (f"INPUT={blocks}", "CELL_LEVEL=16", f"ARCHIVE={tmp_path / 'archive.gpkg'}")
