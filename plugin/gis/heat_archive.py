@@ -325,7 +325,8 @@ class ArchiveInfo:
             tr("{0} feature(s) at level {1}: {2}").format(self.feature_count, _level_text(self.level or 0), self.names),
         ]
         if self.size_bytes is not None:
-            lines.append(tr("{0:,.1f} MB on disk; last run {1}").format(self.size_bytes / 1e6, self.last_run))
+            last_run = f"{str(self.last_run)[:16].replace('T', ' ')} UTC" if self.last_run else "-"
+            lines.append(tr("{0:,.1f} MB on disk; last run {1}").format(self.size_bytes / 1e6, last_run))
         return "\n".join(lines)
 
 

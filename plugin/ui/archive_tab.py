@@ -7,7 +7,7 @@ import datetime as dt
 
 from qgis.core import Qgis, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout
+from qgis.PyQt.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ..core import compare
 from ..core.errors import CrowdHeatError
@@ -56,7 +56,11 @@ class ArchiveTab(RunPanel):
         self.play = QPushButton(tr("Play the archive"))
         self.play.setToolTip(tr("Add the archive to the map and play its whole span in the Temporal Controller."))
         self.play.clicked.connect(self.play_archive)
-        self.add_run_controls(layout, tr("Add the Heat tab's selection"), self.compare, self.play)
+        self.add_run_controls(layout, tr("Add the Heat tab's selection"))
+        more = QHBoxLayout()  # a second row: a dock is narrow
+        more.addWidget(self.compare)
+        more.addWidget(self.play)
+        layout.addLayout(more)
         self.run_button.setToolTip(
             tr("Fetches the last 10 days for what the Heat tab would fetch (its polygons or circle, its level).")
         )
