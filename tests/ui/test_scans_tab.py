@@ -32,7 +32,7 @@ def tab(qgis_iface, qtbot, baidu, tmp_path):
 
 def choose(tab, qtbot, path):
     tab.file.setFilePath(str(path))
-    qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=10000)
+    qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=60000)
 
 
 def test_preview_mapping_and_counts_before_sending(tab, qtbot, tmp_path, baidu_server):
@@ -48,7 +48,7 @@ def test_preview_mapping_and_counts_before_sending(tab, qtbot, tmp_path, baidu_s
     assert tab.run_button.isEnabled() and baidu_server.requests == []
     # unmapping the WiFi list makes scan 3 invalid: the counts follow the user's mapping
     tab.role_boxes["macs"].setCurrentIndex(0)
-    qtbot.waitUntil(lambda: tab.counting.task is None and "1 valid, 2 invalid" in tab.counts.text(), timeout=10000)
+    qtbot.waitUntil(lambda: tab.counting.task is None and "1 valid, 2 invalid" in tab.counts.text(), timeout=60000)
 
 
 def test_run_to_completion_and_problem_rows(tab, qtbot, tmp_path, qgis_iface):
@@ -126,7 +126,7 @@ def test_a_headerless_export_is_recognised_and_needs_no_mapping(tab, qtbot, tmp_
     assert label == "Cell ID (cellid)"
     # Told that the first row is a header, the tab reads it so: 29 rows, named by the first one.
     tab.header.setChecked(True)
-    qtbot.waitUntil(lambda: tab.counting.task is None and "29 scans" in tab.counts.text(), timeout=10000)
+    qtbot.waitUntil(lambda: tab.counting.task is None and "29 scans" in tab.counts.text(), timeout=60000)
     assert tab.preview.rowCount() == 29 and tab.preview.horizontalHeaderItem(0).text() != "col1"
     assert not tab.mapping_box.isCollapsed() and "No column is mapped" in tab.layout_note.text()
     assert not tab.run_button.isEnabled()
@@ -140,7 +140,7 @@ def test_columns_named_in_the_header_fold_the_mapping_and_are_listed(tab, qtbot,
     assert "bts=bts" in tab.layout_note.text() and "lng=经度" in tab.layout_note.text()
     tab.role_boxes["macs"].setCurrentIndex(0)
     tab.role_boxes["bts"].setCurrentIndex(0)
-    qtbot.waitUntil(lambda: tab.counting.task is None and "0 valid" in tab.counts.text(), timeout=10000)
+    qtbot.waitUntil(lambda: tab.counting.task is None and "0 valid" in tab.counts.text(), timeout=60000)
     assert not tab.mapping_box.isCollapsed() and "No column is mapped" in tab.layout_note.text()
 
 
@@ -164,5 +164,5 @@ def test_a_count_cancelled_before_it_ran_is_not_shown(tab, qtbot, tmp_path):
     for _ in range(5):  # choices faster than the task manager starts the counts
         tab.role_boxes["macs"].setCurrentIndex(0)
         tab.role_boxes["macs"].setCurrentIndex(tab.role_boxes["macs"].findData("macs"))
-    qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=10000)
+    qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=60000)
     assert "3 scans — 2 valid, 1 invalid" in tab.counts.text()
