@@ -6,25 +6,13 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterVectorDestination,
-    QgsProject,
 )
 
 from ..core.errors import CrowdHeatError
 from ..gis import heat_archive, heat_layers, settings
 from ..i18n import tr
-from .groups import OneShotPostProcessor
+from .groups import StyleOnLoad
 from .heat import HeatMapAlgorithm, show_hourly
-
-
-class _ArchiveStyler(OneShotPostProcessor):
-    """Styles the archive Processing loads and sets the project's time to its whole span."""
-
-    def __init__(self, uppers, span):
-        super().__init__()
-        self.uppers, self.span = uppers, span
-
-    def process(self, layer, context, feedback):
-        show_hourly(layer, self.uppers, self.span, context.project() or QgsProject.instance())
 
 
 class HeatArchiveAlgorithm(HeatMapAlgorithm):
@@ -85,7 +73,10 @@ class HeatArchiveAlgorithm(HeatMapAlgorithm):
         done.save_style(feedback)
         if context.willLoadLayerOnCompletion(destination_text):
             span = heat_layers.date_span(done.dates[0], done.dates[-1])
-            _ArchiveStyler(done.uppers, span).attach(context, destination_text)
+            # Styled, and the project's time set to the archive's whole span.
+            StyleOnLoad(lambda layer, project: show_hourly(layer, done.uppers, span, project)).attach(
+                context, destination_text
+            )
         if done.incomplete_text():
             # A scheduled run must say so in its exit code: what was merged stays, the rest is asked
             # again by the next run (the answers cache makes what was received free).

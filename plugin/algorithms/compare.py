@@ -10,25 +10,13 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterString,
-    QgsProject,
 )
 
 from ..core import compare, zones
 from ..core.errors import CrowdHeatError
 from ..gis import heat_compare, heat_layers
 from ..i18n import tr
-from .groups import HeatGroupAlgorithm, OneShotPostProcessor, WrittenOutputs
-
-
-class _Styler(OneShotPostProcessor):
-    def __init__(self, style, span=None):
-        super().__init__()
-        self.style, self.span = style, span
-
-    def process(self, layer, context, feedback):
-        self.style(layer)
-        if self.span is not None:
-            heat_layers.show_in_time(self.span, context.project() or QgsProject.instance())
+from .groups import HeatGroupAlgorithm, StyleOnLoad, WrittenOutputs
 
 
 class HeatCompareAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
@@ -150,9 +138,15 @@ class HeatCompareAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
             outputs.append((anomaly_dest, heat_compare.style_anomalies, anomalies, "anomalies"))
         self.check_outputs(outputs, feedback)
         if context.willLoadLayerOnCompletion(dest):
-            _Styler(lambda layer: heat_compare.style_comparison(layer, limits)).attach(context, dest)
+            StyleOnLoad(lambda layer, project: heat_compare.style_comparison(layer, limits)).attach(context, dest)
         if anomaly_dest and context.willLoadLayerOnCompletion(anomaly_dest):
-            _Styler(heat_compare.style_anomalies, heat_compare.period_span(b)).attach(context, anomaly_dest)
+            span = heat_compare.period_span(b)
+
+            def show_anomalies(layer, project):
+                heat_compare.style_anomalies(layer)
+                heat_layers.show_in_time(span, project)  # the Temporal Controller on period B's days
+
+            StyleOnLoad(show_anomalies).attach(context, anomaly_dest)
         results = {self.OUTPUT: dest, "DAYS_A": len(a.dates), "DAYS_B": len(b.dates), "UNITS": written}
         if anomaly_dest:
             results[self.ANOMALIES] = anomaly_dest

@@ -5,6 +5,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterEnum,
+    QgsProject,
 )
 
 from ..core import deps
@@ -99,3 +100,14 @@ class OneShotPostProcessor(QgsProcessingLayerPostProcessorInterface):
     @classmethod
     def pending(cls):
         return len(cls._pending)
+
+
+class StyleOnLoad(OneShotPostProcessor):
+    """Styles an output Processing loads: ``style(layer, project)``."""
+
+    def __init__(self, style):
+        super().__init__()
+        self.style = style
+
+    def process(self, layer, context, feedback):
+        self.style(layer, context.project() or QgsProject.instance())

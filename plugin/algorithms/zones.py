@@ -14,16 +14,7 @@ from ..core import zones
 from ..core.errors import CrowdHeatError
 from ..gis import heat_zones
 from ..i18n import tr
-from .groups import HeatGroupAlgorithm, OneShotPostProcessor, WrittenOutputs
-
-
-class _ZoneStyler(OneShotPostProcessor):
-    def __init__(self, uppers):
-        super().__init__()
-        self.uppers = uppers
-
-    def process(self, layer, context, feedback):
-        heat_zones.style_zones(layer, self.uppers)
+from .groups import HeatGroupAlgorithm, StyleOnLoad, WrittenOutputs
 
 
 class HeatByZoneAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
@@ -123,8 +114,7 @@ class HeatByZoneAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
             [(dest, lambda layer: heat_zones.style_zones(layer, uppers), run.zones, "heat by zone")], feedback
         )
         if context.willLoadLayerOnCompletion(dest):
-            styler = _ZoneStyler(uppers)
-            styler.attach(context, dest)
+            StyleOnLoad(lambda layer, project: heat_zones.style_zones(layer, uppers)).attach(context, dest)
         results = {self.OUTPUT: dest, "ZONES": run.zones, "CELLS": run.cells, "BREAKS": uppers}
         if hours_dest:
             results[self.OUTPUT_HOURS] = hours_dest

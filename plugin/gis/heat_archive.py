@@ -103,7 +103,17 @@ class Destination:
 
     @property
     def qualified(self):
-        return f"{_quoted(self.schema)}.{_quoted(self.table)}" if self.postgres else _quoted(self.table)
+        return self.qualify(self.table)
+
+    def qualify(self, table):
+        """``table`` (the archive's, its staging or sources table) as SQL names it: in the archive's
+        schema in PostgreSQL, alone in a GeoPackage."""
+        return f"{_quoted(self.schema)}.{_quoted(table)}" if self.postgres else _quoted(table)
+
+    def dates(self, connection=None):
+        """The dates the archive holds, in order."""
+        rows = (connection or self.connection()).executeSql(f"SELECT DISTINCT date FROM {self.qualified}")
+        return sorted(as_day(row[0]) for row in rows if row[0] is not None)
 
     def layer_source(self):
         """(QGIS data source, provider key) of the archive table."""
@@ -137,9 +147,7 @@ class Archive:
 
     @property
     def _sources(self):
-        if self.destination.postgres:
-            return f"{_quoted(self.destination.schema)}.{_quoted(SOURCES_TABLE)}"
-        return _quoted(SOURCES_TABLE)
+        return self.destination.qualify(SOURCES_TABLE)
 
     def sql(self, statement):
         return self.connection.executeSql(statement)
@@ -228,7 +236,7 @@ class Archive:
         """An empty staging table beside the archive, opened as a layer to write into."""
         table = self.destination.table + "_staging"
         if self.destination.postgres:
-            self.sql(f"DROP TABLE IF EXISTS {_quoted(self.destination.schema)}.{_quoted(table)}")
+            self.sql(f"DROP TABLE IF EXISTS {self.destination.qualify(table)}")
         self._create(table, heat_layers.hourly_fields())
         if self.destination.postgres:
             uri = QgsDataSourceUri(self.destination.uri)
@@ -245,11 +253,7 @@ class Archive:
         """Merge the staging rows into the archive and empty the staging table: (added, unchanged,
         revised) cell-days. ``fetched``: when they were fetched (UTC, ISO 8601)."""
         archive = self.destination.qualified
-        staging = (
-            f"{_quoted(self.destination.schema)}.{_quoted(self.staging_table)}"
-            if self.destination.postgres
-            else _quoted(self.staging_table)
-        )
+        staging = self.destination.qualify(self.staging_table)
         postgres = self.destination.postgres
         counts = self.sql(
             f"SELECT COUNT(*), SUM(CASE WHEN a.cell_token IS NULL THEN 1 ELSE 0 END), "
@@ -277,18 +281,13 @@ class Archive:
             writer.close()
         if getattr(self, "staging_table", None):
             if self.destination.postgres:
-                self.sql(f"DROP TABLE IF EXISTS {_quoted(self.destination.schema)}.{_quoted(self.staging_table)}")
+                self.sql(f"DROP TABLE IF EXISTS {self.destination.qualify(self.staging_table)}")
             else:
                 self.connection.dropVectorTable("", self.staging_table)
             self.staging_table = None
         self.connection = None
 
     # -- what it holds --------------------------------------------------------------------------
-
-    def dates(self):
-        """The dates the archive holds, in order."""
-        rows = self.destination.connection().executeSql(f"SELECT DISTINCT date FROM {self.destination.qualified}")
-        return sorted(as_day(row[0]) for row in rows if row[0] is not None)
 
 
 class ArchiveInfo:
@@ -297,20 +296,13 @@ class ArchiveInfo:
     def __init__(self, destination):
         self.destination = destination
         connection = destination.connection()
-        table = destination.qualified
-        self.dates = sorted(
-            as_day(row[0]) for row in connection.executeSql(f"SELECT DISTINCT date FROM {table}") if row[0] is not None
-        )
+        self.dates = destination.dates(connection)
         self.gaps = gap_dates(self.dates)
-        self.cell_days = int(connection.executeSql(f"SELECT COUNT(*) FROM {table}")[0][0])
+        self.cell_days = int(connection.executeSql(f"SELECT COUNT(*) FROM {destination.qualified}")[0][0])
         self.size_bytes = os.path.getsize(destination.path) if destination.path else None
-        sources = (
-            _quoted(SOURCES_TABLE)
-            if not destination.postgres
-            else f"{_quoted(destination.schema)}.{_quoted(SOURCES_TABLE)}"
-        )
         rows = connection.executeSql(
-            f"SELECT level, feature_count, names, last_run FROM {sources} WHERE archive = {_text(destination.table)}"
+            f"SELECT level, feature_count, names, last_run FROM {destination.qualify(SOURCES_TABLE)} "
+            f"WHERE archive = {_text(destination.table)}"
         )
         self.level, self.feature_count, self.names, self.last_run = rows[0] if rows else (None, 0, "", "")
 
@@ -427,7 +419,7 @@ class ArchiveRun:
         self.destination, self.run = destination, run
         self.created = not archive.exists
         self.added, self.unchanged, self.revised = writer.added, writer.unchanged, writer.revised
-        self.dates = archive.dates()
+        self.dates = destination.dates()
         self.gaps = gap_dates(self.dates)
         self.uppers = heat_layers.hourly_breaks(run)
 
