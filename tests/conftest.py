@@ -110,6 +110,25 @@ def postgis():
         yield cluster
 
 
+@pytest.fixture
+def full_disk(tmp_path, request):
+    """A 1 MB file system (tmpfs, mounted as root; another size with ``parametrize("full_disk",
+    ["192k"], indirect=True)``): a GeoPackage of a few thousand features fills it at the last
+    commit, which GDAL reports only in its log."""
+    import subprocess
+
+    size = getattr(request, "param", "1m")
+    folder = tmp_path / "full"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def hostile_servers():
     """Two loopback servers that misbehave on purpose (tests/hostile.py): the service, and elsewhere."""

@@ -237,7 +237,10 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
         if context.willLoadLayerOnCompletion(dest_id):
             styler = _ScanLayerStyler(layer_title(output_system), layer_abstract(path, output_system))
             styler.attach(context, dest_id)
-        self.check_outputs([(dest_id, default_styles.style_scans, stats.scans, "located scans")], feedback)
+        outputs = [(dest_id, default_styles.style_scans, stats.scans, "located scans")]
+        if circles_id:
+            outputs.append((circles_id, None, done.writer.circles_written, "accuracy circles"))
+        self.check_outputs(outputs, feedback)
         results = {
             self.OUTPUT: dest_id,
             "SCANS": stats.scans,

@@ -110,9 +110,10 @@ class HeatByZoneAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
         )
         uppers = heat_zones.zone_breaks(run.answer)
         del sink, hours_sink  # closed: the files are complete, or say why not
-        self.check_outputs(
-            [(dest, lambda layer: heat_zones.style_zones(layer, uppers), run.zones, "heat by zone")], feedback
-        )
+        outputs = [(dest, lambda layer: heat_zones.style_zones(layer, uppers), run.zones, "heat by zone")]
+        if hours_dest:
+            outputs.append((hours_dest, None, run.hour_rows, "heat by zone and hour"))
+        self.check_outputs(outputs, feedback)
         if context.willLoadLayerOnCompletion(dest):
             StyleOnLoad(lambda layer, project: heat_zones.style_zones(layer, uppers)).attach(context, dest)
         results = {self.OUTPUT: dest, "ZONES": run.zones, "CELLS": run.cells, "BREAKS": uppers}

@@ -124,7 +124,7 @@ class OpenedLayers:
 def finish_outputs(outputs, feedback=None):
     """After the sinks are closed (at the end of an algorithm's processAlgorithm): check that each
     written output holds what was written to it, then save its default style. ``outputs``: (destination,
-    style, features written, what) each. GDAL reports a disk that filled up at the last commit
+    style or None for a table without one, features written, what) each. GDAL reports a disk that filled up at the last commit
     only in its log: the run seemed done while the file held no layer; now it is an OutputError."""
     for destination, style, written, what in outputs:
         layer = _written_layer(destination)
@@ -135,7 +135,8 @@ def finish_outputs(outputs, feedback=None):
                 "disk may be full (or the file was changed meanwhile). Free some space or choose another output, "
                 "then run again: the answers are cached, and a rerun asks the service for nothing."
             )
-        save_default_style(destination, style, feedback)
+        if style is not None:
+            save_default_style(destination, style, feedback)
 
 
 def _written_layer(destination):

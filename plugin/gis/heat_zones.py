@@ -158,6 +158,7 @@ class ZoneRun:
     cells: int
     duplicates: int
     zones: int
+    hour_rows: int = 0  # rows written to the zone-hour table (0 when none was asked)
 
 
 def heat_by_zone(
@@ -169,9 +170,8 @@ def heat_by_zone(
         builder, zone_source, zone_crs, method, transform_context, is_cancelled
     )
     write_zones(features, answer, zones_sink)
-    if hours_sink is not None:
-        write_hours(features, answer, hours_sink)
-    return ZoneRun(answer, rows, len(builder.tokens), cell_days.duplicates, len(features))
+    hour_rows = write_hours(features, answer, hours_sink) if hours_sink is not None else 0
+    return ZoneRun(answer, rows, len(builder.tokens), cell_days.duplicates, len(features), hour_rows)
 
 
 def share_into_zones(builder, zone_source, zone_crs, method, transform_context, is_cancelled=None):
@@ -208,7 +208,8 @@ def write_zones(features, answer, sink, chunk=2000):
 
 
 def write_hours(features, answer, sink, chunk=20000):
-    out = []
+    """Write the zone-hour rows; returns how many, for the output to be checked against."""
+    out, written = [], 0
     days = [QDate(d.year, d.month, d.day) for d in answer.dates]
     for k, feature in enumerate(features):
         grid = answer.day_hours[k]
@@ -220,8 +221,11 @@ def write_hours(features, answer, sink, chunk=20000):
                 row.setAttributes([feature.id(), day, hour, float(grid[d, hour])])
                 out.append(row)
         if len(out) >= chunk:
+            written += len(out)
             sinks.write(sink, out, "zone-hour rows")
+    written += len(out)
     sinks.write(sink, out, "zone-hour rows")
+    return written
 
 
 def zone_breaks(answer):

@@ -71,6 +71,7 @@ class ScanWriter:
         self._points, self._circles = [], []
         self.distances = []
         self.written = 0
+        self.circles_written = 0
 
     def add(self, outcome, requested_system):
         scan = outcome.scan
@@ -115,6 +116,7 @@ class ScanWriter:
             circle.setGeometry(accuracy_circle(where.lng, where.lat, where.radius_m))
             circle.setAttributes([scan.rows_text, str(outcome.status), where.radius_m])
             self._circles.append(circle)
+            self.circles_written += 1
         self.written += 1
         if len(self._points) >= self.chunk:
             self.flush()

@@ -94,21 +94,6 @@ def test_headless_a_layer_whose_prj_was_lost_is_refused_in_a_sentence(jike, qgis
     assert jike.requests == []
 
 
-@pytest.fixture
-def full_disk(tmp_path):
-    """A 1 MB file system (tmpfs, mounted as root): a GeoPackage of a few thousand features fills it
-    at the last commit, which GDAL reports only in its log."""
-    folder = tmp_path / "full"
-    folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], capture_output=True)
-
-
 def test_headless_a_disk_that_fills_up_is_a_failure_not_done(jike, qgis_process_env, tmp_path, full_disk):
     """Exit 0, "done" and counts printed while the GeoPackage held no layer: now exit non-zero with
     what happened; a rerun elsewhere asks the service for nothing (the answers are cached)."""

@@ -320,3 +320,16 @@ def rows_of(features):
             first, _, last = part.partition("-")
             rows.extend(range(int(first), int(last or first) + 1))
     return sorted(rows)
+
+
+@pytest.mark.parametrize("full_disk", ["192k"], indirect=True)
+def test_accuracy_circles_on_a_full_disk_are_a_failure_not_done(baidu, provider, tmp_path, full_disk):
+    """The circles output was not checked: a disk that filled up at its last commit lost every circle
+    of a run that said done (after paying for the requests)."""
+    rows = ["id,macs"] + [
+        f'{k},"70:ba:ef:d0:87:91,-{40 + k % 40},|02:00:00:{k // 256 % 256:02x}:{k % 256:02x}:01,-{50 + k % 30},"'
+        for k in range(250)
+    ]
+    with pytest.raises(QgsProcessingException) as failed:
+        run(tmp_path, "\n".join(rows) + "\n", OUTPUT_CIRCLES=str(full_disk / "circles.gpkg"))
+    assert "accuracy circles" in str(failed.value) and "disk may be full" in str(failed.value)

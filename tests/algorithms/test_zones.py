@@ -4,7 +4,14 @@ zone-hour table, overlapping fences, and heat read back from PostGIS."""
 
 import processing
 import pytest
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject, QgsVectorLayer
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsProject,
+    QgsVectorLayer,
+)
 
 from crowdheat.plugin.gis.heat_zones import AVG_FIELDS
 from tests.helpers import BLOCK_WKT, polygon_layer
@@ -185,3 +192,15 @@ def test_not_a_heat_layer_is_a_clear_error(block_heat):
 
     with pytest.raises(QgsProcessingException, match="not an hourly heat layer.*h00"):
         by_zone(polygon_layer([BLOCK_WKT]), polygon_layer([BLOCK_WKT]))
+
+
+def test_a_zone_hour_table_on_a_full_disk_is_a_failure_not_done(block_heat, full_disk):
+    """The zone-hour table was not checked: a disk that filled up at its last commit left a run that
+    said done while the table held nothing."""
+    zone_layer = grid_zones(block_heat, 18, 18)
+    with pytest.raises(QgsProcessingException) as failed:
+        processing.run(
+            "crowdheat:heatbyzone",
+            {"INPUT": block_heat, "ZONES": zone_layer, "OUTPUT": "memory:", "OUTPUT_HOURS": str(full_disk / "hours.gpkg")},
+        )
+    assert "heat by zone and hour" in str(failed.value) and "disk may be full" in str(failed.value)
