@@ -126,7 +126,7 @@ def full_disk(tmp_path, request):
     try:
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], capture_output=True)
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)  # lazy: QGIS may still hold the file
 
 
 @pytest.fixture(scope="session")
@@ -141,6 +141,31 @@ def hostile_servers():
 @pytest.fixture
 def server(hostile_servers):
     return hostile_servers[0]
+
+
+@pytest.fixture(autouse=True)
+def no_task_left_running(request):
+    """A test ends when the tasks it started have ended: QGIS's task manager runs them on a pool of
+    one thread per core, so a task left running by one test made a later test's task wait, on a
+    2-core machine, past any deadline. A task still running a minute after its test is named here."""
+    yield
+    if "qgis.core" not in sys.modules:  # tests/core: no QGIS
+        return
+    import time
+
+    from qgis.core import QgsApplication
+
+    if QgsApplication.instance() is None:
+        return
+    manager = QgsApplication.taskManager()
+    give_up = time.monotonic() + 60
+    while manager.countActiveTasks() and time.monotonic() < give_up:
+        QgsApplication.processEvents()
+        time.sleep(0.02)
+    left = [f"{task.description()} (status {int(task.status())})" for task in manager.activeTasks()]
+    if left:
+        manager.cancelAll()
+        pytest.fail(f"{request.node.nodeid} left tasks running for a minute: {', '.join(left)}")
 
 
 def pytest_sessionstart(session):

@@ -90,6 +90,22 @@ def window_ending(first_date):
     return first_date + dt.timedelta(days=14)
 
 
+def forget_ledger(archive):
+    """Empty the answers ledger of a PostgreSQL archive's database (runs on simulated days)."""
+    from crowdheat.plugin.gis import archive_postgres
+    from crowdheat.plugin.gis.heat_archive import Destination
+
+    destination = Destination(str(archive))
+    db = archive_postgres.connect(destination)
+    try:
+        with db, db.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s)", (f"{destination.schema}.crowdheat_answers",))
+            if cursor.fetchone()[0] is not None:
+                cursor.execute(f'DELETE FROM "{destination.schema}".crowdheat_answers')
+    finally:
+        db.close()
+
+
 def archive_run(jike, tmp_path, archive, first_date, revised=(), layer=None, level=ARCHIVE_LEVEL, events=None):
     """One crowdheat:heatarchive run on the day the service answers ``first_date`` + 10 days; a
     fresh answers cache, as runs days apart ask on other days. (result, feedback)."""
@@ -100,6 +116,8 @@ def archive_run(jike, tmp_path, archive, first_date, revised=(), layer=None, lev
     jike.events = dict(events or {})
     cache = tmp_path / f"answers-{first_date}-{len(list(tmp_path.glob('answers-*')))}.sqlite"
     QgsSettings().setValue("crowdheat/jike/cache_path", str(cache))
+    if str(archive).startswith("postgres://"):
+        forget_ledger(archive)  # its answers are keyed by the real day, and this run plays another
     feedback = RecordingFeedback()
     result = processing.run(
         "crowdheat:heatarchive",

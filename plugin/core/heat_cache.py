@@ -45,6 +45,13 @@ class HeatCache(SqliteStore):
             ],
         )  # level 1: ~5x smaller, fast enough to not show in a run
 
+    def claim(self, base_url, body, day, is_cancelled=None):
+        """A local cache has one user at a time: nothing to wait for (see core/answers_ledger.py)."""
+        return None
+
+    def release(self, base_url, body, day):
+        pass
+
     def size_bytes(self):
         if not self.usable:
             return 0

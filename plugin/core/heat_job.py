@@ -159,13 +159,25 @@ def fetch_plan(
 
     def fetch(request, level):  # in a worker thread: the answer's bytes, from the cache or the service
         body = request.fence.request_body(level)
-        content = cache.get(client.config.base_url, body, today) if cache is not None else None
-        if content is not None:
-            return content, True
+        if cache is not None:
+            # A shared ledger (core/answers_ledger.py) makes this wait while another machine asks
+            # for the same request, then hands over its answer; a local cache answers at once.
+            content = cache.get(client.config.base_url, body, today) or cache.claim(
+                client.config.base_url, body, today, is_cancelled
+            )
+            if content is not None:
+                return content, True
         return client.fetch_heat_bytes(request.fence, level, is_cancelled=is_cancelled), False
 
     def handle(request, level, outcome):
         """One answer, in plan order: parse, cache, give each member its cells. False stops the run."""
+        try:
+            return read(request, level, outcome)
+        finally:
+            if cache is not None:  # an answer stored, or failed: the claim goes (a no-op when stored)
+                cache.release(client.config.base_url, request.fence.request_body(level), today)
+
+    def read(request, level, outcome):
         what = describe(plan, request)
         try:
             content, cached = outcome()

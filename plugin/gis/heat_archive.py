@@ -35,7 +35,7 @@ from ..core.errors import InputError, OutputError
 from ..core.jike import CRS as HEAT_CRS
 from ..core.shapely_lib import wkt
 from ..i18n import tr
-from . import heat_layers, heat_run
+from . import archive_postgres, heat_layers, heat_run
 from .default_styles import save_default_style
 from .heat_layers import HOUR_FIELDS
 from .heat_zones import as_day
@@ -132,6 +132,14 @@ class Archive:
 
     def __init__(self, destination: Destination):
         self.destination = destination
+        sources_sql = (
+            f"CREATE TABLE IF NOT EXISTS {self._sources} (archive TEXT PRIMARY KEY, level INTEGER, "
+            "features TEXT, feature_count INTEGER, names TEXT, first_run TEXT, last_run TEXT)"
+        )
+        if destination.postgres:  # several machines may start at once: see gis/archive_postgres.py
+            self.exists = not archive_postgres.create(destination, archive_fields(), sources_sql)
+            self.connection = destination.connection()
+            return
         self.exists = self.table_exists(destination)
         if not self.exists:
             self._create()
@@ -140,10 +148,7 @@ class Archive:
         key = _quoted(destination.table + "_cell_date")
         self.sql(f"CREATE UNIQUE INDEX IF NOT EXISTS {key} ON {table} ({KEY})")
         self.sql(f"CREATE INDEX IF NOT EXISTS {_quoted(destination.table + '_date')} ON {table} (date)")
-        self.sql(
-            f"CREATE TABLE IF NOT EXISTS {self._sources} (archive TEXT PRIMARY KEY, level INTEGER, "
-            "features TEXT, feature_count INTEGER, names TEXT, first_run TEXT, last_run TEXT)"
-        )
+        self.sql(sources_sql)
 
     @property
     def _sources(self):
@@ -209,11 +214,15 @@ class Archive:
         rows = self.sql(f"SELECT level, features, feature_count, names FROM {self._sources} WHERE archive = {table}")
         now = _text(_utc_now())
         if not rows:
+            # Another machine's shard may record them at the same moment: the first one wins, and
+            # this run is checked against what it recorded.
             self.sql(
                 f"INSERT INTO {self._sources} VALUES ({table}, {level}, {_text(digest)}, {len(plan.features)}, "
-                f"{_text(names)}, {now}, {now})"
+                f"{_text(names)}, {now}, {now}) ON CONFLICT (archive) DO NOTHING"
             )
-            return
+            rows = self.sql(
+                f"SELECT level, features, feature_count, names FROM {self._sources} WHERE archive = {table}"
+            )
         old_level, old_digest, old_count, old_names = rows[0]
         if int(old_level) != level or old_digest != digest:
             what = (
@@ -273,6 +282,17 @@ class Archive:
         )
         self.sql(f"DELETE FROM {staging}")
         return added, total - added - revised, revised
+
+    def writer(self):
+        """The sink of a run into this archive."""
+        if self.destination.postgres:
+            return archive_postgres.PostgresArchiveWriter(self.destination, _utc_now())
+        return ArchiveWriter(self)
+
+    def answers_cache(self):
+        """Where the run's answers are kept: the shared ledger in a PostgreSQL archive's database
+        (machines writing one archive never pay twice), else the local cache (None)."""
+        return archive_postgres.ledger(self.destination) if self.destination.postgres else None
 
     def close(self, writer=None):
         """Drop the staging table and let go of every handle on the file or database (a style is
@@ -469,9 +489,12 @@ def add_to_archive(
     destination = Destination(destination_text)
     archive = Archive(destination)
     archive.check_sources(plan)
-    writer = ArchiveWriter(archive)
+    writer = archive.writer()
+    cache = archive.answers_cache()
     try:
-        run = heat_run.run_plan(plan, writer, config, is_cancelled, on_progress, log, report, network)
+        run = heat_run.run_plan(plan, writer, config, is_cancelled, on_progress, log, report, network, cache)
     finally:
         archive.close(writer)
+        if cache is not None:
+            cache.close()
     return ArchiveRun(destination, archive, writer, run)

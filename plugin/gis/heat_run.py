@@ -24,18 +24,23 @@ def open_heat_cache(config, path=None):
     return HeatCache(path or config.cache_path or settings.default_cache_path(Service.JIKE))
 
 
-def run_plan(plan, writer, config=None, is_cancelled=None, on_progress=None, log=None, report=None, network=None):
+def run_plan(
+    plan, writer, config=None, is_cancelled=None, on_progress=None, log=None, report=None, network=None, cache=None
+):
     """The one heat run, whichever door it came through (the dock, heatmap, heatmapcircle,
     heatarchive): the answers cache and a client made from ``config`` (the settings' by default),
     ``plan`` fetched into ``writer`` (``core.heat_job.fetch_plan``'s sink). Each failed request
     and what the answers held that was left out are told to ``report(line, failure)``. ``network``:
     the proxies and CAs (``settings.network_for``), read on the main thread by a task's caller.
+    ``cache``: where answers are kept, when not the local answers cache (a PostgreSQL archive's
+    shared ledger, closed by the caller).
 
     Returns the run (``HeatReport``). Raises CancelledError when it was cancelled before any cell
     came, and the error of a run that kept no cell (:func:`nothing_kept_error`)."""
     config = config or settings.jike_config()
     report = report or (lambda line, failure: None)
-    cache = open_heat_cache(config)
+    local = cache is None
+    cache = open_heat_cache(config) if local else cache
     try:
         with JikeClient(config, **(network or settings.network_for(config.base_url))) as client:
             run = fetch_plan(
@@ -49,7 +54,8 @@ def run_plan(plan, writer, config=None, is_cancelled=None, on_progress=None, log
                 concurrency=config.concurrency,
             )
     finally:
-        cache.close()
+        if local:
+            cache.close()
     for what, error in run.failures:
         report(f"{what}: {error}", True)
     for line in problem_lines(run):

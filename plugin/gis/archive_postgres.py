@@ -1,0 +1,200 @@
+"""An archive in PostgreSQL, written by several machines at once (shards of one plan).
+
+Each answer of each feature is one transaction of the writer's own connection: its rows are
+COPied into a temporary staging table (the fastest way into PostgreSQL), then merged into the
+archive by one ``INSERT … ON CONFLICT (cell_token, date)``, ordered by that key so that two
+writers merging neighbouring answers take their row locks in the same order. A writer killed
+mid-answer loses that answer's transaction and nothing else; the answer itself is in the ledger
+(``core/answers_ledger.py``), so its rerun pays nothing for it. Creating the archive is
+serialised by an advisory lock, so three shards starting at once make one table.
+
+psycopg2 is QGIS's own dependency on Debian/Ubuntu (DB Manager) and in OSGeo4W.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import time
+
+from qgis.PyQt.QtCore import QVariant
+
+from ..core import heat_answer
+from ..core.answers_ledger import KEEPALIVE, PostgresAnswers, lock_id
+from ..core.errors import OutputError
+from ..core.s2cells import cell_rings
+from ..i18n import tr
+from .heat_layers import HOUR_FIELDS, polygon_wkbs
+
+DEADLOCK_TRIES = 5
+_SQL_TYPES = {
+    int(QVariant.Int): "integer",
+    int(QVariant.LongLong): "bigint",
+    int(QVariant.String): "text",
+    int(QVariant.Date): "date",
+    int(QVariant.DateTime): "timestamp",
+    int(QVariant.Double): "double precision",
+}
+# The staging table holds what an answer gives; the archive adds when each row was fetched.
+STAGED = ["cell_token", "cell_id", "level", "date", "start", "end", *HOUR_FIELDS, "day_heat", "peak_hour"]
+
+
+def _quoted(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def connect(destination):
+    """A psycopg2 connection to the archive's database (its password from QGIS's authentication
+    database when the connection names one), with keepalives so a dead peer is noticed."""
+    try:
+        import psycopg2
+    except ImportError:
+        raise OutputError(
+            tr(
+                "A PostgreSQL archive needs the Python package psycopg2, which QGIS installs with DB Manager: "
+                "install python3-psycopg2 (Debian/Ubuntu) or psycopg2 in QGIS's Python."
+            )
+        ) from None
+    try:
+        return psycopg2.connect(destination.uri.connectionInfo(True), **KEEPALIVE)
+    except psycopg2.Error as exc:
+        raise OutputError(
+            tr("The archive's database cannot be reached ({0}): check the connection.").format(
+                str(exc).strip().splitlines()[0]
+            )
+        ) from None
+
+
+def ledger(destination):
+    """The shared answers ledger in the archive's database and schema."""
+    return PostgresAnswers(lambda: connect(destination), destination.schema)
+
+
+def _column_sql(field):
+    kind = field.type()
+    return f"{_quoted(field.name())} {_SQL_TYPES.get(int(kind), 'text')}"
+
+
+def create(destination, fields, sources_sql):
+    """Create the archive (if missing), its indexes and the sources table, one machine at a time.
+    Returns whether this call created the archive."""
+    db = connect(destination)
+    try:
+        with db, db.cursor() as cursor:
+            key = hashlib.sha1(f"crowdheat archive {destination.qualified}".encode("utf-8")).hexdigest()
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_id(key),))
+            cursor.execute("SELECT to_regclass(%s)", (destination.qualified,))
+            created = cursor.fetchone()[0] is None
+            columns = ", ".join(_column_sql(f) for f in fields)
+            table = destination.qualified
+            cursor.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} (fid bigserial PRIMARY KEY, "
+                f"geom geometry(Polygon, 4326), {columns})"
+            )
+            name = destination.table
+            cursor.execute(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS {_quoted(name + '_cell_date')} ON {table} (cell_token, date)"
+            )
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {_quoted(name + '_date')} ON {table} (date)")
+            cursor.execute(f"CREATE INDEX IF NOT EXISTS {_quoted(name + '_geom')} ON {table} USING gist (geom)")
+            cursor.execute(sources_sql)
+        return created
+    finally:
+        db.close()
+
+
+def add_source(destination, sources_table, values):
+    """Record what feeds the archive unless another machine did first (the first one wins)."""
+    db = connect(destination)
+    try:
+        with db, db.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {sources_table} VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (archive) DO NOTHING",
+                values,
+            )
+    finally:
+        db.close()
+
+
+class PostgresArchiveWriter:
+    """The sink of a heat run into a PostgreSQL archive: one transaction per feature's answer."""
+
+    def __init__(self, destination, fetched):
+        self.destination = destination
+        self.fetched = fetched
+        self.db = connect(destination)
+        self.added = self.unchanged = self.revised = 0
+        with self.db, self.db.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE crowdheat_staging (geom bytea, cell_token text, cell_id text, level integer, "
+                'date date, "start" timestamp, "end" timestamp, '
+                + ", ".join(f"{h} bigint" for h in HOUR_FIELDS)
+                + ", day_heat bigint, peak_hour integer) ON COMMIT DELETE ROWS"
+            )
+
+    def __call__(self, data):
+        text = _copy_text(data)
+        for attempt in range(1, DEADLOCK_TRIES + 1):
+            try:
+                self._merge(text, data.cell_day_count)
+                return
+            except Exception as exc:  # psycopg2's errors: a deadlock between writers is tried again
+                code = getattr(exc, "pgcode", None)
+                if code not in ("40P01", "40001") or attempt == DEADLOCK_TRIES:
+                    raise OutputError(
+                        tr("The archive {0} refused an answer's rows: {1}").format(
+                            self.destination.qualified, str(exc).strip().splitlines()[0]
+                        )
+                    ) from None
+                time.sleep(0.05 * attempt)
+
+    def _merge(self, text, staged):
+        table = self.destination.qualified
+        columns = ", ".join(_quoted(c) for c in STAGED)
+        updates = ", ".join(f"{h} = excluded.{h}" for h in (*HOUR_FIELDS, "day_heat", "peak_hour"))
+        differ = " OR ".join(f"{table}.{h} IS DISTINCT FROM excluded.{h}" for h in HOUR_FIELDS)
+        with self.db, self.db.cursor() as cursor:
+            cursor.copy_expert(f"COPY crowdheat_staging (geom, {columns}) FROM STDIN", io.StringIO(text))
+            cursor.execute(
+                f"INSERT INTO {table} (geom, {columns}, first_fetched, last_fetched, revisions) "
+                f"SELECT ST_SetSRID(ST_GeomFromWKB(geom), 4326), {columns}, %s, %s, 0 FROM crowdheat_staging "
+                f"ORDER BY cell_token, date "
+                f"ON CONFLICT (cell_token, date) DO UPDATE SET {updates}, last_fetched = excluded.last_fetched, "
+                f"revisions = {table}.revisions + 1 WHERE {differ} RETURNING (xmax = 0)",
+                (self.fetched, self.fetched),
+            )
+            inserted = [row[0] for row in cursor.fetchall()]
+        added = sum(1 for new in inserted if new)
+        self.added += added
+        self.revised += len(inserted) - added
+        self.unchanged += staged - len(inserted)
+
+    def close(self):
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+def _copy_text(data):
+    """COPY's text format of one feature's answer: a line per cell-day."""
+    wkbs = ["\\\\x" + wkb.hex() for wkb in polygon_wkbs(cell_rings(data.ids, data.levels))]
+    identity = [
+        f"{token}\t{cell_id}\t{level}" for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())
+    ]
+    days = {}
+    lines = []
+    for cell, ordinal, hours, total, peak in zip(
+        data.day_cell.tolist(),
+        data.day_date.tolist(),
+        data.day_heat.tolist(),
+        data.day_totals().tolist(),
+        data.peak_hours().tolist(),
+    ):
+        day = days.get(ordinal)
+        if day is None:
+            start = heat_answer.day_start(ordinal)
+            day = days[ordinal] = f"{start.date().isoformat()}\t{start.isoformat(' ')}\t{(start + dt.timedelta(days=1)).isoformat(' ')}"
+        lines.append(f"{wkbs[cell]}\t{identity[cell]}\t{day}\t" + "\t".join(map(str, hours)) + f"\t{total}\t{peak}\n")
+    return "".join(lines)
+
