@@ -13,7 +13,9 @@ from qgis.core import (
     QgsProcessingFeatureSource,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
     QgsProcessingParameterPoint,
     QgsProject,
     QgsProxyFeatureSink,
@@ -21,7 +23,7 @@ from qgis.core import (
 )
 from qgis.PyQt import sip
 
-from ..core import fence
+from ..core import fence, shards
 from ..core.errors import CrowdHeatError
 from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
@@ -84,6 +86,7 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
     COORD_OUT = "COORD_OUT"
     OUTPUT = "OUTPUT"
     OUTPUT_CELLS = "OUTPUT_CELLS"
+    SHARD = "SHARD"
 
     def add_common_parameters(self):
         level = QgsProcessingParameterNumber(
@@ -136,6 +139,15 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         feedback.pushInfo(plan_text(plan, skipped))
         for note in plan.notes:
             feedback.pushInfo(note)
+        if self.parameterDefinition(self.SHARD) is not None:
+            try:
+                plan, share = shards.take(
+                    plan, shards.Shard.parse(self.parameterAsString(parameters, self.SHARD, context))
+                )
+            except CrowdHeatError as exc:
+                raise QgsProcessingException(str(exc)) from None
+            if not share.shard.whole:
+                feedback.pushInfo(share.text())
         return plan
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -245,6 +257,14 @@ class HeatMapAlgorithm(HeatAlgorithmBase):
             )
         )
         self.add_common_parameters()
+        shard = QgsProcessingParameterString(
+            self.SHARD,
+            tr("Shard k/N: this machine's part of the plan (1/1: all of it)"),
+            defaultValue="1/1",
+            optional=True,
+        )
+        shard.setFlags(shard.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(shard)
 
     def shapes(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, self.INPUT, context)

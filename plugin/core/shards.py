@@ -105,4 +105,9 @@ def take(plan, shard: Shard):
     weights = [request_weight(r, plan.level) for r in plan.requests]
     weight = sum(w for w, s in zip(weights, shards) if s == shard.index)
     share = ShardShare(shard, len(kept), len(plan.requests), weight, sum(weights), plan.level)
+    if not kept:
+        raise InputError(
+            f"Shard {shard} holds none of the plan's {len(plan.requests):,} request(s): split it into at most "
+            f"{len(plan.requests):,} shards."
+        )
     return dataclasses.replace(plan, requests=kept, notes=list(plan.notes), warnings=list(plan.warnings)), share

@@ -180,7 +180,8 @@ def _copy_text(data):
     """COPY's text format of one feature's answer: a line per cell-day."""
     wkbs = ["\\\\x" + wkb.hex() for wkb in polygon_wkbs(cell_rings(data.ids, data.levels))]
     identity = [
-        f"{token}\t{cell_id}\t{level}" for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())
+        f"{token}\t{cell_id}\t{level}"
+        for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())
     ]
     days = {}
     lines = []
@@ -194,7 +195,8 @@ def _copy_text(data):
         day = days.get(ordinal)
         if day is None:
             start = heat_answer.day_start(ordinal)
-            day = days[ordinal] = f"{start.date().isoformat()}\t{start.isoformat(' ')}\t{(start + dt.timedelta(days=1)).isoformat(' ')}"
+            day = days[ordinal] = (
+                f"{start.date().isoformat()}\t{start.isoformat(' ')}\t{(start + dt.timedelta(days=1)).isoformat(' ')}"
+            )
         lines.append(f"{wkbs[cell]}\t{identity[cell]}\t{day}\t" + "\t".join(map(str, hours)) + f"\t{total}\t{peak}\n")
     return "".join(lines)
-

@@ -123,9 +123,10 @@ class OpenedLayers:
 
 def finish_outputs(outputs, feedback=None):
     """After the sinks are closed (at the end of an algorithm's processAlgorithm): check that each
-    written output holds what was written to it, then save its default style. ``outputs``: (destination,
-    style or None for a table without one, features written, what) each. GDAL reports a disk that filled up at the last commit
-    only in its log: the run seemed done while the file held no layer; now it is an OutputError."""
+    written output holds what was written to it, then save its default style. ``outputs``:
+    (destination, style or None for a table without one, features written, what) each. GDAL reports
+    a disk that filled up at the last commit only in its log: the run seemed done while the file
+    held no layer; now it is an OutputError."""
     for destination, style, written, what in outputs:
         layer = _written_layer(destination)
         held = layer.featureCount() if layer is not None and layer.isValid() else 0

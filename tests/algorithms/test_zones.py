@@ -201,6 +201,11 @@ def test_a_zone_hour_table_on_a_full_disk_is_a_failure_not_done(block_heat, full
     with pytest.raises(QgsProcessingException) as failed:
         processing.run(
             "crowdheat:heatbyzone",
-            {"INPUT": block_heat, "ZONES": zone_layer, "OUTPUT": "memory:", "OUTPUT_HOURS": str(full_disk / "hours.gpkg")},
+            {
+                "INPUT": block_heat,
+                "ZONES": zone_layer,
+                "OUTPUT": "memory:",
+                "OUTPUT_HOURS": str(full_disk / "hours.gpkg"),
+            },
         )
     assert "heat by zone and hour" in str(failed.value) and "disk may be full" in str(failed.value)

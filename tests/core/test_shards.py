@@ -61,3 +61,15 @@ def test_a_shard_that_is_not_k_of_n_is_refused_with_an_example(text):
 
 def test_no_shard_is_the_whole_plan():
     assert Shard.parse("") == Shard(1, 1) and Shard.parse(" 2 / 5 ") == Shard(2, 5)
+
+
+def test_a_shard_with_no_request_says_how_many_shards_fit():
+    plan = city_plan(level=10)
+    count, refused = len(plan.requests) + 1, 0
+    for k in range(1, count + 1):
+        try:
+            take(plan, Shard(k, count))
+        except InputError as exc:
+            assert f"at most {len(plan.requests)} shards" in str(exc)
+            refused += 1
+    assert refused >= 1
