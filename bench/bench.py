@@ -858,6 +858,7 @@ VARIANTS = {
 
 NEEDS_QGIS = {
     "archive_append",
+    "archive_postgis",
     "floor",
     "crowdheat",
     "peer",
@@ -880,7 +881,7 @@ def child(name, answer):
         app.exitQgis()
 
 
-PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones", "city", "archive"]
+PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones", "city", "archive", "province"]
 
 
 def main():
@@ -951,6 +952,8 @@ def run_parts(parts):
         city_part(work)
     if "archive" in parts:
         archive_part(measure)
+    if "province" in parts:
+        province_part(measure)
     return 0
 
 
@@ -1154,6 +1157,56 @@ def variant_archive_append(_answer):
 
 
 VARIANTS["archive_append"] = variant_archive_append
+POSTGIS_WINDOWS = 5  # 10-day windows of 10,000 cells: 500,000 cell-days into each archive
+
+
+def variant_archive_postgis(_answer):
+    """The same windows merged into a PostgreSQL archive (COPY into a temporary table, one upsert
+    per answer) and into a GeoPackage archive (staging table, one upsert), side by side."""
+    import datetime as dt
+
+    from crowdheat.plugin.core import heat_answer
+    from crowdheat.plugin.gis import archive_postgres, heat_archive
+    from simulator.jike import steady_items
+    from tests.postgis_cluster import PostgisCluster
+
+    centre = ((BOX[0] + BOX[2]) / 2, (BOX[1] + BOX[3]) / 2)
+    ids = jike_cells_near(centre, CELLS)
+    first = dt.date(2025, 5, 1)
+    windows = [
+        heat_answer.parse_items(steady_items(ids, first + dt.timedelta(days=10 * k + 14)))
+        for k in range(POSTGIS_WINDOWS)
+    ]
+    rows = sum(w.cell_day_count for w in windows)
+
+    def timed(destination, make_writer):
+        archive = heat_archive.Archive(destination)
+        writer = make_writer(archive)
+        started = time.perf_counter()
+        for data in windows:
+            writer(data)
+        seconds = time.perf_counter() - started
+        archive.close(writer)
+        return seconds, writer.added
+
+    gpkg = heat_archive.Destination(str(scratch() / "archive.gpkg"))
+    gpkg_seconds, gpkg_added = timed(gpkg, heat_archive.ArchiveWriter)
+    with PostgisCluster() as cluster:
+        postgis = heat_archive.Destination("postgres://" + cluster.uri("archive"))
+        pg_seconds, pg_added = timed(postgis, lambda a: archive_postgres.PostgresArchiveWriter(postgis, "2025-06-01"))
+        ((size, count),) = cluster.sql(
+            cluster.dbname, "SELECT pg_total_relation_size('archive'), count(*) FROM archive"
+        )
+    return {
+        "rows": rows,
+        "gpkg": gpkg_seconds,
+        "postgis": pg_seconds,
+        "added": [gpkg_added, pg_added],
+        "row_bytes": int(size) / max(1, int(count)),
+    }
+
+
+VARIANTS["archive_postgis"] = variant_archive_postgis
 
 
 def archive_part(measure):
@@ -1169,6 +1222,63 @@ def archive_part(measure):
     print(
         f"  opened with its time ready ({r['ready']}) over {r['span']} in {r['open']:.1f} s; "
         f"{r['rows_after']:,} cell-days; peak RSS {r['peak_mb']:,.0f} MB"
+    )
+    r = measure("archive_postgis")
+    print(
+        f"The same {r['rows']:,} cell-days ({POSTGIS_WINDOWS} windows) merged into an archive: GeoPackage "
+        f"{r['gpkg']:.1f} s, PostGIS {r['postgis']:.1f} s (COPY + one upsert per answer); "
+        f"ratio PostGIS / GeoPackage: {r['postgis'] / r['gpkg']:.2f}  (target ≤ 1.5); "
+        f"{r['row_bytes']:,.0f} bytes per row in PostGIS with its indexes"
+    )
+
+
+PROVINCE_KM2 = 180_000  # Guangdong
+
+
+def variant_province_plan(_answer):
+    """Plan a province at level 16: the 16 synthetic districts scaled to Guangdong's area, then
+    split into 10 shards; seconds and what the plan costs."""
+    from shapely import affinity
+
+    from crowdheat.plugin.core import shards
+    from crowdheat.plugin.core.heat_plan import FeatureShape, plan_requests
+    from tests.boundaries import city_districts
+
+    districts = [affinity.translate(d, 113.3 - 116.4, 23.1 - 40.0) for d in city_districts()]
+    factor = (PROVINCE_KM2 / sum(_km2(d) for d in districts)) ** 0.5
+    districts = [affinity.scale(d, factor, factor, origin=(113.3, 23.1)) for d in districts]
+    shapes = [FeatureShape(n + 1, f"p{n + 1:02d}", d) for n, d in enumerate(districts)]
+    started = time.perf_counter()
+    plan = plan_requests(shapes, 16, 1000)
+    planned = time.perf_counter() - started
+    started = time.perf_counter()
+    assigned = shards.assign(plan, 10)
+    split = time.perf_counter() - started
+    cells = plan.expected_cells()
+    per_shard = [assigned.count(k) for k in range(1, 11)]
+    return {
+        "km2": sum(_km2(d) for d in districts),
+        "requests": len(plan.requests),
+        "cells": cells,
+        "plan_s": planned,
+        "split_s": split,
+        "per_shard": per_shard,
+    }
+
+
+VARIANTS["province_plan"] = variant_province_plan
+
+
+def province_part(measure):
+    r = measure("province_plan")
+    print(
+        f"A province at level 16 ({r['km2']:,.0f} km², 16 prefectures): planned in {r['plan_s']:.1f} s, "
+        f"split into 10 shards in {r['split_s']:.2f} s (requests per shard {min(r['per_shard'])}–"
+        f"{max(r['per_shard'])}); peak RSS {r['peak_mb']:,.0f} MB"
+    )
+    print(
+        f"  cost of one 10-day window: {r['requests']:,} requests, about {r['cells']:,} cells, "
+        f"{10 * r['cells']:,} cell-days (archive rows), {10 * r['cells']:,} hourly rows of a heat layer"
     )
 
 

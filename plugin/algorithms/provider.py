@@ -3,6 +3,7 @@ from qgis.core import QgsProcessingProvider
 from .archive import HeatArchiveAlgorithm
 from .compare import HeatCompareAlgorithm
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
+from .plan import HeatPlanAlgorithm
 from ..icons import provider_icon
 from .scans import GeolocateScansAlgorithm
 from .outputs import HeatLayoutPdfAlgorithm, TimeProfileAlgorithm
@@ -29,6 +30,7 @@ class CrowdHeatProvider(QgsProcessingProvider):
             HeatMapAlgorithm(),
             HeatMapCircleAlgorithm(),
             HeatArchiveAlgorithm(),
+            HeatPlanAlgorithm(),
             HeatCompareAlgorithm(),
             GeolocateScansAlgorithm(),
             HeatByZoneAlgorithm(),

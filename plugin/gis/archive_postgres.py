@@ -28,6 +28,7 @@ from ..i18n import tr
 from .heat_layers import HOUR_FIELDS, polygon_wkbs
 
 DEADLOCK_TRIES = 5
+COPY_CHUNK = 10_000  # cell-days per COPY: a few MB of text
 _SQL_TYPES = {
     int(QVariant.Int): "integer",
     int(QVariant.LongLong): "bigint",
@@ -134,10 +135,9 @@ class PostgresArchiveWriter:
             )
 
     def __call__(self, data):
-        text = _copy_text(data)
         for attempt in range(1, DEADLOCK_TRIES + 1):
             try:
-                self._merge(text, data.cell_day_count)
+                self._merge(data)
                 return
             except Exception as exc:  # psycopg2's errors: a deadlock between writers is tried again
                 code = getattr(exc, "pgcode", None)
@@ -149,13 +149,14 @@ class PostgresArchiveWriter:
                     ) from None
                 time.sleep(0.05 * attempt)
 
-    def _merge(self, text, staged):
+    def _merge(self, data):
         table = self.destination.qualified
         columns = ", ".join(_quoted(c) for c in STAGED)
         updates = ", ".join(f"{h} = excluded.{h}" for h in (*HOUR_FIELDS, "day_heat", "peak_hour"))
         differ = " OR ".join(f"{table}.{h} IS DISTINCT FROM excluded.{h}" for h in HOUR_FIELDS)
         with self.db, self.db.cursor() as cursor:
-            cursor.copy_expert(f"COPY crowdheat_staging (geom, {columns}) FROM STDIN", io.StringIO(text))
+            for text in _copy_chunks(data):
+                cursor.copy_expert(f"COPY crowdheat_staging (geom, {columns}) FROM STDIN", io.StringIO(text))
             cursor.execute(
                 f"INSERT INTO {table} (geom, {columns}, first_fetched, last_fetched, revisions) "
                 f"SELECT ST_SetSRID(ST_GeomFromWKB(geom), 4326), {columns}, %s, %s, 0 FROM crowdheat_staging "
@@ -168,7 +169,7 @@ class PostgresArchiveWriter:
         added = sum(1 for new in inserted if new)
         self.added += added
         self.revised += len(inserted) - added
-        self.unchanged += staged - len(inserted)
+        self.unchanged += data.cell_day_count - len(inserted)
 
     def close(self):
         if self.db is not None:
@@ -176,8 +177,9 @@ class PostgresArchiveWriter:
             self.db = None
 
 
-def _copy_text(data):
-    """COPY's text format of one feature's answer: a line per cell-day."""
+def _copy_chunks(data, chunk=COPY_CHUNK):
+    """COPY's text format of one feature's answer, a line per cell-day, ``chunk`` lines at a time
+    (an answer of 50,000 cells × 10 days would be 120 MB of text at once)."""
     wkbs = ["\\\\x" + wkb.hex() for wkb in polygon_wkbs(cell_rings(data.ids, data.levels))]
     identity = [
         f"{token}\t{cell_id}\t{level}"
@@ -199,4 +201,8 @@ def _copy_text(data):
                 f"{start.date().isoformat()}\t{start.isoformat(' ')}\t{(start + dt.timedelta(days=1)).isoformat(' ')}"
             )
         lines.append(f"{wkbs[cell]}\t{identity[cell]}\t{day}\t" + "\t".join(map(str, hours)) + f"\t{total}\t{peak}\n")
-    return "".join(lines)
+        if len(lines) >= chunk:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
