@@ -22,6 +22,7 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
             "crowdheat:heatmap",
             "crowdheat:heatmapcircle",
             "crowdheat:heatarchive",
+            "crowdheat:heatplan",
             "crowdheat:geolocatescans",
             "crowdheat:heatbyzone",
             "crowdheat:heatcompare",

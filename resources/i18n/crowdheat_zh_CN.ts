@@ -4,261 +4,266 @@
   <context>
     <name>CrowdHeat</name>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="37" />
+      <location filename="../../plugin/algorithms/archive.py" line="25" />
       <source>Add crowd heat to an archive</source>
       <translation>将人群热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="40" />
+      <location filename="../../plugin/algorithms/archive.py" line="28" />
       <source>Fetches the last 10 days of hourly crowd heat for the polygons (as 'Crowd heat for polygons') and adds them to an archive: one table (GeoPackage or PostgreSQL) with one row per S2 cell and date, which grows run after run. A cell-day the archive lacks is added, one answered alike is left alone, one the service now answers differently replaces the old numbers (its revisions are counted). An archive keeps one set of features at one level: another run is refused. Outputs the counts ADDED, UNCHANGED, REVISED (cell-days) and GAP_DAYS, the dates inside the archive's span with no data (runs more than 10 days apart leave gaps).</source>
       <translation>为多边形获取最近 10 天的逐小时人群热力(同“多边形人群热力”),并加入存档:一张表(GeoPackage 或 PostgreSQL),每个 S2 网格每个日期一行,每次运行都会增长。存档中没有的网格日被添加,结果相同的保持不变,服务给出不同数值的替换旧值(并计入修订次数)。一个存档只保存同一组要素、同一级别:其他运行会被拒绝。输出计数 ADDED、UNCHANGED、REVISED(网格日)以及 GAP_DAYS,即存档时间范围内没有数据的日期数(两次运行间隔超过 10 天会留下空缺)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="59" />
+      <location filename="../../plugin/algorithms/archive.py" line="47" />
       <source>Archive (a GeoPackage or a PostgreSQL table; created if missing)</source>
       <translation>存档(GeoPackage 或 PostgreSQL 表;不存在时创建)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="63" />
+      <location filename="../../plugin/algorithms/archive.py" line="51" />
       <source>Cell-days added</source>
       <translation>新增的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="64" />
+      <location filename="../../plugin/algorithms/archive.py" line="52" />
       <source>Cell-days answered alike</source>
       <translation>结果相同的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="65" />
+      <location filename="../../plugin/algorithms/archive.py" line="53" />
       <source>Cell-days revised</source>
       <translation>已修订的网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="66" />
+      <location filename="../../plugin/algorithms/archive.py" line="54" />
       <source>Dates without data inside the archive's span</source>
       <translation>存档时间范围内无数据的日期数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/archive.py" line="69" />
+      <location filename="../../plugin/algorithms/archive.py" line="57" />
       <source>Those dates</source>
       <translation>这些日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="42" />
+      <location filename="../../plugin/algorithms/compare.py" line="30" />
       <source>Compare two periods of heat</source>
       <translation>比较两个时段的热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="45" />
+      <location filename="../../plugin/algorithms/compare.py" line="33" />
       <source>What changed between two periods of an archive or of any hourly heat layer: one feature per cell (or per zone, the heat shared into zones as 'Heat by zone' shares it) with mean_a and mean_b (the mean day heat over the dates of each period that have any data in the input; a cell without a row on such a date counts 0), diff (B − A), ratio (B / A) and diff_h00…diff_h23 per hour of day, styled red where B is higher and blue where lower. Periods are typed as YYYY-MM-DD..YYYY-MM-DD (both dates included), or chosen by a preset. Anomalies: each cell-day (or zone-day) of period B against the same weekday of period A, as z-scores of the day (z_day) and of each hour (z_h00…z_h23); NULL where A has fewer than two dates of that weekday or the baseline does not vary. |z| &gt; 3 is an event day.</source>
       <translation>存档或任意逐小时热力图层在两个时段之间的变化:每个网格(或每个分区,热力按“分区热力”的方式分配到分区)一个要素,包含 mean_a 和 mean_b(各时段内输入中有任何数据的日期上的日均热力;某网格在这样的日期没有记录时计为 0)、diff(B − A)、ratio(B / A)以及按小时的 diff_h00…diff_h23,B 较高处显示为红色,较低处为蓝色。时段写作 YYYY-MM-DD..YYYY-MM-DD(含首尾两天),或选择预设。异常:时段 B 的每个网格日(或分区日)与时段 A 中相同星期几的基线比较,给出全天(z_day)和每小时(z_h00…z_h23)的 z 分数;时段 A 中该星期几少于两天或基线没有变化时为 NULL。|z| &gt; 3 即为事件日。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="63" />
+      <location filename="../../plugin/algorithms/compare.py" line="51" />
       <source>Archive or hourly heat layer</source>
       <translation>存档或逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="69" />
+      <location filename="../../plugin/algorithms/compare.py" line="57" />
       <source>Periods</source>
       <translation>时段</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="71" />
+      <location filename="../../plugin/algorithms/compare.py" line="59" />
       <source>Period A against period B, as typed below</source>
       <translation>时段 A 对比时段 B(在下方填写)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="72" />
+      <location filename="../../plugin/algorithms/compare.py" line="60" />
       <source>Weekdays (A) against weekend (B)</source>
       <translation>工作日(A)对比周末(B)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="73" />
+      <location filename="../../plugin/algorithms/compare.py" line="61" />
       <source>The 7 days before (A) against the last 7 days (B)</source>
       <translation>之前 7 天(A)对比最近 7 天(B)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="79" />
+      <location filename="../../plugin/algorithms/compare.py" line="67" />
       <source>Period A (YYYY-MM-DD..YYYY-MM-DD)</source>
       <translation>时段 A(YYYY-MM-DD..YYYY-MM-DD)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="80" />
+      <location filename="../../plugin/algorithms/compare.py" line="68" />
       <source>Period B (YYYY-MM-DD..YYYY-MM-DD)</source>
       <translation>时段 B(YYYY-MM-DD..YYYY-MM-DD)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="85" />
+      <location filename="../../plugin/algorithms/compare.py" line="73" />
       <source>Zones (optional: compare per zone)</source>
       <translation>分区(可选:按分区比较)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="90" />
+      <location filename="../../plugin/algorithms/compare.py" line="78" />
       <source>Heat into zones by</source>
       <translation>热力分配到分区的方式</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="91" />
-      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <location filename="../../plugin/algorithms/compare.py" line="79" />
+      <location filename="../../plugin/algorithms/zones.py" line="57" />
       <location filename="../../plugin/ui/heat_tab.py" line="166" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="91" />
-      <location filename="../../plugin/algorithms/zones.py" line="66" />
+      <location filename="../../plugin/algorithms/compare.py" line="79" />
+      <location filename="../../plugin/algorithms/zones.py" line="57" />
       <location filename="../../plugin/ui/heat_tab.py" line="167" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="97" />
+      <location filename="../../plugin/algorithms/compare.py" line="85" />
       <source>Compared heat</source>
       <translation>热力对比</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="101" />
+      <location filename="../../plugin/algorithms/compare.py" line="89" />
       <source>Anomalies (days of B)</source>
       <translation>异常(时段 B 的各天)</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="105" />
+      <location filename="../../plugin/algorithms/compare.py" line="93" />
       <source>Dates of period A with data</source>
       <translation>时段 A 中有数据的日期数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="106" />
+      <location filename="../../plugin/algorithms/compare.py" line="94" />
       <source>Dates of period B with data</source>
       <translation>时段 B 中有数据的日期数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="107" />
+      <location filename="../../plugin/algorithms/compare.py" line="95" />
       <source>Cells or zones compared</source>
       <translation>参与比较的网格或分区数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="115" />
+      <location filename="../../plugin/algorithms/compare.py" line="103" />
       <source>Choose an archive or an hourly heat layer.</source>
       <translation>请选择存档或逐小时热力图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="129" />
+      <location filename="../../plugin/algorithms/compare.py" line="117" />
       <source>Periods A and B share dates: the difference understates the change.</source>
       <translation>时段 A 与 B 有重叠日期:差值会低估变化。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="174" />
-      <location filename="../../plugin/algorithms/zones.py" line="87" />
+      <location filename="../../plugin/algorithms/compare.py" line="168" />
+      <location filename="../../plugin/algorithms/zones.py" line="78" />
       <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
       <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="181" />
+      <location filename="../../plugin/algorithms/compare.py" line="175" />
       <source>{0:,} repeated cell-days of overlapping fences counted once.</source>
       <translation>重叠围栏中重复的 {0:,} 个网格日只计一次。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="190" />
+      <location filename="../../plugin/algorithms/compare.py" line="184" />
       <source>Some days of period B have fewer than two days of the same weekday in period A: their z-scores are NULL. Anomalies need a period A of two weeks or more.</source>
       <translation>时段 B 中有些日期在时段 A 中相同星期几的天数少于两天:它们的 z 分数为 NULL。异常检测需要至少两周的时段 A。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="197" />
+      <location filename="../../plugin/algorithms/compare.py" line="191" />
       <source>The strongest day anomaly: z = {0:.1f} on {1}.</source>
       <translation>最强的日异常:{1},z = {0:.1f}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="20" />
+      <location filename="../../plugin/algorithms/groups.py" line="21" />
       <location filename="../../plugin/ui/heat_tab.py" line="139" />
       <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="26" />
+      <location filename="../../plugin/algorithms/groups.py" line="27" />
       <source>Input coordinates</source>
       <translation>输入坐标</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="33" />
+      <location filename="../../plugin/algorithms/groups.py" line="34" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="55" />
+      <location filename="../../plugin/algorithms/groups.py" line="56" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="91" />
+      <location filename="../../plugin/algorithms/heat.py" line="94" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="100" />
+      <location filename="../../plugin/algorithms/heat.py" line="103" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="100" />
+      <location filename="../../plugin/algorithms/heat.py" line="103" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="129" />
+      <location filename="../../plugin/algorithms/heat.py" line="132" />
       <location filename="../../plugin/ui/heat_tab.py" line="376" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="157" />
+      <location filename="../../plugin/algorithms/heat.py" line="169" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="182" />
+      <location filename="../../plugin/algorithms/heat.py" line="194" />
       <location filename="../../plugin/gis/tasks.py" line="64" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="225" />
+      <location filename="../../plugin/algorithms/heat.py" line="237" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="228" />
+      <location filename="../../plugin/algorithms/heat.py" line="240" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="244" />
+      <location filename="../../plugin/algorithms/heat.py" line="256" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="255" />
+      <location filename="../../plugin/algorithms/heat.py" line="262" />
+      <source>Shard k/N: this machine's part of the plan (1/1: all of it)</source>
+      <translation>分片 k/N：本机负责的计划部分（1/1：全部）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="275" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="284" />
+      <location filename="../../plugin/algorithms/heat.py" line="304" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="287" />
+      <location filename="../../plugin/algorithms/heat.py" line="307" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="296" />
+      <location filename="../../plugin/algorithms/heat.py" line="316" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="300" />
+      <location filename="../../plugin/algorithms/heat.py" line="320" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -316,7 +321,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="102" />
-      <location filename="../../plugin/algorithms/zones.py" line="56" />
+      <location filename="../../plugin/algorithms/zones.py" line="47" />
       <location filename="../../plugin/ui/heat_tab.py" line="172" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
@@ -360,6 +365,46 @@
       <location filename="../../plugin/algorithms/outputs.py" line="135" />
       <source>Day {0!r} is not yyyy-MM-dd.</source>
       <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="57" />
+      <source>Plan crowd heat requests</source>
+      <translation>规划人群热度请求</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="60" />
+      <source>Plans the requests 'Crowd heat for polygons' would send for the polygons, without sending any: one polygon per request with the shard (of SHARDS) that would send it, the features it serves, its area and expected cells. Outputs REQUESTS, EXPECTED_CELLS and HOURLY_ROWS (cell-days of one 10-day window), the cost of the run to check before spending quota.</source>
+      <translation>规划“多边形人群热度”将为这些多边形发送的请求，但不发送任何请求：每个请求一个多边形，附带将发送它的分片（共 SHARDS 个）、它服务的要素、面积和预计格网数。输出 REQUESTS、EXPECTED_CELLS 和 HOURLY_ROWS（一个 10 天窗口的格网-日数），即运行的成本，便于在消耗配额前核对。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="77" />
+      <source>Shards (machines)</source>
+      <translation>分片数（机器数）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="85" />
+      <source>Planned requests</source>
+      <translation>规划的请求</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="88" />
+      <source>Requests</source>
+      <translation>请求数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="89" />
+      <source>Expected cells</source>
+      <translation>预计格网数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="90" />
+      <source>Expected hourly rows (cell-days) of one window</source>
+      <translation>一个窗口的预计逐时行数（格网-日）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/plan.py" line="127" />
+      <source>Shard {0}/{1}: {2:,} request(s), about {3:,} cells</source>
+      <translation>分片 {0}/{1}：{2:,} 个请求，约 {3:,} 个格网</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/scans.py" line="70" />
@@ -462,8 +507,8 @@
       <translation>识别依据：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="36" />
-      <location filename="../../plugin/algorithms/zones.py" line="71" />
+      <location filename="../../plugin/algorithms/zones.py" line="27" />
+      <location filename="../../plugin/algorithms/zones.py" line="62" />
       <location filename="../../plugin/gis/tasks.py" line="344" />
       <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <location filename="../../plugin/ui/heat_tab.py" line="170" />
@@ -471,37 +516,52 @@
       <translation>分区热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="39" />
+      <location filename="../../plugin/algorithms/zones.py" line="30" />
       <source>Shares the hourly heat of S2 cells (a layer written by 'Crowd heat for polygons') out to your own zones, in any CRS. Area-weighted: a cell's heat is split by the share of its area in each zone, measured on the ellipsoid, so heat is conserved when the zones partition the cells. Cell centroid: each cell's heat goes whole to the zone holding its centre. A cell brought by several fences counts once. Writes the zones with heat_total, cells, covered_share (share of the zone covered by returned cells: missing cells are unknown, not zero), mean_day, avg_h00…avg_h23, peak_hour, weekday_mean and weekend_mean (Beijing calendar), and a table of heat per zone, date and hour for pivot tables and charts.</source>
       <translation>把 S2 格网的逐小时热力（“多边形人群热力”算法输出的图层）分配到您自己的分区，分区可为任意坐标系。按面积加权：每个格网的热力按其落在各分区内的面积占比（在椭球面上量算）分配，分区恰好划分格网时热力守恒。按格网质心：每个格网的热力整体归入包含其中心的分区。被多个围栏重复返回的格网只计一次。输出分区及 heat_total、cells、covered_share（分区被返回格网覆盖的比例：缺失的格网为未知而非零）、mean_day、avg_h00…avg_h23、peak_hour、weekday_mean 和 weekend_mean（北京时间日历），以及一张按分区、日期、小时的热力表，便于数据透视和制图。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="60" />
+      <location filename="../../plugin/algorithms/zones.py" line="51" />
       <location filename="../../plugin/ui/heat_tab.py" line="173" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="65" />
+      <location filename="../../plugin/algorithms/zones.py" line="56" />
       <location filename="../../plugin/ui/heat_tab.py" line="174" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="75" />
+      <location filename="../../plugin/algorithms/zones.py" line="66" />
       <location filename="../../plugin/gis/tasks.py" line="344" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="83" />
+      <location filename="../../plugin/algorithms/zones.py" line="74" />
       <source>Choose an hourly heat layer and a zone layer.</source>
       <translation>请选择逐小时热力图层和分区图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="109" />
+      <location filename="../../plugin/algorithms/zones.py" line="100" />
       <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
       <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/archive_postgres.py" line="55" />
+      <source>A PostgreSQL archive needs the Python package psycopg2, which QGIS installs with DB Manager: install python3-psycopg2 (Debian/Ubuntu) or psycopg2 in QGIS's Python.</source>
+      <translation>PostgreSQL 存档需要 Python 包 psycopg2（QGIS 的 DB Manager 会一并安装）：请安装 python3-psycopg2（Debian/Ubuntu），或在 QGIS 的 Python 中安装 psycopg2。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/archive_postgres.py" line="64" />
+      <source>The archive's database cannot be reached ({0}): check the connection.</source>
+      <translation>无法连接存档所在的数据库（{0}）：请检查连接。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/archive_postgres.py" line="146" />
+      <source>The archive {0} refused an answer's rows: {1}</source>
+      <translation>存档 {0} 拒绝了一个应答的行：{1}</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/fences.py" line="43" />
@@ -579,158 +639,158 @@
       <translation>存档必须是 GeoPackage(.gpkg)或 PostgreSQL 表,而不是“{0}”:每次运行都要合并进存档,只有数据库能安全地做到。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="179" />
+      <location filename="../../plugin/gis/heat_archive.py" line="192" />
       <source>The archive {0} cannot be written: {1}</source>
       <translation>无法写入存档 {0}:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="192" />
+      <location filename="../../plugin/gis/heat_archive.py" line="205" />
       <source>An archive needs a fixed S2 cell level: with 'Auto' the service may choose another level on another day, and an archive never mixes levels. Choose a level (16 is a street block).</source>
       <translation>存档需要固定的 S2 网格级别:选择“自动”时,服务在不同日期可能选择不同级别,而存档从不混合级别。请选择一个级别(16 约为一个街区)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="212" />
+      <location filename="../../plugin/gis/heat_archive.py" line="229" />
       <source>level {0} (this run: {1})</source>
       <translation>级别 {0}(本次运行:{1})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="214" />
+      <location filename="../../plugin/gis/heat_archive.py" line="231" />
       <source>{0} other feature(s): {1}</source>
       <translation>另外 {0} 个要素:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="217" />
+      <location filename="../../plugin/gis/heat_archive.py" line="234" />
       <source>The archive '{0}' holds heat of {1}. An archive never mixes levels or features: run with the same features and level, or give another archive (another layer name in the same GeoPackage keeps them apart).</source>
       <translation>存档“{0}”保存的是{1}的热力。存档从不混合级别或要素:请用相同的要素和级别运行,或指定另一个存档(同一 GeoPackage 中的另一个图层名即可分开保存)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="240" />
+      <location filename="../../plugin/gis/heat_archive.py" line="257" />
       <source>The archive's staging table {0} cannot be opened.</source>
       <translation>无法打开存档的暂存表 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="319" />
+      <location filename="../../plugin/gis/heat_archive.py" line="331" />
       <source>The archive {0} holds no heat yet.</source>
       <translation>存档 {0} 还没有热力数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="321" />
+      <location filename="../../plugin/gis/heat_archive.py" line="333" />
       <source>{0} – {1}: {2} date(s) with data, {3:,} cell-days</source>
       <translation>{0} – {1}:{2} 个日期有数据,共 {3:,} 个网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="324" />
+      <location filename="../../plugin/gis/heat_archive.py" line="336" />
       <source>Gaps: {0}</source>
       <translation>空缺:{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="324" />
+      <location filename="../../plugin/gis/heat_archive.py" line="336" />
       <source>No gap.</source>
       <translation>没有空缺。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="325" />
+      <location filename="../../plugin/gis/heat_archive.py" line="337" />
       <source>{0} feature(s) at level {1}: {2}</source>
       <translation>{0} 个要素,级别 {1}:{2}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="328" />
+      <location filename="../../plugin/gis/heat_archive.py" line="341" />
       <source>{0:,.1f} MB on disk; last run {1}</source>
       <translation>占用磁盘 {0:,.1f} MB;上次运行 {1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="369" />
+      <location filename="../../plugin/gis/heat_archive.py" line="382" />
       <source>the service's choice</source>
       <translation>服务自选</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="434" />
+      <location filename="../../plugin/gis/heat_archive.py" line="447" />
       <source>Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}</source>
       <translation>存档 {0}:新增 {1:,} 个网格日,{2:,} 个结果相同,{3:,} 个已修订;时间范围 {4} – {5}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="441" />
+      <location filename="../../plugin/gis/heat_archive.py" line="454" />
       <source>{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}</source>
       <translation>存档时间范围内有 {0} 个日期没有数据(两次运行间隔超过 10 天):{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="451" />
+      <location filename="../../plugin/gis/heat_archive.py" line="464" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="454" />
+      <location filename="../../plugin/gis/heat_archive.py" line="467" />
       <source>{0} of {1} request(s) not answered ({2})</source>
       <translation>{1} 个请求中有 {0} 个未得到应答({2})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="457" />
+      <location filename="../../plugin/gis/heat_archive.py" line="470" />
       <source>Incomplete run: {0}. The archive keeps the {1:,} cell-days added and {2:,} revised so far; run it again to fetch the rest (answers already received come from the cache).</source>
       <translation>运行未完成:{0}。存档保留目前已新增的 {1:,} 个网格日和已修订的 {2:,} 个;再次运行即可获取其余部分(已收到的结果来自缓存)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="59" />
+      <location filename="../../plugin/gis/heat_run.py" line="65" />
       <source>Cancelled before any heat was received.</source>
       <translation>在收到任何热度数据之前已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="104" />
+      <location filename="../../plugin/gis/heat_run.py" line="110" />
       <source>{0:,} feature(s), {1:,.1f} km²: {2:,} request(s)</source>
       <translation>{0:,} 个要素，{1:,.1f} km²：{2:,} 次请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="106" />
+      <location filename="../../plugin/gis/heat_run.py" line="112" />
       <source>, {0:,} feature(s) cut into S2 tiles</source>
       <translation>，{0:,} 个要素按 S2 瓦片切分</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="109" />
+      <location filename="../../plugin/gis/heat_run.py" line="115" />
       <source>, about {0:,} cells at level {1}</source>
       <translation>，{1} 级约 {0:,} 个网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="112" />
+      <location filename="../../plugin/gis/heat_run.py" line="118" />
       <source>, {0:,} repaired</source>
       <translation>，{0:,} 个已修复</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="114" />
+      <location filename="../../plugin/gis/heat_run.py" line="120" />
       <source>; {0} feature(s) skipped: {1}</source>
       <translation>；已跳过 {0} 个要素：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="121" />
+      <location filename="../../plugin/gis/heat_run.py" line="127" />
       <source>{0:,} cells, {1:,} cell-days, total heat {2:,}, {3} – {4}; {5:,} of {6:,} requests answered ({7:,} from the cache), {8:.1f} s</source>
       <translation>{0:,} 个格网，{1:,} 个格网日，总热力 {2:,}，{3} – {4}；{6:,} 次请求中 {5:,} 次已应答（{7:,} 次来自缓存），用时 {8:.1f} 秒</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="136" />
+      <location filename="../../plugin/gis/heat_run.py" line="142" />
       <source>; {0:,} cells belong to two features or more: do not sum heat across features</source>
       <translation>；{0:,} 个格网同时属于两个或更多要素：请勿跨要素求和热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="140" />
+      <location filename="../../plugin/gis/heat_run.py" line="146" />
       <location filename="../../plugin/gis/scan_run.py" line="43" />
       <source>; answers NOT cached: {0}</source>
       <translation>；应答未缓存：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="149" />
+      <location filename="../../plugin/gis/heat_run.py" line="155" />
       <source>Left out: {0}</source>
       <translation>已剔除：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="151" />
+      <location filename="../../plugin/gis/heat_run.py" line="157" />
       <source>… and {0:,} more left out</source>
       <translation>……另有 {0:,} 项被剔除</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="164" />
+      <location filename="../../plugin/gis/heat_run.py" line="170" />
       <source>No cell was kept: the service answered, but every cell was left out ({0:,} problem(s)): {1}</source>
       <translation>没有保留任何格网：服务已应答，但所有格网都被剔除（{0:,} 个问题）：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_run.py" line="168" />
+      <location filename="../../plugin/gis/heat_run.py" line="174" />
       <source>No cell was returned.</source>
       <translation>服务未返回任何格网。</translation>
     </message>
@@ -856,7 +916,7 @@
     </message>
     <message>
       <location filename="../../plugin/gis/tasks.py" line="325" />
-      <location filename="../../plugin/ui/archive_tab.py" line="153" />
+      <location filename="../../plugin/ui/archive_tab.py" line="157" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
@@ -932,63 +992,63 @@
       <translation>加入“热力”页的选择</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="61" />
+      <location filename="../../plugin/ui/archive_tab.py" line="65" />
       <source>Fetches the last 10 days for what the Heat tab would fetch (its polygons or circle, its level).</source>
       <translation>为“热力”页将要获取的范围(其多边形或圆形及级别)获取最近 10 天的数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="79" />
+      <location filename="../../plugin/ui/archive_tab.py" line="83" />
       <source>Choose a GeoPackage: an existing archive, or a new file to create one.</source>
       <translation>请选择 GeoPackage:已有的存档,或用于新建存档的新文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="81" />
+      <location filename="../../plugin/ui/archive_tab.py" line="85" />
       <source>Reading the archive…</source>
       <translation>正在读取存档…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="83" />
+      <location filename="../../plugin/ui/archive_tab.py" line="87" />
       <source>CrowdHeat: reading the archive</source>
       <translation>CrowdHeat:正在读取存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="92" />
+      <location filename="../../plugin/ui/archive_tab.py" line="96" />
       <source>No archive there yet: the first run creates it.</source>
       <translation>此处还没有存档:首次运行时会创建。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="103" />
+      <location filename="../../plugin/ui/archive_tab.py" line="107" />
       <source>Nothing to add: select polygons (or set a circle) in the Heat tab first. {0}</source>
       <translation>没有可加入的内容:请先在“热力”页选择多边形(或设置圆形)。{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="109" />
+      <location filename="../../plugin/ui/archive_tab.py" line="113" />
       <source>Choose the archive's file first.</source>
       <translation>请先选择存档文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="112" />
+      <location filename="../../plugin/ui/archive_tab.py" line="116" />
       <source>Adding {0:,} request(s) to the archive…</source>
       <translation>正在将 {0:,} 个请求加入存档…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="118" />
+      <location filename="../../plugin/ui/archive_tab.py" line="122" />
       <source>CrowdHeat: archive run failed</source>
       <translation>CrowdHeat:存档运行失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="120" />
+      <location filename="../../plugin/ui/archive_tab.py" line="124" />
       <location filename="../../plugin/ui/heat_tab.py" line="390" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="173" />
+      <location filename="../../plugin/ui/archive_tab.py" line="177" />
       <source>The archive cannot be opened: {0}</source>
       <translation>无法打开存档:{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="178" />
+      <location filename="../../plugin/ui/archive_tab.py" line="182" />
       <source>Playing {0} – {1} in the Temporal Controller.</source>
       <translation>正在时间控制器中播放 {0} – {1}。</translation>
     </message>
