@@ -111,13 +111,7 @@ def floor_rows(data):
     wkbs = heat_layers.polygon_wkbs(s2cells.cell_rings(data.ids, data.levels))
     identity = [[0, t, str(i), lv] for t, i, lv in zip(data.tokens, data.ids.tolist(), data.levels.tolist())]
     rows = []
-    for cell, ordinal, hours, total, peak in zip(
-        data.day_cell.tolist(),
-        data.day_date.tolist(),
-        data.day_heat.tolist(),
-        data.day_totals().tolist(),
-        data.peak_hours().tolist(),
-    ):
+    for cell, ordinal, hours, total, peak in data.day_rows():
         start = heat_answer.day_start(ordinal)
         day = QDate(start.year, start.month, start.day)
         times = [day, QDateTime(day, QTime(0, 0)), QDateTime(day.addDays(1), QTime(0, 0))]

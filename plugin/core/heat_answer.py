@@ -66,6 +66,19 @@ class HeatData:
     def day_totals(self):
         return self.day_heat.sum(axis=1)
 
+    def day_rows(self, start=0, end=None):
+        """(cell index, date ordinal, the 24 hours, day total, peak hour) of the cell-days
+        ``start:end``, as Python values (a slice at a time keeps the GIL free often)."""
+        rows = slice(start, end)
+        heat = self.day_heat[rows]
+        return zip(
+            self.day_cell[rows].tolist(),
+            self.day_date[rows].tolist(),
+            heat.tolist(),
+            heat.sum(axis=1).tolist(),
+            heat.argmax(axis=1).tolist(),
+        )
+
     def select(self, keep, fence_id=None):
         """The cells where ``keep`` (bool per cell) is true, with their days, for ``fence_id``
         (the same arrays, not copies, when every cell is kept)."""
@@ -89,9 +102,6 @@ class HeatData:
             problems=self.problems,
             item_count=self.item_count,
         )
-
-    def peak_hours(self):
-        return self.day_heat.argmax(axis=1)
 
     def days_per_cell(self):
         return np.bincount(self.day_cell, minlength=self.cell_count)

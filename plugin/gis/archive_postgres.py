@@ -186,23 +186,14 @@ def _copy_chunks(data, chunk=COPY_CHUNK):
         for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())
     ]
     days = {}
-    lines = []
-    for cell, ordinal, hours, total, peak in zip(
-        data.day_cell.tolist(),
-        data.day_date.tolist(),
-        data.day_heat.tolist(),
-        data.day_totals().tolist(),
-        data.peak_hours().tolist(),
-    ):
-        day = days.get(ordinal)
-        if day is None:
-            start = heat_answer.day_start(ordinal)
-            day = days[ordinal] = (
-                f"{start.date().isoformat()}\t{start.isoformat(' ')}\t{(start + dt.timedelta(days=1)).isoformat(' ')}"
-            )
-        lines.append(f"{wkbs[cell]}\t{identity[cell]}\t{day}\t" + "\t".join(map(str, hours)) + f"\t{total}\t{peak}\n")
-        if len(lines) >= chunk:
-            yield "".join(lines)
-            lines = []
-    if lines:
+    for first in range(0, data.cell_day_count, chunk):
+        lines = []
+        for cell, ordinal, hours, total, peak in data.day_rows(first, first + chunk):
+            day = days.get(ordinal)
+            if day is None:
+                start = heat_answer.day_start(ordinal)
+                end = start + dt.timedelta(days=1)
+                day = days[ordinal] = f"{start.date().isoformat()}\t{start.isoformat(' ')}\t{end.isoformat(' ')}"
+            hours_text = "\t".join(map(str, hours))
+            lines.append(f"{wkbs[cell]}\t{identity[cell]}\t{day}\t{hours_text}\t{total}\t{peak}\n")
         yield "".join(lines)

@@ -171,17 +171,9 @@ class HeatWriter:
             for token, cell_id, level in zip(data.tokens, data.ids.tolist(), data.levels.tolist())
         ]
         if self.hourly_sink is not None:
-            totals, peaks = data.day_totals(), data.peak_hours()
-            for start in range(0, data.cell_day_count, CHUNK):  # tolist() in slices keeps the GIL free often
-                end = start + CHUNK
+            for start in range(0, data.cell_day_count, CHUNK):
                 chunk = []
-                for cell, ordinal, hours, day_total, peak in zip(
-                    data.day_cell[start:end].tolist(),
-                    data.day_date[start:end].tolist(),
-                    data.day_heat[start:end].tolist(),
-                    totals[start:end].tolist(),
-                    peaks[start:end].tolist(),
-                ):
+                for cell, ordinal, hours, day_total, peak in data.day_rows(start, start + CHUNK):
                     feature = QgsFeature()
                     feature.setGeometry(geometries[cell])
                     feature.setAttributes(identity[cell] + self.day_times(ordinal) + hours + [day_total, peak])
