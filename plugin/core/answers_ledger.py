@@ -18,9 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-import zlib
 from collections.abc import Callable
 
+from .answer_body import CompressedBody, compressed
 from .errors import CancelledError
 from .heat_cache import HeatCache
 
@@ -78,7 +78,7 @@ class PostgresAnswers:
 
     def get(self, base_url, body, day):
         row = self._one(f"SELECT answer FROM {self.table} WHERE key = %s", (self.key(base_url, body, day),))
-        return zlib.decompress(bytes(row[0])) if row else None
+        return CompressedBody.from_compressed(bytes(row[0])) if row else None
 
     def put(self, base_url, body, day, content):
         key = self.key(base_url, body, day)
@@ -86,7 +86,7 @@ class PostgresAnswers:
             cursor.execute(
                 f"INSERT INTO {self.table} (key, day, request, answer) VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT (key) DO UPDATE SET answer = excluded.answer, saved = now()",
-                (key, day.isoformat(), json.dumps(body, sort_keys=True), zlib.compress(content, 1)),
+                (key, day.isoformat(), json.dumps(body, sort_keys=True), compressed(content)),
             )
         self.release(base_url, body, day)
 

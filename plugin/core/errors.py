@@ -143,13 +143,21 @@ def _secret_pattern(secret: str | bytes):
     return tuple(blocks), pattern
 
 
-def _mask(text, secrets, stars):
-    for secret in secrets:
-        if secret:
-            blocks, pattern = _secret_pattern(secret)
-            if any(block in text for block in blocks):
-                text = pattern.sub(stars, text)
+def secret_patterns(secrets):
+    """The (blocks, pattern) of each non-empty secret (see _secret_pattern)."""
+    return [_secret_pattern(secret) for secret in secrets if secret]
+
+
+def mask_pieces(text, patterns, stars):
+    """``text`` with every piece of a secret (``secret_patterns``) replaced by ``stars``."""
+    for blocks, pattern in patterns:
+        if any(block in text for block in blocks):
+            text = pattern.sub(stars, text)
     return text
+
+
+def _mask(text, secrets, stars):
+    return mask_pieces(text, secret_patterns(secrets), stars)
 
 
 def redact(text: object, secrets: Iterable[str]) -> str:

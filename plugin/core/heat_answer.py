@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import collector, s2cells
+from .answer_body import as_bytes, chunks_of, head_of
 from .errors import EmptyResultError, ResponseFormatError, ServiceError
 from .fence import MAX_CELL_LEVEL, MIN_CELL_LEVEL, Fence
 
@@ -154,18 +155,26 @@ class _Stream:
     MARGIN = 1 << 16
 
     def __init__(self, content):
-        self.content = memoryview(content)
+        self.chunks = chunks_of(content, self.WINDOW)  # bytes, or a CompressedBody read back
+        self.done = False
         self.read = 0
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.text, self.i = "", 0
 
     def more(self, at_least=WINDOW):
         """Decode the next bytes (at least ``at_least``); False at the end of the answer."""
-        if self.read >= len(self.content):
+        if self.done:
             return False
-        chunk = bytes(self.content[self.read : self.read + max(at_least, self.WINDOW)])
-        self.read += len(chunk)
-        self.text = self.text[self.i :] + self.decoder.decode(chunk, self.read >= len(self.content))
+        pieces, got = [], 0
+        for chunk in self.chunks:
+            pieces.append(chunk)
+            got += len(chunk)
+            if got >= at_least:
+                break
+        else:
+            self.done = True
+        self.read += got
+        self.text = self.text[self.i :] + self.decoder.decode(b"".join(pieces), self.done)
         self.i = 0
         return True
 
@@ -260,14 +269,14 @@ def _decode(content, read_items=None):
                 return _streamed(content, read_items)
             except (ValueError, IndexError):
                 pass  # not the usual shape: let json.loads decide, and say what is wrong
-        return json.loads(content)
+        return json.loads(as_bytes(content))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        head = bytes(content[:200]).decode("utf-8", "replace").strip()
+        head = head_of(content).decode("utf-8", "replace").strip()
         if isinstance(exc, RecursionError):
             reason = "JSON nested too deeply to be a heat answer (a malformed answer)"
         elif head.startswith("<"):
             reason = "an HTML page instead of JSON (often a proxy, gateway or login page)"
-        elif not content.strip():
+        elif not head and not as_bytes(content).strip():
             reason = "an empty body"
         else:
             reason = f"JSON that does not parse ({exc}); the answer may have been cut off"

@@ -9,8 +9,8 @@ compressed, once they have been parsed without error, before anything is written
 import hashlib
 import json
 import time
-import zlib
 
+from .answer_body import CompressedBody, compressed
 from .sqlite_store import SqliteStore
 
 
@@ -27,9 +27,9 @@ class HeatCache(SqliteStore):
         return hashlib.sha1(f"{base_url}\n{day.isoformat()}\n{text}".encode("utf-8")).hexdigest()
 
     def get(self, base_url, body, day):
-        """The answer's bytes, or None."""
+        """The answer (a CompressedBody, read back a window at a time), or None."""
         row = self._read("SELECT answer FROM heat_answers WHERE key = ?", (self.key(base_url, body, day),))
-        return zlib.decompress(row[0]) if row else None
+        return CompressedBody.from_compressed(row[0]) if row else None
 
     def put(self, base_url, body, day, content):
         self._put(
@@ -39,7 +39,7 @@ class HeatCache(SqliteStore):
                     self.key(base_url, body, day),
                     day.isoformat(),
                     json.dumps(body, sort_keys=True),
-                    zlib.compress(content, 1),
+                    compressed(content),
                     time.time(),
                 )
             ],

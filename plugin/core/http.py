@@ -34,6 +34,7 @@ from urllib3 import exceptions as urllib3_exceptions
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from .answer_body import CompressedBody
 from .errors import (
     CancelledError,
     ConfigurationError,
@@ -76,7 +77,7 @@ class Limits:
 @dataclass
 class HttpResult:
     status: int
-    content: bytes
+    content: bytes  # or a CompressedBody, when asked for (new_body)
     headers: dict
     attempts: int
     retries_exhausted: bool = False  # the status is still a retryable one after the last try
@@ -269,7 +270,8 @@ class SessionClient:
             secrets=self.secrets,
             **options,
         )
-        result.content = redact_bytes(result.content, self.secrets)
+        if not isinstance(result.content, CompressedBody):  # which masked them as they came
+            result.content = redact_bytes(result.content, self.secrets)
         return result
 
     def close(self):
@@ -309,6 +311,7 @@ def post_json(
     what="the service",
     before_each=None,
     retry_answer=None,
+    new_body=bytearray,
 ) -> HttpResult:
     """POST ``body`` as JSON; return the last :class:`HttpResult` (retryable answers retried).
     This is the one retry loop of the plugin.
@@ -318,7 +321,8 @@ def post_json(
     ``before_each()`` runs before every try (a rate limiter's wait) and returns False when the
     request must not be sent after all. ``retry_answer(status, content)`` says whether an answer
     the service sent is one to try again (a service's own "too many requests" code in a 200);
-    429 and 5xx always are.
+    429 and 5xx always are. ``new_body()`` makes what an answer's bytes are written into (a
+    bytearray, or a ``CompressedBody`` for answers that may be large).
     Raises :class:`NetworkError` when no answer came after every try (or a redirect was refused,
     or the deadline passed), :class:`CancelledError` as soon as ``is_cancelled()`` is true (its
     ``sent`` says whether any try reached the service), :class:`ResponseFormatError` for an answer
@@ -338,7 +342,19 @@ def post_json(
             raise CancelledError(sent=bool(reached))
         try:
             status, content, resp_headers = _exchange(
-                url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, sent, secrets, what
+                url,
+                body,
+                headers,
+                session,
+                timeout,
+                limits,
+                proxies,
+                is_cancelled,
+                on_progress,
+                sent,
+                secrets,
+                what,
+                new_body,
             )
         except CancelledError:
             raise CancelledError(sent=bool(reached)) from None
@@ -368,7 +384,9 @@ def post_json(
     )
 
 
-def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, on_sent, secrets, what):
+def _exchange(
+    url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, on_sent, secrets, what, new_body
+):
     """One request and its same-origin redirects, under one deadline: (status, content, headers)."""
     visited = [url]
     with _Watch(limits.deadline_s, is_cancelled, on_sent) as watch:
@@ -381,7 +399,7 @@ def _exchange(url, body, headers, session, timeout, limits, proxies, is_cancelle
                         _check_redirect(url, target, visited, response.status_code, secrets, what)
                         visited.append(url := target)
                         continue
-                    content = _read(response, limits, on_progress, what)
+                    content = _read(response, limits, on_progress, what, new_body())
                     result = response.status_code, content, dict(response.headers)
                 if watch.fired:
                     raise requests.exceptions.ConnectionError("interrupted")
@@ -470,9 +488,10 @@ def _wire_chunks(response):
         raise requests.exceptions.ConnectionError(exc) from None
 
 
-def _read(response, limits, on_progress, what):
-    """The answer's body, decoded; refused as soon as it passes the cap (on the wire, or decoded:
-    each piece is decoded to at most what is left under the cap, so memory stays bounded)."""
+def _read(response, limits, on_progress, what, body):
+    """The answer's body, decoded into ``body`` (a bytearray or a CompressedBody); refused as soon
+    as it passes the cap (on the wire, or decoded: each piece is decoded to at most what is left
+    under the cap, so memory stays bounded)."""
     cap = limits.max_answer_bytes
     total = response.headers.get("Content-Length")
     total = int(total) if total and total.isdigit() else None
@@ -480,8 +499,7 @@ def _read(response, limits, on_progress, what):
         raise _too_large(what, total, cap, "announced")
     decoder = _decoder(response, what)
     # One buffer the answer is written into (not a list of pieces joined at the end, which held
-    # the answer twice); bytes-like for every reader (json, sqlite, zlib).
-    body = bytearray()
+    # the answer twice).
     wire = 0
     for raw in _wire_chunks(response):
         wire += len(raw)
@@ -498,7 +516,7 @@ def _read(response, limits, on_progress, what):
         body += decoder.flush()
         if len(body) > cap:
             raise _too_large(what, len(body), cap, "decompressed to more than")
-    return body
+    return body.close() if isinstance(body, CompressedBody) else body
 
 
 def _too_large(what, size, cap, how):

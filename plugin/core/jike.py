@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import heat_answer
 from .config import ENV_JIKE_TOKEN
 from .errors import AuthError, ConfigurationError, CrowdHeatError, RateLimitError, ServerError, ServiceError, redacted
+from .answer_body import CompressedBody
 from .http import RetryPolicy, SessionClient
 
 HEAT_MAP_PATH = "/v1/heat_map"
@@ -32,6 +33,8 @@ class JikeClient(SessionClient):
             is_cancelled=is_cancelled,
             on_progress=on_progress,
             what="the Jike heat service",
+            # Up to 120 MB of JSON, two in flight: kept compressed until parsed (core/answer_body.py).
+            new_body=lambda: CompressedBody(self.secrets),
         )
 
     def fetch_heat_bytes(self, fence, cell_level=None, is_cancelled=None, on_progress=None):

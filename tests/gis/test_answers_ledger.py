@@ -39,7 +39,7 @@ def test_a_second_worker_waits_for_the_claim_then_takes_the_answer(connect):
         assert waiting.is_alive()  # the second waits while the first is paying
         first.put(BASE, BODY, DAY, b'{"answer": 1}')
         waiting.join(10)
-        assert got["answer"] == b'{"answer": 1}' and second.count() == 1
+        assert got["answer"].tobytes() == b'{"answer": 1}' and second.count() == 1
     finally:
         first.close()
         second.close()

@@ -30,9 +30,25 @@ def tab(qgis_iface, qtbot, baidu, tmp_path):
     QgsProject.instance().clear()
 
 
+def counted(tab, qtbot):
+    """Wait for the count of the scans; on a timeout, say what the tab and the task manager hold."""
+    try:
+        qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=60000)
+    except Exception:
+        from qgis.core import QgsApplication
+
+        task = tab.counting.task
+        manager = QgsApplication.taskManager()
+        raise AssertionError(
+            f"no count: text {tab.counts.text()!r}; newest task {task and (task.description(), int(task.status()))}; "
+            f"superseded {[(t.description(), int(t.status())) for t in tab.counting._running]}; "
+            f"manager {[(t.description(), int(t.status())) for t in manager.tasks()]}"
+        ) from None
+
+
 def choose(tab, qtbot, path):
     tab.file.setFilePath(str(path))
-    qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=60000)
+    counted(tab, qtbot)
 
 
 def test_preview_mapping_and_counts_before_sending(tab, qtbot, tmp_path, baidu_server):
@@ -164,5 +180,5 @@ def test_a_count_cancelled_before_it_ran_is_not_shown(tab, qtbot, tmp_path):
     for _ in range(5):  # choices faster than the task manager starts the counts
         tab.role_boxes["macs"].setCurrentIndex(0)
         tab.role_boxes["macs"].setCurrentIndex(tab.role_boxes["macs"].findData("macs"))
-    qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=60000)
+    counted(tab, qtbot)
     assert "3 scans — 2 valid, 1 invalid" in tab.counts.text()
