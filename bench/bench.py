@@ -434,7 +434,7 @@ def qgis_process_runner(work):
     qgis_process = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"
     env = dict(
         os.environ,
-        QGIS_CUSTOM_CONFIG_PATH=str(work / "profile"),
+        QGIS_CUSTOM_CONFIG_PATH=str(scratch("crowdheat-bench-profile-")),  # one per runner: enabling twice fails
         QGIS_PLUGINPATH=str(plugins),
         QT_QPA_PLATFORM="offscreen",
         PYTHONPATH=os.pathsep.join(p for p in sys.path if "site-packages" in p),

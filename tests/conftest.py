@@ -145,9 +145,10 @@ def server(hostile_servers):
 
 @pytest.fixture(autouse=True)
 def no_task_left_running(request):
-    """A test ends when the tasks it started have ended: QGIS's task manager runs them on a pool of
-    one thread per core, so a task left running by one test made a later test's task wait, on a
-    2-core machine, past any deadline. A task still running a minute after its test is named here."""
+    """A test ends when the tasks it started have ended: QGIS's task manager runs them on Qt's
+    global thread pool (one thread per core, shared with the map renderer's layer jobs), so work
+    left running by one test made a later test's task wait, on a 2-core machine, past any
+    deadline. A task still running a minute after its test is named here."""
     yield
     if "qgis.core" not in sys.modules:  # tests/core: no QGIS
         return
@@ -157,12 +158,16 @@ def no_task_left_running(request):
 
     if QgsApplication.instance() is None:
         return
-    manager = QgsApplication.taskManager()
+    from qgis.PyQt.QtCore import QThreadPool
+
+    manager, pool = QgsApplication.taskManager(), QThreadPool.globalInstance()
     give_up = time.monotonic() + 60
-    while manager.countActiveTasks() and time.monotonic() < give_up:
+    while (manager.countActiveTasks() or pool.activeThreadCount()) and time.monotonic() < give_up:
         QgsApplication.processEvents()
         time.sleep(0.02)
     left = [f"{task.description()} (status {int(task.status())})" for task in manager.activeTasks()]
+    if pool.activeThreadCount() and not left:
+        left = [f"{pool.activeThreadCount()} job(s) of Qt's global thread pool (a map render?)"]
     if left:
         manager.cancelAll()
         pytest.fail(f"{request.node.nodeid} left tasks running for a minute: {', '.join(left)}")

@@ -196,3 +196,17 @@ def test_features_outside_china_are_left_out_with_their_names_and_none_in_china_
         with pytest.raises(FenceError, match="outside China") as caught:
             plan_requests(shapes(outside, "cap"), None, 2000)
         assert "cap 1" in str(caught.value) and "CRS" in str(caught.value)
+
+
+def test_feature_cells_give_a_cell_once_per_feature_and_count_the_shared():
+    from crowdheat.plugin.core.heat_job import FeatureCells
+
+    cells = FeatureCells()
+    first = np.array([5, 1, 9], dtype=np.uint64)
+    assert cells.new(1, first).all()
+    cells.add(1, first)
+    again = np.array([9, 2, 5, 11], dtype=np.uint64)
+    assert cells.new(1, again).tolist() == [False, True, False, True]
+    cells.add(1, again[cells.new(1, again)])
+    cells.add(2, np.array([11, 40], dtype=np.uint64))
+    assert cells.cells[1].tolist() == [1, 2, 5, 9, 11] and cells.shared() == 1

@@ -36,13 +36,15 @@ def counted(tab, qtbot):
         qtbot.waitUntil(lambda: tab.counting.task is None and "scans —" in tab.counts.text(), timeout=60000)
     except Exception:
         from qgis.core import QgsApplication
+        from qgis.PyQt.QtCore import QThreadPool
 
         task = tab.counting.task
         manager = QgsApplication.taskManager()
         raise AssertionError(
             f"no count: text {tab.counts.text()!r}; newest task {task and (task.description(), int(task.status()))}; "
             f"superseded {[(t.description(), int(t.status())) for t in tab.counting._running]}; "
-            f"manager {[(t.description(), int(t.status())) for t in manager.tasks()]}"
+            f"manager {[(t.description(), int(t.status())) for t in manager.tasks()]}; "
+            f"pool {QThreadPool.globalInstance().activeThreadCount()}/{QThreadPool.globalInstance().maxThreadCount()}"
         ) from None
 
 
