@@ -853,6 +853,7 @@ VARIANTS = {
 NEEDS_QGIS = {
     "archive_append",
     "archive_postgis",
+    "animation",
     "floor",
     "crowdheat",
     "peer",
@@ -875,7 +876,7 @@ def child(name, answer):
         app.exitQgis()
 
 
-PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones", "city", "archive", "province"]
+PARTS = ["heat", "ui", "scans", "memory", "stream", "read", "zones", "city", "archive", "province", "animation"]
 
 
 def main():
@@ -948,6 +949,8 @@ def run_parts(parts):
         archive_part(measure)
     if "province" in parts:
         province_part(measure)
+    if "animation" in parts:
+        animation_part(measure)
     return 0
 
 
@@ -1223,6 +1226,38 @@ def archive_part(measure):
         f"{r['gpkg']:.1f} s, PostGIS {r['postgis']:.1f} s (COPY + one upsert per answer); "
         f"ratio PostGIS / GeoPackage: {r['postgis'] / r['gpkg']:.2f}  (target ≤ 1.5); "
         f"{r['row_bytes']:,.0f} bytes per row in PostGIS with its indexes"
+    )
+
+
+def variant_animation(answer):
+    """A day of 10,000 cells as a 24-frame GIF of 1,000 × 750 px (no basemap: no network here):
+    the frames rendered, then the GIF written, each timed."""
+    from crowdheat.plugin.core import heat_answer
+    from crowdheat.plugin.core.gif import write_gif
+    from crowdheat.plugin.gis import animation, heat_layers
+
+    data = heat_answer.parse_heat_response(answer.read_bytes())
+    hourly, _ = heat_layers.memory_layers()
+    heat_layers.HeatWriter(hourly.dataProvider())(data)
+    hourly.updateExtents()
+    heat_layers.style_hourly(hourly, heat_layers.class_breaks(data.day_heat))
+    started = time.perf_counter()
+    frames = animation.render_frames(hourly, animation.last_day_hours(hourly), (1000, 750))
+    rendered = time.perf_counter() - started
+    started = time.perf_counter()
+    size = write_gif(scratch() / "day.gif", frames, 500)
+    return {"frames": len(frames), "render": rendered, "encode": time.perf_counter() - started, "bytes": size}
+
+
+VARIANTS["animation"] = variant_animation
+
+
+def animation_part(measure):
+    r = measure("animation")
+    print(
+        f"A day's animation ({CELLS:,} cells, {r['frames']} frames of 1,000 × 750 px): "
+        f"rendered in {r['render']:.1f} s, GIF written in {r['encode']:.1f} s ({r['bytes'] / 1e6:.1f} MB); "
+        f"peak RSS {r['peak_mb']:,.0f} MB"
     )
 
 

@@ -124,7 +124,7 @@ def run_scans(processing, project, source, title, group):
 
 def render(layers, extent, path, size=(900, 700), hour=None, day=None):
     """A PNG of ``layers``; with ``hour``, the frame the Temporal Controller shows for that hour."""
-    from demo.render import render_layers
+    from crowdheat.plugin.gis.render import render_layers
     from qgis.PyQt.QtCore import QDateTime, QTime
 
     start = QDateTime(day, QTime(hour, 0)) if hour is not None else None

@@ -23,6 +23,7 @@ def test_load_unload_reload(qgis_iface, qgis_processing, qtbot):
             "crowdheat:heatmapcircle",
             "crowdheat:heatarchive",
             "crowdheat:heatplan",
+            "crowdheat:heatanimation",
             "crowdheat:geolocatescans",
             "crowdheat:heatbyzone",
             "crowdheat:heatcompare",

@@ -8,6 +8,8 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDateTime,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
@@ -16,7 +18,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-from ..gis import heat_layers, print_layout, profiles
+from ..core.errors import CrowdHeatError, InputError
+from ..gis import animation, basemaps, heat_layers, print_layout, profiles
 from ..gis.heat_zones import looks_like_heat
 from ..gis.profile_chart import ProfileChart
 from ..i18n import tr
@@ -151,3 +154,100 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
         if print_layout.export_pdf(layout, path) != QgsLayoutExporter.Success:
             raise QgsProcessingException(tr("Could not write {0}.").format(path))
         return {self.OUTPUT: path}
+
+
+class HeatAnimationAlgorithm(HeatGroupAlgorithm):
+    INPUT, START, END, BASEMAP = "INPUT", "START", "END", "BASEMAP"
+    WIDTH, HEIGHT, FRAME_MS, OUTPUT = "WIDTH", "HEIGHT", "FRAME_MS", "OUTPUT"
+
+    def name(self):
+        return "heatanimation"
+
+    def displayName(self):
+        return tr("Heat animation (GIF or MP4)")
+
+    def shortHelpString(self):
+        return tr(
+            "The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame "
+            "per hour with its date and hour, the legend (the same classes in every frame), a scale bar and "
+            "the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). "
+            "Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg "
+            "on the PATH."
+        )
+
+    def createInstance(self):
+        return HeatAnimationAlgorithm()
+
+    def flags(self):
+        # The layer's style and the renderer belong to the main thread.
+        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, tr("Hourly heat layer"), [QgsProcessing.TypeVectorPolygon])
+        )
+        for name, title in ((self.START, tr("From (empty: the last day)")), (self.END, tr("Until (excluded)"))):
+            self.addParameter(QgsProcessingParameterDateTime(name, title, optional=True))
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.BASEMAP, tr("Basemap (none, osm, gaode, or an XYZ URL template)"), "none", optional=True
+            )
+        )
+        for name, title, default, low, high in (
+            (self.WIDTH, tr("Width (pixels)"), 1000, 200, 4000),
+            (self.HEIGHT, tr("Height (pixels)"), 750, 200, 4000),
+            (self.FRAME_MS, tr("Each frame shown for (ms)"), 500, 20, 10000),
+        ):
+            self.addParameter(
+                QgsProcessingParameterNumber(
+                    name, title, QgsProcessingParameterNumber.Integer, default, minValue=low, maxValue=high
+                )
+            )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(self.OUTPUT, tr("Animation"), "GIF (*.gif);;MP4 (*.mp4)")
+        )
+        self.addOutput(QgsProcessingOutputNumber("FRAMES", tr("Frames")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        if layer is None or not looks_like_heat(layer.fields()) or not heat_layers.looks_like_hourly(layer.fields()):
+            raise QgsProcessingException(tr("Choose an hourly heat layer (as crowdheat:heatmap writes it)."))
+        start = self.parameterAsDateTime(parameters, self.START, context)
+        end = self.parameterAsDateTime(parameters, self.END, context)
+        try:
+            base = basemaps.basemap(self.parameterAsString(parameters, self.BASEMAP, context))
+            if start.isValid() and parameters.get(self.START) not in (None, ""):
+                end = end if end.isValid() and parameters.get(self.END) not in (None, "") else start.addDays(1)
+                hours = animation.hours_between(QgsDateTimeRange(start, end, True, False))
+            else:
+                hours = animation.last_day_hours(layer)
+            if not hours:
+                raise InputError(tr("No hour between {0} and {1}.").format(start.toString(), end.toString()))
+            size = (
+                self.parameterAsInt(parameters, self.WIDTH, context),
+                self.parameterAsInt(parameters, self.HEIGHT, context),
+            )
+            frames = animation.render_frames(
+                layer,
+                hours,
+                size,
+                base,
+                feedback.isCanceled,
+                lambda done, total: feedback.setProgress(90.0 * done / total),
+                context.project() or QgsProject.instance(),
+            )
+            path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+            size_bytes = animation.write_animation(
+                frames, path, self.parameterAsInt(parameters, self.FRAME_MS, context)
+            )
+        except CrowdHeatError as exc:
+            raise QgsProcessingException(str(exc)) from None
+        feedback.pushInfo(
+            tr("{0} frames, {1} – {2}, {3:,.1f} MB").format(
+                len(frames),
+                hours[0].toString("yyyy-MM-dd HH:mm"),
+                hours[-1].toString("yyyy-MM-dd HH:mm"),
+                size_bytes / 1e6,
+            )
+        )
+        return {self.OUTPUT: path, "FRAMES": len(frames)}

@@ -6,7 +6,7 @@ from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
 from .plan import HeatPlanAlgorithm
 from ..icons import provider_icon
 from .scans import GeolocateScansAlgorithm
-from .outputs import HeatLayoutPdfAlgorithm, TimeProfileAlgorithm
+from .outputs import HeatAnimationAlgorithm, HeatLayoutPdfAlgorithm, TimeProfileAlgorithm
 from .zones import HeatByZoneAlgorithm
 
 PROVIDER_ID = "crowdheat"
@@ -36,5 +36,6 @@ class CrowdHeatProvider(QgsProcessingProvider):
             HeatByZoneAlgorithm(),
             TimeProfileAlgorithm(),
             HeatLayoutPdfAlgorithm(),
+            HeatAnimationAlgorithm(),
         ):
             self.addAlgorithm(algorithm)

@@ -268,103 +268,165 @@
       <translation>半径（米）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="33" />
+      <location filename="../../plugin/algorithms/outputs.py" line="36" />
       <source>Time profile chart</source>
       <translation>时间曲线图</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="36" />
+      <location filename="../../plugin/algorithms/outputs.py" line="39" />
       <source>Draws the time profile of an hourly heat layer (or of a 'Heat by zone and hour' table): one 24-hour curve per day, the mean in bold, and a day × hour matrix, as PNG or SVG (by the file's extension). Honours 'selected features only'.</source>
       <translation>绘制逐小时热力图层（或“分区逐小时热力”表）的时间曲线：每天一条 24 小时曲线，平均值加粗，并附日期 × 小时矩阵；按文件扩展名输出 PNG 或 SVG。支持“仅所选要素”。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="48" />
+      <location filename="../../plugin/algorithms/outputs.py" line="51" />
       <source>Hourly heat layer, or heat by zone and hour table</source>
       <translation>逐小时热力图层，或分区逐小时热力表</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="51" />
+      <location filename="../../plugin/algorithms/outputs.py" line="54" />
       <source>Chart</source>
       <translation>图表</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="60" />
+      <location filename="../../plugin/algorithms/outputs.py" line="63" />
       <source>The input is neither an hourly heat layer (cell_token, date, h00…h23) nor a heat by zone and hour table (zone_fid, date, hour, heat).</source>
       <translation>输入既不是逐小时热力图层（cell_token、date、h00…h23），也不是分区逐小时热力表（zone_fid、date、hour、heat）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="66" />
+      <location filename="../../plugin/algorithms/outputs.py" line="69" />
       <source>The input has no heat to draw.</source>
       <translation>输入中没有可绘制的热力。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="70" />
-      <location filename="../../plugin/algorithms/outputs.py" line="152" />
+      <location filename="../../plugin/algorithms/outputs.py" line="73" />
+      <location filename="../../plugin/algorithms/outputs.py" line="155" />
       <location filename="../../plugin/ui/heat_tab.py" line="474" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="72" />
+      <location filename="../../plugin/algorithms/outputs.py" line="75" />
       <source>{0}: {1} days, peak at {2:02d}:00.</source>
       <translation>{0}：{1} 天，高峰在 {2:02d}:00。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="84" />
+      <location filename="../../plugin/algorithms/outputs.py" line="87" />
       <source>Heat print layout as PDF</source>
       <translation>热力打印布局导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="87" />
+      <location filename="../../plugin/algorithms/outputs.py" line="90" />
       <source>Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty day takes the first day of the data; hour -1 shows each day's mean hour.</source>
       <translation>为逐小时热力图层生成 CrowdHeat 打印布局（地图、图例、比例尺、指北针、标题、当前时刻、数据来源），显示某一天的某个小时，并导出为 PDF。日期留空则取数据的第一天；小时为 -1 时显示每天的平均小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="102" />
+      <location filename="../../plugin/algorithms/outputs.py" line="105" />
+      <location filename="../../plugin/algorithms/outputs.py" line="187" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
       <location filename="../../plugin/ui/heat_tab.py" line="172" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="105" />
+      <location filename="../../plugin/algorithms/outputs.py" line="108" />
       <source>Day (yyyy-MM-dd; empty: the first)</source>
       <translation>日期（yyyy-MM-dd；留空：第一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="110" />
+      <location filename="../../plugin/algorithms/outputs.py" line="113" />
       <source>Hour (-1: each day's mean hour)</source>
       <translation>小时（-1：每天的平均小时）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="118" />
+      <location filename="../../plugin/algorithms/outputs.py" line="121" />
       <source>Crowd heat</source>
       <translation>人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="118" />
+      <location filename="../../plugin/algorithms/outputs.py" line="121" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="120" />
+      <location filename="../../plugin/algorithms/outputs.py" line="123" />
       <source>PDF</source>
       <translation>PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="126" />
+      <location filename="../../plugin/algorithms/outputs.py" line="129" />
+      <location filename="../../plugin/algorithms/outputs.py" line="214" />
       <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
       <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="131" />
+      <location filename="../../plugin/algorithms/outputs.py" line="134" />
       <source>The layer has no days.</source>
       <translation>该图层没有日期数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="135" />
+      <location filename="../../plugin/algorithms/outputs.py" line="138" />
       <source>Day {0!r} is not yyyy-MM-dd.</source>
       <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="167" />
+      <source>Heat animation (GIF or MP4)</source>
+      <translation>热度动画（GIF 或 MP4）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="170" />
+      <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
+      <translation>将逐时热度图层（或存档）的时间控制器动画导出为文件：每小时一帧，标注日期和小时，附图例（每帧分级相同）、比例尺和来源说明，可叠加底图（none、osm、gaode，或含 {x}、{y}、{z} 的 XYZ URL 模板）。START 和 END 留空：数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="189" />
+      <source>From (empty: the last day)</source>
+      <translation>起始（留空：最后一天）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="189" />
+      <source>Until (excluded)</source>
+      <translation>截止（不含）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="193" />
+      <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
+      <translation>底图（none、osm、gaode，或 XYZ URL 模板）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="197" />
+      <source>Width (pixels)</source>
+      <translation>宽度（像素）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="198" />
+      <source>Height (pixels)</source>
+      <translation>高度（像素）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="199" />
+      <source>Each frame shown for (ms)</source>
+      <translation>每帧显示时长（毫秒）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="207" />
+      <source>Animation</source>
+      <translation>动画</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="209" />
+      <source>Frames</source>
+      <translation>帧数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="225" />
+      <source>No hour between {0} and {1}.</source>
+      <translation>{0} 与 {1} 之间没有任何小时。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="246" />
+      <source>{0} frames, {1} – {2}, {3:,.1f} MB</source>
+      <translation>{0} 帧，{1} – {2}，{3:,.1f} MB</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/plan.py" line="57" />
@@ -549,6 +611,46 @@
       <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
     </message>
     <message>
+      <location filename="../../plugin/gis/animation.py" line="40" />
+      <source>'{0}' is not an hourly heat layer (it has no date field).</source>
+      <translation>“{0}”不是逐时热度图层（没有 date 字段）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="43" />
+      <source>'{0}' holds no heat.</source>
+      <translation>“{0}”没有热度数据。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="122" />
+      <source>{0}, {1:02d}:00–{2:02d}:00 Beijing time</source>
+      <translation>{0}，北京时间 {1:02d}:00–{2:02d}:00</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="202" />
+      <source>Hourly heat (relative, Jike)</source>
+      <translation>逐时热度（相对值，及刻）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="225" />
+      <source>Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.</source>
+      <translation>S2 格网相对人群热度：及刻开放平台，{0}，北京时间。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="227" />
+      <source>Basemap: {0}</source>
+      <translation>底图：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="238" />
+      <source>An MP4 needs ffmpeg, which is not on the PATH: install it (apt install ffmpeg) or choose a .gif.</source>
+      <translation>MP4 需要 ffmpeg，但 PATH 中没有：请安装（apt install ffmpeg）或改选 .gif。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="265" />
+      <source>ffmpeg could not write {0}: {1}</source>
+      <translation>ffmpeg 无法写出 {0}：{1}</translation>
+    </message>
+    <message>
       <location filename="../../plugin/gis/archive_postgres.py" line="55" />
       <source>A PostgreSQL archive needs the Python package psycopg2, which QGIS installs with DB Manager: install python3-psycopg2 (Debian/Ubuntu) or psycopg2 in QGIS's Python.</source>
       <translation>PostgreSQL 存档需要 Python 包 psycopg2（QGIS 的 DB Manager 会一并安装）：请安装 python3-psycopg2（Debian/Ubuntu），或在 QGIS 的 Python 中安装 psycopg2。</translation>
@@ -562,6 +664,16 @@
       <location filename="../../plugin/gis/archive_postgres.py" line="146" />
       <source>The archive {0} refused an answer's rows: {1}</source>
       <translation>存档 {0} 拒绝了一个应答的行：{1}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/basemaps.py" line="36" />
+      <source>The basemap {0} cannot be opened ({1}).</source>
+      <translation>无法打开底图 {0}（{1}）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/basemaps.py" line="67" />
+      <source>Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png</source>
+      <translation>未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/fences.py" line="43" />

@@ -11,7 +11,7 @@ from crowdheat.plugin.core.fence import make_ring_fence
 from crowdheat.plugin.core.heat_answer import parse_heat_response
 from crowdheat.plugin.core.heat_job import HeatReport
 from crowdheat.plugin.gis import heat_layers
-from demo.render import render_layers
+from crowdheat.plugin.gis.render import render_layers
 from simulator.jike import SAMPLE_REQUEST, SAMPLE_RESPONSE
 
 DAY = QDate(2025, 4, 16)

@@ -1,0 +1,71 @@
+"""Basemaps under the heat: none, OpenStreetMap, AutoNavi/Gaode (GCJ-02), or any XYZ template.
+
+A basemap is an XYZ tile layer (QGIS's "wms" provider, type=xyz) with its attribution, which every
+map made on it prints, and the coordinate system its streets are drawn in: Gaode's tiles put
+streets where GCJ-02 numbers say, so WGS84 heat lands a few hundred metres off on them in China.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qgis.core import QgsDataSourceUri, QgsRasterLayer
+
+from ..core import coords
+from ..core.errors import InputError
+from ..i18n import tr
+
+
+@dataclass(frozen=True)
+class Basemap:
+    key: str
+    name: str
+    url: str  # an XYZ template with {x}, {y} and {z}
+    attribution: str
+    system: str = coords.WGS84  # where its streets are drawn
+
+    def layer(self):
+        """A new XYZ raster layer of this basemap (not in any project)."""
+        uri = QgsDataSourceUri()
+        uri.setParam("type", "xyz")
+        uri.setParam("url", self.url)
+        uri.setParam("zmin", "0")
+        uri.setParam("zmax", "18")
+        layer = QgsRasterLayer(bytes(uri.encodedUri()).decode("ascii"), self.name, "wms")
+        if not layer.isValid():
+            raise InputError(tr("The basemap {0} cannot be opened ({1}).").format(self.name, self.url))
+        return layer
+
+
+PRESETS = {
+    "osm": Basemap(
+        "osm", "OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© OpenStreetMap contributors"
+    ),
+    "gaode": Basemap(
+        "gaode",
+        "AutoNavi (Gaode)",
+        "https://webrd01.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+        "© AutoNavi 高德地图 (GCJ-02)",
+        coords.GCJ02,
+    ),
+}
+NONE = ("", "none")
+
+
+def basemap(text: str | None) -> Basemap | None:
+    """The basemap a parameter or setting names: '' or 'none', a preset ('osm', 'gaode'), or an
+    XYZ template (http(s) with {x}, {y} and {z}; its attribution is its host)."""
+    text = (text or "").strip()
+    if text.lower() in NONE:
+        return None
+    if text.lower() in PRESETS:
+        return PRESETS[text.lower()]
+    if text.startswith(("http://", "https://")) and all(part in text for part in ("{x}", "{y}", "{z}")):
+        host = text.split("/")[2]
+        return Basemap("xyz", host, text, host)
+    raise InputError(
+        tr(
+            "Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as "
+            "https://tiles.example/{{z}}/{{x}}/{{y}}.png"
+        ).format(text)
+    )
