@@ -17,11 +17,18 @@ from qgis.core import (
     QgsLayoutItemScaleBar,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsMapLayerStyle,
     QgsPrintLayout,
     QgsRectangle,
+    QgsFillSymbol,
+    QgsSingleSymbolRenderer,
     QgsUnitTypes,
+    QgsVectorLayer,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtGui import QFont
+
+from ..i18n import tr
 
 LAYOUT_NAME = "CrowdHeat"
 MAP_ID = "heat map"
@@ -37,6 +44,50 @@ def time_label_expression():
         "[% if(map_get(item_variables('" + MAP_ID + "'), 'map_start_time') IS NULL, 'mean hour of each day', "
         "'') %]"
     )
+
+
+def unit_label_expression():
+    """The unit and source of the heat, and the hour and date the map shows (or the mean hour)."""
+    start = "map_get(item_variables('" + MAP_ID + "'), 'map_start_time')"
+
+    def literal(text):
+        return "'" + text.replace("'", "''") + "'"
+
+    hour = literal(tr("hour {0} of {1}, Beijing time"))  # one sentence: each language orders its words
+    hour = hour.replace("{0}", f"' || format_date({start}, 'HH:00') || '")
+    hour = hour.replace("{1}", f"' || format_date({start}, 'yyyy-MM-dd') || '")
+    mean = literal(tr("the mean hour of each day"))
+    return tr("Relative heat, Jike open platform (及刻); ") + f"[% if({start} IS NULL, {mean}, {hour}) %]"
+
+
+LEGEND_LINE = 30  # characters: the legend column holds about this many at its size
+
+
+def wrapped(text, width=LEGEND_LINE):
+    """``text`` cut into lines at spaces (the legend's wrap string is a new line)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def outline_overrides(layers):
+    """Style overrides (layer id → style XML) drawing each polygon layer that is not heat as a dark
+    dashed outline without fill."""
+    overrides = {}
+    for layer in layers:
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+            continue
+        if layer.fields().indexOf("cell_token") >= 0 or layer.fields().indexOf("heat_total") >= 0:
+            continue  # heat (cells, hours, zones): drawn as styled
+        copy = layer.clone()
+        symbol = QgsFillSymbol.createSimple(
+            {"color": "0,0,0,0", "outline_color": "40,40,40,255", "outline_width": "0.6", "outline_style": "dash"}
+        )
+        copy.setRenderer(QgsSingleSymbolRenderer(symbol))
+        style = QgsMapLayerStyle()
+        style.readFromLayer(copy)
+        overrides[layer.id()] = style.xmlData()
+    return overrides
 
 
 def _label(layout, text, x, y, w, h, size, bold=False):
@@ -101,15 +152,28 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
         item_map.setTemporalRange(time_range)
 
     side_x = width - MARGIN_MM - SIDE_MM
+    # Fences and zones drawn as outlines: a filled polygon would hide the heat under it, and the
+    # legend shows the same outline (it follows the map's style overrides).
+    overrides = outline_overrides(layers)
+    item_map.setLayerStyleOverrides(overrides)
+    item_map.setKeepLayerStyles(True)
+
     legend = QgsLayoutItemLegend(layout)
-    legend.setTitle("Legend")
+    legend.setTitle(tr("Legend"))
     legend.setLinkedMap(item_map)
+    # Long layer names wrap inside the column instead of running off the page.
+    legend.setWrapString("\n")
     # The map's layers only (by default a legend lists every layer of the project).
     legend.setAutoUpdateModel(False)
     root = QgsLayerTree()
     for layer in layers:
-        root.addLayer(layer)
+        node = root.addLayer(layer)
+        # The legend's own label: a node's setName() would rename the layer itself.
+        node.setCustomProperty("legend/title-label", wrapped(layer.name()))
+    legend.model().setLayerStyleOverrides(overrides)  # its symbols as the map draws them
     legend.model().setRootGroup(root)
+    for node in root.findLayers():
+        legend.model().refreshLayerLegend(node)
     layout.crowdheat_legend_root = root  # the model does not own its root: kept as long as the layout
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(side_x, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
@@ -128,6 +192,8 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
     layout.addLayoutItem(scale)
     scale.attemptMove(QgsLayoutPoint(side_x, height - MARGIN_MM - 34, QgsUnitTypes.LayoutMillimeters))
 
+    # What the colours measure and which hour they show, under the legend.
+    _label(layout, unit_label_expression(), side_x, height - MARGIN_MM - 48, SIDE_MM, 12, 8)
     _label(layout, attribution, side_x, height - MARGIN_MM - 20, SIDE_MM, 20, 7)
     manager.addLayout(layout)
     time_label.refreshExpressionContext()

@@ -937,6 +937,26 @@
       <translation>BD-09 数值（百度边界）</translation>
     </message>
     <message>
+      <location filename="../../plugin/gis/print_layout.py" line="56" />
+      <source>hour {0} of {1}, Beijing time</source>
+      <translation>北京时间 {1} {0} 时段</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/print_layout.py" line="59" />
+      <source>the mean hour of each day</source>
+      <translation>各日的平均小时</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/print_layout.py" line="60" />
+      <source>Relative heat, Jike open platform (及刻); </source>
+      <translation>相对热度，及刻开放平台；</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/print_layout.py" line="162" />
+      <source>Legend</source>
+      <translation>图例</translation>
+    </message>
+    <message>
       <location filename="../../plugin/gis/profile_chart.py" line="74" />
       <source>Fetch heat, or select cells or zones, to see their hours.</source>
       <translation>获取热力，或选择格网或分区，即可查看其逐小时变化。</translation>

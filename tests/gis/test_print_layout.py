@@ -56,3 +56,36 @@ def test_layout_with_map_legend_scale_arrow_time_and_attribution(jike, provider,
     colours = {image.pixel(x, y) for x in range(0, 1188, 6) for y in range(0, 840, 6)}
     assert len(colours) > 8  # heat classes, frame, text: not a blank page
     project.clear()
+
+
+def test_the_legend_reads_in_full_and_the_fence_is_an_outline(jike, provider, tmp_path):
+    """A layer name longer than the legend's column was cut at the page's edge ("Hourly heat —
+    shenzhen block (simul"); a fence drawn filled hid the heat under it."""
+    project = QgsProject.instance()
+    project.clear()
+    fence = polygon_layer([BLOCK_WKT])
+    fence.setName("shenzhen block (simulated fence for the demo)")
+    hourly = processing.run(
+        "crowdheat:heatmap", {"INPUT": fence, "CELL_LEVEL": 17, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"}
+    )["OUTPUT"]
+    hourly.setName("Hourly heat — shenzhen block (simulated fence for the demo)")
+    heat_layers.style_hourly(hourly, [0.0, 5.0, 20.0, 50.0, 200.0])
+    project.addMapLayers([hourly, fence])
+    day = min(f["date"] for f in hourly.getFeatures())
+    noon = QDateTime(day, QTime(12, 0))
+    layout = print_layout.build_layout(
+        project, [fence, hourly], hourly.extent(), "t", "…", QgsDateTimeRange(noon, noon.addSecs(3600), True, False)
+    )
+    legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
+    page_right = layout.pageCollection().page(0).rect().width()
+    assert legend.sceneBoundingRect().right() <= page_right  # nothing runs off the page
+    names = [node.customProperty("legend/title-label") for node in legend.model().rootGroup().findLayers()]
+    assert all(len(line) <= print_layout.LEGEND_LINE for name in names for line in name.split("\n"))
+    assert [name.replace("\n", " ") for name in names] == [fence.name(), hourly.name()]  # the layers keep theirs
+    # The fence is an outline on the map and in the legend: the override carries no fill.
+    overrides = layout.itemById(print_layout.MAP_ID).layerStyleOverrides()
+    assert fence.id() in overrides and hourly.id() not in overrides
+    assert 'name="color" value="0,0,0,0"' in overrides[fence.id()] or "0,0,0,0" in overrides[fence.id()]
+    labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
+    assert any(f"hour 12:00 of {day.toString('yyyy-MM-dd')}" in text and "Relative heat" in text for text in labels)
+    project.clear()
