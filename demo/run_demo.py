@@ -111,40 +111,63 @@ def run_scans(processing, project, source, title, group):
     before = set(project.mapLayers())
     result = processing.runAndLoadResults(
         "crowdheat:geolocatescans",
-        {"INPUT": str(source), "CACHE": str(OUT / "scan-cache.sqlite"), "OUTPUT": gpkg(path, "located_scans")},
+        {
+            "INPUT": str(source),
+            "CACHE": str(OUT / "scan-cache.sqlite"),
+            "OUTPUT": gpkg(path, "located_scans"),
+            "OUTPUT_CIRCLES": gpkg(path, "accuracy_circles"),
+            "OUTPUT_LINES": gpkg(path, "error_lines"),
+        },
         feedback=printing_feedback(),
     )
-    layer = next(project.mapLayer(i) for i in set(project.mapLayers()) - before)
+    from qgis.core import QgsWkbTypes
+
+    added = [project.mapLayer(i) for i in set(project.mapLayers()) - before]
+    layer = next(one for one in added if one.geometryType() == QgsWkbTypes.PointGeometry)
     label_simulated(layer, f"Located scans — {title}")
     from crowdheat.plugin.gis.heat_layers import add_to_group
 
     add_to_group(project, [layer], group.name(), group=group)
-    return path, layer, result
+    extras = [one for one in added if one is not layer]
+    for extra in extras:
+        label_simulated(extra, f"{extra.name()} — {title}")
+        add_to_group(project, [extra], group.name(), group=group)
+    return path, layer, result, extras
 
 
-def render(layers, extent, path, size=(900, 700), hour=None, day=None):
-    """A PNG of ``layers``; with ``hour``, the frame the Temporal Controller shows for that hour."""
+def scans_picture(points, extras, basemap, path, size=(1000, 750)):
+    """The located scans over the basemap: status colours, accuracy circles, the lines from each
+    file's own position to the service's, a legend, a scale bar and the attribution."""
+    from crowdheat.plugin.gis.animation import WEB_MERCATOR, Overlay, frame_extent
+    from crowdheat.plugin.gis.default_styles import STATUS_COLOURS
     from crowdheat.plugin.gis.render import render_layers
-    from qgis.PyQt.QtCore import QDateTime, QTime
+    from qgis.core import QgsVectorLayer, QgsWkbTypes
+    from qgis.PyQt.QtGui import QColor
 
-    start = QDateTime(day, QTime(hour, 0)) if hour is not None else None
-    image, _ = render_layers(layers, extent, size, frame_start=start)
+    lines = [one for one in extras if one.geometryType() == QgsWkbTypes.LineGeometry]
+    circles = [one for one in extras if one.geometryType() == QgsWkbTypes.PolygonGeometry]
+    everything = QgsVectorLayer("Point?crs=EPSG:4326", "extent", "memory")  # the points' joint extent
+    from qgis.core import QgsFeature, QgsGeometry
+
+    for layer in points:
+        for feature in layer.getFeatures():
+            if feature.hasGeometry():
+                one = QgsFeature()
+                one.setGeometry(QgsGeometry(feature.geometry()))
+                everything.dataProvider().addFeature(one)
+    everything.updateExtents()
+    extent = frame_extent(everything, size)
+    image, settings = render_layers(points + lines + circles + [basemap.layer()], extent, size, crs=WEB_MERCATOR)
+    legend = [(QColor(colour), f"{value}: {label}") for value, colour, label in STATUS_COLOURS]
+    legend += [
+        (QColor(40, 120, 200, 120), "accuracy circle (radius_m)"),
+        (QColor(170, 20, 40), "file's GPS → service's", "line"),
+    ]
+    attribution = f"{SIMULATED.upper()} positions from the demo's Baidu simulator. Basemap: {basemap.attribution}."
+    Overlay(legend, attribution, "Located scans").draw(
+        image, settings, f"Located scans, six file layouts ({SIMULATED})"
+    )
     image.save(str(path))
-    return image
-
-
-def caption(image, text):
-    from qgis.PyQt.QtGui import QColor, QFont, QPainter
-
-    painter = QPainter(image)
-    painter.fillRect(0, 0, image.width(), 34, QColor(255, 255, 255, 220))
-    font = QFont()
-    font.setPixelSize(20)
-    painter.setFont(font)
-    painter.setPen(QColor(30, 30, 30))
-    painter.drawText(10, 25, text)
-    painter.end()
-    return image
 
 
 def side_by_side(images, path):
@@ -176,6 +199,13 @@ def main():
     import processing
     from qgis.core import QgsProject, QgsRectangle, QgsVectorLayer
     from qgis.PyQt.QtCore import QDate
+
+    from crowdheat.plugin.gis.basemaps import Basemap
+    from simulator.tiles import TileServer
+
+    tiles = TileServer()  # the basemap, offline: simulated streets served on loopback
+    atexit.register(tiles.close)
+    basemap = Basemap("demo", "Demo basemap (simulated streets)", tiles.template, "demo tiles on loopback, simulated")
 
     started = time.monotonic()
     project = QgsProject.instance()
@@ -226,14 +256,18 @@ def main():
     from qgis.PyQt.QtCore import QDateTime, QTime
     from qgis.PyQt.QtGui import QImage
 
+    base_layer = basemap.layer()
+    project.addMapLayer(base_layer, False)  # for the renders; taken out before the project is saved
+    hourly.setOpacity(0.8)  # the streets show through
     layout = print_layout.build_layout(
         project,
-        [outline, hourly],
+        [outline, hourly, base_layer],
         extent,
         f"Crowd heat around the demo block ({SIMULATED})",
         print_layout.attribution(
             *(d.toString("yyyy-MM-dd") if isinstance(d, QDate) else str(d) for d in (days[0], days[-1])), simulated=True
-        ),
+        )
+        + f" Basemap: {basemap.attribution}.",
     )
     frames = []
     for hour in HOURS_RENDERED:
@@ -247,14 +281,13 @@ def main():
     print_layout.map_item(layout).setTemporalRange(QgsDateTimeRange(noon, noon.addSecs(3600), True, False))
     print_layout.export_pdf(layout, OUT / "crowdheat-demo.pdf")
     side_by_side(frames, OUT / "heat_three_hours.png")
-    scan_layers = [run[1][1] for run in scan_runs]
-    scan_extent = QgsRectangle(scan_layers[0].extent())
-    for layer in scan_layers[1:]:
-        scan_extent.combineExtentWith(layer.extent())
-    scan_extent.scale(1.15)
-    caption(
-        render(scan_layers, scan_extent, OUT / "located_scans.png"), f"Located scans, six file layouts ({SIMULATED})"
-    ).save(str(OUT / "located_scans.png"))
+    scans_picture(
+        [run[1][1] for run in scan_runs],
+        [extra for run in scan_runs for extra in run[1][3]],
+        basemap,
+        OUT / "located_scans.png",
+    )
+    project.removeMapLayer(base_layer.id())  # its tiles live only while the demo runs
 
     project_path = OUT / "crowdheat-demo.qgz"
     project.writeEntryBool("Paths", "/Absolute", False)
@@ -268,7 +301,7 @@ def main():
             f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
             f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}"
         )
-    for name, (path, layer, result) in scan_runs:
+    for name, (path, layer, result, _) in scan_runs:
         counts = {}
         for feature in layer.getFeatures():
             counts[feature["status"]] = counts.get(feature["status"], 0) + 1

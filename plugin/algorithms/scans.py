@@ -21,7 +21,7 @@ from ..gis import default_styles, settings
 from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
 from ..gis import output_systems
-from .groups import OneShotPostProcessor, ScanGroupAlgorithm, WrittenOutputs, coord_out_parameter
+from .groups import OneShotPostProcessor, ScanGroupAlgorithm, StyleOnLoad, WrittenOutputs, coord_out_parameter
 from ..i18n import tr
 
 # Outputs a spreadsheet opens: there, a text such as "=cmd|..." would be run as a formula.
@@ -61,7 +61,7 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
     INPUT, ENCODING, DELIMITER, SHAPE, MAPPING = "INPUT", "ENCODING", "DELIMITER", "SHAPE", "MAPPING"
     HEADER, WINDOW, DISTANCE = "HEADER", "WINDOW", "DISTANCE"
     COORD_OUT, BATCH_SIZE, RATE, CACHE = "COORD_OUT", "BATCH_SIZE", "RATE", "CACHE"
-    OUTPUT, OUTPUT_CIRCLES = "OUTPUT", "OUTPUT_CIRCLES"
+    OUTPUT, OUTPUT_CIRCLES, OUTPUT_LINES = "OUTPUT", "OUTPUT_CIRCLES", "OUTPUT_LINES"
 
     def name(self):
         return "geolocatescans"
@@ -155,6 +155,15 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
                 createByDefault=False,
             )
         )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_LINES,
+                tr("Error lines (the file's position to the service's, where the file has one)"),
+                QgsProcessing.TypeVectorLine,
+                optional=True,
+                createByDefault=False,
+            )
+        )
 
     def processAlgorithm(self, parameters, context, feedback):
         path = self.parameterAsFile(parameters, self.INPUT, context)
@@ -194,12 +203,15 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
         crs = QgsCoordinateReferenceSystem("EPSG:4326")
         ids = {}
 
-        def make_sinks(fields, circle_fields):
+        def make_sinks(fields, circle_fields, line_fields):
             sink, ids["points"] = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Point, crs)
             circles, ids["circles"] = self.parameterAsSink(
                 parameters, self.OUTPUT_CIRCLES, context, circle_fields, QgsWkbTypes.Polygon, crs
             )
-            return sink, circles
+            lines, ids["lines"] = self.parameterAsSink(
+                parameters, self.OUTPUT_LINES, context, line_fields, QgsWkbTypes.LineString, crs
+            )
+            return sink, circles, lines
 
         def progress(done, total, rate, eta):
             feedback.setProgress(100.0 * done / total)
@@ -226,7 +238,7 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
             raise QgsProcessingException(str(exc)) from None
         finally:
             cache.close()
-        stats, dest_id, circles_id = done.stats, ids["points"], ids.get("circles")
+        stats, dest_id, circles_id, lines_id = done.stats, ids["points"], ids.get("circles"), ids.get("lines")
         feedback.pushInfo(summary_text(stats))
         if done.quality_text():
             feedback.pushInfo(done.quality_text())
@@ -239,7 +251,13 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
             styler.attach(context, dest_id)
         outputs = [(dest_id, default_styles.style_scans, stats.scans, "located scans")]
         if circles_id:
-            outputs.append((circles_id, None, done.writer.circles_written, "accuracy circles"))
+            outputs.append((circles_id, default_styles.style_circles, done.writer.circles_written, "accuracy circles"))
+            if context.willLoadLayerOnCompletion(circles_id):
+                StyleOnLoad(lambda layer, project: default_styles.style_circles(layer)).attach(context, circles_id)
+        if lines_id:
+            outputs.append((lines_id, default_styles.style_error_lines, done.writer.lines_written, "error lines"))
+            if context.willLoadLayerOnCompletion(lines_id):
+                StyleOnLoad(lambda layer, project: default_styles.style_error_lines(layer)).attach(context, lines_id)
         self.check_outputs(outputs, feedback)
         results = {
             self.OUTPUT: dest_id,
@@ -252,4 +270,6 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
             results[status.upper()] = count
         if circles_id:
             results[self.OUTPUT_CIRCLES] = circles_id
+        if lines_id:
+            results[self.OUTPUT_LINES] = lines_id
         return results

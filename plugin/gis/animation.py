@@ -87,18 +87,27 @@ def _nice_length(metres):
     return max(m * power for m in (1, 2, 5) if m * power <= metres)
 
 
+def hour_heading(hour):
+    """A frame's date and hour, as its heading says them."""
+    return tr("{0}, {1:02d}:00–{2:02d}:00 Beijing time").format(
+        hour.date().toString("yyyy-MM-dd ddd"), hour.time().hour(), hour.time().hour() + 1
+    )
+
+
 class Overlay:
-    """What every frame carries besides the map: time, legend, scale bar, attribution."""
+    """What a map picture carries besides the map: a heading, the legend, a scale bar and the
+    attribution (the animation's frames, the demo's picture of located scans)."""
 
     def __init__(self, legend, attribution_text, legend_title):
+        """``legend``: (colour, label) or (colour, label, "line") each."""
         self.legend, self.attribution, self.legend_title = legend, attribution_text, legend_title
 
-    def draw(self, image, settings, hour):
+    def draw(self, image, settings, heading):
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width, height = image.width(), image.height()
         unit = max(10, width // 70)  # text size follows the frame's width
-        self._time(painter, hour, unit)
+        self._heading(painter, heading, unit)
         self._legend(painter, width, height, unit)
         self._scale_bar(painter, settings, height, unit)
         self._attribution(painter, width, height, unit)
@@ -118,10 +127,7 @@ class Overlay:
         painter.setFont(font)
         return painter.fontMetrics()
 
-    def _time(self, painter, hour, unit):
-        text = tr("{0}, {1:02d}:00–{2:02d}:00 Beijing time").format(
-            hour.date().toString("yyyy-MM-dd ddd"), hour.time().hour(), hour.time().hour() + 1
-        )
+    def _heading(self, painter, text, unit):
         metrics = self._font(painter, unit * 1.5, bold=True)
         rect = QRectF(unit, unit, metrics.horizontalAdvance(text) + unit, metrics.height() + unit / 2)
         self._box(painter, rect)
@@ -134,7 +140,7 @@ class Overlay:
         title_width = self._font(painter, unit, bold=True).horizontalAdvance(self.legend_title)
         metrics = self._font(painter, unit)
         line = metrics.height() + unit * 0.3
-        text_width = max([metrics.horizontalAdvance(label) for _, label in self.legend] + [0])
+        text_width = max([metrics.horizontalAdvance(item[1]) for item in self.legend] + [0])
         box_width = max(text_width + unit * 3, title_width) + unit * 1.5
         box_height = line * (len(self.legend) + 1) + unit
         rect = QRectF(width - box_width - unit, height - box_height - unit * 3, box_width, box_height)
@@ -143,13 +149,18 @@ class Overlay:
         self._font(painter, unit, bold=True)
         painter.drawText(QRectF(rect.left() + unit / 2, rect.top() + unit / 2, box_width, line), 0, self.legend_title)
         self._font(painter, unit)
-        for n, (colour, label) in enumerate(self.legend):
+        for n, (colour, label, *kind) in enumerate(self.legend):
             top = rect.top() + unit / 2 + line * (n + 1)
-            painter.setPen(QPen(QColor(90, 90, 90), 1))
             swatch = QColor(colour)
             swatch.setAlpha(max(swatch.alpha(), 120))  # the zero class, faint on the map, readable here
-            painter.setBrush(swatch)
-            painter.drawRect(QRectF(rect.left() + unit / 2, top + line * 0.15, unit * 1.6, line * 0.7))
+            if kind == ["line"]:
+                painter.setPen(QPen(swatch, max(2, unit // 5)))
+                y = top + line / 2
+                painter.drawLine(QPointF(rect.left() + unit / 2, y), QPointF(rect.left() + unit * 2.1, y))
+            else:
+                painter.setPen(QPen(QColor(90, 90, 90), 1))
+                painter.setBrush(swatch)
+                painter.drawRect(QRectF(rect.left() + unit / 2, top + line * 0.15, unit * 1.6, line * 0.7))
             painter.setPen(QColor(20, 20, 20))
             painter.drawText(QRectF(rect.left() + unit * 2.6, top, text_width + unit, line), 0, label)
 
@@ -209,7 +220,7 @@ def render_frames(layer, hours, size, basemap=None, is_cancelled=None, on_progre
             if is_cancelled is not None and is_cancelled():
                 raise CancelledError()
             image, settings = render_layers(layers, extent, size, frame_start=hour, project=project, crs=WEB_MERCATOR)
-            overlay.draw(image, settings, hour)
+            overlay.draw(image, settings, hour_heading(hour))
             frames.append(rgb_array(image))
             if on_progress is not None:
                 on_progress(n + 1, len(hours))

@@ -13,9 +13,12 @@ import os
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsDateTimeRange,
+    QgsFillSymbol,
+    QgsLineSymbol,
     QgsMarkerSymbol,
     QgsProject,
     QgsRendererCategory,
+    QgsSingleSymbolRenderer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDateTime
@@ -46,6 +49,22 @@ def status_renderer():
 
 def style_scans(layer):
     layer.setRenderer(status_renderer())
+    layer.triggerRepaint()
+
+
+def style_circles(layer):
+    """Accuracy circles: a faint fill and a thin outline, so that points and streets show through."""
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "40,120,200,35", "outline_color": "40,120,200,180", "outline_width": "0.25"}
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.triggerRepaint()
+
+
+def style_error_lines(layer):
+    """From the file's position to the service's: thin dark red."""
+    symbol = QgsLineSymbol.createSimple({"line_color": "170,20,40,220", "line_width": "0.35"})
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
     layer.triggerRepaint()
 
 

@@ -48,6 +48,14 @@ def output_columns(header, with_truth):
     return fields, names, renames
 
 
+def line_fields():
+    """The error lines: from the file's own position (its GPS) to the service's, per scan."""
+    fields = QgsFields()
+    for name, kind in ((ROWS_FIELD, "string"), (TRUTH_FIELD, "double")):
+        fields.append(make_field(name, kind))
+    return fields
+
+
 def circle_fields():
     fields = QgsFields()
     for name, kind in ((ROWS_FIELD, "string"), ("status", "string"), ("radius_m", "double")):
@@ -59,19 +67,27 @@ class ScanWriter:
     """Writes outcomes to a point sink (and optionally a circle sink), in the order given."""
 
     def __init__(
-        self, header, points_sink, output_system, with_truth, circles_sink=None, chunk=5000, spreadsheet=False
+        self,
+        header,
+        points_sink,
+        output_system,
+        with_truth,
+        circles_sink=None,
+        chunk=5000,
+        spreadsheet=False,
+        lines_sink=None,
     ):
         self.fields, _, self.renames = output_columns(header, with_truth)
         self.spreadsheet = spreadsheet  # a CSV/XLSX/ODS file: formula-like texts are defused
         self.width = len(header)
-        self.sink, self.circles = points_sink, circles_sink
+        self.sink, self.circles, self.lines = points_sink, circles_sink, lines_sink
         self.output_system = output_system
         self.with_truth = with_truth
         self.chunk = chunk
-        self._points, self._circles = [], []
+        self._points, self._circles, self._lines = [], [], []
         self.distances = []
         self.written = 0
-        self.circles_written = 0
+        self.circles_written = self.lines_written = 0
 
     def add(self, outcome, requested_system):
         scan = outcome.scan
@@ -117,6 +133,12 @@ class ScanWriter:
             circle.setAttributes([scan.rows_text, str(outcome.status), where.radius_m])
             self._circles.append(circle)
             self.circles_written += 1
+        if self.lines is not None and distance is not None:
+            line = QgsFeature()
+            line.setGeometry(error_line(scan.truth, where, self.output_system))
+            line.setAttributes([scan.rows_text, round(distance, 2)])
+            self._lines.append(line)
+            self.lines_written += 1
         self.written += 1
         if len(self._points) >= self.chunk:
             self.flush()
@@ -125,12 +147,14 @@ class ScanWriter:
         sinks.write(self.sink, self._points, "located scans")
         if self.circles is not None:
             sinks.write(self.circles, self._circles, "accuracy circles")
+        if self.lines is not None:
+            sinks.write(self.lines, self._lines, "error lines")
 
     def close(self):
         """Write what is left and let go of the sinks: the last reference to a Processing sink
         closes its file (GDAL commits then), so that what it holds can be checked."""
         self.flush()
-        self.sink = self.circles = None
+        self.sink = self.circles = self.lines = None
 
     def quality(self):
         """(median, 90th percentile) of the distance to ground truth in metres, or None."""
@@ -139,6 +163,15 @@ class ScanWriter:
         ordered = sorted(self.distances)
         p90 = ordered[min(len(ordered) - 1, math.ceil(0.9 * len(ordered)) - 1)]
         return statistics.median(ordered), p90
+
+
+def error_line(truth, where, output_system):
+    """From the file's position (WGS84 GPS) to the service's, both in the numbers the point has
+    (the output system in China, WGS84 outside it, as ``position_of`` decides)."""
+    lng, lat = truth
+    if (where.lng, where.lat) != tuple(where.wgs84):
+        lng, lat = coords.convert(lng, lat, coords.WGS84, output_system)
+    return QgsGeometry.fromPolylineXY([QgsPointXY(lng, lat), QgsPointXY(where.lng, where.lat)])
 
 
 def accuracy_circle(lng, lat, radius_m):

@@ -10,7 +10,7 @@ from ..core.scan_job import STATUSES, ScanReport, geolocate, plan
 from ..i18n import tr
 from . import settings
 from ..core.coords import SYSTEM_LABELS
-from .scan_layers import ScanWriter, circle_fields, output_columns
+from .scan_layers import ScanWriter, circle_fields, line_fields, output_columns
 
 
 def open_cache(config, path=None):
@@ -106,8 +106,9 @@ def geolocate_file(
     warn=None,
     spreadsheet=False,
 ):
-    """Plan, then geolocate every scan of ``path`` into the sinks ``make_sinks(fields, circle_fields)``
-    returns as (points, circles or None). ``on_progress(done, total, rate, eta_s)``. ``spreadsheet``:
+    """Plan, then geolocate every scan of ``path`` into the sinks ``make_sinks(fields, circle_fields,
+    line_fields)`` returns as (points, circles or None, error lines or None; lines are made only
+    when the file has its own positions). ``on_progress(done, total, rate, eta_s)``. ``spreadsheet``:
     the output is a CSV/XLSX/ODS file, where formula-like texts must be defused."""
     log = log or (lambda message: None)
     warn = warn or log
@@ -118,8 +119,10 @@ def geolocate_file(
     )
     log(plan_text(numbers))
     with_truth = "lng" in fmt.mapping and "lat" in fmt.mapping
-    points, circles = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields())
-    writer = ScanWriter(fmt.header, points, output_system, with_truth, circles, spreadsheet=spreadsheet)
+    points, circles, lines = make_sinks(output_columns(fmt.header, with_truth)[0], circle_fields(), line_fields())
+    writer = ScanWriter(
+        fmt.header, points, output_system, with_truth, circles, spreadsheet=spreadsheet, lines_sink=lines
+    )
     for original, renamed in writer.renames.items():
         log(
             f"Input column '{original}' is kept as '{renamed}': the output has a field of that name "
@@ -140,5 +143,5 @@ def geolocate_file(
         ):
             writer.add(outcome, config.coor)
     writer.close()
-    del points, circles
+    del points, circles, lines
     return ScanFileReport(stats, writer, numbers, dict(fmt.mapping))

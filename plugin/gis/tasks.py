@@ -140,7 +140,7 @@ class ScanTask(CrowdHeatTask):
         from .scan_layers import layer_title
         from .scan_run import geolocate_file, layer_abstract, open_cache, progress_text
 
-        def make_sinks(fields, circle_fields):
+        def make_sinks(fields, circle_fields, line_fields):
             points = QgsVectorLayer("Point?crs=EPSG:4326", layer_title(self.output_system), "memory")
             points.dataProvider().addAttributes(fields.toList())
             points.updateFields()
@@ -148,13 +148,17 @@ class ScanTask(CrowdHeatTask):
             metadata.setAbstract(layer_abstract(self.path, self.output_system))
             points.setMetadata(metadata)
             layers = [points]
+            circles = lines = None
             if self.with_circles:
                 circles = QgsVectorLayer("Polygon?crs=EPSG:4326", "Accuracy circles", "memory")
                 circles.dataProvider().addAttributes(circle_fields.toList())
                 circles.updateFields()
-                layers.append(circles)
+                lines = QgsVectorLayer("LineString?crs=EPSG:4326", "Error lines (file to service)", "memory")
+                lines.dataProvider().addAttributes(line_fields.toList())
+                lines.updateFields()
+                layers += [circles, lines]
             self.layers = layers
-            return points.dataProvider(), (layers[1].dataProvider() if self.with_circles else None)
+            return points.dataProvider(), *(layer.dataProvider() if layer else None for layer in (circles, lines))
 
         def progress(done, total, rate, eta):
             self.progress_text = progress_text(done, total, rate, eta)
@@ -176,6 +180,8 @@ class ScanTask(CrowdHeatTask):
             )
         finally:
             cache.close()
+        # Error lines only where the file has its own positions: an empty layer would be noise.
+        self.layers = [layer for n, layer in enumerate(self.layers) if n < 2 or layer.featureCount()]
         for layer in self.layers:
             layer.updateExtents()
         self.to_main_thread(*self.layers)

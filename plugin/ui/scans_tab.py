@@ -1,6 +1,6 @@
 """The dock's Scans tab: choose a CSV, check how it is read, see what it will cost, run."""
 
-from qgis.core import Qgis, QgsProject
+from qgis.core import Qgis, QgsProject, QgsWkbTypes
 from qgis.gui import QgsCollapsibleGroupBoxBasic, QgsFileWidget
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -268,10 +268,15 @@ class ScansTab(RunPanel):
             return
         run = task.result
         project = QgsProject.instance()
-        for layer in task.layers:
-            project.addMapLayer(layer)
         self.result_layer = task.layers[0]
         default_styles.style_scans(self.result_layer)
+        for layer in task.layers[1:]:
+            if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+                default_styles.style_circles(layer)
+            else:
+                default_styles.style_error_lines(layer)
+        for layer in reversed(task.layers):  # the points on top, then the lines, then the circles
+            project.addMapLayer(layer)
         stats = run.stats
         summary = summary_text(stats)
         if run.quality_text():

@@ -559,19 +559,24 @@
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="186" />
+      <location filename="../../plugin/algorithms/scans.py" line="161" />
+      <source>Error lines (the file's position to the service's, where the file has one)</source>
+      <translation>误差连线（文件自带位置到服务返回位置，仅限文件有位置的扫描）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/scans.py" line="195" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="191" />
+      <location filename="../../plugin/algorithms/scans.py" line="200" />
       <source>How: {0}.</source>
       <translation>识别依据：{0}。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="27" />
       <location filename="../../plugin/algorithms/zones.py" line="62" />
-      <location filename="../../plugin/gis/tasks.py" line="344" />
+      <location filename="../../plugin/gis/tasks.py" line="350" />
       <location filename="../../plugin/ui/heat_tab.py" line="160" />
       <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>Heat by zone</source>
@@ -596,7 +601,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/gis/tasks.py" line="344" />
+      <location filename="../../plugin/gis/tasks.py" line="350" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
@@ -621,32 +626,32 @@
       <translation>“{0}”没有热度数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="122" />
+      <location filename="../../plugin/gis/animation.py" line="92" />
       <source>{0}, {1:02d}:00–{2:02d}:00 Beijing time</source>
       <translation>{0}，北京时间 {1:02d}:00–{2:02d}:00</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="202" />
+      <location filename="../../plugin/gis/animation.py" line="213" />
       <source>Hourly heat (relative, Jike)</source>
       <translation>逐时热度（相对值，及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="225" />
+      <location filename="../../plugin/gis/animation.py" line="236" />
       <source>Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.</source>
       <translation>S2 格网相对人群热度：及刻开放平台，{0}，北京时间。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="227" />
+      <location filename="../../plugin/gis/animation.py" line="238" />
       <source>Basemap: {0}</source>
       <translation>底图：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="238" />
+      <location filename="../../plugin/gis/animation.py" line="249" />
       <source>An MP4 needs ffmpeg, which is not on the PATH: install it (apt install ffmpeg) or choose a .gif.</source>
       <translation>MP4 需要 ffmpeg，但 PATH 中没有：请安装（apt install ffmpeg）或改选 .gif。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="265" />
+      <location filename="../../plugin/gis/animation.py" line="276" />
       <source>ffmpeg could not write {0}: {1}</source>
       <translation>ffmpeg 无法写出 {0}：{1}</translation>
     </message>
@@ -1032,33 +1037,33 @@
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="190" />
+      <location filename="../../plugin/gis/tasks.py" line="196" />
       <source>CrowdHeat: adding heat to the archive</source>
       <translation>CrowdHeat:正在将热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="260" />
+      <location filename="../../plugin/gis/tasks.py" line="266" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="280" />
+      <location filename="../../plugin/gis/tasks.py" line="286" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="325" />
+      <location filename="../../plugin/gis/tasks.py" line="331" />
       <location filename="../../plugin/ui/archive_tab.py" line="157" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="342" />
+      <location filename="../../plugin/gis/tasks.py" line="348" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="351" />
+      <location filename="../../plugin/gis/tasks.py" line="357" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
@@ -1068,7 +1073,7 @@
       <location filename="../../plugin/ui/heat_tab.py" line="232" />
       <location filename="../../plugin/ui/heat_tab.py" line="416" />
       <location filename="../../plugin/ui/heat_tab.py" line="399" />
-      <location filename="../../plugin/ui/scans_tab.py" line="287" />
+      <location filename="../../plugin/ui/scans_tab.py" line="292" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -1710,7 +1715,7 @@ Fetch?</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="289" />
+      <location filename="../../plugin/ui/scans_tab.py" line="294" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>

@@ -9,7 +9,7 @@ from qgis.PyQt.QtGui import QImage, QImageReader
 
 from crowdheat.plugin.gis.animation import rgb_array
 from tests.helpers import BLOCK_WKT, polygon_layer
-from tests.tiles import STREET, TileServer
+from simulator.tiles import STREET, TileServer
 
 
 @pytest.fixture(scope="module")

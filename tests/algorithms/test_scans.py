@@ -333,3 +333,18 @@ def test_accuracy_circles_on_a_full_disk_are_a_failure_not_done(baidu, provider,
     with pytest.raises(QgsProcessingException) as failed:
         run(tmp_path, "\n".join(rows) + "\n", OUTPUT_CIRCLES=str(full_disk / "circles.gpkg"))
     assert "accuracy circles" in str(failed.value) and "disk may be full" in str(failed.value)
+
+
+def test_error_lines_run_from_the_files_position_to_the_services(baidu, provider, tmp_path):
+    result, _ = run(tmp_path, OUTPUT_LINES="memory:", OUTPUT_CIRCLES="memory:")
+    lines = {f["input_rows"]: f for f in result["OUTPUT_LINES"].getFeatures()}
+    points = {f["input_rows"]: f for f in result["OUTPUT"].getFeatures()}
+    with_truth = {rows for rows, f in points.items() if f["status"] == "ok" and isinstance(f["truth_dist_m"], float)}
+    assert set(lines) == with_truth and len(lines) == 2  # rows 1 and 4: located, and the file has a position
+    for rows, line in lines.items():
+        start, end = line.geometry().asPolyline()
+        point = points[rows]
+        assert (end.x(), end.y()) == pytest.approx((point["lon"], point["lat"]))
+        row = CSV.splitlines()[int(rows)]
+        assert (start.x(), start.y()) == pytest.approx(tuple(float(v) for v in row.split(",")[-3:-1]))
+        assert line["truth_dist_m"] == point["truth_dist_m"]
