@@ -69,3 +69,39 @@ def basemap(text: str | None) -> Basemap | None:
             "https://tiles.example/{{z}}/{{x}}/{{y}}.png"
         ).format(text)
     )
+
+
+SETTING = "crowdheat/basemap"  # '', a preset's key, or an XYZ template
+
+
+def chosen():
+    """The basemap of the settings (the Heat tab's choice), or None; an unusable setting is none."""
+    from qgis.core import QgsSettings
+
+    try:
+        return basemap(QgsSettings().value(SETTING, "", type=str))
+    except InputError:
+        return None
+
+
+def choose(text):
+    from qgis.core import QgsSettings
+
+    QgsSettings().setValue(SETTING, text or "")
+
+
+def add_under(project, base):
+    """``base`` at the bottom of the project's layer tree, once (a layer of the same source is
+    reused). Returns the layer."""
+    wanted = base.layer()
+    for layer in project.mapLayers().values():
+        if layer.source() == wanted.source():
+            return layer
+    project.addMapLayer(wanted, False)
+    project.layerTreeRoot().addLayer(wanted)  # appended: under everything else
+    return wanted
+
+
+def attribution_with(text, base):
+    """A map's attribution line, with the basemap's when there is one."""
+    return text if base is None else f"{text} " + tr("Basemap: {0}").format(base.attribution)

@@ -34,9 +34,10 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import fence
+from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError
 from ..core import zones
-from ..gis import heat_layers, heat_zones, output_systems, print_layout, profiles, settings
+from ..gis import basemaps, heat_layers, heat_zones, output_systems, print_layout, profiles, settings
 from ..gis.heat_run import PlanJob, plan_text, summary_text
 from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, JobTask, Latest, ZoneTask, log
@@ -133,11 +134,19 @@ class HeatTab(RunPanel):
                 "hundreds of metres."
             )
         )
+        self.basemap = self._basemap_box()
         form = QFormLayout()
         form.addRow(tr("Polygons' coordinates"), self.input_numbers)
         form.addRow(tr("S2 cell level"), self.level)
+        form.addRow(tr("Basemap"), self.basemap)
         form.addRow(tr("Output coordinates"), self.output_system)
         layout.addLayout(form)
+        self.basemap_note = QLabel()
+        self.basemap_note.setWordWrap(True)
+        layout.addWidget(self.basemap_note)
+        self.basemap.currentIndexChanged.connect(self.basemap_chosen)
+        self.output_system.currentIndexChanged.connect(self.check_basemap_coordinates)
+        self.basemap_chosen()
 
         self.add_run_controls(layout, tr("Fetch"))
         self.fetch = self.run_button
@@ -154,6 +163,43 @@ class HeatTab(RunPanel):
             self.radius.valueChanged,
         ):
             signal.connect(self.refresh)
+
+    def _basemap_box(self):
+        """None, the presets, and an XYZ template the settings hold (set by a script or a test)."""
+        box = QComboBox()
+        box.addItem(tr("None"), "")
+        box.addItem("OpenStreetMap", "osm")
+        box.addItem(tr("AutoNavi / Gaode (GCJ-02 streets)"), "gaode")
+        base = basemaps.chosen()
+        if base is not None and base.key == "xyz":
+            box.addItem(tr("XYZ: {0}").format(base.name), base.url)
+        box.setCurrentIndex(max(0, box.findData(base.url if base and base.key == "xyz" else base.key if base else "")))
+        box.setToolTip(tr("Added under the heat when it comes; the print layout and the animation use it too."))
+        return box
+
+    def basemap_chosen(self, *args):
+        """A GCJ-02 basemap makes GCJ-02 the output coordinates, and says so: WGS84 heat lands a
+        few hundred metres off its streets in China."""
+        basemaps.choose(self.basemap.currentData())
+        base = basemaps.chosen()
+        if base is not None and base.system != WGS84:
+            self.output_system.setCurrentIndex(self.output_system.findData(base.system))
+        self.check_basemap_coordinates()
+
+    def check_basemap_coordinates(self, *args):
+        base = basemaps.chosen()
+        note = ""
+        if base is not None and base.system != WGS84:
+            if self.output_system.currentData() == base.system:
+                note = tr("{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.")
+            else:
+                note = tr(
+                    "⚠ {0} draws its streets in GCJ-02: heat in other coordinates lands a few hundred metres off them "
+                    "in China. Choose GCJ-02 output coordinates."
+                )
+            note = note.format(base.name)
+        self.basemap_note.setText(note)
+        self.basemap_note.setVisible(bool(note))
 
     def _zone_box(self):
         """Heat by zone: the chosen heat layer shared out to the active layer's (selected) polygons."""
@@ -402,6 +448,12 @@ class HeatTab(RunPanel):
         hourly, cells = task.result
         project = QgsProject.instance()
         heat_layers.add_to_group(project, [hourly, cells], heat_layers.group_name(run))
+        base = basemaps.chosen()
+        if base is not None:
+            try:
+                basemaps.add_under(project, base)
+            except CrowdHeatError as exc:
+                log(str(exc), Qgis.Warning)
         self.zone_heat_layer.setLayer(hourly)  # heat by zone starts from the heat just fetched
         self.heatReady.emit(hourly)
         heat_layers.show_in_time(heat_layers.time_range(run), project, self.iface)
@@ -423,7 +475,26 @@ class HeatTab(RunPanel):
         pdf = QPushButton(tr("PDF…"))
         pdf.clicked.connect(lambda: self.export_pdf(hourly))
         widget.layout().addWidget(pdf)
+        animation = QPushButton(tr("Export animation…"))
+        animation.clicked.connect(lambda: self.open_animation_dialog(hourly))
+        widget.layout().addWidget(animation)
         bar.pushWidget(widget, Qgis.Success, 0)
+
+    def open_animation_dialog(self, hourly):
+        """Processing's dialog for crowdheat:heatanimation, filled in with the layer and the basemap."""
+        import processing
+
+        base = basemaps.chosen()
+        parameters = {
+            "INPUT": hourly.id(),
+            "BASEMAP": (base.url if base.key == "xyz" else base.key) if base else "none",
+        }
+        self.animation_dialog = processing.createAlgorithmDialog("crowdheat:heatanimation", parameters)
+        if self.animation_dialog is None:  # the provider is registered when the plugin loads
+            self.status.setText(tr("CrowdHeat's Processing provider is not loaded: restart the plugin."))
+            return None
+        self.animation_dialog.show()
+        return self.animation_dialog
 
     def open_print_layout(self, hourly, open_designer=True):
         """The 'CrowdHeat' print layout of a heat layer at the Temporal Controller's frame, opened
@@ -452,9 +523,12 @@ class HeatTab(RunPanel):
             [hourly] + layers,
             hourly.extent(),
             tr("Crowd heat — {0}").format(hourly.name()),
-            print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd"))
-            if days
-            else print_layout.attribution("?", "?"),
+            basemaps.attribution_with(
+                print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd"))
+                if days
+                else print_layout.attribution("?", "?"),
+                basemaps.chosen(),
+            ),
             frame,
         )
         if open_designer:

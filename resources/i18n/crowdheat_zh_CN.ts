@@ -101,14 +101,14 @@
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="166" />
+      <location filename="../../plugin/ui/heat_tab.py" line="212" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="167" />
+      <location filename="../../plugin/ui/heat_tab.py" line="213" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
@@ -170,7 +170,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/groups.py" line="21" />
-      <location filename="../../plugin/ui/heat_tab.py" line="139" />
+      <location filename="../../plugin/ui/heat_tab.py" line="142" />
       <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
@@ -207,7 +207,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="376" />
+      <location filename="../../plugin/ui/heat_tab.py" line="422" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
@@ -300,7 +300,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="73" />
       <location filename="../../plugin/algorithms/outputs.py" line="155" />
-      <location filename="../../plugin/ui/heat_tab.py" line="474" />
+      <location filename="../../plugin/ui/heat_tab.py" line="548" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -323,7 +323,7 @@
       <location filename="../../plugin/algorithms/outputs.py" line="105" />
       <location filename="../../plugin/algorithms/outputs.py" line="187" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
-      <location filename="../../plugin/ui/heat_tab.py" line="172" />
+      <location filename="../../plugin/ui/heat_tab.py" line="218" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
@@ -577,8 +577,8 @@
       <location filename="../../plugin/algorithms/zones.py" line="27" />
       <location filename="../../plugin/algorithms/zones.py" line="62" />
       <location filename="../../plugin/gis/tasks.py" line="350" />
-      <location filename="../../plugin/ui/heat_tab.py" line="160" />
-      <location filename="../../plugin/ui/heat_tab.py" line="170" />
+      <location filename="../../plugin/ui/heat_tab.py" line="206" />
+      <location filename="../../plugin/ui/heat_tab.py" line="216" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -589,13 +589,13 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="51" />
-      <location filename="../../plugin/ui/heat_tab.py" line="173" />
+      <location filename="../../plugin/ui/heat_tab.py" line="219" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="56" />
-      <location filename="../../plugin/ui/heat_tab.py" line="174" />
+      <location filename="../../plugin/ui/heat_tab.py" line="220" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
@@ -642,6 +642,7 @@
     </message>
     <message>
       <location filename="../../plugin/gis/animation.py" line="238" />
+      <location filename="../../plugin/gis/basemaps.py" line="107" />
       <source>Basemap: {0}</source>
       <translation>底图：{0}</translation>
     </message>
@@ -1054,6 +1055,7 @@
     <message>
       <location filename="../../plugin/gis/tasks.py" line="331" />
       <location filename="../../plugin/ui/archive_tab.py" line="157" />
+      <location filename="../../plugin/ui/heat_tab.py" line="494" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
@@ -1070,9 +1072,9 @@
     <message>
       <location filename="../../plugin/plugin.py" line="31" />
       <location filename="../../plugin/ui/dock.py" line="15" />
-      <location filename="../../plugin/ui/heat_tab.py" line="232" />
-      <location filename="../../plugin/ui/heat_tab.py" line="416" />
-      <location filename="../../plugin/ui/heat_tab.py" line="399" />
+      <location filename="../../plugin/ui/heat_tab.py" line="278" />
+      <location filename="../../plugin/ui/heat_tab.py" line="468" />
+      <location filename="../../plugin/ui/heat_tab.py" line="445" />
       <location filename="../../plugin/ui/scans_tab.py" line="292" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -1175,7 +1177,7 @@
     </message>
     <message>
       <location filename="../../plugin/ui/archive_tab.py" line="124" />
-      <location filename="../../plugin/ui/heat_tab.py" line="390" />
+      <location filename="../../plugin/ui/heat_tab.py" line="436" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
@@ -1210,163 +1212,198 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="82" />
+      <location filename="../../plugin/ui/heat_tab.py" line="83" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="87" />
+      <location filename="../../plugin/ui/heat_tab.py" line="88" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="88" />
+      <location filename="../../plugin/ui/heat_tab.py" line="89" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="112" />
+      <location filename="../../plugin/ui/heat_tab.py" line="113" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="113" />
+      <location filename="../../plugin/ui/heat_tab.py" line="114" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="115" />
+      <location filename="../../plugin/ui/heat_tab.py" line="116" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="116" />
+      <location filename="../../plugin/ui/heat_tab.py" line="117" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="117" />
+      <location filename="../../plugin/ui/heat_tab.py" line="118" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="122" />
+      <location filename="../../plugin/ui/heat_tab.py" line="123" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="124" />
+      <location filename="../../plugin/ui/heat_tab.py" line="125" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="130" />
+      <location filename="../../plugin/ui/heat_tab.py" line="131" />
       <source>What the selected polygons' numbers are. Chinese boundary files are usually GCJ-02 (DataV/Aliyun, Amap) or BD-09 (Baidu) although QGIS shows them as EPSG:4326: taken as WGS84 they are off by hundreds of metres.</source>
       <translation>所选多边形的数值属于哪种坐标。国内的行政边界文件通常为 GCJ-02（DataV/阿里云、高德）或 BD-09（百度），虽然 QGIS 将其显示为 EPSG:4326：若按 WGS84 处理，会偏差数百米。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="137" />
+      <location filename="../../plugin/ui/heat_tab.py" line="139" />
       <source>Polygons' coordinates</source>
       <translation>多边形坐标</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="140" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <location filename="../../plugin/ui/heat_tab.py" line="141" />
+      <source>Basemap</source>
+      <translation>底图</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="151" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="184" />
+      <location filename="../../plugin/ui/heat_tab.py" line="170" />
+      <source>None</source>
+      <translation>无</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="172" />
+      <source>AutoNavi / Gaode (GCJ-02 streets)</source>
+      <translation>高德地图（GCJ-02 街道）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="175" />
+      <source>XYZ: {0}</source>
+      <translation>XYZ：{0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="177" />
+      <source>Added under the heat when it comes; the print layout and the animation use it too.</source>
+      <translation>热度到达时加在其下方；打印布局和动画也会使用它。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="194" />
+      <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
+      <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="196" />
+      <source>⚠ {0} draws its streets in GCJ-02: heat in other coordinates lands a few hundred metres off them in China. Choose GCJ-02 output coordinates.</source>
+      <translation>⚠ {0} 的街道按 GCJ-02 绘制：其他坐标的热度在中国境内会偏离街道数百米。请选择 GCJ-02 输出坐标。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="230" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="187" />
+      <location filename="../../plugin/ui/heat_tab.py" line="233" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="196" />
+      <location filename="../../plugin/ui/heat_tab.py" line="242" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="199" />
+      <location filename="../../plugin/ui/heat_tab.py" line="245" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="215" />
+      <location filename="../../plugin/ui/heat_tab.py" line="261" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="223" />
-      <location filename="../../plugin/ui/heat_tab.py" line="212" />
+      <location filename="../../plugin/ui/heat_tab.py" line="269" />
+      <location filename="../../plugin/ui/heat_tab.py" line="258" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="226" />
+      <location filename="../../plugin/ui/heat_tab.py" line="272" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="260" />
+      <location filename="../../plugin/ui/heat_tab.py" line="306" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="267" />
+      <location filename="../../plugin/ui/heat_tab.py" line="313" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="269" />
+      <location filename="../../plugin/ui/heat_tab.py" line="315" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="271" />
+      <location filename="../../plugin/ui/heat_tab.py" line="317" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="298" />
+      <location filename="../../plugin/ui/heat_tab.py" line="344" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="299" />
+      <location filename="../../plugin/ui/heat_tab.py" line="345" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="317" />
+      <location filename="../../plugin/ui/heat_tab.py" line="363" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="326" />
+      <location filename="../../plugin/ui/heat_tab.py" line="372" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="338" />
+      <location filename="../../plugin/ui/heat_tab.py" line="384" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="355" />
+      <location filename="../../plugin/ui/heat_tab.py" line="401" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="364" />
+      <location filename="../../plugin/ui/heat_tab.py" line="410" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -1379,63 +1416,68 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="381" />
+      <location filename="../../plugin/ui/heat_tab.py" line="427" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="388" />
+      <location filename="../../plugin/ui/heat_tab.py" line="434" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="391" />
+      <location filename="../../plugin/ui/heat_tab.py" line="437" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="411" />
+      <location filename="../../plugin/ui/heat_tab.py" line="463" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="417" />
+      <location filename="../../plugin/ui/heat_tab.py" line="469" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="420" />
+      <location filename="../../plugin/ui/heat_tab.py" line="472" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="423" />
+      <location filename="../../plugin/ui/heat_tab.py" line="475" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="454" />
+      <location filename="../../plugin/ui/heat_tab.py" line="478" />
+      <source>Export animation…</source>
+      <translation>导出动画…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="525" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="467" />
+      <location filename="../../plugin/ui/heat_tab.py" line="541" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="476" />
-      <location filename="../../plugin/ui/heat_tab.py" line="503" />
+      <location filename="../../plugin/ui/heat_tab.py" line="550" />
+      <location filename="../../plugin/ui/heat_tab.py" line="577" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="482" />
+      <location filename="../../plugin/ui/heat_tab.py" line="556" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="499" />
+      <location filename="../../plugin/ui/heat_tab.py" line="573" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>

@@ -293,3 +293,58 @@ def test_a_burst_of_changes_is_planned_once_in_a_task(tab, qtbot):
         manager.taskAdded.disconnect(added)
     assert len(started) == 1 and plan is not None and tab.fetch.isEnabled()
     assert "5.3 km²: 1 request(s)" in tab.selection_info.text()
+
+
+@pytest.fixture
+def basemap_setting():
+    from qgis.core import QgsSettings
+
+    yield QgsSettings()
+    QgsSettings().remove("crowdheat/basemap")
+
+
+def test_a_gcj02_basemap_makes_gcj02_the_output_and_says_so(basemap_setting, tab, qtbot):
+    tab.basemap.setCurrentIndex(tab.basemap.findData("gaode"))
+    assert tab.output_system.currentData() == "GCJ02"
+    assert "GCJ-02" in tab.basemap_note.text() and not tab.basemap_note.isHidden()
+    tab.output_system.setCurrentIndex(tab.output_system.findData("WGS84"))  # asked explicitly: a warning
+    assert tab.basemap_note.text().startswith("⚠") and "hundred metres" in tab.basemap_note.text()
+    tab.basemap.setCurrentIndex(tab.basemap.findData(""))
+    assert tab.basemap_note.isHidden()
+    assert basemap_setting.value("crowdheat/basemap") == ""
+
+
+def test_the_basemap_comes_under_the_heat_and_the_animation_opens_filled_in(
+    basemap_setting, qgis_iface, jike, qtbot, provider, monkeypatch
+):
+    from qgis.gui import QgsBrowserGuiModel
+
+    from simulator.tiles import TileServer
+
+    browser = QgsBrowserGuiModel()  # pytest-qgis's iface has none; the desktop's is this
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: browser, raising=False)
+    tiles = TileServer()
+    basemap_setting.setValue("crowdheat/basemap", tiles.template)
+    QgsProject.instance().clear()
+    tab = HeatTab(qgis_iface)  # it reads the setting: a template shows as one more choice
+    qtbot.addWidget(tab)
+    try:
+        assert tab.basemap.currentData() == tiles.template
+        layer = polygon_layer([SAMPLE_WKT])
+        activate(tab, qgis_iface, layer)
+        layer.selectAll()
+        planned(tab, qtbot)
+        tab.fetch.click()
+        wait_for_task(tab, qtbot)
+        root = QgsProject.instance().layerTreeRoot()
+        bottom = root.findLayers()[-1].layer()
+        assert bottom.providerType() == "wms" and "127.0.0.1" in bottom.source()
+        hourly = QgsProject.instance().mapLayersByName("Hourly heat")[0]
+        dialog = tab.open_animation_dialog(hourly)
+        values = dialog.mainWidget().createProcessingParameters()
+        assert values["BASEMAP"] == tiles.template and hourly.id() in str(values["INPUT"])
+        dialog.close()
+    finally:
+        tab.unload()
+        QgsProject.instance().clear()
+        tiles.close()
