@@ -223,6 +223,9 @@ class HeatAnimationAlgorithm(HeatGroupAlgorithm):
                 hours = animation.last_day_hours(layer)
             if not hours:
                 raise InputError(tr("No hour between {0} and {1}.").format(start.toString(), end.toString()))
+            warning = basemaps.mismatch(base, heat_layers.numbers_of(layer))
+            if warning:
+                feedback.pushWarning(warning)
             size = (
                 self.parameterAsInt(parameters, self.WIDTH, context),
                 self.parameterAsInt(parameters, self.HEIGHT, context),

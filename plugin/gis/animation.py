@@ -185,15 +185,16 @@ class Overlay:
 
     def _attribution(self, painter, width, height, unit):
         metrics = self._font(painter, unit * 0.8)
-        while metrics.horizontalAdvance(self.attribution) > width - unit * 2 and painter.font().pixelSize() > 8:
-            metrics = self._font(painter, painter.font().pixelSize() - 1)  # smaller, never cut
-        text = metrics.elidedText(self.attribution, Qt.TextElideMode.ElideRight, width - unit)
-        rect = QRectF(0, height - metrics.height() - unit, width, metrics.height() + unit)
+        while metrics.horizontalAdvance(self.attribution) > width - unit * 2 and painter.font().pixelSize() > 9:
+            metrics = self._font(painter, painter.font().pixelSize() - 1)  # smaller, then on two lines: never cut
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        needed = painter.boundingRect(QRectF(unit / 2, 0, width - unit, height), flags, self.attribution)
+        rect = QRectF(0, height - needed.height() - unit / 2, width, needed.height() + unit / 2)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(255, 255, 255, 200))
         painter.drawRect(rect)
         painter.setPen(QColor(40, 40, 40))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(rect.adjusted(unit / 2, 0, -unit / 2, 0), flags, self.attribution)
 
 
 def rgb_array(image):

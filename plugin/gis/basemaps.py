@@ -52,10 +52,19 @@ PRESETS = {
 NONE = ("", "none")
 
 
+GCJ02_PREFIX = "gcj02:"  # before an XYZ template whose streets are drawn in GCJ-02 (Tencent, Amap mirrors)
+
+
 def basemap(text: str | None) -> Basemap | None:
     """The basemap a parameter or setting names: '' or 'none', a preset ('osm', 'gaode'), or an
-    XYZ template (http(s) with {x}, {y} and {z}; its attribution is its host)."""
+    XYZ template (http(s) with {x}, {y} and {z}; its attribution is its host), with ``gcj02:``
+    before it when its streets are drawn in GCJ-02."""
     text = (text or "").strip()
+    if text.lower().startswith(GCJ02_PREFIX):
+        base = basemap(text[len(GCJ02_PREFIX) :])
+        if base is None:
+            return None
+        return Basemap(base.key, base.name, base.url, base.attribution + " (GCJ-02)", coords.GCJ02)
     if text.lower() in NONE:
         return None
     if text.lower() in PRESETS:
@@ -66,7 +75,7 @@ def basemap(text: str | None) -> Basemap | None:
     raise InputError(
         tr(
             "Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as "
-            "https://tiles.example/{{z}}/{{x}}/{{y}}.png"
+            "https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)"
         ).format(text)
     )
 
@@ -100,6 +109,17 @@ def add_under(project, base):
     project.addMapLayer(wanted, False)
     project.layerTreeRoot().addLayer(wanted)  # appended: under everything else
     return wanted
+
+
+def mismatch(base, layer_numbers):
+    """A warning when heat in ``layer_numbers`` is drawn over a basemap whose streets are in other
+    numbers ('' when they agree or nothing is known)."""
+    if base is None or layer_numbers is None or layer_numbers == base.system:
+        return ""
+    return tr(
+        "The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. "
+        "Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap."
+    ).format(coords.SYSTEM_LABELS[layer_numbers], base.name, coords.SYSTEM_LABELS[base.system])
 
 
 def attribution_with(text, base):

@@ -6,11 +6,13 @@ shared by the cell's days; attribute lists come from whole-array ``tolist()`` ca
 go to the sink in chunks. Layer-agnostic: any ``QgsFeatureSink`` (memory, GeoPackage, PostGIS).
 """
 
+import math
 import numpy as np
 from qgis.core import (
     Qgis,
     QgsDateTimeRange,
     QgsFeature,
+    QgsFeatureRequest,
     QgsFields,
     QgsFillSymbol,
     QgsGeometry,
@@ -122,6 +124,26 @@ def layer_names(output_system=coords.WGS84):
         return HOURLY_LAYER_NAME, CELLS_LAYER_NAME
     label = coords.SYSTEM_LABELS[output_system]
     return f"{HOURLY_LAYER_NAME} ({label})", f"{CELLS_LAYER_NAME} ({label})"
+
+
+def numbers_of(layer):
+    """The system a heat layer's numbers are in (WGS84, GCJ02, BD09LL), told by its own cells: the
+    centre of a cell's polygon against its S2 cell's true centre, moved each way. None when the
+    layer has no cell to tell (a file keeps no other mark of it)."""
+    request = QgsFeatureRequest().setLimit(20)
+    for feature in layer.getFeatures(request):
+        try:
+            cell_id = int(feature["cell_id"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not feature.hasGeometry():
+            continue
+        centre = feature.geometry().centroid().asPoint()
+        ring = s2cells.cell_rings(np.array([cell_id], dtype=np.uint64))[0]
+        lng, lat = ring[:4, 0].mean(), ring[:4, 1].mean()
+        candidates = {system: coords.convert(lng, lat, coords.WGS84, system) for system in coords.OUTPUT_SYSTEMS}
+        return min(candidates, key=lambda s: math.hypot(candidates[s][0] - centre.x(), candidates[s][1] - centre.y()))
+    return None
 
 
 def cell_geometries(data, output_system=coords.WGS84):

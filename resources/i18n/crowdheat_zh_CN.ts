@@ -424,7 +424,7 @@
       <translation>{0} 与 {1} 之间没有任何小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="246" />
+      <location filename="../../plugin/algorithms/outputs.py" line="249" />
       <source>{0} frames, {1} – {2}, {3:,.1f} MB</source>
       <translation>{0} 帧，{1} – {2}，{3:,.1f} MB</translation>
     </message>
@@ -631,28 +631,28 @@
       <translation>{0}，北京时间 {1:02d}:00–{2:02d}:00</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="213" />
+      <location filename="../../plugin/gis/animation.py" line="214" />
       <source>Hourly heat (relative, Jike)</source>
       <translation>逐时热度（相对值，及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="236" />
+      <location filename="../../plugin/gis/animation.py" line="237" />
       <source>Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.</source>
       <translation>S2 格网相对人群热度：及刻开放平台，{0}，北京时间。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="238" />
-      <location filename="../../plugin/gis/basemaps.py" line="107" />
+      <location filename="../../plugin/gis/animation.py" line="239" />
+      <location filename="../../plugin/gis/basemaps.py" line="127" />
       <source>Basemap: {0}</source>
       <translation>底图：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="249" />
+      <location filename="../../plugin/gis/animation.py" line="250" />
       <source>An MP4 needs ffmpeg, which is not on the PATH: install it (apt install ffmpeg) or choose a .gif.</source>
       <translation>MP4 需要 ffmpeg，但 PATH 中没有：请安装（apt install ffmpeg）或改选 .gif。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="276" />
+      <location filename="../../plugin/gis/animation.py" line="277" />
       <source>ffmpeg could not write {0}: {1}</source>
       <translation>ffmpeg 无法写出 {0}：{1}</translation>
     </message>
@@ -677,9 +677,14 @@
       <translation>无法打开底图 {0}（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="67" />
-      <source>Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png</source>
-      <translation>未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png</translation>
+      <location filename="../../plugin/gis/basemaps.py" line="76" />
+      <source>Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)</source>
+      <translation>未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道按 GCJ-02 绘制时在前面加 gcj02:）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/basemaps.py" line="119" />
+      <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap.</source>
+      <translation>热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请按底图的坐标系获取热度（COORD_OUT），或换用其他底图。</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/fences.py" line="43" />
@@ -1925,6 +1930,10 @@ Fetch?</source>
       <location filename="../../plugin/ui/time_profile.py" line="22" />
       <source>Click an hour to show it on the map (Temporal Controller).</source>
       <translation>点击某个小时，在地图上显示该时刻（时间控制器）。</translation>
+    </message>
+    <message>
+      <source>Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png</source>
+      <translation type="obsolete">未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png</translation>
     </message>
     <message>
       <source>Stopped early: the archive holds every answer received so far.</source>

@@ -77,3 +77,59 @@ def test_an_unknown_basemap_is_refused_with_examples(hourly, tmp_path):
         processing.run(
             "crowdheat:heatanimation", {"INPUT": hourly, "BASEMAP": "bing", "OUTPUT": str(tmp_path / "a.gif")}
         )
+
+
+def test_a_gcj02_basemap_lands_gcj02_heat_on_its_streets_and_warns_about_wgs84(jike, provider, tmp_path):
+    """A synthetic GCJ-02 basemap: one street where GCJ-02 puts the middle of a cell. Heat written in
+    GCJ-02 numbers lies on it; WGS84 heat lies hundreds of metres off, and the run says so."""
+    import numpy as np
+
+    from crowdheat.plugin.core import coords, s2cells
+    from crowdheat.plugin.gis.heat_layers import numbers_of
+    from tests.helpers import RecordingFeedback
+
+    def heat(coord_out):
+        return processing.run(
+            "crowdheat:heatmap",
+            {
+                "INPUT": polygon_layer([BLOCK_WKT]),
+                "CELL_LEVEL": 17,
+                "COORD_OUT": coord_out,
+                "OUTPUT": "memory:",
+                "OUTPUT_CELLS": "memory:",
+            },
+        )["OUTPUT"]
+
+    wgs84, gcj02 = heat(0), heat(1)
+    assert (numbers_of(wgs84), numbers_of(gcj02)) == (coords.WGS84, coords.GCJ02)
+    cell = next(gcj02.getFeatures())
+    ring = s2cells.cell_rings(np.array([int(cell["cell_id"])], dtype=np.uint64))[0]
+    street_lng, _ = coords.convert(ring[:4, 0].mean(), ring[:4, 1].mean(), coords.WGS84, coords.GCJ02)
+    tiles = TileServer(street_lng=street_lng)
+    try:
+        base = "gcj02:" + tiles.template
+
+        def crosses_street(layer):
+            token = cell["cell_token"]
+            same = next(f for f in layer.getFeatures() if f["cell_token"] == token)
+            box = same.geometry().boundingBox()
+            return box.xMinimum() <= street_lng <= box.xMaximum()
+
+        assert crosses_street(gcj02) and not crosses_street(wgs84)
+        streets = {}
+        for name, layer, warned in (("gcj02", gcj02, False), ("wgs84", wgs84, True)):
+            feedback = RecordingFeedback()
+            path = tmp_path / f"{name}.gif"
+            processing.run(
+                "crowdheat:heatanimation",
+                {"INPUT": layer, "BASEMAP": base, "WIDTH": 400, "HEIGHT": 300, "OUTPUT": str(path)},
+                feedback=feedback,
+            )
+            assert ("a few hundred metres apart" in feedback.text()) is warned
+            frame = frames_of(path)[0]
+            streets[name] = (np.abs(frame.astype(int) - STREET).sum(axis=2) < 40).any(axis=0).sum()
+        # Around GCJ-02 heat the street runs through the picture; WGS84 heat is drawn so far from it
+        # that the street is not even in the frame.
+        assert streets["gcj02"] > 0 and streets["wgs84"] == 0
+    finally:
+        tiles.close()
