@@ -77,6 +77,13 @@ class TimeProfileAlgorithm(HeatGroupAlgorithm):
         return {self.OUTPUT: path, "PEAK_HOUR": profile.peak_hour, "DAYS": len(profile.days)}
 
 
+def hourly_layer(layer):
+    """The input layer itself (with its style, not a copy of its features), if it is hourly heat."""
+    if layer is None or not looks_like_heat(layer.fields()) or not heat_layers.looks_like_hourly(layer.fields()):
+        raise QgsProcessingException(tr("Choose an hourly heat layer (as crowdheat:heatmap writes it)."))
+    return layer
+
+
 class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
     INPUT, DAY, HOUR, TITLE, OUTPUT = "INPUT", "DAY", "HOUR", "TITLE", "OUTPUT"
 
@@ -124,9 +131,7 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         # The layer itself (with its style), not a copy of its features.
-        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
-        if layer is None or not looks_like_heat(layer.fields()) or not heat_layers.looks_like_hourly(layer.fields()):
-            raise QgsProcessingException(tr("Choose an hourly heat layer (as crowdheat:heatmap writes it)."))
+        layer = hourly_layer(self.parameterAsVectorLayer(parameters, self.INPUT, context))
         heat_layers.ensure_hourly_style(layer)  # a file opened bare, or its time settings dropped on open
         days = sorted({f["date"] for f in layer.getFeatures()})
         days = [d for d in days if isinstance(d, QDate) and d.isValid()]
@@ -209,9 +214,7 @@ class HeatAnimationAlgorithm(HeatGroupAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("FRAMES", tr("Frames")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
-        if layer is None or not looks_like_heat(layer.fields()) or not heat_layers.looks_like_hourly(layer.fields()):
-            raise QgsProcessingException(tr("Choose an hourly heat layer (as crowdheat:heatmap writes it)."))
+        layer = hourly_layer(self.parameterAsVectorLayer(parameters, self.INPUT, context))
         start = self.parameterAsDateTime(parameters, self.START, context)
         end = self.parameterAsDateTime(parameters, self.END, context)
         try:

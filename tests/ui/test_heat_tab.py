@@ -32,6 +32,15 @@ def wait_for_task(tab, qtbot, timeout=30000):
     qtbot.waitUntil(lambda: tab.task is None, timeout=timeout)
 
 
+def fetch_selected(tab, qgis_iface, qtbot, layer):
+    """Every feature of ``layer`` selected in the active layer, planned, fetched, and waited for."""
+    activate(tab, qgis_iface, layer)
+    layer.selectAll()
+    planned(tab, qtbot)
+    tab.fetch.click()
+    wait_for_task(tab, qtbot)
+
+
 def test_fetch_is_disabled_with_the_reason(tab, qgis_iface, qtbot):
     tab.watch_layer(None)
     planned(tab, qtbot)
@@ -145,11 +154,7 @@ def test_gcj02_boundaries_are_sent_as_wgs84_and_a_layer_without_crs_is_explained
 
 def test_save_as_geopackage_keeps_the_layers(tab, qgis_iface, qtbot, jike, tmp_path):
     layer = polygon_layer([SAMPLE_WKT])
-    activate(tab, qgis_iface, layer)
-    layer.selectAll()
-    planned(tab, qtbot)
-    tab.fetch.click()
-    wait_for_task(tab, qtbot)
+    fetch_selected(tab, qgis_iface, qtbot, layer)
     project = QgsProject.instance()
     layers = [project.mapLayersByName("Hourly heat")[0], project.mapLayersByName("Cells")[0]]
     path = tab.save_geopackage(layers, str(tmp_path / "heat"))
@@ -331,11 +336,7 @@ def test_the_basemap_comes_under_the_heat_and_the_animation_opens_filled_in(
     try:
         assert tab.basemap.currentData() == tiles.template
         layer = polygon_layer([SAMPLE_WKT])
-        activate(tab, qgis_iface, layer)
-        layer.selectAll()
-        planned(tab, qtbot)
-        tab.fetch.click()
-        wait_for_task(tab, qtbot)
+        fetch_selected(tab, qgis_iface, qtbot, layer)
         root = QgsProject.instance().layerTreeRoot()
         bottom = root.findLayers()[-1].layer()
         assert bottom.providerType() == "wms" and "127.0.0.1" in bottom.source()
