@@ -130,7 +130,6 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("PDF"), "PDF (*.pdf)"))
 
     def processAlgorithm(self, parameters, context, feedback):
-        # The layer itself (with its style), not a copy of its features.
         layer = hourly_layer(self.parameterAsVectorLayer(parameters, self.INPUT, context))
         heat_layers.ensure_hourly_style(layer)  # a file opened bare, or its time settings dropped on open
         days = sorted({f["date"] for f in layer.getFeatures()})
