@@ -77,6 +77,25 @@ class TimeProfileAlgorithm(HeatGroupAlgorithm):
         return {self.OUTPUT: path, "PEAK_HOUR": profile.peak_hour, "DAYS": len(profile.days)}
 
 
+def basemap_parameter(name):
+    return QgsProcessingParameterString(
+        name, tr("Basemap (none, osm, gaode, or an XYZ URL template)"), "none", optional=True
+    )
+
+
+def chosen_basemap(text, layer, feedback):
+    """The basemap a BASEMAP parameter names (QgsProcessingException when unknown), with a warning
+    when its streets and the layer's numbers disagree."""
+    try:
+        base = basemaps.basemap(text)
+    except CrowdHeatError as exc:
+        raise QgsProcessingException(str(exc)) from None
+    warning = basemaps.mismatch(base, heat_layers.numbers_of(layer))
+    if warning:
+        feedback.pushWarning(warning)
+    return base
+
+
 def hourly_layer(layer):
     """The input layer itself (with its style, not a copy of its features), if it is hourly heat."""
     if layer is None or not looks_like_heat(layer.fields()) or not heat_layers.looks_like_hourly(layer.fields()):
@@ -85,7 +104,7 @@ def hourly_layer(layer):
 
 
 class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
-    INPUT, DAY, HOUR, TITLE, OUTPUT = "INPUT", "DAY", "HOUR", "TITLE", "OUTPUT"
+    INPUT, DAY, HOUR, TITLE, BASEMAP, OUTPUT = "INPUT", "DAY", "HOUR", "TITLE", "BASEMAP", "OUTPUT"
 
     def name(self):
         return "heatlayoutpdf"
@@ -127,6 +146,7 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(self.TITLE, tr("Title"), defaultValue=tr("Crowd heat"), optional=True)
         )
+        self.addParameter(basemap_parameter(self.BASEMAP))
         self.addParameter(QgsProcessingParameterFileDestination(self.OUTPUT, tr("PDF"), "PDF (*.pdf)"))
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -146,12 +166,17 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
             start = QDateTime(day, QTime(hour, 0))
             frame = QgsDateTimeRange(start, start.addSecs(3600), True, False)
         project = context.project() or QgsProject.instance()
+        base = chosen_basemap(self.parameterAsString(parameters, self.BASEMAP, context), layer, feedback)
+        # The layout stays in the project, so its basemap does too (once, under everything else).
+        base_layer = basemaps.add_under(project, base) if base is not None else None
         layout = print_layout.build_layout(
             project,
-            [layer],
+            [layer] + ([base_layer] if base_layer is not None else []),
             layer.extent(),
             self.parameterAsString(parameters, self.TITLE, context) or "",
-            print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")),
+            basemaps.attribution_with(
+                print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")), base
+            ),
             frame,
         )
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
@@ -192,11 +217,7 @@ class HeatAnimationAlgorithm(HeatGroupAlgorithm):
         )
         for name, title in ((self.START, tr("From (empty: the last day)")), (self.END, tr("Until (excluded)"))):
             self.addParameter(QgsProcessingParameterDateTime(name, title, optional=True))
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.BASEMAP, tr("Basemap (none, osm, gaode, or an XYZ URL template)"), "none", optional=True
-            )
-        )
+        self.addParameter(basemap_parameter(self.BASEMAP))
         for name, title, default, low, high in (
             (self.WIDTH, tr("Width (pixels)"), 1000, 200, 4000),
             (self.HEIGHT, tr("Height (pixels)"), 750, 200, 4000),
@@ -216,8 +237,8 @@ class HeatAnimationAlgorithm(HeatGroupAlgorithm):
         layer = hourly_layer(self.parameterAsVectorLayer(parameters, self.INPUT, context))
         start = self.parameterAsDateTime(parameters, self.START, context)
         end = self.parameterAsDateTime(parameters, self.END, context)
+        base = chosen_basemap(self.parameterAsString(parameters, self.BASEMAP, context), layer, feedback)
         try:
-            base = basemaps.basemap(self.parameterAsString(parameters, self.BASEMAP, context))
             if start.isValid() and parameters.get(self.START) not in (None, ""):
                 end = end if end.isValid() and parameters.get(self.END) not in (None, "") else start.addDays(1)
                 hours = animation.hours_between(QgsDateTimeRange(start, end, True, False))
@@ -225,9 +246,6 @@ class HeatAnimationAlgorithm(HeatGroupAlgorithm):
                 hours = animation.last_day_hours(layer)
             if not hours:
                 raise InputError(tr("No hour between {0} and {1}.").format(start.toString(), end.toString()))
-            warning = basemaps.mismatch(base, heat_layers.numbers_of(layer))
-            if warning:
-                feedback.pushWarning(warning)
             size = (
                 self.parameterAsInt(parameters, self.WIDTH, context),
                 self.parameterAsInt(parameters, self.HEIGHT, context),

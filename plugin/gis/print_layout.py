@@ -174,7 +174,9 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
     legend.model().setRootGroup(root)
     for node in root.findLayers():
         legend.model().refreshLayerLegend(node)
-    layout.crowdheat_legend_root = root  # the model does not own its root: kept as long as the layout
+    # The model does not own its root: the layout does (a Qt child), so that a layout kept in the
+    # project and opened later by the user still has it (a Python attribute died with the wrapper).
+    root.setParent(layout)
     layout.addLayoutItem(legend)
     legend.attemptMove(QgsLayoutPoint(side_x, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
 

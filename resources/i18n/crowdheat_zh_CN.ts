@@ -299,7 +299,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="73" />
-      <location filename="../../plugin/algorithms/outputs.py" line="155" />
+      <location filename="../../plugin/algorithms/outputs.py" line="184" />
       <location filename="../../plugin/ui/heat_tab.py" line="548" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
@@ -310,121 +310,120 @@
       <translation>{0}：{1} 天，高峰在 {2:02d}:00。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="87" />
+      <location filename="../../plugin/algorithms/outputs.py" line="82" />
+      <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
+      <translation>底图（none、osm、gaode，或 XYZ URL 模板）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="102" />
+      <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
+      <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/outputs.py" line="113" />
       <source>Heat print layout as PDF</source>
       <translation>热力打印布局导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="90" />
+      <location filename="../../plugin/algorithms/outputs.py" line="116" />
       <source>Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty day takes the first day of the data; hour -1 shows each day's mean hour.</source>
       <translation>为逐小时热力图层生成 CrowdHeat 打印布局（地图、图例、比例尺、指北针、标题、当前时刻、数据来源），显示某一天的某个小时，并导出为 PDF。日期留空则取数据的第一天；小时为 -1 时显示每天的平均小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="105" />
-      <location filename="../../plugin/algorithms/outputs.py" line="187" />
+      <location filename="../../plugin/algorithms/outputs.py" line="131" />
+      <location filename="../../plugin/algorithms/outputs.py" line="216" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
       <location filename="../../plugin/ui/heat_tab.py" line="218" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="108" />
+      <location filename="../../plugin/algorithms/outputs.py" line="134" />
       <source>Day (yyyy-MM-dd; empty: the first)</source>
       <translation>日期（yyyy-MM-dd；留空：第一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="113" />
+      <location filename="../../plugin/algorithms/outputs.py" line="139" />
       <source>Hour (-1: each day's mean hour)</source>
       <translation>小时（-1：每天的平均小时）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="121" />
+      <location filename="../../plugin/algorithms/outputs.py" line="147" />
       <source>Crowd heat</source>
       <translation>人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="121" />
+      <location filename="../../plugin/algorithms/outputs.py" line="147" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="123" />
+      <location filename="../../plugin/algorithms/outputs.py" line="150" />
       <source>PDF</source>
       <translation>PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="129" />
-      <location filename="../../plugin/algorithms/outputs.py" line="214" />
-      <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
-      <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="134" />
+      <location filename="../../plugin/algorithms/outputs.py" line="158" />
       <source>The layer has no days.</source>
       <translation>该图层没有日期数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="138" />
+      <location filename="../../plugin/algorithms/outputs.py" line="162" />
       <source>Day {0!r} is not yyyy-MM-dd.</source>
       <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="167" />
+      <location filename="../../plugin/algorithms/outputs.py" line="196" />
       <source>Heat animation (GIF or MP4)</source>
       <translation>热度动画（GIF 或 MP4）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="170" />
+      <location filename="../../plugin/algorithms/outputs.py" line="199" />
       <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
       <translation>将逐时热度图层（或存档）的时间控制器动画导出为文件：每小时一帧，标注日期和小时，附图例（每帧分级相同）、比例尺和来源说明，可叠加底图（none、osm、gaode，或含 {x}、{y}、{z} 的 XYZ URL 模板）。START 和 END 留空：数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="189" />
+      <location filename="../../plugin/algorithms/outputs.py" line="218" />
       <source>From (empty: the last day)</source>
       <translation>起始（留空：最后一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="189" />
+      <location filename="../../plugin/algorithms/outputs.py" line="218" />
       <source>Until (excluded)</source>
       <translation>截止（不含）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="193" />
-      <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
-      <translation>底图（none、osm、gaode，或 XYZ URL 模板）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="197" />
+      <location filename="../../plugin/algorithms/outputs.py" line="222" />
       <source>Width (pixels)</source>
       <translation>宽度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="198" />
+      <location filename="../../plugin/algorithms/outputs.py" line="223" />
       <source>Height (pixels)</source>
       <translation>高度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="199" />
+      <location filename="../../plugin/algorithms/outputs.py" line="224" />
       <source>Each frame shown for (ms)</source>
       <translation>每帧显示时长（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="207" />
+      <location filename="../../plugin/algorithms/outputs.py" line="232" />
       <source>Animation</source>
       <translation>动画</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="209" />
+      <location filename="../../plugin/algorithms/outputs.py" line="234" />
       <source>Frames</source>
       <translation>帧数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="225" />
+      <location filename="../../plugin/algorithms/outputs.py" line="248" />
       <source>No hour between {0} and {1}.</source>
       <translation>{0} 与 {1} 之间没有任何小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="249" />
+      <location filename="../../plugin/algorithms/outputs.py" line="269" />
       <source>{0} frames, {1} – {2}, {3:,.1f} MB</source>
       <translation>{0} 帧，{1} – {2}，{3:,.1f} MB</translation>
     </message>

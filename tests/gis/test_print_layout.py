@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProject,
 )
 from qgis.PyQt.QtCore import QDateTime, QSize, QTime
+from qgis.PyQt.QtGui import QColor
 
 from crowdheat.plugin.gis import heat_layers, print_layout
 from tests.helpers import BLOCK_WKT, polygon_layer
@@ -89,3 +90,32 @@ def test_the_legend_reads_in_full_and_the_fence_is_an_outline(jike, provider, tm
     labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
     assert any(f"hour 12:00 of {day.toString('yyyy-MM-dd')}" in text and "Relative heat" in text for text in labels)
     project.clear()
+
+
+def test_the_pdf_layout_over_a_basemap_prints_its_attribution(jike, provider, tmp_path):
+    from simulator.tiles import STREET, TileServer
+
+    hourly = processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )["OUTPUT"]
+    tiles = TileServer()
+    try:
+        pdf = tmp_path / "heat.pdf"
+        processing.run("crowdheat:heatlayoutpdf", {"INPUT": hourly, "BASEMAP": tiles.template, "OUTPUT": str(pdf)})
+        assert pdf.read_bytes()[:5] == b"%PDF-" and tiles.served  # its tiles were drawn into the page
+        layout = QgsProject.instance().layoutManager().layoutByName("CrowdHeat")
+        labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
+        assert any("Basemap: 127.0.0.1" in text for text in labels)
+        image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(1188, 840))
+        street = QColor(*STREET)
+        assert any(
+            abs(QColor(image.pixel(x, y)).red() - street.red())
+            + abs(QColor(image.pixel(x, y)).green() - street.green())
+            < 30
+            for x in range(40, 800, 4)
+            for y in range(80, 800, 4)
+        )
+    finally:
+        tiles.close()
+        QgsProject.instance().clear()
