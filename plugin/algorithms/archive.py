@@ -40,7 +40,7 @@ class HeatArchiveAlgorithm(HeatMapAlgorithm):
 
     def initAlgorithm(self, config=None):
         super().initAlgorithm(config)
-        for name in (self.COORD_OUT, self.OUTPUT, self.OUTPUT_CELLS):  # the archive is WGS84, one table
+        for name in (self.COORD_OUT, self.BASEMAP, self.OUTPUT, self.OUTPUT_CELLS):  # the archive is WGS84, one table
             self.removeParameter(name)
         self.addParameter(
             QgsProcessingParameterVectorDestination(

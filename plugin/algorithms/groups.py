@@ -5,6 +5,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterString,
     QgsProject,
 )
 
@@ -19,6 +20,13 @@ def coord_out_parameter(name):
     """The output coordinate system, one choice per gis/output_systems.py entry (WGS84 first)."""
     labels = [label for _, label in output_systems.choices()]
     return QgsProcessingParameterEnum(name, tr("Output coordinates"), labels, defaultValue=0)
+
+
+def basemap_parameter(name):
+    """none, osm, gaode, or an XYZ template (gcj02: before one whose streets are GCJ-02): gis/basemaps.py."""
+    return QgsProcessingParameterString(
+        name, tr("Basemap (none, osm, gaode, or an XYZ URL template)"), "none", optional=True
+    )
 
 
 def input_coords_parameter(name):

@@ -30,11 +30,12 @@ from ..core.jike import CRS as HEAT_CRS
 from ..gis import fences as gis_fences
 from ..gis import heat_layers, settings
 from ..gis.heat_run import plan_text, run_plan, summary_text
-from ..gis import output_systems
+from ..gis import basemaps, output_systems
 from .groups import (
     HeatGroupAlgorithm,
     OneShotPostProcessor,
     WrittenOutputs,
+    basemap_parameter,
     coord_out_parameter,
     input_coords_parameter,
 )
@@ -61,8 +62,9 @@ class _LayerStyler(OneShotPostProcessor):
     """Styles an output layer once Processing has loaded it, and gathers both into one group.
     It keeps only what it needs (breaks, time range, names), not the run."""
 
-    def __init__(self, kind, uppers, time_range, group_name, shared_group, names):
+    def __init__(self, kind, uppers, time_range, group_name, shared_group, names, base=None):
         super().__init__()
+        self.base = base
         self.kind, self.uppers, self.time_range, self.group_name = kind, uppers, time_range, group_name
         self.shared_group, self.names = shared_group, names
 
@@ -71,6 +73,11 @@ class _LayerStyler(OneShotPostProcessor):
         if self.kind == "hourly":
             layer.setName(self.names[0])
             show_hourly(layer, self.uppers, self.time_range, project)
+            if self.base is not None:
+                try:
+                    basemaps.add_under(project, self.base)
+                except CrowdHeatError as exc:
+                    feedback.pushWarning(str(exc))
         else:
             layer.setName(self.names[1])
             heat_layers.style_cells(layer, self.uppers)
@@ -84,6 +91,7 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
     CELL_LEVEL = "CELL_LEVEL"
     INPUT_COORDS = "INPUT_COORDS"
     COORD_OUT = "COORD_OUT"
+    BASEMAP = "BASEMAP"
     OUTPUT = "OUTPUT"
     OUTPUT_CELLS = "OUTPUT_CELLS"
     SHARD = "SHARD"
@@ -100,6 +108,7 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         self.addParameter(level)
         self.addParameter(input_coords_parameter(self.INPUT_COORDS))
         self.addParameter(coord_out_parameter(self.COORD_OUT))
+        self.addParameter(basemap_parameter(self.BASEMAP))
         for name, title in ((self.OUTPUT, tr("Hourly heat")), (self.OUTPUT_CELLS, tr("Cells"))):
             self.addParameter(QgsProcessingParameterFeatureSink(name, title, QgsProcessing.TypeVectorPolygon))
 
@@ -160,7 +169,7 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         cells_sink, cells_id = self.parameterAsSink(
             parameters, self.OUTPUT_CELLS, context, heat_layers.cell_fields(), QgsWkbTypes.Polygon, crs
         )
-        output_system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
+        output_system, base = self.output_system(parameters, context, feedback)
         writer = heat_layers.HeatWriter(_as_proxy(hourly_sink), _as_proxy(cells_sink), output_system)
 
         run = self.fetch(plan, writer, config, feedback)
@@ -170,7 +179,8 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
                     len(run.fences_with_data)
                 )
             )
-        outputs = self.attach_stylers(context, run, hourly_id, cells_id, heat_layers.layer_names(output_system), writer)
+        names = heat_layers.layer_names(output_system)
+        outputs = self.attach_stylers(context, run, hourly_id, cells_id, names, writer, base)
         writer.hourly_sink = writer.cells_sink = None
         del hourly_sink, cells_sink  # closed: the files are complete, or say why not
         self.check_outputs(outputs, feedback)
@@ -210,7 +220,27 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         except CrowdHeatError as exc:  # nothing kept, or an output refused features
             raise QgsProcessingException(str(exc)) from None
 
-    def attach_stylers(self, context, run, hourly_id, cells_id, names, writer):
+    def output_system(self, parameters, context, feedback):
+        """(the system the heat is written in, the basemap or None). A GCJ-02 basemap makes GCJ-02
+        the output when COORD_OUT is not given, and says so; given otherwise, it is a warning."""
+        try:
+            base = basemaps.basemap(self.parameterAsString(parameters, self.BASEMAP, context))
+        except CrowdHeatError as exc:
+            raise QgsProcessingException(str(exc)) from None
+        system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
+        if base is not None and base.system != system:
+            if parameters.get(self.COORD_OUT) in (None, ""):
+                system = base.system
+                feedback.pushInfo(
+                    tr(
+                        "{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them."
+                    ).format(base.name)
+                )
+            else:
+                feedback.pushWarning(basemaps.mismatch(base, system))
+        return system, base
+
+    def attach_stylers(self, context, run, hourly_id, cells_id, names, writer, base=None):
         """Style the layers Processing loads; returns the outputs to check and give a default style."""
         shared_group = {}
         range_, name = heat_layers.time_range(run), heat_layers.group_name(run)
@@ -222,7 +252,7 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         ]
         for dest_id, kind, uppers in ((hourly_id, "hourly", hourly_breaks), (cells_id, "cells", cell_breaks)):
             if context.willLoadLayerOnCompletion(dest_id):
-                styler = _LayerStyler(kind, uppers, range_, name, shared_group, names)
+                styler = _LayerStyler(kind, uppers, range_, name, shared_group, names, base)
                 styler.attach(context, dest_id)
         return outputs
 

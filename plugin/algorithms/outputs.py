@@ -23,7 +23,7 @@ from ..gis import animation, basemaps, heat_layers, print_layout, profiles
 from ..gis.heat_zones import looks_like_heat
 from ..gis.profile_chart import ProfileChart
 from ..i18n import tr
-from .groups import HeatGroupAlgorithm
+from .groups import HeatGroupAlgorithm, basemap_parameter
 
 
 class TimeProfileAlgorithm(HeatGroupAlgorithm):
@@ -75,12 +75,6 @@ class TimeProfileAlgorithm(HeatGroupAlgorithm):
             tr("{0}: {1} days, peak at {2:02d}:00.").format(profile.what, len(profile.days), profile.peak_hour)
         )
         return {self.OUTPUT: path, "PEAK_HOUR": profile.peak_hour, "DAYS": len(profile.days)}
-
-
-def basemap_parameter(name):
-    return QgsProcessingParameterString(
-        name, tr("Basemap (none, osm, gaode, or an XYZ URL template)"), "none", optional=True
-    )
 
 
 def chosen_basemap(text, layer, feedback):

@@ -69,7 +69,7 @@ class HeatPlanAlgorithm(HeatMapAlgorithm):
 
     def initAlgorithm(self, config=None):
         super().initAlgorithm(config)
-        for name in (self.COORD_OUT, self.OUTPUT_CELLS, self.SHARD, self.OUTPUT):
+        for name in (self.COORD_OUT, self.BASEMAP, self.OUTPUT_CELLS, self.SHARD, self.OUTPUT):
             self.removeParameter(name)
         self.addParameter(
             QgsProcessingParameterNumber(

@@ -169,101 +169,112 @@
       <translation>最强的日异常:{1},z = {0:.1f}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="21" />
+      <location filename="../../plugin/algorithms/groups.py" line="22" />
       <location filename="../../plugin/ui/heat_tab.py" line="142" />
       <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="27" />
+      <location filename="../../plugin/algorithms/groups.py" line="28" />
+      <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
+      <translation>底图（none、osm、gaode，或 XYZ URL 模板）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/groups.py" line="35" />
       <source>Input coordinates</source>
       <translation>输入坐标</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="34" />
+      <location filename="../../plugin/algorithms/groups.py" line="42" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="56" />
+      <location filename="../../plugin/algorithms/groups.py" line="64" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="94" />
+      <location filename="../../plugin/algorithms/heat.py" line="102" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="103" />
+      <location filename="../../plugin/algorithms/heat.py" line="112" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="103" />
+      <location filename="../../plugin/algorithms/heat.py" line="112" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="132" />
+      <location filename="../../plugin/algorithms/heat.py" line="141" />
       <location filename="../../plugin/ui/heat_tab.py" line="422" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="169" />
+      <location filename="../../plugin/algorithms/heat.py" line="178" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="194" />
+      <location filename="../../plugin/algorithms/heat.py" line="204" />
       <location filename="../../plugin/gis/tasks.py" line="64" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="237" />
+      <location filename="../../plugin/algorithms/heat.py" line="235" />
+      <location filename="../../plugin/ui/heat_tab.py" line="194" />
+      <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
+      <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/heat.py" line="267" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="240" />
+      <location filename="../../plugin/algorithms/heat.py" line="270" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="256" />
+      <location filename="../../plugin/algorithms/heat.py" line="286" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="262" />
+      <location filename="../../plugin/algorithms/heat.py" line="292" />
       <source>Shard k/N: this machine's part of the plan (1/1: all of it)</source>
       <translation>分片 k/N：本机负责的计划部分（1/1：全部）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="275" />
+      <location filename="../../plugin/algorithms/heat.py" line="305" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="304" />
+      <location filename="../../plugin/algorithms/heat.py" line="334" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="307" />
+      <location filename="../../plugin/algorithms/heat.py" line="337" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="316" />
+      <location filename="../../plugin/algorithms/heat.py" line="346" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="320" />
+      <location filename="../../plugin/algorithms/heat.py" line="350" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -299,7 +310,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="73" />
-      <location filename="../../plugin/algorithms/outputs.py" line="184" />
+      <location filename="../../plugin/algorithms/outputs.py" line="178" />
       <location filename="../../plugin/ui/heat_tab.py" line="548" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
@@ -310,120 +321,115 @@
       <translation>{0}：{1} 天，高峰在 {2:02d}:00。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="82" />
-      <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
-      <translation>底图（none、osm、gaode，或 XYZ URL 模板）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="102" />
+      <location filename="../../plugin/algorithms/outputs.py" line="96" />
       <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
       <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="113" />
+      <location filename="../../plugin/algorithms/outputs.py" line="107" />
       <source>Heat print layout as PDF</source>
       <translation>热力打印布局导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="116" />
+      <location filename="../../plugin/algorithms/outputs.py" line="110" />
       <source>Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty day takes the first day of the data; hour -1 shows each day's mean hour.</source>
       <translation>为逐小时热力图层生成 CrowdHeat 打印布局（地图、图例、比例尺、指北针、标题、当前时刻、数据来源），显示某一天的某个小时，并导出为 PDF。日期留空则取数据的第一天；小时为 -1 时显示每天的平均小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="131" />
-      <location filename="../../plugin/algorithms/outputs.py" line="216" />
+      <location filename="../../plugin/algorithms/outputs.py" line="125" />
+      <location filename="../../plugin/algorithms/outputs.py" line="210" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
       <location filename="../../plugin/ui/heat_tab.py" line="218" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="134" />
+      <location filename="../../plugin/algorithms/outputs.py" line="128" />
       <source>Day (yyyy-MM-dd; empty: the first)</source>
       <translation>日期（yyyy-MM-dd；留空：第一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="139" />
+      <location filename="../../plugin/algorithms/outputs.py" line="133" />
       <source>Hour (-1: each day's mean hour)</source>
       <translation>小时（-1：每天的平均小时）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="147" />
+      <location filename="../../plugin/algorithms/outputs.py" line="141" />
       <source>Crowd heat</source>
       <translation>人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="147" />
+      <location filename="../../plugin/algorithms/outputs.py" line="141" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="150" />
+      <location filename="../../plugin/algorithms/outputs.py" line="144" />
       <source>PDF</source>
       <translation>PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="158" />
+      <location filename="../../plugin/algorithms/outputs.py" line="152" />
       <source>The layer has no days.</source>
       <translation>该图层没有日期数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="162" />
+      <location filename="../../plugin/algorithms/outputs.py" line="156" />
       <source>Day {0!r} is not yyyy-MM-dd.</source>
       <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="196" />
+      <location filename="../../plugin/algorithms/outputs.py" line="190" />
       <source>Heat animation (GIF or MP4)</source>
       <translation>热度动画（GIF 或 MP4）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="199" />
+      <location filename="../../plugin/algorithms/outputs.py" line="193" />
       <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
       <translation>将逐时热度图层（或存档）的时间控制器动画导出为文件：每小时一帧，标注日期和小时，附图例（每帧分级相同）、比例尺和来源说明，可叠加底图（none、osm、gaode，或含 {x}、{y}、{z} 的 XYZ URL 模板）。START 和 END 留空：数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="218" />
+      <location filename="../../plugin/algorithms/outputs.py" line="212" />
       <source>From (empty: the last day)</source>
       <translation>起始（留空：最后一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="218" />
+      <location filename="../../plugin/algorithms/outputs.py" line="212" />
       <source>Until (excluded)</source>
       <translation>截止（不含）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="222" />
+      <location filename="../../plugin/algorithms/outputs.py" line="216" />
       <source>Width (pixels)</source>
       <translation>宽度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="223" />
+      <location filename="../../plugin/algorithms/outputs.py" line="217" />
       <source>Height (pixels)</source>
       <translation>高度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="224" />
+      <location filename="../../plugin/algorithms/outputs.py" line="218" />
       <source>Each frame shown for (ms)</source>
       <translation>每帧显示时长（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="232" />
+      <location filename="../../plugin/algorithms/outputs.py" line="226" />
       <source>Animation</source>
       <translation>动画</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="234" />
+      <location filename="../../plugin/algorithms/outputs.py" line="228" />
       <source>Frames</source>
       <translation>帧数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="248" />
+      <location filename="../../plugin/algorithms/outputs.py" line="242" />
       <source>No hour between {0} and {1}.</source>
       <translation>{0} 与 {1} 之间没有任何小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="269" />
+      <location filename="../../plugin/algorithms/outputs.py" line="263" />
       <source>{0} frames, {1} – {2}, {3:,.1f} MB</source>
       <translation>{0} 帧，{1} – {2}，{3:,.1f} MB</translation>
     </message>
@@ -1309,11 +1315,6 @@
       <location filename="../../plugin/ui/heat_tab.py" line="177" />
       <source>Added under the heat when it comes; the print layout and the animation use it too.</source>
       <translation>热度到达时加在其下方；打印布局和动画也会使用它。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="194" />
-      <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
-      <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/heat_tab.py" line="196" />

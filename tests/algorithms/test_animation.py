@@ -133,3 +133,30 @@ def test_a_gcj02_basemap_lands_gcj02_heat_on_its_streets_and_warns_about_wgs84(j
         assert streets["gcj02"] > 0 and streets["wgs84"] == 0
     finally:
         tiles.close()
+
+
+def test_heatmap_follows_a_gcj02_basemap_unless_told_otherwise(jike, provider):
+    from crowdheat.plugin.core import coords
+    from crowdheat.plugin.gis.heat_layers import numbers_of
+    from tests.helpers import RecordingFeedback
+
+    def fetch(**extra):
+        feedback = RecordingFeedback()
+        layer = processing.run(
+            "crowdheat:heatmap",
+            {
+                "INPUT": polygon_layer([BLOCK_WKT]),
+                "CELL_LEVEL": 17,
+                "BASEMAP": "gaode",
+                "OUTPUT": "memory:",
+                "OUTPUT_CELLS": "memory:",
+                **extra,
+            },
+            feedback=feedback,
+        )["OUTPUT"]
+        return numbers_of(layer), feedback.text()
+
+    system, text = fetch()  # COORD_OUT left out, as qgis_process or a script leaves it
+    assert system == coords.GCJ02 and "written in GCJ-02 numbers" in text
+    system, text = fetch(COORD_OUT=0)  # asked for explicitly: done, with a warning
+    assert system == coords.WGS84 and "a few hundred metres apart" in text
