@@ -83,3 +83,39 @@ def test_plugin_speaks_chinese_when_qgis_does(chinese_qgis, qgis_iface, qgis_pro
         test_plugin_speaks_chinese_when_qgis_does.provider = CrowdHeatProvider()
         registry.addProvider(test_plugin_speaks_chinese_when_qgis_does.provider)
     assert i18n.tr("Fetch") == "Fetch"  # unload removed the translator
+
+
+def test_the_print_layout_speaks_chinese_when_qgis_does(jike, provider):
+    """Legend, unit, hour and attribution of the layout in Chinese (field values stay data)."""
+    import processing
+    from qgis.core import QgsDateTimeRange, QgsLayoutItemLegend, QgsProject
+    from qgis.PyQt.QtCore import QDateTime, QTime
+
+    from crowdheat.plugin.gis import heat_layers, print_layout
+    from tests.helpers import BLOCK_WKT, polygon_layer
+
+    hourly = processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": "memory:", "OUTPUT_CELLS": "memory:"},
+    )["OUTPUT"]
+    heat_layers.style_hourly(hourly, [0.0, 5.0, 50.0])
+    day = min(f["date"] for f in hourly.getFeatures())
+    noon = QDateTime(day, QTime(12, 0))
+    translator = i18n.install_translator("zh-Hans")
+    try:
+        layout = print_layout.build_layout(
+            QgsProject.instance(),
+            [hourly],
+            hourly.extent(),
+            i18n.tr("Crowd heat"),
+            print_layout.attribution("2025-04-10", "2025-04-19"),
+            QgsDateTimeRange(noon, noon.addSecs(3600), True, False),
+        )
+    finally:
+        i18n.remove_translator(translator)
+    legend = next(item for item in layout.items() if isinstance(item, QgsLayoutItemLegend))
+    assert legend.title() == "图例"
+    labels = " ".join(item.currentText() for item in layout.items() if hasattr(item, "currentText"))
+    assert "相对热度" in labels and f"北京时间 {day.toString('yyyy-MM-dd')} 12:00 时段" in labels
+    assert "及刻开放平台" in labels and "北京时间" in labels and "Made with" not in labels
+    QgsProject.instance().clear()

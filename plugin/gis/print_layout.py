@@ -204,11 +204,11 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
 
 def attribution(first_day, last_day, simulated=False):
     """The data's source and dates, as the layout prints them."""
-    text = (
-        f"Crowd heat: Jike open platform (及刻开放平台), {first_day} – {last_day}, Beijing time; hourly "
-        "heat of Google S2 cells. Made with CrowdHeat for QGIS."
-    )
-    return ("SIMULATED DATA, not the service's. " + text) if simulated else text
+    text = tr(
+        "Crowd heat: Jike open platform (及刻开放平台), {0} – {1}, Beijing time; hourly heat of Google S2 cells. "
+        "Made with CrowdHeat for QGIS."
+    ).format(first_day, last_day)
+    return (tr("SIMULATED DATA, not the service's.") + " " + text) if simulated else text
 
 
 def export_pdf(layout, path):

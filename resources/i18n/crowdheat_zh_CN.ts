@@ -973,6 +973,16 @@
       <translation>图例</translation>
     </message>
     <message>
+      <location filename="../../plugin/gis/print_layout.py" line="207" />
+      <source>Crowd heat: Jike open platform (及刻开放平台), {0} – {1}, Beijing time; hourly heat of Google S2 cells. Made with CrowdHeat for QGIS.</source>
+      <translation>人群热度：及刻开放平台，{0} – {1}，北京时间；Google S2 格网逐时热度。由 QGIS 插件 CrowdHeat 制作。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/print_layout.py" line="211" />
+      <source>SIMULATED DATA, not the service's.</source>
+      <translation>模拟数据，并非服务的真实数据。</translation>
+    </message>
+    <message>
       <location filename="../../plugin/gis/profile_chart.py" line="74" />
       <source>Fetch heat, or select cells or zones, to see their hours.</source>
       <translation>获取热力，或选择格网或分区，即可查看其逐小时变化。</translation>
