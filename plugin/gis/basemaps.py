@@ -83,12 +83,17 @@ def basemap(text: str | None) -> Basemap | None:
 SETTING = "crowdheat/basemap"  # '', a preset's key, or an XYZ template
 
 
-def chosen():
-    """The basemap of the settings (the Heat tab's choice), or None; an unusable setting is none."""
+def chosen_text():
+    """The settings' basemap as a BASEMAP parameter takes it ('' for none)."""
     from qgis.core import QgsSettings
 
+    return QgsSettings().value(SETTING, "", type=str)
+
+
+def chosen():
+    """The basemap of the settings (the Heat tab's choice), or None; an unusable setting is none."""
     try:
-        return basemap(QgsSettings().value(SETTING, "", type=str))
+        return basemap(chosen_text())
     except InputError:
         return None
 

@@ -11,7 +11,7 @@ from qgis.PyQt.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, Q
 
 from ..core import compare
 from ..core.errors import CrowdHeatError
-from ..gis import heat_archive
+from ..gis import basemaps, heat_archive
 from ..gis.default_styles import restore_time_settings
 from ..gis.tasks import ArchiveTask, JobTask, Latest, log
 from ..i18n import tr
@@ -56,10 +56,16 @@ class ArchiveTab(RunPanel):
         self.play = QPushButton(tr("Play the archive"))
         self.play.setToolTip(tr("Add the archive to the map and play its whole span in the Temporal Controller."))
         self.play.clicked.connect(self.play_archive)
+        self.animation = QPushButton(tr("Animation…"))
+        self.animation.setToolTip(
+            tr("The archive's last day (or any hours) as a GIF or MP4, over the Heat tab's basemap.")
+        )
+        self.animation.clicked.connect(self.open_animation)
         self.add_run_controls(layout, tr("Add the Heat tab's selection"))
         more = QHBoxLayout()  # a second row: a dock is narrow
         more.addWidget(self.compare)
         more.addWidget(self.play)
+        more.addWidget(self.animation)
         layout.addLayout(more)
         self.run_button.setToolTip(
             tr("Fetches the last 10 days for what the Heat tab would fetch (its polygons or circle, its level).")
@@ -78,6 +84,7 @@ class ArchiveTab(RunPanel):
         self.info = None
         self.compare.setEnabled(False)
         self.play.setEnabled(False)
+        self.animation.setEnabled(False)
         text = self.destination_text()
         if not text:
             self.summary.setText(tr("Choose a GeoPackage: an existing archive, or a new file to create one."))
@@ -98,6 +105,7 @@ class ArchiveTab(RunPanel):
         self.summary.setText(self.info.text())
         self.compare.setEnabled(bool(self.info.dates))
         self.play.setEnabled(bool(self.info.dates))
+        self.animation.setEnabled(bool(self.info.dates))
 
     # -- adding heat ---------------------------------------------------------------------------
     def start(self):
@@ -149,20 +157,13 @@ class ArchiveTab(RunPanel):
         return parameters
 
     def open_compare(self):
-        """Processing's dialog for crowdheat:heatcompare, filled in: the analyst adjusts and runs."""
-        import processing
-
-        self.compare_dialog = processing.createAlgorithmDialog("crowdheat:heatcompare", self.compare_parameters())
-        if self.compare_dialog is None:  # the provider is registered when the plugin loads
-            self.status.setText(tr("CrowdHeat's Processing provider is not loaded: restart the plugin."))
-            return
-        self.compare_dialog.show()
+        self.compare_dialog = self.open_algorithm("crowdheat:heatcompare", self.compare_parameters())
 
     def layer_source(self):
         return heat_archive.Destination(self.destination_text()).layer_source()[0]
 
-    def play_archive(self):
-        """The archive in the map (once), styled and playing over its whole span."""
+    def archive_layer(self):
+        """The archive's layer in the project (added once), or None with the reason shown."""
         project = QgsProject.instance()
         source = self.layer_source()
         layer = next((lyr for lyr in project.mapLayers().values() if lyr.source() == source), None)
@@ -171,12 +172,28 @@ class ArchiveTab(RunPanel):
                 name = heat_archive.Destination(self.destination_text()).table
             except CrowdHeatError as exc:
                 self.status.setText(str(exc))
-                return
+                return None
             layer = QgsVectorLayer(source, f"Heat archive — {name}", "ogr")  # layer names are English: data
             if not layer.isValid():
                 self.status.setText(tr("The archive cannot be opened: {0}").format(source))
-                return
+                return None
             project.addMapLayer(layer)
+        return layer
+
+    def open_animation(self):
+        """The archive's animation dialog, with the Heat tab's basemap."""
+        layer = self.archive_layer()
+        if layer is not None:
+            parameters = {"INPUT": layer.id(), "BASEMAP": basemaps.chosen_text() or "none"}
+            self.animation_dialog = self.open_algorithm("crowdheat:heatanimation", parameters)
+        return getattr(self, "animation_dialog", None)
+
+    def play_archive(self):
+        """The archive in the map (once), styled and playing over its whole span."""
+        project = QgsProject.instance()
+        layer = self.archive_layer()
+        if layer is None:
+            return
         restore_time_settings([layer], project, self.iface)
         self.status.setText(
             tr("Playing {0} – {1} in the Temporal Controller.").format(self.info.dates[0], self.info.dates[-1])

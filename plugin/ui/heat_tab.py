@@ -481,19 +481,9 @@ class HeatTab(RunPanel):
         bar.pushWidget(widget, Qgis.Success, 0)
 
     def open_animation_dialog(self, hourly):
-        """Processing's dialog for crowdheat:heatanimation, filled in with the layer and the basemap."""
-        import processing
-
-        base = basemaps.chosen()
-        parameters = {
-            "INPUT": hourly.id(),
-            "BASEMAP": (base.url if base.key == "xyz" else base.key) if base else "none",
-        }
-        self.animation_dialog = processing.createAlgorithmDialog("crowdheat:heatanimation", parameters)
-        if self.animation_dialog is None:  # the provider is registered when the plugin loads
-            self.status.setText(tr("CrowdHeat's Processing provider is not loaded: restart the plugin."))
-            return None
-        self.animation_dialog.show()
+        """crowdheat:heatanimation's dialog, filled in with the layer and the basemap."""
+        parameters = {"INPUT": hourly.id(), "BASEMAP": basemaps.chosen_text() or "none"}
+        self.animation_dialog = self.open_algorithm("crowdheat:heatanimation", parameters)
         return self.animation_dialog
 
     def open_print_layout(self, hourly, open_designer=True):

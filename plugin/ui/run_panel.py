@@ -46,6 +46,18 @@ class RunPanel(QWidget):
     def start(self):
         raise NotImplementedError
 
+    def open_algorithm(self, algorithm_id, parameters):
+        """Processing's dialog for one of CrowdHeat's algorithms, filled in: the analyst adjusts
+        and runs it. None (and the reason shown) when the provider is not registered."""
+        import processing
+
+        dialog = processing.createAlgorithmDialog(algorithm_id, parameters)
+        if dialog is None:  # the provider is registered when the plugin loads
+            self.status.setText(tr("CrowdHeat's Processing provider is not loaded: restart the plugin."))
+            return None
+        dialog.show()
+        return dialog
+
     def run_task(self, task, status_text):
         self.task = task
         task.progressChanged.connect(self.show_progress)

@@ -311,7 +311,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="73" />
       <location filename="../../plugin/algorithms/outputs.py" line="178" />
-      <location filename="../../plugin/ui/heat_tab.py" line="548" />
+      <location filename="../../plugin/ui/heat_tab.py" line="538" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -647,7 +647,7 @@
     </message>
     <message>
       <location filename="../../plugin/gis/animation.py" line="239" />
-      <location filename="../../plugin/gis/basemaps.py" line="127" />
+      <location filename="../../plugin/gis/basemaps.py" line="132" />
       <source>Basemap: {0}</source>
       <translation>底图：{0}</translation>
     </message>
@@ -687,7 +687,7 @@
       <translation>未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道按 GCJ-02 绘制时在前面加 gcj02:）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="119" />
+      <location filename="../../plugin/gis/basemaps.py" line="124" />
       <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap.</source>
       <translation>热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请按底图的坐标系获取热度（COORD_OUT），或换用其他底图。</translation>
     </message>
@@ -1074,8 +1074,7 @@
     </message>
     <message>
       <location filename="../../plugin/gis/tasks.py" line="331" />
-      <location filename="../../plugin/ui/archive_tab.py" line="157" />
-      <location filename="../../plugin/ui/heat_tab.py" line="494" />
+      <location filename="../../plugin/ui/run_panel.py" line="56" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
@@ -1147,67 +1146,77 @@
     </message>
     <message>
       <location filename="../../plugin/ui/archive_tab.py" line="59" />
+      <source>Animation…</source>
+      <translation>动画…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="61" />
+      <source>The archive's last day (or any hours) as a GIF or MP4, over the Heat tab's basemap.</source>
+      <translation>将存档的最后一天（或任意时段）导出为 GIF 或 MP4，叠加在“热力”页所选底图上。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/archive_tab.py" line="64" />
       <source>Add the Heat tab's selection</source>
       <translation>加入“热力”页的选择</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="65" />
+      <location filename="../../plugin/ui/archive_tab.py" line="71" />
       <source>Fetches the last 10 days for what the Heat tab would fetch (its polygons or circle, its level).</source>
       <translation>为“热力”页将要获取的范围(其多边形或圆形及级别)获取最近 10 天的数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="83" />
+      <location filename="../../plugin/ui/archive_tab.py" line="90" />
       <source>Choose a GeoPackage: an existing archive, or a new file to create one.</source>
       <translation>请选择 GeoPackage:已有的存档,或用于新建存档的新文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="85" />
+      <location filename="../../plugin/ui/archive_tab.py" line="92" />
       <source>Reading the archive…</source>
       <translation>正在读取存档…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="87" />
+      <location filename="../../plugin/ui/archive_tab.py" line="94" />
       <source>CrowdHeat: reading the archive</source>
       <translation>CrowdHeat:正在读取存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="96" />
+      <location filename="../../plugin/ui/archive_tab.py" line="103" />
       <source>No archive there yet: the first run creates it.</source>
       <translation>此处还没有存档:首次运行时会创建。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="107" />
+      <location filename="../../plugin/ui/archive_tab.py" line="115" />
       <source>Nothing to add: select polygons (or set a circle) in the Heat tab first. {0}</source>
       <translation>没有可加入的内容:请先在“热力”页选择多边形(或设置圆形)。{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="113" />
+      <location filename="../../plugin/ui/archive_tab.py" line="121" />
       <source>Choose the archive's file first.</source>
       <translation>请先选择存档文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="116" />
+      <location filename="../../plugin/ui/archive_tab.py" line="124" />
       <source>Adding {0:,} request(s) to the archive…</source>
       <translation>正在将 {0:,} 个请求加入存档…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="122" />
+      <location filename="../../plugin/ui/archive_tab.py" line="130" />
       <source>CrowdHeat: archive run failed</source>
       <translation>CrowdHeat:存档运行失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="124" />
+      <location filename="../../plugin/ui/archive_tab.py" line="132" />
       <location filename="../../plugin/ui/heat_tab.py" line="436" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="177" />
+      <location filename="../../plugin/ui/archive_tab.py" line="178" />
       <source>The archive cannot be opened: {0}</source>
       <translation>无法打开存档:{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="182" />
+      <location filename="../../plugin/ui/archive_tab.py" line="199" />
       <source>Playing {0} – {1} in the Temporal Controller.</source>
       <translation>正在时间控制器中播放 {0} – {1}。</translation>
     </message>
@@ -1471,28 +1480,28 @@ Fetch?</source>
       <translation>导出动画…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="525" />
+      <location filename="../../plugin/ui/heat_tab.py" line="515" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="541" />
+      <location filename="../../plugin/ui/heat_tab.py" line="531" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="550" />
-      <location filename="../../plugin/ui/heat_tab.py" line="577" />
+      <location filename="../../plugin/ui/heat_tab.py" line="540" />
+      <location filename="../../plugin/ui/heat_tab.py" line="567" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="556" />
+      <location filename="../../plugin/ui/heat_tab.py" line="546" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="573" />
+      <location filename="../../plugin/ui/heat_tab.py" line="563" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
@@ -1537,7 +1546,7 @@ Fetch?</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/run_panel.py" line="66" />
+      <location filename="../../plugin/ui/run_panel.py" line="78" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>

@@ -78,6 +78,11 @@ def test_the_selection_goes_into_the_archive_which_then_compares_and_plays(
     span = QgsProject.instance().timeSettings().temporalRange()
     assert span.begin().date().toPyDate() == NOV[0] and span.end().date().toPyDate() == dt.date(2025, 11, 30)
     archive.play.click()  # once in the map, not twice
+    assert archive.animation.isEnabled()
+    archive.animation.click()  # the same layer, into the animation's dialog
+    values = archive.animation_dialog.mainWidget().createProcessingParameters()
+    assert played.id() in str(values["INPUT"]) and values["BASEMAP"] == "none"
+    archive.animation_dialog.close()
     assert len(QgsProject.instance().mapLayersByName("Heat archive — heat_archive")) == 1
 
 
