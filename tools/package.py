@@ -13,7 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 PLUGIN_NAME = "crowdheat"
 # The run-time parts of the repository; everything else (tests, simulator, demo, bench, tools,
 # docs, Makefile, CI) is for developers.
-INCLUDE_TOP = {"__init__.py", "metadata.txt", "LICENSE", "README.md", "plugin", "resources"}
+INCLUDE_TOP = {"__init__.py", "metadata.txt", "LICENSE", "README.md", "CHANGELOG.md", "plugin", "resources"}
 EXCLUDE_SUFFIXES = {".ts", ".pyc"}
 
 
