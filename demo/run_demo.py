@@ -144,10 +144,11 @@ def scans_picture(points, extras, basemap, path, size=(1000, 750)):
     from qgis.core import QgsVectorLayer, QgsWkbTypes
     from qgis.PyQt.QtGui import QColor
 
+    from qgis.core import QgsFeature, QgsGeometry
+
     lines = [one for one in extras if one.geometryType() == QgsWkbTypes.LineGeometry]
     circles = [one for one in extras if one.geometryType() == QgsWkbTypes.PolygonGeometry]
     everything = QgsVectorLayer("Point?crs=EPSG:4326", "extent", "memory")  # the points' joint extent
-    from qgis.core import QgsFeature, QgsGeometry
 
     for layer in points:
         for feature in layer.getFeatures():
@@ -156,17 +157,16 @@ def scans_picture(points, extras, basemap, path, size=(1000, 750)):
                 one.setGeometry(QgsGeometry(feature.geometry()))
                 everything.dataProvider().addFeature(one)
     everything.updateExtents()
-    extent = frame_extent(everything, size)
-    image, settings = render_layers(points + lines + circles + [basemap.layer()], extent, size, crs=WEB_MERCATOR)
     legend = [(QColor(colour), f"{value}: {label}") for value, colour, label in STATUS_COLOURS]
     legend += [
         (QColor(40, 120, 200, 120), "accuracy circle (radius_m)"),
         (QColor(170, 20, 40), "file's GPS → service's", "line"),
     ]
     attribution = f"{SIMULATED.upper()} positions from the demo's Baidu simulator. Basemap: {basemap.attribution}."
-    Overlay(legend, attribution, "Located scans").draw(
-        image, settings, f"Located scans, six file layouts ({SIMULATED})"
-    )
+    overlay = Overlay(legend, attribution, "Located scans")
+    extent = frame_extent(everything, size, legend_pixels=overlay.legend_pixels(size[0]))
+    image, settings = render_layers(points + lines + circles + [basemap.layer()], extent, size, crs=WEB_MERCATOR)
+    overlay.draw(image, settings, f"Located scans, six file layouts ({SIMULATED})")
     image.save(str(path))
 
 

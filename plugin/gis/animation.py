@@ -55,17 +55,21 @@ def hours_between(time_range: QgsDateTimeRange):
     return hours
 
 
-def frame_extent(layer, size, project=None):
-    """The heat's extent in Web Mercator, with a margin, widened to the frame's proportions."""
+def frame_extent(layer, size, project=None, legend_pixels=0):
+    """The heat's extent in Web Mercator, with a margin, widened to the frame's proportions; with
+    ``legend_pixels``, that many columns on the right are left to the legend, clear of the data."""
     transform = QgsCoordinateTransform(layer.crs(), WEB_MERCATOR, project or QgsProject.instance())
     box = transform.transformBoundingBox(layer.extent())
     box.grow(max(box.width(), box.height()) * MARGIN + 50)
-    width, height = size
+    width, height = size[0] - min(legend_pixels, size[0] // 2), size[1]
     if box.width() / box.height() < width / height:
         grow = (box.height() * width / height - box.width()) / 2
-        return QgsRectangle(box.xMinimum() - grow, box.yMinimum(), box.xMaximum() + grow, box.yMaximum())
-    grow = (box.width() * height / width - box.height()) / 2
-    return QgsRectangle(box.xMinimum(), box.yMinimum() - grow, box.xMaximum(), box.yMaximum() + grow)
+        box = QgsRectangle(box.xMinimum() - grow, box.yMinimum(), box.xMaximum() + grow, box.yMaximum())
+    else:
+        grow = (box.width() * height / width - box.height()) / 2
+        box = QgsRectangle(box.xMinimum(), box.yMinimum() - grow, box.xMaximum(), box.yMaximum() + grow)
+    right = box.width() * (size[0] - width) / width  # the legend's columns, in map units
+    return QgsRectangle(box.xMinimum(), box.yMinimum(), box.xMaximum() + right, box.yMaximum())
 
 
 def legend_items(layer):
@@ -106,7 +110,7 @@ class Overlay:
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         width, height = image.width(), image.height()
-        unit = max(10, width // 70)  # text size follows the frame's width
+        unit = self.unit(width)
         self._heading(painter, heading, unit)
         self._legend(painter, width, height, unit)
         self._scale_bar(painter, settings, height, unit)
@@ -134,14 +138,34 @@ class Overlay:
         painter.setPen(QColor(20, 20, 20))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
+    @staticmethod
+    def unit(width):
+        return max(10, width // 70)  # text size follows the frame's width
+
+    def legend_pixels(self, width):
+        """The columns the legend takes on the right of a frame ``width`` wide (0 without one)."""
+        if not self.legend:
+            return 0
+        canvas = QImage(1, 1, QImage.Format.Format_RGB32)  # held: a painter outliving its image crashes
+        painter = QPainter(canvas)
+        unit = self.unit(width)
+        box_width = self._legend_width(painter, unit)
+        painter.end()
+        return int(box_width + unit * 2)
+
+    def _legend_width(self, painter, unit):
+        title_width = self._font(painter, unit, bold=True).horizontalAdvance(self.legend_title)
+        metrics = self._font(painter, unit)
+        text_width = max([metrics.horizontalAdvance(item[1]) for item in self.legend] + [0])
+        return max(text_width + unit * 3, title_width) + unit * 1.5
+
     def _legend(self, painter, width, height, unit):
         if not self.legend:
             return
-        title_width = self._font(painter, unit, bold=True).horizontalAdvance(self.legend_title)
+        box_width = self._legend_width(painter, unit)
         metrics = self._font(painter, unit)
         line = metrics.height() + unit * 0.3
         text_width = max([metrics.horizontalAdvance(item[1]) for item in self.legend] + [0])
-        box_width = max(text_width + unit * 3, title_width) + unit * 1.5
         box_height = line * (len(self.legend) + 1) + unit
         rect = QRectF(width - box_width - unit, height - box_height - unit * 3, box_width, box_height)
         self._box(painter, rect)
@@ -210,8 +234,8 @@ def render_frames(layer, hours, size, basemap=None, is_cancelled=None, on_progre
     """One RGB frame per hour (``hours``: QDateTime starts) of ``layer``, over ``basemap``."""
     heat_layers.ensure_hourly_style(layer)
     layers = [layer] + ([basemap.layer()] if basemap is not None else [])
-    extent = frame_extent(layer, size, project)
     overlay = Overlay(legend_items(layer), frame_attribution(hours, basemap), tr("Hourly heat (relative, Jike)"))
+    extent = frame_extent(layer, size, project, overlay.legend_pixels(size[0]))
     opacity = layer.opacity()
     if basemap is not None:
         layer.setOpacity(HEAT_OPACITY)  # the streets show through; the user's layer is given back as it was

@@ -126,11 +126,15 @@ def test_a_gcj02_basemap_lands_gcj02_heat_on_its_streets_and_warns_about_wgs84(j
                 feedback=feedback,
             )
             assert ("a few hundred metres apart" in feedback.text()) is warned
-            frame = frames_of(path)[0]
-            streets[name] = (np.abs(frame.astype(int) - STREET).sum(axis=2) < 40).any(axis=0).sum()
-        # Around GCJ-02 heat the street runs through the picture; WGS84 heat is drawn so far from it
-        # that the street is not even in the frame.
-        assert streets["gcj02"] > 0 and streets["wgs84"] == 0
+            frame = frames_of(path)[0].astype(int)[40:150]  # above the legend, below the heading
+            street = (np.abs(frame - STREET).sum(axis=2) < 40).any(axis=0).nonzero()[0]
+            heat = ((frame[:, :, 0] - frame[:, :, 1] > 60) & (frame[:, :, 0] > 150)).any(axis=0).nonzero()[0]
+            streets[name] = (street.mean(), heat.min(), heat.max())
+        # Under GCJ-02 heat the street runs through the heat; WGS84 heat is drawn beside it.
+        x, left, right = streets["gcj02"]
+        assert left < x < right
+        x, left, right = streets["wgs84"]
+        assert x > right or x < left
     finally:
         tiles.close()
 
