@@ -11,7 +11,7 @@ from qgis.core import (
 
 from ..core import deps
 from ..core.errors import CrowdHeatError
-from ..gis import default_styles, output_systems
+from ..gis import basemaps, default_styles, output_systems
 from ..i18n import tr
 from ..icons import provider_icon
 
@@ -27,6 +27,14 @@ def basemap_parameter(name):
     return QgsProcessingParameterString(
         name, tr("Basemap (none, osm, gaode, or an XYZ URL template)"), "none", optional=True
     )
+
+
+def basemap_of(text):
+    """The basemap a BASEMAP parameter names (None for none); QgsProcessingException when unknown."""
+    try:
+        return basemaps.basemap(text)
+    except CrowdHeatError as exc:
+        raise QgsProcessingException(str(exc)) from None
 
 
 def input_coords_parameter(name):

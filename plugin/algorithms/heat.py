@@ -35,6 +35,7 @@ from .groups import (
     HeatGroupAlgorithm,
     OneShotPostProcessor,
     WrittenOutputs,
+    basemap_of,
     basemap_parameter,
     coord_out_parameter,
     input_coords_parameter,
@@ -223,19 +224,12 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
     def output_system(self, parameters, context, feedback):
         """(the system the heat is written in, the basemap or None). A GCJ-02 basemap makes GCJ-02
         the output when COORD_OUT is not given, and says so; given otherwise, it is a warning."""
-        try:
-            base = basemaps.basemap(self.parameterAsString(parameters, self.BASEMAP, context))
-        except CrowdHeatError as exc:
-            raise QgsProcessingException(str(exc)) from None
+        base = basemap_of(self.parameterAsString(parameters, self.BASEMAP, context))
         system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
         if base is not None and base.system != system:
             if parameters.get(self.COORD_OUT) in (None, ""):
                 system = base.system
-                feedback.pushInfo(
-                    tr(
-                        "{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them."
-                    ).format(base.name)
-                )
+                feedback.pushInfo(basemaps.followed(base))
             else:
                 feedback.pushWarning(basemaps.mismatch(base, system))
         return system, base

@@ -23,7 +23,7 @@ from ..gis import animation, basemaps, heat_layers, print_layout, profiles
 from ..gis.heat_zones import looks_like_heat
 from ..gis.profile_chart import ProfileChart
 from ..i18n import tr
-from .groups import HeatGroupAlgorithm, basemap_parameter
+from .groups import HeatGroupAlgorithm, basemap_of, basemap_parameter
 
 
 class TimeProfileAlgorithm(HeatGroupAlgorithm):
@@ -80,10 +80,7 @@ class TimeProfileAlgorithm(HeatGroupAlgorithm):
 def chosen_basemap(text, layer, feedback):
     """The basemap a BASEMAP parameter names (QgsProcessingException when unknown), with a warning
     when its streets and the layer's numbers disagree."""
-    try:
-        base = basemaps.basemap(text)
-    except CrowdHeatError as exc:
-        raise QgsProcessingException(str(exc)) from None
+    base = basemap_of(text)
     warning = basemaps.mismatch(base, heat_layers.numbers_of(layer))
     if warning:
         feedback.pushWarning(warning)

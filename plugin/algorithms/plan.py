@@ -4,8 +4,6 @@ spent: one polygon per request with its shard, so a team can look at the split o
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsField,
-    QgsFields,
     QgsGeometry,
     QgsPointXY,
     QgsProcessing,
@@ -14,11 +12,10 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..core import shards
-from ..core.fence import expected_cell_count
 from ..gis import settings
+from ..gis.compat import fields_of
 from ..gis.scan_layers import accuracy_circle
 from ..i18n import tr
 from .heat import HeatMapAlgorithm
@@ -27,17 +24,16 @@ WINDOW_DAYS = 10  # the days one answer covers (the service's window)
 
 
 def plan_fields():
-    fields = QgsFields()
-    for name, kind in (
-        ("request", QVariant.Int),
-        ("shard", QVariant.Int),
-        ("features", QVariant.String),
-        ("tiles", QVariant.Int),
-        ("area_km2", QVariant.Double),
-        ("expected_cells", QVariant.LongLong),
-    ):
-        fields.append(QgsField(name, kind))
-    return fields
+    return fields_of(
+        [
+            ("request", "int"),
+            ("shard", "int"),
+            ("features", "string"),
+            ("tiles", "int"),
+            ("area_km2", "double"),
+            ("expected_cells", "long"),
+        ]
+    )
 
 
 def request_geometry(fence):
@@ -94,21 +90,16 @@ class HeatPlanAlgorithm(HeatMapAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         plan = self.make_plan(parameters, context, feedback, settings.jike_config(secrets=False))
         count = self.parameterAsInt(parameters, self.SHARDS, context)
-        assigned = shards.assign(plan, count) if count > 1 else [1] * len(plan.requests)
+        # Expected cells at a fixed level (the service's choice has none to expect).
+        cells = [int(w) for w in shards.request_weights(plan)] if plan.level else [None] * len(plan.requests)
+        assigned = shards.assign(plan, count, cells if plan.level else None) if count > 1 else [1] * len(plan.requests)
+        fields = plan_fields()
         sink, dest = self.parameterAsSink(
-            parameters,
-            self.OUTPUT,
-            context,
-            plan_fields(),
-            QgsWkbTypes.Polygon,
-            QgsCoordinateReferenceSystem("EPSG:4326"),
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.Polygon, QgsCoordinateReferenceSystem("EPSG:4326")
         )
-        total_cells = 0
-        for request, shard in zip(plan.requests, assigned):
-            cells = expected_cell_count(request.fence, plan.level) if plan.level else None
-            total_cells += cells or 0
+        for request, shard, expected in zip(plan.requests, assigned, cells):
             labels = ", ".join(plan.features[i].label for i in request.fence_ids)
-            feature = QgsFeature(plan_fields())
+            feature = QgsFeature(fields)
             feature.setGeometry(request_geometry(request.fence))
             feature.setAttributes(
                 [
@@ -117,19 +108,15 @@ class HeatPlanAlgorithm(HeatMapAlgorithm):
                     labels[:250],
                     sum(1 for m in request.members if m.tile),
                     round(request.fence.area_m2() / 1e6, 3),
-                    cells,
+                    expected,
                 ]
             )
             sink.addFeature(feature)
+        total_cells = sum(c or 0 for c in cells)
         for k in range(1, count + 1):
-            mine = [r for r, s in zip(plan.requests, assigned) if s == k]
+            mine = [c or 0 for c, s in zip(cells, assigned) if s == k]
             feedback.pushInfo(
-                tr("Shard {0}/{1}: {2:,} request(s), about {3:,} cells").format(
-                    k,
-                    count,
-                    len(mine),
-                    sum(expected_cell_count(r.fence, plan.level) for r in mine) if plan.level else 0,
-                )
+                tr("Shard {0}/{1}: {2:,} request(s), about {3:,} cells").format(k, count, len(mine), sum(mine))
             )
         return {
             self.OUTPUT: dest,

@@ -32,12 +32,12 @@ class CompressedBody:
         self._redactor = _Redactor(secrets)
 
     @classmethod
-    def from_compressed(cls, compressed: bytes, size: int | None = None) -> CompressedBody:
+    def from_compressed(cls, compressed: bytes) -> CompressedBody:
         """A body made of stored compressed bytes (the answers cache's)."""
         body = cls()
         body._compressor = None
         body.compressed = bytes(compressed)
-        body._size = size  # counted when first asked for
+        body._size = None  # counted when first asked for
         return body
 
     def __iadd__(self, data):

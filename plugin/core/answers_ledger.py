@@ -23,6 +23,7 @@ from collections.abc import Callable
 from .answer_body import CompressedBody, compressed
 from .errors import CancelledError
 from .heat_cache import HeatCache
+from .sql import name
 
 TABLE = "crowdheat_answers"
 POLL_S = 0.5  # how often a waiting machine looks again whether a claim was let go
@@ -30,16 +31,13 @@ POLL_S = 0.5  # how often a waiting machine looks again whether a claim was let 
 KEEPALIVE = {"keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
 
 
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+def lock_id(text: str) -> int:
+    """The advisory lock of ``text`` (a cache key, a table's name): 63 bits of its SHA-1, a
+    positive bigint."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:16], 16) & 0x7FFF_FFFF_FFFF_FFFF
 
 
-def lock_id(key: str) -> int:
-    """The advisory lock of a cache key: 63 bits of its SHA-1, a positive bigint."""
-    return int(key[:16], 16) & 0x7FFF_FFFF_FFFF_FFFF
-
-
-CREATE_LOCK = lock_id(hashlib.sha1(TABLE.encode("ascii")).hexdigest())
+CREATE_LOCK = lock_id(TABLE)
 
 
 class PostgresAnswers:
@@ -51,7 +49,7 @@ class PostgresAnswers:
     def __init__(self, connect: Callable[[], object], schema: str = "public", poll_s: float = POLL_S):
         self.db = connect()
         self.db.autocommit = True
-        self.table = f"{_quoted(schema)}.{TABLE}"
+        self.table = f"{name(schema)}.{TABLE}"
         self.poll_s = poll_s
         self.problem = ""
         self.path = f"{schema}.{TABLE}"

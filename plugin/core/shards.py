@@ -60,14 +60,21 @@ def _order_key(request):
     return s2cells.leaf_id(lng, lat), body
 
 
-def assign(plan, count: int) -> list[int]:
-    """The shard (1..count) of each request of ``plan``, in the plan's order."""
+def request_weights(plan) -> list[float]:
+    """Each request's :func:`request_weight`, in the plan's order."""
+    return [request_weight(request, plan.level) for request in plan.requests]
+
+
+def assign(plan, count: int, weights: list[float] | None = None) -> list[int]:
+    """The shard (1..count) of each request of ``plan``, in the plan's order (``weights``: the
+    plan's :func:`request_weights`, when already made)."""
+    weights = request_weights(plan) if weights is None else weights
     order = sorted(range(len(plan.requests)), key=lambda i: _order_key(plan.requests[i]))
-    weights = [max(request_weight(plan.requests[i], plan.level), 1e-9) for i in order]
-    total = sum(weights)
+    ordered = [max(weights[i], 1e-9) for i in order]
+    total = sum(ordered)
     shards = [0] * len(plan.requests)
     before = 0.0
-    for i, weight in zip(order, weights):
+    for i, weight in zip(order, ordered):
         # The request's middle decides: consecutive runs, each about total / count heavy.
         shards[i] = min(count, int((before + weight / 2) * count / total) + 1)
         before += weight
@@ -97,12 +104,11 @@ class ShardShare:
 def take(plan, shard: Shard):
     """(the plan of ``shard``'s requests, its share). Its features are the whole plan's (an archive
     checks them), its requests keep their numbers."""
+    weights = request_weights(plan)
     if shard.whole:
-        weights = [request_weight(r, plan.level) for r in plan.requests]
         return plan, ShardShare(shard, len(plan.requests), len(plan.requests), sum(weights), sum(weights), plan.level)
-    shards = assign(plan, shard.count)
+    shards = assign(plan, shard.count, weights)
     kept = [r for r, s in zip(plan.requests, shards) if s == shard.index]
-    weights = [request_weight(r, plan.level) for r in plan.requests]
     weight = sum(w for w, s in zip(weights, shards) if s == shard.index)
     share = ShardShare(shard, len(kept), len(plan.requests), weight, sum(weights), plan.level)
     if not kept:

@@ -25,7 +25,7 @@ from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter, QPen
 from ..core.errors import CancelledError, InputError
 from ..core.gif import write_gif
 from ..i18n import tr
-from . import heat_layers
+from . import basemaps, heat_layers, print_layout
 from .render import render_layers
 
 WEB_MERCATOR = QgsCoordinateReferenceSystem("EPSG:3857")  # the tiles' own: a basemap is never resampled
@@ -255,13 +255,10 @@ def render_frames(layer, hours, size, basemap=None, is_cancelled=None, on_progre
 
 
 def frame_attribution(hours, basemap):
-    """One line under every frame: the data's source and dates, and the basemap's."""
+    """Under every frame: the data's source and dates (as the print layout says them), and the
+    basemap's."""
     first, last = hours[0].date().toString("yyyy-MM-dd"), hours[-1].date().toString("yyyy-MM-dd")
-    dates = first if first == last else f"{first} – {last}"
-    text = tr("Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.").format(dates)
-    if basemap is not None:
-        text += " " + tr("Basemap: {0}").format(basemap.attribution)
-    return text + " CrowdHeat for QGIS."
+    return basemaps.attribution_with(print_layout.attribution(first, last), basemap)
 
 
 def write_animation(frames, path, frame_ms):

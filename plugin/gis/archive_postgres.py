@@ -14,7 +14,6 @@ psycopg2 is QGIS's own dependency on Debian/Ubuntu (DB Manager) and in OSGeo4W.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import time
 
@@ -24,8 +23,10 @@ from ..core import heat_answer
 from ..core.answers_ledger import KEEPALIVE, PostgresAnswers, lock_id
 from ..core.errors import OutputError
 from ..core.s2cells import cell_rings
+from ..core.sql import name
 from ..i18n import tr
-from .heat_layers import HOUR_FIELDS, polygon_wkbs
+from .archive_table import KEY, answer_columns, on_conflict
+from .heat_layers import polygon_wkbs
 
 DEADLOCK_TRIES = 5
 COPY_CHUNK = 10_000  # cell-days per COPY: a few MB of text
@@ -37,12 +38,6 @@ _SQL_TYPES = {
     int(QVariant.DateTime): "timestamp",
     int(QVariant.Double): "double precision",
 }
-# The staging table holds what an answer gives; the archive adds when each row was fetched.
-STAGED = ["cell_token", "cell_id", "level", "date", "start", "end", *HOUR_FIELDS, "day_heat", "peak_hour"]
-
-
-def _quoted(name):
-    return '"' + name.replace('"', '""') + '"'
 
 
 def connect(destination):
@@ -74,17 +69,17 @@ def ledger(destination):
 
 def _column_sql(field):
     kind = field.type()
-    return f"{_quoted(field.name())} {_SQL_TYPES.get(int(kind), 'text')}"
+    return f"{name(field.name())} {_SQL_TYPES.get(int(kind), 'text')}"
 
 
-def create(destination, fields, sources_sql):
-    """Create the archive (if missing), its indexes and the sources table, one machine at a time.
-    Returns whether this call created the archive."""
+def create(destination, fields, statements):
+    """Create the archive (if missing) with ``fields``, then run ``statements`` (its key, indexes
+    and sources table: ``archive_table.schema_statements``) and add its spatial index, one machine
+    at a time. Returns whether this call created the archive."""
     db = connect(destination)
     try:
         with db, db.cursor() as cursor:
-            key = hashlib.sha1(f"crowdheat archive {destination.qualified}".encode("utf-8")).hexdigest()
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_id(key),))
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (lock_id(f"crowdheat archive {destination.qualified}"),))
             cursor.execute("SELECT to_regclass(%s)", (destination.qualified,))
             created = cursor.fetchone()[0] is None
             columns = ", ".join(_column_sql(f) for f in fields)
@@ -93,27 +88,12 @@ def create(destination, fields, sources_sql):
                 f"CREATE TABLE IF NOT EXISTS {table} (fid bigserial PRIMARY KEY, "
                 f"geom geometry(Polygon, 4326), {columns})"
             )
-            name = destination.table
+            for statement in statements:
+                cursor.execute(statement)
             cursor.execute(
-                f"CREATE UNIQUE INDEX IF NOT EXISTS {_quoted(name + '_cell_date')} ON {table} (cell_token, date)"
+                f"CREATE INDEX IF NOT EXISTS {name(destination.table + '_geom')} ON {table} USING gist (geom)"
             )
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS {_quoted(name + '_date')} ON {table} (date)")
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS {_quoted(name + '_geom')} ON {table} USING gist (geom)")
-            cursor.execute(sources_sql)
         return created
-    finally:
-        db.close()
-
-
-def add_source(destination, sources_table, values):
-    """Record what feeds the archive unless another machine did first (the first one wins)."""
-    db = connect(destination)
-    try:
-        with db, db.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {sources_table} VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (archive) DO NOTHING",
-                values,
-            )
     finally:
         db.close()
 
@@ -127,11 +107,10 @@ class PostgresArchiveWriter:
         self.db = connect(destination)
         self.added = self.unchanged = self.revised = 0
         with self.db, self.db.cursor() as cursor:
+            # The archive's own column types, and the cells' WKB (made a geometry when merged).
             cursor.execute(
-                "CREATE TEMP TABLE crowdheat_staging (geom bytea, cell_token text, cell_id text, level integer, "
-                'date date, "start" timestamp, "end" timestamp, '
-                + ", ".join(f"{h} bigint" for h in HOUR_FIELDS)
-                + ", day_heat bigint, peak_hour integer) ON COMMIT DELETE ROWS"
+                "CREATE TEMP TABLE crowdheat_staging ON COMMIT DELETE ROWS AS "
+                f"SELECT NULL::bytea AS geom, {answer_columns()} FROM {destination.qualified} WITH NO DATA"
             )
 
     def __call__(self, data):
@@ -151,18 +130,14 @@ class PostgresArchiveWriter:
 
     def _merge(self, data):
         table = self.destination.qualified
-        columns = ", ".join(_quoted(c) for c in STAGED)
-        updates = ", ".join(f"{h} = excluded.{h}" for h in (*HOUR_FIELDS, "day_heat", "peak_hour"))
-        differ = " OR ".join(f"{table}.{h} IS DISTINCT FROM excluded.{h}" for h in HOUR_FIELDS)
+        columns = answer_columns()
         with self.db, self.db.cursor() as cursor:
             for text in _copy_chunks(data):
                 cursor.copy_expert(f"COPY crowdheat_staging (geom, {columns}) FROM STDIN", io.StringIO(text))
             cursor.execute(
                 f"INSERT INTO {table} (geom, {columns}, first_fetched, last_fetched, revisions) "
                 f"SELECT ST_SetSRID(ST_GeomFromWKB(geom), 4326), {columns}, %s, %s, 0 FROM crowdheat_staging "
-                f"ORDER BY cell_token, date "
-                f"ON CONFLICT (cell_token, date) DO UPDATE SET {updates}, last_fetched = excluded.last_fetched, "
-                f"revisions = {table}.revisions + 1 WHERE {differ} RETURNING (xmax = 0)",
+                f"ORDER BY {KEY} {on_conflict(table, postgres=True)} RETURNING (xmax = 0)",
                 (self.fetched, self.fetched),
             )
             inserted = [row[0] for row in cursor.fetchall()]
@@ -178,8 +153,9 @@ class PostgresArchiveWriter:
 
 
 def _copy_chunks(data, chunk=COPY_CHUNK):
-    """COPY's text format of one feature's answer, a line per cell-day, ``chunk`` lines at a time
-    (an answer of 50,000 cells × 10 days would be 120 MB of text at once)."""
+    """COPY's text format of one feature's answer, a line per cell-day (its WKB, then
+    ``archive_table.ANSWER_COLUMNS`` in order), ``chunk`` lines at a time (an answer of 50,000
+    cells × 10 days would be 120 MB of text at once)."""
     wkbs = ["\\\\x" + wkb.hex() for wkb in polygon_wkbs(cell_rings(data.ids, data.levels))]
     identity = [
         f"{token}\t{cell_id}\t{level}"

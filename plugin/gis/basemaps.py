@@ -123,8 +123,15 @@ def mismatch(base, layer_numbers):
         return ""
     return tr(
         "The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. "
-        "Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap."
+        "Write the heat in the basemap's coordinates (Output coordinates, COORD_OUT), or choose another basemap."
     ).format(coords.SYSTEM_LABELS[layer_numbers], base.name, coords.SYSTEM_LABELS[base.system])
+
+
+def followed(base):
+    """What a run says when the basemap's system sets the heat's coordinates."""
+    return tr("{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.").format(
+        base.name
+    )
 
 
 def attribution_with(text, base):

@@ -1,6 +1,6 @@
 """The few places where QGIS 3.22 (Qt5) and Qt6 builds of QGIS differ, answered once."""
 
-from qgis.core import Qgis, QgsField
+from qgis.core import Qgis, QgsField, QgsFields, QgsVectorLayer
 from qgis.PyQt.QtCore import QMetaType, QVariant
 
 # From QGIS 3.38, QgsField takes QMetaType.Type; 3.22 takes QVariant.Type (QMetaType fails there).
@@ -14,6 +14,24 @@ _TYPES = {
     "date": ("Date", "QDate"),
     "datetime": ("DateTime", "QDateTime"),
 }
+
+
+def fields_of(spec, first=()):
+    """QgsFields: ``first`` (fields), then one per (name, kind) or (name, kind, comment) of ``spec``."""
+    fields = QgsFields()
+    for field in first:
+        fields.append(field)
+    for name, kind, *comment in spec:
+        fields.append(make_field(name, kind, *comment))
+    return fields
+
+
+def memory_layer(geometry, name, fields, crs="EPSG:4326"):
+    """An empty memory layer of ``geometry`` ("Point", "Polygon", "LineString") with ``fields``."""
+    layer = QgsVectorLayer(f"{geometry}?crs={crs}", name, "memory")
+    layer.dataProvider().addAttributes(fields.toList())
+    layer.updateFields()
+    return layer
 
 
 def make_field(name, kind, comment=""):

@@ -35,38 +35,19 @@ from ..core.errors import InputError, OutputError
 from ..core.jike import CRS as HEAT_CRS
 from ..core.shapely_lib import wkt
 from ..i18n import tr
+from ..core.sql import literal, name
 from . import archive_postgres, heat_layers, heat_run
+from .archive_table import (
+    DEFAULT_TABLE,
+    SOURCES_TABLE,
+    answer_columns,
+    archive_fields,
+    hours_differ,
+    on_conflict,
+    schema_statements,
+)
 from .default_styles import save_default_style
-from .heat_layers import HOUR_FIELDS
 from .heat_zones import as_day
-
-DEFAULT_TABLE = "heat_archive"
-SOURCES_TABLE = "crowdheat_archive_sources"
-KEY = "cell_token, date"  # one row per cell and date: the unique index and the upsert's conflict
-# What an archive row holds besides the hourly layer's fields (fence_id is not kept: a cell's heat
-# on a date is the same for every feature it lies in).
-EXTRA_FIELDS = [
-    ("first_fetched", "datetime", "when this cell-day was first fetched (UTC)"),
-    ("last_fetched", "datetime", "when its current numbers were fetched (UTC)"),
-    ("revisions", "int", "times the service answered it differently since"),
-]
-
-
-def archive_fields():
-    fields = heat_layers.hourly_fields()
-    fields.remove(fields.indexFromName("fence_id"))
-    for field in heat_layers._fields(EXTRA_FIELDS):
-        fields.append(field)
-    return fields
-
-
-def _quoted(name):
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _text(value):
-    """``value`` as an SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 class Destination:
@@ -108,7 +89,7 @@ class Destination:
     def qualify(self, table):
         """``table`` (the archive's, its staging or sources table) as SQL names it: in the archive's
         schema in PostgreSQL, alone in a GeoPackage."""
-        return f"{_quoted(self.schema)}.{_quoted(table)}" if self.postgres else _quoted(table)
+        return f"{name(self.schema)}.{name(table)}" if self.postgres else name(table)
 
     def dates(self, connection=None):
         """The dates the archive holds, in order."""
@@ -132,23 +113,16 @@ class Archive:
 
     def __init__(self, destination: Destination):
         self.destination = destination
-        sources_sql = (
-            f"CREATE TABLE IF NOT EXISTS {self._sources} (archive TEXT PRIMARY KEY, level INTEGER, "
-            "features TEXT, feature_count INTEGER, names TEXT, first_run TEXT, last_run TEXT)"
-        )
         if destination.postgres:  # several machines may start at once: see gis/archive_postgres.py
-            self.exists = not archive_postgres.create(destination, archive_fields(), sources_sql)
+            self.exists = not archive_postgres.create(destination, archive_fields(), schema_statements(destination))
             self.connection = destination.connection()
             return
         self.exists = self.table_exists(destination)
         if not self.exists:
             self._create()
         self.connection = destination.connection()
-        table = destination.qualified
-        key = _quoted(destination.table + "_cell_date")
-        self.sql(f"CREATE UNIQUE INDEX IF NOT EXISTS {key} ON {table} ({KEY})")
-        self.sql(f"CREATE INDEX IF NOT EXISTS {_quoted(destination.table + '_date')} ON {table} (date)")
-        self.sql(sources_sql)
+        for statement in schema_statements(destination):
+            self.sql(statement)
 
     @property
     def _sources(self):
@@ -168,17 +142,11 @@ class Archive:
         return layer.isValid()
 
     def _create(self, table=None, fields=None):
-        """The archive table (or the staging table): through QGIS's writers, so that the file or
-        database registers it as a layer (geometry column, spatial index, GeoPackage contents)."""
+        """A GeoPackage's archive table (or its staging table): through QGIS's writer, so that the
+        file registers it as a layer (geometry column, spatial index, GeoPackage contents)."""
         table = table or self.destination.table
         fields = fields or archive_fields()
         crs = QgsCoordinateReferenceSystem(HEAT_CRS)
-        if self.destination.postgres:
-            connection = self.destination.connection()
-            connection.createVectorTable(
-                self.destination.schema, table, fields, QgsWkbTypes.Polygon, crs, True, {"geometryColumn": "geom"}
-            )
-            return
         options = QgsVectorFileWriter.SaveVectorOptions()
         options.driverName = "GPKG"
         options.layerName = table
@@ -210,15 +178,15 @@ class Archive:
         digest = features_digest(plan)
         names = ", ".join(sorted(f.label for f in plan.features.values()))[:500]
         level = plan.level or 0
-        table = _text(self.destination.table)
+        table = literal(self.destination.table)
         rows = self.sql(f"SELECT level, features, feature_count, names FROM {self._sources} WHERE archive = {table}")
-        now = _text(_utc_now())
+        now = literal(_utc_now())
         if not rows:
             # Another machine's shard may record them at the same moment: the first one wins, and
             # this run is checked against what it recorded.
             self.sql(
-                f"INSERT INTO {self._sources} VALUES ({table}, {level}, {_text(digest)}, {len(plan.features)}, "
-                f"{_text(names)}, {now}, {now}) ON CONFLICT (archive) DO NOTHING"
+                f"INSERT INTO {self._sources} VALUES ({table}, {level}, {literal(digest)}, {len(plan.features)}, "
+                f"{literal(names)}, {now}, {now}) ON CONFLICT (archive) DO NOTHING"
             )
             rows = self.sql(
                 f"SELECT level, features, feature_count, names FROM {self._sources} WHERE archive = {table}"
@@ -242,43 +210,32 @@ class Archive:
     # -- the merge ------------------------------------------------------------------------------
 
     def staging_layer(self):
-        """An empty staging table beside the archive, opened as a layer to write into."""
+        """An empty staging table beside a GeoPackage's archive, opened as a layer to write into
+        (a PostgreSQL archive's writer stages in its own session: gis/archive_postgres.py)."""
         table = self.destination.table + "_staging"
-        if self.destination.postgres:
-            self.sql(f"DROP TABLE IF EXISTS {self.destination.qualify(table)}")
         self._create(table, heat_layers.hourly_fields())
-        if self.destination.postgres:
-            uri = QgsDataSourceUri(self.destination.uri)
-            uri.setDataSource(self.destination.schema, table, "geom")
-            layer = QgsVectorLayer(uri.uri(False), "staging", "postgres")
-        else:
-            layer = QgsVectorLayer(f"{self.destination.path}|layername={table}", "staging", "ogr")
+        layer = QgsVectorLayer(f"{self.destination.path}|layername={table}", "staging", "ogr")
         if not layer.isValid():
             raise OutputError(tr("The archive's staging table {0} cannot be opened.").format(table))
         self.staging_table = table
         return layer
 
     def merge(self, fetched):
-        """Merge the staging rows into the archive and empty the staging table: (added, unchanged,
-        revised) cell-days. ``fetched``: when they were fetched (UTC, ISO 8601)."""
+        """Merge a GeoPackage's staging rows into its archive and empty the staging table: (added,
+        unchanged, revised) cell-days. ``fetched``: when they were fetched (UTC, ISO 8601)."""
         archive = self.destination.qualified
         staging = self.destination.qualify(self.staging_table)
-        postgres = self.destination.postgres
         counts = self.sql(
             f"SELECT COUNT(*), SUM(CASE WHEN a.cell_token IS NULL THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN a.cell_token IS NOT NULL AND ({_hours_differ(postgres, 'a', 's')}) THEN 1 ELSE 0 END) "
+            f"SUM(CASE WHEN a.cell_token IS NOT NULL AND ({hours_differ(False, 'a', 's')}) THEN 1 ELSE 0 END) "
             f"FROM {staging} s LEFT JOIN {archive} a ON a.cell_token = s.cell_token AND a.date = s.date"
         )[0]
         total, added, revised = (int(v or 0) for v in counts)
-        columns = (
-            f'geom, cell_token, cell_id, level, date, "start", "end", {", ".join(HOUR_FIELDS)}, day_heat, peak_hour'
-        )
-        updates = ", ".join(f"{h} = excluded.{h}" for h in (*HOUR_FIELDS, "day_heat", "peak_hour"))
+        columns = f"geom, {answer_columns()}"
         self.sql(
             f"INSERT INTO {archive} ({columns}, first_fetched, last_fetched, revisions) "
-            f"SELECT {columns}, {_text(fetched)}, {_text(fetched)}, 0 FROM {staging} WHERE true "
-            f"ON CONFLICT ({KEY}) DO UPDATE SET {updates}, last_fetched = excluded.last_fetched, "
-            f"revisions = {archive}.revisions + 1 WHERE {_hours_differ(postgres, archive, 'excluded')}"
+            f"SELECT {columns}, {literal(fetched)}, {literal(fetched)}, 0 FROM {staging} WHERE true "
+            f"{on_conflict(archive, postgres=False)}"
         )
         self.sql(f"DELETE FROM {staging}")
         return added, total - added - revised, revised
@@ -300,14 +257,9 @@ class Archive:
         if writer is not None:
             writer.close()
         if getattr(self, "staging_table", None):
-            if self.destination.postgres:
-                self.sql(f"DROP TABLE IF EXISTS {self.destination.qualify(self.staging_table)}")
-            else:
-                self.connection.dropVectorTable("", self.staging_table)
+            self.connection.dropVectorTable("", self.staging_table)
             self.staging_table = None
         self.connection = None
-
-    # -- what it holds --------------------------------------------------------------------------
 
 
 class ArchiveInfo:
@@ -322,7 +274,7 @@ class ArchiveInfo:
         self.size_bytes = os.path.getsize(destination.path) if destination.path else None
         rows = connection.executeSql(
             f"SELECT level, feature_count, names, last_run FROM {destination.qualify(SOURCES_TABLE)} "
-            f"WHERE archive = {_text(destination.table)}"
+            f"WHERE archive = {literal(destination.table)}"
         )
         self.level, self.feature_count, self.names, self.last_run = rows[0] if rows else (None, 0, "", "")
 
@@ -364,12 +316,6 @@ def gap_dates(dates):
     have = set(dates)
     span = (dates[-1] - dates[0]).days + 1
     return [d for d in (dates[0] + dt.timedelta(days=k) for k in range(span)) if d not in have]
-
-
-def _hours_differ(postgres, old, new):
-    """SQL true when any hour of row ``old`` differs from that of row ``new`` (NULLs compare as values)."""
-    operator = "IS DISTINCT FROM" if postgres else "IS NOT"
-    return " OR ".join(f"{old}.{h} {operator} {new}.{h}" for h in HOUR_FIELDS)
 
 
 def features_digest(plan):

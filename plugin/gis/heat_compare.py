@@ -14,7 +14,7 @@ from ..core import compare
 from ..core.errors import InputError
 from ..core.heat_answer import HOURS
 from . import heat_layers, heat_zones, sinks
-from .compat import make_field
+from .compat import fields_of, make_field
 
 DIFF_FIELDS = [f"diff_h{h:02d}" for h in range(HOURS)]
 Z_FIELDS = [f"z_h{h:02d}" for h in range(HOURS)]
@@ -51,15 +51,6 @@ ANOMALY_FIELDS = [
 Z_LIMITS = [1.0, 2.0, 3.0]
 
 
-def _fields(spec, first=()):
-    fields = QgsFields()
-    for field in first:
-        fields.append(field)
-    for name, kind, comment in spec:
-        fields.append(make_field(name, kind, comment))
-    return fields
-
-
 def _value(x):
     return None if x is None or not np.isfinite(x) else float(x)
 
@@ -91,7 +82,7 @@ def cell_units(source, is_cancelled=None):
     for feature in source.getFeatures(request):
         geometries[where[feature.id()]] = QgsGeometry(feature.geometry())
     cell_of_row, dates, hours = _rows(builder)
-    key_fields = _fields([("cell_token", "string", "S2 cell token")])
+    key_fields = fields_of([("cell_token", "string", "S2 cell token")])
     return Units(
         compare.UnitDays(cell_of_row, dates, hours, len(tokens)),
         key_fields,
@@ -140,11 +131,11 @@ def zone_units(source, zone_source, method, transform_context, is_cancelled=None
 
 
 def compare_fields(units):
-    return _fields(COMPARE_FIELDS, units.key_fields)
+    return fields_of(COMPARE_FIELDS, units.key_fields)
 
 
 def anomaly_fields(units):
-    return _fields(ANOMALY_FIELDS, units.key_fields)
+    return fields_of(ANOMALY_FIELDS, units.key_fields)
 
 
 def write_comparison(units, result, sink, chunk=2000):
@@ -194,11 +185,8 @@ def write_anomalies(units, days, sink, chunk=5000):
             )
             out.append(feature)
             if len(out) >= chunk:
-                written += len(out)
-                sinks.write(sink, out, "anomalies")
-    written += len(out)
-    sinks.write(sink, out, "anomalies")
-    return written, strongest
+                written += sinks.write(sink, out, "anomalies")
+    return written + sinks.write(sink, out, "anomalies"), strongest
 
 
 def diff_limits(result):

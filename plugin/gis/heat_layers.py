@@ -13,7 +13,6 @@ from qgis.core import (
     QgsDateTimeRange,
     QgsFeature,
     QgsFeatureRequest,
-    QgsFields,
     QgsFillSymbol,
     QgsGeometry,
     QgsGraduatedSymbolRenderer,
@@ -23,7 +22,6 @@ from qgis.core import (
     QgsStyle,
     QgsTemporalNavigationObject,
     QgsUnitTypes,
-    QgsVectorLayer,
     QgsVectorLayerTemporalProperties,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
@@ -31,7 +29,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 from ..core import coords, heat_answer, s2cells
 from ..core.jike import CRS as HEAT_CRS
 from . import sinks
-from .compat import make_field
+from .compat import fields_of, memory_layer
 
 HOUR_FIELDS = [f"h{h:02d}" for h in range(heat_answer.HOURS)]
 AVG_FIELDS = [f"avg_h{h:02d}" for h in range(heat_answer.HOURS)]
@@ -47,13 +45,6 @@ HOUR_VALUE_EXPRESSION = (
 )
 RAMP = "YlOrRd"
 CLASSES = 7
-
-
-def _fields(spec):
-    fields = QgsFields()
-    for name, kind, comment in spec:
-        fields.append(make_field(name, kind, comment))
-    return fields
 
 
 # One row per input feature and cell (and day): however many parts or tiles brought the cell.
@@ -72,7 +63,7 @@ def looks_like_hourly(fields):
 
 
 def hourly_fields():
-    return _fields(
+    return fields_of(
         _IDENTITY
         + [
             ("date", "date", "day (Beijing)"),
@@ -89,7 +80,7 @@ def hourly_fields():
 
 
 def cell_fields():
-    return _fields(
+    return fields_of(
         _IDENTITY
         + [
             ("cell_heat", "long", "the service's total for the cell"),
@@ -200,8 +191,7 @@ class HeatWriter:
                     feature.setGeometry(geometries[cell])
                     feature.setAttributes(identity[cell] + self.day_times(ordinal) + hours + [day_total, peak])
                     chunk.append(feature)
-                self.hourly += len(chunk)
-                sinks.write(self.hourly_sink, chunk, "hourly heat features")
+                self.hourly += sinks.write(self.hourly_sink, chunk, "hourly heat features")
         if self.cells_sink is not None:
             self.cells += _write_cells(data, geometries, identity, self.cells_sink)
 
@@ -390,12 +380,8 @@ def group_name(run):
 def memory_layers(output_system=coords.WGS84):
     """The two empty memory layers (hourly, cells) a run writes into (safe in a worker)."""
     hourly_name, cells_name = layer_names(output_system)
-    hourly = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", hourly_name, "memory")
-    cells = QgsVectorLayer(f"Polygon?crs={HEAT_CRS}", cells_name, "memory")
-    for layer, fields in ((hourly, hourly_fields()), (cells, cell_fields())):
-        layer.dataProvider().addAttributes(fields.toList())
-        layer.updateFields()
-    return hourly, cells
+    hourly = memory_layer("Polygon", hourly_name, hourly_fields(), HEAT_CRS)
+    return hourly, memory_layer("Polygon", cells_name, cell_fields(), HEAT_CRS)
 
 
 def style_run_layers(run, hourly, cells):

@@ -18,7 +18,7 @@ from qgis.PyQt.QtCore import QDate
 from ..core import s2cells, shapely_lib, zones
 from ..core.errors import InputError
 from ..core.heat_answer import HOURS
-from .compat import make_field, unique_names
+from .compat import fields_of, unique_names
 from . import heat_layers, sinks
 from .heat_layers import HOUR_FIELDS
 
@@ -139,16 +139,11 @@ def own_fields(input_fields, fixed_names):
 def zone_fields(input_fields):
     """(the output's fields: the zone's own first, then the answer's; {zone field: new name})."""
     fields, renames = own_fields(input_fields, [name for name, _, _ in ZONE_FIELDS])
-    for name, kind, comment in ZONE_FIELDS:
-        fields.append(make_field(name, kind, comment))
-    return fields, renames
+    return fields_of(ZONE_FIELDS, fields), renames
 
 
 def hours_fields():
-    fields = QgsFields()
-    for name, kind, comment in HOURS_FIELDS:
-        fields.append(make_field(name, kind, comment))
-    return fields
+    return fields_of(HOURS_FIELDS)
 
 
 @dataclass
@@ -221,11 +216,8 @@ def write_hours(features, answer, sink, chunk=20000):
                 row.setAttributes([feature.id(), day, hour, float(grid[d, hour])])
                 out.append(row)
         if len(out) >= chunk:
-            written += len(out)
-            sinks.write(sink, out, "zone-hour rows")
-    written += len(out)
-    sinks.write(sink, out, "zone-hour rows")
-    return written
+            written += sinks.write(sink, out, "zone-hour rows")
+    return written + sinks.write(sink, out, "zone-hour rows")
 
 
 def zone_breaks(answer):

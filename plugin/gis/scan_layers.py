@@ -14,7 +14,7 @@ from ..core.scans import spreadsheet_safe
 from ..core.baidu import ADDRESS, location_type, position_of
 from ..core.scan_job import OK
 from . import sinks
-from .compat import make_field, unique_names
+from .compat import fields_of, make_field, unique_names
 
 FIXED = [
     ("status", "string"),
@@ -50,17 +50,11 @@ def output_columns(header, with_truth):
 
 def line_fields():
     """The error lines: from the file's own position (its GPS) to the service's, per scan."""
-    fields = QgsFields()
-    for name, kind in ((ROWS_FIELD, "string"), (TRUTH_FIELD, "double")):
-        fields.append(make_field(name, kind))
-    return fields
+    return fields_of([(ROWS_FIELD, "string"), (TRUTH_FIELD, "double")])
 
 
 def circle_fields():
-    fields = QgsFields()
-    for name, kind in ((ROWS_FIELD, "string"), ("status", "string"), ("radius_m", "double")):
-        fields.append(make_field(name, kind))
-    return fields
+    return fields_of([(ROWS_FIELD, "string"), ("status", "string"), ("radius_m", "double")])
 
 
 class ScanWriter:
@@ -86,8 +80,7 @@ class ScanWriter:
         self.chunk = chunk
         self._points, self._circles, self._lines = [], [], []
         self.distances = []
-        self.written = 0
-        self.circles_written = self.lines_written = 0
+        self.circles_written = self.lines_written = 0  # for the outputs to be checked against
 
     def add(self, outcome, requested_system):
         scan = outcome.scan
@@ -132,23 +125,20 @@ class ScanWriter:
             circle.setGeometry(accuracy_circle(where.lng, where.lat, where.radius_m))
             circle.setAttributes([scan.rows_text, str(outcome.status), where.radius_m])
             self._circles.append(circle)
-            self.circles_written += 1
         if self.lines is not None and distance is not None:
             line = QgsFeature()
             line.setGeometry(error_line(scan.truth, where, self.output_system))
             line.setAttributes([scan.rows_text, round(distance, 2)])
             self._lines.append(line)
-            self.lines_written += 1
-        self.written += 1
         if len(self._points) >= self.chunk:
             self.flush()
 
     def flush(self):
         sinks.write(self.sink, self._points, "located scans")
         if self.circles is not None:
-            sinks.write(self.circles, self._circles, "accuracy circles")
+            self.circles_written += sinks.write(self.circles, self._circles, "accuracy circles")
         if self.lines is not None:
-            sinks.write(self.lines, self._lines, "error lines")
+            self.lines_written += sinks.write(self.lines, self._lines, "error lines")
 
     def close(self):
         """Write what is left and let go of the sinks: the last reference to a Processing sink

@@ -7,7 +7,9 @@ from ..core.errors import OutputError
 
 
 def write(sink, features, what):
-    """Add ``features`` to ``sink`` and empty the list, or raise OutputError naming ``what``."""
+    """Add ``features`` to ``sink`` and empty the list (returns how many it held), or raise
+    OutputError naming ``what``."""
+    count = len(features)
     if features and not (sink.addFeatures(features, QgsFeatureSink.FastInsert) and _flush_buffer(sink)):
         error = sink.lastError() if hasattr(sink, "lastError") else ""
         raise OutputError(
@@ -15,6 +17,7 @@ def write(sink, features, what):
             f"with free space, a writable file or table); what was written before stays."
         )
     features.clear()
+    return count
 
 
 def _flush_buffer(sink):

@@ -135,27 +135,20 @@ class ScanTask(CrowdHeatTask):
         self.layers = ()
 
     def work(self):
-        from qgis.core import QgsVectorLayer
-
+        from .compat import memory_layer
         from .scan_layers import layer_title
         from .scan_run import geolocate_file, layer_abstract, open_cache, progress_text
 
         def make_sinks(fields, circle_fields, line_fields):
-            points = QgsVectorLayer("Point?crs=EPSG:4326", layer_title(self.output_system), "memory")
-            points.dataProvider().addAttributes(fields.toList())
-            points.updateFields()
+            points = memory_layer("Point", layer_title(self.output_system), fields)
             metadata = points.metadata()
             metadata.setAbstract(layer_abstract(self.path, self.output_system))
             points.setMetadata(metadata)
             layers = [points]
             circles = lines = None
             if self.with_circles:
-                circles = QgsVectorLayer("Polygon?crs=EPSG:4326", "Accuracy circles", "memory")
-                circles.dataProvider().addAttributes(circle_fields.toList())
-                circles.updateFields()
-                lines = QgsVectorLayer("LineString?crs=EPSG:4326", "Error lines (file to service)", "memory")
-                lines.dataProvider().addAttributes(line_fields.toList())
-                lines.updateFields()
+                circles = memory_layer("Polygon", "Accuracy circles", circle_fields)
+                lines = memory_layer("LineString", "Error lines (file to service)", line_fields)
                 layers += [circles, lines]
             self.layers = layers
             return points.dataProvider(), *(layer.dataProvider() if layer else None for layer in (circles, lines))

@@ -11,7 +11,7 @@ from qgis.PyQt.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, Q
 
 from ..core import compare
 from ..core.errors import CrowdHeatError
-from ..gis import basemaps, heat_archive
+from ..gis import heat_archive
 from ..gis.default_styles import restore_time_settings
 from ..gis.tasks import ArchiveTask, JobTask, Latest, log
 from ..i18n import tr
@@ -181,12 +181,9 @@ class ArchiveTab(RunPanel):
         return layer
 
     def open_animation(self):
-        """The archive's animation dialog, with the Heat tab's basemap."""
+        """The archive (in the map once) in the animation's dialog."""
         layer = self.archive_layer()
-        if layer is not None:
-            parameters = {"INPUT": layer.id(), "BASEMAP": basemaps.chosen_text() or "none"}
-            self.animation_dialog = self.open_algorithm("crowdheat:heatanimation", parameters)
-        return getattr(self, "animation_dialog", None)
+        return self.open_animation_dialog(layer) if layer is not None else None
 
     def play_archive(self):
         """The archive in the map (once), styled and playing over its whole span."""

@@ -170,10 +170,10 @@ class HeatTab(RunPanel):
         box.addItem(tr("None"), "")
         box.addItem("OpenStreetMap", "osm")
         box.addItem(tr("AutoNavi / Gaode (GCJ-02 streets)"), "gaode")
-        base = basemaps.chosen()
+        chosen, base = basemaps.chosen_text(), basemaps.chosen()
         if base is not None and base.key == "xyz":
-            box.addItem(tr("XYZ: {0}").format(base.name), base.url)
-        box.setCurrentIndex(max(0, box.findData(base.url if base and base.key == "xyz" else base.key if base else "")))
+            box.addItem(tr("XYZ: {0}").format(base.name), chosen)  # as set: a gcj02: before it stays
+        box.setCurrentIndex(max(0, box.findData(chosen if base is not None else "")))
         box.setToolTip(tr("Added under the heat when it comes; the print layout and the animation use it too."))
         return box
 
@@ -190,14 +190,8 @@ class HeatTab(RunPanel):
         base = basemaps.chosen()
         note = ""
         if base is not None and base.system != WGS84:
-            if self.output_system.currentData() == base.system:
-                note = tr("{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.")
-            else:
-                note = tr(
-                    "⚠ {0} draws its streets in GCJ-02: heat in other coordinates lands a few hundred metres off them "
-                    "in China. Choose GCJ-02 output coordinates."
-                )
-            note = note.format(base.name)
+            output = self.output_system.currentData()
+            note = basemaps.followed(base) if output == base.system else "⚠ " + basemaps.mismatch(base, output)
         self.basemap_note.setText(note)
         self.basemap_note.setVisible(bool(note))
 
@@ -479,12 +473,6 @@ class HeatTab(RunPanel):
         animation.clicked.connect(lambda: self.open_animation_dialog(hourly))
         widget.layout().addWidget(animation)
         bar.pushWidget(widget, Qgis.Success, 0)
-
-    def open_animation_dialog(self, hourly):
-        """crowdheat:heatanimation's dialog, filled in with the layer and the basemap."""
-        parameters = {"INPUT": hourly.id(), "BASEMAP": basemaps.chosen_text() or "none"}
-        self.animation_dialog = self.open_algorithm("crowdheat:heatanimation", parameters)
-        return self.animation_dialog
 
     def open_print_layout(self, hourly, open_designer=True):
         """The 'CrowdHeat' print layout of a heat layer at the Temporal Controller's frame, opened

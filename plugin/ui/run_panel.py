@@ -5,7 +5,7 @@ showing its error. Each tab adds its inputs above and its results below."""
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from ..gis import output_systems
+from ..gis import basemaps, output_systems
 from ..gis.tasks import log
 from ..i18n import tr
 
@@ -57,6 +57,13 @@ class RunPanel(QWidget):
             return None
         dialog.show()
         return dialog
+
+    def open_animation_dialog(self, layer):
+        """crowdheat:heatanimation's dialog for ``layer``, with the Heat tab's basemap."""
+        self.animation_dialog = self.open_algorithm(
+            "crowdheat:heatanimation", {"INPUT": layer.id(), "BASEMAP": basemaps.chosen_text() or "none"}
+        )
+        return self.animation_dialog
 
     def run_task(self, task, status_text):
         self.task = task

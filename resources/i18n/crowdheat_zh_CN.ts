@@ -101,14 +101,14 @@
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="212" />
+      <location filename="../../plugin/ui/heat_tab.py" line="206" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="213" />
+      <location filename="../../plugin/ui/heat_tab.py" line="207" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
@@ -181,100 +181,94 @@
       <translation>底图（none、osm、gaode，或 XYZ URL 模板）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="35" />
+      <location filename="../../plugin/algorithms/groups.py" line="43" />
       <source>Input coordinates</source>
       <translation>输入坐标</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="42" />
+      <location filename="../../plugin/algorithms/groups.py" line="50" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="64" />
+      <location filename="../../plugin/algorithms/groups.py" line="72" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="102" />
+      <location filename="../../plugin/algorithms/heat.py" line="103" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="112" />
+      <location filename="../../plugin/algorithms/heat.py" line="113" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="112" />
+      <location filename="../../plugin/algorithms/heat.py" line="113" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="141" />
-      <location filename="../../plugin/ui/heat_tab.py" line="422" />
+      <location filename="../../plugin/algorithms/heat.py" line="142" />
+      <location filename="../../plugin/ui/heat_tab.py" line="416" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="178" />
+      <location filename="../../plugin/algorithms/heat.py" line="179" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="204" />
+      <location filename="../../plugin/algorithms/heat.py" line="205" />
       <location filename="../../plugin/gis/tasks.py" line="64" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="235" />
-      <location filename="../../plugin/ui/heat_tab.py" line="194" />
-      <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
-      <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/heat.py" line="267" />
+      <location filename="../../plugin/algorithms/heat.py" line="261" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="270" />
+      <location filename="../../plugin/algorithms/heat.py" line="264" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="286" />
+      <location filename="../../plugin/algorithms/heat.py" line="280" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="292" />
+      <location filename="../../plugin/algorithms/heat.py" line="286" />
       <source>Shard k/N: this machine's part of the plan (1/1: all of it)</source>
       <translation>分片 k/N：本机负责的计划部分（1/1：全部）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="305" />
+      <location filename="../../plugin/algorithms/heat.py" line="299" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="334" />
+      <location filename="../../plugin/algorithms/heat.py" line="328" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="337" />
+      <location filename="../../plugin/algorithms/heat.py" line="331" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="346" />
+      <location filename="../../plugin/algorithms/heat.py" line="340" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="350" />
+      <location filename="../../plugin/algorithms/heat.py" line="344" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -310,8 +304,8 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="73" />
-      <location filename="../../plugin/algorithms/outputs.py" line="178" />
-      <location filename="../../plugin/ui/heat_tab.py" line="538" />
+      <location filename="../../plugin/algorithms/outputs.py" line="175" />
+      <location filename="../../plugin/ui/heat_tab.py" line="526" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -321,155 +315,155 @@
       <translation>{0}：{1} 天，高峰在 {2:02d}:00。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="96" />
+      <location filename="../../plugin/algorithms/outputs.py" line="93" />
       <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
       <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="107" />
+      <location filename="../../plugin/algorithms/outputs.py" line="104" />
       <source>Heat print layout as PDF</source>
       <translation>热力打印布局导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="110" />
+      <location filename="../../plugin/algorithms/outputs.py" line="107" />
       <source>Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty day takes the first day of the data; hour -1 shows each day's mean hour.</source>
       <translation>为逐小时热力图层生成 CrowdHeat 打印布局（地图、图例、比例尺、指北针、标题、当前时刻、数据来源），显示某一天的某个小时，并导出为 PDF。日期留空则取数据的第一天；小时为 -1 时显示每天的平均小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="125" />
-      <location filename="../../plugin/algorithms/outputs.py" line="210" />
+      <location filename="../../plugin/algorithms/outputs.py" line="122" />
+      <location filename="../../plugin/algorithms/outputs.py" line="207" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
-      <location filename="../../plugin/ui/heat_tab.py" line="218" />
+      <location filename="../../plugin/ui/heat_tab.py" line="212" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="128" />
+      <location filename="../../plugin/algorithms/outputs.py" line="125" />
       <source>Day (yyyy-MM-dd; empty: the first)</source>
       <translation>日期（yyyy-MM-dd；留空：第一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="133" />
+      <location filename="../../plugin/algorithms/outputs.py" line="130" />
       <source>Hour (-1: each day's mean hour)</source>
       <translation>小时（-1：每天的平均小时）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="141" />
+      <location filename="../../plugin/algorithms/outputs.py" line="138" />
       <source>Crowd heat</source>
       <translation>人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="141" />
+      <location filename="../../plugin/algorithms/outputs.py" line="138" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="144" />
+      <location filename="../../plugin/algorithms/outputs.py" line="141" />
       <source>PDF</source>
       <translation>PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="152" />
+      <location filename="../../plugin/algorithms/outputs.py" line="149" />
       <source>The layer has no days.</source>
       <translation>该图层没有日期数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="156" />
+      <location filename="../../plugin/algorithms/outputs.py" line="153" />
       <source>Day {0!r} is not yyyy-MM-dd.</source>
       <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="190" />
+      <location filename="../../plugin/algorithms/outputs.py" line="187" />
       <source>Heat animation (GIF or MP4)</source>
       <translation>热度动画（GIF 或 MP4）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="193" />
+      <location filename="../../plugin/algorithms/outputs.py" line="190" />
       <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
       <translation>将逐时热度图层（或存档）的时间控制器动画导出为文件：每小时一帧，标注日期和小时，附图例（每帧分级相同）、比例尺和来源说明，可叠加底图（none、osm、gaode，或含 {x}、{y}、{z} 的 XYZ URL 模板）。START 和 END 留空：数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="212" />
+      <location filename="../../plugin/algorithms/outputs.py" line="209" />
       <source>From (empty: the last day)</source>
       <translation>起始（留空：最后一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="212" />
+      <location filename="../../plugin/algorithms/outputs.py" line="209" />
       <source>Until (excluded)</source>
       <translation>截止（不含）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="216" />
+      <location filename="../../plugin/algorithms/outputs.py" line="213" />
       <source>Width (pixels)</source>
       <translation>宽度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="217" />
+      <location filename="../../plugin/algorithms/outputs.py" line="214" />
       <source>Height (pixels)</source>
       <translation>高度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="218" />
+      <location filename="../../plugin/algorithms/outputs.py" line="215" />
       <source>Each frame shown for (ms)</source>
       <translation>每帧显示时长（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="226" />
+      <location filename="../../plugin/algorithms/outputs.py" line="223" />
       <source>Animation</source>
       <translation>动画</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="228" />
+      <location filename="../../plugin/algorithms/outputs.py" line="225" />
       <source>Frames</source>
       <translation>帧数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="242" />
+      <location filename="../../plugin/algorithms/outputs.py" line="239" />
       <source>No hour between {0} and {1}.</source>
       <translation>{0} 与 {1} 之间没有任何小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="263" />
+      <location filename="../../plugin/algorithms/outputs.py" line="260" />
       <source>{0} frames, {1} – {2}, {3:,.1f} MB</source>
       <translation>{0} 帧，{1} – {2}，{3:,.1f} MB</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="57" />
+      <location filename="../../plugin/algorithms/plan.py" line="53" />
       <source>Plan crowd heat requests</source>
       <translation>规划人群热度请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="60" />
+      <location filename="../../plugin/algorithms/plan.py" line="56" />
       <source>Plans the requests 'Crowd heat for polygons' would send for the polygons, without sending any: one polygon per request with the shard (of SHARDS) that would send it, the features it serves, its area and expected cells. Outputs REQUESTS, EXPECTED_CELLS and HOURLY_ROWS (cell-days of one 10-day window), the cost of the run to check before spending quota.</source>
       <translation>规划“多边形人群热度”将为这些多边形发送的请求，但不发送任何请求：每个请求一个多边形，附带将发送它的分片（共 SHARDS 个）、它服务的要素、面积和预计格网数。输出 REQUESTS、EXPECTED_CELLS 和 HOURLY_ROWS（一个 10 天窗口的格网-日数），即运行的成本，便于在消耗配额前核对。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="77" />
+      <location filename="../../plugin/algorithms/plan.py" line="73" />
       <source>Shards (machines)</source>
       <translation>分片数（机器数）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="85" />
+      <location filename="../../plugin/algorithms/plan.py" line="81" />
       <source>Planned requests</source>
       <translation>规划的请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="88" />
+      <location filename="../../plugin/algorithms/plan.py" line="84" />
       <source>Requests</source>
       <translation>请求数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="89" />
+      <location filename="../../plugin/algorithms/plan.py" line="85" />
       <source>Expected cells</source>
       <translation>预计格网数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="90" />
+      <location filename="../../plugin/algorithms/plan.py" line="86" />
       <source>Expected hourly rows (cell-days) of one window</source>
       <translation>一个窗口的预计逐时行数（格网-日）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/plan.py" line="127" />
+      <location filename="../../plugin/algorithms/plan.py" line="119" />
       <source>Shard {0}/{1}: {2:,} request(s), about {3:,} cells</source>
       <translation>分片 {0}/{1}：{2:,} 个请求，约 {3:,} 个格网</translation>
     </message>
@@ -581,9 +575,9 @@
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="27" />
       <location filename="../../plugin/algorithms/zones.py" line="62" />
-      <location filename="../../plugin/gis/tasks.py" line="350" />
-      <location filename="../../plugin/ui/heat_tab.py" line="206" />
-      <location filename="../../plugin/ui/heat_tab.py" line="216" />
+      <location filename="../../plugin/gis/tasks.py" line="343" />
+      <location filename="../../plugin/ui/heat_tab.py" line="200" />
+      <location filename="../../plugin/ui/heat_tab.py" line="210" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -594,19 +588,19 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="51" />
-      <location filename="../../plugin/ui/heat_tab.py" line="219" />
+      <location filename="../../plugin/ui/heat_tab.py" line="213" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="56" />
-      <location filename="../../plugin/ui/heat_tab.py" line="220" />
+      <location filename="../../plugin/ui/heat_tab.py" line="214" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/gis/tasks.py" line="350" />
+      <location filename="../../plugin/gis/tasks.py" line="343" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
@@ -631,48 +625,37 @@
       <translation>“{0}”没有热度数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="92" />
+      <location filename="../../plugin/gis/animation.py" line="96" />
       <source>{0}, {1:02d}:00–{2:02d}:00 Beijing time</source>
       <translation>{0}，北京时间 {1:02d}:00–{2:02d}:00</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="214" />
+      <location filename="../../plugin/gis/animation.py" line="237" />
       <source>Hourly heat (relative, Jike)</source>
       <translation>逐时热度（相对值，及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="237" />
-      <source>Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.</source>
-      <translation>S2 格网相对人群热度：及刻开放平台，{0}，北京时间。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/gis/animation.py" line="239" />
-      <location filename="../../plugin/gis/basemaps.py" line="132" />
-      <source>Basemap: {0}</source>
-      <translation>底图：{0}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/gis/animation.py" line="250" />
+      <location filename="../../plugin/gis/animation.py" line="271" />
       <source>An MP4 needs ffmpeg, which is not on the PATH: install it (apt install ffmpeg) or choose a .gif.</source>
       <translation>MP4 需要 ffmpeg，但 PATH 中没有：请安装（apt install ffmpeg）或改选 .gif。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="277" />
+      <location filename="../../plugin/gis/animation.py" line="298" />
       <source>ffmpeg could not write {0}: {1}</source>
       <translation>ffmpeg 无法写出 {0}：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/archive_postgres.py" line="55" />
+      <location filename="../../plugin/gis/archive_postgres.py" line="50" />
       <source>A PostgreSQL archive needs the Python package psycopg2, which QGIS installs with DB Manager: install python3-psycopg2 (Debian/Ubuntu) or psycopg2 in QGIS's Python.</source>
       <translation>PostgreSQL 存档需要 Python 包 psycopg2（QGIS 的 DB Manager 会一并安装）：请安装 python3-psycopg2（Debian/Ubuntu），或在 QGIS 的 Python 中安装 psycopg2。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/archive_postgres.py" line="64" />
+      <location filename="../../plugin/gis/archive_postgres.py" line="59" />
       <source>The archive's database cannot be reached ({0}): check the connection.</source>
       <translation>无法连接存档所在的数据库（{0}）：请检查连接。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/archive_postgres.py" line="146" />
+      <location filename="../../plugin/gis/archive_postgres.py" line="125" />
       <source>The archive {0} refused an answer's rows: {1}</source>
       <translation>存档 {0} 拒绝了一个应答的行：{1}</translation>
     </message>
@@ -688,8 +671,18 @@
     </message>
     <message>
       <location filename="../../plugin/gis/basemaps.py" line="124" />
-      <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap.</source>
-      <translation>热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请按底图的坐标系获取热度（COORD_OUT），或换用其他底图。</translation>
+      <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Write the heat in the basemap's coordinates (Output coordinates, COORD_OUT), or choose another basemap.</source>
+      <translation>热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请以底图的坐标系写出热度（输出坐标，COORD_OUT），或换用其他底图。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/basemaps.py" line="132" />
+      <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
+      <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/basemaps.py" line="139" />
+      <source>Basemap: {0}</source>
+      <translation>底图：{0}</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/fences.py" line="43" />
@@ -762,97 +755,97 @@
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="98" />
+      <location filename="../../plugin/gis/heat_archive.py" line="79" />
       <source>The archive must be a GeoPackage (.gpkg) or a PostgreSQL table, not '{0}': an archive is merged into by every run, which only a database can do safely.</source>
       <translation>存档必须是 GeoPackage(.gpkg)或 PostgreSQL 表,而不是“{0}”:每次运行都要合并进存档,只有数据库能安全地做到。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="192" />
+      <location filename="../../plugin/gis/heat_archive.py" line="160" />
       <source>The archive {0} cannot be written: {1}</source>
       <translation>无法写入存档 {0}:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="205" />
+      <location filename="../../plugin/gis/heat_archive.py" line="173" />
       <source>An archive needs a fixed S2 cell level: with 'Auto' the service may choose another level on another day, and an archive never mixes levels. Choose a level (16 is a street block).</source>
       <translation>存档需要固定的 S2 网格级别:选择“自动”时,服务在不同日期可能选择不同级别,而存档从不混合级别。请选择一个级别(16 约为一个街区)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="229" />
+      <location filename="../../plugin/gis/heat_archive.py" line="197" />
       <source>level {0} (this run: {1})</source>
       <translation>级别 {0}(本次运行:{1})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="231" />
+      <location filename="../../plugin/gis/heat_archive.py" line="199" />
       <source>{0} other feature(s): {1}</source>
       <translation>另外 {0} 个要素:{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="234" />
+      <location filename="../../plugin/gis/heat_archive.py" line="202" />
       <source>The archive '{0}' holds heat of {1}. An archive never mixes levels or features: run with the same features and level, or give another archive (another layer name in the same GeoPackage keeps them apart).</source>
       <translation>存档“{0}”保存的是{1}的热力。存档从不混合级别或要素:请用相同的要素和级别运行,或指定另一个存档(同一 GeoPackage 中的另一个图层名即可分开保存)。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="257" />
+      <location filename="../../plugin/gis/heat_archive.py" line="219" />
       <source>The archive's staging table {0} cannot be opened.</source>
       <translation>无法打开存档的暂存表 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="331" />
+      <location filename="../../plugin/gis/heat_archive.py" line="283" />
       <source>The archive {0} holds no heat yet.</source>
       <translation>存档 {0} 还没有热力数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="333" />
+      <location filename="../../plugin/gis/heat_archive.py" line="285" />
       <source>{0} – {1}: {2} date(s) with data, {3:,} cell-days</source>
       <translation>{0} – {1}:{2} 个日期有数据,共 {3:,} 个网格日</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="336" />
+      <location filename="../../plugin/gis/heat_archive.py" line="288" />
       <source>Gaps: {0}</source>
       <translation>空缺:{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="336" />
+      <location filename="../../plugin/gis/heat_archive.py" line="288" />
       <source>No gap.</source>
       <translation>没有空缺。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="337" />
+      <location filename="../../plugin/gis/heat_archive.py" line="289" />
       <source>{0} feature(s) at level {1}: {2}</source>
       <translation>{0} 个要素,级别 {1}:{2}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="341" />
+      <location filename="../../plugin/gis/heat_archive.py" line="293" />
       <source>{0:,.1f} MB on disk; last run {1}</source>
       <translation>占用磁盘 {0:,.1f} MB;上次运行 {1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="382" />
+      <location filename="../../plugin/gis/heat_archive.py" line="328" />
       <source>the service's choice</source>
       <translation>服务自选</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="447" />
+      <location filename="../../plugin/gis/heat_archive.py" line="393" />
       <source>Archive {0}: {1:,} cell-days added, {2:,} answered alike, {3:,} revised; it spans {4} – {5}</source>
       <translation>存档 {0}:新增 {1:,} 个网格日,{2:,} 个结果相同,{3:,} 个已修订;时间范围 {4} – {5}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="454" />
+      <location filename="../../plugin/gis/heat_archive.py" line="400" />
       <source>{0} date(s) inside the archive's span have no data (runs more than 10 days apart): {1}</source>
       <translation>存档时间范围内有 {0} 个日期没有数据(两次运行间隔超过 10 天):{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="464" />
+      <location filename="../../plugin/gis/heat_archive.py" line="410" />
       <source>cancelled</source>
       <translation>已取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="467" />
+      <location filename="../../plugin/gis/heat_archive.py" line="413" />
       <source>{0} of {1} request(s) not answered ({2})</source>
       <translation>{1} 个请求中有 {0} 个未得到应答({2})</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_archive.py" line="470" />
+      <location filename="../../plugin/gis/heat_archive.py" line="416" />
       <source>Incomplete run: {0}. The archive keeps the {1:,} cell-days added and {2:,} revised so far; run it again to fetch the rest (answers already received come from the cache).</source>
       <translation>运行未完成:{0}。存档保留目前已新增的 {1:,} 个网格日和已修订的 {2:,} 个;再次运行即可获取其余部分(已收到的结果来自缓存)。</translation>
     </message>
@@ -1058,42 +1051,42 @@
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="196" />
+      <location filename="../../plugin/gis/tasks.py" line="189" />
       <source>CrowdHeat: adding heat to the archive</source>
       <translation>CrowdHeat:正在将热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="266" />
+      <location filename="../../plugin/gis/tasks.py" line="259" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="286" />
+      <location filename="../../plugin/gis/tasks.py" line="279" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="331" />
+      <location filename="../../plugin/gis/tasks.py" line="324" />
       <location filename="../../plugin/ui/run_panel.py" line="56" />
       <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
       <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="348" />
+      <location filename="../../plugin/gis/tasks.py" line="341" />
       <source>Heat by zone failed.</source>
       <translation>分区热力计算失败。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="357" />
+      <location filename="../../plugin/gis/tasks.py" line="350" />
       <source>Heat by zone done.</source>
       <translation>分区热力计算完成。</translation>
     </message>
     <message>
       <location filename="../../plugin/plugin.py" line="31" />
       <location filename="../../plugin/ui/dock.py" line="15" />
-      <location filename="../../plugin/ui/heat_tab.py" line="278" />
-      <location filename="../../plugin/ui/heat_tab.py" line="468" />
-      <location filename="../../plugin/ui/heat_tab.py" line="445" />
+      <location filename="../../plugin/ui/heat_tab.py" line="272" />
+      <location filename="../../plugin/ui/heat_tab.py" line="462" />
+      <location filename="../../plugin/ui/heat_tab.py" line="439" />
       <location filename="../../plugin/ui/scans_tab.py" line="292" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -1206,7 +1199,7 @@
     </message>
     <message>
       <location filename="../../plugin/ui/archive_tab.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="436" />
+      <location filename="../../plugin/ui/heat_tab.py" line="430" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
@@ -1216,7 +1209,7 @@
       <translation>无法打开存档:{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/archive_tab.py" line="199" />
+      <location filename="../../plugin/ui/archive_tab.py" line="196" />
       <source>Playing {0} – {1} in the Temporal Controller.</source>
       <translation>正在时间控制器中播放 {0} – {1}。</translation>
     </message>
@@ -1336,98 +1329,93 @@
       <translation>热度到达时加在其下方；打印布局和动画也会使用它。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="196" />
-      <source>⚠ {0} draws its streets in GCJ-02: heat in other coordinates lands a few hundred metres off them in China. Choose GCJ-02 output coordinates.</source>
-      <translation>⚠ {0} 的街道按 GCJ-02 绘制：其他坐标的热度在中国境内会偏离街道数百米。请选择 GCJ-02 输出坐标。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="230" />
+      <location filename="../../plugin/ui/heat_tab.py" line="224" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="233" />
+      <location filename="../../plugin/ui/heat_tab.py" line="227" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="242" />
+      <location filename="../../plugin/ui/heat_tab.py" line="236" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="245" />
+      <location filename="../../plugin/ui/heat_tab.py" line="239" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="261" />
+      <location filename="../../plugin/ui/heat_tab.py" line="255" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="269" />
-      <location filename="../../plugin/ui/heat_tab.py" line="258" />
+      <location filename="../../plugin/ui/heat_tab.py" line="263" />
+      <location filename="../../plugin/ui/heat_tab.py" line="252" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="272" />
+      <location filename="../../plugin/ui/heat_tab.py" line="266" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="306" />
+      <location filename="../../plugin/ui/heat_tab.py" line="300" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="313" />
+      <location filename="../../plugin/ui/heat_tab.py" line="307" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="315" />
+      <location filename="../../plugin/ui/heat_tab.py" line="309" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="317" />
+      <location filename="../../plugin/ui/heat_tab.py" line="311" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="344" />
+      <location filename="../../plugin/ui/heat_tab.py" line="338" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="345" />
+      <location filename="../../plugin/ui/heat_tab.py" line="339" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="363" />
+      <location filename="../../plugin/ui/heat_tab.py" line="357" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="372" />
+      <location filename="../../plugin/ui/heat_tab.py" line="366" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="384" />
+      <location filename="../../plugin/ui/heat_tab.py" line="378" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="401" />
+      <location filename="../../plugin/ui/heat_tab.py" line="395" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="410" />
+      <location filename="../../plugin/ui/heat_tab.py" line="404" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -1440,68 +1428,68 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="427" />
+      <location filename="../../plugin/ui/heat_tab.py" line="421" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="434" />
+      <location filename="../../plugin/ui/heat_tab.py" line="428" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="437" />
+      <location filename="../../plugin/ui/heat_tab.py" line="431" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="463" />
+      <location filename="../../plugin/ui/heat_tab.py" line="457" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="469" />
+      <location filename="../../plugin/ui/heat_tab.py" line="463" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="472" />
+      <location filename="../../plugin/ui/heat_tab.py" line="466" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="475" />
+      <location filename="../../plugin/ui/heat_tab.py" line="469" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="478" />
+      <location filename="../../plugin/ui/heat_tab.py" line="472" />
       <source>Export animation…</source>
       <translation>导出动画…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="515" />
+      <location filename="../../plugin/ui/heat_tab.py" line="503" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="531" />
+      <location filename="../../plugin/ui/heat_tab.py" line="519" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="540" />
-      <location filename="../../plugin/ui/heat_tab.py" line="567" />
+      <location filename="../../plugin/ui/heat_tab.py" line="528" />
+      <location filename="../../plugin/ui/heat_tab.py" line="555" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="546" />
+      <location filename="../../plugin/ui/heat_tab.py" line="534" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="563" />
+      <location filename="../../plugin/ui/heat_tab.py" line="551" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
@@ -1546,7 +1534,7 @@ Fetch?</source>
       <translation>取消</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/run_panel.py" line="78" />
+      <location filename="../../plugin/ui/run_panel.py" line="85" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
@@ -1955,8 +1943,20 @@ Fetch?</source>
       <translation type="obsolete">未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png</translation>
     </message>
     <message>
+      <source>Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.</source>
+      <translation type="obsolete">S2 格网相对人群热度：及刻开放平台，{0}，北京时间。</translation>
+    </message>
+    <message>
       <source>Stopped early: the archive holds every answer received so far.</source>
       <translation type="obsolete">提前停止:存档已保存到目前为止收到的所有结果。</translation>
+    </message>
+    <message>
+      <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap.</source>
+      <translation type="obsolete">热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请按底图的坐标系获取热度（COORD_OUT），或换用其他底图。</translation>
+    </message>
+    <message>
+      <source>⚠ {0} draws its streets in GCJ-02: heat in other coordinates lands a few hundred metres off them in China. Choose GCJ-02 output coordinates.</source>
+      <translation type="obsolete">⚠ {0} 的街道按 GCJ-02 绘制：其他坐标的热度在中国境内会偏离街道数百米。请选择 GCJ-02 输出坐标。</translation>
     </message>
   </context>
 </TS>

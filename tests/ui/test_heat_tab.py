@@ -349,3 +349,17 @@ def test_the_basemap_comes_under_the_heat_and_the_animation_opens_filled_in(
         tab.unload()
         QgsProject.instance().clear()
         tiles.close()
+
+
+def test_a_gcj02_template_in_the_settings_keeps_its_mark(basemap_setting, qgis_iface, qtbot):
+    """The tab offered a template by its URL alone: opening the dock wrote the setting back without
+    its gcj02: mark, and the heat then went out in WGS84 under GCJ-02 streets."""
+    template = "gcj02:http://127.0.0.1:9/{z}/{x}/{y}.png"
+    basemap_setting.setValue("crowdheat/basemap", template)
+    tab = HeatTab(qgis_iface)
+    qtbot.addWidget(tab)
+    try:
+        assert basemap_setting.value("crowdheat/basemap") == template
+        assert tab.basemap.currentData() == template and tab.output_system.currentData() == "GCJ02"
+    finally:
+        tab.unload()
