@@ -25,6 +25,9 @@ class CrowdHeatPlugin:
     def initProcessing(self):
         self.provider = CrowdHeatProvider()
         QgsApplication.processingRegistry().addProvider(self.provider)
+        from .gis import tianditu
+
+        tianditu.install_project_hooks()  # before any project that holds a Tianditu basemap is read
 
     def initGui(self):
         self.initProcessing()
@@ -73,5 +76,8 @@ class CrowdHeatPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        from .gis import tianditu
+
+        tianditu.remove_project_hooks()
         remove_translator(self.translator)
         self.translator = None

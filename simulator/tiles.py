@@ -5,13 +5,17 @@ With ``street_lng``, the tiles hold one north–south street at that longitude i
 real basemap would draw it (Web Mercator tiles): a test puts it where GCJ-02 puts a place."""
 
 import http.server
+import json
 import threading
+from urllib.parse import parse_qs, urlsplit
 
 from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 from qgis.PyQt.QtGui import QColor, QImage, QPainter, QPen
 
 STREET = (0, 150, 160)
 GROUND = (236, 232, 224)
+LABEL = (120, 20, 60)  # Tianditu's label tiles (cva): one dark-red block in each, on transparent
+LABEL_BOX = (96, 120, 64, 16)  # x, y, width, height in the tile
 
 
 def tile_png(street_x=None):
@@ -62,6 +66,72 @@ class TileServer:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.template = f"http://127.0.0.1:{self.server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def label_png():
+    image = QImage(256, 256, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    painter.fillRect(*LABEL_BOX, QColor(*LABEL))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data)
+
+
+class TiandituServer:
+    """Tianditu's WMTS (KVP GetTile) on loopback, as strict as Tianditu about its key: every tile
+    needs ``tk`` equal to the key, else HTTP 403 with Tianditu's JSON (code 1, illegal key). The
+    streets (vec) are the grid tile, the labels (cva) one dark-red block on transparent."""
+
+    def __init__(self, key):
+        tiles = {"vec": tile_png(), "cva": label_png()}
+        asked = []
+        self.asked = asked  # (layer, tk, User-Agent, Referer) of every request
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                query = {k.upper(): v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                layer = query.get("LAYER", "")
+                asked.append((layer, query.get("TK", ""), self.headers.get("User-Agent"), self.headers.get("Referer")))
+                if query.get("TK") != key:
+                    self.answer(
+                        403,
+                        "application/json",
+                        json.dumps(
+                            {"msg": "非法key", "resolve": "请到API控制台重新获取key", "code": "1"}, ensure_ascii=False
+                        ).encode(),
+                    )
+                elif layer not in tiles or not all(
+                    query.get(k, "").isdigit() for k in ("TILECOL", "TILEROW", "TILEMATRIX")
+                ):
+                    self.answer(400, "text/plain", b"bad GetTile request")
+                else:
+                    self.answer(200, "image/png", tiles[layer])
+
+            def answer(self, status, kind, body):
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        port = self.server.server_address[1]
+        self.template = (
+            f"http://127.0.0.1:{port}/{{layer}}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={{layer}}"
+            "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILECOL={x}&TILEROW={y}&TILEMATRIX={z}"
+        )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):

@@ -14,6 +14,7 @@ from qgis.core import QgsDataSourceUri, QgsRasterLayer
 from ..core import coords
 from ..core.errors import InputError
 from ..i18n import tr
+from . import tianditu
 
 
 @dataclass(frozen=True)
@@ -23,12 +24,13 @@ class Basemap:
     url: str  # an XYZ template with {x}, {y} and {z}
     attribution: str
     system: str = coords.WGS84  # where its streets are drawn
+    relayed: bool = False  # Tianditu: tiles through the loopback relay that adds the key (gis/tianditu.py)
 
     def layer(self):
         """A new XYZ raster layer of this basemap (not in any project)."""
         uri = QgsDataSourceUri()
         uri.setParam("type", "xyz")
-        uri.setParam("url", self.url)
+        uri.setParam("url", tianditu.tile_url() if self.relayed else self.url)
         uri.setParam("zmin", "0")
         uri.setParam("zmax", "18")
         layer = QgsRasterLayer(bytes(uri.encodedUri()).decode("ascii"), self.name, "wms")
@@ -48,6 +50,10 @@ PRESETS = {
         "© AutoNavi 高德地图 (GCJ-02)",
         coords.GCJ02,
     ),
+    # CGCS2000, within centimetres of WGS84 at map scale; the key stays in the auth database.
+    "tianditu": Basemap(
+        "tianditu", "Tianditu 天地图", tianditu.URL, "© 天地图 Tianditu (tianditu.gov.cn)", relayed=True
+    ),
 }
 NONE = ("", "none")
 
@@ -56,7 +62,7 @@ GCJ02_PREFIX = "gcj02:"  # before an XYZ template whose streets are drawn in GCJ
 
 
 def basemap(text: str | None) -> Basemap | None:
-    """The basemap a parameter or setting names: '' or 'none', a preset ('osm', 'gaode'), or an
+    """The basemap a parameter or setting names: '' or 'none', a preset ('osm', 'gaode', 'tianditu'), or an
     XYZ template (http(s) with {x}, {y} and {z}; its attribution is its host), with ``gcj02:``
     before it when its streets are drawn in GCJ-02."""
     text = (text or "").strip()
@@ -64,7 +70,7 @@ def basemap(text: str | None) -> Basemap | None:
         base = basemap(text[len(GCJ02_PREFIX) :])
         if base is None:
             return None
-        return Basemap(base.key, base.name, base.url, base.attribution + " (GCJ-02)", coords.GCJ02)
+        return Basemap(base.key, base.name, base.url, base.attribution + " (GCJ-02)", coords.GCJ02, base.relayed)
     if text.lower() in NONE:
         return None
     if text.lower() in PRESETS:
@@ -74,7 +80,7 @@ def basemap(text: str | None) -> Basemap | None:
         return Basemap("xyz", host, text, host)
     raise InputError(
         tr(
-            "Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as "
+            "Basemap '{0}' is not known: give none, osm, gaode, tianditu, or an XYZ URL template such as "
             "https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)"
         ).format(text)
     )
@@ -102,6 +108,15 @@ def choose(text):
     from qgis.core import QgsSettings
 
     QgsSettings().setValue(SETTING, text or "")
+
+
+HEAT_OPACITY = 0.78  # heat over a basemap: the streets show through, the colours still read
+
+
+def see_through(layer):
+    """Heat drawn over a basemap is a little transparent (a layer the user made otherwise stays)."""
+    if layer.opacity() == 1.0:
+        layer.setOpacity(HEAT_OPACITY)
 
 
 def add_under(project, base):

@@ -37,7 +37,7 @@ from ..core import fence
 from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError
 from ..core import zones
-from ..gis import basemaps, heat_layers, heat_zones, output_systems, print_layout, profiles, settings
+from ..gis import basemaps, heat_layers, heat_zones, output_systems, print_layout, profiles, settings, tianditu
 from ..gis.heat_run import PlanJob, plan_text, summary_text
 from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, JobTask, Latest, ZoneTask, log
@@ -170,6 +170,7 @@ class HeatTab(RunPanel):
         box.addItem(tr("None"), "")
         box.addItem("OpenStreetMap", "osm")
         box.addItem(tr("AutoNavi / Gaode (GCJ-02 streets)"), "gaode")
+        box.addItem(tr("Tianditu 天地图 (key in Settings)"), "tianditu")
         chosen, base = basemaps.chosen_text(), basemaps.chosen()
         if base is not None and base.key == "xyz":
             box.addItem(tr("XYZ: {0}").format(base.name), chosen)  # as set: a gcj02: before it stays
@@ -189,7 +190,9 @@ class HeatTab(RunPanel):
     def check_basemap_coordinates(self, *args):
         base = basemaps.chosen()
         note = ""
-        if base is not None and base.system != WGS84:
+        if base is not None and base.relayed and not tianditu.key_stored():
+            note = "⚠ " + tianditu.missing_key_message()
+        elif base is not None and base.system != WGS84:
             output = self.output_system.currentData()
             note = basemaps.followed(base) if output == base.system else "⚠ " + basemaps.mismatch(base, output)
         self.basemap_note.setText(note)
@@ -448,6 +451,9 @@ class HeatTab(RunPanel):
                 basemaps.add_under(project, base)
             except CrowdHeatError as exc:
                 log(str(exc), Qgis.Warning)
+            else:
+                for layer in (hourly, cells):
+                    basemaps.see_through(layer)
         self.zone_heat_layer.setLayer(hourly)  # heat by zone starts from the heat just fetched
         self.heatReady.emit(hourly)
         heat_layers.show_in_time(heat_layers.time_range(run), project, self.iface)

@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import config
 from ..core.config import Service
-from ..gis import settings
+from ..gis import settings, tianditu
 from ..core.errors import CrowdHeatError
 from ..gis.tasks import ConnectionTestTask, log
 from ..icons import provider_icon
@@ -186,6 +186,18 @@ class SettingsWidget(QWidget):
         form.addRow(self.baidu_env)
         self.baidu_test, self.baidu_result = self._test_row(form, Service.BAIDU)
         layout.addWidget(box)
+
+        box = QGroupBox(tr("Basemaps"))
+        form = QFormLayout(box)
+        self.tianditu_key = _secret_edit()
+        self.tianditu_key.setToolTip(
+            tr(
+                "A 'browser' key from console.tianditu.gov.cn. Tiles are fetched through a relay inside QGIS, "
+                "so the key stays out of layers, project files and the log."
+            )
+        )
+        form.addRow(tr("Tianditu key"), self.tianditu_key)
+        layout.addWidget(box)
         layout.addStretch(1)
         self.show_state()
 
@@ -210,6 +222,7 @@ class SettingsWidget(QWidget):
             (Service.BAIDU, "sk", self.baidu_sk, baidu.sk_from_env),
         ):
             edit.setPlaceholderText(stored if settings.secret_stored(service, name) and not from_env else "")
+        self.tianditu_key.setPlaceholderText(stored if tianditu.key_stored(environment=False) else "")
         self.jike_env.setText(
             self._env_note((jike.url_from_env, config.ENV_JIKE_URL), (jike.token_from_env, config.ENV_JIKE_TOKEN))
         )
@@ -270,6 +283,13 @@ class SettingsWidget(QWidget):
                     problems.append(str(exc))
                 else:
                     edit.clear()
+        if self.tianditu_key.text().strip():
+            try:
+                tianditu.store_key(self.tianditu_key.text())
+            except CrowdHeatError as exc:
+                problems.append(str(exc))
+            else:
+                self.tianditu_key.clear()
         self.problem.setText("\n".join(problems))
         self.problem.setVisible(bool(problems))
         for problem in problems:

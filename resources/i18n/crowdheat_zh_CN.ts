@@ -101,14 +101,14 @@
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="206" />
+      <location filename="../../plugin/ui/heat_tab.py" line="209" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="207" />
+      <location filename="../../plugin/ui/heat_tab.py" line="210" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
@@ -169,106 +169,112 @@
       <translation>最强的日异常:{1},z = {0:.1f}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="22" />
+      <location filename="../../plugin/algorithms/groups.py" line="26" />
+      <source>As the basemap draws its streets (WGS84 without a basemap)</source>
+      <translation>跟随底图的坐标系（无底图时为 WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/algorithms/groups.py" line="27" />
+      <location filename="../../plugin/algorithms/groups.py" line="25" />
       <location filename="../../plugin/ui/heat_tab.py" line="142" />
       <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="28" />
-      <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
-      <translation>底图（none、osm、gaode，或 XYZ URL 模板）</translation>
+      <location filename="../../plugin/algorithms/groups.py" line="37" />
+      <source>Basemap (none, osm, gaode, tianditu, or an XYZ URL template)</source>
+      <translation>底图（none、osm、gaode、tianditu，或 XYZ 地址模板）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="43" />
+      <location filename="../../plugin/algorithms/groups.py" line="52" />
       <source>Input coordinates</source>
       <translation>输入坐标</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="50" />
+      <location filename="../../plugin/algorithms/groups.py" line="59" />
       <source>Crowd heat (Jike)</source>
       <translation>人群热力（及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/groups.py" line="72" />
+      <location filename="../../plugin/algorithms/groups.py" line="81" />
       <source>Scan positioning (Baidu)</source>
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="103" />
+      <location filename="../../plugin/algorithms/heat.py" line="105" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="113" />
+      <location filename="../../plugin/algorithms/heat.py" line="115" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="113" />
+      <location filename="../../plugin/algorithms/heat.py" line="115" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="142" />
-      <location filename="../../plugin/ui/heat_tab.py" line="416" />
+      <location filename="../../plugin/algorithms/heat.py" line="144" />
+      <location filename="../../plugin/ui/heat_tab.py" line="419" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="179" />
+      <location filename="../../plugin/algorithms/heat.py" line="181" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="205" />
+      <location filename="../../plugin/algorithms/heat.py" line="207" />
       <location filename="../../plugin/gis/tasks.py" line="64" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="261" />
+      <location filename="../../plugin/algorithms/heat.py" line="266" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="264" />
+      <location filename="../../plugin/algorithms/heat.py" line="269" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="280" />
+      <location filename="../../plugin/algorithms/heat.py" line="285" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="286" />
+      <location filename="../../plugin/algorithms/heat.py" line="291" />
       <source>Shard k/N: this machine's part of the plan (1/1: all of it)</source>
       <translation>分片 k/N：本机负责的计划部分（1/1：全部）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="299" />
+      <location filename="../../plugin/algorithms/heat.py" line="304" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="328" />
+      <location filename="../../plugin/algorithms/heat.py" line="333" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="331" />
+      <location filename="../../plugin/algorithms/heat.py" line="336" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="340" />
+      <location filename="../../plugin/algorithms/heat.py" line="345" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="344" />
+      <location filename="../../plugin/algorithms/heat.py" line="349" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
@@ -305,7 +311,7 @@
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="73" />
       <location filename="../../plugin/algorithms/outputs.py" line="175" />
-      <location filename="../../plugin/ui/heat_tab.py" line="526" />
+      <location filename="../../plugin/ui/heat_tab.py" line="529" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
@@ -333,7 +339,7 @@
       <location filename="../../plugin/algorithms/outputs.py" line="122" />
       <location filename="../../plugin/algorithms/outputs.py" line="207" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
-      <location filename="../../plugin/ui/heat_tab.py" line="212" />
+      <location filename="../../plugin/ui/heat_tab.py" line="215" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
@@ -379,8 +385,8 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="190" />
-      <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
-      <translation>将逐时热度图层（或存档）的时间控制器动画导出为文件：每小时一帧，标注日期和小时，附图例（每帧分级相同）、比例尺和来源说明，可叠加底图（none、osm、gaode，或含 {x}、{y}、{z} 的 XYZ URL 模板）。START 和 END 留空：数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
+      <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, tianditu, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
+      <translation>将逐小时热力图层（或存档）的时间控制器动画写成文件：每小时一帧，标注日期和小时，图例（各帧分级相同）、比例尺和来源说明，叠加在底图上（none、osm、gaode、tianditu，或含 {x}、{y}、{z} 的 XYZ 地址模板）。START 和 END 为空时取数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="209" />
@@ -576,8 +582,8 @@
       <location filename="../../plugin/algorithms/zones.py" line="27" />
       <location filename="../../plugin/algorithms/zones.py" line="62" />
       <location filename="../../plugin/gis/tasks.py" line="343" />
-      <location filename="../../plugin/ui/heat_tab.py" line="200" />
-      <location filename="../../plugin/ui/heat_tab.py" line="210" />
+      <location filename="../../plugin/ui/heat_tab.py" line="203" />
+      <location filename="../../plugin/ui/heat_tab.py" line="213" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -588,13 +594,13 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="51" />
-      <location filename="../../plugin/ui/heat_tab.py" line="213" />
+      <location filename="../../plugin/ui/heat_tab.py" line="216" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="56" />
-      <location filename="../../plugin/ui/heat_tab.py" line="214" />
+      <location filename="../../plugin/ui/heat_tab.py" line="217" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
@@ -660,27 +666,27 @@
       <translation>存档 {0} 拒绝了一个应答的行：{1}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="36" />
+      <location filename="../../plugin/gis/basemaps.py" line="38" />
       <source>The basemap {0} cannot be opened ({1}).</source>
       <translation>无法打开底图 {0}（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="76" />
-      <source>Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)</source>
-      <translation>未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道按 GCJ-02 绘制时在前面加 gcj02:）</translation>
+      <location filename="../../plugin/gis/basemaps.py" line="82" />
+      <source>Basemap '{0}' is not known: give none, osm, gaode, tianditu, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)</source>
+      <translation>未知底图“{0}”：请填写 none、osm、gaode、tianditu，或 XYZ 地址模板，如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道为 GCJ-02 坐标时在前面加 gcj02:）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="124" />
+      <location filename="../../plugin/gis/basemaps.py" line="130" />
       <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Write the heat in the basemap's coordinates (Output coordinates, COORD_OUT), or choose another basemap.</source>
       <translation>热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请以底图的坐标系写出热度（输出坐标，COORD_OUT），或换用其他底图。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="132" />
+      <location filename="../../plugin/gis/basemaps.py" line="138" />
       <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
       <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="139" />
+      <location filename="../../plugin/gis/basemaps.py" line="145" />
       <source>Basemap: {0}</source>
       <translation>底图：{0}</translation>
     </message>
@@ -1082,17 +1088,32 @@
       <translation>分区热力计算完成。</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="31" />
+      <location filename="../../plugin/gis/tianditu.py" line="70" />
+      <source>Tianditu needs its key (a 'browser' key from console.tianditu.gov.cn): enter it in Settings ▸ Options ▸ CrowdHeat ▸ Basemaps, or set {0}.</source>
+      <translation>天地图需要密钥（在 console.tianditu.gov.cn 申请的“浏览器端”密钥）：请在 设置 ▸ 选项 ▸ CrowdHeat ▸ 底图 中填写，或设置环境变量 {0}。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tianditu.py" line="138" />
+      <source>Tianditu cannot be reached ({0}).</source>
+      <translation>无法连接天地图（{0}）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/tianditu.py" line="144" />
+      <source>Tianditu refused a tile: HTTP {0}, {1}. A 403 with code 1 or 12 means the key is wrong or not a 'browser' key.</source>
+      <translation>天地图拒绝了瓦片请求：HTTP {0}，{1}。403 且 code 为 1 或 12 表示密钥错误或不是“浏览器端”密钥。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/plugin.py" line="34" />
       <location filename="../../plugin/ui/dock.py" line="15" />
-      <location filename="../../plugin/ui/heat_tab.py" line="272" />
-      <location filename="../../plugin/ui/heat_tab.py" line="462" />
-      <location filename="../../plugin/ui/heat_tab.py" line="439" />
+      <location filename="../../plugin/ui/heat_tab.py" line="275" />
+      <location filename="../../plugin/ui/heat_tab.py" line="465" />
+      <location filename="../../plugin/ui/heat_tab.py" line="442" />
       <location filename="../../plugin/ui/scans_tab.py" line="292" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
     <message>
-      <location filename="../../plugin/plugin.py" line="33" />
+      <location filename="../../plugin/plugin.py" line="36" />
       <source>Crowd heat and scan positioning</source>
       <translation>人群热力与扫描定位</translation>
     </message>
@@ -1199,7 +1220,7 @@
     </message>
     <message>
       <location filename="../../plugin/ui/archive_tab.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="430" />
+      <location filename="../../plugin/ui/heat_tab.py" line="433" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
@@ -1319,103 +1340,108 @@
       <translation>高德地图（GCJ-02 街道）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="175" />
+      <location filename="../../plugin/ui/heat_tab.py" line="173" />
+      <source>Tianditu 天地图 (key in Settings)</source>
+      <translation>天地图（密钥在设置中）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="176" />
       <source>XYZ: {0}</source>
       <translation>XYZ：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="177" />
+      <location filename="../../plugin/ui/heat_tab.py" line="178" />
       <source>Added under the heat when it comes; the print layout and the animation use it too.</source>
       <translation>热度到达时加在其下方；打印布局和动画也会使用它。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="224" />
+      <location filename="../../plugin/ui/heat_tab.py" line="227" />
       <source>Choose an hourly heat layer (fetch one first).</source>
       <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="227" />
+      <location filename="../../plugin/ui/heat_tab.py" line="230" />
       <source>Make your zone layer (polygons, any CRS) the active layer.</source>
       <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="236" />
+      <location filename="../../plugin/ui/heat_tab.py" line="239" />
       <source>{0:,} selected zones of {1}</source>
       <translation>{1} 中已选的 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="239" />
+      <location filename="../../plugin/ui/heat_tab.py" line="242" />
       <source>All {0:,} zones of {1}</source>
       <translation>{1} 的全部 {0:,} 个分区</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="255" />
+      <location filename="../../plugin/ui/heat_tab.py" line="258" />
       <source>Sharing heat out to the zones…</source>
       <translation>正在把热力分配到分区…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="263" />
-      <location filename="../../plugin/ui/heat_tab.py" line="252" />
+      <location filename="../../plugin/ui/heat_tab.py" line="266" />
+      <location filename="../../plugin/ui/heat_tab.py" line="255" />
       <source>CrowdHeat: heat by zone failed</source>
       <translation>CrowdHeat：分区热力计算失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="266" />
+      <location filename="../../plugin/ui/heat_tab.py" line="269" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="300" />
+      <location filename="../../plugin/ui/heat_tab.py" line="303" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="307" />
+      <location filename="../../plugin/ui/heat_tab.py" line="310" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="309" />
+      <location filename="../../plugin/ui/heat_tab.py" line="312" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="311" />
+      <location filename="../../plugin/ui/heat_tab.py" line="314" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="338" />
+      <location filename="../../plugin/ui/heat_tab.py" line="341" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="339" />
+      <location filename="../../plugin/ui/heat_tab.py" line="342" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="357" />
+      <location filename="../../plugin/ui/heat_tab.py" line="360" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="366" />
+      <location filename="../../plugin/ui/heat_tab.py" line="369" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="378" />
+      <location filename="../../plugin/ui/heat_tab.py" line="381" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="395" />
+      <location filename="../../plugin/ui/heat_tab.py" line="398" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="404" />
+      <location filename="../../plugin/ui/heat_tab.py" line="407" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -1428,68 +1454,68 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="421" />
+      <location filename="../../plugin/ui/heat_tab.py" line="424" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="428" />
+      <location filename="../../plugin/ui/heat_tab.py" line="431" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="431" />
+      <location filename="../../plugin/ui/heat_tab.py" line="434" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="457" />
+      <location filename="../../plugin/ui/heat_tab.py" line="460" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="463" />
+      <location filename="../../plugin/ui/heat_tab.py" line="466" />
       <source>Save as GeoPackage…</source>
       <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="466" />
+      <location filename="../../plugin/ui/heat_tab.py" line="469" />
       <source>Print layout…</source>
       <translation>打印布局…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="469" />
+      <location filename="../../plugin/ui/heat_tab.py" line="472" />
       <source>PDF…</source>
       <translation>PDF…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="472" />
+      <location filename="../../plugin/ui/heat_tab.py" line="475" />
       <source>Export animation…</source>
       <translation>导出动画…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="503" />
+      <location filename="../../plugin/ui/heat_tab.py" line="506" />
       <source>Crowd heat — {0}</source>
       <translation>人群热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="519" />
+      <location filename="../../plugin/ui/heat_tab.py" line="522" />
       <source>Export the heat map as PDF</source>
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="528" />
-      <location filename="../../plugin/ui/heat_tab.py" line="555" />
+      <location filename="../../plugin/ui/heat_tab.py" line="531" />
+      <location filename="../../plugin/ui/heat_tab.py" line="558" />
       <source>Saved to {0}</source>
       <translation>已保存到 {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="534" />
+      <location filename="../../plugin/ui/heat_tab.py" line="537" />
       <source>Save heat layers</source>
       <translation>保存热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="551" />
+      <location filename="../../plugin/ui/heat_tab.py" line="554" />
       <source>Could not save: {0}</source>
       <translation>无法保存：{0}</translation>
     </message>
@@ -1904,32 +1930,47 @@ Fetch?</source>
       <translation>无设备标识文件的设备标识（imei）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="193" />
+      <location filename="../../plugin/ui/settings_page.py" line="190" />
+      <source>Basemaps</source>
+      <translation>底图</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="194" />
+      <source>A 'browser' key from console.tianditu.gov.cn. Tiles are fetched through a relay inside QGIS, so the key stays out of layers, project files and the log.</source>
+      <translation>在 console.tianditu.gov.cn 申请的“浏览器端”密钥。瓦片经 QGIS 内的本机中转获取，密钥不会出现在图层、工程文件和日志中。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="199" />
+      <source>Tianditu key</source>
+      <translation>天地图密钥</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/settings_page.py" line="205" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="206" />
+      <location filename="../../plugin/ui/settings_page.py" line="218" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="231" />
+      <location filename="../../plugin/ui/settings_page.py" line="244" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="286" />
+      <location filename="../../plugin/ui/settings_page.py" line="306" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="292" />
+      <location filename="../../plugin/ui/settings_page.py" line="312" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="328" />
+      <location filename="../../plugin/ui/settings_page.py" line="348" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
@@ -1943,12 +1984,24 @@ Fetch?</source>
       <translation type="obsolete">未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png</translation>
     </message>
     <message>
+      <source>Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)</source>
+      <translation type="obsolete">未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道按 GCJ-02 绘制时在前面加 gcj02:）</translation>
+    </message>
+    <message>
+      <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
+      <translation type="obsolete">底图（none、osm、gaode，或 XYZ URL 模板）</translation>
+    </message>
+    <message>
       <source>Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.</source>
       <translation type="obsolete">S2 格网相对人群热度：及刻开放平台，{0}，北京时间。</translation>
     </message>
     <message>
       <source>Stopped early: the archive holds every answer received so far.</source>
       <translation type="obsolete">提前停止:存档已保存到目前为止收到的所有结果。</translation>
+    </message>
+    <message>
+      <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
+      <translation type="obsolete">将逐时热度图层（或存档）的时间控制器动画导出为文件：每小时一帧，标注日期和小时，附图例（每帧分级相同）、比例尺和来源说明，可叠加底图（none、osm、gaode，或含 {x}、{y}、{z} 的 XYZ URL 模板）。START 和 END 留空：数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
       <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap.</source>

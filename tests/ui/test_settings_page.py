@@ -3,7 +3,7 @@
 import pytest
 from qgis.core import QgsSettings
 
-from crowdheat.plugin.gis import settings
+from crowdheat.plugin.gis import settings, tianditu
 from crowdheat.plugin.ui.settings_page import SettingsWidget
 
 
@@ -15,6 +15,7 @@ def clean(monkeypatch, auth_unlocked, tmp_path):
         "CROWDHEAT_BAIDU_URL",
         "CROWDHEAT_BAIDU_AK",
         "CROWDHEAT_BAIDU_SK",
+        "CROWDHEAT_TIANDITU_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
     saved = {k: QgsSettings().value(k) for k in QgsSettings().allKeys() if k.startswith("crowdheat/")}
@@ -31,6 +32,7 @@ def test_apply_stores_secrets_encrypted_and_values_plainly(clean, qtbot):
     qtbot.addWidget(page)
     page.jike_token.setText("typed-token-1")
     page.baidu_ak.setText("typed-ak-2")
+    page.tianditu_key.setText("typedtianditukey3")
     page.batch.setValue(1)
     page.rate.setValue(12)
     page.jike_deadline.setValue(90)
@@ -45,7 +47,8 @@ def test_apply_stores_secrets_encrypted_and_values_plainly(clean, qtbot):
     assert baidu.limits().deadline_s == 20 and baidu.limits().max_answer_bytes == 2 * 1024 * 1024
     QgsSettings().sync()
     text = open(QgsSettings().fileName(), encoding="utf-8", errors="replace").read()
-    assert "typed-token-1" not in text and "typed-ak-2" not in text
+    assert "typed-token-1" not in text and "typed-ak-2" not in text and "typedtianditukey3" not in text
+    assert tianditu.key() == "typedtianditukey3" and "stored" in page.tianditu_key.placeholderText()
     # an empty secret field keeps the stored secret
     SettingsWidget().apply()
     assert settings.jike_config().token == "typed-token-1"
