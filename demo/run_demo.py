@@ -200,6 +200,7 @@ def main():
     from qgis.core import QgsProject, QgsRectangle, QgsVectorLayer
     from qgis.PyQt.QtCore import QDate
 
+    from crowdheat.plugin.gis import basemaps
     from crowdheat.plugin.gis.basemaps import Basemap
     from simulator.tiles import TileServer
 
@@ -258,7 +259,7 @@ def main():
 
     base_layer = basemap.layer()
     project.addMapLayer(base_layer, False)  # for the renders; taken out before the project is saved
-    hourly.setOpacity(0.8)  # the streets show through
+    basemaps.see_through(hourly)
     layout = print_layout.build_layout(
         project,
         [outline, hourly, base_layer],

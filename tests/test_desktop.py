@@ -91,6 +91,10 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
     project = write_project(tmp_path)
     report, shot, scans_shot = tmp_path / "report.json", tmp_path / "qgis-heat.png", tmp_path / "qgis-scans.png"
     profile_shot = tmp_path / "time-profile.png"
+    from simulator.tiles import TileServer
+
+    tiles = TileServer()
+    gif = tmp_path / "day.gif"
     with BaiduSimulator() as baidu, JikeSimulator() as large:
         baidu.learn(os.path.join(DEMO_DATA, "simulator_truth.json"))
         large.canned = json.dumps(envelope(generate_items(cells_near((114.05, 22.54), 10_000), seed=3))).encode()
@@ -106,8 +110,13 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
             CROWDHEAT_DESKTOP_SCAN_FILE=os.path.join(DEMO_DATA, "scans_baidu_gbk.csv"),
             CROWDHEAT_DESKTOP_PROFILE_SHOT=str(profile_shot),
             CROWDHEAT_DESKTOP_LARGE_ANSWER_URL=large.url,
+            CROWDHEAT_DESKTOP_BASEMAP=tiles.template,
+            CROWDHEAT_DESKTOP_GIF=str(gif),
         )
-        run_desktop("drive_qgis.py", env, tmp_path, "--project", str(project))
+        try:
+            run_desktop("drive_qgis.py", env, tmp_path, "--project", str(project))
+        finally:
+            tiles.close()
     assert report.exists(), "QGIS did not write its report"
     result = json.loads(report.read_text())
     assert "error" not in result, result.get("error")
@@ -121,6 +130,12 @@ def test_fetch_and_scans_in_the_real_qgis_window(jike, plugins_dir, tmp_path):
     assert result["temporal_extent"][0].endswith("00:00")
     assert "cells" in result["status"] and "total heat" in result["status"]
     assert result["message_bar_items"] >= 1
+    # the basemap chosen in the tab came under the heat; the message bar's "Export animation…"
+    # opened the dialog filled in with it, and Run wrote the day's 24 frames
+    assert result["basemap_chosen"] == tiles.template and "127.0.0.1" in result["bottom_layer"]
+    assert result["animation_buttons"] == 1 and result["animation_dialog_basemap"] == tiles.template
+    assert result["gif_frames"] == 24 and gif.stat().st_size == result["gif_size"] > 50_000
+    assert tiles.served  # the desktop drew the basemap from loopback
     assert result["selection_info_after"] == result["selection_info"]  # the user's selection is kept
     assert shot.exists() and shot.stat().st_size > 20_000
     # the Profile tab: the fetched heat's hours, exported as PNG; a click on 07:00 of the first day

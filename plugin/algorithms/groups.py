@@ -16,16 +16,25 @@ from ..i18n import tr
 from ..icons import provider_icon
 
 
-def coord_out_parameter(name):
-    """The output coordinate system, one choice per gis/output_systems.py entry (WGS84 first)."""
+def coord_out_parameter(name, follows_basemap=False):
+    """The output coordinate system, one choice per gis/output_systems.py entry (WGS84 first).
+    With ``follows_basemap``, one more choice, the default: the BASEMAP's system (WGS84 without
+    one). Processing's dialog sends every parameter, so "left out" alone cannot mean "follow"."""
     labels = [label for _, label in output_systems.choices()]
-    return QgsProcessingParameterEnum(name, tr("Output coordinates"), labels, defaultValue=0)
+    if not follows_basemap:
+        return QgsProcessingParameterEnum(name, tr("Output coordinates"), labels, defaultValue=0)
+    labels.append(tr("As the basemap draws its streets (WGS84 without a basemap)"))
+    return QgsProcessingParameterEnum(name, tr("Output coordinates"), labels, defaultValue=len(labels) - 1)
+
+
+FOLLOW_BASEMAP = len(output_systems.choices())  # the COORD_OUT choice that follows BASEMAP
 
 
 def basemap_parameter(name):
-    """none, osm, gaode, or an XYZ template (gcj02: before one whose streets are GCJ-02): gis/basemaps.py."""
+    """none, osm, gaode, tianditu, or an XYZ template (gcj02: before one whose streets are GCJ-02):
+    gis/basemaps.py."""
     return QgsProcessingParameterString(
-        name, tr("Basemap (none, osm, gaode, or an XYZ URL template)"), "none", optional=True
+        name, tr("Basemap (none, osm, gaode, tianditu, or an XYZ URL template)"), "none", optional=True
     )
 
 

@@ -24,6 +24,7 @@ from qgis.core import (
 from qgis.PyQt import sip
 
 from ..core import fence, shards
+from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError
 from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
@@ -37,6 +38,7 @@ from .groups import (
     WrittenOutputs,
     basemap_of,
     basemap_parameter,
+    FOLLOW_BASEMAP,
     coord_out_parameter,
     input_coords_parameter,
 )
@@ -71,6 +73,8 @@ class _LayerStyler(OneShotPostProcessor):
 
     def process(self, layer, context, feedback):
         project = context.project() or QgsProject.instance()
+        if self.base is not None:
+            basemaps.see_through(layer)
         if self.kind == "hourly":
             layer.setName(self.names[0])
             show_hourly(layer, self.uppers, self.time_range, project)
@@ -108,7 +112,7 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
         )
         self.addParameter(level)
         self.addParameter(input_coords_parameter(self.INPUT_COORDS))
-        self.addParameter(coord_out_parameter(self.COORD_OUT))
+        self.addParameter(coord_out_parameter(self.COORD_OUT, follows_basemap=True))
         self.addParameter(basemap_parameter(self.BASEMAP))
         for name, title in ((self.OUTPUT, tr("Hourly heat")), (self.OUTPUT_CELLS, tr("Cells"))):
             self.addParameter(QgsProcessingParameterFeatureSink(name, title, QgsProcessing.TypeVectorPolygon))
@@ -223,15 +227,18 @@ class HeatAlgorithmBase(WrittenOutputs, HeatGroupAlgorithm):
 
     def output_system(self, parameters, context, feedback):
         """(the system the heat is written in, the basemap or None). A GCJ-02 basemap makes GCJ-02
-        the output when COORD_OUT is not given, and says so; given otherwise, it is a warning."""
+        the output when COORD_OUT follows the basemap (its default) or is left out, and says so;
+        another system asked for is a warning."""
         base = basemap_of(self.parameterAsString(parameters, self.BASEMAP, context))
-        system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
-        if base is not None and base.system != system:
-            if parameters.get(self.COORD_OUT) in (None, ""):
-                system = base.system
+        choice = self.parameterAsEnum(parameters, self.COORD_OUT, context)
+        if choice == FOLLOW_BASEMAP or parameters.get(self.COORD_OUT) in (None, ""):
+            system = base.system if base is not None else WGS84
+            if system != WGS84:
                 feedback.pushInfo(basemaps.followed(base))
-            else:
-                feedback.pushWarning(basemaps.mismatch(base, system))
+            return system, base
+        system = output_systems.of_choice(choice)
+        if base is not None and base.system != system:
+            feedback.pushWarning(basemaps.mismatch(base, system))
         return system, base
 
     def attach_stylers(self, context, run, hourly_id, cells_id, names, writer, base=None):

@@ -30,7 +30,6 @@ from .render import render_layers
 
 WEB_MERCATOR = QgsCoordinateReferenceSystem("EPSG:3857")  # the tiles' own: a basemap is never resampled
 MARGIN = 0.06  # of the heat's extent, around it
-HEAT_OPACITY = 0.78  # over a basemap
 
 
 def last_day_hours(layer):
@@ -238,7 +237,7 @@ def render_frames(layer, hours, size, basemap=None, is_cancelled=None, on_progre
     extent = frame_extent(layer, size, project, overlay.legend_pixels(size[0]))
     opacity = layer.opacity()
     if basemap is not None:
-        layer.setOpacity(HEAT_OPACITY)  # the streets show through; the user's layer is given back as it was
+        layer.setOpacity(basemaps.HEAT_OPACITY)  # the streets show through; the user's layer is given back as it was
     frames = []
     try:
         for n, hour in enumerate(hours):

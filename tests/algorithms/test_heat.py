@@ -293,6 +293,25 @@ def test_heat_layers_in_gcj02_or_bd09_for_chinese_basemaps(jike, provider, choic
     QgsProject.instance().clear()
 
 
+def test_the_dialogs_default_coordinates_follow_a_gcj02_basemap(jike, provider):
+    """Processing's dialog sends every parameter at its default: COORD_OUT's default follows the
+    basemap, so a Gaode basemap gets GCJ-02 heat there too; WGS84 chosen is a warning."""
+    from qgis.core import QgsApplication
+
+    from crowdheat.plugin.core import coords
+    from crowdheat.plugin.gis.heat_layers import numbers_of
+
+    default = QgsApplication.processingRegistry().algorithmById("crowdheat:heatmap")
+    default = default.parameterDefinition("COORD_OUT").defaultValue()
+    params = {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "BASEMAP": "gaode"}
+    followed, said = run_heat(dict(params, COORD_OUT=default))
+    assert numbers_of(followed["OUTPUT"]) == coords.GCJ02 and "written in GCJ-02" in said.text()
+    asked, warned = run_heat(dict(params, COORD_OUT=0))
+    assert numbers_of(asked["OUTPUT"]) == coords.WGS84 and "a few hundred metres apart" in warned.text()
+    plain, _ = run_heat({"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "COORD_OUT": default})
+    assert numbers_of(plain["OUTPUT"]) == coords.WGS84  # no basemap: WGS84, as before
+
+
 def test_an_hour_of_3e9_is_written_to_a_geopackage_and_read_back(jike, provider, tmp_path):
     import processing
     from qgis.core import QgsVectorLayer

@@ -25,6 +25,8 @@ SCANS_SHOT = os.environ["CROWDHEAT_DESKTOP_SCANS_SCREENSHOT"]
 SCAN_FILE = os.environ["CROWDHEAT_DESKTOP_SCAN_FILE"]
 PROFILE_SHOT = os.environ["CROWDHEAT_DESKTOP_PROFILE_SHOT"]
 LARGE_ANSWER_URL = os.environ["CROWDHEAT_DESKTOP_LARGE_ANSWER_URL"]
+BASEMAP = os.environ["CROWDHEAT_DESKTOP_BASEMAP"]  # an XYZ template on loopback
+GIF = os.environ["CROWDHEAT_DESKTOP_GIF"]
 WATCHDOG_S = 150
 report = {"steps": []}
 
@@ -50,6 +52,9 @@ def open_dock():
     iface.setActiveLayer(layer)
     canvas = iface.mapCanvas()
     canvas.setExtent(canvas.mapSettings().layerToMapCoordinates(layer, layer.extent()).buffered(300))
+    from qgis.core import QgsSettings
+
+    QgsSettings().setValue("crowdheat/basemap", BASEMAP)  # as a script would; the tab offers it
     plugin.dock_action.setChecked(True)
     layer.selectByIds([1])
     heat = plugin.dock.heat
@@ -81,7 +86,9 @@ def check_layers():
     project = QgsProject.instance()
     heat = plugins["crowdheat"].dock.heat
     report["status"] = heat.status.text()
-    report["layers"] = {layer.name(): layer.featureCount() for layer in project.mapLayers().values()}
+    report["layers"] = {
+        layer.name(): layer.featureCount() for layer in project.mapLayers().values() if hasattr(layer, "featureCount")
+    }
     report["groups"] = [group.name() for group in project.layerTreeRoot().findGroups()]
     navigation = iface.mapCanvas().temporalController()
     extent = navigation.temporalExtents()
@@ -97,7 +104,41 @@ def check_layers():
     )
     report["selection_info_after"] = heat.selection_info.text()
     report["message_bar_items"] = len(iface.messageBar().items())
+    report["basemap_chosen"] = heat.basemap.currentData()
+    report["bottom_layer"] = project.layerTreeRoot().findLayers()[-1].layer().source()
     iface.mapCanvas().refresh()
+    return True
+
+
+def export_animation():
+    """The message bar's "Export animation…" button: Processing's dialog, filled in, run as a user
+    would press Run (heatanimation runs on the main thread: it draws)."""
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    buttons = [
+        button
+        for item in iface.messageBar().items()
+        for button in item.findChildren(QPushButton)
+        if button.text() == "Export animation…"
+    ]
+    report["animation_buttons"] = len(buttons)
+    buttons[0].click()
+    dialog = plugins["crowdheat"].dock.heat.animation_dialog
+    values = dialog.mainWidget().createProcessingParameters()
+    report["animation_dialog_basemap"] = values["BASEMAP"]
+    dialog.setParameters(dict(values, WIDTH=800, HEIGHT=600, OUTPUT=GIF))
+    dialog.runAlgorithm()
+    return True
+
+
+def animation_written():
+    from qgis.PyQt.QtGui import QImageReader
+
+    if not os.path.exists(GIF):
+        return False
+    report["gif_frames"] = QImageReader(GIF).imageCount()
+    report["gif_size"] = os.path.getsize(GIF)
+    plugins["crowdheat"].dock.heat.animation_dialog.close()
     return True
 
 
@@ -241,6 +282,8 @@ STEPS = [
     ("check layers", check_layers, 1.0),
     ("canvas drawn", canvas_drawn, 1.0),
     ("screenshot", shoot, 0.0),
+    ("export animation", export_animation, 0.0),
+    ("animation written", animation_written, 0.5),
     ("profile", profile_shown, 0.5),
     ("choose scan file", choose_scan_file, 0.0),
     ("scan plan", scan_plan_counted, 0.3),

@@ -6,6 +6,7 @@ import pytest
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
 
+from crowdheat.plugin.gis import basemaps
 from crowdheat.plugin.ui.heat_tab import HeatTab
 from tests.heartbeat import Heartbeat
 from tests.helpers import BLOCK_WKT, SAMPLE_WKT, planned, polygon_layer, shapefile_without_prj
@@ -341,6 +342,8 @@ def test_the_basemap_comes_under_the_heat_and_the_animation_opens_filled_in(
         bottom = root.findLayers()[-1].layer()
         assert bottom.providerType() == "wms" and "127.0.0.1" in bottom.source()
         hourly = QgsProject.instance().mapLayersByName("Hourly heat")[0]
+        cells = QgsProject.instance().mapLayersByName("Cells")[0]
+        assert hourly.opacity() == cells.opacity() == basemaps.HEAT_OPACITY  # the streets show through
         dialog = tab.open_animation_dialog(hourly)
         values = dialog.mainWidget().createProcessingParameters()
         assert values["BASEMAP"] == tiles.template and hourly.id() in str(values["INPUT"])
