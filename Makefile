@@ -67,6 +67,7 @@ $(DISTRO_VENV)/.installed: requirements-distro.txt
 test: deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest -p no:pytest_qgis -p no:pytest-qt tests/core
 	$(PY) -m pytest tests --ignore=tests/core
 	@echo "Again on QGIS's own Python with the distribution's shapely:"

@@ -159,9 +159,9 @@ def variant_crowdheat(answer):
     from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsVectorLayer
 
     sys.path.append(os.path.join(QgsApplication.pkgDataPath(), "python", "plugins"))
+    import processing
     from processing.core.Processing import Processing
 
-    import processing
     from crowdheat.plugin.algorithms.provider import CrowdHeatProvider
     from crowdheat.plugin.core.config import JikeConfig
     from crowdheat.plugin.core.fence import make_ring_fence
@@ -491,10 +491,8 @@ def memory_bench(work):
 def stream_bench(work):
     from shapely.geometry import Polygon
 
-    from simulator.jike import TOKEN, JikeSimulator
+    from simulator.jike import TOKEN, JikeSimulator, envelope
     from tests.postgis_cluster import PostgisCluster
-
-    from simulator.jike import envelope
 
     centers = stream_centers()
     blocks, items = [], []
@@ -588,8 +586,14 @@ def _zones_inputs():
     from datetime import date, timedelta
 
     import numpy as np
-    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsGeometry, QgsProject
-    from qgis.core import QgsVectorLayer
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsFeature,
+        QgsGeometry,
+        QgsProject,
+        QgsVectorLayer,
+    )
     from qgis.PyQt.QtCore import QDate
 
     from crowdheat.plugin.core import s2cells

@@ -168,7 +168,7 @@ def cellmapper(path):
     """CellMapper's CSV export: no header row; lat, lon, altitude, mcc, mnc, tac, cid, dBm, the
     technology twice, channel, pci. One serving cell per row with the phone's GPS."""
     lines = []
-    for n, point in enumerate(walk(18, 12)):
+    for point in walk(18, 12):
         _, cells = heard(point)
         cell, level = cells[0]
         lines.append(

@@ -138,13 +138,12 @@ def run_scans(processing, project, source, title, group):
 def scans_picture(points, extras, basemap, path, size=(1000, 750)):
     """The located scans over the basemap: status colours, accuracy circles, the lines from each
     file's own position to the service's, a legend, a scale bar and the attribution."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer, QgsWkbTypes
+    from qgis.PyQt.QtGui import QColor
+
     from crowdheat.plugin.gis.animation import WEB_MERCATOR, Overlay, frame_extent
     from crowdheat.plugin.gis.default_styles import STATUS_COLOURS
     from crowdheat.plugin.gis.render import render_layers
-    from qgis.core import QgsVectorLayer, QgsWkbTypes
-    from qgis.PyQt.QtGui import QColor
-
-    from qgis.core import QgsFeature, QgsGeometry
 
     lines = [one for one in extras if one.geometryType() == QgsWkbTypes.LineGeometry]
     circles = [one for one in extras if one.geometryType() == QgsWkbTypes.PolygonGeometry]
@@ -193,15 +192,14 @@ def main():
     atexit.register(shutil.rmtree, profile, True)
     app, provider = start_qgis(profile)
     sys.path.insert(0, str(ROOT))
-    from simulator.baidu import AK, BaiduSimulator
-    from simulator.jike import TOKEN, JikeSimulator
-
     import processing
     from qgis.core import QgsProject, QgsRectangle, QgsVectorLayer
     from qgis.PyQt.QtCore import QDate
 
     from crowdheat.plugin.gis import basemaps
     from crowdheat.plugin.gis.basemaps import Basemap
+    from simulator.baidu import AK, BaiduSimulator
+    from simulator.jike import TOKEN, JikeSimulator
     from simulator.tiles import TileServer
 
     tiles = TileServer()  # the basemap, offline: simulated streets served on loopback
@@ -252,10 +250,11 @@ def main():
     extent = QgsRectangle(hourly.extent())
     extent.scale(1.1)
     # The hours come from the project's print layout, with its legend, scale bar and time label.
-    from crowdheat.plugin.gis import print_layout
     from qgis.core import QgsDateTimeRange
     from qgis.PyQt.QtCore import QDateTime, QTime
     from qgis.PyQt.QtGui import QImage
+
+    from crowdheat.plugin.gis import print_layout
 
     base_layer = basemap.layer()
     project.addMapLayer(base_layer, False)  # for the renders; taken out before the project is saved
@@ -296,13 +295,13 @@ def main():
         raise SystemExit(f"Could not write {project_path}: {project.error()}")
 
     summary = ["Summary (simulated data)"]
-    for name, (path, hourly_layer, cells_layer, result) in (("Shenzhen block", heat_block), ("Park blocks", heat_park)):
+    for name, (path, hourly_layer, _cells, result) in (("Shenzhen block", heat_block), ("Park blocks", heat_park)):
         hourly_days = {f["date"] for f in hourly_layer.getFeatures()}
         summary.append(
             f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
             f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}"
         )
-    for name, (path, layer, result, _) in scan_runs:
+    for name, (path, layer, _result, _) in scan_runs:
         counts = {}
         for feature in layer.getFeatures():
             counts[feature["status"]] = counts.get(feature["status"], 0) + 1

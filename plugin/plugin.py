@@ -4,9 +4,9 @@ from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QAction
 
-from .icons import provider_icon
 from .algorithms.provider import CrowdHeatProvider
 from .i18n import install_translator, remove_translator, tr
+from .icons import provider_icon
 
 MENU = "&CrowdHeat"
 

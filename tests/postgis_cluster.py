@@ -98,7 +98,7 @@ class PostgisCluster:
         )
 
     def __enter__(self):
-        for attempt in range(3):
+        for _attempt in range(3):
             try:
                 return self.start()
             except subprocess.CalledProcessError:

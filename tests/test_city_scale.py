@@ -8,15 +8,15 @@ import datetime as dt
 
 import processing
 from qgis.core import QgsProject, QgsVectorLayer
-from shapely.validation import make_valid
 from shapely.geometry import MultiPolygon, Polygon
+from shapely.validation import make_valid
 
 from crowdheat.plugin.core import s2cells
+from simulator.jike import cells_in
+from tests.boundaries import city_districts, city_file, island_districts, islands_file
+from tests.helpers import SAMPLE_WKT as SAMPLE_WKT_FOR_DB
 from tests.helpers import RecordingFeedback, planned
 from tests.hostile import kill_after
-from simulator.jike import cells_in
-from tests.helpers import SAMPLE_WKT as SAMPLE_WKT_FOR_DB
-from tests.boundaries import city_districts, city_file, island_districts, islands_file
 
 LEVEL = 12  # coarse enough for a city of 14,000 km² to stay quick (~3,000 cells)
 

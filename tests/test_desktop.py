@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from tests.helpers import BLOCK_WKT, polygon_layer
 from simulator.baidu import AK, BaiduSimulator
 from simulator.jike import TOKEN, JikeSimulator, cells_near, envelope, generate_items
+from tests.helpers import BLOCK_WKT, polygon_layer
 
 pytestmark = pytest.mark.slow
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -1,8 +1,8 @@
 """Where CrowdHeat's algorithms sit in the Processing Toolbox (decided once)."""
 
 from qgis.core import (
-    QgsProcessingException,
     QgsProcessingAlgorithm,
+    QgsProcessingException,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterEnum,
     QgsProcessingParameterString,

@@ -11,12 +11,12 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingFeatureSource,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
     QgsProcessingParameterPoint,
+    QgsProcessingParameterString,
     QgsProject,
     QgsProxyFeatureSink,
     QgsWkbTypes,
@@ -28,21 +28,20 @@ from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError
 from ..core.heat_plan import plan_requests
 from ..core.jike import CRS as HEAT_CRS
+from ..gis import basemaps, heat_layers, output_systems, settings
 from ..gis import fences as gis_fences
-from ..gis import heat_layers, settings
 from ..gis.heat_run import plan_text, run_plan, summary_text
-from ..gis import basemaps, output_systems
+from ..i18n import tr
 from .groups import (
+    FOLLOW_BASEMAP,
     HeatGroupAlgorithm,
     OneShotPostProcessor,
     WrittenOutputs,
     basemap_of,
     basemap_parameter,
-    FOLLOW_BASEMAP,
     coord_out_parameter,
     input_coords_parameter,
 )
-from ..i18n import tr
 
 
 def _as_proxy(sink):

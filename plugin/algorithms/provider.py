@@ -1,12 +1,12 @@
 from qgis.core import QgsProcessingProvider
 
+from ..icons import provider_icon
 from .archive import HeatArchiveAlgorithm
 from .compare import HeatCompareAlgorithm
 from .heat import HeatMapAlgorithm, HeatMapCircleAlgorithm
-from .plan import HeatPlanAlgorithm
-from ..icons import provider_icon
-from .scans import GeolocateScansAlgorithm
 from .outputs import HeatAnimationAlgorithm, HeatLayoutPdfAlgorithm, TimeProfileAlgorithm
+from .plan import HeatPlanAlgorithm
+from .scans import GeolocateScansAlgorithm
 from .zones import HeatByZoneAlgorithm
 
 PROVIDER_ID = "crowdheat"

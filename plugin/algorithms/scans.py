@@ -17,12 +17,11 @@ from qgis.core import (
 
 from ..core import scan_formats
 from ..core.errors import CrowdHeatError
-from ..gis import default_styles, settings
+from ..gis import default_styles, output_systems, settings
 from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
-from ..gis import output_systems
-from .groups import OneShotPostProcessor, ScanGroupAlgorithm, StyleOnLoad, WrittenOutputs, coord_out_parameter
 from ..i18n import tr
+from .groups import OneShotPostProcessor, ScanGroupAlgorithm, StyleOnLoad, WrittenOutputs, coord_out_parameter
 
 # Outputs a spreadsheet opens: there, a text such as "=cmd|..." would be run as a formula.
 SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods")

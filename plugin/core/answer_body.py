@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .errors import mask_pieces, secret_patterns
 
@@ -25,9 +26,9 @@ class CompressedBody:
     """A write-once byte string stored zlib-compressed. ``len()`` is its decompressed size."""
 
     def __init__(self, secrets: Iterable[str] = ()):
-        self._compressor = zlib.compressobj(LEVEL)
-        self._parts = []
-        self._size = 0
+        self._compressor: Any = zlib.compressobj(LEVEL)  # None once closed
+        self._parts: list[bytes] = []
+        self._size = 0  # -1: counted when first asked for
         self.compressed = b""
         self._redactor = _Redactor(secrets)
 
@@ -37,7 +38,7 @@ class CompressedBody:
         body = cls()
         body._compressor = None
         body.compressed = bytes(compressed)
-        body._size = None  # counted when first asked for
+        body._size = -1  # counted when first asked for
         return body
 
     def __iadd__(self, data):
@@ -63,7 +64,7 @@ class CompressedBody:
         return self
 
     def __len__(self):
-        if self._size is None:
+        if self._size < 0:
             self._size = sum(len(chunk) for chunk in self.chunks())
         return self._size
 
@@ -72,7 +73,7 @@ class CompressedBody:
         decompressor = zlib.decompressobj()
         view = memoryview(self.compressed)
         for start in range(0, len(view), 1 << 16):
-            pending = view[start : start + (1 << 16)]
+            pending: bytes | memoryview = view[start : start + (1 << 16)]
             while pending:
                 piece = decompressor.decompress(pending, size)
                 pending = decompressor.unconsumed_tail

@@ -19,6 +19,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 from .answer_body import CompressedBody, compressed
 from .errors import CancelledError
@@ -46,14 +47,14 @@ class PostgresAnswers:
 
     key = staticmethod(HeatCache.key)
 
-    def __init__(self, connect: Callable[[], object], schema: str = "public", poll_s: float = POLL_S):
+    def __init__(self, connect: Callable[[], Any], schema: str = "public", poll_s: float = POLL_S):
         self.db = connect()
         self.db.autocommit = True
         self.table = f"{name(schema)}.{TABLE}"
         self.poll_s = poll_s
         self.problem = ""
         self.path = f"{schema}.{TABLE}"
-        self._held = set()  # lock ids this connection holds
+        self._held: set[int] = set()  # lock ids this connection holds
         with self.db.cursor() as cursor:
             # Two machines creating the table at once: the lock makes one wait for the other.
             cursor.execute("SELECT pg_advisory_lock(%s)", (CREATE_LOCK,))

@@ -16,8 +16,8 @@ from urllib.parse import quote_plus, urlsplit
 
 from . import coords
 from .config import ENV_BAIDU_AK
-from .fence import haversine_m
 from .errors import ConfigurationError, CrowdHeatError, ResponseFormatError, ServiceError, redact, redacted
+from .fence import haversine_m
 from .http import SessionClient, sleep_unless_cancelled
 
 if TYPE_CHECKING:  # for the annotations only
@@ -133,7 +133,7 @@ def prepare(scan: Scan, unknown_signal: int = UNKNOWN_SIGNAL) -> Scan:
                 f"{_heard_text(len(heard), silent, scan.rssi_missing)}"
             )
             return scan
-    body = {}
+    body: dict[str, object] = {}
     if serving is not None:
         body["accesstype"] = 0
         body["bts"] = cell_text(serving, unknown_signal)
@@ -471,7 +471,7 @@ def raw_crs_of(result: dict, requested: str) -> str:
     if country:
         return requested if country in CHINA_NAMES else coords.WGS84
     lng, lat = parse_location(result.get("location"))
-    if lng is None:
+    if lng is None or lat is None:
         return requested
     # "In China" is decided on the WGS84 point the numbers stand for, not on the numbers.
     return requested if coords.in_china(*coords.convert(lng, lat, requested, coords.WGS84)) else coords.WGS84
@@ -538,8 +538,8 @@ class Position:
     raw_lat: float
     raw_crs: str  # the system of the raw numbers
     wgs84: tuple  # (lng, lat)
-    radius_m: float = None
-    loc_type: int = None
+    radius_m: float | None = None
+    loc_type: int | None = None
     address: tuple = ()  # (name, text) of the ADDRESS fields the answer has
 
     def distance_to(self, truth):
@@ -550,7 +550,7 @@ class Position:
 def position_of(answer: dict, requested: str, output_system: str) -> Position | None:
     """The :class:`Position` of a result that has a location, or None."""
     raw_lng, raw_lat = parse_location((answer or {}).get("location"))
-    if raw_lng is None:
+    if raw_lng is None or raw_lat is None:
         return None
     raw_crs = raw_crs_of(answer, requested)
     # Outside China the service's numbers are WGS84 and stay as they are.
@@ -586,7 +586,7 @@ def location_type(answer: dict) -> int | None:
         return None
 
 
-def parse_location(text: str) -> tuple[float, float] | tuple[None, None]:
+def parse_location(text: object) -> tuple[float, float] | tuple[None, None]:
     try:
         lng, lat = (float(v) for v in str(text).split(","))
     except (TypeError, ValueError):

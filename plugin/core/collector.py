@@ -10,10 +10,10 @@ resumes when the last one ends, and only if it was on before the first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import contextlib
 import gc
 import threading
+from collections.abc import Iterator
 
 _lock = threading.Lock()
 _pauses = 0

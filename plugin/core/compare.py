@@ -89,11 +89,11 @@ def periods(preset: int, text_a: str, text_b: str, data_dates: list) -> tuple[Pe
             Period(f"{b_first}..{last}", _within(data_dates, b_first, last + dt.timedelta(days=1))),
         )
     else:
-        chosen = []
+        periods = []
         for name, text in (("A", text_a), ("B", text_b)):
             begin, end = parse_period(text, name)
-            chosen.append(Period(f"{begin}..{end}", _within(data_dates, begin, end + dt.timedelta(days=1))))
-        chosen = tuple(chosen)
+            periods.append(Period(f"{begin}..{end}", _within(data_dates, begin, end + dt.timedelta(days=1))))
+        chosen = (periods[0], periods[1])
     for name, period in zip("AB", chosen):
         if not period.dates:
             raise InputError(
@@ -201,7 +201,7 @@ def anomalies(unit_days: UnitDays, a: Period, b: Period):
     """Yield :class:`DayAnomalies` for each date of B, in order (memory: one date at a time)."""
     base = baseline(unit_days, a)
     known = np.flatnonzero(unit_days.known)
-    rows_of_date = {}
+    rows_of_date: dict[dt.date, list[int]] = {}
     for r, d in enumerate(unit_days.dates):
         rows_of_date.setdefault(d, []).append(r)
     slot = np.full(unit_days.units, -1, dtype=np.int64)

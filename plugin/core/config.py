@@ -7,8 +7,8 @@ them. That is how ``qgis_process``, the tests and the demo point the plugin at a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 

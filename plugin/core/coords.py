@@ -124,12 +124,6 @@ def gcj02_to_bd09(lng: float, lat: float) -> tuple[float, float]:
     return z * math.cos(theta) + 0.0065, z * math.sin(theta) + 0.006
 
 
-def gcj02_to_wgs84_simple(lng: float, lat: float) -> tuple[float, float]:
-    """The common closed-form inverse (off by up to 4.85 m): only the iteration's start."""
-    glng, glat = wgs84_to_gcj02(lng, lat)
-    return 2 * lng - glng, 2 * lat - glat
-
-
 def bd09_to_gcj02_simple(lng: float, lat: float) -> tuple[float, float]:
     """The common closed-form inverse (off by up to 0.21 m): only the iteration's start."""
     x, y = lng - 0.0065, lat - 0.006

@@ -6,7 +6,6 @@ with the exact command (Processing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import importlib
 import importlib.util
 import os
@@ -14,6 +13,7 @@ import site
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Callable, Sequence
 
 # module → pip package. s2sphere 0.2.5 imports `future` at import time. shapely plans the heat
 # requests (QGIS's Windows and macOS installers usually ship it; Debian's QGIS does not need it).

@@ -7,9 +7,10 @@ a client raises goes through :func:`redacted`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import functools
 import re
+from collections.abc import Iterable
+from typing import TypeVar
 
 
 class CrowdHeatError(Exception):
@@ -137,7 +138,8 @@ def _secret_pattern(secret: str | bytes):
     shortest = min(len(secret), SECRET_FRAGMENT)
     pieces = {secret[i:j] for i in range(len(secret)) for j in range(i + shortest, len(secret) + 1)}
     ordered = sorted(pieces, key=len, reverse=True)
-    pattern = re.compile((b"|" if isinstance(secret, bytes) else "|").join(map(re.escape, ordered)))
+    # str or bytes throughout, as the secret is (mypy cannot follow AnyStr through the set)
+    pattern = re.compile((b"|" if isinstance(secret, bytes) else "|").join(map(re.escape, ordered)))  # type: ignore[arg-type]
     step = max(1, (shortest + 1) // 2)
     blocks = {secret[i : i + step] for i in range(0, len(secret) - step + 1, step)} | {secret[-step:]}
     return tuple(blocks), pattern
@@ -172,7 +174,10 @@ def redact_bytes(content: bytes, secrets: Iterable[str]) -> bytes:
     return _mask(content, [s.encode("utf-8") for s in secrets if s], b"***")
 
 
-def redacted(exc: CrowdHeatError, secrets: Iterable[str]) -> CrowdHeatError:
+E = TypeVar("E", bound=CrowdHeatError)
+
+
+def redacted(exc: E, secrets: Iterable[str]) -> E:
     """``exc`` with every text it carries redacted: the one gate a service's words pass through
     before they reach a message bar, a log or Processing's output (services echo keys)."""
     exc.message = redact(exc.message, secrets)

@@ -7,8 +7,8 @@ metres). Geometry repair, reprojection and simplification happen in the QGIS lay
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import s2cells
@@ -31,7 +31,7 @@ class Fence:
     fence_id: int
     part: int = 0
     ring: tuple = ()  # ((lng, lat), ...), closed
-    center: tuple = None  # (lng, lat) of a circle
+    center: tuple | None = None  # (lng, lat) of a circle
     radius_m: float = 0.0
     label: str = ""
     warnings: tuple = field(default=(), compare=False)

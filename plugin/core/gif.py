@@ -59,7 +59,7 @@ def lzw(indices: bytes, min_code_size: int = 8) -> bytes:
     clear, end = 1 << min_code_size, (1 << min_code_size) + 1
     out = bytearray()
     state = {"accum": 0, "bits": 0, "width": min_code_size + 1, "limit": (1 << (min_code_size + 1)) - 1}
-    table = {}
+    table: dict[int, int] = {}  # (value << MAX_BITS | prefix) -> code
     next_code = end + 1
     reset = False
 

@@ -343,11 +343,15 @@ def parse_items(items, fence: Fence | None = None, cell_level: int | None = None
     level, far outside the fence) is left out and reported. Days become numbers a slice at a
     time, so that what is held is the arrays, never every item's lists."""
     fence_id, part = (fence.fence_id, fence.part) if fence is not None else (0, 0)
-    problems = []
-    seen_cells = set()
-    ids, tokens, lvls, heats, centers = [], [], [], [], []
+    problems: list[str] = []
+    seen_cells: set[int] = set()
+    ids: list[int] = []
+    tokens: list[str] = []
+    lvls: list[int] = []
+    heats: list = []
+    centers: list = []
     days_read = _DaySlices(problems, tokens)
-    date_cache = {}
+    date_cache: dict[str, int] = {}
     n = -1
 
     def to_ordinal(value):
@@ -418,12 +422,11 @@ def parse_items(items, fence: Fence | None = None, cell_level: int | None = None
         days_read.item_done()
 
     day_cell, day_date, day_heat = days_read.arrays()
-    ids = np.array(ids, dtype=np.uint64)
     levels = np.array(lvls, dtype=np.int64)
     data = HeatData(
         fence_id=fence_id,
         part=part,
-        ids=ids,
+        ids=np.array(ids, dtype=np.uint64),
         tokens=tokens,
         levels=levels,
         cell_heat=np.array(heats, dtype=np.int64),
@@ -435,7 +438,7 @@ def parse_items(items, fence: Fence | None = None, cell_level: int | None = None
         problems=problems,
         item_count=n + 1,
     )
-    near = _near_fence(ids, levels, fence)
+    near = _near_fence(data.ids, levels, fence)
     if not near.all():
         for n in np.flatnonzero(~near):
             problems.append(f"cell {tokens[n]} lies far outside the fence: left out")

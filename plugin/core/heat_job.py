@@ -10,22 +10,22 @@ cancel stops the run, and what arrived is kept (answers already on their way are
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 import datetime as dt
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import collector, coords
-from .shapely_lib import MultiPolygon, Polygon
 from .errors import AuthError, CancelledError, ConfigurationError, CrowdHeatError, EmptyResultError, NetworkError
 from .fence import Fence
 from .heat_answer import HeatData
-from .heat_plan import FeatureShape, HeatPlan, HeatRequest, circle_feature, member_cells, plan_requests
+from .heat_plan import FeatureShape, HeatPlan, HeatRequest, circle_feature, member_cells
+from .shapely_lib import MultiPolygon, Polygon
 
 if TYPE_CHECKING:  # for the annotations only
     from .heat_cache import HeatCache
@@ -103,8 +103,8 @@ class FeatureCells:
 class HeatReport:
     """What a heat run did: cells and cell-days kept, requests answered or failed, problems."""
 
-    plan: object = None
-    level: int = None  # the level the run used (None: the service's, per request)
+    plan: Any = None
+    level: int | None = None  # the level the run used (None: the service's, per request)
     cells: int = 0  # (feature, cell) rows written
     cell_days: int = 0
     heat_total: int = 0
@@ -113,7 +113,7 @@ class HeatReport:
     failures: list = field(default_factory=list)  # (what, CrowdHeatError)
     problems: list = field(default_factory=list)
     cancelled: bool = False
-    stopped_by: CrowdHeatError = None
+    stopped_by: CrowdHeatError | None = None
     seconds: float = 0.0
     requests_done: int = 0  # answers received (some of them refused when read)
     requests_answered: int = 0  # answers read: cells, or "no data there"
@@ -122,7 +122,6 @@ class HeatReport:
     feature_cells: FeatureCells = field(default_factory=FeatureCells)
     hourly_sample: Sample = field(default_factory=Sample)
     cell_sample: Sample = field(default_factory=lambda: Sample(seed=1))
-    results: list = None  # HeatData pieces, only when collected (fetch_heat)
 
     @property
     def unanswered(self):
@@ -179,76 +178,104 @@ def fetch_plan(
     ``on_progress(requests_done, requests_total, cells)``; ``log(message)`` for per-request news.
     """
     started = time.monotonic()
-    log = log or (lambda message: None)
-    run = HeatReport(plan=plan, level=plan.level)
-    today = today or beijing_today()
+    fetching = _PlanFetch(client, plan, sink, cache, is_cancelled, log, today or beijing_today())
     requests = list(plan.requests)
     total = len(requests)
 
-    def fetch(request, level):  # in a worker thread: the answer's bytes, from the cache or the service
-        body = request.fence.request_body(level)
-        if cache is not None:
+    def progress():
+        if on_progress:
+            on_progress(fetching.run.requests_done + len(fetching.run.failures), total, fetching.run.cells)
+
+    level = plan.level
+    if level is None and plan.spans_several_requests() and requests:
+        level = fetching.level_of_the_largest(requests)
+        progress()
+    fetching.fetch_all(requests, level, concurrency, progress)
+    run = fetching.run
+    run.cache_problem = cache.problem if cache is not None else ""
+    run.seconds = time.monotonic() - started
+    return run
+
+
+class _PlanFetch:
+    """One run of :func:`fetch_plan`: answers fetched in worker threads (from the cache or the
+    service), read in plan order on the calling thread, each feature given its new cells."""
+
+    def __init__(self, client, plan, sink, cache, is_cancelled, log, today):
+        self.client, self.plan, self.sink, self.cache = client, plan, sink, cache
+        self.is_cancelled, self.today = is_cancelled, today
+        self.log = log or (lambda message: None)
+        self.run = HeatReport(plan=plan, level=plan.level)
+
+    def stopped(self):
+        return self.run.cancelled or self.run.stopped_by is not None
+
+    def fetch(self, request, level):
+        """In a worker thread: (the answer's bytes, whether they came from the cache)."""
+        body, url = request.fence.request_body(level), self.client.config.base_url
+        if self.cache is not None:
             # A shared ledger (core/answers_ledger.py) makes this wait while another machine asks
             # for the same request, then hands over its answer; a local cache answers at once.
-            content = cache.get(client.config.base_url, body, today) or cache.claim(
-                client.config.base_url, body, today, is_cancelled
+            content = self.cache.get(url, body, self.today) or self.cache.claim(
+                url, body, self.today, self.is_cancelled
             )
             if content is not None:
                 return content, True
-        return client.fetch_heat_bytes(request.fence, level, is_cancelled=is_cancelled), False
+        return self.client.fetch_heat_bytes(request.fence, level, is_cancelled=self.is_cancelled), False
 
-    def handle(request, level, outcome):
-        """One answer, in plan order: parse, cache, give each member its cells. False stops the run."""
+    def handle(self, request, level, outcome):
+        """One answer (``outcome()`` gives its bytes), in plan order: read, cached, delivered."""
         try:
-            return read(request, level, outcome)
-        finally:
-            if cache is not None:  # an answer stored, or failed: the claim goes (a no-op when stored)
-                cache.release(client.config.base_url, request.fence.request_body(level), today)
+            data = self.read(request, level, outcome)
+        finally:  # an answer stored, or failed: the claim goes (a no-op when stored)
+            if self.cache is not None:
+                self.cache.release(self.client.config.base_url, request.fence.request_body(level), self.today)
+        self.deliver(request, data)
+        return data
 
-    def read(request, level, outcome):
-        what = describe(plan, request)
+    def read(self, request, level, outcome):
+        """The answer's HeatData, or None (cancelled, failed, or no data there: recorded)."""
+        what = describe(self.plan, request)
         try:
             content, cached = outcome()
         except CancelledError:
-            run.cancelled = True
+            self.run.cancelled = True
             return None
-        except (AuthError, ConfigurationError, NetworkError) as exc:
-            run.failures.append((what, exc))
-            run.stopped_by = run.stopped_by or exc
+        except (AuthError, ConfigurationError, NetworkError) as exc:  # no other request would fare better
+            self.run.failures.append((what, exc))
+            self.run.stopped_by = self.run.stopped_by or exc
             return None
         except CrowdHeatError as exc:
-            run.failures.append((what, exc))
-            log(f"{what}: {exc}")
-            return None
-        run.requests_done += 1
-        run.cache_hits += cached
+            return self.failed(what, exc)
+        self.run.requests_done += 1
+        self.run.cache_hits += cached
         try:
-            data = client.parse(content, request.fence, level)
-        except EmptyResultError as exc:
-            if cache is not None and not cached:
-                cache.put(client.config.base_url, request.fence.request_body(level), today, content)
-            run.requests_answered += 1
-            run.failures.append((what, exc))
-            log(f"{what}: {exc}")
-            return None
+            data = self.client.parse(content, request.fence, level)
+        except EmptyResultError as exc:  # an answer all the same: kept, so that a rerun does not pay again
+            self.answered(request, level, content, cached)
+            return self.failed(what, exc)
         except CrowdHeatError as exc:
-            run.failures.append((what, exc))
-            log(f"{what}: {exc}")
-            return None
-        if cache is not None and not cached:
-            cache.put(client.config.base_url, request.fence.request_body(level), today, content)
-        run.requests_answered += 1
-        run.problems.extend(f"{what}: {p}" for p in data.problems)
-        if level is None:
-            data = one_level(data, what, run.problems)
-        return data
+            return self.failed(what, exc)
+        self.answered(request, level, content, cached)
+        self.run.problems.extend(f"{what}: {p}" for p in data.problems)
+        return one_level(data, what, self.run.problems) if level is None else data
 
-    def deliver(request, data):
+    def failed(self, what, exc):
+        self.run.failures.append((what, exc))
+        self.log(f"{what}: {exc}")
+
+    def answered(self, request, level, content, cached):
+        if self.cache is not None and not cached:
+            self.cache.put(self.client.config.base_url, request.fence.request_body(level), self.today, content)
+        self.run.requests_answered += 1
+
+    def deliver(self, request, data):
+        """Each member of the request its cells of ``data`` that no earlier answer gave it."""
         if data is None:
             return
-        before = run.cells
+        run, before = self.run, self.run.cells
         for member in request.members:
-            mask = member_cells(plan, member, data.ids, data.levels)
+            mask = member_cells(self.plan, member, data.ids, data.levels)
             if not mask.any():
                 continue
             mask &= run.feature_cells.new(member.fence_id, data.ids)
@@ -257,51 +284,49 @@ def fetch_plan(
             piece = data.select(mask, member.fence_id)
             run.record(piece)
             with collector.paused():  # the sink makes a feature per cell-day (see core/collector.py)
-                sink(piece)
+                self.sink(piece)
         answered, kept = max(data.item_count, data.cell_count), run.cells - before
         why = f"; {answered - kept:,} left out (see the problems below)" if kept < answered else ""
-        log(
-            f"{describe(plan, request)}: {answered:,} cells answered, {kept:,} kept{why} "
+        self.log(
+            f"{describe(self.plan, request)}: {answered:,} cells answered, {kept:,} kept{why} "
             f"(response_id {data.response_id or '-'})"
         )
 
-    def progress():
-        if on_progress:
-            on_progress(run.requests_done + len(run.failures), total, run.cells)
-
-    level = plan.level
-    if level is None and plan.spans_several_requests() and requests:
-        # One level for a feature split over several requests: the service chooses it for the
-        # largest request, and every other request asks for that level.
+    def level_of_the_largest(self, requests):
+        """One level for a feature split over several requests: the service chooses it for the
+        largest request (taken out of ``requests`` and fetched now); every other asks for it."""
         first = max(requests, key=lambda r: r.fence.area_m2())
         requests.remove(first)
-        data = handle(first, None, lambda: fetch(first, None))
-        if data is not None and data.cell_count:
-            level = run.level = int(data.levels[0])  # one level: see one_level
-            log(
-                f"Auto level: the service chose level {level} for {describe(plan, first)}; every request of this "
-                "run asks for that level, so that no feature is a mix of levels."
-            )
-        deliver(first, data)
-        progress()
-    stop = run.cancelled or run.stopped_by is not None
-    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="jike") as pool:
-        waiting, queue = deque(), deque(requests)
-        while queue or waiting:
-            while queue and not stop and len(waiting) < max(1, concurrency):
-                request = queue.popleft()
-                waiting.append((request, pool.submit(fetch, request, level)))
-            if not waiting:
-                break
-            request, future = waiting.popleft()
-            deliver(request, handle(request, level, future.result))  # answers on their way are still read
-            progress()
-            stop = stop or run.cancelled or run.stopped_by is not None or bool(is_cancelled and is_cancelled())
-            if is_cancelled and is_cancelled():
-                run.cancelled = True
-    run.cache_problem = cache.problem if cache is not None else ""
-    run.seconds = time.monotonic() - started
-    return run
+        data = self.handle(first, None, lambda: self.fetch(first, None))
+        if data is None or not data.cell_count:
+            return None
+        level = self.run.level = int(data.levels[0])  # one level: see one_level
+        self.log(
+            f"Auto level: the service chose level {level} for {describe(self.plan, first)}; every request of this "
+            "run asks for that level, so that no feature is a mix of levels."
+        )
+        return level
+
+    def fetch_all(self, requests, level, concurrency, progress):
+        """``concurrency`` requests in flight; answers read in plan order. After a stop or a
+        cancel no request is sent, but the answers already on their way are still read."""
+        width = max(1, concurrency)
+        stop = self.stopped()
+        with ThreadPoolExecutor(max_workers=width, thread_name_prefix="jike") as pool:
+            waiting: deque = deque()
+            queue = deque(requests)
+            while queue or waiting:
+                while queue and not stop and len(waiting) < width:
+                    request = queue.popleft()
+                    waiting.append((request, pool.submit(self.fetch, request, level)))
+                if not waiting:
+                    break
+                request, future = waiting.popleft()
+                self.handle(request, level, future.result)
+                progress()
+                cancelled = bool(self.is_cancelled and self.is_cancelled())
+                self.run.cancelled = self.run.cancelled or cancelled
+                stop = stop or self.stopped()
 
 
 def describe(plan: HeatPlan, request: HeatRequest) -> str:
@@ -316,9 +341,10 @@ def describe(plan: HeatPlan, request: HeatRequest) -> str:
 
 def shapes_of_fences(fences: Iterable[Fence]) -> list[FeatureShape]:
     """FeatureShapes from core fences (rings or circles); parts with the same fence_id are one feature."""
-    rings, shapes = {}, []
+    rings: dict[int, tuple[str, list]] = {}
+    shapes: list[FeatureShape] = []
     for one in fences:
-        if one.is_circle:
+        if one.center is not None:  # a circle
             shapes.append(circle_feature(one.fence_id, one.center[0], one.center[1], one.radius_m, one.label))
         else:
             rings.setdefault(one.fence_id, (one.label, []))[1].append(Polygon(one.ring))
@@ -342,38 +368,3 @@ def one_level(data, what, problems):
         f"not of level {level} (the most common) are left out, as they overlap the others"
     )
     return data.select(~odd)
-
-
-def fetch_heat(
-    client: JikeClient,
-    fences: Iterable[Fence],
-    cell_level: int | None = None,
-    is_cancelled: Callable[[], bool] | None = None,
-    on_progress: Callable[[float], None] | None = None,
-    log: Callable[[str], None] | None = None,
-    cache: HeatCache | None = None,
-    max_vertices: int = 1000,
-    today: dt.date | None = None,
-    concurrency: int = DEFAULT_CONCURRENCY,
-) -> HeatReport:
-    """Plan and fetch ``fences``, collecting every feature's cells in ``run.results`` (in memory)."""
-    plan = plan_requests(shapes_of_fences(fences), cell_level, max_vertices)
-    results = []
-
-    def fraction(done, total, cells):
-        if on_progress:
-            on_progress(done / max(1, total))
-
-    run = fetch_plan(
-        client,
-        plan,
-        results.append,
-        cache=cache,
-        is_cancelled=is_cancelled,
-        on_progress=fraction,
-        log=log,
-        today=today,
-        concurrency=concurrency,
-    )
-    run.results = results
-    return run

@@ -17,10 +17,11 @@ Geometry is WGS84 lng/lat (shapely); areas are geodesic (``fence.ring_area_m2``)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -61,8 +62,8 @@ class FeatureShape:
 
     fence_id: int
     label: str
-    geometry: object  # shapely Polygon / MultiPolygon, WGS84
-    circle: tuple = None  # (lng, lat, radius_m) when the feature is a circle
+    geometry: Any  # shapely Polygon / MultiPolygon, WGS84
+    circle: tuple | None = None  # (lng, lat, radius_m) when the feature is a circle
     warnings: tuple = ()
 
     @property
@@ -91,12 +92,9 @@ class HeatRequest:
 class HeatPlan:
     features: dict  # fence_id -> FeatureShape
     requests: list
-    level: int = None  # the cell level asked for (None: the service chooses)
+    level: int | None = None  # the cell level asked for (None: the service chooses)
     notes: list = field(default_factory=list)
     warnings: list = field(default_factory=list)  # about the input as a whole (a layer without CRS)
-
-    def tiles_of(self, fence_id):
-        return sum(1 for r in self.requests for m in r.members if m.fence_id == fence_id and m.tile)
 
     def tiled_features(self):
         """The ids of the features cut into tiles."""
@@ -223,7 +221,7 @@ def _tiles(geometry, limits, level=TILE_LEVEL, parent=None):
 @dataclass
 class _Piece:
     fence_id: int
-    geometry: object
+    geometry: Any  # shapely
     tile: int
     area_m2: float
     order: int = 0

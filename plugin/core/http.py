@@ -16,12 +16,12 @@ Three rules protect the user from a service (or something in between) that misbe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import random
 import socket
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from . import heat_answer
+from .answer_body import CompressedBody
 from .config import ENV_JIKE_TOKEN
 from .errors import AuthError, ConfigurationError, CrowdHeatError, RateLimitError, ServerError, ServiceError, redacted
-from .answer_body import CompressedBody
 from .http import RetryPolicy, SessionClient
 
 HEAT_MAP_PATH = "/v1/heat_map"
@@ -53,9 +53,6 @@ class JikeClient(SessionClient):
             return heat_answer.parse_heat_response(content, fence, cell_level)
         except CrowdHeatError as exc:
             raise redacted(exc, self.secrets) from None
-
-    def heat_map(self, fence, cell_level=None, is_cancelled=None, on_progress=None):
-        return self.parse(self.fetch_heat_bytes(fence, cell_level, is_cancelled, on_progress), fence, cell_level)
 
 
 def _http_error(result):

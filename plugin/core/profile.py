@@ -6,12 +6,11 @@ border of two fences) counts once (the reader keeps each once); a day nobody saw
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date as Date
 
 import numpy as np
-
 
 HOURS = 24
 
@@ -38,7 +37,7 @@ class Profile:
 def profile_of_rows(rows: Iterable[tuple[Date, Sequence[float]]], what: str = "") -> Profile:
     """The :class:`Profile` of (date, 24 hours) rows already distinct per key and date (the
     cell-days an hourly heat layer reader keeps once each): the hours summed per date."""
-    by_day = {}
+    by_day: dict[Date, np.ndarray] = {}
     for day, hours in rows:
         by_day[day] = by_day.get(day, 0) + np.asarray(hours, dtype=np.float64)
     days = sorted(by_day)

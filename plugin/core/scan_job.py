@@ -78,7 +78,7 @@ class ScanOutcome:
     status: Status
     err_code: str = ""
     err_msg: str = ""
-    answer: dict = None
+    answer: dict | None = None
     cached: bool = False
 
 
@@ -91,7 +91,7 @@ class ScanReport:
     repeats: int = 0  # scans identical to one sent in the same window: not sent again
     requests: int = 0  # requests that reached the service (what the quota counts)
     started: float = field(default_factory=time.monotonic)
-    stopped_by: CrowdHeatError = None
+    stopped_by: CrowdHeatError | None = None
     cancelled: bool = False
     batch_fallback: bool = False
     cache_problem: str = ""
@@ -239,6 +239,7 @@ def plan(
         if prepare(scan, unknown_signal).invalid:
             invalid += 1
             continue
+        assert scan.body is not None  # prepare() gives every valid scan its body
         key = request_key(scan.body)
         if cached_answer(cache, key, coor) is not None:
             cached += 1

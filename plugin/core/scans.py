@@ -76,7 +76,7 @@ if csv.field_size_limit() < FIELD_LIMIT:
 @dataclass(frozen=True)
 class AccessPoint:
     mac: str  # aa:bb:cc:dd:ee:ff
-    rssi: int = None  # dBm; None: no reading
+    rssi: int | None = None  # dBm; None: no reading
     ssid: str = ""
 
 
@@ -88,7 +88,7 @@ class Cell:
     mnc: int  # -1: unknown
     lac: int  # -1: unknown
     cellid: int  # -1: unknown (unused for CDMA)
-    signal: int = None  # dBm; None: unknown
+    signal: int | None = None  # dBm; None: unknown
     cdma: bool = False
     lng: str = ""  # a CDMA base station's position, when given
     lat: str = ""
@@ -108,15 +108,15 @@ class Scan:
     wifi: list = field(default_factory=list)  # AccessPoints, one per MAC
     cells: list = field(default_factory=list)  # the serving cell first
     network: str = ""  # the serving cell's technology as the file writes it
-    connected: AccessPoint = None
+    connected: AccessPoint | None = None
     extra: dict = field(default_factory=dict)  # imei, imsi, clientip as given
-    truth: tuple = None  # (lng, lat) WGS84 ground truth, if the file has it
-    cell_time: float = None  # when the serving cell was heard (epoch seconds), if the file says
-    wifi_times: tuple = None  # (first, last) moment an AP of the scan was heard, if the file says
+    truth: tuple | None = None  # (lng, lat) WGS84 ground truth, if the file has it
+    cell_time: float | None = None  # when the serving cell was heard (epoch seconds), if the file says
+    wifi_times: tuple | None = None  # (first, last) moment an AP of the scan was heard, if the file says
     notes: list = field(default_factory=list)
     invalid: str = ""  # why no request can be made (the file's or the API's reason)
     rssi_missing: str = ""  # why some APs have no signal reading
-    body: dict = None  # the request body, once ``baidu.prepare`` made one
+    body: dict | None = None  # the request body, once ``baidu.prepare`` made one
 
     @property
     def rows_text(self):
@@ -151,7 +151,7 @@ def normalise_ssid(text: object) -> str:
     return str(text or "").replace("|", "").replace(",", "")[:MAX_SSID]
 
 
-def whole_number(text: object, what: str, default: int | None = None) -> int | None:
+def whole_number(text: object, what: str, default: int | None = None) -> int:
     """An integer from a field ('12', '12.0'); ``default`` when empty or unavailable; raises ValueError."""
     text = str(text).strip() if text is not None else ""
     if text == "":
@@ -213,7 +213,7 @@ def parse_ap_list(text: str) -> list[tuple[str, str, str]]:
 
 def clean_aps(aps: Iterable[tuple[str, str, str]], notes: list[str]) -> list[AccessPoint]:
     """AccessPoints: MACs normalised, one per MAC (its strongest reading), ``_nomap`` dropped."""
-    best = {}
+    best: dict[str, AccessPoint] = {}
     dropped_bad = dropped_nomap = 0
     first_reason = ""
     for mac, rssi, ssid in aps:
@@ -408,7 +408,7 @@ def read_scans(
     """Every scan of the file, in order, each with what it heard or why it cannot be used.
     ``on_skipped(message)`` hears about rows that are not scans (airodump's station section)."""
     reading = _Reading(fmt)
-    skipped = []
+    skipped: list[str] = []
     if fmt.shape == SHAPE_OBSERVATIONS:
         yield from _grouped_scans(path, reading, skipped)
     else:

@@ -13,7 +13,8 @@ TRIES = 3
 
 
 class SqliteStore:
-    SCHEMA = ""  # CREATE TABLE IF NOT EXISTS …, of the subclass (one statement, or a tuple of them)
+    # CREATE TABLE IF NOT EXISTS …, of the subclass (one statement, or a tuple of them)
+    SCHEMA: str | tuple[str, ...] = ""
     TABLE = ""
 
     def __init__(self, path, busy_timeout_s=BUSY_TIMEOUT_S, tries=TRIES):

@@ -15,10 +15,11 @@ answers only where it has data, so a missing cell is unknown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date as Date, datetime
+from datetime import date as Date
+from datetime import datetime
 
 import numpy as np
 
@@ -136,7 +137,7 @@ class Shares:
     zone_area: np.ndarray  # (zones,)
 
 
-def shares(cell_polygons: np.ndarray, zone_polygons: np.ndarray, method: str = AREA) -> Shares:
+def shares(cell_polygons: np.ndarray, zone_polygons: np.ndarray, method: int = AREA) -> Shares:
     """The :class:`Shares` of cells in zones (both arrays of shapely polygons, one projection)."""
     if method not in METHODS:
         raise ValueError(f"method must be {AREA} (area) or {CENTROID} (centroid), not {method!r}")
@@ -180,7 +181,7 @@ class ZoneHeat:
     weekday_mean: list
     weekend_mean: list
     dates: list = field(default_factory=list)  # the distinct dates, sorted
-    day_hours: np.ndarray = None  # (zones, dates, 24): the heat of each zone, date and hour (nan: no data)
+    day_hours: np.ndarray | None = None  # (zones, dates, 24): the heat of each zone, date and hour (nan: no data)
 
 
 def zone_heat(cell_days: CellDays, zone_shares: Shares, zone_count: int) -> ZoneHeat:

@@ -34,8 +34,8 @@ from qgis.core import (
 from ..core.errors import InputError, OutputError
 from ..core.jike import CRS as HEAT_CRS
 from ..core.shapely_lib import wkt
-from ..i18n import tr
 from ..core.sql import literal, name
+from ..i18n import tr
 from . import archive_postgres, heat_layers, heat_run
 from .archive_table import (
     DEFAULT_TABLE,

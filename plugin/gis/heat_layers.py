@@ -7,6 +7,7 @@ go to the sink in chunks. Layer-agnostic: any ``QgsFeatureSink`` (memory, GeoPac
 """
 
 import math
+
 import numpy as np
 from qgis.core import (
     Qgis,
@@ -194,14 +195,6 @@ class HeatWriter:
                 self.hourly += sinks.write(self.hourly_sink, chunk, "hourly heat features")
         if self.cells_sink is not None:
             self.cells += _write_cells(data, geometries, identity, self.cells_sink)
-
-
-def write_heat(results, hourly_sink=None, cells_sink=None):
-    """Write HeatData held in memory; returns (hourly features, cell features) written."""
-    writer = HeatWriter(hourly_sink, cells_sink)
-    for data in results:
-        writer(data)
-    return writer.hourly, writer.cells
 
 
 def _write_cells(data, geometries, identity, sink):

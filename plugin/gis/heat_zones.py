@@ -18,8 +18,8 @@ from qgis.PyQt.QtCore import QDate
 from ..core import s2cells, shapely_lib, zones
 from ..core.errors import InputError
 from ..core.heat_answer import HOURS
-from .compat import fields_of, unique_names
 from . import heat_layers, sinks
+from .compat import fields_of, unique_names
 from .heat_layers import HOUR_FIELDS
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")

@@ -8,6 +8,7 @@ Temporal Controller's animation export do it) and the label follows.
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsFillSymbol,
     QgsLayerTree,
     QgsLayoutExporter,
     QgsLayoutItemLabel,
@@ -20,7 +21,6 @@ from qgis.core import (
     QgsMapLayerStyle,
     QgsPrintLayout,
     QgsRectangle,
-    QgsFillSymbol,
     QgsSingleSymbolRenderer,
     QgsUnitTypes,
     QgsVectorLayer,

@@ -10,9 +10,9 @@ import statistics
 from qgis.core import QgsFeature, QgsFields, QgsGeometry, QgsPointXY
 
 from ..core import coords
-from ..core.scans import spreadsheet_safe
 from ..core.baidu import ADDRESS, location_type, position_of
 from ..core.scan_job import OK
+from ..core.scans import spreadsheet_safe
 from . import sinks
 from .compat import fields_of, make_field, unique_names
 

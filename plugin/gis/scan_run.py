@@ -5,11 +5,11 @@ from dataclasses import dataclass, replace
 
 from ..core import scans
 from ..core.baidu import BaiduClient, file_device_id
+from ..core.coords import SYSTEM_LABELS
 from ..core.scan_cache import ScanCache
 from ..core.scan_job import STATUSES, ScanReport, geolocate, plan
 from ..i18n import tr
 from . import settings
-from ..core.coords import SYSTEM_LABELS
 from .scan_layers import ScanWriter, circle_fields, line_fields, output_columns
 
 

@@ -12,8 +12,8 @@ from ..core.config import Service
 from ..core.coords import WGS84
 from ..core.errors import CancelledError, CrowdHeatError, InputError
 from ..core.jike import JikeClient
-from . import heat_layers, heat_run, heat_zones, settings
 from ..i18n import tr
+from . import heat_layers, heat_run, heat_zones, settings
 
 LOG_TAG = "CrowdHeat"
 

@@ -22,7 +22,7 @@ import threading
 
 import requests
 from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsPathResolver, QgsSettings
-from qgis.PyQt.QtCore import QByteArray, QBuffer, QIODevice
+from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 from qgis.PyQt.QtGui import QImage, QPainter
 
 from ..core.errors import InputError, redact

@@ -3,11 +3,11 @@
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
+from ..i18n import tr
 from .archive_tab import ArchiveTab
 from .heat_tab import HeatTab
 from .profile_tab import ProfileTab
 from .scans_tab import ScansTab
-from ..i18n import tr
 
 
 class CrowdHeatDock(QgsDockWidget):

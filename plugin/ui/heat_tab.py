@@ -6,9 +6,9 @@ from qgis.core import (
     Qgis,
     QgsApplication,
     QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
     QgsMapLayer,
     QgsMapLayerProxyModel,
-    QgsFeatureRequest,
     QgsProcessingFeatureSourceDefinition,
     QgsProject,
     QgsTemporalNavigationObject,
@@ -33,18 +33,15 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core import fence
+from ..core import deps, fence, zones
 from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError
-from ..core import zones
 from ..gis import basemaps, heat_layers, heat_zones, output_systems, print_layout, profiles, settings, tianditu
 from ..gis.heat_run import PlanJob, plan_text, summary_text
-from ..core import deps
 from ..gis.tasks import HeatTask, InstallTask, JobTask, Latest, ZoneTask, log
-from .circle_tool import CircleMapTool
 from ..i18n import tr
+from .circle_tool import CircleMapTool
 from .run_panel import RunPanel
-
 
 # Planning waits for this long after the last selection change or spin-box tick (one plan per burst).
 PLAN_DELAY_MS = 150

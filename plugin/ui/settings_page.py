@@ -27,11 +27,11 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import config
 from ..core.config import Service
-from ..gis import settings, tianditu
 from ..core.errors import CrowdHeatError
+from ..gis import settings, tianditu
 from ..gis.tasks import ConnectionTestTask, log
-from ..icons import provider_icon
 from ..i18n import tr
+from ..icons import provider_icon
 
 
 class _CacheRow:

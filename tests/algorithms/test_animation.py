@@ -8,8 +8,8 @@ from qgis.core import QgsProcessingException
 from qgis.PyQt.QtGui import QImage, QImageReader
 
 from crowdheat.plugin.gis.animation import rgb_array
-from tests.helpers import BLOCK_WKT, polygon_layer
 from simulator.tiles import STREET, TileServer
+from tests.helpers import BLOCK_WKT, polygon_layer
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from crowdheat.plugin.gis.heat_layers import AVG_FIELDS, HOUR_FIELDS
-from tests.helpers import BLOCK_WKT, SAMPLE_RING, SAMPLE_WKT, RecordingFeedback, polygon_layer, shapefile_without_prj
 from simulator.jike import SAMPLE_RESPONSE, TOKEN
+from tests.helpers import BLOCK_WKT, SAMPLE_RING, SAMPLE_WKT, RecordingFeedback, polygon_layer, shapefile_without_prj
 
 
 def run_heat(params, feedback=None):
@@ -315,7 +315,6 @@ def test_the_dialogs_default_coordinates_follow_a_gcj02_basemap(jike, provider):
 def test_an_hour_of_3e9_is_written_to_a_geopackage_and_read_back(jike, provider, tmp_path):
     import processing
     from qgis.core import QgsVectorLayer
-
     from shapely import wkt
 
     from simulator.jike import cells_in, generate_items

@@ -29,8 +29,9 @@ def test_heat_geopackages_open_styled_and_animated(jike, provider, tmp_path, qgi
     assert cells_layer.renderer().classAttribute() == '"cell_heat"'
     # QGIS 3.22 drops the time settings of a default style when it opens a file; the plugin, when
     # loaded, gives them back to every layer added to the project and shows its days in time.
-    import crowdheat
     from qgis.core import QgsApplication
+
+    import crowdheat
 
     registry = QgsApplication.processingRegistry()
     registry.removeProvider(registry.providerById("crowdheat"))  # the plugin brings its own

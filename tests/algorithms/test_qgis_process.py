@@ -13,8 +13,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from tests.helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer, write_vector
 from simulator.jike import TOKEN
+from tests.helpers import BLOCK_WKT, SAMPLE_WKT, polygon_layer, write_vector
 
 pytestmark = pytest.mark.slow
 QGIS_PROCESS = shutil.which("qgis_process.bin") or "/usr/bin/qgis_process.bin"

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from crowdheat.plugin.core.baidu import BaiduClient
+from crowdheat.plugin.core.baidu import BaiduClient, prepare, request_key
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_cache import ScanCache, claim_owner
 from crowdheat.plugin.core.scan_job import (
@@ -21,7 +21,6 @@ from crowdheat.plugin.core.scan_job import (
     cached_answer,
     geolocate,
 )
-from crowdheat.plugin.core.baidu import prepare, request_key
 from crowdheat.plugin.core.scans import AccessPoint, Scan
 
 AK = "made-up-baidu-ak-0123456789abcdef"

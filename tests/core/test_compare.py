@@ -108,7 +108,7 @@ def test_anomalies_are_z_scores_against_the_same_weekday_of_period_a():
         for k, unit in enumerate(day.units):
             for column in (0, 18, compare.DAY):
 
-                def value(d):
+                def value(d, unit=unit, column=column):
                     hours = next((h for u, dd, h in rows if u == unit and dd == d), [0] * 24)
                     return sum(hours) if column == compare.DAY else hours[column]
 

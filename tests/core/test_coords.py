@@ -7,6 +7,14 @@ import pytest
 
 from crowdheat.plugin.core import coords
 
+
+def gcj02_to_wgs84_simple(lng, lat):
+    """The common closed-form inverse found in most code (off by up to 4.85 m), against which the
+    published vectors and the exact inverse are checked."""
+    glng, glat = coords.wgs84_to_gcj02(lng, lat)
+    return 2 * lng - glng, 2 * lat - glat
+
+
 VECTORS_WGS_GCJ = [
     ((121.5272106, 31.1774276), (121.531541859215, 31.17530398364597)),
     ((113.912316, 22.543847), (113.9171764808363, 22.540796131694766)),
@@ -32,9 +40,7 @@ def test_gcj02_bd09_vectors():
     assert coords.bd09_to_gcj02_simple(116.404, 39.915) == pytest.approx(
         (116.39762729119315, 39.90865673957631), abs=DEG
     )
-    assert coords.gcj02_to_wgs84_simple(116.404, 39.915) == pytest.approx(
-        (116.39775550083061, 39.91359571849836), abs=DEG
-    )
+    assert gcj02_to_wgs84_simple(116.404, 39.915) == pytest.approx((116.39775550083061, 39.91359571849836), abs=DEG)
 
 
 def test_exact_inverses_round_trip_below_a_millimetre():
@@ -47,7 +53,7 @@ def test_exact_inverses_round_trip_below_a_millimetre():
     assert worst_gcj < 0.001 and worst_bd < 0.001
     # ... where the closed-form inverse is metres off somewhere
     simple = max(
-        metres(w, coords.gcj02_to_wgs84_simple(*coords.wgs84_to_gcj02(*w)))
+        metres(w, gcj02_to_wgs84_simple(*coords.wgs84_to_gcj02(*w)))
         for w in ((rng.uniform(73.7, 134.8), rng.uniform(18.2, 53.4)) for _ in range(3000))
     )
     assert simple > 1.0

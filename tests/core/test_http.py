@@ -13,16 +13,17 @@ from crowdheat.plugin.core import heat_answer
 from crowdheat.plugin.core.config import JikeConfig
 from crowdheat.plugin.core.errors import CancelledError, NetworkError, ResponseFormatError, ServiceError
 from crowdheat.plugin.core.fence import make_circle_fence, make_ring_fence
-from crowdheat.plugin.core.heat_job import fetch_heat
 from crowdheat.plugin.core.jike import JikeClient
 from simulator.jike import generate_items
+from tests.core.fetching import fetch_heat, heat_map
 
 TOKEN = "made-up-jike-token-0123456789"
 BLOCK_RING = [(114.055, 22.540), (114.058, 22.540), (114.058, 22.542), (114.055, 22.542)]
 BLOCK = make_ring_fence(1, BLOCK_RING, label="block")
 # Level-17 cells of the block (the simulator's own covering: all intersect the block).
-from simulator.jike import cells_in  # noqa: E402
 from shapely.geometry import Polygon  # noqa: E402
+
+from simulator.jike import cells_in  # noqa: E402
 
 BLOCK_CELLS = cells_in(Polygon(BLOCK_RING), 17)
 
@@ -70,7 +71,7 @@ def test_redirect_to_another_host_is_refused_and_the_token_never_leaves(hostile_
     elsewhere.behave(lambda reply, request: reply.send(200, good_answer()))
     main.behave(lambda reply, request: reply.redirect(status, elsewhere.url + "/v1/heat_map"))
     with client_for(main) as client, pytest.raises(NetworkError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert elsewhere.requests == []
     assert elsewhere.url in str(info.value) and "Not followed" in str(info.value)
     assert len(main.requests) == 1  # a refused redirect is not retried
@@ -85,7 +86,7 @@ def test_redirect_on_the_same_host_is_followed_with_the_same_body(server):
 
     server.behave(behave)
     with client_for(server) as client:
-        data = client.heat_map(BLOCK, 17)
+        data = heat_map(client, BLOCK, 17)
     assert data.cell_count == len(BLOCK_CELLS)
     assert [r.path for r in server.requests] == ["/v1/heat_map", "/v2/heat_map"]
     assert server.requests[1].json() == server.requests[0].json()
@@ -94,7 +95,7 @@ def test_redirect_on_the_same_host_is_followed_with_the_same_body(server):
 def test_a_redirect_loop_is_reported_not_followed_for_ever(server):
     server.behave(lambda reply, request: reply.redirect(307, "/v1/heat_map"))
     with client_for(server) as client, pytest.raises(NetworkError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert "loop" in str(info.value)
     assert len(server.requests) <= 6
 
@@ -107,7 +108,7 @@ def test_a_dripping_answer_ends_at_the_deadline_and_is_not_retried(server):
     server.behave(lambda reply, request: reply.drip(body, every_s=0.05))
     started = time.monotonic()
     with client_for(server, deadline_s=0.8) as client, pytest.raises(NetworkError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert time.monotonic() - started < DRIP_S  # the watch ended it, not the drip
     assert "0.8 s" in str(info.value)
     assert len(server.requests) == 1
@@ -118,21 +119,21 @@ def test_cancel_interrupts_a_dripping_answer_at_once(server):
     server.behave(lambda reply, request: reply.drip(body, every_s=0.05))
     started = time.monotonic()
     with client_for(server, deadline_s=30.0) as client, pytest.raises(CancelledError):
-        client.heat_map(BLOCK, 17, is_cancelled=lambda: time.monotonic() - started > 0.3)
+        heat_map(client, BLOCK, 17, is_cancelled=lambda: time.monotonic() - started > 0.3)
     assert time.monotonic() - started < DRIP_S  # the watch ended it, not the drip
 
 
 def test_an_answer_announced_over_the_cap_is_refused_before_reading(server):
     server.behave(lambda reply, request: reply.send(200, b"{}", {"Content-Length": str(50 * 1024 * 1024)}))
     with client_for(server, max_answer_mb=1.0) as client, pytest.raises(ResponseFormatError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert "over the cap of 1 MB" in str(info.value)
 
 
 def test_a_gzip_bomb_is_refused_once_it_decompresses_past_the_cap(server):
     server.behave(lambda reply, request: reply.gzip_bomb(decompressed_mb=40))
     with client_for(server, max_answer_mb=2.0, deadline_s=120.0) as client, pytest.raises(ResponseFormatError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert "decompressed" in str(info.value)
 
 
@@ -159,7 +160,7 @@ def test_encodings_that_expand_in_one_read_are_refused_before_they_expand(server
     before = peak_rss_mb()
     server.behave(lambda reply, request: reply.send(200, body, {"Content-Encoding": encoding}))
     with client_for(server, max_answer_mb=2.0) as client, pytest.raises(ResponseFormatError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert f"'{encoding}'" in str(info.value) and "gzip" in str(info.value)
     assert peak_rss_mb() - before < 100  # nothing was expanded
 
@@ -173,14 +174,14 @@ def test_a_single_gzip_answer_is_decoded_and_a_gzip_bomb_stops_at_the_cap(server
         )
     )
     with client_for(server) as client:
-        assert client.heat_map(BLOCK, 17).cell_count == len(BLOCK_CELLS)
+        assert heat_map(client, BLOCK, 17).cell_count == len(BLOCK_CELLS)
     assert "gzip" in server.requests[0].headers.get("Accept-Encoding", "") and "br" not in server.requests[
         0
     ].headers.get("Accept-Encoding", "")
     before = peak_rss_mb()
     server.behave(lambda reply, request: reply.gzip_bomb(decompressed_mb=300))
     with client_for(server, max_answer_mb=2.0, deadline_s=120.0) as client, pytest.raises(ResponseFormatError):
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert peak_rss_mb() - before < 100
 
 
@@ -190,14 +191,14 @@ def test_a_single_gzip_answer_is_decoded_and_a_gzip_bomb_stops_at_the_cap(server
 def test_a_redirect_to_an_invalid_address_is_a_clear_error_not_a_traceback(server, location):
     server.behave(lambda reply, request: reply.redirect(302, location))
     with client_for(server) as client, pytest.raises(NetworkError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert "not a valid address" in str(info.value) and "Not followed" in str(info.value)
 
 
 def test_retry_after_as_an_http_date_is_honoured(server):
     """RFC 9110 allows Retry-After as a date; it was ignored (the backoff of 0.01 s was used)."""
-    from email.utils import format_datetime
     from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
 
     def behave(reply, request):
         if len(server.requests) == 1:
@@ -209,7 +210,7 @@ def test_retry_after_as_an_http_date_is_honoured(server):
     server.behave(behave)
     started = time.monotonic()
     with client_for(server) as client:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert time.monotonic() - started >= 1.5  # the date is to the second: at least 2 s were left
     assert len(server.requests) == 2
 
@@ -217,7 +218,7 @@ def test_retry_after_as_an_http_date_is_honoured(server):
 def test_deeply_nested_json_is_a_malformed_answer_not_a_recursion_error(server):
     server.behave(lambda reply, request: reply.send(200, b"[" * 100_000 + b"]" * 100_000))
     with client_for(server) as client, pytest.raises(ResponseFormatError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert "nested too deeply" in str(info.value)
 
 
@@ -233,7 +234,7 @@ def test_a_token_echoed_inside_a_successful_answer_is_neither_kept_nor_cached(se
     server.behave(lambda reply, request: reply.send(200, answer))
     cache = HeatCache(tmp_path / "answers.sqlite")
     with client_for(server) as client:
-        data = client.heat_map(BLOCK, 17)
+        data = heat_map(client, BLOCK, 17)
         content = client.fetch_heat_bytes(BLOCK, 17)
     assert data.cell_count == len(BLOCK_CELLS) and data.response_id == "r-***-1"
     cache.put("u", {"fence": 1}, datetime.date(2026, 12, 2), content)
@@ -263,7 +264,7 @@ def test_a_token_echoed_in_a_business_message_is_redacted_everywhere(server):
         )
     )
     with client_for(server) as client, pytest.raises(ServiceError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     text = no_token_in(info.value)
     assert "biz_code 401" in text and "Bearer ***" in text
 
@@ -279,7 +280,7 @@ def test_a_token_echoed_in_a_business_message_is_redacted_everywhere(server):
 def test_a_token_echoed_in_a_403_page_is_redacted(server, page):
     server.behave(lambda reply, request: reply.send(403, page.encode(), content_type="text/html"))
     with client_for(server) as client, pytest.raises(ServiceError) as info:
-        client.heat_map(BLOCK, 17)
+        heat_map(client, BLOCK, 17)
     assert "HTTP 403" in no_token_in(info.value)
 
 
@@ -346,7 +347,7 @@ def test_a_day_of_the_wrong_shape_is_left_out_and_reported(server, bad_day):
     items[0]["time_range"][0]["heat"] = bad_day(items[0]["time_range"][0]["heat"])
     server.behave(lambda reply, request: reply.send(200, answer))
     with client_for(server) as client:
-        data = client.heat_map(BLOCK, 17)
+        data = heat_map(client, BLOCK, 17)
     assert data.cell_day_count == sum(len(i["time_range"]) for i in items) - 1
     assert sum("a day skipped" in p for p in data.problems) == 1
     good = [d["heat"] for i in items for d in i["time_range"]][1:]
@@ -356,8 +357,9 @@ def test_a_day_of_the_wrong_shape_is_left_out_and_reported(server, bad_day):
 def test_an_answer_at_the_services_level_that_mixes_levels_keeps_one_level(server):
     """Auto level: an answer with level-17 cells and their level-16 parents kept both, overlapping,
     so every sum over the area counted the heat twice."""
-    from crowdheat.plugin.core import s2cells
     import numpy as np
+
+    from crowdheat.plugin.core import s2cells
 
     parents = sorted(set(s2cells.parents(np.array(BLOCK_CELLS, dtype=np.uint64), 16).tolist()))
     items = generate_items(BLOCK_CELLS, seed=3, stringly=False) + generate_items(parents[:2], seed=4, stringly=False)

@@ -19,9 +19,9 @@ from crowdheat.plugin.core.errors import (
     ServiceError,
 )
 from crowdheat.plugin.core.fence import make_circle_fence, make_ring_fence
-from crowdheat.plugin.core.heat_job import fetch_heat
 from crowdheat.plugin.core.jike import JikeClient
 from simulator.jike import SAMPLE_REQUEST, TOKEN
+from tests.core.fetching import fetch_heat, heat_map
 
 SAMPLE_FENCE = make_ring_fence(1, json.loads(SAMPLE_REQUEST.read_text())["fence"], label="sample")
 # About 300 m × 220 m in Futian, Shenzhen.
@@ -46,13 +46,13 @@ def impatient_client(sim):
 
 def expect_error(client, kind, fence=SAMPLE_FENCE, **kwargs):
     with pytest.raises(kind) as info:
-        client.heat_map(fence, **kwargs)
+        heat_map(client, fence, **kwargs)
     assert TOKEN not in str(info.value) and TOKEN not in info.value.details
     return info.value
 
 
 def test_sample_fence_gets_the_seed_answer(client, sim):
-    data = client.heat_map(SAMPLE_FENCE)
+    data = heat_map(client, SAMPLE_FENCE)
     assert data.cell_count == 5 and data.cell_day_count == 45 and not data.problems
     assert data.response_id == "a3b81b8c-e453-4fb3-bc76-a2a0f9c7d75e"
     request = sim.requests[-1]
@@ -66,7 +66,7 @@ def test_sample_fence_gets_the_seed_answer(client, sim):
 
 
 def test_generated_heat_for_another_fence_and_level(client, sim):
-    data = client.heat_map(BLOCK, cell_level=17)
+    data = heat_map(client, BLOCK, cell_level=17)
     assert json.loads(sim.requests[-1]["body"])["cell_level"] == 17
     assert set(data.levels.tolist()) == {17}
     assert 4 <= data.cell_count <= 30
@@ -75,7 +75,7 @@ def test_generated_heat_for_another_fence_and_level(client, sim):
 
 
 def test_circle_is_sent_as_circle(client, sim):
-    data = client.heat_map(make_circle_fence(0, 114.0565, 22.541, 150.0), cell_level=18)
+    data = heat_map(client, make_circle_fence(0, 114.0565, 22.541, 150.0), cell_level=18)
     body = json.loads(sim.requests[-1]["body"])
     assert body["circle"] == {"center_point": [114.0565, 22.541], "radius": 150.0}
     assert data.cell_count > 10
@@ -91,7 +91,7 @@ def test_401_is_an_auth_error_without_the_token(sim):
 
 def test_429_then_success(client, sim):
     sim.push_faults("http:429")
-    assert client.heat_map(SAMPLE_FENCE).cell_count == 5
+    assert heat_map(client, SAMPLE_FENCE).cell_count == 5
     assert len(sim.requests) == 2
 
 
@@ -103,7 +103,7 @@ def test_500_three_times_gives_up_with_codes(client, sim):
 
 def test_500_twice_then_success(client, sim):
     sim.push_faults("http:502", "http:503")
-    assert client.heat_map(SAMPLE_FENCE).cell_count == 5
+    assert heat_map(client, SAMPLE_FENCE).cell_count == 5
 
 
 def test_timeout_is_retried_then_reported(impatient_client, sim):
@@ -114,7 +114,7 @@ def test_timeout_is_retried_then_reported(impatient_client, sim):
 
 def test_timeout_once_then_success(impatient_client, sim):
     sim.push_faults("timeout")
-    assert impatient_client.heat_map(SAMPLE_FENCE).cell_count == 5
+    assert heat_map(impatient_client, SAMPLE_FENCE).cell_count == 5
 
 
 def test_connection_refused():
@@ -168,7 +168,7 @@ def test_cancel_between_retries(client, sim):
         return len(calls) > 2
 
     with pytest.raises(CancelledError):
-        client.heat_map(SAMPLE_FENCE, is_cancelled=cancelled)
+        heat_map(client, SAMPLE_FENCE, is_cancelled=cancelled)
     assert len(sim.requests) < 3
 
 
@@ -280,8 +280,9 @@ def test_answers_decode_item_by_item_to_the_same_result(monkeypatch, window, mar
     """The answer is read a window at a time (an answer of 50,000 cells is 65 MB of JSON): with
     windows so small that numbers, strings and escapes are cut at their edges, the document is
     the one json.loads gives, items handed over one by one."""
-    from simulator.jike import envelope, generate_items
     import numpy as np
+
+    from simulator.jike import envelope, generate_items
 
     monkeypatch.setattr(heat_answer._Stream, "WINDOW", window)
     monkeypatch.setattr(heat_answer._Stream, "MARGIN", margin)

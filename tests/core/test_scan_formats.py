@@ -3,13 +3,13 @@ any mapping, every row accounted for, and the Baidu document's own example answe
 
 import pytest
 
-from tests import scan_exports
 from crowdheat.plugin.core import scan_formats
 from crowdheat.plugin.core.baidu import BaiduClient, prepare
 from crowdheat.plugin.core.config import BaiduConfig
 from crowdheat.plugin.core.scan_job import OK, ScanReport, geolocate
 from crowdheat.plugin.core.scans import read_scans
 from simulator.baidu import AK
+from tests import scan_exports
 
 
 def scans_of(path, **kwargs):

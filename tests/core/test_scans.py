@@ -4,8 +4,7 @@ import tracemalloc
 
 import pytest
 
-from crowdheat.plugin.core import scans
-from crowdheat.plugin.core import baidu
+from crowdheat.plugin.core import baidu, scans
 from crowdheat.plugin.core.baidu import prepare
 from crowdheat.plugin.core.scan_formats import ScanFileError, sniff
 from crowdheat.plugin.core.scans import read_scans

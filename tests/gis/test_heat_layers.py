@@ -14,6 +14,15 @@ from crowdheat.plugin.gis import heat_layers
 from crowdheat.plugin.gis.render import render_layers
 from simulator.jike import SAMPLE_REQUEST, SAMPLE_RESPONSE
 
+
+def write_heat(results, hourly_sink=None, cells_sink=None):
+    """Write HeatData held in memory; returns (hourly features, cell features) written."""
+    writer = heat_layers.HeatWriter(hourly_sink, cells_sink)
+    for data in results:
+        writer(data)
+    return writer.hourly, writer.cells
+
+
 DAY = QDate(2025, 4, 16)
 SAMPLE_FENCE = make_ring_fence(1, json.loads(SAMPLE_REQUEST.read_text())["fence"])
 
@@ -24,7 +33,7 @@ def layers(qgis_app):
     run = HeatReport()
     run.record(data)
     hourly, cells = heat_layers.memory_layers()
-    heat_layers.write_heat([data], hourly.dataProvider(), cells.dataProvider())
+    write_heat([data], hourly.dataProvider(), cells.dataProvider())
     heat_layers.style_run_layers(run, hourly, cells)
     return run, hourly, cells
 

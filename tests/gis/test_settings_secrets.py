@@ -7,8 +7,8 @@ import processing
 from qgis.core import QgsApplication, QgsProject, QgsSettings
 
 from crowdheat.plugin.gis import settings
-from tests.helpers import SAMPLE_WKT, polygon_layer
 from simulator.jike import TOKEN
+from tests.helpers import SAMPLE_WKT, polygon_layer
 
 
 def test_token_round_trips_through_the_auth_database(auth_unlocked, monkeypatch):

@@ -20,10 +20,10 @@ from simulator.jike import SAMPLE_REQUEST, SAMPLE_RESPONSE
 class RefusingSink(QgsFeatureSink):
     """A real QgsFeatureSink that refuses every feature, as a full disk does."""
 
-    def addFeature(self, feature, flags=QgsFeatureSink.Flags()):
+    def addFeature(self, feature, flags=None):
         return False
 
-    def addFeatures(self, features, flags=QgsFeatureSink.Flags()):
+    def addFeatures(self, features, flags=None):
         return False
 
     def lastError(self):
