@@ -180,10 +180,10 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
         try:
             fmt = scan_formats.sniff(
                 path,
-                parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
-                None if shape == "auto" else shape,
-                self.parameterAsString(parameters, self.ENCODING, context) or None,
-                self.parameterAsString(parameters, self.DELIMITER, context) or None,
+                mapping=parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
+                shape=None if shape == "auto" else shape,
+                encoding=self.parameterAsString(parameters, self.ENCODING, context) or None,
+                delimiter=self.parameterAsString(parameters, self.DELIMITER, context) or None,
                 header=scan_formats.HEADER_CHOICES[self.parameterAsEnum(parameters, self.HEADER, context)],
                 window_s=config.scan_window_s if window < 0 else window,
                 distance_m=config.scan_distance_m if distance < 0 else distance,

@@ -342,111 +342,165 @@ def parse_items(items, fence: Fence | None = None, cell_level: int | None = None
     that is not a valid answer to this request (malformed, out of range, repeated, of another
     level, far outside the fence) is left out and reported. Days become numbers a slice at a
     time, so that what is held is the arrays, never every item's lists."""
-    fence_id, part = (fence.fence_id, fence.part) if fence is not None else (0, 0)
-    problems: list[str] = []
-    seen_cells: set[int] = set()
-    ids: list[int] = []
-    tokens: list[str] = []
-    lvls: list[int] = []
-    heats: list = []
-    centers: list = []
-    days_read = _DaySlices(problems, tokens)
-    date_cache: dict[str, int] = {}
+    cells = _CellsRead()
     n = -1
+    for n, item in enumerate(items):
+        try:
+            cell = _checked_item(item, n, cell_level, cells.seen)
+        except _Skipped as skipped:
+            cells.problems.append(str(skipped))
+            continue
+        cells.add(cell)
+    fence_id, part = (fence.fence_id, fence.part) if fence is not None else (0, 0)
+    data = cells.data(fence_id, part, response_id, item_count=n + 1)
+    return _placed(data, fence)
 
-    def to_ordinal(value):
+
+class _Skipped(Exception):
+    """An item left out, with where it was and why."""
+
+
+@dataclass
+class _Cell:
+    cell_id: int
+    token: str
+    level: int
+    center: tuple
+    heat: int
+    days: list
+    where: str
+
+
+def _checked_item(item, n, cell_level, seen_cells) -> _Cell:
+    """Item ``n`` as a :class:`_Cell`, its days still as given; _Skipped when it is no valid cell
+    of this answer (malformed, out of range, repeated, of another level)."""
+    where = f"item #{n + 1}"
+    try:
+        if not isinstance(item, dict):
+            raise ValueError("is not an object")
+        cell_id, token = _cell_identity(item)
+        where = f"item #{n + 1} (cell {token})"
+        if cell_id in seen_cells:
+            raise ValueError("repeats a cell already in the answer; the repeat is left out")
+        level = _checked_level(item, cell_id, cell_level)
+        center = item.get("cell_center")
+        if not (isinstance(center, (list, tuple)) and len(center) == 2):
+            raise ValueError("cell_center is not [lng, lat]")
+        center = (float(center[0]), float(center[1]))
+        cell_heat = _as_int(item.get("cell_heat"), "cell_heat")
+        if not 0 <= cell_heat <= MAX_HEAT:
+            raise ValueError(f"cell_heat {cell_heat} is out of range (0 to 2^53)")
+        days = item.get("time_range")
+        if not isinstance(days, list):
+            raise ValueError("time_range is not a list")
+        return _Cell(cell_id, token, level, center, cell_heat, days, where)
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:
+        raise _Skipped(f"{where} skipped: {exc}") from None
+
+
+def _checked_level(item, cell_id, cell_level):
+    """The cell's level, from its id; ValueError when the item states another, or it is not the
+    level asked for, or not one the service has."""
+    level = s2cells.level_of(cell_id)
+    if "cell_level" in item and item["cell_level"] not in (None, ""):
+        stated = _as_int(item["cell_level"], "cell_level")
+        if stated != level:
+            raise ValueError(f"cell_level {stated} but the cell id is of level {level}")
+    if cell_level and level != cell_level:
+        raise ValueError(f"is of level {level}, but level {cell_level} was asked for")
+    if not MIN_CELL_LEVEL <= level <= MAX_CELL_LEVEL:
+        raise ValueError(f"is of level {level}, outside the service's {MIN_CELL_LEVEL}..{MAX_CELL_LEVEL}")
+    return level
+
+
+class _CellsRead:
+    """The cells read so far, as lists to become arrays; their days as numbers (_DaySlices)."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.seen: set[int] = set()
+        self.ids: list[int] = []
+        self.tokens: list[str] = []
+        self.levels: list[int] = []
+        self.heats: list[int] = []
+        self.centers: list[tuple] = []
+        self.days = _DaySlices(self.problems, self.tokens)
+        self.ordinal_of = _DateOrdinals()
+
+    def add(self, cell: _Cell):
+        index = len(self.tokens)
+        self.seen.add(cell.cell_id)
+        self.ids.append(cell.cell_id)
+        self.tokens.append(cell.token)
+        self.levels.append(cell.level)
+        self.heats.append(cell.heat)
+        self.centers.append(cell.center)
+        dates = set()
+        for day in cell.days:
+            try:
+                ordinal = self.ordinal_of(day["date"])
+                hours = day["heat"]
+                if not isinstance(hours, list) or len(hours) != HOURS:
+                    raise ValueError(f"heat has {len(hours) if isinstance(hours, list) else 'no'} values, not 24")
+                if ordinal in dates:
+                    raise ValueError("date repeated")
+            except (ValueError, TypeError, KeyError) as exc:
+                self.problems.append(f"{cell.where}: a day skipped: {exc}")
+                continue
+            dates.add(ordinal)
+            self.days.add(index, ordinal, hours)
+        self.days.item_done()
+
+    def data(self, fence_id, part, response_id, item_count) -> HeatData:
+        day_cell, day_date, day_heat = self.days.arrays()
+        return HeatData(
+            fence_id=fence_id,
+            part=part,
+            ids=np.array(self.ids, dtype=np.uint64),
+            tokens=self.tokens,
+            levels=np.array(self.levels, dtype=np.int64),
+            cell_heat=np.array(self.heats, dtype=np.int64),
+            centers=np.array(self.centers, dtype=np.float64).reshape(-1, 2),
+            day_cell=day_cell,
+            day_date=day_date,
+            day_heat=day_heat,
+            response_id=response_id,
+            problems=self.problems,
+            item_count=item_count,
+        )
+
+
+class _DateOrdinals:
+    """'YYYYMMDD' to a date ordinal, each distinct text parsed once (an answer repeats ten dates)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, int] = {}
+
+    def __call__(self, value) -> int:
         key = str(value).strip()
-        ordinal = date_cache.get(key)
+        ordinal = self.known.get(key)
         if ordinal is None:
             if len(key) != 8 or not key.isdigit():
                 raise ValueError(f"date {value!r} is not YYYYMMDD")
             day = dt.date(int(key[:4]), int(key[4:6]), int(key[6:]))
             if not FIRST_DATE <= day <= LAST_DATE:
                 raise ValueError(f"date {value!r} is not a day the service can have data for")
-            ordinal = day.toordinal()
-            date_cache[key] = ordinal
+            ordinal = self.known[key] = day.toordinal()
         return ordinal
 
-    for n, item in enumerate(items):
-        where = f"item #{n + 1}"
-        try:
-            if not isinstance(item, dict):
-                raise ValueError("is not an object")
-            cell_id, token = _cell_identity(item)
-            where = f"item #{n + 1} (cell {token})"
-            if cell_id in seen_cells:
-                raise ValueError("repeats a cell already in the answer; the repeat is left out")
-            level = s2cells.level_of(cell_id)
-            if "cell_level" in item and item["cell_level"] not in (None, ""):
-                stated = _as_int(item["cell_level"], "cell_level")
-                if stated != level:
-                    raise ValueError(f"cell_level {stated} but the cell id is of level {level}")
-            if cell_level and level != cell_level:
-                raise ValueError(f"is of level {level}, but level {cell_level} was asked for")
-            if not MIN_CELL_LEVEL <= level <= MAX_CELL_LEVEL:
-                raise ValueError(f"is of level {level}, outside the service's {MIN_CELL_LEVEL}..{MAX_CELL_LEVEL}")
-            center = item.get("cell_center")
-            if not (isinstance(center, (list, tuple)) and len(center) == 2):
-                raise ValueError("cell_center is not [lng, lat]")
-            center = (float(center[0]), float(center[1]))
-            cell_heat = _as_int(item.get("cell_heat"), "cell_heat")
-            if not 0 <= cell_heat <= MAX_HEAT:
-                raise ValueError(f"cell_heat {cell_heat} is out of range (0 to 2^53)")
-            days = item.get("time_range")
-            if not isinstance(days, list):
-                raise ValueError("time_range is not a list")
-        except (ValueError, TypeError, KeyError, OverflowError) as exc:
-            problems.append(f"{where} skipped: {exc}")
-            continue
-        seen_cells.add(cell_id)
-        index = len(tokens)
-        ids.append(cell_id)
-        tokens.append(token)
-        lvls.append(level)
-        heats.append(cell_heat)
-        centers.append(center)
-        seen = set()
-        for day in days:
-            try:
-                ordinal = to_ordinal(day["date"])
-                hours = day["heat"]
-                if not isinstance(hours, list) or len(hours) != HOURS:
-                    raise ValueError(f"heat has {len(hours) if isinstance(hours, list) else 'no'} values, not 24")
-                if ordinal in seen:
-                    raise ValueError("date repeated")
-            except (ValueError, TypeError, KeyError) as exc:
-                problems.append(f"{where}: a day skipped: {exc}")
-                continue
-            seen.add(ordinal)
-            days_read.add(index, ordinal, hours)
-        days_read.item_done()
 
-    day_cell, day_date, day_heat = days_read.arrays()
-    levels = np.array(lvls, dtype=np.int64)
-    data = HeatData(
-        fence_id=fence_id,
-        part=part,
-        ids=np.array(ids, dtype=np.uint64),
-        tokens=tokens,
-        levels=levels,
-        cell_heat=np.array(heats, dtype=np.int64),
-        centers=np.array(centers, dtype=np.float64).reshape(-1, 2),
-        day_cell=day_cell,
-        day_date=day_date,
-        day_heat=day_heat,
-        response_id=response_id,
-        problems=problems,
-        item_count=n + 1,
-    )
-    near = _near_fence(data.ids, levels, fence)
+def _placed(data: HeatData, fence: Fence | None) -> HeatData:
+    """``data`` without the cells far outside the fence; a cell_center outside its own cell is
+    reported (the polygon is drawn from the cell id, so the cell is kept)."""
+    near = _near_fence(data.ids, data.levels, fence)
     if not near.all():
         for n in np.flatnonzero(~near):
-            problems.append(f"cell {tokens[n]} lies far outside the fence: left out")
+            data.problems.append(f"cell {data.tokens[n]} lies far outside the fence: left out")
         data = data.select(near)
     if data.cell_count:
         inside = s2cells.contains_points(data.ids, data.centers, data.levels, tolerance=1e-9)
         for n in np.flatnonzero(~inside):
-            problems.append(
+            data.problems.append(
                 f"cell {data.tokens[n]}: cell_center {tuple(data.centers[n])} is not inside the cell "
                 "(the cell polygon is drawn from the cell id)"
             )

@@ -307,7 +307,7 @@ class _PlanFetch:
         )
         return level
 
-    def fetch_all(self, requests, level, concurrency, progress):
+    def fetch_all(self, requests, level, concurrency, progress) -> None:
         """``concurrency`` requests in flight; answers read in plan order. After a stop or a
         cancel no request is sent, but the answers already on their way are still read."""
         width = max(1, concurrency)

@@ -20,7 +20,7 @@ import csv
 import os
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from .errors import InputError
@@ -435,6 +435,7 @@ LAYOUTS = (
     ),
 )
 LAYOUT_NAMES = tuple(layout.name for layout in LAYOUTS)
+LAYOUT_BY_NAME = {layout.name: layout for layout in LAYOUTS}
 
 NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # a number as text, nothing around it
 _MAC_TEXT = re.compile(r"([0-9A-Fa-f]{2}[:\-]){5}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{12}")
@@ -533,6 +534,31 @@ class FileFormat:
     distance_m: float = DEFAULT_DISTANCE_M
     warnings: list = field(default_factory=list)
     sample: list = field(default_factory=list, repr=False)  # the first data rows, as sniff read them
+
+    def chosen(self, mapping: dict, shape: str | None = None, keep_guesses: bool = True) -> FileFormat:
+        """This format with the user's choices: ``mapping`` (role -> column) merged into the
+        guessed one (a column or role it names leaves the guess), or, without ``keep_guesses``,
+        instead of it; ``shape`` (None: the layout's, else guessed from the mapping). The warnings follow."""
+        unknown = [c for c in mapping.values() if c and c not in self.header]
+        if unknown:
+            raise ScanFileError(
+                f"Column(s) {', '.join(unknown)} are not in the file's "
+                + ("header" if self.has_header else "columns")
+                + f" ({', '.join(self.header)})."
+            )
+        bad_roles = [r for r in mapping if r not in ROLES]
+        if bad_roles:
+            raise ScanFileError(f"Unknown mapping role(s) {', '.join(bad_roles)}; roles are {', '.join(ROLES)}.")
+        kept = (
+            {r: c for r, c in self.mapping.items() if c not in mapping.values() and r not in mapping}
+            if keep_guesses
+            else {}
+        )
+        kept.update({r: c for r, c in mapping.items() if c})
+        layout = LAYOUT_BY_NAME.get(self.layout)
+        fmt = replace(self, mapping=kept, shape=shape or (layout.shape if layout else guess_shape(kept)), warnings=[])
+        fmt.warnings.extend(format_warnings(fmt))
+        return fmt
 
     def describe(self):
         what = f"{self.layout} " if self.layout else ""
@@ -656,6 +682,7 @@ def _kismet_power_column(sample_rows, header):
 
 def sniff(
     path,
+    *,
     mapping=None,
     shape=None,
     encoding=None,
@@ -664,12 +691,43 @@ def sniff(
     window_s=DEFAULT_WINDOW_S,
     distance_m=DEFAULT_DISTANCE_M,
 ):
-    """The :class:`FileFormat` of a file; explicit arguments override the guesses. ``header`` is
-    'auto' (decide from the first row), 'yes' or 'no'."""
+    """The :class:`FileFormat` of a file; the arguments given override the guesses (``mapping``
+    merged into the guessed one: see :meth:`FileFormat.chosen`). ``header`` is 'auto' (decide from
+    the first row), 'yes' or 'no'."""
     if header not in HEADER_CHOICES:
         raise ScanFileError(f"Header must be one of {', '.join(HEADER_CHOICES)}, not {header!r}.")
     if encoding:
         check_encoding(encoding)
+    encoding, lines = _sample_lines(path, encoding)
+    skip, pre_header = (1, "WiGLE " + lines[0].split(",")[0].split("-")[1]) if _is_wigle(lines) else (0, "")
+    content = [line for line in lines[skip:] if line.strip() and not line.lstrip().startswith("#")][:SAMPLE_ROWS]
+    if not content:
+        raise ScanFileError(f"{path} has no data rows.")
+    delimiter = delimiter or _delimiter_of(content)
+    rows = list(csv.reader(content, delimiter=delimiter, skipinitialspace=True))
+    table = _table_of(rows, header, delimiter, pre_header)
+    layout = table.layout
+    fmt = FileFormat(
+        encoding=encoding,
+        delimiter=delimiter,
+        header=table.names,
+        shape="",
+        mapping=_guessed_mapping(table),
+        skip_lines=skip,
+        has_header=table.has_header,
+        layout=layout.name if layout else pre_header,
+        why=table.why,
+        default_network=layout.default_network if layout else "",
+        section_end=layout.section_end if layout else "",
+        window_s=window_s,
+        distance_m=distance_m,
+        sample=table.rows,
+    )
+    return fmt.chosen(mapping or {}, shape)
+
+
+def _sample_lines(path, encoding):
+    """(encoding, the lines of the file's first SAMPLE_BYTES, without a line cut by their end)."""
     with reading(path), open(path, "rb") as handle:
         raw = handle.read(SAMPLE_BYTES)
     if not raw.strip():
@@ -678,83 +736,68 @@ def sniff(
     lines = raw.decode(encoding, errors="replace").splitlines()
     if len(raw) == SAMPLE_BYTES and len(lines) > 1:
         lines.pop()  # cut by the sample's end
-    skip = 0
-    pre_header = ""
-    if lines and lines[0].startswith("WigleWifi-"):
-        pre_header = "WiGLE " + lines[0].split(",")[0].split("-")[1]
-        skip = 1
-    content = [line for line in lines[skip:] if line.strip() and not line.lstrip().startswith("#")][:SAMPLE_ROWS]
-    if not content:
-        raise ScanFileError(f"{path} has no data rows.")
-    delimiter = delimiter or _delimiter_of(content)
-    rows = list(csv.reader(content, delimiter=delimiter, skipinitialspace=True))
+    return encoding, lines
+
+
+def _is_wigle(lines):
+    """WiGLE's exports start with a pre-header line (WigleWifi-1.4,appRelease=…) above the header."""
+    return bool(lines) and lines[0].startswith("WigleWifi-")
+
+
+@dataclass
+class _Table:
+    """The sampled rows read as a table: whether a header row is there, the column names, the
+    known layout they match (or None), why, and the data rows."""
+
+    has_header: bool
+    names: list
+    layout: Layout | None
+    why: str
+    rows: list
+
+
+def _table_of(rows, header, delimiter, pre_header) -> _Table:
     first = [v.strip().lstrip("\ufeff") for v in rows[0]]
-    layout, why = None, ""
     if header == HEADER_NO or (header == HEADER_AUTO and looks_like_data(first)):
-        has_header = False
-        names = [col(k + 1) for k in range(max(len(r) for r in rows))]
-        if header == HEADER_NO:
-            why = "no header row, as chosen"
-        else:
-            why = f"no header row: the first row holds data ({', '.join(first[:4])}, …)"
-        for candidate in LAYOUTS:
-            test = _HEADERLESS_TESTS.get(candidate.name)
-            if test and candidate.delimiter == delimiter and test[0](first):
-                layout, why = candidate, f"{why}; {candidate.name}: {test[1]}"
-                break
-        data_rows = rows
+        return _headerless_table(rows, first, header, delimiter)
+    names = list(first)
+    while names and not names[-1]:  # a trailing delimiter (airodump, Kismet)
+        names.pop()
+    for candidate in LAYOUTS:
+        if candidate.header and candidate.matches_header(names):
+            if candidate.name.startswith("WiGLE") and pre_header and pre_header != candidate.name:
+                continue
+            return _Table(True, names, candidate, f"{candidate.name}: its header row ({candidate.source})", rows[1:])
+    return _Table(True, names, None, f"{pre_header}: the first line says so" if pre_header else "", rows[1:])
+
+
+def _headerless_table(rows, first, header, delimiter) -> _Table:
+    """Rows without a header: columns named by position; a known headerless layout if the first
+    row passes its test."""
+    names = [col(k + 1) for k in range(max(len(r) for r in rows))]
+    if header == HEADER_NO:
+        why = "no header row, as chosen"
     else:
-        has_header = True
-        names = list(first)
-        while names and not names[-1]:  # a trailing delimiter (airodump, Kismet)
-            names.pop()
-        for candidate in LAYOUTS:
-            if candidate.header and candidate.matches_header(names):
-                if candidate.name.startswith("WiGLE") and pre_header and pre_header != candidate.name:
-                    continue
-                layout = candidate
-                why = f"{candidate.name}: its header row ({candidate.source})"
-                break
-        if layout is None and pre_header:
-            why = f"{pre_header}: the first line says so"
-        data_rows = rows[1:]
-    guessed = dict(layout.mapping) if layout else guess_mapping(names, data_rows) if has_header else {}
-    if layout is not None and layout.name == "Kismet CSV":
-        power = _kismet_power_column(data_rows, names)
+        why = f"no header row: the first row holds data ({', '.join(first[:4])}, …)"
+    for candidate in LAYOUTS:
+        test = _HEADERLESS_TESTS.get(candidate.name)
+        if test and candidate.delimiter == delimiter and test[0](first):
+            return _Table(False, names, candidate, f"{why}; {candidate.name}: {test[1]}", rows)
+    return _Table(False, names, None, why, rows)
+
+
+def _guessed_mapping(table: _Table) -> dict:
+    """Roles to columns: the layout's, else guessed from the header's names (none without one)."""
+    layout = table.layout
+    if layout is None:
+        return guess_mapping(table.names, table.rows) if table.has_header else {}
+    guessed = dict(layout.mapping)
+    if layout.name == "Kismet CSV":
+        power = _kismet_power_column(table.rows, table.names)
         if power:
             guessed["rssi"] = power
-            why += "; BestSignal is 0 and BestQuality holds dBm (written by airodump-ng): RSSI from BestQuality"
-    if mapping:
-        unknown = [c for c in mapping.values() if c and c not in names]
-        if unknown:
-            raise ScanFileError(
-                f"Column(s) {', '.join(unknown)} are not in the file's "
-                + ("header" if has_header else "columns")
-                + f" ({', '.join(names)})."
-            )
-        bad_roles = [r for r in mapping if r not in ROLES]
-        if bad_roles:
-            raise ScanFileError(f"Unknown mapping role(s) {', '.join(bad_roles)}; roles are {', '.join(ROLES)}.")
-        guessed = {r: c for r, c in guessed.items() if c not in mapping.values() and r not in mapping}
-        guessed.update({r: c for r, c in mapping.items() if c})
-    fmt = FileFormat(
-        encoding=encoding,
-        delimiter=delimiter,
-        header=names,
-        shape=shape or (layout.shape if layout else guess_shape(guessed)),
-        mapping=guessed,
-        skip_lines=skip,
-        has_header=has_header,
-        layout=layout.name if layout else pre_header,
-        why=why,
-        default_network=layout.default_network if layout else "",
-        section_end=layout.section_end if layout else "",
-        window_s=window_s,
-        distance_m=distance_m,
-        sample=data_rows,
-    )
-    fmt.warnings.extend(format_warnings(fmt))
-    return fmt
+            table.why += "; BestSignal is 0 and BestQuality holds dBm (written by airodump-ng): RSSI from BestQuality"
+    return guessed
 
 
 def format_warnings(fmt: FileFormat) -> list[str]:

@@ -182,7 +182,12 @@ class ScansTab(RunPanel):
         header = scan_formats.HEADER_YES if self.header.isChecked() else scan_formats.HEADER_NO
         try:
             guessed = scan_formats.sniff(
-                path, encoding=self.encoding.currentText(), delimiter=self.delimiter.currentData(), header=header
+                path,
+                encoding=self.encoding.currentText(),
+                delimiter=self.delimiter.currentData(),
+                header=header,
+                window_s=config.scan_window_s,
+                distance_m=config.scan_distance_m,
             )
             if guessed.header != self._header:
                 self._show_format(guessed)  # a new delimiter, encoding or header choice gives new columns
@@ -190,20 +195,7 @@ class ScansTab(RunPanel):
             # without a widget (imei, imsi, clientip, cdma) keep the guess.
             mapping = {r: c for r, c in guessed.mapping.items() if r not in self.role_boxes}
             mapping.update(self.chosen_mapping())
-            self.fmt = scan_formats.sniff(
-                path,
-                mapping=mapping,
-                shape=self.shape.currentData(),
-                encoding=self.encoding.currentText(),
-                delimiter=self.delimiter.currentData(),
-                header=header,
-                window_s=config.scan_window_s,
-                distance_m=config.scan_distance_m,
-            )
-            self.fmt.mapping = mapping
-            self.fmt.warnings = scan_formats.format_warnings(self.fmt)
-            if guessed.layout and not self.fmt.layout:
-                self.fmt.layout, self.fmt.why = guessed.layout, guessed.why
+            self.fmt = guessed.chosen(mapping, self.shape.currentData(), keep_guesses=False)
             rows = scans.preview(path, self.fmt, PREVIEW_ROWS)
         except CrowdHeatError as exc:
             self.fail(str(exc))
