@@ -20,7 +20,6 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from ..core.errors import CrowdHeatError, InputError
 from ..gis import animation, basemaps, heat_layers, print_layout, profiles
-from ..gis.heat_zones import looks_like_heat
 from ..gis.profile_chart import ProfileChart
 from ..i18n import tr
 from .groups import HeatGroupAlgorithm, basemap_of, basemap_parameter
@@ -89,7 +88,7 @@ def chosen_basemap(text, layer, feedback):
 
 def hourly_layer(layer):
     """The input layer itself (with its style, not a copy of its features), if it is hourly heat."""
-    if layer is None or not looks_like_heat(layer.fields()) or not heat_layers.looks_like_hourly(layer.fields()):
+    if layer is None or not heat_layers.has_cell_days(layer.fields()) or not heat_layers.has_time_span(layer.fields()):
         raise QgsProcessingException(tr("Choose an hourly heat layer (as crowdheat:heatmap writes it)."))
     return layer
 
@@ -143,8 +142,7 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         layer = hourly_layer(self.parameterAsVectorLayer(parameters, self.INPUT, context))
         heat_layers.ensure_hourly_style(layer)  # a file opened bare, or its time settings dropped on open
-        days = sorted({f["date"] for f in layer.getFeatures()})
-        days = [d for d in days if isinstance(d, QDate) and d.isValid()]
+        days = print_layout.heat_days(layer)
         if not days:
             raise QgsProcessingException(tr("The layer has no days."))
         text = self.parameterAsString(parameters, self.DAY, context).strip()
@@ -160,15 +158,14 @@ class HeatLayoutPdfAlgorithm(HeatGroupAlgorithm):
         base = chosen_basemap(self.parameterAsString(parameters, self.BASEMAP, context), layer, feedback)
         # The layout stays in the project, so its basemap does too (once, under everything else).
         base_layer = basemaps.add_under(project, base) if base is not None else None
-        layout = print_layout.build_layout(
+        layout = print_layout.heat_layout(
             project,
-            [layer] + ([base_layer] if base_layer is not None else []),
-            layer.extent(),
+            layer,
+            [base_layer] if base_layer is not None else [],
             self.parameterAsString(parameters, self.TITLE, context) or "",
-            basemaps.attribution_with(
-                print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")), base
-            ),
+            base,
             frame,
+            days,
         )
         path = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         if print_layout.export_pdf(layout, path) != QgsLayoutExporter.Success:

@@ -96,18 +96,7 @@ class HeatByZoneAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
             )
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
-        feedback.pushInfo(
-            tr(
-                "{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days "
-                "of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL)."
-            ).format(
-                run.rows - run.duplicates,
-                run.cells,
-                run.zones,
-                run.duplicates,
-                sum(1 for value in run.answer.heat_total if value is None),
-            )
-        )
+        feedback.pushInfo(run.summary())
         uppers = heat_zones.zone_breaks(run.answer)
         del sink, hours_sink  # closed: the files are complete, or say why not
         outputs = [(dest, lambda layer: heat_zones.style_zones(layer, uppers), run.zones, "heat by zone")]

@@ -185,7 +185,36 @@ class ZoneHeat:
 
 
 def zone_heat(cell_days: CellDays, zone_shares: Shares, zone_count: int) -> ZoneHeat:
-    """Aggregate a :class:`CellDays` through :class:`Shares` into a :class:`ZoneHeat`.
+    """Aggregate a :class:`CellDays` through :class:`Shares` into a :class:`ZoneHeat`."""
+    dates, day_hours, seen = _zone_day_hours(cell_days, zone_shares, zone_count)
+    cells = (
+        np.bincount(zone_shares.zone, minlength=zone_count)
+        if len(zone_shares.zone)
+        else np.zeros(zone_count, dtype=np.int64)
+    )
+    covered = np.divide(
+        zone_shares.covered_area, zone_shares.zone_area, out=np.zeros(zone_count), where=zone_shares.zone_area > 0
+    )
+    result = ZoneHeat(
+        heat_total=[],
+        cells=cells,
+        covered_share=covered,
+        mean_day=[],
+        avg_hours=[],
+        peak_hour=[],
+        weekday_mean=[],
+        weekend_mean=[],
+        dates=dates,
+        day_hours=day_hours,
+    )
+    weekend = np.array([d.weekday() in WEEKEND for d in dates], dtype=bool)
+    for z in range(zone_count):
+        _add_zone_summary(result, day_hours[z], seen[z] if cells[z] else np.zeros(len(dates), dtype=bool), weekend)
+    return result
+
+
+def _zone_day_hours(cell_days: CellDays, zone_shares: Shares, zone_count: int):
+    """(the dates, (zones, dates, 24) heat with nan where no cell has the day, (zones, dates) seen).
 
     Every (cell, zone) pair is expanded to the cell's rows (one per date), and the weighted hours
     are summed per (zone, date) with one ``bincount`` per hour: memory follows the pairs, never
@@ -206,63 +235,40 @@ def zone_heat(cell_days: CellDays, zone_shares: Shares, zone_count: int) -> Zone
     key = zone_shares.zone[pair] * len(dates) + row_date[rows]
     size = zone_count * len(dates)
     weight = zone_shares.weight[pair]
-    per_zone = (
-        np.stack(
-            [np.bincount(key, weights=cell_days.hours[rows, h] * weight, minlength=size) for h in range(HOURS)], axis=1
-        ).reshape(zone_count, len(dates), HOURS)
-        if size
-        else np.zeros((zone_count, len(dates), HOURS))
+    if not size:
+        return dates, np.zeros((zone_count, len(dates), HOURS)), np.zeros((zone_count, len(dates)), dtype=bool)
+    per_zone = np.stack(
+        [np.bincount(key, weights=cell_days.hours[rows, h] * weight, minlength=size) for h in range(HOURS)], axis=1
+    ).reshape(zone_count, len(dates), HOURS)
+    seen = (np.bincount(key, minlength=size) > 0).reshape(zone_count, len(dates))
+    return dates, np.where(seen[:, :, None], per_zone, np.nan), seen
+
+
+def _add_zone_summary(result: ZoneHeat, day_hours: np.ndarray, seen: np.ndarray, weekend: np.ndarray) -> None:
+    """Append one zone's totals, mean day, average hours, peak hour and weekday/weekend means
+    (None for each when no cell of the zone has any day)."""
+    summaries = (
+        result.heat_total,
+        result.mean_day,
+        result.avg_hours,
+        result.peak_hour,
+        result.weekday_mean,
+        result.weekend_mean,
     )
-    seen = (
-        (np.bincount(key, minlength=size) > 0).reshape(zone_count, len(dates))
-        if size
-        else np.zeros((zone_count, len(dates)), dtype=bool)
-    )
-    day_hours = np.where(seen[:, :, None], per_zone, np.nan)
-    cells = (
-        np.bincount(zone_shares.zone, minlength=zone_count)
-        if len(zone_shares.zone)
-        else np.zeros(zone_count, dtype=np.int64)
-    )
-    weekend = np.array([d.weekday() in WEEKEND for d in dates], dtype=bool)
-    result = ZoneHeat(
-        [],
-        cells,
-        np.divide(
-            zone_shares.covered_area, zone_shares.zone_area, out=np.zeros(zone_count), where=zone_shares.zone_area > 0
-        ),
-        [],
-        [],
-        [],
-        [],
-        [],
-        dates,
-        day_hours,
-    )
-    for z in range(zone_count):
-        days_with_data = seen[z]
-        if cells[z] == 0 or not days_with_data.any():
-            for values in (
-                result.heat_total,
-                result.mean_day,
-                result.avg_hours,
-                result.peak_hour,
-                result.weekday_mean,
-                result.weekend_mean,
-            ):
-                values.append(None)
-            continue
-        hours = day_hours[z][days_with_data]  # (days, 24)
-        totals = hours.sum(axis=1)
-        avg = hours.mean(axis=0)
-        result.heat_total.append(float(totals.sum()))
-        result.mean_day.append(float(totals.mean()))
-        result.avg_hours.append([float(v) for v in avg])
-        result.peak_hour.append(int(np.argmax(avg)))
-        for flag, values in ((False, result.weekday_mean), (True, result.weekend_mean)):
-            chosen = totals[weekend[days_with_data] == flag]
-            values.append(float(chosen.mean()) if len(chosen) else None)
-    return result
+    if not seen.any():
+        for values in summaries:
+            values.append(None)
+        return
+    hours = day_hours[seen]  # (days, 24)
+    totals = hours.sum(axis=1)
+    avg = hours.mean(axis=0)
+    result.heat_total.append(float(totals.sum()))
+    result.mean_day.append(float(totals.mean()))
+    result.avg_hours.append([float(v) for v in avg])
+    result.peak_hour.append(int(np.argmax(avg)))
+    for flag, values in ((False, result.weekday_mean), (True, result.weekend_mean)):
+        chosen = totals[weekend[seen] == flag]
+        values.append(float(chosen.mean()) if len(chosen) else None)
 
 
 def _rows_by_cell(cell_of_row, cell_count):

@@ -25,14 +25,15 @@ from qgis.PyQt.QtCore import QDateTime
 from qgis.PyQt.QtGui import QColor
 
 from ..core.errors import OutputError
+from ..core.scan_job import Status
 
 STYLE_NAME = "CrowdHeat"
 # Located scans by status: what worked stands out, what needs a look is warm, what is unknown is grey.
 STATUS_COLOURS = (
-    ("ok", "#1a9850", "located"),
-    ("not_found", "#9e9e9e", "no position from the service"),
-    ("invalid", "#f39c12", "no request could be made"),
-    ("error", "#d73027", "not answered"),
+    (Status.OK.value, "#1a9850", "located"),
+    (Status.NOT_FOUND.value, "#9e9e9e", "no position from the service"),
+    (Status.INVALID.value, "#f39c12", "no request could be made"),
+    (Status.ERROR.value, "#d73027", "not answered"),
 )
 
 
@@ -88,7 +89,7 @@ def restore_time_settings(layers, project=None, iface=None):
     for layer in layers:
         if not isinstance(layer, QgsVectorLayer) or layer.providerType() not in ("ogr", "postgres"):
             continue
-        if not heat_layers.looks_like_hourly(layer.fields()):
+        if not heat_layers.has_time_span(layer.fields()):
             continue
         props = layer.temporalProperties()
         if not props.isActive() and layer.dataProvider().isSaveAndLoadStyleToDatabaseSupported():

@@ -57,8 +57,16 @@ _IDENTITY = [
 ]
 
 
-def looks_like_hourly(fields):
-    """Whether a layer's fields are those of an hourly heat layer (its start/end and hours)."""
+def has_cell_days(fields):
+    """Whether ``fields`` hold cell-days: a cell (cell_token or cell_id), a date and h00…h23 —
+    what heat by zone, comparisons and time profiles read from an hourly heat layer."""
+    names = {f.name().lower() for f in fields}
+    return bool(names & {"cell_token", "cell_id"}) and {"date", *HOUR_FIELDS} <= names
+
+
+def has_time_span(fields):
+    """Whether ``fields`` hold the start and end of each row's day and h00…h23 — what the Temporal
+    Controller plays an hourly heat layer by (its styles give it time from them)."""
     names = {f.name().lower() for f in fields}
     return {"start", "end", *HOUR_FIELDS} <= names
 

@@ -18,6 +18,7 @@ from qgis.PyQt.QtCore import QDate
 from ..core import s2cells, shapely_lib, zones
 from ..core.errors import InputError
 from ..core.heat_answer import HOURS
+from ..i18n import tr
 from . import heat_layers, sinks
 from .compat import fields_of, unique_names
 from .heat_layers import HOUR_FIELDS
@@ -49,12 +50,6 @@ HOURS_FIELDS = [
 
 class HeatLayerError(InputError):
     """The input is not an hourly heat layer."""
-
-
-def looks_like_heat(fields):
-    """Whether a layer's fields are those of an hourly heat layer."""
-    names = {f.name().lower() for f in fields}
-    return bool(names & {"cell_token", "cell_id"}) and {"date", *HOUR_FIELDS} <= names
 
 
 def as_day(value):
@@ -106,11 +101,15 @@ def cell_polygons(tokens):
     return shapely_lib.polygons(projected), centre
 
 
-def read_zones(source, source_crs, centre, transform_context, is_cancelled=None):
-    """(zone features, equal-area shapely polygons) in the source's order; invalid rings are repaired."""
+def read_zones(source, source_crs, centre, transform_context, is_cancelled=None, fids=None):
+    """(zone features, equal-area shapely polygons) in the source's order; invalid rings are
+    repaired; ``fids``: only those features."""
     to_wgs84 = QgsCoordinateTransform(source_crs, WGS84, transform_context)
     features, shapes = [], []
-    for feature in source.getFeatures():
+    request = QgsFeatureRequest()
+    if fids is not None:
+        request.setFilterFids(list(fids))
+    for feature in source.getFeatures(request):
         if is_cancelled and is_cancelled():
             break
         features.append(feature)
@@ -155,25 +154,45 @@ class ZoneRun:
     zones: int
     hour_rows: int = 0  # rows written to the zone-hour table (0 when none was asked)
 
+    def summary(self):
+        return tr(
+            "{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days "
+            "of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL)."
+        ).format(
+            self.rows - self.duplicates,
+            self.cells,
+            self.zones,
+            self.duplicates,
+            sum(1 for value in self.answer.heat_total if value is None),
+        )
+
 
 def heat_by_zone(
-    heat_source, zone_source, zone_crs, method, zones_sink, hours_sink, transform_context, is_cancelled=None
+    heat_source,
+    zone_source,
+    zone_crs,
+    method,
+    zones_sink,
+    hours_sink,
+    transform_context,
+    is_cancelled=None,
+    zone_fids=None,
 ):
-    """Read, share, aggregate and write. ``hours_sink`` may be None."""
+    """Read, share, aggregate and write. ``hours_sink`` may be None; ``zone_fids``: only those zones."""
     builder, rows = read_heat(heat_source, is_cancelled)
     features, answer, cell_days = share_into_zones(
-        builder, zone_source, zone_crs, method, transform_context, is_cancelled
+        builder, zone_source, zone_crs, method, transform_context, is_cancelled, zone_fids
     )
     write_zones(features, answer, zones_sink)
     hour_rows = write_hours(features, answer, hours_sink) if hours_sink is not None else 0
     return ZoneRun(answer, rows, len(builder.tokens), cell_days.duplicates, len(features), hour_rows)
 
 
-def share_into_zones(builder, zone_source, zone_crs, method, transform_context, is_cancelled=None):
+def share_into_zones(builder, zone_source, zone_crs, method, transform_context, is_cancelled=None, zone_fids=None):
     """(zone features, their :class:`zones.ZoneHeat`, the cell-days) of heat read by :func:`read_heat`."""
     polygons, centre = cell_polygons(builder.tokens)
     cell_days = builder.build(polygons)
-    features, shapes = read_zones(zone_source, zone_crs, centre, transform_context, is_cancelled)
+    features, shapes = read_zones(zone_source, zone_crs, centre, transform_context, is_cancelled, zone_fids)
     answer = zones.zone_heat(cell_days, zones.shares(cell_days.polygons, shapes, method), len(features))
     return features, answer, cell_days
 

@@ -8,6 +8,7 @@ Temporal Controller's animation export do it) and the label follows.
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsFeatureRequest,
     QgsFillSymbol,
     QgsLayerTree,
     QgsLayoutExporter,
@@ -26,9 +27,11 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QDate
 from qgis.PyQt.QtGui import QFont
 
 from ..i18n import tr
+from . import basemaps
 
 LAYOUT_NAME = "CrowdHeat"
 MAP_ID = "heat map"
@@ -200,6 +203,22 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
     manager.addLayout(layout)
     time_label.refreshExpressionContext()
     return layout
+
+
+def heat_days(layer):
+    """The dates of an hourly heat layer (QDate), sorted, each once."""
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry).setSubsetOfAttributes(["date"], layer.fields())
+    dates = (feature["date"] for feature in layer.getFeatures(request))
+    return sorted({d for d in dates if isinstance(d, QDate) and d.isValid()})
+
+
+def heat_layout(project, hourly, under, title, base=None, time_range=None, days=None):
+    """:func:`build_layout` of an hourly heat layer over ``under`` (layers, top first), with the
+    attribution of its days (``days``, when already read) and of the basemap ``base``."""
+    days = heat_days(hourly) if days is None else days
+    first, last = (days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd")) if days else ("?", "?")
+    text = basemaps.attribution_with(attribution(first, last), base)
+    return build_layout(project, [hourly] + list(under), hourly.extent(), title, text, time_range)
 
 
 def attribution(first_day, last_day, simulated=False):

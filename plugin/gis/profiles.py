@@ -4,7 +4,8 @@
 from qgis.core import QgsFeatureRequest, QgsProject, QgsVectorLayerFeatureSource
 
 from ..core.profile import ProfileBuilder, profile_of_rows
-from .heat_zones import as_day, looks_like_heat, read_heat
+from .heat_layers import has_cell_days
+from .heat_zones import as_day, read_heat
 
 # A heat-by-zone output remembers its zone-hour table (a custom property holding the layer id).
 HOURS_LAYER_PROPERTY = "crowdheat/zone_hours_layer"
@@ -18,7 +19,7 @@ def hours_layer_of(zone_layer):
 def can_profile(layer):
     if layer is None or not hasattr(layer, "fields"):
         return False
-    return looks_like_heat(layer.fields()) or hours_layer_of(layer) is not None
+    return has_cell_days(layer.fields()) or hours_layer_of(layer) is not None
 
 
 def is_zone_hours(fields):
@@ -52,7 +53,7 @@ def profile_of_zone_hours(fields, rows, name, keep=None):
 
 def profile_of_source(source, name):
     """The profile of a Processing source: an hourly heat layer or a zone-hour table, else None."""
-    if looks_like_heat(source.fields()):
+    if has_cell_days(source.fields()):
         return profile_of_heat(source, name)
     if is_zone_hours(source.fields()):
         return profile_of_zone_hours(source.fields(), source.getFeatures(), name)
@@ -81,7 +82,7 @@ class ProfileJob:
         selected = layer.selectedFeatureCount() > 0
         self.suffix = " (selected)" if selected else ""
         self.name = layer.name()
-        self.is_heat = looks_like_heat(layer.fields())  # else zones, through their zone-hour table
+        self.is_heat = has_cell_days(layer.fields())  # else zones, through their zone-hour table
         if self.is_heat:
             self.source = _Snapshot(layer)
             self.fids = layer.selectedFeatureIds() if selected else None

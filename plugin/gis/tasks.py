@@ -5,7 +5,15 @@ builds memory layers (not yet in any project) and hands them to the main thread;
 ``done`` callback then only adds them, styles them and reports (milliseconds, not seconds).
 """
 
-from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsProcessingFeedback, QgsTask
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsMemoryProviderUtils,
+    QgsMessageLog,
+    QgsProject,
+    QgsTask,
+    QgsVectorLayerFeatureSource,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.config import Service
@@ -291,61 +299,47 @@ class InstallTask(CrowdHeatTask):
         return output
 
 
-class _KeptFeedback(QgsProcessingFeedback):
-    """Keeps what an algorithm says, for the dock to show."""
+class ZoneTask(CrowdHeatTask):
+    """Heat by zone, as crowdheat:heatbyzone does it, into two memory layers (the zones with their
+    heat, styled, and the zone-hour table); ``result``: those two layers; ``summary``: what was shared."""
 
-    def __init__(self):
-        super().__init__()
-        self.infos, self.errors = [], []
+    def __init__(self, heat_layer, zone_layer, selected_only, method, done):
+        super().__init__(tr("CrowdHeat: heat by zone"), done)
+        # Feature sources made on the main thread are what a task may read (QGIS's threading rule).
+        self.heat = QgsVectorLayerFeatureSource(heat_layer)
+        self.zones = QgsVectorLayerFeatureSource(zone_layer)
+        self.zone_fids = zone_layer.selectedFeatureIds() if selected_only else None
+        self.zone_crs, self.zone_fields = zone_layer.crs(), zone_layer.fields()
+        self.zone_geometry = zone_layer.wkbType()
+        self.zone_name, self.method = zone_layer.name(), method
+        self.transform_context = QgsProject.instance().transformContext()
+        self.summary = ""
 
-    def pushInfo(self, info):
-        self.infos.append(info)
-        super().pushInfo(info)
-
-    def reportError(self, error, fatalError=False):
-        self.errors.append(error)
-        super().reportError(error, fatalError)
-
-
-class ZoneTask:
-    """crowdheat:heatbyzone as a QgsProcessingAlgRunnerTask (the algorithm reads the layers the
-    thread-safe way); ``done(self)`` runs on the main thread with the two result layers."""
-
-    def __init__(self, heat_layer, zones_source, method, zone_name, done):
-        from qgis.core import QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProject
-
-        self.zone_name, self.done = zone_name, done
-        self.layers, self.error, self.summary = [], "", ""
-        self.context = QgsProcessingContext()
-        self.context.setProject(QgsProject.instance())
-        self.feedback = _KeptFeedback()
-        algorithm = QgsApplication.processingRegistry().createAlgorithmById("crowdheat:heatbyzone")
-        if algorithm is None:  # the provider is registered when the plugin loads
-            raise CrowdHeatError(tr("CrowdHeat's Processing provider is not loaded: restart the plugin."))
-        self.task = QgsProcessingAlgRunnerTask(
-            algorithm,
-            {
-                "INPUT": heat_layer.id(),
-                "ZONES": zones_source,
-                "METHOD": method,
-                "OUTPUT": "memory:",
-                "OUTPUT_HOURS": "memory:",
-            },
-            self.context,
-            self.feedback,
+    def work(self):
+        fields, renames = heat_zones.zone_fields(self.zone_fields)
+        for original, renamed in renames.items():
+            log(tr("Zone field '{0}' is kept as '{1}': the output has a field of that name.").format(original, renamed))
+        by_zone = QgsMemoryProviderUtils.createMemoryLayer(
+            tr("Heat by zone — {0}").format(self.zone_name), fields, self.zone_geometry, self.zone_crs
         )
-        self.task.executed.connect(self._executed)
-
-    def _executed(self, ok, results):
-        if not ok:
-            self.error = self.feedback.errors[-1] if self.feedback.errors else tr("Heat by zone failed.")
-        else:
-            for key, title in (("OUTPUT", tr("Heat by zone")), ("OUTPUT_HOURS", tr("Heat by zone and hour"))):
-                layer = self.context.takeResultLayer(results[key]) if results.get(key) else None
-                if layer is not None and key == "OUTPUT":
-                    heat_zones.style_zones(layer, results.get("BREAKS") or [0.0])
-                if layer is not None:
-                    layer.setName(f"{title} — {self.zone_name}")
-                    self.layers.append(layer)
-            self.summary = self.feedback.infos[-1] if self.feedback.infos else tr("Heat by zone done.")
-        self.done(self)
+        by_hour = QgsMemoryProviderUtils.createMemoryLayer(
+            tr("Heat by zone and hour — {0}").format(self.zone_name), heat_zones.hours_fields()
+        )
+        run = heat_zones.heat_by_zone(
+            self.heat,
+            self.zones,
+            self.zone_crs,
+            self.method,
+            by_zone.dataProvider(),
+            by_hour.dataProvider(),
+            self.transform_context,
+            is_cancelled=self.isCanceled,
+            zone_fids=self.zone_fids,
+        )
+        if self.isCanceled():
+            return None
+        by_zone.updateExtents()
+        heat_zones.style_zones(by_zone, heat_zones.zone_breaks(run.answer))
+        self.summary = run.summary()
+        self.to_main_thread(by_zone, by_hour)
+        return by_zone, by_hour

@@ -1,4 +1,6 @@
-"""The dock's Heat tab: selected polygons or a circle → a HeatTask → layers, group, time."""
+"""The dock's Heat tab: selected polygons or a circle, planned in a task, fetched by a HeatTask
+into layers, a group and the Temporal Controller. What the fetched heat offers (GeoPackage,
+layout, PDF, animation) is in heat_results.py; heat by zone in zone_box.py."""
 
 import time
 
@@ -6,25 +8,17 @@ from qgis.core import (
     Qgis,
     QgsApplication,
     QgsCoordinateReferenceSystem,
-    QgsFeatureRequest,
     QgsMapLayer,
-    QgsMapLayerProxyModel,
-    QgsProcessingFeatureSourceDefinition,
     QgsProject,
-    QgsTemporalNavigationObject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
-    QGroupBox,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -33,15 +27,17 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core import deps, fence, zones
+from ..core import deps, fence
 from ..core.coords import WGS84
 from ..core.errors import CrowdHeatError
-from ..gis import basemaps, heat_layers, heat_zones, output_systems, print_layout, profiles, settings, tianditu
+from ..gis import basemaps, heat_layers, output_systems, settings, tianditu
 from ..gis.heat_run import PlanJob, plan_text, summary_text
-from ..gis.tasks import HeatTask, InstallTask, JobTask, Latest, ZoneTask, log
+from ..gis.tasks import HeatTask, InstallTask, JobTask, Latest, log
 from ..i18n import tr
 from .circle_tool import CircleMapTool
+from .heat_results import HeatResults
 from .run_panel import RunPanel
+from .zone_box import ZoneBox
 
 # Planning waits for this long after the last selection change or spin-box tick (one plan per burst).
 PLAN_DELAY_MS = 150
@@ -71,17 +67,7 @@ class HeatTab(RunPanel):
     # -- widgets ------------------------------------------------------------------------------
     def _build(self):
         layout = QVBoxLayout(self)
-        self.deps_box = QWidget()
-        deps_layout = QVBoxLayout(self.deps_box)
-        deps_layout.setContentsMargins(0, 0, 0, 0)
-        self.deps_text = QLabel()
-        self.deps_text.setWordWrap(True)
-        self.deps_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.install = QPushButton(tr("Install"))
-        self.install.clicked.connect(lambda: self.install_dependencies())
-        deps_layout.addWidget(self.deps_text)
-        deps_layout.addWidget(self.install)
-        layout.addWidget(self.deps_box)
+        layout.addWidget(self._deps_box())
         self.use_selection = QRadioButton(tr("Selected polygons of the active layer"))
         self.use_circle = QRadioButton(tr("A circle"))
         self.use_selection.setChecked(True)
@@ -93,7 +79,48 @@ class HeatTab(RunPanel):
         self.selection_info.setWordWrap(True)
         layout.addWidget(self.selection_info)
         layout.addWidget(self.use_circle)
+        layout.addLayout(self._circle_form())
+        layout.addLayout(self._options_form())
+        self.basemap_note = QLabel()
+        self.basemap_note.setWordWrap(True)
+        layout.addWidget(self.basemap_note)
+        self.basemap.currentIndexChanged.connect(self.basemap_chosen)
+        self.output_system.currentIndexChanged.connect(self.check_basemap_coordinates)
+        self.basemap_chosen()
 
+        self.add_run_controls(layout, tr("Fetch"))
+        self.fetch = self.run_button
+        self.zones = ZoneBox(self.iface, self.status.setText)
+        self.zones.zonesReady.connect(self.heatReady)
+        layout.addWidget(self.zones)
+        layout.addStretch(1)
+        self.results = HeatResults(self)
+        for signal in (
+            self.use_selection.toggled,
+            self.use_circle.toggled,
+            self.level.currentIndexChanged,
+            self.input_numbers.currentIndexChanged,
+            self.lng.valueChanged,
+            self.lat.valueChanged,
+            self.radius.valueChanged,
+        ):
+            signal.connect(self.refresh)
+
+    def _deps_box(self):
+        """Shown only while a Python package heat needs is missing, with a button to install it."""
+        self.deps_box = QWidget()
+        deps_layout = QVBoxLayout(self.deps_box)
+        deps_layout.setContentsMargins(0, 0, 0, 0)
+        self.deps_text = QLabel()
+        self.deps_text.setWordWrap(True)
+        self.deps_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.install = QPushButton(tr("Install"))
+        self.install.clicked.connect(lambda: self.install_dependencies())
+        deps_layout.addWidget(self.deps_text)
+        deps_layout.addWidget(self.install)
+        return self.deps_box
+
+    def _circle_form(self):
         circle = QFormLayout()
         self.lng = QDoubleSpinBox()
         self.lat = QDoubleSpinBox()
@@ -114,8 +141,10 @@ class HeatTab(RunPanel):
         circle.addRow(tr("Centre latitude (WGS84)"), self.lat)
         circle.addRow(tr("Radius"), self.radius)
         circle.addRow("", self.draw)
-        layout.addLayout(circle)
+        return circle
 
+    def _options_form(self):
+        """The polygons' numbers, the cell level, the basemap and the output's coordinates."""
         self.level = QComboBox()
         self.level.addItem(tr("Auto (the service chooses)"), 0)
         for level in range(fence.MIN_CELL_LEVEL, fence.MAX_CELL_LEVEL + 1):
@@ -137,29 +166,7 @@ class HeatTab(RunPanel):
         form.addRow(tr("S2 cell level"), self.level)
         form.addRow(tr("Basemap"), self.basemap)
         form.addRow(tr("Output coordinates"), self.output_system)
-        layout.addLayout(form)
-        self.basemap_note = QLabel()
-        self.basemap_note.setWordWrap(True)
-        layout.addWidget(self.basemap_note)
-        self.basemap.currentIndexChanged.connect(self.basemap_chosen)
-        self.output_system.currentIndexChanged.connect(self.check_basemap_coordinates)
-        self.basemap_chosen()
-
-        self.add_run_controls(layout, tr("Fetch"))
-        self.fetch = self.run_button
-        layout.addWidget(self._zone_box())
-        layout.addStretch(1)
-
-        for signal in (
-            self.use_selection.toggled,
-            self.use_circle.toggled,
-            self.level.currentIndexChanged,
-            self.input_numbers.currentIndexChanged,
-            self.lng.valueChanged,
-            self.lat.valueChanged,
-            self.radius.valueChanged,
-        ):
-            signal.connect(self.refresh)
+        return form
 
     def _basemap_box(self):
         """None, the presets, and an XYZ template the settings hold (set by a script or a test)."""
@@ -194,82 +201,6 @@ class HeatTab(RunPanel):
             note = basemaps.followed(base) if output == base.system else "⚠ " + basemaps.mismatch(base, output)
         self.basemap_note.setText(note)
         self.basemap_note.setVisible(bool(note))
-
-    def _zone_box(self):
-        """Heat by zone: the chosen heat layer shared out to the active layer's (selected) polygons."""
-        box = QGroupBox(tr("Heat by zone"))
-        form = QFormLayout(box)
-        self.zone_heat_layer = QgsMapLayerComboBox()
-        self.zone_heat_layer.setFilters(QgsMapLayerProxyModel.Filter.PolygonLayer)
-        self.zone_heat_layer.setExceptedLayerList([])
-        self.zone_method = QComboBox()
-        self.zone_method.addItem(tr("Area-weighted (on the ellipsoid)"), zones.AREA)
-        self.zone_method.addItem(tr("Cell centroid"), zones.CENTROID)
-        self.zone_info = QLabel()
-        self.zone_info.setWordWrap(True)
-        self.zone_run = QPushButton(tr("Heat by zone"))
-        self.zone_run.clicked.connect(self.start_zones)
-        form.addRow(tr("Hourly heat layer"), self.zone_heat_layer)
-        form.addRow(tr("Zones"), self.zone_info)
-        form.addRow(tr("Method"), self.zone_method)
-        form.addRow("", self.zone_run)
-        self.zone_task = None
-        self.zone_heat_layer.layerChanged.connect(self.refresh)
-        return box
-
-    def zone_inputs(self):
-        """(heat layer, zone layer, selected only) or (None, None, why not)."""
-        heat = self.zone_heat_layer.currentLayer()
-        if heat is None or not heat_zones.looks_like_heat(heat.fields()):
-            return None, None, tr("Choose an hourly heat layer (fetch one first).")
-        zone_layer = self.layer
-        if zone_layer is None or zone_layer.geometryType() != QgsWkbTypes.PolygonGeometry or zone_layer is heat:
-            return None, None, tr("Make your zone layer (polygons, any CRS) the active layer.")
-        return heat, zone_layer, zone_layer.selectedFeatureCount() > 0
-
-    def refresh_zones(self):
-        heat, zone_layer, selected = self.zone_inputs()
-        if heat is None:
-            self.zone_info.setText(selected)
-        elif selected:
-            self.zone_info.setText(
-                tr("{0:,} selected zones of {1}").format(zone_layer.selectedFeatureCount(), zone_layer.name())
-            )
-        else:
-            self.zone_info.setText(tr("All {0:,} zones of {1}").format(zone_layer.featureCount(), zone_layer.name()))
-        self.zone_run.setEnabled(heat is not None and self.zone_task is None)
-
-    def start_zones(self):
-        heat, zone_layer, selected = self.zone_inputs()
-        if heat is None:
-            return
-        zones_source = QgsProcessingFeatureSourceDefinition(zone_layer.id(), selected)
-        try:
-            self.zone_task = ZoneTask(
-                heat, zones_source, self.zone_method.currentData(), zone_layer.name(), self.zones_done
-            )
-        except CrowdHeatError as exc:
-            self.report_error(tr("CrowdHeat: heat by zone failed"), exc)
-            return
-        self.zone_run.setEnabled(False)
-        self.status.setText(tr("Sharing heat out to the zones…"))
-        QgsApplication.taskManager().addTask(self.zone_task.task)
-
-    def zones_done(self, zone_task):
-        self.zone_task = None
-        self.refresh_zones()
-        if zone_task.error:
-            self.status.setText(zone_task.error)
-            self.iface.messageBar().pushMessage(tr("CrowdHeat: heat by zone failed"), zone_task.error, Qgis.Critical, 0)
-            return
-        project = QgsProject.instance()
-        heat_layers.add_to_group(project, zone_task.layers, tr("Heat by zone — {0}").format(zone_task.zone_name))
-        self.zone_result = zone_task.layers
-        if len(zone_task.layers) == 2:  # the zones' time profile reads their zone-hour table
-            zone_task.layers[0].setCustomProperty(profiles.HOURS_LAYER_PROPERTY, zone_task.layers[1].id())
-            self.heatReady.emit(zone_task.layers[0])
-        self.status.setText(zone_task.summary)
-        self.iface.messageBar().pushMessage(tr("CrowdHeat"), zone_task.summary, Qgis.Success, 8)
 
     # -- live state ---------------------------------------------------------------------------
     def watch_layer(self, layer):
@@ -316,7 +247,7 @@ class HeatTab(RunPanel):
         self.deps_box.setVisible(bool(missing))
         if missing:
             self.deps_text.setText(deps.explanation())
-        self.refresh_zones()
+        self.zones.watch(self.layer)
         if self.task is not None or self.unloaded:
             return
         self.plan = None  # stale until planned again: Fetch waits for the new plan
@@ -451,7 +382,7 @@ class HeatTab(RunPanel):
             else:
                 for layer in (hourly, cells):
                     basemaps.see_through(layer)
-        self.zone_heat_layer.setLayer(hourly)  # heat by zone starts from the heat just fetched
+        self.zones.heat_layer.setLayer(hourly)  # heat by zone starts from the heat just fetched
         self.heatReady.emit(hourly)
         heat_layers.show_in_time(heat_layers.time_range(run), project, self.iface)
         heat_layers.open_temporal_controller(self.iface)
@@ -461,105 +392,11 @@ class HeatTab(RunPanel):
                 len(run.plan.requests) - run.requests_done
             )
         self.status.setText(summary)
-        bar = self.iface.messageBar()
-        widget = bar.createMessage(tr("CrowdHeat"), summary)
-        save = QPushButton(tr("Save as GeoPackage…"))
-        save.clicked.connect(lambda: self.save_geopackage([hourly, cells]))
-        widget.layout().addWidget(save)
-        printing = QPushButton(tr("Print layout…"))
-        printing.clicked.connect(lambda: self.open_print_layout(hourly))
-        widget.layout().addWidget(printing)
-        pdf = QPushButton(tr("PDF…"))
-        pdf.clicked.connect(lambda: self.export_pdf(hourly))
-        widget.layout().addWidget(pdf)
-        animation = QPushButton(tr("Export animation…"))
-        animation.clicked.connect(lambda: self.open_animation_dialog(hourly))
-        widget.layout().addWidget(animation)
-        bar.pushWidget(widget, Qgis.Success, 0)
-
-    def open_print_layout(self, hourly, open_designer=True):
-        """The 'CrowdHeat' print layout of a heat layer at the Temporal Controller's frame, opened
-        in the layout designer (where QGIS's animation export and atlas make the frames)."""
-        project = QgsProject.instance()
-        days = sorted(
-            {
-                f["date"]
-                for f in hourly.getFeatures(
-                    QgsFeatureRequest()
-                    .setNoAttributes()
-                    .setSubsetOfAttributes(["date"], hourly.fields())
-                    .setFlags(QgsFeatureRequest.NoGeometry)
-                )
-            }
-        )
-        navigation = self.iface.mapCanvas().temporalController()
-        frame = (
-            navigation.dateTimeRangeForFrameNumber(navigation.currentFrameNumber())
-            if isinstance(navigation, QgsTemporalNavigationObject) and navigation.navigationMode()
-            else None
-        )
-        layers = [layer for layer in self.iface.mapCanvas().layers() if layer is not hourly]
-        layout = print_layout.build_layout(
-            project,
-            [hourly] + layers,
-            hourly.extent(),
-            tr("Crowd heat — {0}").format(hourly.name()),
-            basemaps.attribution_with(
-                print_layout.attribution(days[0].toString("yyyy-MM-dd"), days[-1].toString("yyyy-MM-dd"))
-                if days
-                else print_layout.attribution("?", "?"),
-                basemaps.chosen(),
-            ),
-            frame,
-        )
-        if open_designer:
-            self.iface.openLayoutDesigner(layout)
-        return layout
-
-    def export_pdf(self, hourly, path=None):
-        """The print layout of the current frame, straight to a PDF (no designer)."""
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Export the heat map as PDF"), "", "PDF (*.pdf)")
-            if not path:
-                return None
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
-        layout = self.open_print_layout(hourly, open_designer=False)
-        if print_layout.export_pdf(layout, path) != 0:
-            self.iface.messageBar().pushMessage("CrowdHeat", tr("Could not write {0}.").format(path), Qgis.Critical, 0)
-            return None
-        self.iface.messageBar().pushMessage("CrowdHeat", tr("Saved to {0}").format(path), Qgis.Success, 5)
-        return path
-
-    def save_geopackage(self, layers, path=None):
-        """Memory layers are lost with the session: write both into one GeoPackage and use it."""
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Save heat layers"), "", "GeoPackage (*.gpkg)")
-            if not path:
-                return None
-        if not path.lower().endswith(".gpkg"):
-            path += ".gpkg"
-        for n, layer in enumerate(layers):
-            options = QgsVectorFileWriter.SaveVectorOptions()
-            options.driverName = "GPKG"
-            options.layerName = layer.name().lower().replace(" ", "_")
-            options.actionOnExistingFile = (
-                QgsVectorFileWriter.CreateOrOverwriteFile if n == 0 else QgsVectorFileWriter.CreateOrOverwriteLayer
-            )
-            error, message, _, _ = QgsVectorFileWriter.writeAsVectorFormatV3(
-                layer, path, QgsProject.instance().transformContext(), options
-            )
-            if error != QgsVectorFileWriter.NoError:
-                self.iface.messageBar().pushMessage(
-                    "CrowdHeat", tr("Could not save: {0}").format(message), Qgis.Critical, 0
-                )
-                return None
-            layer.setDataSource(f"{path}|layername={options.layerName}", layer.name(), "ogr")
-        self.iface.messageBar().pushMessage("CrowdHeat", tr("Saved to {0}").format(path), Qgis.Success, 5)
-        return path
+        self.results.offer(summary, hourly, cells)
 
     def unload(self):
         super().unload()
+        self.zones.unload()
         if self.tool is not None:
             if self.iface.mapCanvas().mapTool() is self.tool:
                 self.iface.mapCanvas().unsetMapTool(self.tool)

@@ -15,6 +15,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import scan_formats, scans
 from ..core.errors import CrowdHeatError
+from ..core.scan_job import Status
 from ..gis import default_styles, settings
 from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import Latest, ScanPlanTask, ScanTask, log
@@ -54,7 +55,8 @@ def role_labels():
     ]
 
 
-PROBLEM_FILTER = "\"status\" IN ('invalid', 'error', 'not_found')"
+PROBLEM_STATUSES = (Status.INVALID, Status.ERROR, Status.NOT_FOUND)  # what the problems button shows
+PROBLEM_FILTER = '"status" IN ({0})'.format(", ".join(f"'{status.value}'" for status in PROBLEM_STATUSES))
 
 
 class ScansTab(RunPanel):
@@ -277,7 +279,7 @@ class ScansTab(RunPanel):
             summary += "\n" + run.quality_warning()
         self.status.setText(summary)
         self.progress.setValue(100)
-        problems = sum(stats.counts.get(s, 0) for s in ("invalid", "error", "not_found"))
+        problems = sum(stats.counts.get(status, 0) for status in PROBLEM_STATUSES)
         self.problems.setEnabled(problems > 0)
         level = Qgis.Warning if stats.stopped_by is not None or run.quality_warning() else Qgis.Success
         bar = self.iface.messageBar()

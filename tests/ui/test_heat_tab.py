@@ -158,7 +158,7 @@ def test_save_as_geopackage_keeps_the_layers(tab, qgis_iface, qtbot, jike, tmp_p
     fetch_selected(tab, qgis_iface, qtbot, layer)
     project = QgsProject.instance()
     layers = [project.mapLayersByName("Hourly heat")[0], project.mapLayersByName("Cells")[0]]
-    path = tab.save_geopackage(layers, str(tmp_path / "heat"))
+    path = tab.results.save_geopackage(layers, str(tmp_path / "heat"))
     assert path.endswith(".gpkg")
     assert [layer.providerType() for layer in layers] == ["ogr", "ogr"]
     assert layers[0].featureCount() == 45 and layers[0].temporalProperties().isActive()
@@ -237,7 +237,7 @@ def fetch_block(tab, qgis_iface, qtbot):
     planned(tab, qtbot)
     tab.fetch.click()
     wait_for_task(tab, qtbot)
-    return tab.zone_heat_layer.currentLayer()
+    return tab.zones.heat_layer.currentLayer()
 
 
 def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot, provider):
@@ -252,13 +252,13 @@ def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot,
     ]
     zones_layer = polygon_layer(halves, name="blocks")
     activate(tab, qgis_iface, zones_layer)
-    assert "All 3 zones of blocks" in tab.zone_info.text() and tab.zone_run.isEnabled()
+    assert "All 3 zones of blocks" in tab.zones.info.text() and tab.zones.run.isEnabled()
     zones_layer.selectByIds([1, 2])
-    assert "2 selected zones of blocks" in tab.zone_info.text()
-    tab.zone_run.click()
-    assert not tab.zone_run.isEnabled()
-    qtbot.waitUntil(lambda: tab.zone_task is None, timeout=20000)
-    by_zone, by_hour = tab.zone_result
+    assert "2 selected zones of blocks" in tab.zones.info.text()
+    tab.zones.run.click()
+    assert not tab.zones.run.isEnabled()
+    qtbot.waitUntil(lambda: tab.zones.task is None, timeout=20000)
+    by_zone, by_hour = tab.zones.result
     assert by_zone.name() == "Heat by zone — blocks" and QgsProject.instance().mapLayer(by_zone.id()) is not None
     features = list(by_zone.getFeatures())
     assert len(features) == 2 and all(f["heat_total"] > 0 for f in features)
@@ -268,11 +268,11 @@ def test_from_selected_blocks_to_heat_per_block_per_hour(tab, qgis_iface, qtbot,
 
 def test_print_layout_from_the_dock_at_the_controllers_frame(tab, qgis_iface, qtbot, tmp_path):
     hourly = fetch_block(tab, qgis_iface, qtbot)
-    layout = tab.open_print_layout(hourly, open_designer=False)
+    layout = tab.results.open_print_layout(hourly, open_designer=False)
     labels = [item.currentText() for item in layout.items() if hasattr(item, "currentText")]
     assert any("Jike" in text for text in labels) and any(text.startswith("Crowd heat") for text in labels)
     assert QgsProject.instance().layoutManager().layoutByName("CrowdHeat") is layout
-    pdf = tab.export_pdf(hourly, str(tmp_path / "heat"))
+    pdf = tab.results.export_pdf(hourly, str(tmp_path / "heat"))
     assert pdf.endswith("heat.pdf") and open(pdf, "rb").read(5) == b"%PDF-"
 
 
