@@ -20,6 +20,11 @@ def tr(text):
     return QCoreApplication.translate(CONTEXT, text)
 
 
+def translated(text):
+    """``text`` marked for translation elsewhere with ``N_("...")`` (plugin/core has no Qt), translated."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
 def qgis_locale():
     """The locale QGIS's user interface runs in: what QGIS loaded, else its override, else the system's."""
     app = QgsApplication.instance()

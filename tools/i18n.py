@@ -20,17 +20,18 @@ CONTEXT = "CrowdHeat"
 
 
 def source_strings():
-    """{text: [(relative path, line)]} for every tr("...") in plugin/, and the non-literal calls."""
+    """{text: [(relative path, line)]} for every tr("...") in plugin/ (and N_("..."), which marks
+    texts for translation in plugin/core, where Qt is not at hand), and the non-literal calls."""
     found, bad = {}, []
     for path in sorted((ROOT / "plugin").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr":
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "N_"):
                 relative = path.relative_to(ROOT).as_posix()
                 if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                     found.setdefault(node.args[0].value, []).append((relative, node.lineno))
                 else:
-                    bad.append(f"{relative}:{node.lineno}: tr() needs a string literal")
+                    bad.append(f"{relative}:{node.lineno}: {node.func.id}() needs a string literal")
     return found, bad
 
 

@@ -94,77 +94,142 @@ class BaiduConfig(ServiceConfig):
     sk_from_env: bool = False
 
 
-def _flag(value, default):
-    """A stored yes/no (QgsSettings gives bools or their text)."""
-    if value in (None, ""):
-        return default
-    return str(value).lower() not in ("false", "0", "n", "no")
+def N_(text: str) -> str:
+    """Marks a text for translation where Qt is not at hand: the settings page translates it when
+    it shows it (tools/i18n.py collects N_("...") as it does tr("..."))."""
+    return text
 
 
-def _stored_number(stored, defaults, key, kind):
-    """A stored setting as ``kind``; the default when it is missing or unreadable."""
-    value = stored.get(key)
-    try:
-        return kind(value) if value not in (None, "") else getattr(defaults, key)
-    except (TypeError, ValueError):
-        return getattr(defaults, key)
+@dataclass(frozen=True)
+class Setting:
+    """One stored setting of a service: the config field it fills (and its QgsSettings key,
+    crowdheat/<service>/<key>), its type and allowed values, and how the settings page shows it
+    (no ``label``: not on the page). Its default is the config class's own."""
+
+    key: str
+    kind: type  # int, float, bool or str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple = ()  # for str: the values allowed (upper case)
+    label: str = ""
+    unit: str = ""
+    help: str = ""
+    decimals: int = 0  # shown on the page
+
+    def read(self, value, default):
+        """A stored value (text, number, bool or None, as QgsSettings gives it) as this setting's
+        type, within its range or choices; ``default`` when missing or unreadable."""
+        if value is None or value == "":
+            return default
+        if self.kind is bool:
+            return str(value).lower() not in ("false", "0", "n", "no")
+        if self.kind is str:
+            text = str(value).strip()
+            if self.choices:
+                return text.upper() if text.upper() in self.choices else default
+            return text
+        try:
+            number = self.kind(value)
+        except (TypeError, ValueError, OverflowError):
+            return default
+        if self.low is not None:
+            number = max(self.kind(self.low), number)
+        if self.high is not None:
+            number = min(self.kind(self.high), number)
+        return number
 
 
-def _common(kind, stored, environ, env_url, secrets, max_concurrency):
-    """(the fields every service has, ``number(key, type)`` for the service's own): the
-    environment over stored settings over ``kind``'s defaults, resolved one way for both."""
-    environ = os.environ if environ is None else environ
-    defaults = kind()
-
-    def number(key, of_kind):
-        return _stored_number(stored, defaults, key, of_kind)
-
-    url = environ.get(env_url, "").strip()
-    fields = dict(
-        base_url=(url or stored.get("base_url") or defaults.base_url).rstrip("/"),
-        connect_timeout_s=number("connect_timeout_s", float),
-        read_timeout_s=number("read_timeout_s", float),
-        attempts=max(1, number("attempts", int)),
-        backoff_s=max(0.0, number("backoff_s", float)),
-        deadline_s=max(1.0, number("deadline_s", float)),
-        max_answer_mb=max(0.001, number("max_answer_mb", float)),
-        concurrency=min(max(1, number("concurrency", int)), max_concurrency),
-        cache_path=str(stored.get("cache_path") or ""),
-        url_from_env=bool(url),
+# Every stored setting, in the settings page's order. Secrets (token, ak, sk) are not here: they
+# live in QGIS's authentication database (plugin/gis/settings.py).
+_COMMON_FIRST = (Setting("base_url", str, label=N_("Base URL")),)
+_COMMON_LIMITS = (
+    Setting("read_timeout_s", float, 0.5, 3600, label=N_("Read timeout"), unit=" s", decimals=1),
+    Setting("deadline_s", float, 1, 7200, label=N_("Total deadline per request"), unit=" s"),
+    Setting("max_answer_mb", float, 1, 8192, label=N_("Largest answer"), unit=" MB"),
+)
+_COMMON_HIDDEN = (  # kept in the settings for scripts; not on the page
+    Setting("connect_timeout_s", float, 0.1, 600),
+    Setting("attempts", int, 1, 20),
+    Setting("backoff_s", float, 0, 600),
+    Setting("cache_path", str),  # the page's own row: a file, what it holds, and Clear
+)
+SETTINGS = {
+    Service.JIKE: _COMMON_FIRST
+    + _COMMON_LIMITS
+    + (
+        Setting("concurrency", int, 1, 8, label=N_("Requests in flight")),
+        Setting("confirm_requests", int, 1, 1_000_000, label=N_("Ask before a run of more requests than")),
+        Setting("max_vertices", int, 4, 100_000),
     )
-    for name, env_name in secrets.items():
+    + _COMMON_HIDDEN,
+    Service.BAIDU: _COMMON_FIRST
+    + (
+        Setting("batch_size", int, 1, 10, label=N_("Scans per request")),
+        Setting("rate", float, 0.1, 1000, label=N_("Requests per second"), decimals=1),
+        Setting("coor", str, choices=("GCJ02", "BD09LL"), label=N_("Coordinates asked of the service")),
+    )
+    + _COMMON_LIMITS
+    + (
+        Setting("scan_window_s", float, 0, 86_400, label=N_("Rows of one AP each: one scan within"), unit=" s"),
+        Setting("scan_distance_m", float, 0, 100_000, label=N_("… and within"), unit=" m"),
+        # Where Baidu's seed document and its current page differ (README, "Baidu's two documents").
+        Setting(
+            "unknown_signal",
+            int,
+            -200,
+            200,
+            label=N_("Unknown cell signal"),
+            help=N_("A cell's signal when the file has none: 50 in the seed document, 99 on Baidu's current page."),
+        ),
+        Setting(
+            "auth_in_query",
+            bool,
+            label=N_("Key in the URL's query string (Baidu's current page), not in the JSON body"),
+        ),
+        Setting(
+            "device_id",
+            str,
+            label=N_("Device id (imei) of files without one"),
+            help=N_("empty: one id per file, made from its path"),
+        ),
+        Setting("concurrency", int, 1, 64),
+        Setting("need_rgc", bool),
+    )
+    + _COMMON_HIDDEN,
+}
+SECRETS = {  # per service: each secret's environment variable
+    Service.JIKE: {"token": ENV_JIKE_TOKEN},
+    Service.BAIDU: {"ak": ENV_BAIDU_AK, "sk": ENV_BAIDU_SK},
+}
+URL_ENV = {Service.JIKE: ENV_JIKE_URL, Service.BAIDU: ENV_BAIDU_URL}
+CONFIG_CLASS = {Service.JIKE: JikeConfig, Service.BAIDU: BaiduConfig}
+
+
+def setting(service: Service, key: str) -> Setting:
+    return next(spec for spec in SETTINGS[service] if spec.key == key)
+
+
+def resolve(service: Service, stored: dict | None = None, environ: Mapping[str, str] | None = None):
+    """The effective configuration of ``service``: the environment over stored settings (read as
+    their :class:`Setting` says) over the config class's defaults."""
+    stored = stored or {}
+    environ = os.environ if environ is None else environ
+    kind = CONFIG_CLASS[service]
+    defaults = kind()
+    fields = {spec.key: spec.read(stored.get(spec.key), getattr(defaults, spec.key)) for spec in SETTINGS[service]}
+    url = environ.get(URL_ENV[service], "").strip()
+    fields["base_url"] = (url or fields["base_url"] or defaults.base_url).rstrip("/")
+    fields["url_from_env"] = bool(url)
+    for name, env_name in SECRETS[service].items():
         from_env = environ.get(env_name, "").strip()
         fields[name] = from_env or stored.get(name) or ""
         fields[f"{name}_from_env"] = bool(from_env)
-    return fields, number
+    return kind(**fields)
 
 
 def resolve_jike(stored: dict | None = None, environ: Mapping[str, str] | None = None) -> JikeConfig:
-    """The effective Jike configuration: environment over stored settings over defaults."""
-    stored = stored or {}
-    fields, number = _common(JikeConfig, stored, environ, ENV_JIKE_URL, {"token": ENV_JIKE_TOKEN}, max_concurrency=8)
-    return JikeConfig(
-        **fields,
-        max_vertices=max(4, number("max_vertices", int)),
-        confirm_requests=max(1, number("confirm_requests", int)),
-    )
+    return resolve(Service.JIKE, stored, environ)
 
 
 def resolve_baidu(stored: dict | None = None, environ: Mapping[str, str] | None = None) -> BaiduConfig:
-    """The effective Baidu configuration: environment over stored settings over defaults."""
-    stored = stored or {}
-    secrets = {"ak": ENV_BAIDU_AK, "sk": ENV_BAIDU_SK}
-    fields, number = _common(BaiduConfig, stored, environ, ENV_BAIDU_URL, secrets, max_concurrency=64)
-    coor = str(stored.get("coor") or BaiduConfig.coor).upper()
-    return BaiduConfig(
-        **fields,
-        batch_size=min(max(1, number("batch_size", int)), 10),
-        rate=max(0.1, number("rate", float)),
-        coor=coor if coor in ("GCJ02", "BD09LL") else BaiduConfig.coor,
-        need_rgc=_flag(stored.get("need_rgc"), True),
-        unknown_signal=number("unknown_signal", int),
-        auth_in_query=_flag(stored.get("auth_in_query"), False),
-        device_id=str(stored.get("device_id") or "").strip(),
-        scan_window_s=max(0.0, number("scan_window_s", float)),
-        scan_distance_m=max(0.0, number("scan_distance_m", float)),
-    )
+    return resolve(Service.BAIDU, stored, environ)

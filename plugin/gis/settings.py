@@ -14,52 +14,13 @@ from ..core.config import Service
 from ..core.errors import ConfigurationError
 
 PREFIX = "crowdheat/"
-# Per service: the stored (non-secret) settings, and each secret's authcfg key, environment
-# variable and name in the auth database. One code path below serves both services.
-SERVICES = {
-    Service.JIKE: {
-        "keys": (
-            "base_url",
-            "connect_timeout_s",
-            "read_timeout_s",
-            "attempts",
-            "backoff_s",
-            "max_vertices",
-            "deadline_s",
-            "max_answer_mb",
-            "concurrency",
-            "confirm_requests",
-            "cache_path",
-        ),
-        "secrets": {"token": ("jike/authcfg", config.ENV_JIKE_TOKEN, "CrowdHeat: Jike token")},
-        "resolve": config.resolve_jike,
-    },
+# Per service: each secret's authcfg key (in QgsSettings) and name in the auth database. The
+# stored settings themselves are specified once, in plugin/core/config.py (SETTINGS).
+SECRETS = {
+    Service.JIKE: {"token": ("jike/authcfg", "CrowdHeat: Jike token")},
     Service.BAIDU: {
-        "keys": (
-            "base_url",
-            "batch_size",
-            "rate",
-            "concurrency",
-            "coor",
-            "need_rgc",
-            "connect_timeout_s",
-            "read_timeout_s",
-            "attempts",
-            "backoff_s",
-            "cache_path",
-            "deadline_s",
-            "max_answer_mb",
-            "scan_window_s",
-            "scan_distance_m",
-            "unknown_signal",
-            "auth_in_query",
-            "device_id",
-        ),
-        "secrets": {
-            "ak": ("baidu/ak_authcfg", config.ENV_BAIDU_AK, "CrowdHeat: Baidu AK"),
-            "sk": ("baidu/sk_authcfg", config.ENV_BAIDU_SK, "CrowdHeat: Baidu SK"),
-        },
-        "resolve": config.resolve_baidu,
+        "ak": ("baidu/ak_authcfg", "CrowdHeat: Baidu AK"),
+        "sk": ("baidu/sk_authcfg", "CrowdHeat: Baidu SK"),
     },
 }
 
@@ -98,7 +59,7 @@ def store_secret(name, secret, authcfg=""):
 
 def set_secret(service, name, secret):
     """Store a service's secret (jike token, baidu ak/sk) in the auth database; return its authcfg."""
-    key, _, label = SERVICES[service]["secrets"][name]
+    key, label = SECRETS[Service(service)][name]
     settings = QgsSettings()
     authcfg = store_secret(label, secret, settings.value(PREFIX + key, "", type=str))
     settings.setValue(PREFIX + key, authcfg)
@@ -106,8 +67,7 @@ def set_secret(service, name, secret):
 
 
 def set_value(service, key, value):
-    if key not in SERVICES[service]["keys"]:
-        raise KeyError(key)
+    config.setting(Service(service), key)  # StopIteration for a key that is no setting
     QgsSettings().setValue(f"{PREFIX}{service}/{key}", value)
 
 
@@ -115,14 +75,14 @@ def service_config(service, environ=None, secrets=True):
     """The effective configuration of a service for this QGIS profile and environment.
     ``secrets=False`` leaves the auth database closed (no decryption, so no master-password
     prompt): for what the UI shows and for limits; only the request that is sent needs them."""
-    spec = SERVICES[service]
+    service = Service(service)
     settings = QgsSettings()
-    stored = {key: settings.value(f"{PREFIX}{service}/{key}", None) for key in spec["keys"]}
+    stored = {spec.key: settings.value(f"{PREFIX}{service}/{spec.key}", None) for spec in config.SETTINGS[service]}
     environ = os.environ if environ is None else environ
-    for name, (key, env, _) in spec["secrets"].items():
-        if secrets and not environ.get(env, "").strip():  # the environment wins: skip the database
+    for name, (key, _) in SECRETS[service].items():
+        if secrets and not environ.get(config.SECRETS[service][name], "").strip():  # the environment wins
             stored[name] = read_secret(settings.value(PREFIX + key, "", type=str))
-    return spec["resolve"](stored, environ)
+    return config.resolve(service, stored, environ)
 
 
 def jike_config(environ=None, secrets=True):
@@ -135,7 +95,7 @@ def baidu_config(environ=None, secrets=True):
 
 def secret_stored(service, name):
     """Whether the auth database holds this secret, known from its id alone (nothing decrypted)."""
-    authcfg = QgsSettings().value(PREFIX + SERVICES[service]["secrets"][name][0], "", type=str)
+    authcfg = QgsSettings().value(PREFIX + SECRETS[Service(service)][name][0], "", type=str)
     return bool(authcfg) and authcfg in QgsApplication.authManager().configIds()
 
 

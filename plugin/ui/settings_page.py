@@ -30,7 +30,7 @@ from ..core.config import Service
 from ..core.errors import CrowdHeatError
 from ..gis import settings, tianditu
 from ..gis.tasks import ConnectionTestTask, log
-from ..i18n import tr
+from ..i18n import tr, translated
 from ..icons import provider_icon
 
 
@@ -83,109 +83,86 @@ class _CacheRow:
             self.info.setText(store.problem)
 
 
-def _number_box(value, low, high, suffix):
-    box = QDoubleSpinBox()
-    box.setDecimals(0)
-    box.setRange(low, high)
-    box.setSuffix(suffix)
-    box.setValue(value)
-    return box
-
-
 def _secret_edit():
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
 
 
+class _Field:
+    """The page's widget of one :class:`config.Setting`, made from its specification."""
+
+    def __init__(self, spec, value):
+        self.spec = spec
+        if spec.kind is bool:
+            self.widget = QCheckBox(translated(spec.label))
+            self.widget.setChecked(bool(value))
+        elif spec.choices:
+            self.widget = QComboBox()
+            for choice in spec.choices:
+                self.widget.addItem(choice, choice)
+            self.widget.setCurrentIndex(max(0, self.widget.findData(value)))
+        elif spec.kind is str:
+            self.widget = QLineEdit(str(value or ""))
+            if spec.help:
+                self.widget.setPlaceholderText(translated(spec.help))
+        else:
+            self.widget = QSpinBox() if spec.kind is int else QDoubleSpinBox()
+            if spec.kind is float:
+                self.widget.setDecimals(spec.decimals)
+            self.widget.setRange(spec.low, spec.high)
+            self.widget.setSuffix(spec.unit)
+            self.widget.setValue(value)
+        if spec.help:
+            self.widget.setToolTip(translated(spec.help))
+
+    def add_to(self, form):
+        if self.spec.kind is bool:
+            form.addRow(self.widget)
+        else:
+            form.addRow(translated(self.spec.label), self.widget)
+
+    def value(self):
+        if self.spec.kind is bool:
+            return self.widget.isChecked()
+        if self.spec.choices:
+            return self.widget.currentData()
+        if self.spec.kind is str:
+            return self.widget.text().strip()
+        return self.spec.kind(self.widget.value())
+
+
 class SettingsWidget(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.tasks = {}
+        self.fields = {}  # (service, key) -> _Field
         layout = QVBoxLayout(self)
-        jike, baidu = settings.jike_config(secrets=False), settings.baidu_config(secrets=False)
         self.problem = QLabel()  # what could not be saved, in the page rather than in a Python error
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020;")
         self.problem.hide()
         layout.addWidget(self.problem)
-
-        box = QGroupBox(tr("Jike open platform (crowd heat)"))
-        form = QFormLayout(box)
-        self.jike_token = _secret_edit()
-        self.jike_url = QLineEdit(jike.base_url)
-        self.jike_timeout = _number_box(jike.read_timeout_s, 5, 600, " s")
-        self.jike_deadline = _number_box(jike.deadline_s, 10, 7200, " s")
-        self.jike_largest = _number_box(jike.max_answer_mb, 1, 8192, " MB")
-        form.addRow(tr("Token"), self.jike_token)
-        form.addRow(tr("Base URL"), self.jike_url)
-        form.addRow(tr("Read timeout"), self.jike_timeout)
-        form.addRow(tr("Total deadline per request"), self.jike_deadline)
-        form.addRow(tr("Largest answer"), self.jike_largest)
-        self.jike_concurrency = _number_box(jike.concurrency, 1, 8, "")
-        self.jike_confirm = _number_box(jike.confirm_requests, 1, 100_000, "")
-        form.addRow(tr("Requests in flight"), self.jike_concurrency)
-        form.addRow(tr("Ask before a run of more requests than"), self.jike_confirm)
         from ..core.heat_cache import HeatCache
+        from ..core.scan_cache import ScanCache
 
-        self.jike_cache = _CacheRow(form, HeatCache, jike.cache_path, settings.default_cache_path(Service.JIKE))
+        self.jike_token = _secret_edit()
+        form = self._service_box(
+            layout, Service.JIKE, tr("Jike open platform (crowd heat)"), [(tr("Token"), self.jike_token)]
+        )
+        self.jike_cache = self._cache_row(form, Service.JIKE, HeatCache)
         self.jike_env = QLabel()
         form.addRow(self.jike_env)
         self.jike_test, self.jike_result = self._test_row(form, Service.JIKE)
-        layout.addWidget(box)
 
-        box = QGroupBox(tr("Baidu hardware positioning (scans)"))
-        form = QFormLayout(box)
         self.baidu_ak = _secret_edit()
         self.baidu_sk = _secret_edit()
-        self.baidu_url = QLineEdit(baidu.base_url)
-        self.batch = QSpinBox()
-        self.batch.setRange(1, 10)
-        self.batch.setValue(baidu.batch_size)
-        self.rate = QDoubleSpinBox()
-        self.rate.setRange(0.1, 1000)
-        self.rate.setValue(baidu.rate)
-        self.coor = QComboBox()
-        self.coor.addItem("GCJ02", "GCJ02")
-        self.coor.addItem("BD09LL", "BD09LL")
-        self.coor.setCurrentIndex(max(0, self.coor.findData(baidu.coor)))
-        self.baidu_timeout = _number_box(baidu.read_timeout_s, 2, 600, " s")
-        self.baidu_deadline = _number_box(baidu.deadline_s, 5, 600, " s")
-        self.baidu_largest = _number_box(baidu.max_answer_mb, 1, 1024, " MB")
-        form.addRow(tr("AK"), self.baidu_ak)
-        form.addRow(tr("SK (optional; leave empty for IP-whitelist keys)"), self.baidu_sk)
-        form.addRow(tr("Base URL"), self.baidu_url)
-        form.addRow(tr("Scans per request"), self.batch)
-        form.addRow(tr("Requests per second"), self.rate)
-        form.addRow(tr("Coordinates asked of the service"), self.coor)
-        form.addRow(tr("Read timeout"), self.baidu_timeout)
-        form.addRow(tr("Total deadline per request"), self.baidu_deadline)
-        form.addRow(tr("Largest answer"), self.baidu_largest)
-        self.scan_window = _number_box(baidu.scan_window_s, 0, 600, " s")
-        self.scan_distance = _number_box(baidu.scan_distance_m, 0, 10000, " m")
-        form.addRow(tr("Rows of one AP each: one scan within"), self.scan_window)
-        form.addRow(tr("… and within"), self.scan_distance)
-        # Where Baidu's seed document and its current page differ (README, "Baidu's two documents").
-        self.unknown_signal = QSpinBox()
-        self.unknown_signal.setRange(-200, 200)
-        self.unknown_signal.setValue(baidu.unknown_signal)
-        self.unknown_signal.setToolTip(
-            tr("A cell's signal when the file has none: 50 in the seed document, 99 on Baidu's current page.")
-        )
-        self.auth_in_query = QCheckBox(tr("Key in the URL's query string (Baidu's current page), not in the JSON body"))
-        self.auth_in_query.setChecked(baidu.auth_in_query)
-        self.device_id = QLineEdit(baidu.device_id)
-        self.device_id.setPlaceholderText(tr("empty: one id per file, made from its path"))
-        form.addRow(tr("Unknown cell signal"), self.unknown_signal)
-        form.addRow(self.auth_in_query)
-        form.addRow(tr("Device id (imei) of files without one"), self.device_id)
-        from ..core.scan_cache import ScanCache
-
-        self.baidu_cache = _CacheRow(form, ScanCache, baidu.cache_path, settings.default_cache_path(Service.BAIDU))
+        secrets = [(tr("AK"), self.baidu_ak), (tr("SK (optional; leave empty for IP-whitelist keys)"), self.baidu_sk)]
+        form = self._service_box(layout, Service.BAIDU, tr("Baidu hardware positioning (scans)"), secrets)
+        self.baidu_cache = self._cache_row(form, Service.BAIDU, ScanCache)
         self.baidu_env = QLabel()
         form.addRow(self.baidu_env)
         self.baidu_test, self.baidu_result = self._test_row(form, Service.BAIDU)
-        layout.addWidget(box)
 
         box = QGroupBox(tr("Basemaps"))
         form = QFormLayout(box)
@@ -200,6 +177,28 @@ class SettingsWidget(QWidget):
         layout.addWidget(box)
         layout.addStretch(1)
         self.show_state()
+
+    def _service_box(self, layout, service, title, secret_rows):
+        """A service's group: its secrets, then every setting the specification puts on the page."""
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for label, edit in secret_rows:
+            form.addRow(label, edit)
+        current = settings.service_config(service, secrets=False)
+        for spec in config.SETTINGS[service]:
+            if spec.label:
+                field = self.fields[(service, spec.key)] = _Field(spec, getattr(current, spec.key))
+                field.add_to(form)
+        layout.addWidget(box)
+        return form
+
+    def _cache_row(self, form, service, store_class):
+        path = settings.service_config(service, secrets=False).cache_path
+        return _CacheRow(form, store_class, path, settings.default_cache_path(service))
+
+    def field(self, service, key):
+        """The widget of one setting (for scripts and tests)."""
+        return self.fields[(service, key)].widget
 
     def _test_row(self, form, service):
         button = QPushButton(tr("Test connection"))
@@ -248,29 +247,10 @@ class SettingsWidget(QWidget):
     def apply(self):
         """Save everything; False (and the reason shown on the page) when a secret was refused."""
         problems = []
-        for service, key, value in (
-            (Service.JIKE, "base_url", self.jike_url.text().strip()),
-            (Service.JIKE, "read_timeout_s", self.jike_timeout.value()),
-            (Service.JIKE, "deadline_s", self.jike_deadline.value()),
-            (Service.JIKE, "max_answer_mb", self.jike_largest.value()),
-            (Service.JIKE, "concurrency", int(self.jike_concurrency.value())),
-            (Service.JIKE, "confirm_requests", int(self.jike_confirm.value())),
-            (Service.JIKE, "cache_path", self.jike_cache.path_widget.filePath()),
-            (Service.BAIDU, "base_url", self.baidu_url.text().strip()),
-            (Service.BAIDU, "batch_size", self.batch.value()),
-            (Service.BAIDU, "rate", self.rate.value()),
-            (Service.BAIDU, "coor", self.coor.currentData()),
-            (Service.BAIDU, "read_timeout_s", self.baidu_timeout.value()),
-            (Service.BAIDU, "deadline_s", self.baidu_deadline.value()),
-            (Service.BAIDU, "scan_window_s", self.scan_window.value()),
-            (Service.BAIDU, "scan_distance_m", self.scan_distance.value()),
-            (Service.BAIDU, "unknown_signal", self.unknown_signal.value()),
-            (Service.BAIDU, "auth_in_query", self.auth_in_query.isChecked()),
-            (Service.BAIDU, "device_id", self.device_id.text().strip()),
-            (Service.BAIDU, "max_answer_mb", self.baidu_largest.value()),
-            (Service.BAIDU, "cache_path", self.baidu_cache.path_widget.filePath()),
-        ):
-            settings.set_value(service, key, value)
+        for (service, key), field in self.fields.items():
+            settings.set_value(service, key, field.value())
+        settings.set_value(Service.JIKE, "cache_path", self.jike_cache.path_widget.filePath())
+        settings.set_value(Service.BAIDU, "cache_path", self.baidu_cache.path_widget.filePath())
         for service, name, edit in (
             (Service.JIKE, "token", self.jike_token),
             (Service.BAIDU, "ak", self.baidu_ak),

@@ -101,14 +101,14 @@
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="209" />
+      <location filename="../../plugin/ui/zone_box.py" line="31" />
       <source>Area-weighted (on the ellipsoid)</source>
       <translation>按面积加权（椭球面）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="79" />
       <location filename="../../plugin/algorithms/zones.py" line="57" />
-      <location filename="../../plugin/ui/heat_tab.py" line="210" />
+      <location filename="../../plugin/ui/zone_box.py" line="32" />
       <source>Cell centroid</source>
       <translation>按格网质心</translation>
     </message>
@@ -150,6 +150,7 @@
     <message>
       <location filename="../../plugin/algorithms/compare.py" line="168" />
       <location filename="../../plugin/algorithms/zones.py" line="78" />
+      <location filename="../../plugin/gis/tasks.py" line="321" />
       <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
       <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
     </message>
@@ -176,8 +177,8 @@
     <message>
       <location filename="../../plugin/algorithms/groups.py" line="27" />
       <location filename="../../plugin/algorithms/groups.py" line="25" />
-      <location filename="../../plugin/ui/heat_tab.py" line="142" />
-      <location filename="../../plugin/ui/scans_tab.py" line="132" />
+      <location filename="../../plugin/ui/heat_tab.py" line="168" />
+      <location filename="../../plugin/ui/scans_tab.py" line="134" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
@@ -202,234 +203,234 @@
       <translation>扫描定位（百度）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="105" />
+      <location filename="../../plugin/algorithms/heat.py" line="106" />
       <source>S2 cell level (10–18; 0 lets the service choose)</source>
       <translation>S2 网格级别（10–18；0 表示由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="115" />
+      <location filename="../../plugin/algorithms/heat.py" line="116" />
       <source>Cells</source>
       <translation>网格</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="115" />
+      <location filename="../../plugin/algorithms/heat.py" line="116" />
       <source>Hourly heat</source>
       <translation>逐小时热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="144" />
-      <location filename="../../plugin/ui/heat_tab.py" line="419" />
+      <location filename="../../plugin/algorithms/heat.py" line="145" />
+      <location filename="../../plugin/ui/heat_tab.py" line="347" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="181" />
+      <location filename="../../plugin/algorithms/heat.py" line="182" />
       <source>Stopped early: the layers hold the {0} feature(s) received so far.</source>
       <translation>已提前停止：图层中包含目前已收到的 {0} 个要素。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="207" />
-      <location filename="../../plugin/gis/tasks.py" line="64" />
+      <location filename="../../plugin/algorithms/heat.py" line="208" />
+      <location filename="../../plugin/gis/tasks.py" line="72" />
       <source>{0:,} / {1:,} requests, {2:,} cells</source>
       <translation>{0:,} / {1:,} 次请求，{2:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="266" />
+      <location filename="../../plugin/algorithms/heat.py" line="267" />
       <source>Crowd heat for polygons</source>
       <translation>多边形人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="269" />
+      <location filename="../../plugin/algorithms/heat.py" line="270" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for each polygon. Invalid polygons are repaired and unusable ones skipped with the reason. A polygon over the service's limits (about 800 km², the vertex limit) is cut into S2-aligned tiles; small polygons and parts near each other share a request; each polygon keeps exactly the cells that intersect it (holes excluded), once. Answers are cached: a rerun on the same day asks for nothing. Outputs one feature per polygon, S2 cell and day with hourly fields h00–h23, animated by the Temporal Controller, and one feature per polygon and cell with hourly means.</source>
       <translation>为每个多边形从及刻开放平台获取最近 10 天的逐小时人群热力。无效多边形会被修复，无法使用的会被跳过并说明原因。超出服务限制（约 800 km² 及顶点数上限）的多边形按 S2 格网切分为瓦片；相邻的小多边形和部件共用一次请求；每个多边形只保留与其相交的格网（不含洞），且每个格网只出现一次。应答会被缓存：同一天重新运行不再发送请求。输出每个多边形、S2 格网和日期一个要素，含 h00–h23 逐小时字段，可由时态控制器播放；另输出每个多边形和格网一个要素，含逐小时均值。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="285" />
+      <location filename="../../plugin/algorithms/heat.py" line="286" />
       <source>Polygon layer (selected features only is honoured)</source>
       <translation>多边形图层（支持“仅选中要素”）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="291" />
+      <location filename="../../plugin/algorithms/heat.py" line="292" />
       <source>Shard k/N: this machine's part of the plan (1/1: all of it)</source>
       <translation>分片 k/N：本机负责的计划部分（1/1：全部）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="304" />
+      <location filename="../../plugin/algorithms/heat.py" line="305" />
       <source>The input has no features (is 'selected features only' on with nothing selected?). Select at least one polygon.</source>
       <translation>输入没有要素（是否勾选了“仅选中要素”但没有选中任何要素？）。请至少选择一个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="333" />
+      <location filename="../../plugin/algorithms/heat.py" line="334" />
       <source>Crowd heat for a circle</source>
       <translation>圆形区域人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="336" />
+      <location filename="../../plugin/algorithms/heat.py" line="337" />
       <source>Fetches the last 10 days of hourly crowd heat from the Jike open platform for a circle (centre point and radius in metres, at most 50 km). Same outputs as 'Crowd heat for polygons'.</source>
       <translation>从及刻开放平台获取一个圆形区域（中心点与以米为单位的半径，最大 50 公里）最近 10 天的逐小时人群热力。输出与“多边形人群热力”相同。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="345" />
+      <location filename="../../plugin/algorithms/heat.py" line="346" />
       <source>Centre</source>
       <translation>中心点</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/heat.py" line="349" />
+      <location filename="../../plugin/algorithms/heat.py" line="350" />
       <source>Radius (metres)</source>
       <translation>半径（米）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="36" />
+      <location filename="../../plugin/algorithms/outputs.py" line="35" />
       <source>Time profile chart</source>
       <translation>时间曲线图</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="39" />
+      <location filename="../../plugin/algorithms/outputs.py" line="38" />
       <source>Draws the time profile of an hourly heat layer (or of a 'Heat by zone and hour' table): one 24-hour curve per day, the mean in bold, and a day × hour matrix, as PNG or SVG (by the file's extension). Honours 'selected features only'.</source>
       <translation>绘制逐小时热力图层（或“分区逐小时热力”表）的时间曲线：每天一条 24 小时曲线，平均值加粗，并附日期 × 小时矩阵；按文件扩展名输出 PNG 或 SVG。支持“仅所选要素”。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="51" />
+      <location filename="../../plugin/algorithms/outputs.py" line="50" />
       <source>Hourly heat layer, or heat by zone and hour table</source>
       <translation>逐小时热力图层，或分区逐小时热力表</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="54" />
+      <location filename="../../plugin/algorithms/outputs.py" line="53" />
       <source>Chart</source>
       <translation>图表</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="63" />
+      <location filename="../../plugin/algorithms/outputs.py" line="62" />
       <source>The input is neither an hourly heat layer (cell_token, date, h00…h23) nor a heat by zone and hour table (zone_fid, date, hour, heat).</source>
       <translation>输入既不是逐小时热力图层（cell_token、date、h00…h23），也不是分区逐小时热力表（zone_fid、date、hour、heat）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="69" />
+      <location filename="../../plugin/algorithms/outputs.py" line="68" />
       <source>The input has no heat to draw.</source>
       <translation>输入中没有可绘制的热力。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="73" />
-      <location filename="../../plugin/algorithms/outputs.py" line="175" />
-      <location filename="../../plugin/ui/heat_tab.py" line="529" />
+      <location filename="../../plugin/algorithms/outputs.py" line="72" />
+      <location filename="../../plugin/algorithms/outputs.py" line="172" />
+      <location filename="../../plugin/ui/heat_results.py" line="73" />
       <source>Could not write {0}.</source>
       <translation>无法写入 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="75" />
+      <location filename="../../plugin/algorithms/outputs.py" line="74" />
       <source>{0}: {1} days, peak at {2:02d}:00.</source>
       <translation>{0}：{1} 天，高峰在 {2:02d}:00。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="93" />
+      <location filename="../../plugin/algorithms/outputs.py" line="92" />
       <source>Choose an hourly heat layer (as crowdheat:heatmap writes it).</source>
       <translation>请选择逐小时热力图层（crowdheat:heatmap 的输出）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="104" />
+      <location filename="../../plugin/algorithms/outputs.py" line="103" />
       <source>Heat print layout as PDF</source>
       <translation>热力打印布局导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="107" />
+      <location filename="../../plugin/algorithms/outputs.py" line="106" />
       <source>Builds the CrowdHeat print layout (map, legend, scale bar, north arrow, title, the frame's time, attribution) for an hourly heat layer at one hour of one day, and exports it as PDF. An empty day takes the first day of the data; hour -1 shows each day's mean hour.</source>
       <translation>为逐小时热力图层生成 CrowdHeat 打印布局（地图、图例、比例尺、指北针、标题、当前时刻、数据来源），显示某一天的某个小时，并导出为 PDF。日期留空则取数据的第一天；小时为 -1 时显示每天的平均小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="122" />
-      <location filename="../../plugin/algorithms/outputs.py" line="207" />
+      <location filename="../../plugin/algorithms/outputs.py" line="121" />
+      <location filename="../../plugin/algorithms/outputs.py" line="204" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
-      <location filename="../../plugin/ui/heat_tab.py" line="215" />
+      <location filename="../../plugin/ui/zone_box.py" line="37" />
       <source>Hourly heat layer</source>
       <translation>逐小时热力图层</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="125" />
+      <location filename="../../plugin/algorithms/outputs.py" line="124" />
       <source>Day (yyyy-MM-dd; empty: the first)</source>
       <translation>日期（yyyy-MM-dd；留空：第一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="130" />
+      <location filename="../../plugin/algorithms/outputs.py" line="129" />
       <source>Hour (-1: each day's mean hour)</source>
       <translation>小时（-1：每天的平均小时）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="138" />
+      <location filename="../../plugin/algorithms/outputs.py" line="137" />
       <source>Crowd heat</source>
       <translation>人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="138" />
+      <location filename="../../plugin/algorithms/outputs.py" line="137" />
       <source>Title</source>
       <translation>标题</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="141" />
+      <location filename="../../plugin/algorithms/outputs.py" line="140" />
       <source>PDF</source>
       <translation>PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="149" />
+      <location filename="../../plugin/algorithms/outputs.py" line="147" />
       <source>The layer has no days.</source>
       <translation>该图层没有日期数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="153" />
+      <location filename="../../plugin/algorithms/outputs.py" line="151" />
       <source>Day {0!r} is not yyyy-MM-dd.</source>
       <translation>日期 {0!r} 不是 yyyy-MM-dd 格式。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="187" />
+      <location filename="../../plugin/algorithms/outputs.py" line="184" />
       <source>Heat animation (GIF or MP4)</source>
       <translation>热度动画（GIF 或 MP4）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="190" />
+      <location filename="../../plugin/algorithms/outputs.py" line="187" />
       <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, tianditu, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
       <translation>将逐小时热力图层（或存档）的时间控制器动画写成文件：每小时一帧，标注日期和小时，图例（各帧分级相同）、比例尺和来源说明，叠加在底图上（none、osm、gaode、tianditu，或含 {x}、{y}、{z} 的 XYZ 地址模板）。START 和 END 为空时取数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="209" />
+      <location filename="../../plugin/algorithms/outputs.py" line="206" />
       <source>From (empty: the last day)</source>
       <translation>起始（留空：最后一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="209" />
+      <location filename="../../plugin/algorithms/outputs.py" line="206" />
       <source>Until (excluded)</source>
       <translation>截止（不含）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="213" />
+      <location filename="../../plugin/algorithms/outputs.py" line="210" />
       <source>Width (pixels)</source>
       <translation>宽度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="214" />
+      <location filename="../../plugin/algorithms/outputs.py" line="211" />
       <source>Height (pixels)</source>
       <translation>高度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="215" />
+      <location filename="../../plugin/algorithms/outputs.py" line="212" />
       <source>Each frame shown for (ms)</source>
       <translation>每帧显示时长（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="223" />
+      <location filename="../../plugin/algorithms/outputs.py" line="220" />
       <source>Animation</source>
       <translation>动画</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="225" />
+      <location filename="../../plugin/algorithms/outputs.py" line="222" />
       <source>Frames</source>
       <translation>帧数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="239" />
+      <location filename="../../plugin/algorithms/outputs.py" line="236" />
       <source>No hour between {0} and {1}.</source>
       <translation>{0} 与 {1} 之间没有任何小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="260" />
+      <location filename="../../plugin/algorithms/outputs.py" line="257" />
       <source>{0} frames, {1} – {2}, {3:,.1f} MB</source>
       <translation>{0} 帧，{1} – {2}，{3:,.1f} MB</translation>
     </message>
@@ -474,116 +475,115 @@
       <translation>分片 {0}/{1}：{2:,} 个请求，约 {3:,} 个格网</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="70" />
+      <location filename="../../plugin/algorithms/scans.py" line="69" />
       <source>Geolocate WiFi / cell-tower scans</source>
       <translation>WiFi / 基站扫描定位</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="73" />
+      <location filename="../../plugin/algorithms/scans.py" line="72" />
       <source>Reads a CSV of WiFi / cell-tower scans (Baidu-style columns, split cell columns, or one row per observation such as WiGLE), geolocates every scan with Baidu's hardware positioning API and writes one point per scan, in input order, with status ok / not_found / invalid / error. Answers are cached, so a rerun spends no quota on scans already answered.</source>
       <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="86" />
+      <location filename="../../plugin/algorithms/scans.py" line="85" />
       <source>Scan file (CSV)</source>
       <translation>扫描文件（CSV）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <location filename="../../plugin/algorithms/scans.py" line="88" />
       <source>Encoding (empty: detect)</source>
       <translation>编码（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="90" />
+      <location filename="../../plugin/algorithms/scans.py" line="89" />
       <source>Delimiter (empty: detect)</source>
       <translation>分隔符（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <location filename="../../plugin/algorithms/scans.py" line="93" />
       <source>Header row</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <location filename="../../plugin/algorithms/scans.py" line="94" />
       <source>Detect</source>
       <translation>自动检测</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <location filename="../../plugin/algorithms/scans.py" line="94" />
       <source>No: the columns are col1, col2, …</source>
       <translation>无：列名为 col1、col2、…</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="95" />
+      <location filename="../../plugin/algorithms/scans.py" line="94" />
       <source>Yes: the first row names the columns</source>
       <translation>有：第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="99" />
+      <location filename="../../plugin/algorithms/scans.py" line="98" />
       <source>File shape</source>
       <translation>文件结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="102" />
+      <location filename="../../plugin/algorithms/scans.py" line="101" />
       <source>Column mapping, overrides the guess (role=column; …)</source>
       <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="108" />
+      <location filename="../../plugin/algorithms/scans.py" line="107" />
       <source>Rows of one AP each: one scan within seconds of its first row (-1: setting)</source>
       <translation>每行一个热点的文件：同一次扫描距其第一行的秒数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="117" />
+      <location filename="../../plugin/algorithms/scans.py" line="116" />
       <source>… and within metres of its first position (-1: setting)</source>
       <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="127" />
+      <location filename="../../plugin/algorithms/scans.py" line="126" />
       <source>Scans per request (0: setting)</source>
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="137" />
+      <location filename="../../plugin/algorithms/scans.py" line="136" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="144" />
+      <location filename="../../plugin/algorithms/scans.py" line="143" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="147" />
+      <location filename="../../plugin/algorithms/scans.py" line="146" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="152" />
+      <location filename="../../plugin/algorithms/scans.py" line="151" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="161" />
+      <location filename="../../plugin/algorithms/scans.py" line="160" />
       <source>Error lines (the file's position to the service's, where the file has one)</source>
       <translation>误差连线（文件自带位置到服务返回位置，仅限文件有位置的扫描）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="195" />
+      <location filename="../../plugin/algorithms/scans.py" line="194" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="200" />
+      <location filename="../../plugin/algorithms/scans.py" line="199" />
       <source>How: {0}.</source>
       <translation>识别依据：{0}。</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="27" />
       <location filename="../../plugin/algorithms/zones.py" line="62" />
-      <location filename="../../plugin/gis/tasks.py" line="343" />
-      <location filename="../../plugin/ui/heat_tab.py" line="203" />
-      <location filename="../../plugin/ui/heat_tab.py" line="213" />
+      <location filename="../../plugin/ui/zone_box.py" line="22" />
+      <location filename="../../plugin/ui/zone_box.py" line="35" />
       <source>Heat by zone</source>
       <translation>分区热力</translation>
     </message>
@@ -594,19 +594,18 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="51" />
-      <location filename="../../plugin/ui/heat_tab.py" line="216" />
+      <location filename="../../plugin/ui/zone_box.py" line="38" />
       <source>Zones</source>
       <translation>分区</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="56" />
-      <location filename="../../plugin/ui/heat_tab.py" line="217" />
+      <location filename="../../plugin/ui/zone_box.py" line="39" />
       <source>Method</source>
       <translation>方法</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/zones.py" line="66" />
-      <location filename="../../plugin/gis/tasks.py" line="343" />
       <source>Heat by zone and hour</source>
       <translation>分区逐小时热力</translation>
     </message>
@@ -616,37 +615,112 @@
       <translation>请选择逐小时热力图层和分区图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/zones.py" line="100" />
-      <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
-      <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
+      <location filename="../../plugin/core/config.py" line="144" />
+      <source>Base URL</source>
+      <translation>服务地址</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="40" />
+      <location filename="../../plugin/core/config.py" line="146" />
+      <source>Read timeout</source>
+      <translation>读取超时</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="147" />
+      <source>Total deadline per request</source>
+      <translation>每个请求的总时限</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="148" />
+      <source>Largest answer</source>
+      <translation>应答大小上限</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="160" />
+      <source>Requests in flight</source>
+      <translation>同时进行的请求数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="161" />
+      <source>Ask before a run of more requests than</source>
+      <translation>请求数超过此值时先询问</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="167" />
+      <source>Scans per request</source>
+      <translation>每次请求的扫描数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="168" />
+      <source>Requests per second</source>
+      <translation>每秒请求数</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="169" />
+      <source>Coordinates asked of the service</source>
+      <translation>向服务请求的坐标系</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="173" />
+      <source>Rows of one AP each: one scan within</source>
+      <translation>每行一个热点：同一次扫描在此时间内</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="174" />
+      <source>… and within</source>
+      <translation>… 且在此距离内</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="181" />
+      <source>Unknown cell signal</source>
+      <translation>未知基站信号值</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="182" />
+      <source>A cell's signal when the file has none: 50 in the seed document, 99 on Baidu's current page.</source>
+      <translation>文件中没有信号强度时基站的信号值：原始文档为 50，百度当前页面为 99。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="187" />
+      <source>Key in the URL's query string (Baidu's current page), not in the JSON body</source>
+      <translation>将密钥放在 URL 查询字符串中（百度当前页面的方式），而不是 JSON 请求体中</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="192" />
+      <source>Device id (imei) of files without one</source>
+      <translation>无设备标识文件的设备标识（imei）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/core/config.py" line="193" />
+      <source>empty: one id per file, made from its path</source>
+      <translation>留空：每个文件一个标识，由其路径生成</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/animation.py" line="39" />
       <source>'{0}' is not an hourly heat layer (it has no date field).</source>
       <translation>“{0}”不是逐时热度图层（没有 date 字段）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="43" />
+      <location filename="../../plugin/gis/animation.py" line="42" />
       <source>'{0}' holds no heat.</source>
       <translation>“{0}”没有热度数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="96" />
+      <location filename="../../plugin/gis/animation.py" line="95" />
       <source>{0}, {1:02d}:00–{2:02d}:00 Beijing time</source>
       <translation>{0}，北京时间 {1:02d}:00–{2:02d}:00</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="237" />
+      <location filename="../../plugin/gis/animation.py" line="236" />
       <source>Hourly heat (relative, Jike)</source>
       <translation>逐时热度（相对值，及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="271" />
+      <location filename="../../plugin/gis/animation.py" line="270" />
       <source>An MP4 needs ffmpeg, which is not on the PATH: install it (apt install ffmpeg) or choose a .gif.</source>
       <translation>MP4 需要 ffmpeg，但 PATH 中没有：请安装（apt install ffmpeg）或改选 .gif。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="298" />
+      <location filename="../../plugin/gis/animation.py" line="297" />
       <source>ffmpeg could not write {0}: {1}</source>
       <translation>ffmpeg 无法写出 {0}：{1}</translation>
     </message>
@@ -676,17 +750,17 @@
       <translation>未知底图“{0}”：请填写 none、osm、gaode、tianditu，或 XYZ 地址模板，如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道为 GCJ-02 坐标时在前面加 gcj02:）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="130" />
+      <location filename="../../plugin/gis/basemaps.py" line="139" />
       <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Write the heat in the basemap's coordinates (Output coordinates, COORD_OUT), or choose another basemap.</source>
       <translation>热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请以底图的坐标系写出热度（输出坐标，COORD_OUT），或换用其他底图。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="138" />
+      <location filename="../../plugin/gis/basemaps.py" line="147" />
       <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
       <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="145" />
+      <location filename="../../plugin/gis/basemaps.py" line="154" />
       <source>Basemap: {0}</source>
       <translation>底图：{0}</translation>
     </message>
@@ -759,6 +833,11 @@
       <location filename="../../plugin/gis/fences.py" line="215" />
       <source>Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.</source>
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/geopackage.py" line="29" />
+      <source>Could not save {0} into {1}: {2}</source>
+      <translation>无法把 {0} 保存到 {1}：{2}</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/heat_archive.py" line="79" />
@@ -922,6 +1001,11 @@
       <translation>服务未返回任何格网。</translation>
     </message>
     <message>
+      <location filename="../../plugin/gis/heat_zones.py" line="158" />
+      <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
+      <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
+    </message>
+    <message>
       <location filename="../../plugin/gis/output_systems.py" line="11" />
       <source>BD-09 numbers (Baidu basemaps)</source>
       <translation>BD-09 坐标值（百度底图）</translation>
@@ -952,32 +1036,32 @@
       <translation>BD-09 数值（百度边界）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="56" />
+      <location filename="../../plugin/gis/print_layout.py" line="59" />
       <source>hour {0} of {1}, Beijing time</source>
       <translation>北京时间 {1} {0} 时段</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="59" />
+      <location filename="../../plugin/gis/print_layout.py" line="62" />
       <source>the mean hour of each day</source>
       <translation>各日的平均小时</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="60" />
+      <location filename="../../plugin/gis/print_layout.py" line="63" />
       <source>Relative heat, Jike open platform (及刻); </source>
       <translation>相对热度，及刻开放平台；</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="162" />
+      <location filename="../../plugin/gis/print_layout.py" line="165" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="207" />
+      <location filename="../../plugin/gis/print_layout.py" line="226" />
       <source>Crowd heat: Jike open platform (及刻开放平台), {0} – {1}, Beijing time; hourly heat of Google S2 cells. Made with CrowdHeat for QGIS.</source>
       <translation>人群热度：及刻开放平台，{0} – {1}，北京时间；Google S2 格网逐时热度。由 QGIS 插件 CrowdHeat 制作。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="211" />
+      <location filename="../../plugin/gis/print_layout.py" line="230" />
       <source>SIMULATED DATA, not the service's.</source>
       <translation>模拟数据，并非服务的真实数据。</translation>
     </message>
@@ -1037,55 +1121,55 @@
       <translation>与文件自带 GPS 的距离中位数为 {0:,.0f} 公里：定位误差不可能这么大，GPS 列很可能并非看上去的含义。请检查“{1}”是否为经度、“{2}”是否为纬度（没有对调），且为 WGS84 度数（不是 GCJ-02/BD-09 数值或投影米）；如不是，请修改 lng/lat 的映射。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="47" />
+      <location filename="../../plugin/gis/tasks.py" line="55" />
       <source>A file could not be read or written: {0}</source>
       <translation>无法读取或写入文件：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="77" />
+      <location filename="../../plugin/gis/tasks.py" line="85" />
       <source>CrowdHeat: fetching crowd heat</source>
       <translation>CrowdHeat：正在获取人群热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="105" />
+      <location filename="../../plugin/gis/tasks.py" line="113" />
       <source>CrowdHeat: checking the scan file</source>
       <translation>CrowdHeat：正在检查扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="131" />
+      <location filename="../../plugin/gis/tasks.py" line="139" />
       <source>CrowdHeat: geolocating scans</source>
       <translation>CrowdHeat：正在定位扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="189" />
+      <location filename="../../plugin/gis/tasks.py" line="197" />
       <source>CrowdHeat: adding heat to the archive</source>
       <translation>CrowdHeat:正在将热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="259" />
+      <location filename="../../plugin/gis/tasks.py" line="267" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="279" />
+      <location filename="../../plugin/gis/tasks.py" line="287" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="324" />
-      <location filename="../../plugin/ui/run_panel.py" line="56" />
-      <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
-      <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
+      <location filename="../../plugin/gis/tasks.py" line="307" />
+      <source>CrowdHeat: heat by zone</source>
+      <translation>CrowdHeat：分区热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="341" />
-      <source>Heat by zone failed.</source>
-      <translation>分区热力计算失败。</translation>
+      <location filename="../../plugin/gis/tasks.py" line="323" />
+      <location filename="../../plugin/ui/zone_box.py" line="89" />
+      <source>Heat by zone — {0}</source>
+      <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="350" />
-      <source>Heat by zone done.</source>
-      <translation>分区热力计算完成。</translation>
+      <location filename="../../plugin/gis/tasks.py" line="326" />
+      <source>Heat by zone and hour — {0}</source>
+      <translation>分区逐小时热力 — {0}</translation>
     </message>
     <message>
       <location filename="../../plugin/gis/tianditu.py" line="70" />
@@ -1105,10 +1189,10 @@
     <message>
       <location filename="../../plugin/plugin.py" line="34" />
       <location filename="../../plugin/ui/dock.py" line="15" />
-      <location filename="../../plugin/ui/heat_tab.py" line="275" />
-      <location filename="../../plugin/ui/heat_tab.py" line="465" />
-      <location filename="../../plugin/ui/heat_tab.py" line="442" />
-      <location filename="../../plugin/ui/scans_tab.py" line="292" />
+      <location filename="../../plugin/ui/heat_results.py" line="21" />
+      <location filename="../../plugin/ui/heat_tab.py" line="370" />
+      <location filename="../../plugin/ui/scans_tab.py" line="286" />
+      <location filename="../../plugin/ui/zone_box.py" line="93" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
     </message>
@@ -1220,7 +1304,7 @@
     </message>
     <message>
       <location filename="../../plugin/ui/archive_tab.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="433" />
+      <location filename="../../plugin/ui/heat_tab.py" line="361" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
@@ -1255,193 +1339,198 @@
       <translation>设置…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="83" />
-      <source>Install</source>
-      <translation>安装</translation>
+      <location filename="../../plugin/ui/heat_results.py" line="23" />
+      <source>Save as GeoPackage…</source>
+      <translation>另存为 GeoPackage…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="88" />
+      <location filename="../../plugin/ui/heat_results.py" line="24" />
+      <source>Print layout…</source>
+      <translation>打印布局…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_results.py" line="25" />
+      <source>PDF…</source>
+      <translation>PDF…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_results.py" line="26" />
+      <source>Export animation…</source>
+      <translation>导出动画…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_results.py" line="36" />
+      <source>Save heat layers</source>
+      <translation>保存热力图层</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_results.py" line="44" />
+      <location filename="../../plugin/ui/heat_results.py" line="75" />
+      <source>Saved to {0}</source>
+      <translation>已保存到 {0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_results.py" line="57" />
+      <source>Crowd heat — {0}</source>
+      <translation>人群热力 — {0}</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_results.py" line="66" />
+      <source>Export the heat map as PDF</source>
+      <translation>将热力地图导出为 PDF</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="71" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="89" />
+      <location filename="../../plugin/ui/heat_tab.py" line="72" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="113" />
-      <source>Draw on the map…</source>
-      <translation>在地图上绘制…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="114" />
-      <source>Press at the centre, drag to the radius, release.</source>
-      <translation>在中心点按下，拖动到半径处，松开。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="116" />
-      <source>Centre longitude (WGS84)</source>
-      <translation>中心经度（WGS84）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="117" />
-      <source>Centre latitude (WGS84)</source>
-      <translation>中心纬度（WGS84）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="118" />
-      <source>Radius</source>
-      <translation>半径</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="123" />
-      <source>Auto (the service chooses)</source>
-      <translation>自动（由服务选择）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="125" />
-      <source>Level {0}</source>
-      <translation>{0} 级</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="131" />
-      <source>What the selected polygons' numbers are. Chinese boundary files are usually GCJ-02 (DataV/Aliyun, Amap) or BD-09 (Baidu) although QGIS shows them as EPSG:4326: taken as WGS84 they are off by hundreds of metres.</source>
-      <translation>所选多边形的数值属于哪种坐标。国内的行政边界文件通常为 GCJ-02（DataV/阿里云、高德）或 BD-09（百度），虽然 QGIS 将其显示为 EPSG:4326：若按 WGS84 处理，会偏差数百米。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="139" />
-      <source>Polygons' coordinates</source>
-      <translation>多边形坐标</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="140" />
-      <source>S2 cell level</source>
-      <translation>S2 网格级别</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="141" />
-      <source>Basemap</source>
-      <translation>底图</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="151" />
+      <location filename="../../plugin/ui/heat_tab.py" line="91" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="170" />
+      <location filename="../../plugin/ui/heat_tab.py" line="117" />
+      <source>Install</source>
+      <translation>安装</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="137" />
+      <source>Draw on the map…</source>
+      <translation>在地图上绘制…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="138" />
+      <source>Press at the centre, drag to the radius, release.</source>
+      <translation>在中心点按下，拖动到半径处，松开。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <source>Centre longitude (WGS84)</source>
+      <translation>中心经度（WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="141" />
+      <source>Centre latitude (WGS84)</source>
+      <translation>中心纬度（WGS84）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <source>Radius</source>
+      <translation>半径</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="149" />
+      <source>Auto (the service chooses)</source>
+      <translation>自动（由服务选择）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="151" />
+      <source>Level {0}</source>
+      <translation>{0} 级</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="157" />
+      <source>What the selected polygons' numbers are. Chinese boundary files are usually GCJ-02 (DataV/Aliyun, Amap) or BD-09 (Baidu) although QGIS shows them as EPSG:4326: taken as WGS84 they are off by hundreds of metres.</source>
+      <translation>所选多边形的数值属于哪种坐标。国内的行政边界文件通常为 GCJ-02（DataV/阿里云、高德）或 BD-09（百度），虽然 QGIS 将其显示为 EPSG:4326：若按 WGS84 处理，会偏差数百米。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="165" />
+      <source>Polygons' coordinates</source>
+      <translation>多边形坐标</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="166" />
+      <source>S2 cell level</source>
+      <translation>S2 网格级别</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="167" />
+      <source>Basemap</source>
+      <translation>底图</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="174" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="172" />
+      <location filename="../../plugin/ui/heat_tab.py" line="176" />
       <source>AutoNavi / Gaode (GCJ-02 streets)</source>
       <translation>高德地图（GCJ-02 街道）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="173" />
+      <location filename="../../plugin/ui/heat_tab.py" line="177" />
       <source>Tianditu 天地图 (key in Settings)</source>
       <translation>天地图（密钥在设置中）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="176" />
+      <location filename="../../plugin/ui/heat_tab.py" line="180" />
       <source>XYZ: {0}</source>
       <translation>XYZ：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="178" />
+      <location filename="../../plugin/ui/heat_tab.py" line="182" />
       <source>Added under the heat when it comes; the print layout and the animation use it too.</source>
       <translation>热度到达时加在其下方；打印布局和动画也会使用它。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="227" />
-      <source>Choose an hourly heat layer (fetch one first).</source>
-      <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="230" />
-      <source>Make your zone layer (polygons, any CRS) the active layer.</source>
-      <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="239" />
-      <source>{0:,} selected zones of {1}</source>
-      <translation>{1} 中已选的 {0:,} 个分区</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="242" />
-      <source>All {0:,} zones of {1}</source>
-      <translation>{1} 的全部 {0:,} 个分区</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="258" />
-      <source>Sharing heat out to the zones…</source>
-      <translation>正在把热力分配到分区…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="266" />
-      <location filename="../../plugin/ui/heat_tab.py" line="255" />
-      <source>CrowdHeat: heat by zone failed</source>
-      <translation>CrowdHeat：分区热力计算失败</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="269" />
-      <source>Heat by zone — {0}</source>
-      <translation>分区热力 — {0}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="303" />
+      <location filename="../../plugin/ui/heat_tab.py" line="231" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="310" />
+      <location filename="../../plugin/ui/heat_tab.py" line="238" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="312" />
+      <location filename="../../plugin/ui/heat_tab.py" line="240" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="314" />
+      <location filename="../../plugin/ui/heat_tab.py" line="242" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="341" />
+      <location filename="../../plugin/ui/heat_tab.py" line="269" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="342" />
+      <location filename="../../plugin/ui/heat_tab.py" line="270" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="360" />
+      <location filename="../../plugin/ui/heat_tab.py" line="288" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="369" />
+      <location filename="../../plugin/ui/heat_tab.py" line="297" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="381" />
+      <location filename="../../plugin/ui/heat_tab.py" line="309" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="398" />
+      <location filename="../../plugin/ui/heat_tab.py" line="326" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="407" />
+      <location filename="../../plugin/ui/heat_tab.py" line="335" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -1454,70 +1543,24 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="424" />
+      <location filename="../../plugin/ui/heat_tab.py" line="352" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="431" />
+      <location filename="../../plugin/ui/heat_tab.py" line="359" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="434" />
+      <location filename="../../plugin/ui/heat_tab.py" line="362" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="460" />
+      <location filename="../../plugin/ui/heat_tab.py" line="391" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="466" />
-      <source>Save as GeoPackage…</source>
-      <translation>另存为 GeoPackage…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="469" />
-      <source>Print layout…</source>
-      <translation>打印布局…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="472" />
-      <source>PDF…</source>
-      <translation>PDF…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="475" />
-      <source>Export animation…</source>
-      <translation>导出动画…</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="506" />
-      <source>Crowd heat — {0}</source>
-      <translation>人群热力 — {0}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="522" />
-      <source>Export the heat map as PDF</source>
-      <translation>将热力地图导出为 PDF</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="531" />
-      <location filename="../../plugin/ui/heat_tab.py" line="558" />
-      <source>Saved to {0}</source>
-      <translation>已保存到 {0}</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="537" />
-      <source>Save heat layers</source>
-      <translation>保存热力图层</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="554" />
-      <source>Could not save: {0}</source>
-      <translation>无法保存：{0}</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/profile_tab.py" line="22" />
@@ -1560,242 +1603,247 @@ Fetch?</source>
       <translation>取消</translation>
     </message>
     <message>
+      <location filename="../../plugin/ui/run_panel.py" line="56" />
+      <source>CrowdHeat's Processing provider is not loaded: restart the plugin.</source>
+      <translation>CrowdHeat 的 Processing 提供程序未加载：请重新启用插件。</translation>
+    </message>
+    <message>
       <location filename="../../plugin/ui/run_panel.py" line="85" />
       <source>Cancelling…</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="33" />
+      <location filename="../../plugin/ui/scans_tab.py" line="34" />
       <source>WiFi list (mac,rssi,ssid|…)</source>
       <translation>WiFi 列表（mac,rssi,ssid|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="34" />
+      <location filename="../../plugin/ui/scans_tab.py" line="35" />
       <source>Access point MAC</source>
       <translation>热点 MAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="35" />
+      <location filename="../../plugin/ui/scans_tab.py" line="36" />
       <source>SSID</source>
       <translation>SSID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="36" />
+      <location filename="../../plugin/ui/scans_tab.py" line="37" />
       <source>Access point signal, dBm</source>
       <translation>热点信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="37" />
+      <location filename="../../plugin/ui/scans_tab.py" line="38" />
       <source>Serving cell (mcc,mnc,lac,cellid,signal)</source>
       <translation>服务小区（mcc,mnc,lac,cellid,signal）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="38" />
+      <location filename="../../plugin/ui/scans_tab.py" line="39" />
       <source>Neighbour cells (…|…)</source>
       <translation>邻区（…|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="39" />
+      <location filename="../../plugin/ui/scans_tab.py" line="40" />
       <source>Connected access point</source>
       <translation>已连接热点</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="40" />
+      <location filename="../../plugin/ui/scans_tab.py" line="41" />
       <source>MCC</source>
       <translation>MCC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="41" />
+      <location filename="../../plugin/ui/scans_tab.py" line="42" />
       <source>MNC</source>
       <translation>MNC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="42" />
+      <location filename="../../plugin/ui/scans_tab.py" line="43" />
       <source>LAC / TAC</source>
       <translation>LAC / TAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="43" />
+      <location filename="../../plugin/ui/scans_tab.py" line="44" />
       <source>Cell ID</source>
       <translation>小区 ID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="44" />
+      <location filename="../../plugin/ui/scans_tab.py" line="45" />
       <source>Cell signal, dBm</source>
       <translation>小区信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="45" />
+      <location filename="../../plugin/ui/scans_tab.py" line="46" />
       <source>Technology (GSM, LTE, WIFI…)</source>
       <translation>制式（GSM、LTE、WIFI…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="46" />
+      <location filename="../../plugin/ui/scans_tab.py" line="47" />
       <source>Network type</source>
       <translation>网络类型</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="47" />
+      <location filename="../../plugin/ui/scans_tab.py" line="48" />
       <source>Serving cell? (true/false)</source>
       <translation>是否服务小区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="48" />
+      <location filename="../../plugin/ui/scans_tab.py" line="49" />
       <source>Neighbour cell? (true/false)</source>
       <translation>是否邻区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="49" />
+      <location filename="../../plugin/ui/scans_tab.py" line="50" />
       <source>Scan id</source>
       <translation>扫描编号</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="50" />
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <location filename="../../plugin/ui/scans_tab.py" line="52" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="52" />
+      <location filename="../../plugin/ui/scans_tab.py" line="53" />
       <source>GPS longitude (WGS84)</source>
       <translation>GPS 经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="53" />
+      <location filename="../../plugin/ui/scans_tab.py" line="54" />
       <source>GPS latitude (WGS84)</source>
       <translation>GPS 纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="73" />
+      <location filename="../../plugin/ui/scans_tab.py" line="75" />
       <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
       <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="75" />
+      <location filename="../../plugin/ui/scans_tab.py" line="77" />
       <source>Scan file</source>
       <translation>扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="86" />
+      <location filename="../../plugin/ui/scans_tab.py" line="88" />
       <source>One row per scan, Baidu columns</source>
       <translation>每行一次扫描，百度字段</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="87" />
+      <location filename="../../plugin/ui/scans_tab.py" line="89" />
       <source>One row per scan, split cell columns</source>
       <translation>每行一次扫描，基站字段分列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="88" />
+      <location filename="../../plugin/ui/scans_tab.py" line="90" />
       <source>One row per AP / cell, grouped into scans</source>
       <translation>每行一个 AP / 基站，按扫描分组</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="91" />
+      <location filename="../../plugin/ui/scans_tab.py" line="93" />
       <source>The first row names the columns</source>
       <translation>第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="93" />
+      <location filename="../../plugin/ui/scans_tab.py" line="95" />
       <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
       <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="98" />
+      <location filename="../../plugin/ui/scans_tab.py" line="100" />
       <source>Encoding</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="99" />
+      <location filename="../../plugin/ui/scans_tab.py" line="101" />
       <source>Delimiter</source>
       <translation>分隔符</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="100" />
+      <location filename="../../plugin/ui/scans_tab.py" line="102" />
       <source>Header</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="101" />
+      <location filename="../../plugin/ui/scans_tab.py" line="103" />
       <source>Shape</source>
       <translation>结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="109" />
+      <location filename="../../plugin/ui/scans_tab.py" line="111" />
       <source>Columns</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="125" />
+      <location filename="../../plugin/ui/scans_tab.py" line="127" />
       <source>Choose a scan file.</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="131" />
+      <location filename="../../plugin/ui/scans_tab.py" line="133" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="136" />
+      <location filename="../../plugin/ui/scans_tab.py" line="138" />
       <source>Show invalid / failed rows</source>
       <translation>显示无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="139" />
+      <location filename="../../plugin/ui/scans_tab.py" line="141" />
       <source>Run</source>
       <translation>运行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="166" />
+      <location filename="../../plugin/ui/scans_tab.py" line="168" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="219" />
+      <location filename="../../plugin/ui/scans_tab.py" line="213" />
       <source>Recognised: {0}.</source>
       <translation>已识别：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="221" />
+      <location filename="../../plugin/ui/scans_tab.py" line="215" />
       <source>Columns recognised by their names: {0}.</source>
       <translation>按列名识别的列：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="229" />
+      <location filename="../../plugin/ui/scans_tab.py" line="223" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="243" />
+      <location filename="../../plugin/ui/scans_tab.py" line="237" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="249" />
+      <location filename="../../plugin/ui/scans_tab.py" line="243" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="258" />
+      <location filename="../../plugin/ui/scans_tab.py" line="252" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="261" />
+      <location filename="../../plugin/ui/scans_tab.py" line="255" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="267" />
+      <location filename="../../plugin/ui/scans_tab.py" line="261" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="294" />
+      <location filename="../../plugin/ui/scans_tab.py" line="288" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
@@ -1821,156 +1869,72 @@ Fetch?</source>
       <translation>，{0:,.1f} MB</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="113" />
+      <location filename="../../plugin/ui/settings_page.py" line="151" />
       <source>Jike open platform (crowd heat)</source>
       <translation>及刻开放平台（人群热力）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="120" />
+      <location filename="../../plugin/ui/settings_page.py" line="151" />
       <source>Token</source>
       <translation>令牌（Token）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="121" />
-      <location filename="../../plugin/ui/settings_page.py" line="157" />
-      <source>Base URL</source>
-      <translation>服务地址</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="122" />
-      <location filename="../../plugin/ui/settings_page.py" line="161" />
-      <source>Read timeout</source>
-      <translation>读取超时</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="123" />
-      <location filename="../../plugin/ui/settings_page.py" line="162" />
-      <source>Total deadline per request</source>
-      <translation>每个请求的总时限</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="124" />
-      <location filename="../../plugin/ui/settings_page.py" line="163" />
-      <source>Largest answer</source>
-      <translation>应答大小上限</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="127" />
-      <source>Requests in flight</source>
-      <translation>同时进行的请求数</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="128" />
-      <source>Ask before a run of more requests than</source>
-      <translation>请求数超过此值时先询问</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="137" />
-      <source>Baidu hardware positioning (scans)</source>
-      <translation>百度智能硬件定位（扫描）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="155" />
+      <location filename="../../plugin/ui/settings_page.py" line="160" />
       <source>AK</source>
       <translation>AK</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="156" />
+      <location filename="../../plugin/ui/settings_page.py" line="160" />
       <source>SK (optional; leave empty for IP-whitelist keys)</source>
       <translation>SK（可选；IP 白名单类型的密钥请留空）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="158" />
-      <source>Scans per request</source>
-      <translation>每次请求的扫描数</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="159" />
-      <source>Requests per second</source>
-      <translation>每秒请求数</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="160" />
-      <source>Coordinates asked of the service</source>
-      <translation>向服务请求的坐标系</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="166" />
-      <source>Rows of one AP each: one scan within</source>
-      <translation>每行一个热点：同一次扫描在此时间内</translation>
+      <location filename="../../plugin/ui/settings_page.py" line="161" />
+      <source>Baidu hardware positioning (scans)</source>
+      <translation>百度智能硬件定位（扫描）</translation>
     </message>
     <message>
       <location filename="../../plugin/ui/settings_page.py" line="167" />
-      <source>… and within</source>
-      <translation>… 且在此距离内</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="173" />
-      <source>A cell's signal when the file has none: 50 in the seed document, 99 on Baidu's current page.</source>
-      <translation>文件中没有信号强度时基站的信号值：原始文档为 50，百度当前页面为 99。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="175" />
-      <source>Key in the URL's query string (Baidu's current page), not in the JSON body</source>
-      <translation>将密钥放在 URL 查询字符串中（百度当前页面的方式），而不是 JSON 请求体中</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="178" />
-      <source>empty: one id per file, made from its path</source>
-      <translation>留空：每个文件一个标识，由其路径生成</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="179" />
-      <source>Unknown cell signal</source>
-      <translation>未知基站信号值</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="181" />
-      <source>Device id (imei) of files without one</source>
-      <translation>无设备标识文件的设备标识（imei）</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/settings_page.py" line="190" />
       <source>Basemaps</source>
       <translation>底图</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="194" />
+      <location filename="../../plugin/ui/settings_page.py" line="171" />
       <source>A 'browser' key from console.tianditu.gov.cn. Tiles are fetched through a relay inside QGIS, so the key stays out of layers, project files and the log.</source>
       <translation>在 console.tianditu.gov.cn 申请的“浏览器端”密钥。瓦片经 QGIS 内的本机中转获取，密钥不会出现在图层、工程文件和日志中。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="199" />
+      <location filename="../../plugin/ui/settings_page.py" line="176" />
       <source>Tianditu key</source>
       <translation>天地图密钥</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="205" />
+      <location filename="../../plugin/ui/settings_page.py" line="204" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="218" />
+      <location filename="../../plugin/ui/settings_page.py" line="217" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="244" />
+      <location filename="../../plugin/ui/settings_page.py" line="243" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="306" />
+      <location filename="../../plugin/ui/settings_page.py" line="286" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="312" />
+      <location filename="../../plugin/ui/settings_page.py" line="292" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="348" />
+      <location filename="../../plugin/ui/settings_page.py" line="328" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
@@ -1978,6 +1942,41 @@ Fetch?</source>
       <location filename="../../plugin/ui/time_profile.py" line="22" />
       <source>Click an hour to show it on the map (Temporal Controller).</source>
       <translation>点击某个小时，在地图上显示该时刻（时间控制器）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/zone_box.py" line="51" />
+      <source>Choose an hourly heat layer (fetch one first).</source>
+      <translation>请选择逐小时热力图层（先获取一次热力）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/zone_box.py" line="54" />
+      <source>Make your zone layer (polygons, any CRS) the active layer.</source>
+      <translation>请把分区图层（多边形，任意坐标系）设为当前图层。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/zone_box.py" line="63" />
+      <source>{0:,} selected zones of {1}</source>
+      <translation>{1} 中已选的 {0:,} 个分区</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/zone_box.py" line="66" />
+      <source>All {0:,} zones of {1}</source>
+      <translation>{1} 的全部 {0:,} 个分区</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/zone_box.py" line="75" />
+      <source>Sharing heat out to the zones…</source>
+      <translation>正在把热力分配到分区…</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/zone_box.py" line="83" />
+      <source>CrowdHeat: heat by zone failed</source>
+      <translation>CrowdHeat：分区热力计算失败</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/zone_box.py" line="86" />
+      <source>Heat by zone cancelled.</source>
+      <translation>分区热力已取消。</translation>
     </message>
     <message>
       <source>Basemap '{0}' is not known: give none, osm, gaode, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png</source>
@@ -1990,6 +1989,18 @@ Fetch?</source>
     <message>
       <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
       <translation type="obsolete">底图（none、osm、gaode，或 XYZ URL 模板）</translation>
+    </message>
+    <message>
+      <source>Could not save: {0}</source>
+      <translation type="obsolete">无法保存：{0}</translation>
+    </message>
+    <message>
+      <source>Heat by zone done.</source>
+      <translation type="obsolete">分区热力计算完成。</translation>
+    </message>
+    <message>
+      <source>Heat by zone failed.</source>
+      <translation type="obsolete">分区热力计算失败。</translation>
     </message>
     <message>
       <source>Relative crowd heat of S2 cells: Jike open platform (及刻开放平台), {0}, Beijing time.</source>

@@ -306,3 +306,17 @@ def test_check_connection(client, sim):
     with pytest.raises(AuthError) as info:
         check_connection(bad)
     assert info.value.http_status == 401
+
+
+def test_stored_settings_are_read_within_their_specified_ranges():
+    from crowdheat.plugin.core.config import SETTINGS, Service, resolve
+
+    for service in Service:
+        numbers = [spec for spec in SETTINGS[service] if spec.kind in (int, float) and spec.high is not None]
+        too_high = resolve(service, {spec.key: str(spec.high * 10 + 1) for spec in numbers}, {})
+        too_low = resolve(service, {spec.key: str(spec.low - 10) for spec in numbers}, {})
+        unreadable = resolve(service, {spec.key: "many" for spec in numbers}, {})
+        defaults = resolve(service, {}, {})
+        for spec in numbers:
+            assert getattr(too_high, spec.key) == spec.high and getattr(too_low, spec.key) == spec.low
+            assert getattr(unreadable, spec.key) == getattr(defaults, spec.key)

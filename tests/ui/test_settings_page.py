@@ -3,6 +3,7 @@
 import pytest
 from qgis.core import QgsSettings
 
+from crowdheat.plugin.core.config import Service
 from crowdheat.plugin.gis import settings, tianditu
 from crowdheat.plugin.ui.settings_page import SettingsWidget
 
@@ -33,12 +34,12 @@ def test_apply_stores_secrets_encrypted_and_values_plainly(clean, qtbot):
     page.jike_token.setText("typed-token-1")
     page.baidu_ak.setText("typed-ak-2")
     page.tianditu_key.setText("typedtianditukey3")
-    page.batch.setValue(1)
-    page.rate.setValue(12)
-    page.jike_deadline.setValue(90)
-    page.jike_largest.setValue(64)
-    page.baidu_deadline.setValue(20)
-    page.baidu_largest.setValue(2)
+    page.field(Service.BAIDU, "batch_size").setValue(1)
+    page.field(Service.BAIDU, "rate").setValue(12)
+    page.field(Service.JIKE, "deadline_s").setValue(90)
+    page.field(Service.JIKE, "max_answer_mb").setValue(64)
+    page.field(Service.BAIDU, "deadline_s").setValue(20)
+    page.field(Service.BAIDU, "max_answer_mb").setValue(2)
     page.apply()
     assert page.jike_token.text() == "" and "stored" in page.jike_token.placeholderText()
     jike, baidu = settings.jike_config(), settings.baidu_config()
@@ -127,8 +128,8 @@ def test_the_heat_cache_size_is_shown_and_cleared_and_the_run_knobs_stored(clean
     assert page.jike_cache.info.text().startswith("1 answers cached, 0.0 MB")  # compressed
     page.jike_cache.clear_button.click()
     assert page.jike_cache.info.text() == "0 answers cached, 0.0 MB"
-    page.jike_concurrency.setValue(3)
-    page.jike_confirm.setValue(50)
+    page.field(Service.JIKE, "concurrency").setValue(3)
+    page.field(Service.JIKE, "confirm_requests").setValue(50)
     page.apply()
     jike = settings.jike_config()
     assert (jike.concurrency, jike.confirm_requests, jike.cache_path) == (3, 50, str(tmp_path / "heat.sqlite"))
@@ -139,9 +140,9 @@ def test_where_baidus_two_documents_differ_is_set_on_the_page(clean, qtbot):
     qtbot.addWidget(page)
     baidu = settings.baidu_config(secrets=False)
     assert (baidu.unknown_signal, baidu.auth_in_query, baidu.device_id) == (50, False, "")  # the seed's ways
-    page.unknown_signal.setValue(99)
-    page.auth_in_query.setChecked(True)
-    page.device_id.setText(" 861234567890123 ")
+    page.field(Service.BAIDU, "unknown_signal").setValue(99)
+    page.field(Service.BAIDU, "auth_in_query").setChecked(True)
+    page.field(Service.BAIDU, "device_id").setText(" 861234567890123 ")
     page.apply()
     baidu = settings.baidu_config(secrets=False)
     assert (baidu.unknown_signal, baidu.auth_in_query, baidu.device_id) == (99, True, "861234567890123")
@@ -157,7 +158,7 @@ def test_a_refused_secret_is_a_message_on_the_page_and_the_typed_text_stays(clea
     page = SettingsWidget()
     qtbot.addWidget(page)
     page.jike_token.setText("typed-token-3")
-    page.rate.setValue(7)
+    page.field(Service.BAIDU, "rate").setValue(7)
     assert page.apply() is False  # no Python error dialog: a message on the page
     assert "refused to store" in page.problem.text() and not page.problem.isHidden()
     assert page.jike_token.text() == "typed-token-3"  # not lost: the user can retry once unlocked
@@ -173,3 +174,26 @@ def test_opening_the_page_decrypts_no_secret(clean, qtbot, monkeypatch):
     qtbot.addWidget(page)
     assert "stored" in page.jike_token.placeholderText()
     assert decrypted == []  # a master-password prompt only to choose a placeholder would be wrong
+
+
+def test_every_setting_on_the_page_is_made_from_its_specification(clean, qtbot):
+    """One specification per setting (core/config.py): the page shows each labelled one with the
+    range the configuration clamps to, and what the page saves is what the configuration reads."""
+    from crowdheat.plugin.core import config
+
+    page = SettingsWidget()
+    qtbot.addWidget(page)
+    for service in Service:
+        shown = {spec.key for spec in config.SETTINGS[service] if spec.label}
+        assert {key for s, key in page.fields if s == service} == shown
+        for spec in config.SETTINGS[service]:
+            if spec.label and spec.kind in (int, float):
+                widget = page.field(service, spec.key)
+                assert (widget.minimum(), widget.maximum()) == (spec.low, spec.high)
+                widget.setValue(spec.high)
+    page.apply()
+    for service in Service:
+        current = settings.service_config(service, secrets=False)
+        for spec in config.SETTINGS[service]:
+            if spec.label and spec.kind in (int, float):
+                assert getattr(current, spec.key) == spec.high
