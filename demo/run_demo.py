@@ -192,122 +192,31 @@ def main():
     atexit.register(shutil.rmtree, profile, True)
     app, provider = start_qgis(profile)
     sys.path.insert(0, str(ROOT))
-    import processing
-    from qgis.core import QgsProject, QgsRectangle, QgsVectorLayer
-    from qgis.PyQt.QtCore import QDate
+    from qgis.core import QgsProject
 
-    from crowdheat.plugin.gis import basemaps
     from crowdheat.plugin.gis.basemaps import Basemap
-    from simulator.baidu import AK, BaiduSimulator
-    from simulator.jike import TOKEN, JikeSimulator
     from simulator.tiles import TileServer
 
     tiles = TileServer()  # the basemap, offline: simulated streets served on loopback
     atexit.register(tiles.close)
     basemap = Basemap("demo", "Demo basemap (simulated streets)", tiles.template, "demo tiles on loopback, simulated")
-
     started = time.monotonic()
     project = QgsProject.instance()
     project.setTitle(f"CrowdHeat demo ({SIMULATED} data)")
-    with JikeSimulator() as jike, BaiduSimulator() as baidu:
-        baidu.learn(DATA / "simulator_truth.json")
-        os.environ.update(
-            CROWDHEAT_JIKE_URL=jike.url,
-            CROWDHEAT_JIKE_TOKEN=TOKEN,
-            CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2",
-            CROWDHEAT_BAIDU_AK=AK,
-        )
-        print(f"Simulators: Jike {jike.url}, Baidu {baidu.url}/locapi/v2 (loopback, simulated data)")
-
-        print("Crowd heat: a fence around a Shenzhen block (WGS84), S2 level 17 …")
-        heat_block = run_heat(processing, project, DATA / "shenzhen_block.geojson", "shenzhen_block", 17)
-        print("Crowd heat: three park blocks in a projected CRS (UTM 50N, EPSG:32650), level 16 …")
-        heat_park = run_heat(processing, project, DATA / "park_blocks_utm50n.geojson", "park_blocks", 16)
-
-        group = project.layerTreeRoot().insertGroup(0, f"Located scans ({SIMULATED})")
-        scan_runs = []
-        for name, title in SCAN_FILES:
-            print(f"Scans: {name} ({title}) …")
-            scan_runs.append((name, run_scans(processing, project, DATA / name, title, group)))
-        quota_spent = baidu.used
-
-    for source, title in (
-        (DATA / "shenzhen_block.geojson", "Demo fence"),
-        (DATA / "park_blocks_utm50n.geojson", "Park blocks (EPSG:32650)"),
-    ):
-        inputs = QgsVectorLayer(str(source), title, "ogr")
-        inputs.renderer().symbol().setOpacity(0.0)  # outlines over the heat
-        inputs.renderer().symbol().symbolLayer(0).setStrokeWidth(0.6)
-        project.addMapLayer(inputs, False)
-        project.layerTreeRoot().insertLayer(0, inputs)
-
-    # Renders: three hours of one day of the block's heat, and the located scans.
-    _, hourly, cells, _ = heat_block
-    days = sorted({f["date"] for f in hourly.getFeatures()})
-    day = days[len(days) // 2]
-    day = day if isinstance(day, QDate) else QDate.fromString(str(day), "yyyy-MM-dd")
-    outline = project.mapLayersByName("Demo fence")[0]
-    extent = QgsRectangle(hourly.extent())
-    extent.scale(1.1)
-    # The hours come from the project's print layout, with its legend, scale bar and time label.
-    from qgis.core import QgsDateTimeRange
-    from qgis.PyQt.QtCore import QDateTime, QTime
-    from qgis.PyQt.QtGui import QImage
-
-    from crowdheat.plugin.gis import print_layout
-
-    base_layer = basemap.layer()
-    project.addMapLayer(base_layer, False)  # for the renders; taken out before the project is saved
-    basemaps.see_through(hourly)
-    layout = print_layout.build_layout(
-        project,
-        [outline, hourly, base_layer],
-        extent,
-        f"Crowd heat around the demo block ({SIMULATED})",
-        print_layout.attribution(
-            *(d.toString("yyyy-MM-dd") if isinstance(d, QDate) else str(d) for d in (days[0], days[-1])), simulated=True
-        )
-        + f" Basemap: {basemap.attribution}.",
-    )
-    frames = []
-    for hour in HOURS_RENDERED:
-        start = QDateTime(day, QTime(hour, 0))
-        print_layout.map_item(layout).setIsTemporal(True)
-        print_layout.map_item(layout).setTemporalRange(QgsDateTimeRange(start, start.addSecs(3600), True, False))
-        path = OUT / f"heat_{day.toString('yyyy-MM-dd')}_{hour:02d}h.png"
-        print_layout.export_image(layout, path, dpi=72)
-        frames.append(QImage(str(path)))
-    noon = QDateTime(day, QTime(12, 0))
-    print_layout.map_item(layout).setTemporalRange(QgsDateTimeRange(noon, noon.addSecs(3600), True, False))
-    print_layout.export_pdf(layout, OUT / "crowdheat-demo.pdf")
-    side_by_side(frames, OUT / "heat_three_hours.png")
+    heat_runs, scan_runs, quota_spent = run_jobs(project)
+    add_inputs(project)
+    heat_pictures(project, heat_runs[0][1][1], basemap)
     scans_picture(
         [run[1][1] for run in scan_runs],
         [extra for run in scan_runs for extra in run[1][3]],
         basemap,
         OUT / "located_scans.png",
     )
-    project.removeMapLayer(base_layer.id())  # its tiles live only while the demo runs
-
     project_path = OUT / "crowdheat-demo.qgz"
     project.writeEntryBool("Paths", "/Absolute", False)
     if not project.write(str(project_path)):
         raise SystemExit(f"Could not write {project_path}: {project.error()}")
-
-    summary = ["Summary (simulated data)"]
-    for name, (path, hourly_layer, _cells, result) in (("Shenzhen block", heat_block), ("Park blocks", heat_park)):
-        hourly_days = {f["date"] for f in hourly_layer.getFeatures()}
-        summary.append(
-            f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
-            f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}"
-        )
-    for name, (path, layer, _result, _) in scan_runs:
-        counts = {}
-        for feature in layer.getFeatures():
-            counts[feature["status"]] = counts.get(feature["status"], 0) + 1
-        statuses = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "not_found", "invalid", "error"))
-        summary.append(f"  scans, {name}: {layer.featureCount()} scans: {statuses} -> {path.name}")
-    summary.append(f"  Baidu requests spent (quota): {quota_spent}")
+    summary = summary_lines(heat_runs, scan_runs, quota_spent)
     (OUT / "summary.txt").write_text("\n".join(summary) + "\n", encoding="utf-8")
     print("\n" + "\n".join(summary))
     print(f"\nOutputs in {OUT}:")
@@ -320,6 +229,110 @@ def main():
     project.clear()
     app.processingRegistry().removeProvider(provider)
     app.exitQgis()
+
+
+def run_jobs(project):
+    """Both jobs on the simulators: heat for two inputs, then every sample scan file.
+    Returns ([(name, heat run)], [(file name, scan run)], Baidu requests spent)."""
+    import processing
+
+    from simulator.baidu import AK, BaiduSimulator
+    from simulator.jike import TOKEN, JikeSimulator
+
+    with JikeSimulator() as jike, BaiduSimulator() as baidu:
+        baidu.learn(DATA / "simulator_truth.json")
+        os.environ.update(
+            CROWDHEAT_JIKE_URL=jike.url,
+            CROWDHEAT_JIKE_TOKEN=TOKEN,
+            CROWDHEAT_BAIDU_URL=baidu.url + "/locapi/v2",
+            CROWDHEAT_BAIDU_AK=AK,
+        )
+        print(f"Simulators: Jike {jike.url}, Baidu {baidu.url}/locapi/v2 (loopback, simulated data)")
+        print("Crowd heat: a fence around a Shenzhen block (WGS84), S2 level 17 …")
+        heat_block = run_heat(processing, project, DATA / "shenzhen_block.geojson", "shenzhen_block", 17)
+        print("Crowd heat: three park blocks in a projected CRS (UTM 50N, EPSG:32650), level 16 …")
+        heat_park = run_heat(processing, project, DATA / "park_blocks_utm50n.geojson", "park_blocks", 16)
+        group = project.layerTreeRoot().insertGroup(0, f"Located scans ({SIMULATED})")
+        scan_runs = []
+        for name, title in SCAN_FILES:
+            print(f"Scans: {name} ({title}) …")
+            scan_runs.append((name, run_scans(processing, project, DATA / name, title, group)))
+        return [("Shenzhen block", heat_block), ("Park blocks", heat_park)], scan_runs, baidu.used
+
+
+def add_inputs(project):
+    """The heat's input polygons, as outlines over the heat."""
+    from qgis.core import QgsVectorLayer
+
+    for source, title in (
+        (DATA / "shenzhen_block.geojson", "Demo fence"),
+        (DATA / "park_blocks_utm50n.geojson", "Park blocks (EPSG:32650)"),
+    ):
+        inputs = QgsVectorLayer(str(source), title, "ogr")
+        inputs.renderer().symbol().setOpacity(0.0)
+        inputs.renderer().symbol().symbolLayer(0).setStrokeWidth(0.6)
+        project.addMapLayer(inputs, False)
+        project.layerTreeRoot().insertLayer(0, inputs)
+
+
+def heat_pictures(project, hourly, basemap):
+    """Three hours of the middle day of the block's heat, from the project's print layout (legend,
+    scale bar, time label) over the basemap, side by side; the layout at noon as a PDF."""
+    from qgis.core import QgsDateTimeRange, QgsRectangle
+    from qgis.PyQt.QtCore import QDateTime, QTime
+    from qgis.PyQt.QtGui import QImage
+
+    from crowdheat.plugin.gis import basemaps, print_layout
+
+    days = print_layout.heat_days(hourly)
+    day = days[len(days) // 2]
+    extent = QgsRectangle(hourly.extent())
+    extent.scale(1.1)
+    base_layer = basemap.layer()
+    project.addMapLayer(base_layer, False)  # for the renders; taken out before the project is saved
+    basemaps.see_through(hourly)
+    first, last = (d.toString("yyyy-MM-dd") for d in (days[0], days[-1]))
+    layout = print_layout.build_layout(
+        project,
+        [project.mapLayersByName("Demo fence")[0], hourly, base_layer],
+        extent,
+        f"Crowd heat around the demo block ({SIMULATED})",
+        print_layout.attribution(first, last, simulated=True) + f" Basemap: {basemap.attribution}.",
+    )
+    map_item = print_layout.map_item(layout)
+    map_item.setIsTemporal(True)
+    frames = []
+    for hour in HOURS_RENDERED:
+        start = QDateTime(day, QTime(hour, 0))
+        map_item.setTemporalRange(QgsDateTimeRange(start, start.addSecs(3600), True, False))
+        path = OUT / f"heat_{day.toString('yyyy-MM-dd')}_{hour:02d}h.png"
+        print_layout.export_image(layout, path, dpi=72)
+        frames.append(QImage(str(path)))
+    noon = QDateTime(day, QTime(12, 0))
+    map_item.setTemporalRange(QgsDateTimeRange(noon, noon.addSecs(3600), True, False))
+    print_layout.export_pdf(layout, OUT / "crowdheat-demo.pdf")
+    side_by_side(frames, OUT / "heat_three_hours.png")
+    project.removeMapLayer(base_layer.id())  # its tiles live only while the demo runs
+
+
+def summary_lines(heat_runs, scan_runs, quota_spent):
+    from crowdheat.plugin.core.scan_job import Status
+
+    summary = ["Summary (simulated data)"]
+    for name, (path, hourly_layer, _cells, result) in heat_runs:
+        hourly_days = {f["date"] for f in hourly_layer.getFeatures()}
+        summary.append(
+            f"  heat, {name}: {result['CELL_COUNT']:,} cells, {len(hourly_days)} days with data, "
+            f"{result['HOURLY_COUNT']:,} cell-days -> {path.name}"
+        )
+    for name, (path, layer, _result, _) in scan_runs:
+        counts = {}
+        for feature in layer.getFeatures():
+            counts[feature["status"]] = counts.get(feature["status"], 0) + 1
+        statuses = ", ".join(f"{counts.get(s.value, 0)} {s.value}" for s in Status)
+        summary.append(f"  scans, {name}: {layer.featureCount()} scans: {statuses} -> {path.name}")
+    summary.append(f"  Baidu requests spent (quota): {quota_spent}")
+    return summary
 
 
 if __name__ == "__main__":

@@ -80,47 +80,47 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
         return GeolocateScansAlgorithm()
 
     def initAlgorithm(self, config=None):
-        self.addParameter(
+        for parameter in self.reading_parameters() + self.run_parameters() + self.output_parameters():
+            self.addParameter(parameter)
+
+    def reading_parameters(self):
+        """How the file is read (each empty or -1: guessed, or the settings')."""
+        return [
             QgsProcessingParameterFile(
                 self.INPUT, tr("Scan file (CSV)"), fileFilter="CSV (*.csv *.txt *.tsv);;All files (*)"
-            )
-        )
-        self.addParameter(QgsProcessingParameterString(self.ENCODING, tr("Encoding (empty: detect)"), optional=True))
-        self.addParameter(QgsProcessingParameterString(self.DELIMITER, tr("Delimiter (empty: detect)"), optional=True))
-        self.addParameter(
+            ),
+            QgsProcessingParameterString(self.ENCODING, tr("Encoding (empty: detect)"), optional=True),
+            QgsProcessingParameterString(self.DELIMITER, tr("Delimiter (empty: detect)"), optional=True),
             QgsProcessingParameterEnum(
                 self.HEADER,
                 tr("Header row"),
                 [tr("Detect"), tr("Yes: the first row names the columns"), tr("No: the columns are col1, col2, …")],
                 defaultValue=0,
-            )
-        )
-        self.addParameter(QgsProcessingParameterEnum(self.SHAPE, tr("File shape"), SHAPES, defaultValue=0))
-        self.addParameter(
+            ),
+            QgsProcessingParameterEnum(self.SHAPE, tr("File shape"), SHAPES, defaultValue=0),
             QgsProcessingParameterString(
                 self.MAPPING, tr("Column mapping, overrides the guess (role=column; …)"), optional=True
-            )
-        )
-        self.addParameter(
+            ),
             QgsProcessingParameterNumber(
                 self.WINDOW,
                 tr("Rows of one AP each: one scan within seconds of its first row (-1: setting)"),
                 QgsProcessingParameterNumber.Double,
                 -1.0,
                 minValue=-1.0,
-            )
-        )
-        self.addParameter(
+            ),
             QgsProcessingParameterNumber(
                 self.DISTANCE,
                 tr("… and within metres of its first position (-1: setting)"),
                 QgsProcessingParameterNumber.Double,
                 -1.0,
                 minValue=-1.0,
-            )
-        )
-        self.addParameter(coord_out_parameter(self.COORD_OUT))
-        self.addParameter(
+            ),
+        ]
+
+    def run_parameters(self):
+        """The output's coordinates, and this run's batch size, rate and cache (0 or empty: the settings')."""
+        return [
+            coord_out_parameter(self.COORD_OUT),
             QgsProcessingParameterNumber(
                 self.BATCH_SIZE,
                 tr("Scans per request (0: setting)"),
@@ -128,77 +128,41 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
                 0,
                 minValue=0,
                 maxValue=10,
-            )
-        )
-        self.addParameter(
+            ),
             QgsProcessingParameterNumber(
                 self.RATE,
                 tr("Requests per second (0: setting)"),
                 QgsProcessingParameterNumber.Double,
                 0.0,
                 minValue=0.0,
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterString(self.CACHE, tr("Cache file (empty: the QGIS profile's)"), optional=True)
-        )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Located scans"), QgsProcessing.TypeVectorPoint)
-        )
-        self.addParameter(
+            ),
+            QgsProcessingParameterString(self.CACHE, tr("Cache file (empty: the QGIS profile's)"), optional=True),
+        ]
+
+    def output_parameters(self):
+        return [
+            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Located scans"), QgsProcessing.TypeVectorPoint),
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT_CIRCLES,
                 tr("Accuracy circles"),
                 QgsProcessing.TypeVectorPolygon,
                 optional=True,
                 createByDefault=False,
-            )
-        )
-        self.addParameter(
+            ),
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT_LINES,
                 tr("Error lines (the file's position to the service's, where the file has one)"),
                 QgsProcessing.TypeVectorLine,
                 optional=True,
                 createByDefault=False,
-            )
-        )
+            ),
+        ]
 
     def processAlgorithm(self, parameters, context, feedback):
         path = self.parameterAsFile(parameters, self.INPUT, context)
         output_system = output_systems.of_choice(self.parameterAsEnum(parameters, self.COORD_OUT, context))
-        config = settings.baidu_config()
-        overrides = {}
-        if self.parameterAsInt(parameters, self.BATCH_SIZE, context):
-            overrides["batch_size"] = self.parameterAsInt(parameters, self.BATCH_SIZE, context)
-        if self.parameterAsDouble(parameters, self.RATE, context):
-            overrides["rate"] = self.parameterAsDouble(parameters, self.RATE, context)
-        config = dataclasses.replace(config, **overrides)
-        shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
-        window = self.parameterAsDouble(parameters, self.WINDOW, context)
-        distance = self.parameterAsDouble(parameters, self.DISTANCE, context)
-        try:
-            fmt = scan_formats.sniff(
-                path,
-                mapping=parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
-                shape=None if shape == "auto" else shape,
-                encoding=self.parameterAsString(parameters, self.ENCODING, context) or None,
-                delimiter=self.parameterAsString(parameters, self.DELIMITER, context) or None,
-                header=scan_formats.HEADER_CHOICES[self.parameterAsEnum(parameters, self.HEADER, context)],
-                window_s=config.scan_window_s if window < 0 else window,
-                distance_m=config.scan_distance_m if distance < 0 else distance,
-            )
-        except CrowdHeatError as exc:
-            raise QgsProcessingException(str(exc)) from None
-        feedback.pushInfo(
-            tr("Read as {0}. Columns: {1}.").format(
-                fmt.describe(), ", ".join(f"{r}={c}" for r, c in fmt.mapping.items())
-            )
-        )
-        if fmt.why:
-            feedback.pushInfo(tr("How: {0}.").format(fmt.why))
-        for warning in fmt.warnings:
-            feedback.pushWarning(warning)
+        config = self.run_config(parameters, context)
+        fmt = self.file_format(path, parameters, context, config, feedback)
         crs = QgsCoordinateReferenceSystem("EPSG:4326")
         ids = {}
 
@@ -237,29 +201,77 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
             raise QgsProcessingException(str(exc)) from None
         finally:
             cache.close()
-        stats, dest_id, circles_id, lines_id = done.stats, ids["points"], ids.get("circles"), ids.get("lines")
-        feedback.pushInfo(summary_text(stats))
+        self.say_summary(done, feedback)
+        self.finish_outputs(
+            done, ids, context, feedback, layer_title(output_system), layer_abstract(path, output_system)
+        )
+        return self.scan_results(done.stats, ids)
+
+    def run_config(self, parameters, context):
+        """The Baidu settings, with this run's batch size and rate when given (0: the settings')."""
+        overrides = {}
+        if self.parameterAsInt(parameters, self.BATCH_SIZE, context):
+            overrides["batch_size"] = self.parameterAsInt(parameters, self.BATCH_SIZE, context)
+        if self.parameterAsDouble(parameters, self.RATE, context):
+            overrides["rate"] = self.parameterAsDouble(parameters, self.RATE, context)
+        return dataclasses.replace(settings.baidu_config(), **overrides)
+
+    def file_format(self, path, parameters, context, config, feedback):
+        """How the file is read: guessed, with what the parameters say over the guess; said in the log."""
+        shape = SHAPES[self.parameterAsEnum(parameters, self.SHAPE, context)]
+        window = self.parameterAsDouble(parameters, self.WINDOW, context)
+        distance = self.parameterAsDouble(parameters, self.DISTANCE, context)
+        try:
+            fmt = scan_formats.sniff(
+                path,
+                mapping=parse_mapping(self.parameterAsString(parameters, self.MAPPING, context)),
+                shape=None if shape == "auto" else shape,
+                encoding=self.parameterAsString(parameters, self.ENCODING, context) or None,
+                delimiter=self.parameterAsString(parameters, self.DELIMITER, context) or None,
+                header=scan_formats.HEADER_CHOICES[self.parameterAsEnum(parameters, self.HEADER, context)],
+                window_s=config.scan_window_s if window < 0 else window,
+                distance_m=config.scan_distance_m if distance < 0 else distance,
+            )
+        except CrowdHeatError as exc:
+            raise QgsProcessingException(str(exc)) from None
+        columns = ", ".join(f"{r}={c}" for r, c in fmt.mapping.items())
+        feedback.pushInfo(tr("Read as {0}. Columns: {1}.").format(fmt.describe(), columns))
+        if fmt.why:
+            feedback.pushInfo(tr("How: {0}.").format(fmt.why))
+        for warning in fmt.warnings:
+            feedback.pushWarning(warning)
+        return fmt
+
+    @staticmethod
+    def say_summary(done, feedback):
+        feedback.pushInfo(summary_text(done.stats))
         if done.quality_text():
             feedback.pushInfo(done.quality_text())
         if done.quality_warning():
             feedback.pushWarning(done.quality_warning())
-        if stats.stopped_by is not None:
-            feedback.reportError(str(stats.stopped_by), fatalError=False)
-        if context.willLoadLayerOnCompletion(dest_id):
-            styler = _ScanLayerStyler(layer_title(output_system), layer_abstract(path, output_system))
-            styler.attach(context, dest_id)
-        outputs = [(dest_id, default_styles.style_scans, stats.scans, "located scans")]
-        if circles_id:
-            outputs.append((circles_id, default_styles.style_circles, done.writer.circles_written, "accuracy circles"))
-            if context.willLoadLayerOnCompletion(circles_id):
-                StyleOnLoad(lambda layer, project: default_styles.style_circles(layer)).attach(context, circles_id)
-        if lines_id:
-            outputs.append((lines_id, default_styles.style_error_lines, done.writer.lines_written, "error lines"))
-            if context.willLoadLayerOnCompletion(lines_id):
-                StyleOnLoad(lambda layer, project: default_styles.style_error_lines(layer)).attach(context, lines_id)
+        if done.stats.stopped_by is not None:
+            feedback.reportError(str(done.stats.stopped_by), fatalError=False)
+
+    def finish_outputs(self, done, ids, context, feedback, title, abstract):
+        """Each output checked against what was written, and styled when Processing loads it."""
+        points, circles, lines = ids["points"], ids.get("circles"), ids.get("lines")
+        if context.willLoadLayerOnCompletion(points):
+            _ScanLayerStyler(title, abstract).attach(context, points)
+        outputs = [(points, default_styles.style_scans, done.stats.scans, "located scans")]
+        for dest, style, written, what in (
+            (circles, default_styles.style_circles, done.writer.circles_written, "accuracy circles"),
+            (lines, default_styles.style_error_lines, done.writer.lines_written, "error lines"),
+        ):
+            if not dest:
+                continue
+            outputs.append((dest, style, written, what))
+            if context.willLoadLayerOnCompletion(dest):
+                StyleOnLoad(lambda layer, project, style=style: style(layer)).attach(context, dest)
         self.check_outputs(outputs, feedback)
+
+    def scan_results(self, stats, ids):
         results = {
-            self.OUTPUT: dest_id,
+            self.OUTPUT: ids["points"],
             "SCANS": stats.scans,
             "REQUESTS": stats.requests,
             "CACHE_HITS": stats.cache_hits,
@@ -267,8 +279,7 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
         }
         for status, count in stats.counts.items():
             results[status.upper()] = count
-        if circles_id:
-            results[self.OUTPUT_CIRCLES] = circles_id
-        if lines_id:
-            results[self.OUTPUT_LINES] = lines_id
+        for key, dest in ((self.OUTPUT_CIRCLES, ids.get("circles")), (self.OUTPUT_LINES, ids.get("lines"))):
+            if dest:
+                results[key] = dest
         return results

@@ -110,8 +110,7 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
     """A new :class:`QgsPrintLayout` named ``CrowdHeat`` (replacing one of that name) in ``project``.
 
     ``layers``: top first; ``extent`` in the first layer's CRS (the map is drawn in a projected
-    CRS); ``time_range`` (a QgsDateTimeRange)
-    the frame the map shows, or None for each day's mean hour."""
+    CRS); ``time_range`` (a QgsDateTimeRange) the frame the map shows, or None for each day's mean hour."""
     manager = project.layoutManager()
     old = manager.layoutByName(LAYOUT_NAME)
     if old is not None:
@@ -124,64 +123,16 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
     width, height = PAGE_MM
     map_w = width - 3 * MARGIN_MM - SIDE_MM
     map_h = height - 2 * MARGIN_MM - 16.0
-
     _label(layout, title, MARGIN_MM, MARGIN_MM - 2, map_w, 9, 16, bold=True)
     time_label = _label(layout, time_label_expression(), MARGIN_MM, MARGIN_MM + 7, map_w, 6, 10)
-
-    item_map = QgsLayoutItemMap(layout)
-    item_map.setId(MAP_ID)
-    item_map.setLayers(list(layers))
-    item_map.setKeepLayerSet(True)
-    # Printed in a projected CRS: the project's if it has one, else Web Mercator (the web basemaps'):
-    # degrees of longitude drawn as wide as degrees of latitude would stretch the cells.
-    crs = (
-        project.crs()
-        if project.crs().isValid() and not project.crs().isGeographic()
-        else QgsCoordinateReferenceSystem("EPSG:3857")
-    )
-    extent = QgsCoordinateTransform(layers[0].crs(), crs, project).transformBoundingBox(QgsRectangle(extent))
-    item_map.setCrs(crs)
-    item_map.setFrameEnabled(True)
-    layout.addLayoutItem(item_map)
-    item_map.attemptMove(QgsLayoutPoint(MARGIN_MM, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
-    item_map.attemptResize(QgsLayoutSize(map_w, map_h, QgsUnitTypes.LayoutMillimeters))
-    # A new map item has an empty extent, from which zoomToExtent cannot zoom: set one (which
-    # also resizes the item to its shape), give the item its size back, then fit the extent in it.
-    item_map.setExtent(QgsRectangle(extent))
-    item_map.attemptResize(QgsLayoutSize(map_w, map_h, QgsUnitTypes.LayoutMillimeters))
-    item_map.zoomToExtent(QgsRectangle(extent))
-    if time_range is not None:
-        item_map.setIsTemporal(True)
-        item_map.setTemporalRange(time_range)
-
+    item_map = _map(layout, project, layers, extent, (map_w, map_h), time_range)
     side_x = width - MARGIN_MM - SIDE_MM
     # Fences and zones drawn as outlines: a filled polygon would hide the heat under it, and the
     # legend shows the same outline (it follows the map's style overrides).
     overrides = outline_overrides(layers)
     item_map.setLayerStyleOverrides(overrides)
     item_map.setKeepLayerStyles(True)
-
-    legend = QgsLayoutItemLegend(layout)
-    legend.setTitle(tr("Legend"))
-    legend.setLinkedMap(item_map)
-    # Long layer names wrap inside the column instead of running off the page.
-    legend.setWrapString("\n")
-    # The map's layers only (by default a legend lists every layer of the project).
-    legend.setAutoUpdateModel(False)
-    root = QgsLayerTree()
-    for layer in layers:
-        node = root.addLayer(layer)
-        # The legend's own label: a node's setName() would rename the layer itself.
-        node.setCustomProperty("legend/title-label", wrapped(layer.name()))
-    legend.model().setLayerStyleOverrides(overrides)  # its symbols as the map draws them
-    legend.model().setRootGroup(root)
-    for node in root.findLayers():
-        legend.model().refreshLayerLegend(node)
-    # The model does not own its root: the layout does (a Qt child), so that a layout kept in the
-    # project and opened later by the user still has it (a Python attribute died with the wrapper).
-    root.setParent(layout)
-    layout.addLayoutItem(legend)
-    legend.attemptMove(QgsLayoutPoint(side_x, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
+    _legend(layout, item_map, layers, overrides, side_x)
 
     arrow = QgsLayoutItemPicture(layout)
     arrow.setPicturePath(":/images/north_arrows/layout_default_north_arrow.svg")
@@ -203,6 +154,62 @@ def build_layout(project, layers, extent, title, attribution, time_range=None):
     manager.addLayout(layout)
     time_label.refreshExpressionContext()
     return layout
+
+
+def _map(layout, project, layers, extent, size_mm, time_range):
+    """The map item: ``layers`` over ``extent``, in a projected CRS, at the frame ``time_range``."""
+    item_map = QgsLayoutItemMap(layout)
+    item_map.setId(MAP_ID)
+    item_map.setLayers(list(layers))
+    item_map.setKeepLayerSet(True)
+    # Printed in a projected CRS: the project's if it has one, else Web Mercator (the web basemaps'):
+    # degrees of longitude drawn as wide as degrees of latitude would stretch the cells.
+    crs = (
+        project.crs()
+        if project.crs().isValid() and not project.crs().isGeographic()
+        else QgsCoordinateReferenceSystem("EPSG:3857")
+    )
+    extent = QgsCoordinateTransform(layers[0].crs(), crs, project).transformBoundingBox(QgsRectangle(extent))
+    item_map.setCrs(crs)
+    item_map.setFrameEnabled(True)
+    layout.addLayoutItem(item_map)
+    item_map.attemptMove(QgsLayoutPoint(MARGIN_MM, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
+    item_map.attemptResize(QgsLayoutSize(*size_mm, QgsUnitTypes.LayoutMillimeters))
+    # A new map item has an empty extent, from which zoomToExtent cannot zoom: set one (which
+    # also resizes the item to its shape), give the item its size back, then fit the extent in it.
+    item_map.setExtent(QgsRectangle(extent))
+    item_map.attemptResize(QgsLayoutSize(*size_mm, QgsUnitTypes.LayoutMillimeters))
+    item_map.zoomToExtent(QgsRectangle(extent))
+    if time_range is not None:
+        item_map.setIsTemporal(True)
+        item_map.setTemporalRange(time_range)
+    return item_map
+
+
+def _legend(layout, item_map, layers, overrides, x_mm):
+    """The legend of the map's layers only, their symbols as the map draws them, names wrapped."""
+    legend = QgsLayoutItemLegend(layout)
+    legend.setTitle(tr("Legend"))
+    legend.setLinkedMap(item_map)
+    # Long layer names wrap inside the column instead of running off the page.
+    legend.setWrapString("\n")
+    # The map's layers only (by default a legend lists every layer of the project).
+    legend.setAutoUpdateModel(False)
+    root = QgsLayerTree()
+    for layer in layers:
+        node = root.addLayer(layer)
+        # The legend's own label: a node's setName() would rename the layer itself.
+        node.setCustomProperty("legend/title-label", wrapped(layer.name()))
+    legend.model().setLayerStyleOverrides(overrides)  # its symbols as the map draws them
+    legend.model().setRootGroup(root)
+    for node in root.findLayers():
+        legend.model().refreshLayerLegend(node)
+    # The model does not own its root: the layout does (a Qt child), so that a layout kept in the
+    # project and opened later by the user still has it (a Python attribute died with the wrapper).
+    root.setParent(layout)
+    layout.addLayoutItem(legend)
+    legend.attemptMove(QgsLayoutPoint(x_mm, MARGIN_MM + 14, QgsUnitTypes.LayoutMillimeters))
+    return legend
 
 
 def heat_days(layer):

@@ -77,6 +77,37 @@ class ScansTab(RunPanel):
         layout.addWidget(QLabel(tr("Scan file")))
         layout.addWidget(self.file)
 
+        layout.addLayout(self._reading_form())
+        self.layout_note = QLabel()
+        self.layout_note.setWordWrap(True)
+        layout.addWidget(self.layout_note)
+        layout.addWidget(self._mapping_box())
+        for combo in (self.encoding, self.delimiter, self.shape):
+            combo.currentIndexChanged.connect(self.reread)
+        self.header.toggled.connect(self.reread)
+
+        self.preview = QTableWidget()
+        self.preview.setMinimumHeight(self.preview.verticalHeader().defaultSectionSize() * (PREVIEW_VISIBLE_ROWS + 1))
+        layout.addWidget(self.preview, 1)
+        self.counts = QLabel(tr("Choose a scan file."))
+        self.counts.setWordWrap(True)
+        layout.addWidget(self.counts)
+
+        out = QFormLayout()
+        self.output_system = self.output_system_box()
+        self.circles = QCheckBox(tr("Also draw accuracy circles"))
+        out.addRow(tr("Output coordinates"), self.output_system)
+        out.addRow("", self.circles)
+        layout.addLayout(out)
+
+        self.problems = QPushButton(tr("Show invalid / failed rows"))
+        self.problems.setEnabled(False)
+        self.problems.clicked.connect(self.show_problems)
+        self.add_run_controls(layout, tr("Run"), self.problems)
+        self.run_button.setEnabled(False)
+
+    def _reading_form(self):
+        """How the file is read: encoding, delimiter, header row, shape (guessed, then the user's)."""
         how = QFormLayout()
         self.encoding = QComboBox()
         self.encoding.addItems(ENCODINGS)
@@ -101,13 +132,12 @@ class ScansTab(RunPanel):
         how.addRow(tr("Delimiter"), self.delimiter)
         how.addRow(tr("Header"), self.header)
         how.addRow(tr("Shape"), self.shape)
-        layout.addLayout(how)
-        self.layout_note = QLabel()
-        self.layout_note.setWordWrap(True)
-        layout.addWidget(self.layout_note)
+        return how
 
-        # Most files need no mapping: the box stays folded unless something is missing (see reread).
-        # Basic: no collapsed state saved and restored on show, which would override the rule above.
+    def _mapping_box(self):
+        """The column of each role. Most files need no mapping: the box stays folded unless
+        something is missing (see reread). Basic: no collapsed state saved and restored on show,
+        which would override that rule."""
         self.mapping_box = QgsCollapsibleGroupBoxBasic(tr("Columns"))
         self.mapping_form = QFormLayout(self.mapping_box)
         self.role_boxes = {}
@@ -116,30 +146,7 @@ class ScansTab(RunPanel):
             box.currentIndexChanged.connect(self.reread)
             self.role_boxes[role] = box
             self.mapping_form.addRow(f"{label} ({role})", box)
-        layout.addWidget(self.mapping_box)
-        for combo in (self.encoding, self.delimiter, self.shape):
-            combo.currentIndexChanged.connect(self.reread)
-        self.header.toggled.connect(self.reread)
-
-        self.preview = QTableWidget()
-        self.preview.setMinimumHeight(self.preview.verticalHeader().defaultSectionSize() * (PREVIEW_VISIBLE_ROWS + 1))
-        layout.addWidget(self.preview, 1)
-        self.counts = QLabel(tr("Choose a scan file."))
-        self.counts.setWordWrap(True)
-        layout.addWidget(self.counts)
-
-        out = QFormLayout()
-        self.output_system = self.output_system_box()
-        self.circles = QCheckBox(tr("Also draw accuracy circles"))
-        out.addRow(tr("Output coordinates"), self.output_system)
-        out.addRow("", self.circles)
-        layout.addLayout(out)
-
-        self.problems = QPushButton(tr("Show invalid / failed rows"))
-        self.problems.setEnabled(False)
-        self.problems.clicked.connect(self.show_problems)
-        self.add_run_controls(layout, tr("Run"), self.problems)
-        self.run_button.setEnabled(False)
+        return self.mapping_box
 
     # -- reading the file ---------------------------------------------------------------------
     def load(self, path=None):
