@@ -1,8 +1,11 @@
-"""A loopback XYZ tile server: every tile is the same light "street map" (a grey ground crossed by
-teal streets every 32 pixels), so a picture shows where the basemap was drawn. No internet.
+"""Basemap tiles on loopback, no internet.
 
-With ``street_lng``, the tiles hold one north–south street at that longitude instead, where a
-real basemap would draw it (Web Mercator tiles): a test puts it where GCJ-02 puts a place."""
+``TileServer``: an XYZ server whose every tile is the same light "street map" (a grey ground
+crossed by teal streets every 32 pixels), so a picture shows where the basemap was drawn. With
+``street_lng``, the tiles hold one north–south street at that longitude instead, where a real
+basemap would draw it (Web Mercator tiles): a test puts it where GCJ-02 puts a place.
+
+``TiandituServer``: Tianditu's WMTS, as strict as Tianditu about its key."""
 
 import http.server
 import json
@@ -18,6 +21,14 @@ LABEL = (120, 20, 60)  # Tianditu's label tiles (cva): one dark-red block in eac
 LABEL_BOX = (96, 120, 64, 16)  # x, y, width, height in the tile
 
 
+def png_bytes(image):
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data)
+
+
 def tile_png(street_x=None):
     """A tile: the grid of streets, or one street at pixel column ``street_x``."""
     image = QImage(256, 256, QImage.Format.Format_RGB32)
@@ -31,46 +42,7 @@ def tile_png(street_x=None):
     elif -5 <= street_x <= 261:
         painter.drawLine(round(street_x), 0, round(street_x), 256)
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data)
-
-
-def street_column(lng, z, x):
-    """The pixel column of longitude ``lng`` in tile (z, x) of Web Mercator's grid."""
-    return ((lng + 180.0) / 360.0 * 2**z - x) * 256
-
-
-class TileServer:
-    def __init__(self, street_lng=None):
-        grid, served = tile_png(), []
-        self.served = served
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                served.append(self.path)
-                png = grid
-                if street_lng is not None:
-                    z, x = (int(part) for part in self.path.strip("/").split("/")[:2])
-                    png = tile_png(street_column(street_lng, z, x))
-                self.send_response(200)
-                self.send_header("Content-Type", "image/png")
-                self.send_header("Content-Length", str(len(png)))
-                self.end_headers()
-                self.wfile.write(png)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.template = f"http://127.0.0.1:{self.server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+    return png_bytes(image)
 
 
 def label_png():
@@ -79,61 +51,83 @@ def label_png():
     painter = QPainter(image)
     painter.fillRect(*LABEL_BOX, QColor(*LABEL))
     painter.end()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    return bytes(data)
+    return png_bytes(image)
 
 
-class TiandituServer:
-    """Tianditu's WMTS (KVP GetTile) on loopback, as strict as Tianditu about its key: every tile
-    needs ``tk`` equal to the key, else HTTP 403 with Tianditu's JSON (code 1, illegal key). The
-    streets (vec) are the grid tile, the labels (cva) one dark-red block on transparent."""
+def street_column(lng, z, x):
+    """The pixel column of longitude ``lng`` in tile (z, x) of Web Mercator's grid."""
+    return ((lng + 180.0) / 360.0 * 2**z - x) * 256
 
-    def __init__(self, key):
-        tiles = {"vec": tile_png(), "cva": label_png()}
-        asked = []
-        self.asked = asked  # (layer, tk, User-Agent, Referer) of every request
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                query = {k.upper(): v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-                layer = query.get("LAYER", "")
-                asked.append((layer, query.get("TK", ""), self.headers.get("User-Agent"), self.headers.get("Referer")))
-                if query.get("TK") != key:
-                    self.answer(
-                        403,
-                        "application/json",
-                        json.dumps(
-                            {"msg": "非法key", "resolve": "请到API控制台重新获取key", "code": "1"}, ensure_ascii=False
-                        ).encode(),
-                    )
-                elif layer not in tiles or not all(
-                    query.get(k, "").isdigit() for k in ("TILECOL", "TILEROW", "TILEMATRIX")
-                ):
-                    self.answer(400, "text/plain", b"bad GetTile request")
-                else:
-                    self.answer(200, "image/png", tiles[layer])
+class _Answering(http.server.BaseHTTPRequestHandler):
+    def answer(self, status, kind, body):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
-            def answer(self, status, kind, body):
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def log_message(self, *args):
+        pass
 
-            def log_message(self, *args):
-                pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        port = self.server.server_address[1]
-        self.template = (
-            f"http://127.0.0.1:{port}/{{layer}}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={{layer}}"
-            "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILECOL={x}&TILEROW={y}&TILEMATRIX={z}"
-        )
+class _LoopbackServer:
+    def __init__(self, handler):
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class TileServer(_LoopbackServer):
+    def __init__(self, street_lng=None):
+        grid, served = tile_png(), []
+        self.served = served
+
+        class Handler(_Answering):
+            def do_GET(self):
+                served.append(self.path)
+                png = grid
+                if street_lng is not None:
+                    z, x = (int(part) for part in self.path.strip("/").split("/")[:2])
+                    png = tile_png(street_column(street_lng, z, x))
+                self.answer(200, "image/png", png)
+
+        super().__init__(Handler)
+        self.template = f"http://127.0.0.1:{self.port}/{{z}}/{{x}}/{{y}}.png"
+
+
+class TiandituServer(_LoopbackServer):
+    """Tianditu's WMTS (KVP GetTile) on loopback: every tile needs ``tk`` equal to the key, else
+    HTTP 403 with Tianditu's JSON (code 1, illegal key). The streets (vec) are the grid tile, the
+    labels (cva) one dark-red block on transparent."""
+
+    REFUSED = {"msg": "非法key", "resolve": "请到API控制台重新获取key", "code": "1"}
+
+    def __init__(self, key):
+        tiles = {"vec": tile_png(), "cva": label_png()}
+        asked = []
+        self.asked = asked  # (layer, tk, User-Agent, Referer) of every request
+        refused = json.dumps(self.REFUSED, ensure_ascii=False).encode()
+
+        class Handler(_Answering):
+            def do_GET(self):
+                query = {k.upper(): v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                layer = query.get("LAYER", "")
+                asked.append((layer, query.get("TK", ""), self.headers.get("User-Agent"), self.headers.get("Referer")))
+                numbers = all(query.get(k, "").isdigit() for k in ("TILECOL", "TILEROW", "TILEMATRIX"))
+                if query.get("TK") != key:
+                    self.answer(403, "application/json", refused)
+                elif layer not in tiles or not numbers:
+                    self.answer(400, "text/plain", b"bad GetTile request")
+                else:
+                    self.answer(200, "image/png", tiles[layer])
+
+        super().__init__(Handler)
+        self.template = (
+            f"http://127.0.0.1:{self.port}/{{layer}}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={{layer}}"
+            "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILECOL={x}&TILEROW={y}&TILEMATRIX={z}"
+        )

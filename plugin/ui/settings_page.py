@@ -196,6 +196,14 @@ class SettingsWidget(QWidget):
         path = settings.service_config(service, secrets=False).cache_path
         return _CacheRow(form, store_class, path, settings.default_cache_path(service))
 
+    def secret_edits(self):
+        """(service, secret name) -> its field (gis/settings.py SECRETS)."""
+        return {
+            (Service.JIKE, "token"): self.jike_token,
+            (Service.BAIDU, "ak"): self.baidu_ak,
+            (Service.BAIDU, "sk"): self.baidu_sk,
+        }
+
     def field(self, service, key):
         """The widget of one setting (for scripts and tests)."""
         return self.fields[(service, key)].widget
@@ -214,12 +222,10 @@ class SettingsWidget(QWidget):
     def show_state(self):
         """What is stored and what the environment overrides; never the secrets themselves."""
         jike, baidu = settings.jike_config(secrets=False), settings.baidu_config(secrets=False)
+        current = {Service.JIKE: jike, Service.BAIDU: baidu}
         stored = tr("(stored in the authentication database; type to replace)")
-        for service, name, edit, from_env in (
-            (Service.JIKE, "token", self.jike_token, jike.token_from_env),
-            (Service.BAIDU, "ak", self.baidu_ak, baidu.ak_from_env),
-            (Service.BAIDU, "sk", self.baidu_sk, baidu.sk_from_env),
-        ):
+        for (service, name), edit in self.secret_edits().items():
+            from_env = getattr(current[service], f"{name}_from_env")
             edit.setPlaceholderText(stored if settings.secret_stored(service, name) and not from_env else "")
         self.tianditu_key.setPlaceholderText(stored if tianditu.key_stored(environment=False) else "")
         self.jike_env.setText(
@@ -251,11 +257,7 @@ class SettingsWidget(QWidget):
             settings.set_value(service, key, field.value())
         settings.set_value(Service.JIKE, "cache_path", self.jike_cache.path_widget.filePath())
         settings.set_value(Service.BAIDU, "cache_path", self.baidu_cache.path_widget.filePath())
-        for service, name, edit in (
-            (Service.JIKE, "token", self.jike_token),
-            (Service.BAIDU, "ak", self.baidu_ak),
-            (Service.BAIDU, "sk", self.baidu_sk),
-        ):
+        for (service, name), edit in self.secret_edits().items():
             if edit.text():
                 try:
                     settings.set_secret(service, name, edit.text())
