@@ -353,8 +353,6 @@ def _answered_by_another(run, scan, outcomes):
 
 
 def _send(run, scans, pool, outcomes):
-    stats = run.stats
-
     def submit(group):
         return pool.submit(_request, run, group)
 
@@ -362,62 +360,69 @@ def _send(run, scans, pool, outcomes):
     while pending:
         finished, _ = wait(pending, timeout=CLAIM_RENEW_S, return_when=FIRST_COMPLETED)
         run.renew_claims()
-        to_cache = []
+        to_cache: list = []
         for future in finished:
             group = pending.pop(future)
             kind, value = future.result()
-            if kind is _Kind.ANSWERS:
-                for scan in group:
-                    answer = value.get(run.ctime(scan))
-                    if answer is None:
-                        outcomes[scan.index] = ScanOutcome(
-                            scan, ERROR, err_msg="the service's reply has no result for this scan (matched by ctime)"
-                        )
-                        continue
-                    outcomes[scan.index], cacheable = judge(scan, answer)
-                    if cacheable:
-                        to_cache.append((request_key(scan.body), answer))
-            elif kind is _Kind.SPLIT:
-                if value.errcode == BATCH_TOO_LARGE and run.batch > 1:
-                    run.batch = 1
-                    stats.batch_fallback = True
-                    run.log(f"Baidu error 101 ({value.service_message}): sending 1 scan per request from now on.")
-                for scan in group:
-                    pending[submit([scan])] = [scan]
-            elif kind is _Kind.REFUSED:
-                for scan in group:
-                    outcomes[scan.index] = ScanOutcome(
-                        scan,
-                        INVALID,
-                        err_code=str(value.errcode),
-                        err_msg=f"refused by the service on its own: {value}",
-                    )
-            elif kind is _Kind.STOP:
-                if stats.stopped_by is None:
-                    stats.stopped_by = value
-                    run.log(f"Stopped: {value}")
-            elif kind is _Kind.ABANDONED:
-                for scan in group:
-                    outcomes[scan.index] = ScanOutcome(
-                        scan,
-                        ERROR,
-                        err_code="cancelled",
-                        err_msg=f"cancelled: no answer arrived within {CANCEL_GRACE_S:g} s after Cancel",
-                    )
-            elif kind is _Kind.UNANSWERED:
-                for scan in group:
-                    outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code="network", err_msg=str(value))
-                if run.halt.is_set() and stats.stopped_by is None:
-                    stats.stopped_by = NetworkError(
-                        f"{MAX_UNANSWERED_IN_A_ROW} requests in a row got no answer; the last: {value}"
-                    )
-                    run.log(f"Stopped: {stats.stopped_by}")
-            elif kind is _Kind.FAILED:
-                code = getattr(value, "code", None) or getattr(value, "http_status", None) or ""
-                for scan in group:
-                    outcomes[scan.index] = ScanOutcome(scan, ERROR, err_code=str(code), err_msg=str(value))
+            for scan in _settle(run, kind, value, group, outcomes, to_cache):
+                pending[submit([scan])] = [scan]
         if to_cache and run.cache is not None:
             run.cache.put_many(to_cache, run.coor)
+
+
+def _settle(run, kind, value, group, outcomes, to_cache):
+    """What the end of one request means for its scans, written into ``outcomes`` (answers worth
+    keeping into ``to_cache``). Returns the scans to send again, one per request (error 101)."""
+    stats = run.stats
+    if kind is _Kind.ANSWERS:
+        for scan in group:
+            answer = value.get(run.ctime(scan))
+            if answer is None:
+                message = "the service's reply has no result for this scan (matched by ctime)"
+                outcomes[scan.index] = ScanOutcome(scan, ERROR, err_msg=message)
+                continue
+            outcomes[scan.index], cacheable = judge(scan, answer)
+            if cacheable:
+                to_cache.append((request_key(scan.body), answer))
+        return []
+    if kind is _Kind.SPLIT:
+        if value.errcode == BATCH_TOO_LARGE and run.batch > 1:
+            run.batch = 1
+            stats.batch_fallback = True
+            run.log(f"Baidu error 101 ({value.service_message}): sending 1 scan per request from now on.")
+        return group
+    if kind is _Kind.STOP:
+        if stats.stopped_by is None:
+            stats.stopped_by = value
+            run.log(f"Stopped: {value}")
+        return []
+    if kind is _Kind.SKIPPED:  # their outcome is written when the run ends (not sent)
+        return []
+    for scan in group:
+        outcomes[scan.index] = _unanswered(kind, value, scan)
+    if kind is _Kind.UNANSWERED and run.halt.is_set() and stats.stopped_by is None:
+        stats.stopped_by = NetworkError(f"{MAX_UNANSWERED_IN_A_ROW} requests in a row got no answer; the last: {value}")
+        run.log(f"Stopped: {stats.stopped_by}")
+    return []
+
+
+def _unanswered(kind, value, scan):
+    """The outcome of a scan whose request was refused, abandoned, unanswered or failed."""
+    if kind is _Kind.REFUSED:
+        return ScanOutcome(
+            scan, INVALID, err_code=str(value.errcode), err_msg=f"refused by the service on its own: {value}"
+        )
+    if kind is _Kind.ABANDONED:
+        return ScanOutcome(
+            scan,
+            ERROR,
+            err_code="cancelled",
+            err_msg=f"cancelled: no answer arrived within {CANCEL_GRACE_S:g} s after Cancel",
+        )
+    if kind is _Kind.UNANSWERED:
+        return ScanOutcome(scan, ERROR, err_code="network", err_msg=str(value))
+    code = getattr(value, "code", None) or getattr(value, "http_status", None) or ""  # _Kind.FAILED
+    return ScanOutcome(scan, ERROR, err_code=str(code), err_msg=str(value))
 
 
 def _request(run, group):
