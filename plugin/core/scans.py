@@ -582,23 +582,27 @@ def _group_rows(path, reading):
                 sizes.append(0)
             sizes[0] += 1
     if timed.numbers:
-        groups, open_groups = [], []
-        for when, number, where, kind in timed.in_time_order():
-            # Groups still within their window; rows of two places in the same seconds (two
-            # phones, or a file merged from two) go to the one they are near.
-            open_groups = [g for g in open_groups if when - g.start <= fmt.window_s]
-            home = next((g for g in open_groups if g.admits(when, where, fmt.window_s, fmt.distance_m)), None)
-            if home is not None:
-                home.add((number,), when, where, int(kind == _KIND_WIFI), int(kind == _KIND_CELL))
-            else:
-                groups.append(_Group(number, when, where, kind))
-                open_groups.append(groups[-1])
-        groups = _merge_unusable(groups, fmt.window_s, fmt.distance_m)
-        for group in groups:
+        for group in _time_groups(timed, fmt.window_s, fmt.distance_m):
             for number in group.members:
                 group_of[number - 1] = len(sizes)
             sizes.append(len(group.members))
     return group_of, sizes, notes
+
+
+def _time_groups(timed, window_s, distance_m):
+    """Rows grouped by time (and place): a row joins an open group within ``window_s`` of its
+    first row and ``distance_m`` of its place, else starts one; rows of two places in the same
+    seconds (two phones, or a file merged from two) go to the one they are near."""
+    groups, open_groups = [], []
+    for when, number, where, kind in timed.in_time_order():
+        open_groups = [g for g in open_groups if when - g.start <= window_s]
+        home = next((g for g in open_groups if g.admits(when, where, window_s, distance_m)), None)
+        if home is not None:
+            home.add((number,), when, where, int(kind == _KIND_WIFI), int(kind == _KIND_CELL))
+        else:
+            groups.append(_Group(number, when, where, kind))
+            open_groups.append(groups[-1])
+    return _merge_unusable(groups, window_s, distance_m)
 
 
 def _merge_unusable(groups, window_s, distance_m):
