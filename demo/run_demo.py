@@ -142,8 +142,8 @@ def scans_picture(points, extras, basemap, path, size=(1000, 750)):
     from qgis.PyQt.QtGui import QColor
 
     from crowdheat.plugin.gis.animation import WEB_MERCATOR, Overlay, frame_extent
-    from crowdheat.plugin.gis.default_styles import STATUS_COLOURS
     from crowdheat.plugin.gis.render import render_layers
+    from crowdheat.plugin.gis.scan_layers import STATUS_COLOURS
 
     lines = [one for one in extras if one.geometryType() == QgsWkbTypes.LineGeometry]
     circles = [one for one in extras if one.geometryType() == QgsWkbTypes.PolygonGeometry]

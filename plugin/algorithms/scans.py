@@ -17,7 +17,7 @@ from qgis.core import (
 
 from ..core import scan_formats
 from ..core.errors import CrowdHeatError
-from ..gis import default_styles, output_systems, settings
+from ..gis import output_systems, scan_layers, settings
 from ..gis.scan_layers import layer_title
 from ..gis.scan_run import geolocate_file, layer_abstract, open_cache, progress_text, summary_text
 from ..i18n import tr
@@ -50,7 +50,7 @@ class _ScanLayerStyler(OneShotPostProcessor):
 
     def process(self, layer, context, feedback):
         layer.setName(self.name)
-        default_styles.style_scans(layer)
+        scan_layers.style_scans(layer)
         metadata = layer.metadata() if isinstance(layer.metadata(), QgsLayerMetadata) else QgsLayerMetadata()
         metadata.setAbstract(self.abstract)
         layer.setMetadata(metadata)
@@ -257,10 +257,10 @@ class GeolocateScansAlgorithm(WrittenOutputs, ScanGroupAlgorithm):
         points, circles, lines = ids["points"], ids.get("circles"), ids.get("lines")
         if context.willLoadLayerOnCompletion(points):
             _ScanLayerStyler(title, abstract).attach(context, points)
-        outputs = [(points, default_styles.style_scans, done.stats.scans, "located scans")]
+        outputs = [(points, scan_layers.style_scans, done.stats.scans, "located scans")]
         for dest, style, written, what in (
-            (circles, default_styles.style_circles, done.writer.circles_written, "accuracy circles"),
-            (lines, default_styles.style_error_lines, done.writer.lines_written, "error lines"),
+            (circles, scan_layers.style_circles, done.writer.circles_written, "accuracy circles"),
+            (lines, scan_layers.style_error_lines, done.writer.lines_written, "error lines"),
         ):
             if not dest:
                 continue

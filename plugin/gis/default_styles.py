@@ -11,62 +11,15 @@ post-processors, the dock).
 import os
 
 from qgis.core import (
-    QgsCategorizedSymbolRenderer,
     QgsDateTimeRange,
-    QgsFillSymbol,
-    QgsLineSymbol,
-    QgsMarkerSymbol,
     QgsProject,
-    QgsRendererCategory,
-    QgsSingleSymbolRenderer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDateTime
-from qgis.PyQt.QtGui import QColor
 
 from ..core.errors import OutputError
-from ..core.scan_job import Status
 
 STYLE_NAME = "CrowdHeat"
-# Located scans by status: what worked stands out, what needs a look is warm, what is unknown is grey.
-STATUS_COLOURS = (
-    (Status.OK.value, "#1a9850", "located"),
-    (Status.NOT_FOUND.value, "#9e9e9e", "no position from the service"),
-    (Status.INVALID.value, "#f39c12", "no request could be made"),
-    (Status.ERROR.value, "#d73027", "not answered"),
-)
-
-
-def status_renderer():
-    categories = []
-    for value, colour, label in STATUS_COLOURS:
-        symbol = QgsMarkerSymbol.createSimple(
-            {"name": "circle", "size": "2.4", "outline_color": "#333333", "outline_width": "0.2"}
-        )
-        symbol.setColor(QColor(colour))
-        categories.append(QgsRendererCategory(value, symbol, f"{value}: {label}"))
-    return QgsCategorizedSymbolRenderer("status", categories)
-
-
-def style_scans(layer):
-    layer.setRenderer(status_renderer())
-    layer.triggerRepaint()
-
-
-def style_circles(layer):
-    """Accuracy circles: a faint fill and a thin outline, so that points and streets show through."""
-    symbol = QgsFillSymbol.createSimple(
-        {"color": "40,120,200,35", "outline_color": "40,120,200,180", "outline_width": "0.25"}
-    )
-    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
-    layer.triggerRepaint()
-
-
-def style_error_lines(layer):
-    """From the file's position to the service's: thin dark red."""
-    symbol = QgsLineSymbol.createSimple({"line_color": "170,20,40,220", "line_width": "0.35"})
-    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
-    layer.triggerRepaint()
 
 
 def restore_time_settings(layers, project=None, iface=None):

@@ -1,4 +1,5 @@
-"""Scan outcomes to features: one point per scan, the input's columns first, fixed names after.
+"""Scan outcomes to features (one point per scan, the input's columns first, fixed names after),
+and how located scans, their accuracy circles and error lines are drawn.
 
 The fixed names are what users join and filter on, so they never change: an input column with
 the same name is kept under a suffixed name (``lat`` → ``lat_input``), and the log says so.
@@ -7,11 +8,23 @@ the same name is kept under a suffixed name (``lat`` → ``lat_input``), and the
 import math
 import statistics
 
-from qgis.core import QgsFeature, QgsFields, QgsGeometry, QgsPointXY
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFeature,
+    QgsFields,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsLineSymbol,
+    QgsMarkerSymbol,
+    QgsPointXY,
+    QgsRendererCategory,
+    QgsSingleSymbolRenderer,
+)
+from qgis.PyQt.QtGui import QColor
 
 from ..core import coords
 from ..core.baidu import ADDRESS, location_type, position_of
-from ..core.scan_job import OK
+from ..core.scan_job import OK, Status
 from ..core.scans import spreadsheet_safe
 from . import sinks
 from .compat import fields_of, make_field, unique_names
@@ -181,3 +194,44 @@ def accuracy_circle(lng, lat, radius_m):
 
 def layer_title(output_system):
     return f"Located scans ({coords.SYSTEM_LABELS[output_system]})"
+
+
+# Located scans by status: what worked stands out, what needs a look is warm, what is unknown is grey.
+STATUS_COLOURS = (
+    (Status.OK.value, "#1a9850", "located"),
+    (Status.NOT_FOUND.value, "#9e9e9e", "no position from the service"),
+    (Status.INVALID.value, "#f39c12", "no request could be made"),
+    (Status.ERROR.value, "#d73027", "not answered"),
+)
+
+
+def status_renderer():
+    categories = []
+    for value, colour, label in STATUS_COLOURS:
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": "circle", "size": "2.4", "outline_color": "#333333", "outline_width": "0.2"}
+        )
+        symbol.setColor(QColor(colour))
+        categories.append(QgsRendererCategory(value, symbol, f"{value}: {label}"))
+    return QgsCategorizedSymbolRenderer("status", categories)
+
+
+def style_scans(layer):
+    layer.setRenderer(status_renderer())
+    layer.triggerRepaint()
+
+
+def style_circles(layer):
+    """Accuracy circles: a faint fill and a thin outline, so that points and streets show through."""
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "40,120,200,35", "outline_color": "40,120,200,180", "outline_width": "0.25"}
+    )
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.triggerRepaint()
+
+
+def style_error_lines(layer):
+    """From the file's position to the service's: thin dark red."""
+    symbol = QgsLineSymbol.createSimple({"line_color": "170,20,40,220", "line_width": "0.35"})
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.triggerRepaint()

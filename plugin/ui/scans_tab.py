@@ -16,7 +16,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import scan_formats, scans
 from ..core.errors import CrowdHeatError
 from ..core.scan_job import Status
-from ..gis import default_styles, settings
+from ..gis import scan_layers, settings
 from ..gis.scan_run import plan_text, summary_text
 from ..gis.tasks import Latest, ScanPlanTask, ScanTask, log
 from ..i18n import tr
@@ -270,12 +270,12 @@ class ScansTab(RunPanel):
         run = task.result
         project = QgsProject.instance()
         self.result_layer = task.layers[0]
-        default_styles.style_scans(self.result_layer)
+        scan_layers.style_scans(self.result_layer)
         for layer in task.layers[1:]:
             if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
-                default_styles.style_circles(layer)
+                scan_layers.style_circles(layer)
             else:
-                default_styles.style_error_lines(layer)
+                scan_layers.style_error_lines(layer)
         for layer in reversed(task.layers):  # the points on top, then the lines, then the circles
             project.addMapLayer(layer)
         stats = run.stats
