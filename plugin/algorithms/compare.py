@@ -131,11 +131,21 @@ class HeatCompareAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
                 self._report_anomalies(feedback, a, b, strongest)
         except CrowdHeatError as exc:
             raise QgsProcessingException(str(exc)) from None
-        limits = heat_compare.diff_limits(result)
         del sink, anomaly_sink  # closed: the files are complete, or say why not
+        self._finish_outputs(context, feedback, (dest, written), (anomaly_dest, anomalies), result, b)
+        results = {self.OUTPUT: dest, "DAYS_A": len(a.dates), "DAYS_B": len(b.dates), "UNITS": written}
+        if anomaly_dest:
+            results[self.ANOMALIES] = anomaly_dest
+        return results
+
+    def _finish_outputs(self, context, feedback, compared, anomalies, result, b):
+        """Both outputs checked against what was written, and styled when Processing loads them
+        (the anomalies with the Temporal Controller on period B's days)."""
+        (dest, written), (anomaly_dest, anomaly_count) = compared, anomalies
+        limits = heat_compare.diff_limits(result)
         outputs = [(dest, lambda layer: heat_compare.style_comparison(layer, limits), written, "compared heat")]
         if anomaly_dest:
-            outputs.append((anomaly_dest, heat_compare.style_anomalies, anomalies, "anomalies"))
+            outputs.append((anomaly_dest, heat_compare.style_anomalies, anomaly_count, "anomalies"))
         self.check_outputs(outputs, feedback)
         if context.willLoadLayerOnCompletion(dest):
             StyleOnLoad(lambda layer, project: heat_compare.style_comparison(layer, limits)).attach(context, dest)
@@ -144,13 +154,9 @@ class HeatCompareAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
 
             def show_anomalies(layer, project):
                 heat_compare.style_anomalies(layer)
-                heat_layers.show_in_time(span, project)  # the Temporal Controller on period B's days
+                heat_layers.show_in_time(span, project)
 
             StyleOnLoad(show_anomalies).attach(context, anomaly_dest)
-        results = {self.OUTPUT: dest, "DAYS_A": len(a.dates), "DAYS_B": len(b.dates), "UNITS": written}
-        if anomaly_dest:
-            results[self.ANOMALIES] = anomaly_dest
-        return results
 
     def _units(self, parameters, context, feedback, source, zone_source):
         if zone_source is None:

@@ -358,17 +358,8 @@ def post_json(
             )
         except CancelledError:
             raise CancelledError(sent=bool(reached)) from None
-        except requests.exceptions.Timeout as exc:
-            last_error = f"no answer within {timeout[1]:g} s ({type(exc).__name__})"
-        except requests.exceptions.SSLError as exc:
-            # Not retried: a certificate problem does not heal in a second.
-            raise NetworkError(
-                f"TLS certificate check failed for {what}: "
-                f"{redact(exc, secrets)}. Check the base URL and any proxy that "
-                "intercepts HTTPS (its CA must be trusted by the system)."
-            ) from None
         except requests.exceptions.RequestException as exc:
-            last_error = f"cannot connect ({type(exc).__name__}: {redact(_short(exc), secrets)})"
+            last_error = _why_no_answer(exc, timeout, secrets, what)
         else:
             retryable = status == 429 or status >= 500 or bool(retry_answer and retry_answer(status, content))
             if not retryable or attempt == policy.attempts:
@@ -382,6 +373,20 @@ def post_json(
         f"tries: {last_error}. Check the network, the proxy settings "
         "(Settings ▸ Options ▸ Network) and the base URL."
     )
+
+
+def _why_no_answer(exc, timeout, secrets, what):
+    """Why a try got no answer (it is retried); a TLS failure raises NetworkError at once: a
+    certificate problem does not heal in a second."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        raise NetworkError(
+            f"TLS certificate check failed for {what}: "
+            f"{redact(exc, secrets)}. Check the base URL and any proxy that "
+            "intercepts HTTPS (its CA must be trusted by the system)."
+        ) from None
+    if isinstance(exc, requests.exceptions.Timeout):
+        return f"no answer within {timeout[1]:g} s ({type(exc).__name__})"
+    return f"cannot connect ({type(exc).__name__}: {redact(_short(exc), secrets)})"
 
 
 def _exchange(
