@@ -117,23 +117,7 @@ def feature_shape(geometry, fence_id, crs, context=None, label="", numbers=coord
     abstract.dropMValue()
     if QgsWkbTypes.isCurvedType(geometry.wkbType()):
         geometry = QgsGeometry(geometry.constGet().segmentize())
-    warnings = []
-    if not geometry.isGeosValid():
-        reasons = "; ".join(e.what() for e in geometry.validateGeometry()) or "invalid geometry"
-        repaired = _polygonal(geometry.makeValid())
-        if repaired.isNull() or repaired.isEmpty() or repaired.area() == 0:
-            raise FenceError(
-                tr(
-                    "{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools "
-                    "▸ Check Validity or Fix Geometries."
-                ).format(what, reasons)
-            )
-        before, after = abs(_signed_area(geometry)), repaired.area()
-        change = round((after - before) / before * 100, 2) + 0.0 if before else 0.0  # + 0.0: no '-0.00'
-        warnings.append(
-            tr("{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%").format(what, reasons, change)
-        )
-        geometry = repaired
+    geometry, warnings = _repaired(geometry, what)
     shape = wkb.loads(bytes(geometry.asWkb()))
     if numbers != coords.WGS84:
         shape = _numbers_to_wgs84(shape, numbers)
@@ -142,6 +126,26 @@ def feature_shape(geometry, fence_id, crs, context=None, label="", numbers=coord
     if area < MIN_AREA_M2:
         raise FenceError(tr("{0} has no area ({1:.2f} m²): nothing to ask for.").format(what, area))
     return FeatureShape(fence_id, what, shape, warnings=tuple(warnings))
+
+
+def _repaired(geometry, what):
+    """(the geometry, made valid when it is not, [what the repair changed]); FenceError when it
+    cannot be repaired into an area."""
+    if geometry.isGeosValid():
+        return geometry, []
+    reasons = "; ".join(e.what() for e in geometry.validateGeometry()) or "invalid geometry"
+    repaired = _polygonal(geometry.makeValid())
+    if repaired.isNull() or repaired.isEmpty() or repaired.area() == 0:
+        raise FenceError(
+            tr(
+                "{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools "
+                "▸ Check Validity or Fix Geometries."
+            ).format(what, reasons)
+        )
+    before, after = abs(_signed_area(geometry)), repaired.area()
+    change = round((after - before) / before * 100, 2) + 0.0 if before else 0.0  # + 0.0: no '-0.00'
+    warning = tr("{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%").format(what, reasons, change)
+    return repaired, [warning]
 
 
 def _polygonal(geometry):
