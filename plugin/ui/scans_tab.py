@@ -2,6 +2,7 @@
 
 from qgis.core import Qgis, QgsProject, QgsWkbTypes
 from qgis.gui import QgsCollapsibleGroupBoxBasic, QgsFileWidget
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -55,6 +56,7 @@ def role_labels():
     ]
 
 
+COUNT_DELAY_MS = 150  # the scans are counted this long after the last change of how the file is read
 PROBLEM_STATUSES = (Status.INVALID, Status.ERROR, Status.NOT_FOUND)  # what the problems button shows
 PROBLEM_FILTER = '"status" IN ({0})'.format(", ".join(f"'{status.value}'" for status in PROBLEM_STATUSES))
 
@@ -67,6 +69,10 @@ class ScansTab(RunPanel):
         self.result_layer = None
         self._updating = False
         self._header = None
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(COUNT_DELAY_MS)
+        self._recount.timeout.connect(self.start_count)
         self._build()
 
     def _build(self):
@@ -229,8 +235,17 @@ class ScansTab(RunPanel):
         self.mapping_box.setCollapsed(not self.fmt.warnings)
         self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
         self.run_button.setEnabled(False)
-        # A newer choice stops the count of an older one (it reads the whole file).
-        self.counting.start(ScanPlanTask(path, self.fmt, settings.baidu_config(secrets=False), self.counting.ended))
+        # A newer choice stops the count of an older one (it reads the whole file); a burst of
+        # choices is counted once, when it ends (cancelling queued tasks in quick succession could
+        # leave QGIS 3.22's task manager with a newest task it never started).
+        self.counting.cancel()
+        self._recount.start()
+
+    def start_count(self):
+        if self.fmt is None or not self.file.filePath():
+            return
+        config = settings.baidu_config(secrets=False)
+        self.counting.start(ScanPlanTask(self.file.filePath(), self.fmt, config, self.counting.ended))
 
     def plan_done(self, task):
         if task.error is None and task.result is None:  # cancelled before it ran (the tab is closing)
@@ -306,4 +321,5 @@ class ScansTab(RunPanel):
 
     def unload(self):
         super().unload()
+        self._recount.stop()
         self.counting.cancel()

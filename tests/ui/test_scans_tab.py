@@ -166,21 +166,26 @@ def test_a_new_choice_cancels_the_count_it_replaces(tab, qtbot, tmp_path):
     path = tmp_path / "many.csv"
     path.write_text("id,mcc,mnc,lac,ci,rssi\n" + "".join(f"{n},460,0,{n % 900},{n},-70\n" for n in range(200_000)))
     tab.file.setFilePath(str(path))
+    qtbot.waitUntil(lambda: tab.counting.task is not None, timeout=10000)  # counted once the choices settle
     first = tab.counting.task
-    assert first is not None
     tab.role_boxes["signal"].setCurrentIndex(tab.role_boxes["signal"].findData("rssi"))  # a new choice
     assert first.isCanceled() and tab.counting.task is not first
     qtbot.waitUntil(lambda: tab.counting.task is None and "200,000 scans" in tab.counts.text(), timeout=60000)
 
 
 def test_a_count_cancelled_before_it_ran_is_not_shown(tab, qtbot, tmp_path):
-    """QgsTask reports the end of a task cancelled before it started inside cancel() itself: the
-    tab must already have let go of it (it showed a Python error in 1 of ~8 full runs)."""
+    """A burst of choices is counted once, when it ends. Counts were started for each choice and
+    cancelled by the next: QgsTask reports the end of a task cancelled before it started inside
+    cancel() itself (a Python error in 1 of ~8 full runs until Latest let go first), and QGIS
+    3.22's task manager left the newest count queued and never started in 1 of ~12 runs of this
+    test alone (the pool idle); since the burst is counted once, 15 of 15."""
     path = tmp_path / "scans.csv"
     path.write_text(CSV, encoding="utf-8")
     choose(tab, qtbot, path)
     for _ in range(5):  # choices faster than the task manager starts the counts
         tab.role_boxes["macs"].setCurrentIndex(0)
         tab.role_boxes["macs"].setCurrentIndex(tab.role_boxes["macs"].findData("macs"))
+        qtbot.wait(60)  # within one burst: counted once, when the burst ends
+    assert tab.counting.task is None and "Counting scans" in tab.counts.text()
     counted(tab, qtbot)
     assert "3 scans — 2 valid, 1 invalid" in tab.counts.text()
