@@ -23,7 +23,7 @@ help:
 	@echo "make zip    crowdheat.zip for the QGIS plugin repository"
 	@echo "make install  link this folder into QGIS's default profile as the plugin 'crowdheat'"
 	@echo "make run    start QGIS with the plugin on the demo project, pointed at the simulators"
-	@echo "make bench  speed ratios measured side by side in one run"
+	@echo "make bench  speed ratios measured side by side in one run (PART=ui, animation, …: one part)"
 	@echo "make screenshots  refresh docs/screenshots from the real QGIS desktop under Xvfb"
 	@echo "make update-translations  add new tr() strings to resources/i18n/*.ts"
 	@echo "make clean  remove caches and the test profile"
@@ -79,7 +79,7 @@ test-fast: deps
 	$(PY) -m pytest tests -m "not slow"
 
 bench: deps
-	$(PY) bench/bench.py
+	$(PY) bench/bench.py $(if $(PART),--part $(PART))
 
 # The README's images come from the real-desktop test (QGIS under Xvfb).
 screenshots: deps

@@ -16,6 +16,9 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsDateTimeRange,
+    QgsFeatureRequest,
+    QgsMapLayerStyle,
+    QgsMemoryProviderUtils,
     QgsProject,
     QgsRectangle,
 )
@@ -232,25 +235,39 @@ def rgb_array(image):
 def render_frames(layer, hours, size, basemap=None, is_cancelled=None, on_progress=None, project=None):
     """One RGB frame per hour (``hours``: QDateTime starts) of ``layer``, over ``basemap``."""
     heat_layers.ensure_hourly_style(layer)
-    layers = [layer] + ([basemap.layer()] if basemap is not None else [])
+    heat = frames_layer(layer, hours)
+    if basemap is not None:
+        heat.setOpacity(basemaps.HEAT_OPACITY)  # the streets show through
+    layers = [heat] + ([basemap.layer()] if basemap is not None else [])
     overlay = Overlay(legend_items(layer), frame_attribution(hours, basemap), tr("Hourly heat (relative, Jike)"))
     extent = frame_extent(layer, size, project, overlay.legend_pixels(size[0]))
-    opacity = layer.opacity()
-    if basemap is not None:
-        layer.setOpacity(basemaps.HEAT_OPACITY)  # the streets show through; the user's layer is given back as it was
     frames = []
-    try:
-        for n, hour in enumerate(hours):
-            if is_cancelled is not None and is_cancelled():
-                raise CancelledError()
-            image, settings = render_layers(layers, extent, size, frame_start=hour, project=project, crs=WEB_MERCATOR)
-            overlay.draw(image, settings, hour_heading(hour))
-            frames.append(rgb_array(image))
-            if on_progress is not None:
-                on_progress(n + 1, len(hours))
-    finally:
-        layer.setOpacity(opacity)
+    for n, hour in enumerate(hours):
+        if is_cancelled is not None and is_cancelled():
+            raise CancelledError()
+        image, settings = render_layers(layers, extent, size, frame_start=hour, project=project, crs=WEB_MERCATOR)
+        overlay.draw(image, settings, hour_heading(hour))
+        frames.append(rgb_array(image))
+        if on_progress is not None:
+            on_progress(n + 1, len(hours))
     return frames
+
+
+def frames_layer(layer, hours):
+    """A memory copy of the rows of ``layer`` on the frames' dates, with its style and time
+    settings: each frame then filters a day's rows, not every row of the layer (an archive holds
+    months), and the user's layer is left as it is."""
+    first, last = hours[0].date(), hours[-1].date()
+    request = QgsFeatureRequest().setFilterExpression(
+        f'"date" >= make_date({first.year()}, {first.month()}, {first.day()}) '
+        f'AND "date" <= make_date({last.year()}, {last.month()}, {last.day()})'
+    )
+    copy = QgsMemoryProviderUtils.createMemoryLayer(layer.name(), layer.fields(), layer.wkbType(), layer.crs())
+    copy.dataProvider().addFeatures(list(layer.getFeatures(request)))
+    style = QgsMapLayerStyle()
+    style.readFromLayer(layer)
+    style.writeToLayer(copy)
+    return copy
 
 
 def frame_attribution(hours, basemap):

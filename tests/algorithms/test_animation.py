@@ -164,3 +164,36 @@ def test_heatmap_follows_a_gcj02_basemap_unless_told_otherwise(jike, provider):
     assert system == coords.GCJ02 and "written in GCJ-02 numbers" in text
     system, text = fetch(COORD_OUT=0)  # asked for explicitly: done, with a warning
     assert system == coords.WGS84 and "a few hundred metres apart" in text
+
+
+def test_two_days_of_a_geopackage_each_frame_from_its_own_hour(jike, provider, tmp_path):
+    """A heat GeoPackage (the frames read only the asked days' rows, filtered by the provider):
+    48 frames from START to END, each showing heat; the user's layer is left as it was."""
+    from qgis.core import QgsVectorLayer
+
+    gpkg = tmp_path / "hourly.gpkg"
+    processing.run(
+        "crowdheat:heatmap",
+        {"INPUT": polygon_layer([BLOCK_WKT]), "CELL_LEVEL": 17, "OUTPUT": str(gpkg), "OUTPUT_CELLS": "memory:"},
+    )
+    layer = QgsVectorLayer(str(gpkg), "hourly", "ogr")
+    days = sorted({f["date"] for f in layer.getFeatures()})
+    first = days[-2].toString("yyyy-MM-dd")
+    path = tmp_path / "two.gif"
+    result = processing.run(
+        "crowdheat:heatanimation",
+        {
+            "INPUT": layer,
+            "START": f"{first}T00:00:00",
+            "END": f"{days[-1].addDays(1).toString('yyyy-MM-dd')}T00:00:00",
+            "BASEMAP": "none",
+            "WIDTH": 400,
+            "HEIGHT": 300,
+            "OUTPUT": str(path),
+        },
+    )
+    frames = frames_of(path)
+    assert result["FRAMES"] == len(frames) == 48
+    heat = [((f[:, :, 0].astype(int) - f[:, :, 2]) > 60).mean() for f in frames]  # warm colours drawn
+    assert min(heat) > 0.01
+    assert layer.opacity() == 1.0 and not layer.subsetString()
