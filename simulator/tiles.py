@@ -19,6 +19,7 @@ STREET = (0, 150, 160)
 GROUND = (236, 232, 224)
 LABEL = (120, 20, 60)  # Tianditu's label tiles (cva): one dark-red block in each, on transparent
 LABEL_BOX = (96, 120, 64, 16)  # x, y, width, height in the tile
+IMAGERY = (40, 90, 50)  # Tianditu's imagery tiles (img): one flat colour
 
 
 def png_bytes(image):
@@ -51,6 +52,13 @@ def label_png():
     painter = QPainter(image)
     painter.fillRect(*LABEL_BOX, QColor(*LABEL))
     painter.end()
+    return png_bytes(image)
+
+
+def imagery_png():
+    """Tianditu's imagery (img) as the simulator draws it: a flat dark green."""
+    image = QImage(256, 256, QImage.Format.Format_RGB32)
+    image.fill(QColor(*IMAGERY))
     return png_bytes(image)
 
 
@@ -103,12 +111,12 @@ class TileServer(_LoopbackServer):
 class TiandituServer(_LoopbackServer):
     """Tianditu's WMTS (KVP GetTile) on loopback: every tile needs ``tk`` equal to the key, else
     HTTP 403 with Tianditu's JSON (code 1, illegal key). The streets (vec) are the grid tile, the
-    labels (cva) one dark-red block on transparent."""
+    labels (cva, cia) one dark-red block on transparent, the imagery (img) one flat green."""
 
     REFUSED = {"msg": "非法key", "resolve": "请到API控制台重新获取key", "code": "1"}
 
     def __init__(self, key):
-        tiles = {"vec": tile_png(), "cva": label_png()}
+        tiles = {"vec": tile_png(), "cva": label_png(), "img": imagery_png(), "cia": label_png()}
         asked = []
         self.asked = asked  # (layer, tk, User-Agent, Referer) of every request
         refused = json.dumps(self.REFUSED, ensure_ascii=False).encode()

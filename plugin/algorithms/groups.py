@@ -31,10 +31,10 @@ FOLLOW_BASEMAP = len(output_systems.choices())  # the COORD_OUT choice that foll
 
 
 def basemap_parameter(name):
-    """none, osm, gaode, tianditu, or an XYZ template (gcj02: before one whose streets are GCJ-02):
+    """none, osm, gaode, tianditu(-img), or an XYZ template (gcj02: before one whose streets are GCJ-02):
     gis/basemaps.py."""
     return QgsProcessingParameterString(
-        name, tr("Basemap (none, osm, gaode, tianditu, or an XYZ URL template)"), "none", optional=True
+        name, tr("Basemap (none, osm, gaode, tianditu, tianditu-img, or an XYZ URL template)"), "none", optional=True
     )
 
 

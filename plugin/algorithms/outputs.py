@@ -187,7 +187,8 @@ class HeatAnimationAlgorithm(HeatGroupAlgorithm):
         return tr(
             "The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame "
             "per hour with its date and hour, the legend (the same classes in every frame), a scale bar and "
-            "the attribution, over a basemap (none, osm, gaode, tianditu, or an XYZ URL template with {x}, {y}, {z}). "
+            "the attribution, over a basemap (none, osm, gaode, tianditu, tianditu-img, or an XYZ URL template "
+            "with {x}, {y}, {z}). "
             "Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg "
             "on the PATH."
         )

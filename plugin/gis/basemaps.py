@@ -24,13 +24,13 @@ class Basemap:
     url: str  # an XYZ template with {x}, {y} and {z}
     attribution: str
     system: str = coords.WGS84  # where its streets are drawn
-    relayed: bool = False  # Tianditu: tiles through the loopback relay that adds the key (gis/tianditu.py)
+    relayed: str = ""  # a Tianditu map (vec, img): tiles through the loopback relay that adds the key
 
     def layer(self):
         """A new XYZ raster layer of this basemap (not in any project)."""
         uri = QgsDataSourceUri()
         uri.setParam("type", "xyz")
-        uri.setParam("url", tianditu.tile_url() if self.relayed else self.url)
+        uri.setParam("url", tianditu.tile_url(self.relayed) if self.relayed else self.url)
         uri.setParam("zmin", "0")
         uri.setParam("zmax", "18")
         layer = QgsRasterLayer(bytes(uri.encodedUri()).decode("ascii"), self.name, "wms")
@@ -52,7 +52,14 @@ PRESETS = {
     ),
     # CGCS2000, within centimetres of WGS84 at map scale; the key stays in the auth database.
     "tianditu": Basemap(
-        "tianditu", "Tianditu 天地图", tianditu.URL, "© 天地图 Tianditu (tianditu.gov.cn)", relayed=True
+        "tianditu", "Tianditu 天地图", tianditu.URL, "© 天地图 Tianditu (tianditu.gov.cn)", relayed="vec"
+    ),
+    "tianditu-img": Basemap(
+        "tianditu-img",
+        "Tianditu imagery 天地图影像",
+        tianditu.URL,
+        "© 天地图 Tianditu (tianditu.gov.cn)",
+        relayed="img",
     ),
 }
 NONE = ("", "none")
@@ -62,7 +69,7 @@ GCJ02_PREFIX = "gcj02:"  # before an XYZ template whose streets are drawn in GCJ
 
 
 def basemap(text: str | None) -> Basemap | None:
-    """The basemap a parameter or setting names: '' or 'none', a preset ('osm', 'gaode', 'tianditu'), or an
+    """The basemap a parameter or setting names: '' or 'none', a preset (a key of PRESETS), or an
     XYZ template (http(s) with {x}, {y} and {z}; its attribution is its host), with ``gcj02:``
     before it when its streets are drawn in GCJ-02."""
     text = (text or "").strip()
@@ -80,7 +87,7 @@ def basemap(text: str | None) -> Basemap | None:
         return Basemap("xyz", host, text, host)
     raise InputError(
         tr(
-            "Basemap '{0}' is not known: give none, osm, gaode, tianditu, or an XYZ URL template such as "
+            "Basemap '{0}' is not known: give none, osm, gaode, tianditu, tianditu-img, or an XYZ URL template such as "
             "https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)"
         ).format(text)
     )

@@ -37,7 +37,8 @@ URL = (
     "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}"
     "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILECOL={x}&TILEROW={y}&TILEMATRIX={z}"
 )
-LAYERS = ("vec", "cva")  # streets, then their labels over them
+# What each Tianditu basemap lays over what: streets (vec) or imagery (img), their labels on top.
+MAPS = {"vec": ("vec", "cva"), "img": ("img", "cia")}
 HEADERS = {"User-Agent": "Mozilla/5.0 (QGIS; CrowdHeat)", "Referer": "https://www.tianditu.gov.cn/"}
 TIMEOUT_S = (5, 30)
 PLACEHOLDER = "http://127.0.0.1:0/crowdheat-tianditu/"  # what a project file holds instead of the relay
@@ -74,8 +75,8 @@ def missing_key_message():
 
 
 class Relay:
-    """A loopback HTTP server: GET /<token>/tianditu/<z>/<x>/<y> answers Tianditu's tile, labels
-    laid over streets, fetched with the key."""
+    """A loopback HTTP server: GET /<token>/tianditu/<map>/<z>/<x>/<y> answers Tianditu's tile of
+    ``map`` (vec, img), its labels laid over it, fetched with the key."""
 
     def __init__(self, tianditu_key):
         self.key = tianditu_key
@@ -105,15 +106,15 @@ class Relay:
 
     def answer(self, path):
         """(HTTP status, body) for one request to the relay."""
-        match = re.fullmatch(rf"/{re.escape(self.token)}/tianditu/(\d+)/(\d+)/(\d+)", path)
+        match = re.fullmatch(rf"/{re.escape(self.token)}/tianditu/(vec|img)/(\d+)/(\d+)/(\d+)", path)
         if match is None:
             return 404, b"not a tile of this relay"
         if not self.key:
             self.report("no key", missing_key_message())
             return 403, missing_key_message().encode()
-        z, x, y = match.groups()
+        kind, z, x, y = match.groups()
         images = []
-        for layer in LAYERS:
+        for layer in MAPS[kind]:
             status, body = self.fetch(layer, z, x, y)
             if status != 200:
                 return status, body
@@ -193,12 +194,13 @@ def relay(tianditu_key=None):
         return _relay
 
 
-def tile_url():
-    """The XYZ template of Tianditu through the relay; InputError when no key is at hand."""
+def tile_url(kind="vec"):
+    """The XYZ template of Tianditu's ``kind`` map (vec: streets, img: imagery) through the relay;
+    InputError when no key is at hand."""
     tianditu_key = key()
     if not tianditu_key:
         raise InputError(missing_key_message())
-    return relay(tianditu_key).prefix + "{z}/{x}/{y}"
+    return relay(tianditu_key).prefix + kind + "/{z}/{x}/{y}"
 
 
 def for_project_file(source):

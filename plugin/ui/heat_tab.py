@@ -175,6 +175,7 @@ class HeatTab(RunPanel):
         box.addItem("OpenStreetMap", "osm")
         box.addItem(tr("AutoNavi / Gaode (GCJ-02 streets)"), "gaode")
         box.addItem(tr("Tianditu 天地图 (key in Settings)"), "tianditu")
+        box.addItem(tr("Tianditu imagery 天地图影像 (key in Settings)"), "tianditu-img")
         chosen, base = basemaps.chosen_text(), basemaps.chosen()
         if base is not None and base.key == "xyz":
             box.addItem(tr("XYZ: {0}").format(base.name), chosen)  # as set: a gcj02: before it stays

@@ -148,24 +148,24 @@
       <translation>时段 A 与 B 有重叠日期:差值会低估变化。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="168" />
+      <location filename="../../plugin/algorithms/compare.py" line="174" />
       <location filename="../../plugin/algorithms/zones.py" line="78" />
       <location filename="../../plugin/gis/tasks.py" line="321" />
       <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
       <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="175" />
+      <location filename="../../plugin/algorithms/compare.py" line="181" />
       <source>{0:,} repeated cell-days of overlapping fences counted once.</source>
       <translation>重叠围栏中重复的 {0:,} 个网格日只计一次。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="184" />
+      <location filename="../../plugin/algorithms/compare.py" line="190" />
       <source>Some days of period B have fewer than two days of the same weekday in period A: their z-scores are NULL. Anomalies need a period A of two weeks or more.</source>
       <translation>时段 B 中有些日期在时段 A 中相同星期几的天数少于两天:它们的 z 分数为 NULL。异常检测需要至少两周的时段 A。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="191" />
+      <location filename="../../plugin/algorithms/compare.py" line="197" />
       <source>The strongest day anomaly: z = {0:.1f} on {1}.</source>
       <translation>最强的日异常:{1},z = {0:.1f}。</translation>
     </message>
@@ -178,14 +178,14 @@
       <location filename="../../plugin/algorithms/groups.py" line="27" />
       <location filename="../../plugin/algorithms/groups.py" line="25" />
       <location filename="../../plugin/ui/heat_tab.py" line="168" />
-      <location filename="../../plugin/ui/scans_tab.py" line="134" />
+      <location filename="../../plugin/ui/scans_tab.py" line="105" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/groups.py" line="37" />
-      <source>Basemap (none, osm, gaode, tianditu, or an XYZ URL template)</source>
-      <translation>底图（none、osm、gaode、tianditu，或 XYZ 地址模板）</translation>
+      <source>Basemap (none, osm, gaode, tianditu, tianditu-img, or an XYZ URL template)</source>
+      <translation>底图（none、osm、gaode、tianditu、tianditu-img，或 XYZ 地址模板）</translation>
     </message>
     <message>
       <location filename="../../plugin/algorithms/groups.py" line="52" />
@@ -219,7 +219,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="145" />
-      <location filename="../../plugin/ui/heat_tab.py" line="347" />
+      <location filename="../../plugin/ui/heat_tab.py" line="348" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
@@ -338,7 +338,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="121" />
-      <location filename="../../plugin/algorithms/outputs.py" line="204" />
+      <location filename="../../plugin/algorithms/outputs.py" line="205" />
       <location filename="../../plugin/algorithms/zones.py" line="47" />
       <location filename="../../plugin/ui/zone_box.py" line="37" />
       <source>Hourly heat layer</source>
@@ -386,51 +386,51 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/outputs.py" line="187" />
-      <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, tianditu, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
-      <translation>将逐小时热力图层（或存档）的时间控制器动画写成文件：每小时一帧，标注日期和小时，图例（各帧分级相同）、比例尺和来源说明，叠加在底图上（none、osm、gaode、tianditu，或含 {x}、{y}、{z} 的 XYZ 地址模板）。START 和 END 为空时取数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
+      <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, tianditu, tianditu-img, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
+      <translation>将逐小时热力图层（或存档）的时间控制器动画写成文件：每小时一帧，标注日期和小时，图例（各帧分级相同）、比例尺和来源说明，叠加在底图上（none、osm、gaode、tianditu、tianditu-img，或含 {x}、{y}、{z} 的 XYZ 地址模板）。START 和 END 为空时取数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="206" />
+      <location filename="../../plugin/algorithms/outputs.py" line="207" />
       <source>From (empty: the last day)</source>
       <translation>起始（留空：最后一天）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="206" />
+      <location filename="../../plugin/algorithms/outputs.py" line="207" />
       <source>Until (excluded)</source>
       <translation>截止（不含）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="210" />
+      <location filename="../../plugin/algorithms/outputs.py" line="211" />
       <source>Width (pixels)</source>
       <translation>宽度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="211" />
+      <location filename="../../plugin/algorithms/outputs.py" line="212" />
       <source>Height (pixels)</source>
       <translation>高度（像素）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="212" />
+      <location filename="../../plugin/algorithms/outputs.py" line="213" />
       <source>Each frame shown for (ms)</source>
       <translation>每帧显示时长（毫秒）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="220" />
+      <location filename="../../plugin/algorithms/outputs.py" line="221" />
       <source>Animation</source>
       <translation>动画</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="222" />
+      <location filename="../../plugin/algorithms/outputs.py" line="223" />
       <source>Frames</source>
       <translation>帧数</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="236" />
+      <location filename="../../plugin/algorithms/outputs.py" line="237" />
       <source>No hour between {0} and {1}.</source>
       <translation>{0} 与 {1} 之间没有任何小时。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/outputs.py" line="257" />
+      <location filename="../../plugin/algorithms/outputs.py" line="258" />
       <source>{0} frames, {1} – {2}, {3:,.1f} MB</source>
       <translation>{0} 帧，{1} – {2}，{3:,.1f} MB</translation>
     </message>
@@ -485,57 +485,57 @@
       <translation>读取 WiFi / 基站扫描 CSV（百度字段、基站字段分列，或如 WiGLE 的每行一个观测），用百度智能硬件定位 API 定位每次扫描，按输入顺序每次扫描输出一个点，状态为 ok / not_found / invalid / error。结果会被缓存，重新运行时已返回结果的扫描不再消耗配额。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="85" />
+      <location filename="../../plugin/algorithms/scans.py" line="90" />
       <source>Scan file (CSV)</source>
       <translation>扫描文件（CSV）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="88" />
+      <location filename="../../plugin/algorithms/scans.py" line="92" />
       <source>Encoding (empty: detect)</source>
       <translation>编码（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="89" />
+      <location filename="../../plugin/algorithms/scans.py" line="93" />
       <source>Delimiter (empty: detect)</source>
       <translation>分隔符（留空：自动识别）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="93" />
+      <location filename="../../plugin/algorithms/scans.py" line="96" />
       <source>Header row</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <location filename="../../plugin/algorithms/scans.py" line="97" />
       <source>Detect</source>
       <translation>自动检测</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <location filename="../../plugin/algorithms/scans.py" line="97" />
       <source>No: the columns are col1, col2, …</source>
       <translation>无：列名为 col1、col2、…</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="94" />
+      <location filename="../../plugin/algorithms/scans.py" line="97" />
       <source>Yes: the first row names the columns</source>
       <translation>有：第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="98" />
+      <location filename="../../plugin/algorithms/scans.py" line="100" />
       <source>File shape</source>
       <translation>文件结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="101" />
+      <location filename="../../plugin/algorithms/scans.py" line="102" />
       <source>Column mapping, overrides the guess (role=column; …)</source>
       <translation>列映射，覆盖自动识别（角色=列名；…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="107" />
+      <location filename="../../plugin/algorithms/scans.py" line="106" />
       <source>Rows of one AP each: one scan within seconds of its first row (-1: setting)</source>
       <translation>每行一个热点的文件：同一次扫描距其第一行的秒数上限（-1：用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="116" />
+      <location filename="../../plugin/algorithms/scans.py" line="113" />
       <source>… and within metres of its first position (-1: setting)</source>
       <translation>… 以及距其第一个位置的米数上限（-1：用设置）</translation>
     </message>
@@ -545,37 +545,37 @@
       <translation>每次请求的扫描数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="136" />
+      <location filename="../../plugin/algorithms/scans.py" line="134" />
       <source>Requests per second (0: setting)</source>
       <translation>每秒请求数（0：使用设置）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="143" />
+      <location filename="../../plugin/algorithms/scans.py" line="139" />
       <source>Cache file (empty: the QGIS profile's)</source>
       <translation>缓存文件（留空：使用 QGIS 配置目录中的）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="146" />
+      <location filename="../../plugin/algorithms/scans.py" line="144" />
       <source>Located scans</source>
       <translation>已定位的扫描</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="151" />
+      <location filename="../../plugin/algorithms/scans.py" line="147" />
       <source>Accuracy circles</source>
       <translation>精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="160" />
+      <location filename="../../plugin/algorithms/scans.py" line="154" />
       <source>Error lines (the file's position to the service's, where the file has one)</source>
       <translation>误差连线（文件自带位置到服务返回位置，仅限文件有位置的扫描）</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="194" />
+      <location filename="../../plugin/algorithms/scans.py" line="238" />
       <source>Read as {0}. Columns: {1}.</source>
       <translation>按 {0} 读取。列：{1}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/scans.py" line="199" />
+      <location filename="../../plugin/algorithms/scans.py" line="240" />
       <source>How: {0}.</source>
       <translation>识别依据：{0}。</translation>
     </message>
@@ -695,32 +695,32 @@
       <translation>留空：每个文件一个标识，由其路径生成</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="39" />
+      <location filename="../../plugin/gis/animation.py" line="42" />
       <source>'{0}' is not an hourly heat layer (it has no date field).</source>
       <translation>“{0}”不是逐时热度图层（没有 date 字段）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="42" />
+      <location filename="../../plugin/gis/animation.py" line="45" />
       <source>'{0}' holds no heat.</source>
       <translation>“{0}”没有热度数据。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="95" />
+      <location filename="../../plugin/gis/animation.py" line="98" />
       <source>{0}, {1:02d}:00–{2:02d}:00 Beijing time</source>
       <translation>{0}，北京时间 {1:02d}:00–{2:02d}:00</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="236" />
+      <location filename="../../plugin/gis/animation.py" line="242" />
       <source>Hourly heat (relative, Jike)</source>
       <translation>逐时热度（相对值，及刻）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="270" />
+      <location filename="../../plugin/gis/animation.py" line="287" />
       <source>An MP4 needs ffmpeg, which is not on the PATH: install it (apt install ffmpeg) or choose a .gif.</source>
       <translation>MP4 需要 ffmpeg，但 PATH 中没有：请安装（apt install ffmpeg）或改选 .gif。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/animation.py" line="297" />
+      <location filename="../../plugin/gis/animation.py" line="314" />
       <source>ffmpeg could not write {0}: {1}</source>
       <translation>ffmpeg 无法写出 {0}：{1}</translation>
     </message>
@@ -745,22 +745,22 @@
       <translation>无法打开底图 {0}（{1}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="82" />
-      <source>Basemap '{0}' is not known: give none, osm, gaode, tianditu, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)</source>
-      <translation>未知底图“{0}”：请填写 none、osm、gaode、tianditu，或 XYZ 地址模板，如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道为 GCJ-02 坐标时在前面加 gcj02:）</translation>
+      <location filename="../../plugin/gis/basemaps.py" line="89" />
+      <source>Basemap '{0}' is not known: give none, osm, gaode, tianditu, tianditu-img, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)</source>
+      <translation>未知底图“{0}”：请填写 none、osm、gaode、tianditu、tianditu-img，或 XYZ 地址模板，如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道为 GCJ-02 坐标时在前面加 gcj02:）</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="139" />
+      <location filename="../../plugin/gis/basemaps.py" line="146" />
       <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Write the heat in the basemap's coordinates (Output coordinates, COORD_OUT), or choose another basemap.</source>
       <translation>热度坐标为 {0}，而 {1} 的街道按 {2} 绘制：在中国境内两者相差数百米。请以底图的坐标系写出热度（输出坐标，COORD_OUT），或换用其他底图。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="147" />
+      <location filename="../../plugin/gis/basemaps.py" line="154" />
       <source>{0} draws its streets in GCJ-02: the heat is written in GCJ-02 numbers to land on them.</source>
       <translation>{0} 的街道按 GCJ-02 绘制：热度以 GCJ-02 坐标写出，才能落在街道上。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/basemaps.py" line="154" />
+      <location filename="../../plugin/gis/basemaps.py" line="161" />
       <source>Basemap: {0}</source>
       <translation>底图：{0}</translation>
     </message>
@@ -805,32 +805,32 @@
       <translation>{0}：{1} 数值是经纬度，但该图层使用投影坐标系 {2}。请将输入坐标选为“图层的坐标参考系”。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="126" />
-      <source>{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.</source>
-      <translation>{0} 的几何无效且无法修复（{1}）。请用 矢量 ▸ 几何工具 ▸ 检查有效性 或 修复几何 处理。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/gis/fences.py" line="134" />
-      <source>{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%</source>
-      <translation>{0} 无效（{1}），已修复；面积变化 {2:+.2f}%</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/gis/fences.py" line="143" />
+      <location filename="../../plugin/gis/fences.py" line="127" />
       <source>{0} has no area ({1:.2f} m²): nothing to ask for.</source>
       <translation>{0} 没有面积（{1:.2f} m²）：无可请求内容。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="185" />
+      <location filename="../../plugin/gis/fences.py" line="140" />
+      <source>{0} is invalid and cannot be repaired ({1}). Fix it with Vector ▸ Geometry Tools ▸ Check Validity or Fix Geometries.</source>
+      <translation>{0} 的几何无效且无法修复（{1}）。请用 矢量 ▸ 几何工具 ▸ 检查有效性 或 修复几何 处理。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="147" />
+      <source>{0} was invalid ({1}) and was repaired; its area changed by {2:+.2f}%</source>
+      <translation>{0} 无效（{1}），已修复；面积变化 {2:+.2f}%</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/fences.py" line="189" />
       <source>No selected feature can be used: {0}</source>
       <translation>所选要素均无法使用：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="209" />
+      <location filename="../../plugin/gis/fences.py" line="213" />
       <source>The circle's radius must be greater than 0 metres.</source>
       <translation>圆的半径必须大于 0 米。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/fences.py" line="215" />
+      <location filename="../../plugin/gis/fences.py" line="219" />
       <source>Circle centre ({0}, {1}) is not a WGS84 longitude/latitude.</source>
       <translation>圆心 ({0}, {1}) 不是 WGS84 经纬度。</translation>
     </message>
@@ -1051,17 +1051,17 @@
       <translation>相对热度，及刻开放平台；</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="165" />
+      <location filename="../../plugin/gis/print_layout.py" line="192" />
       <source>Legend</source>
       <translation>图例</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="226" />
+      <location filename="../../plugin/gis/print_layout.py" line="233" />
       <source>Crowd heat: Jike open platform (及刻开放平台), {0} – {1}, Beijing time; hourly heat of Google S2 cells. Made with CrowdHeat for QGIS.</source>
       <translation>人群热度：及刻开放平台，{0} – {1}，北京时间；Google S2 格网逐时热度。由 QGIS 插件 CrowdHeat 制作。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/print_layout.py" line="230" />
+      <location filename="../../plugin/gis/print_layout.py" line="237" />
       <source>SIMULATED DATA, not the service's.</source>
       <translation>模拟数据，并非服务的真实数据。</translation>
     </message>
@@ -1172,17 +1172,17 @@
       <translation>分区逐小时热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tianditu.py" line="70" />
+      <location filename="../../plugin/gis/tianditu.py" line="71" />
       <source>Tianditu needs its key (a 'browser' key from console.tianditu.gov.cn): enter it in Settings ▸ Options ▸ CrowdHeat ▸ Basemaps, or set {0}.</source>
       <translation>天地图需要密钥（在 console.tianditu.gov.cn 申请的“浏览器端”密钥）：请在 设置 ▸ 选项 ▸ CrowdHeat ▸ 底图 中填写，或设置环境变量 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tianditu.py" line="138" />
+      <location filename="../../plugin/gis/tianditu.py" line="139" />
       <source>Tianditu cannot be reached ({0}).</source>
       <translation>无法连接天地图（{0}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tianditu.py" line="144" />
+      <location filename="../../plugin/gis/tianditu.py" line="145" />
       <source>Tianditu refused a tile: HTTP {0}, {1}. A 403 with code 1 or 12 means the key is wrong or not a 'browser' key.</source>
       <translation>天地图拒绝了瓦片请求：HTTP {0}，{1}。403 且 code 为 1 或 12 表示密钥错误或不是“浏览器端”密钥。</translation>
     </message>
@@ -1190,8 +1190,8 @@
       <location filename="../../plugin/plugin.py" line="34" />
       <location filename="../../plugin/ui/dock.py" line="15" />
       <location filename="../../plugin/ui/heat_results.py" line="21" />
-      <location filename="../../plugin/ui/heat_tab.py" line="370" />
-      <location filename="../../plugin/ui/scans_tab.py" line="286" />
+      <location filename="../../plugin/ui/heat_tab.py" line="371" />
+      <location filename="../../plugin/ui/scans_tab.py" line="308" />
       <location filename="../../plugin/ui/zone_box.py" line="93" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -1304,7 +1304,7 @@
     </message>
     <message>
       <location filename="../../plugin/ui/archive_tab.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="361" />
+      <location filename="../../plugin/ui/heat_tab.py" line="362" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
@@ -1470,67 +1470,72 @@
       <translation>天地图（密钥在设置中）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="180" />
+      <location filename="../../plugin/ui/heat_tab.py" line="178" />
+      <source>Tianditu imagery 天地图影像 (key in Settings)</source>
+      <translation>天地图影像（密钥在设置中）</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/heat_tab.py" line="181" />
       <source>XYZ: {0}</source>
       <translation>XYZ：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="182" />
+      <location filename="../../plugin/ui/heat_tab.py" line="183" />
       <source>Added under the heat when it comes; the print layout and the animation use it too.</source>
       <translation>热度到达时加在其下方；打印布局和动画也会使用它。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="231" />
+      <location filename="../../plugin/ui/heat_tab.py" line="232" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="238" />
+      <location filename="../../plugin/ui/heat_tab.py" line="239" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="240" />
+      <location filename="../../plugin/ui/heat_tab.py" line="241" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="242" />
+      <location filename="../../plugin/ui/heat_tab.py" line="243" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="269" />
+      <location filename="../../plugin/ui/heat_tab.py" line="270" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="270" />
+      <location filename="../../plugin/ui/heat_tab.py" line="271" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="288" />
+      <location filename="../../plugin/ui/heat_tab.py" line="289" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="297" />
+      <location filename="../../plugin/ui/heat_tab.py" line="298" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="309" />
+      <location filename="../../plugin/ui/heat_tab.py" line="310" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="326" />
+      <location filename="../../plugin/ui/heat_tab.py" line="327" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="335" />
+      <location filename="../../plugin/ui/heat_tab.py" line="336" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -1543,22 +1548,22 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="352" />
+      <location filename="../../plugin/ui/heat_tab.py" line="353" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="359" />
+      <location filename="../../plugin/ui/heat_tab.py" line="360" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="362" />
+      <location filename="../../plugin/ui/heat_tab.py" line="363" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="391" />
+      <location filename="../../plugin/ui/heat_tab.py" line="392" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
@@ -1613,237 +1618,237 @@ Fetch?</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="34" />
+      <location filename="../../plugin/ui/scans_tab.py" line="35" />
       <source>WiFi list (mac,rssi,ssid|…)</source>
       <translation>WiFi 列表（mac,rssi,ssid|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="35" />
+      <location filename="../../plugin/ui/scans_tab.py" line="36" />
       <source>Access point MAC</source>
       <translation>热点 MAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="36" />
+      <location filename="../../plugin/ui/scans_tab.py" line="37" />
       <source>SSID</source>
       <translation>SSID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="37" />
+      <location filename="../../plugin/ui/scans_tab.py" line="38" />
       <source>Access point signal, dBm</source>
       <translation>热点信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="38" />
+      <location filename="../../plugin/ui/scans_tab.py" line="39" />
       <source>Serving cell (mcc,mnc,lac,cellid,signal)</source>
       <translation>服务小区（mcc,mnc,lac,cellid,signal）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="39" />
+      <location filename="../../plugin/ui/scans_tab.py" line="40" />
       <source>Neighbour cells (…|…)</source>
       <translation>邻区（…|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="40" />
+      <location filename="../../plugin/ui/scans_tab.py" line="41" />
       <source>Connected access point</source>
       <translation>已连接热点</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="41" />
+      <location filename="../../plugin/ui/scans_tab.py" line="42" />
       <source>MCC</source>
       <translation>MCC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="42" />
+      <location filename="../../plugin/ui/scans_tab.py" line="43" />
       <source>MNC</source>
       <translation>MNC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="43" />
+      <location filename="../../plugin/ui/scans_tab.py" line="44" />
       <source>LAC / TAC</source>
       <translation>LAC / TAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="44" />
+      <location filename="../../plugin/ui/scans_tab.py" line="45" />
       <source>Cell ID</source>
       <translation>小区 ID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="45" />
+      <location filename="../../plugin/ui/scans_tab.py" line="46" />
       <source>Cell signal, dBm</source>
       <translation>小区信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="46" />
+      <location filename="../../plugin/ui/scans_tab.py" line="47" />
       <source>Technology (GSM, LTE, WIFI…)</source>
       <translation>制式（GSM、LTE、WIFI…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="47" />
+      <location filename="../../plugin/ui/scans_tab.py" line="48" />
       <source>Network type</source>
       <translation>网络类型</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="48" />
+      <location filename="../../plugin/ui/scans_tab.py" line="49" />
       <source>Serving cell? (true/false)</source>
       <translation>是否服务小区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="49" />
+      <location filename="../../plugin/ui/scans_tab.py" line="50" />
       <source>Neighbour cell? (true/false)</source>
       <translation>是否邻区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="50" />
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
       <source>Scan id</source>
       <translation>扫描编号</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <location filename="../../plugin/ui/scans_tab.py" line="52" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="52" />
+      <location filename="../../plugin/ui/scans_tab.py" line="53" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="53" />
+      <location filename="../../plugin/ui/scans_tab.py" line="54" />
       <source>GPS longitude (WGS84)</source>
       <translation>GPS 经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="54" />
+      <location filename="../../plugin/ui/scans_tab.py" line="55" />
       <source>GPS latitude (WGS84)</source>
       <translation>GPS 纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="75" />
+      <location filename="../../plugin/ui/scans_tab.py" line="81" />
       <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
       <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="77" />
+      <location filename="../../plugin/ui/scans_tab.py" line="83" />
       <source>Scan file</source>
       <translation>扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="88" />
-      <source>One row per scan, Baidu columns</source>
-      <translation>每行一次扫描，百度字段</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="89" />
-      <source>One row per scan, split cell columns</source>
-      <translation>每行一次扫描，基站字段分列</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="90" />
-      <source>One row per AP / cell, grouped into scans</source>
-      <translation>每行一个 AP / 基站，按扫描分组</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="93" />
-      <source>The first row names the columns</source>
-      <translation>第一行是列名</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="95" />
-      <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
-      <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="100" />
-      <source>Encoding</source>
-      <translation>编码</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="101" />
-      <source>Delimiter</source>
-      <translation>分隔符</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="102" />
-      <source>Header</source>
-      <translation>标题行</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="103" />
-      <source>Shape</source>
-      <translation>结构</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="111" />
-      <source>Columns</source>
-      <translation>列</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="127" />
+      <location filename="../../plugin/ui/scans_tab.py" line="98" />
       <source>Choose a scan file.</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="133" />
+      <location filename="../../plugin/ui/scans_tab.py" line="104" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <location filename="../../plugin/ui/scans_tab.py" line="109" />
       <source>Show invalid / failed rows</source>
       <translation>显示无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="141" />
+      <location filename="../../plugin/ui/scans_tab.py" line="112" />
       <source>Run</source>
       <translation>运行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="168" />
+      <location filename="../../plugin/ui/scans_tab.py" line="125" />
+      <source>One row per scan, Baidu columns</source>
+      <translation>每行一次扫描，百度字段</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="126" />
+      <source>One row per scan, split cell columns</source>
+      <translation>每行一次扫描，基站字段分列</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="127" />
+      <source>One row per AP / cell, grouped into scans</source>
+      <translation>每行一个 AP / 基站，按扫描分组</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="130" />
+      <source>The first row names the columns</source>
+      <translation>第一行是列名</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="132" />
+      <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
+      <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="137" />
+      <source>Encoding</source>
+      <translation>编码</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <source>Delimiter</source>
+      <translation>分隔符</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="139" />
+      <source>Header</source>
+      <translation>标题行</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="140" />
+      <source>Shape</source>
+      <translation>结构</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="147" />
+      <source>Columns</source>
+      <translation>列</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/ui/scans_tab.py" line="181" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="213" />
+      <location filename="../../plugin/ui/scans_tab.py" line="226" />
       <source>Recognised: {0}.</source>
       <translation>已识别：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="215" />
+      <location filename="../../plugin/ui/scans_tab.py" line="228" />
       <source>Columns recognised by their names: {0}.</source>
       <translation>按列名识别的列：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="223" />
+      <location filename="../../plugin/ui/scans_tab.py" line="236" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="237" />
+      <location filename="../../plugin/ui/scans_tab.py" line="259" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="243" />
+      <location filename="../../plugin/ui/scans_tab.py" line="265" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="252" />
+      <location filename="../../plugin/ui/scans_tab.py" line="274" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="255" />
+      <location filename="../../plugin/ui/scans_tab.py" line="277" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="261" />
+      <location filename="../../plugin/ui/scans_tab.py" line="283" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="288" />
+      <location filename="../../plugin/ui/scans_tab.py" line="310" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
@@ -1909,32 +1914,32 @@ Fetch?</source>
       <translation>天地图密钥</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="204" />
+      <location filename="../../plugin/ui/settings_page.py" line="212" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="217" />
+      <location filename="../../plugin/ui/settings_page.py" line="226" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="243" />
+      <location filename="../../plugin/ui/settings_page.py" line="249" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="286" />
+      <location filename="../../plugin/ui/settings_page.py" line="288" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="292" />
+      <location filename="../../plugin/ui/settings_page.py" line="294" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="328" />
+      <location filename="../../plugin/ui/settings_page.py" line="330" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
@@ -1987,8 +1992,16 @@ Fetch?</source>
       <translation type="obsolete">未知底图“{0}”：请填写 none、osm、gaode，或 XYZ URL 模板，例如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道按 GCJ-02 绘制时在前面加 gcj02:）</translation>
     </message>
     <message>
+      <source>Basemap '{0}' is not known: give none, osm, gaode, tianditu, or an XYZ URL template such as https://tiles.example/{{z}}/{{x}}/{{y}}.png (gcj02: before it when its streets are drawn in GCJ-02)</source>
+      <translation type="obsolete">未知底图“{0}”：请填写 none、osm、gaode、tianditu，或 XYZ 地址模板，如 https://tiles.example/{{z}}/{{x}}/{{y}}.png（街道为 GCJ-02 坐标时在前面加 gcj02:）</translation>
+    </message>
+    <message>
       <source>Basemap (none, osm, gaode, or an XYZ URL template)</source>
       <translation type="obsolete">底图（none、osm、gaode，或 XYZ URL 模板）</translation>
+    </message>
+    <message>
+      <source>Basemap (none, osm, gaode, tianditu, or an XYZ URL template)</source>
+      <translation type="obsolete">底图（none、osm、gaode、tianditu，或 XYZ 地址模板）</translation>
     </message>
     <message>
       <source>Could not save: {0}</source>
@@ -2013,6 +2026,10 @@ Fetch?</source>
     <message>
       <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
       <translation type="obsolete">将逐时热度图层（或存档）的时间控制器动画导出为文件：每小时一帧，标注日期和小时，附图例（每帧分级相同）、比例尺和来源说明，可叠加底图（none、osm、gaode，或含 {x}、{y}、{z} 的 XYZ URL 模板）。START 和 END 留空：数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
+    </message>
+    <message>
+      <source>The Temporal Controller's animation of an hourly heat layer (or an archive) as a file: one frame per hour with its date and hour, the legend (the same classes in every frame), a scale bar and the attribution, over a basemap (none, osm, gaode, tianditu, or an XYZ URL template with {x}, {y}, {z}). Empty START and END: the last day of the data. A .gif is always written; an .mp4 needs ffmpeg on the PATH.</source>
+      <translation type="obsolete">将逐小时热力图层（或存档）的时间控制器动画写成文件：每小时一帧，标注日期和小时，图例（各帧分级相同）、比例尺和来源说明，叠加在底图上（none、osm、gaode、tianditu，或含 {x}、{y}、{z} 的 XYZ 地址模板）。START 和 END 为空时取数据的最后一天。总能写出 .gif；.mp4 需要 PATH 中有 ffmpeg。</translation>
     </message>
     <message>
       <source>The heat is in {0} and {1} draws its streets in {2}: in China they lie a few hundred metres apart. Fetch the heat with the basemap's output coordinates (COORD_OUT), or choose another basemap.</source>

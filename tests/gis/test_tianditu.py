@@ -11,7 +11,7 @@ from crowdheat.plugin.core.errors import InputError
 from crowdheat.plugin.gis import basemaps, tianditu
 from crowdheat.plugin.gis.animation import WEB_MERCATOR, rgb_array
 from crowdheat.plugin.gis.render import render_layers
-from simulator.tiles import LABEL, STREET, TiandituServer
+from simulator.tiles import IMAGERY, LABEL, STREET, TiandituServer
 
 KEY = "0123456789abcdef0123456789abcdef"  # Tianditu's keys: 32 letters and digits
 SHENZHEN = QgsRectangle(12694000, 2571000, 12696000, 2573000)  # 2 km of Futian, Web Mercator
@@ -94,6 +94,14 @@ def test_a_refused_key_is_told_once_with_tianditus_words_and_not_the_key(simulat
     told = [message for message in log if "Tianditu refused" in message]
     assert len(told) == 1 and "403" in told[0] and "非法key" in told[0]
     assert not any(wrong in message for message in log)
+
+
+def test_the_imagery_comes_with_its_own_labels(simulator):
+    tianditu.store_key(KEY)
+    layer = basemaps.basemap("tianditu-img").layer()
+    image, _ = render_layers([layer], SHENZHEN, (512, 512), crs=WEB_MERCATOR)
+    assert share_of(image, IMAGERY) > 0.5 and share_of(image, LABEL) > 0.005
+    assert {entry[0] for entry in simulator.asked} >= {"img", "cia"} and KEY not in layer.source()
 
 
 def test_no_key_is_a_clear_message(simulator):
