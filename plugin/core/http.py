@@ -329,6 +329,9 @@ def post_json(
     over the size cap.
     """
     session = session or make_session()
+    call = _Call(
+        url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, secrets, what, new_body
+    )
     last_error = None
     reached = []
 
@@ -341,21 +344,7 @@ def post_json(
         if is_cancelled and is_cancelled() or before_each and not before_each():
             raise CancelledError(sent=bool(reached))
         try:
-            status, content, resp_headers = _exchange(
-                url,
-                body,
-                headers,
-                session,
-                timeout,
-                limits,
-                proxies,
-                is_cancelled,
-                on_progress,
-                sent,
-                secrets,
-                what,
-                new_body,
-            )
+            status, content, resp_headers = _exchange(call, sent)
         except CancelledError:
             raise CancelledError(sent=bool(reached)) from None
         except requests.exceptions.RequestException as exc:
@@ -389,22 +378,39 @@ def _why_no_answer(exc, timeout, secrets, what):
     return f"cannot connect ({type(exc).__name__}: {redact(_short(exc), secrets)})"
 
 
-def _exchange(
-    url, body, headers, session, timeout, limits, proxies, is_cancelled, on_progress, on_sent, secrets, what, new_body
-):
+@dataclass(frozen=True)
+class _Call:
+    """What every try of one post_json call sends, and how it is watched (see post_json)."""
+
+    url: str
+    body: object
+    headers: dict | None
+    session: requests.Session
+    timeout: tuple
+    limits: Limits
+    proxies: dict | None
+    is_cancelled: Callable[[], bool] | None
+    on_progress: Callable | None
+    secrets: tuple
+    what: str
+    new_body: Callable
+
+
+def _exchange(call: _Call, on_sent):
     """One request and its same-origin redirects, under one deadline: (status, content, headers)."""
+    url = call.url
     visited = [url]
-    with _Watch(limits.deadline_s, is_cancelled, on_sent) as watch:
+    with _Watch(call.limits.deadline_s, call.is_cancelled, on_sent) as watch:
         try:
             while True:
-                with _post_once(session, url, body, headers, timeout, proxies, secrets, what) as response:
+                with _post_once(call, url) as response:
                     location = response.headers.get("Location")
                     if response.status_code in REDIRECT_STATUSES and location:
                         target = urljoin(url, location)
-                        _check_redirect(url, target, visited, response.status_code, secrets, what)
+                        _check_redirect(url, target, visited, response.status_code, call.secrets, call.what)
                         visited.append(url := target)
                         continue
-                    content = _read(response, limits, on_progress, what, new_body())
+                    content = _read(response, call.limits, call.on_progress, call.what, call.new_body())
                     result = response.status_code, content, dict(response.headers)
                 if watch.fired:
                     raise requests.exceptions.ConnectionError("interrupted")
@@ -414,33 +420,34 @@ def _exchange(
                 raise CancelledError() from None
             if watch.fired is _Fired.DEADLINE:
                 raise NetworkError(
-                    f"The answer of {what} did not arrive in full within {limits.deadline_s:g} s "
+                    f"The answer of {call.what} did not arrive in full within {call.limits.deadline_s:g} s "
                     "(it came in too slowly, or not at all). Not retried: try again later, or "
                     "raise 'total deadline per request' in CrowdHeat's settings."
                 ) from None
             raise
 
 
-def _post_once(session, url, body, headers, timeout, proxies, secrets, what):
-    """One POST, redirects not followed. requests still parses a redirect's Location (to prepare
-    ``response.next``) and raises ValueError for a port out of range or a broken IPv6 host."""
+def _post_once(call: _Call, url):
+    """One POST to ``url`` (the call's, or where it was redirected), redirects not followed.
+    requests still parses a redirect's Location (to prepare ``response.next``) and raises
+    ValueError for a port out of range or a broken IPv6 host."""
     try:
         # verify given per request: requests would otherwise let REQUESTS_CA_BUNDLE replace
         # the session's bundle (which already starts from it, see settings.trusted_ca_bundle)
-        return session.post(
+        return call.session.post(
             url,
-            json=body,
-            headers=headers,
-            timeout=timeout,
-            proxies=proxies,
+            json=call.body,
+            headers=call.headers,
+            timeout=call.timeout,
+            proxies=call.proxies,
             stream=True,
-            verify=session.verify or True,
+            verify=call.session.verify or True,
             allow_redirects=False,
         )
     except ValueError as exc:
         raise RedirectError(
-            f"{what} answered with a redirect to an address that is not a valid address "
-            f"({redact(exc, secrets)}). Not followed: check the base URL in CrowdHeat's settings, or "
+            f"{call.what} answered with a redirect to an address that is not a valid address "
+            f"({redact(exc, call.secrets)}). Not followed: check the base URL in CrowdHeat's settings, or "
             "whatever proxy is in the way."
         ) from None
 

@@ -352,7 +352,7 @@ def _answered_by_another(run, scan, outcomes):
     return True
 
 
-def _send(run, scans, pool, outcomes):
+def _send(run, scans, pool, outcomes) -> None:
     def submit(group):
         return pool.submit(_request, run, group)
 
