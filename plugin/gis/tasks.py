@@ -14,7 +14,7 @@ from qgis.core import (
     QgsTask,
     QgsVectorLayerFeatureSource,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QTimer
 
 from ..core.config import Service
 from ..core.coords import WGS84
@@ -218,15 +218,32 @@ class ArchiveTask(CrowdHeatTask):
             return None
 
 
+BURST_MS = 150  # a burst of changes (typing, spin-box ticks, quick choices) starts one task, when it ends
+
+
 class Latest:
     """The newest of one kind of task (a plan, a profile, a count of scans): starting one cancels
     the one before, whose end is then not reported. Its ``done`` (given to the task as the
-    ``done`` of :meth:`ended`) hears only the newest task's end."""
+    ``done`` of :meth:`ended`) hears only the newest task's end.
 
-    def __init__(self, done):
+    :meth:`start_after_burst` waits for a burst of changes to end and starts one task: starting and
+    cancelling a task per keystroke is wasted work, and QGIS 3.22's task manager has been seen to
+    leave the newest of such a run of tasks queued and never started."""
+
+    def __init__(self, done, burst_ms=BURST_MS):
         self.done = done
         self.task = None
         self._running = set()  # superseded tasks too: their Python side must outlive their run
+        self._make = None
+        self._burst = QTimer()
+        self._burst.setSingleShot(True)
+        self._burst.setInterval(burst_ms)
+        self._burst.timeout.connect(self._burst_ended)
+
+    @property
+    def busy(self):
+        """Whether a task is waiting for its burst to end, or running."""
+        return self._burst.isActive() or self.task is not None
 
     def start(self, task):
         """Run ``task`` (made with ``self.ended`` as its ``done``) in place of the current one."""
@@ -235,7 +252,22 @@ class Latest:
         self._running.add(task)
         QgsApplication.taskManager().addTask(task)
 
+    def start_after_burst(self, make_task):
+        """Cancel the current task; ``make_task()`` (a task, or None for none) is started once no
+        other call came for ``burst_ms``."""
+        self.cancel()
+        self._make = make_task
+        self._burst.start()
+
+    def _burst_ended(self):
+        make, self._make = self._make, None
+        task = make() if make is not None else None
+        if task is not None:
+            self.start(task)
+
     def cancel(self):
+        self._burst.stop()
+        self._make = None
         # Let go before cancel(): a task not started yet reports its end inside cancel() itself.
         superseded, self.task = self.task, None
         if superseded is not None:

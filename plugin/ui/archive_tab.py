@@ -90,8 +90,8 @@ class ArchiveTab(RunPanel):
             self.summary.setText(tr("Choose a GeoPackage: an existing archive, or a new file to create one."))
             return
         self.summary.setText(tr("Reading the archive…"))
-        self.infos.start(
-            JobTask(tr("CrowdHeat: reading the archive"), heat_archive.ArchiveInfoJob(text), self.infos.ended)
+        self.infos.start_after_burst(  # a path typed key by key is read once, when the typing stops
+            lambda: JobTask(tr("CrowdHeat: reading the archive"), heat_archive.ArchiveInfoJob(text), self.infos.ended)
         )
 
     def info_read(self, task):

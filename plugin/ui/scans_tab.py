@@ -2,7 +2,6 @@
 
 from qgis.core import Qgis, QgsProject, QgsWkbTypes
 from qgis.gui import QgsCollapsibleGroupBoxBasic, QgsFileWidget
-from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,7 +55,6 @@ def role_labels():
     ]
 
 
-COUNT_DELAY_MS = 150  # the scans are counted this long after the last change of how the file is read
 PROBLEM_STATUSES = (Status.INVALID, Status.ERROR, Status.NOT_FOUND)  # what the problems button shows
 PROBLEM_FILTER = '"status" IN ({0})'.format(", ".join(f"'{status.value}'" for status in PROBLEM_STATUSES))
 
@@ -69,10 +67,6 @@ class ScansTab(RunPanel):
         self.result_layer = None
         self._updating = False
         self._header = None
-        self._recount = QTimer(self)
-        self._recount.setSingleShot(True)
-        self._recount.setInterval(COUNT_DELAY_MS)
-        self._recount.timeout.connect(self.start_count)
         self._build()
 
     def _build(self):
@@ -236,16 +230,14 @@ class ScansTab(RunPanel):
         self.counts.setText(tr("Read as {0}. Counting scans…").format(self.fmt.describe()))
         self.run_button.setEnabled(False)
         # A newer choice stops the count of an older one (it reads the whole file); a burst of
-        # choices is counted once, when it ends (cancelling queued tasks in quick succession could
-        # leave QGIS 3.22's task manager with a newest task it never started).
-        self.counting.cancel()
-        self._recount.start()
+        # choices is counted once, when it ends (gis/tasks.py, Latest.start_after_burst).
+        self.counting.start_after_burst(self.count_task)
 
-    def start_count(self):
+    def count_task(self):
         if self.fmt is None or not self.file.filePath():
-            return
+            return None
         config = settings.baidu_config(secrets=False)
-        self.counting.start(ScanPlanTask(self.file.filePath(), self.fmt, config, self.counting.ended))
+        return ScanPlanTask(self.file.filePath(), self.fmt, config, self.counting.ended)
 
     def plan_done(self, task):
         if task.error is None and task.result is None:  # cancelled before it ran (the tab is closing)
@@ -321,5 +313,4 @@ class ScansTab(RunPanel):
 
     def unload(self):
         super().unload()
-        self._recount.stop()
         self.counting.cancel()

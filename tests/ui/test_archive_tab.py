@@ -29,7 +29,7 @@ def tabs(qgis_iface, jike, provider, qtbot):
 
 
 def read(archive, qtbot):
-    qtbot.waitUntil(lambda: archive.infos.task is None, timeout=30000)
+    qtbot.waitUntil(lambda: not archive.infos.busy, timeout=30000)
     return archive.info
 
 
