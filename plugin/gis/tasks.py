@@ -230,12 +230,13 @@ class Latest:
     cancelling a task per keystroke is wasted work, and QGIS 3.22's task manager has been seen to
     leave the newest of such a run of tasks queued and never started."""
 
-    def __init__(self, done, burst_ms=BURST_MS):
+    def __init__(self, done, parent=None, burst_ms=BURST_MS):
+        """``parent``: the widget whose state ``start_after_burst`` reads; the wait ends with it."""
         self.done = done
         self.task = None
         self._running = set()  # superseded tasks too: their Python side must outlive their run
         self._make = None
-        self._burst = QTimer()
+        self._burst = QTimer(parent)
         self._burst.setSingleShot(True)
         self._burst.setInterval(burst_ms)
         self._burst.timeout.connect(self._burst_ended)

@@ -25,7 +25,7 @@ class ArchiveTab(RunPanel):
         super().__init__(iface, parent)
         self.heat_tab = heat_tab
         self.info = None  # the ArchiveInfo shown, once read
-        self.infos = Latest(self.info_read)
+        self.infos = Latest(self.info_read, self)
         self.compare_dialog = None
         self._build()
         self.path.setFilePath(QgsSettings().value(PATH_KEY, "", type=str))

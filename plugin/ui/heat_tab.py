@@ -13,7 +13,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -39,9 +39,6 @@ from .heat_results import HeatResults
 from .run_panel import RunPanel
 from .zone_box import ZoneBox
 
-# Planning waits for this long after the last selection change or spin-box tick (one plan per burst).
-PLAN_DELAY_MS = 150
-
 
 class HeatTab(RunPanel):
     # A layer whose time profile is worth showing: the heat just fetched, heat by zone just made.
@@ -53,13 +50,8 @@ class HeatTab(RunPanel):
         self.tool = None
         self.started = 0.0
         self.plan, self.skipped = None, []  # the plan Fetch would run, once planned in a task
-        self.plans = Latest(self.planned)
+        self.plans = Latest(self.planned, self)  # a burst of selection changes or spin-box ticks: one plan
         self.unloaded = False  # after unload, the layers panel's signals must not plan again
-        # A burst of selection changes or spin-box ticks is planned once, when it ends.
-        self._replan = QTimer(self)
-        self._replan.setSingleShot(True)
-        self._replan.setInterval(PLAN_DELAY_MS)
-        self._replan.timeout.connect(self.start_planning)
         self._build()
         iface.currentLayerChanged.connect(self.watch_layer)
         self.watch_layer(iface.activeLayer())
@@ -253,22 +245,22 @@ class HeatTab(RunPanel):
             return
         self.plan = None  # stale until planned again: Fetch waits for the new plan
         self.fetch.setEnabled(False)
-        self._replan.start()
+        self.plans.start_after_burst(self.plan_task)
 
     def planning(self):
         """Whether a plan is still to come (waiting for a burst of changes to end, or in a task)."""
-        return self._replan.isActive() or self.plans.task is not None
+        return self.plans.busy
 
-    def start_planning(self):
-        self.plans.cancel()
+    def plan_task(self):
+        """The task that plans what the tab shows now; None (and why not, shown) when there is none."""
         if self.task is not None:
-            return
+            return None
         job, why_not = self.plan_job()
         if job is None:
             self.show_plan(None, [], why_not)
-            return
+            return None
         self.fetch.setToolTip(tr("Planning…"))
-        self.plans.start(JobTask(tr("CrowdHeat: planning the heat requests"), job, self.plans.ended))
+        return JobTask(tr("CrowdHeat: planning the heat requests"), job, self.plans.ended)
 
     def planned(self, task):
         if task.error is not None:
@@ -409,5 +401,4 @@ class HeatTab(RunPanel):
             pass
         self.watch_layer(None)
         self.unloaded = True
-        self._replan.stop()  # watch_layer asked for a plan: nobody will use it
-        self.plans.cancel()
+        self.plans.cancel()  # watch_layer asked for a plan: nobody will use it

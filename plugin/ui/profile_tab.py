@@ -17,7 +17,7 @@ class ProfileTab(QWidget):
         super().__init__(parent)
         self.iface = iface
         self.layer = None
-        self.reading = Latest(self.read)  # the profile shown next
+        self.reading = Latest(self.read, self)  # the profile shown next
         layout = QVBoxLayout(self)
         self.what = QLabel(tr("Fetch heat, or make an hourly heat layer or a heat-by-zone layer active."))
         self.what.setWordWrap(True)

@@ -63,7 +63,7 @@ class ScansTab(RunPanel):
     def __init__(self, iface, parent=None):
         super().__init__(iface, parent)
         self.fmt = None
-        self.counting = Latest(self.plan_done)  # the count of the scans of the file as read now
+        self.counting = Latest(self.plan_done, self)  # the count of the scans of the file as read now
         self.result_layer = None
         self._updating = False
         self._header = None
