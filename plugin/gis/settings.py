@@ -57,13 +57,31 @@ def store_secret(name, secret, authcfg=""):
     return cfg.id()
 
 
+def keep_secret(id_key, label, secret):
+    """Store ``secret`` in the auth database under the authcfg id the QgsSettings key ``id_key``
+    holds (made, and kept there, the first time); return that id."""
+    settings = QgsSettings()
+    authcfg = store_secret(label, secret, settings.value(id_key, "", type=str))
+    settings.setValue(id_key, authcfg)
+    return authcfg
+
+
+def secret_under(id_key):
+    """The secret whose authcfg id the QgsSettings key ``id_key`` holds, or '' (decrypts it)."""
+    return read_secret(QgsSettings().value(id_key, "", type=str))
+
+
+def secret_kept(id_key):
+    """Whether the auth database holds the secret of ``id_key``, known from its id alone
+    (nothing decrypted, so no master-password prompt)."""
+    authcfg = QgsSettings().value(id_key, "", type=str)
+    return bool(authcfg) and authcfg in QgsApplication.authManager().configIds()
+
+
 def set_secret(service, name, secret):
     """Store a service's secret (jike token, baidu ak/sk) in the auth database; return its authcfg."""
     key, label = SECRETS[Service(service)][name]
-    settings = QgsSettings()
-    authcfg = store_secret(label, secret, settings.value(PREFIX + key, "", type=str))
-    settings.setValue(PREFIX + key, authcfg)
-    return authcfg
+    return keep_secret(PREFIX + key, label, secret)
 
 
 def set_value(service, key, value):
@@ -81,7 +99,7 @@ def service_config(service, environ=None, secrets=True):
     environ = os.environ if environ is None else environ
     for name, (key, _) in SECRETS[service].items():
         if secrets and not environ.get(config.SECRETS[service][name], "").strip():  # the environment wins
-            stored[name] = read_secret(settings.value(PREFIX + key, "", type=str))
+            stored[name] = secret_under(PREFIX + key)
     return config.resolve(service, stored, environ)
 
 
@@ -95,8 +113,7 @@ def baidu_config(environ=None, secrets=True):
 
 def secret_stored(service, name):
     """Whether the auth database holds this secret, known from its id alone (nothing decrypted)."""
-    authcfg = QgsSettings().value(PREFIX + SECRETS[Service(service)][name][0], "", type=str)
-    return bool(authcfg) and authcfg in QgsApplication.authManager().configIds()
+    return secret_kept(PREFIX + SECRETS[Service(service)][name][0])
 
 
 def default_cache_path(service=Service.BAIDU):

@@ -21,7 +21,7 @@ import secrets
 import threading
 
 import requests
-from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsPathResolver, QgsSettings
+from qgis.core import Qgis, QgsMessageLog, QgsPathResolver, QgsSettings
 from qgis.PyQt.QtCore import QBuffer, QByteArray, QIODevice
 from qgis.PyQt.QtGui import QImage, QPainter
 
@@ -29,7 +29,7 @@ from ..core.errors import InputError, redact
 from ..i18n import tr
 from . import settings
 
-KEY_SETTING = "crowdheat/tianditu/authcfg"  # the key's authcfg id; the key is in the auth database
+KEY_SETTING = settings.PREFIX + "tianditu/authcfg"  # the key's authcfg id; the key is in the auth database
 KEY_ENV = "CROWDHEAT_TIANDITU_KEY"
 KEY_NAME = "CrowdHeat: Tianditu key"
 URL_SETTING = "crowdheat/tianditu/url"  # another address of the same WMTS (a mirror; the tests' simulator)
@@ -47,13 +47,12 @@ _LIVE = re.compile(r"http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]{16,}/tianditu/")
 
 def key():
     """The key: the environment's, else the authentication database's; '' when none."""
-    return os.environ.get(KEY_ENV, "").strip() or settings.read_secret(QgsSettings().value(KEY_SETTING, "", type=str))
+    return os.environ.get(KEY_ENV, "").strip() or settings.secret_under(KEY_SETTING)
 
 
 def store_key(text):
     """Keep the key in the authentication database (only its id in the settings)."""
-    stored = QgsSettings().value(KEY_SETTING, "", type=str)
-    QgsSettings().setValue(KEY_SETTING, settings.store_secret(KEY_NAME, text.strip(), stored))
+    settings.keep_secret(KEY_SETTING, KEY_NAME, text.strip())
     if _relay is not None:
         _relay.key = text.strip()
 
@@ -61,10 +60,7 @@ def store_key(text):
 def key_stored(environment=True):
     """Whether a key is at hand (in the environment too, unless told not to look), told without
     decrypting anything."""
-    authcfg = QgsSettings().value(KEY_SETTING, "", type=str)
-    return (environment and bool(os.environ.get(KEY_ENV, "").strip())) or (
-        bool(authcfg) and authcfg in QgsApplication.authManager().configIds()
-    )
+    return (environment and bool(os.environ.get(KEY_ENV, "").strip())) or settings.secret_kept(KEY_SETTING)
 
 
 def missing_key_message():

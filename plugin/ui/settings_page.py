@@ -147,10 +147,10 @@ class SettingsWidget(QWidget):
         from ..core.scan_cache import ScanCache
 
         self.jike_token = _secret_edit()
-        form = self._service_box(
+        form, jike = self._service_box(
             layout, Service.JIKE, tr("Jike open platform (crowd heat)"), [(tr("Token"), self.jike_token)]
         )
-        self.jike_cache = self._cache_row(form, Service.JIKE, HeatCache)
+        self.jike_cache = _CacheRow(form, HeatCache, jike.cache_path, settings.default_cache_path(Service.JIKE))
         self.jike_env = QLabel()
         form.addRow(self.jike_env)
         self.jike_test, self.jike_result = self._test_row(form, Service.JIKE)
@@ -158,8 +158,8 @@ class SettingsWidget(QWidget):
         self.baidu_ak = _secret_edit()
         self.baidu_sk = _secret_edit()
         secrets = [(tr("AK"), self.baidu_ak), (tr("SK (optional; leave empty for IP-whitelist keys)"), self.baidu_sk)]
-        form = self._service_box(layout, Service.BAIDU, tr("Baidu hardware positioning (scans)"), secrets)
-        self.baidu_cache = self._cache_row(form, Service.BAIDU, ScanCache)
+        form, baidu = self._service_box(layout, Service.BAIDU, tr("Baidu hardware positioning (scans)"), secrets)
+        self.baidu_cache = _CacheRow(form, ScanCache, baidu.cache_path, settings.default_cache_path(Service.BAIDU))
         self.baidu_env = QLabel()
         form.addRow(self.baidu_env)
         self.baidu_test, self.baidu_result = self._test_row(form, Service.BAIDU)
@@ -179,7 +179,8 @@ class SettingsWidget(QWidget):
         self.show_state()
 
     def _service_box(self, layout, service, title, secret_rows):
-        """A service's group: its secrets, then every setting the specification puts on the page."""
+        """A service's group: its secrets, then every setting the specification puts on the page.
+        Returns (its form, the service's configuration as shown)."""
         box = QGroupBox(title)
         form = QFormLayout(box)
         for label, edit in secret_rows:
@@ -190,11 +191,7 @@ class SettingsWidget(QWidget):
                 field = self.fields[(service, spec.key)] = _Field(spec, getattr(current, spec.key))
                 field.add_to(form)
         layout.addWidget(box)
-        return form
-
-    def _cache_row(self, form, service, store_class):
-        path = settings.service_config(service, secrets=False).cache_path
-        return _CacheRow(form, store_class, path, settings.default_cache_path(service))
+        return form, current
 
     def secret_edits(self):
         """(service, secret name) -> its field (gis/settings.py SECRETS)."""
