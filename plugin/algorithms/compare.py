@@ -14,7 +14,7 @@ from qgis.core import (
 
 from ..core import compare, zones
 from ..core.errors import CrowdHeatError
-from ..gis import heat_compare, heat_layers
+from ..gis import heat_compare, heat_layers, heat_zones
 from ..i18n import tr
 from .groups import HeatGroupAlgorithm, StyleOnLoad, WrittenOutputs
 
@@ -169,12 +169,8 @@ class HeatCompareAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
                 context.transformContext(),
                 feedback.isCanceled,
             )
-            for original, renamed in (units.renames or {}).items():
-                feedback.pushWarning(
-                    tr("Zone field '{0}' is kept as '{1}': the output has a field of that name.").format(
-                        original, renamed
-                    )
-                )
+            for note in heat_zones.renamed_notes(units.renames or {}):
+                feedback.pushWarning(note)
         heat_compare.check_units(units)
         if units.duplicates:
             feedback.pushInfo(

@@ -73,10 +73,8 @@ class HeatByZoneAlgorithm(WrittenOutputs, HeatGroupAlgorithm):
         if heat is None or zone_source is None:
             raise QgsProcessingException(tr("Choose an hourly heat layer and a zone layer."))
         fields, renames = heat_zones.zone_fields(zone_source.fields())
-        for original, renamed in renames.items():
-            feedback.pushWarning(
-                tr("Zone field '{0}' is kept as '{1}': the output has a field of that name.").format(original, renamed)
-            )
+        for note in heat_zones.renamed_notes(renames):
+            feedback.pushWarning(note)
         sink, dest = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, zone_source.wkbType(), zone_source.sourceCrs()
         )

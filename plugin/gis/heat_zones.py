@@ -141,6 +141,14 @@ def zone_fields(input_fields):
     return fields_of(ZONE_FIELDS, fields), renames
 
 
+def renamed_notes(renames):
+    """What to say of zone fields kept under another name ({zone field: new name})."""
+    return [
+        tr("Zone field '{0}' is kept as '{1}': the output has a field of that name.").format(original, renamed)
+        for original, renamed in renames.items()
+    ]
+
+
 def hours_fields():
     return fields_of(HOURS_FIELDS)
 

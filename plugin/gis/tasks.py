@@ -350,8 +350,8 @@ class ZoneTask(CrowdHeatTask):
 
     def work(self):
         fields, renames = heat_zones.zone_fields(self.zone_fields)
-        for original, renamed in renames.items():
-            log(tr("Zone field '{0}' is kept as '{1}': the output has a field of that name.").format(original, renamed))
+        for note in heat_zones.renamed_notes(renames):
+            log(note)
         by_zone = QgsMemoryProviderUtils.createMemoryLayer(
             tr("Heat by zone — {0}").format(self.zone_name), fields, self.zone_geometry, self.zone_crs
         )

@@ -148,24 +148,17 @@
       <translation>时段 A 与 B 有重叠日期:差值会低估变化。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="174" />
-      <location filename="../../plugin/algorithms/zones.py" line="78" />
-      <location filename="../../plugin/gis/tasks.py" line="321" />
-      <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
-      <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
-    </message>
-    <message>
-      <location filename="../../plugin/algorithms/compare.py" line="181" />
+      <location filename="../../plugin/algorithms/compare.py" line="177" />
       <source>{0:,} repeated cell-days of overlapping fences counted once.</source>
       <translation>重叠围栏中重复的 {0:,} 个网格日只计一次。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="190" />
+      <location filename="../../plugin/algorithms/compare.py" line="186" />
       <source>Some days of period B have fewer than two days of the same weekday in period A: their z-scores are NULL. Anomalies need a period A of two weeks or more.</source>
       <translation>时段 B 中有些日期在时段 A 中相同星期几的天数少于两天:它们的 z 分数为 NULL。异常检测需要至少两周的时段 A。</translation>
     </message>
     <message>
-      <location filename="../../plugin/algorithms/compare.py" line="197" />
+      <location filename="../../plugin/algorithms/compare.py" line="193" />
       <source>The strongest day anomaly: z = {0:.1f} on {1}.</source>
       <translation>最强的日异常:{1},z = {0:.1f}。</translation>
     </message>
@@ -177,8 +170,8 @@
     <message>
       <location filename="../../plugin/algorithms/groups.py" line="27" />
       <location filename="../../plugin/algorithms/groups.py" line="25" />
-      <location filename="../../plugin/ui/heat_tab.py" line="168" />
-      <location filename="../../plugin/ui/scans_tab.py" line="105" />
+      <location filename="../../plugin/ui/heat_tab.py" line="160" />
+      <location filename="../../plugin/ui/scans_tab.py" line="99" />
       <source>Output coordinates</source>
       <translation>输出坐标系</translation>
     </message>
@@ -219,7 +212,7 @@
     </message>
     <message>
       <location filename="../../plugin/algorithms/heat.py" line="145" />
-      <location filename="../../plugin/ui/heat_tab.py" line="348" />
+      <location filename="../../plugin/ui/heat_tab.py" line="340" />
       <source>Skipped: {0}</source>
       <translation>已跳过：{0}</translation>
     </message>
@@ -1001,7 +994,12 @@
       <translation>服务未返回任何格网。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/heat_zones.py" line="158" />
+      <location filename="../../plugin/gis/heat_zones.py" line="147" />
+      <source>Zone field '{0}' is kept as '{1}': the output has a field of that name.</source>
+      <translation>分区字段“{0}”保留为“{1}”：输出中已有同名字段。</translation>
+    </message>
+    <message>
+      <location filename="../../plugin/gis/heat_zones.py" line="166" />
       <source>{0:,} cell-days of {1:,} cells shared into {2:,} zones ({3:,} repeated cell-days of overlapping fences counted once); {4:,} zones reached by no cell (heat NULL).</source>
       <translation>{1:,} 个格网的 {0:,} 个格网日已分配到 {2:,} 个分区（重叠围栏重复的 {3:,} 个格网日只计一次）；{4:,} 个分区没有任何格网（热力为 NULL）。</translation>
     </message>
@@ -1146,43 +1144,43 @@
       <translation>CrowdHeat:正在将热力加入存档</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="267" />
+      <location filename="../../plugin/gis/tasks.py" line="300" />
       <source>CrowdHeat: testing the {0} connection</source>
       <translation>CrowdHeat：正在测试 {0} 连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="287" />
+      <location filename="../../plugin/gis/tasks.py" line="320" />
       <source>CrowdHeat: installing Python packages</source>
       <translation>CrowdHeat：正在安装 Python 包</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="307" />
+      <location filename="../../plugin/gis/tasks.py" line="340" />
       <source>CrowdHeat: heat by zone</source>
       <translation>CrowdHeat：分区热力</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="323" />
+      <location filename="../../plugin/gis/tasks.py" line="356" />
       <location filename="../../plugin/ui/zone_box.py" line="89" />
       <source>Heat by zone — {0}</source>
       <translation>分区热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tasks.py" line="326" />
+      <location filename="../../plugin/gis/tasks.py" line="359" />
       <source>Heat by zone and hour — {0}</source>
       <translation>分区逐小时热力 — {0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tianditu.py" line="71" />
+      <location filename="../../plugin/gis/tianditu.py" line="67" />
       <source>Tianditu needs its key (a 'browser' key from console.tianditu.gov.cn): enter it in Settings ▸ Options ▸ CrowdHeat ▸ Basemaps, or set {0}.</source>
       <translation>天地图需要密钥（在 console.tianditu.gov.cn 申请的“浏览器端”密钥）：请在 设置 ▸ 选项 ▸ CrowdHeat ▸ 底图 中填写，或设置环境变量 {0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tianditu.py" line="139" />
+      <location filename="../../plugin/gis/tianditu.py" line="135" />
       <source>Tianditu cannot be reached ({0}).</source>
       <translation>无法连接天地图（{0}）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/gis/tianditu.py" line="145" />
+      <location filename="../../plugin/gis/tianditu.py" line="141" />
       <source>Tianditu refused a tile: HTTP {0}, {1}. A 403 with code 1 or 12 means the key is wrong or not a 'browser' key.</source>
       <translation>天地图拒绝了瓦片请求：HTTP {0}，{1}。403 且 code 为 1 或 12 表示密钥错误或不是“浏览器端”密钥。</translation>
     </message>
@@ -1190,8 +1188,8 @@
       <location filename="../../plugin/plugin.py" line="34" />
       <location filename="../../plugin/ui/dock.py" line="15" />
       <location filename="../../plugin/ui/heat_results.py" line="21" />
-      <location filename="../../plugin/ui/heat_tab.py" line="371" />
-      <location filename="../../plugin/ui/scans_tab.py" line="308" />
+      <location filename="../../plugin/ui/heat_tab.py" line="363" />
+      <location filename="../../plugin/ui/scans_tab.py" line="300" />
       <location filename="../../plugin/ui/zone_box.py" line="93" />
       <source>CrowdHeat</source>
       <translation>CrowdHeat</translation>
@@ -1304,7 +1302,7 @@
     </message>
     <message>
       <location filename="../../plugin/ui/archive_tab.py" line="132" />
-      <location filename="../../plugin/ui/heat_tab.py" line="362" />
+      <location filename="../../plugin/ui/heat_tab.py" line="354" />
       <source>Cancelled: nothing was received.</source>
       <translation>已取消：未收到任何数据。</translation>
     </message>
@@ -1380,162 +1378,162 @@
       <translation>将热力地图导出为 PDF</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="71" />
+      <location filename="../../plugin/ui/heat_tab.py" line="63" />
       <source>Selected polygons of the active layer</source>
       <translation>当前图层中选中的多边形</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="72" />
+      <location filename="../../plugin/ui/heat_tab.py" line="64" />
       <source>A circle</source>
       <translation>圆形区域</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="91" />
+      <location filename="../../plugin/ui/heat_tab.py" line="83" />
       <source>Fetch</source>
       <translation>获取</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="117" />
+      <location filename="../../plugin/ui/heat_tab.py" line="109" />
       <source>Install</source>
       <translation>安装</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="137" />
+      <location filename="../../plugin/ui/heat_tab.py" line="129" />
       <source>Draw on the map…</source>
       <translation>在地图上绘制…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="138" />
+      <location filename="../../plugin/ui/heat_tab.py" line="130" />
       <source>Press at the centre, drag to the radius, release.</source>
       <translation>在中心点按下，拖动到半径处，松开。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="140" />
+      <location filename="../../plugin/ui/heat_tab.py" line="132" />
       <source>Centre longitude (WGS84)</source>
       <translation>中心经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="141" />
+      <location filename="../../plugin/ui/heat_tab.py" line="133" />
       <source>Centre latitude (WGS84)</source>
       <translation>中心纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="142" />
+      <location filename="../../plugin/ui/heat_tab.py" line="134" />
       <source>Radius</source>
       <translation>半径</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="149" />
+      <location filename="../../plugin/ui/heat_tab.py" line="141" />
       <source>Auto (the service chooses)</source>
       <translation>自动（由服务选择）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="151" />
+      <location filename="../../plugin/ui/heat_tab.py" line="143" />
       <source>Level {0}</source>
       <translation>{0} 级</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="157" />
+      <location filename="../../plugin/ui/heat_tab.py" line="149" />
       <source>What the selected polygons' numbers are. Chinese boundary files are usually GCJ-02 (DataV/Aliyun, Amap) or BD-09 (Baidu) although QGIS shows them as EPSG:4326: taken as WGS84 they are off by hundreds of metres.</source>
       <translation>所选多边形的数值属于哪种坐标。国内的行政边界文件通常为 GCJ-02（DataV/阿里云、高德）或 BD-09（百度），虽然 QGIS 将其显示为 EPSG:4326：若按 WGS84 处理，会偏差数百米。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="165" />
+      <location filename="../../plugin/ui/heat_tab.py" line="157" />
       <source>Polygons' coordinates</source>
       <translation>多边形坐标</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="166" />
+      <location filename="../../plugin/ui/heat_tab.py" line="158" />
       <source>S2 cell level</source>
       <translation>S2 网格级别</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="167" />
+      <location filename="../../plugin/ui/heat_tab.py" line="159" />
       <source>Basemap</source>
       <translation>底图</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="174" />
+      <location filename="../../plugin/ui/heat_tab.py" line="166" />
       <source>None</source>
       <translation>无</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="176" />
+      <location filename="../../plugin/ui/heat_tab.py" line="168" />
       <source>AutoNavi / Gaode (GCJ-02 streets)</source>
       <translation>高德地图（GCJ-02 街道）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="177" />
+      <location filename="../../plugin/ui/heat_tab.py" line="169" />
       <source>Tianditu 天地图 (key in Settings)</source>
       <translation>天地图（密钥在设置中）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="178" />
+      <location filename="../../plugin/ui/heat_tab.py" line="170" />
       <source>Tianditu imagery 天地图影像 (key in Settings)</source>
       <translation>天地图影像（密钥在设置中）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="181" />
+      <location filename="../../plugin/ui/heat_tab.py" line="173" />
       <source>XYZ: {0}</source>
       <translation>XYZ：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="183" />
+      <location filename="../../plugin/ui/heat_tab.py" line="175" />
       <source>Added under the heat when it comes; the print layout and the animation use it too.</source>
       <translation>热度到达时加在其下方；打印布局和动画也会使用它。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="232" />
+      <location filename="../../plugin/ui/heat_tab.py" line="224" />
       <source>Install the missing Python packages first (above).</source>
       <translation>请先安装缺少的 Python 包（见上方）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="239" />
+      <location filename="../../plugin/ui/heat_tab.py" line="231" />
       <source>Select a polygon layer in the Layers panel.</source>
       <translation>请在图层面板中选择一个多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="241" />
+      <location filename="../../plugin/ui/heat_tab.py" line="233" />
       <source>The active layer '{0}' is not a polygon layer.</source>
       <translation>当前图层“{0}”不是多边形图层。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="243" />
+      <location filename="../../plugin/ui/heat_tab.py" line="235" />
       <source>No feature is selected in '{0}': select one or more polygons.</source>
       <translation>“{0}”中没有选中的要素：请选择一个或多个多边形。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="270" />
+      <location filename="../../plugin/ui/heat_tab.py" line="262" />
       <source>Planning…</source>
       <translation>正在规划…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="271" />
+      <location filename="../../plugin/ui/heat_tab.py" line="263" />
       <source>CrowdHeat: planning the heat requests</source>
       <translation>CrowdHeat：正在规划热力请求</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="289" />
+      <location filename="../../plugin/ui/heat_tab.py" line="281" />
       <source>Installing {0} with pip…</source>
       <translation>正在用 pip 安装 {0}…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="298" />
+      <location filename="../../plugin/ui/heat_tab.py" line="290" />
       <source>Installed: crowd heat is ready (no restart needed).</source>
       <translation>已安装：人群热力功能可用（无需重启）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="310" />
+      <location filename="../../plugin/ui/heat_tab.py" line="302" />
       <source>Radius: {0:,.0f} m</source>
       <translation>半径：{0:,.0f} 米</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="327" />
+      <location filename="../../plugin/ui/heat_tab.py" line="319" />
       <source>Circle of {0:,.0f} m drawn.</source>
       <translation>已绘制半径 {0:,.0f} 米的圆。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="336" />
+      <location filename="../../plugin/ui/heat_tab.py" line="328" />
       <source>This run sends {0:,} requests (more than {1:,}, the threshold in CrowdHeat's settings). Answers already in the cache cost nothing.
 
 {2}
@@ -1548,22 +1546,22 @@ Fetch?</source>
 是否获取？</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="353" />
+      <location filename="../../plugin/ui/heat_tab.py" line="345" />
       <source>Fetching {0:,} request(s)…</source>
       <translation>正在发送 {0:,} 次请求…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="360" />
+      <location filename="../../plugin/ui/heat_tab.py" line="352" />
       <source>CrowdHeat: fetch failed</source>
       <translation>CrowdHeat：获取失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="363" />
+      <location filename="../../plugin/ui/heat_tab.py" line="355" />
       <source>Fetch cancelled.</source>
       <translation>获取已取消。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/heat_tab.py" line="392" />
+      <location filename="../../plugin/ui/heat_tab.py" line="384" />
       <source> — {0} request(s) failed or not sent (see the CrowdHeat log)</source>
       <translation> — {0} 次请求失败或未发送（见 CrowdHeat 日志）</translation>
     </message>
@@ -1618,237 +1616,237 @@ Fetch?</source>
       <translation>正在取消…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="35" />
+      <location filename="../../plugin/ui/scans_tab.py" line="34" />
       <source>WiFi list (mac,rssi,ssid|…)</source>
       <translation>WiFi 列表（mac,rssi,ssid|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="36" />
+      <location filename="../../plugin/ui/scans_tab.py" line="35" />
       <source>Access point MAC</source>
       <translation>热点 MAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="37" />
+      <location filename="../../plugin/ui/scans_tab.py" line="36" />
       <source>SSID</source>
       <translation>SSID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="38" />
+      <location filename="../../plugin/ui/scans_tab.py" line="37" />
       <source>Access point signal, dBm</source>
       <translation>热点信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="39" />
+      <location filename="../../plugin/ui/scans_tab.py" line="38" />
       <source>Serving cell (mcc,mnc,lac,cellid,signal)</source>
       <translation>服务小区（mcc,mnc,lac,cellid,signal）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="40" />
+      <location filename="../../plugin/ui/scans_tab.py" line="39" />
       <source>Neighbour cells (…|…)</source>
       <translation>邻区（…|…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="41" />
+      <location filename="../../plugin/ui/scans_tab.py" line="40" />
       <source>Connected access point</source>
       <translation>已连接热点</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="42" />
+      <location filename="../../plugin/ui/scans_tab.py" line="41" />
       <source>MCC</source>
       <translation>MCC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="43" />
+      <location filename="../../plugin/ui/scans_tab.py" line="42" />
       <source>MNC</source>
       <translation>MNC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="44" />
+      <location filename="../../plugin/ui/scans_tab.py" line="43" />
       <source>LAC / TAC</source>
       <translation>LAC / TAC</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="45" />
+      <location filename="../../plugin/ui/scans_tab.py" line="44" />
       <source>Cell ID</source>
       <translation>小区 ID</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="46" />
+      <location filename="../../plugin/ui/scans_tab.py" line="45" />
       <source>Cell signal, dBm</source>
       <translation>小区信号强度（dBm）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="47" />
+      <location filename="../../plugin/ui/scans_tab.py" line="46" />
       <source>Technology (GSM, LTE, WIFI…)</source>
       <translation>制式（GSM、LTE、WIFI…）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="48" />
+      <location filename="../../plugin/ui/scans_tab.py" line="47" />
       <source>Network type</source>
       <translation>网络类型</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="49" />
+      <location filename="../../plugin/ui/scans_tab.py" line="48" />
       <source>Serving cell? (true/false)</source>
       <translation>是否服务小区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="50" />
+      <location filename="../../plugin/ui/scans_tab.py" line="49" />
       <source>Neighbour cell? (true/false)</source>
       <translation>是否邻区（true/false）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="51" />
+      <location filename="../../plugin/ui/scans_tab.py" line="50" />
       <source>Scan id</source>
       <translation>扫描编号</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="52" />
+      <location filename="../../plugin/ui/scans_tab.py" line="51" />
       <source>Time</source>
       <translation>时间</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="53" />
+      <location filename="../../plugin/ui/scans_tab.py" line="52" />
       <source>Date</source>
       <translation>日期</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="54" />
+      <location filename="../../plugin/ui/scans_tab.py" line="53" />
       <source>GPS longitude (WGS84)</source>
       <translation>GPS 经度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="55" />
+      <location filename="../../plugin/ui/scans_tab.py" line="54" />
       <source>GPS latitude (WGS84)</source>
       <translation>GPS 纬度（WGS84）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="81" />
+      <location filename="../../plugin/ui/scans_tab.py" line="75" />
       <source>CSV files (*.csv *.txt *.tsv);;All files (*)</source>
       <translation>CSV 文件 (*.csv *.txt *.tsv);;所有文件 (*)</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="83" />
+      <location filename="../../plugin/ui/scans_tab.py" line="77" />
       <source>Scan file</source>
       <translation>扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="98" />
+      <location filename="../../plugin/ui/scans_tab.py" line="92" />
       <source>Choose a scan file.</source>
       <translation>请选择扫描文件。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="104" />
+      <location filename="../../plugin/ui/scans_tab.py" line="98" />
       <source>Also draw accuracy circles</source>
       <translation>同时绘制精度圆</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="109" />
+      <location filename="../../plugin/ui/scans_tab.py" line="103" />
       <source>Show invalid / failed rows</source>
       <translation>显示无效 / 失败的行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="112" />
+      <location filename="../../plugin/ui/scans_tab.py" line="106" />
       <source>Run</source>
       <translation>运行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="125" />
+      <location filename="../../plugin/ui/scans_tab.py" line="119" />
       <source>One row per scan, Baidu columns</source>
       <translation>每行一次扫描，百度字段</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="126" />
+      <location filename="../../plugin/ui/scans_tab.py" line="120" />
       <source>One row per scan, split cell columns</source>
       <translation>每行一次扫描，基站字段分列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="127" />
+      <location filename="../../plugin/ui/scans_tab.py" line="121" />
       <source>One row per AP / cell, grouped into scans</source>
       <translation>每行一个 AP / 基站，按扫描分组</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="130" />
+      <location filename="../../plugin/ui/scans_tab.py" line="124" />
       <source>The first row names the columns</source>
       <translation>第一行是列名</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="132" />
+      <location filename="../../plugin/ui/scans_tab.py" line="126" />
       <source>Detected from the first row; untick for files without a header row (their columns are then col1, col2, …).</source>
       <translation>根据第一行自动判断；没有标题行的文件请取消勾选（列名将为 col1、col2、…）。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="137" />
+      <location filename="../../plugin/ui/scans_tab.py" line="131" />
       <source>Encoding</source>
       <translation>编码</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="138" />
+      <location filename="../../plugin/ui/scans_tab.py" line="132" />
       <source>Delimiter</source>
       <translation>分隔符</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="139" />
+      <location filename="../../plugin/ui/scans_tab.py" line="133" />
       <source>Header</source>
       <translation>标题行</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="140" />
+      <location filename="../../plugin/ui/scans_tab.py" line="134" />
       <source>Shape</source>
       <translation>结构</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="147" />
+      <location filename="../../plugin/ui/scans_tab.py" line="141" />
       <source>Columns</source>
       <translation>列</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="181" />
+      <location filename="../../plugin/ui/scans_tab.py" line="175" />
       <source>(none)</source>
       <translation>（无）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="226" />
+      <location filename="../../plugin/ui/scans_tab.py" line="220" />
       <source>Recognised: {0}.</source>
       <translation>已识别：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="228" />
+      <location filename="../../plugin/ui/scans_tab.py" line="222" />
       <source>Columns recognised by their names: {0}.</source>
       <translation>按列名识别的列：{0}。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="236" />
+      <location filename="../../plugin/ui/scans_tab.py" line="230" />
       <source>Read as {0}. Counting scans…</source>
       <translation>按 {0} 读取。正在统计扫描…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="259" />
+      <location filename="../../plugin/ui/scans_tab.py" line="251" />
       <source>No scan in this file can make a valid request.</source>
       <translation>此文件中没有可以组成有效请求的扫描。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="265" />
+      <location filename="../../plugin/ui/scans_tab.py" line="257" />
       <source>CrowdHeat: cannot read the scan file</source>
       <translation>CrowdHeat：无法读取扫描文件</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="274" />
+      <location filename="../../plugin/ui/scans_tab.py" line="266" />
       <source>Geolocating…</source>
       <translation>正在定位…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="277" />
+      <location filename="../../plugin/ui/scans_tab.py" line="269" />
       <source>Cancelling: the scans done so far are kept…</source>
       <translation>正在取消：已完成的扫描会保留…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="283" />
+      <location filename="../../plugin/ui/scans_tab.py" line="275" />
       <source>CrowdHeat: positioning failed</source>
       <translation>CrowdHeat：定位失败</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/scans_tab.py" line="310" />
+      <location filename="../../plugin/ui/scans_tab.py" line="302" />
       <source>Show {0} invalid / failed rows</source>
       <translation>显示 {0} 条无效 / 失败的行</translation>
     </message>
@@ -1914,32 +1912,32 @@ Fetch?</source>
       <translation>天地图密钥</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="212" />
+      <location filename="../../plugin/ui/settings_page.py" line="209" />
       <source>Test connection</source>
       <translation>测试连接</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="226" />
+      <location filename="../../plugin/ui/settings_page.py" line="223" />
       <source>(stored in the authentication database; type to replace)</source>
       <translation>（已保存在认证数据库中；输入新值即可替换）</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="249" />
+      <location filename="../../plugin/ui/settings_page.py" line="246" />
       <source>Overridden by the environment: {0}. Those variables win over these settings.</source>
       <translation>已被环境变量覆盖：{0}。这些变量优先于此处的设置。</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="288" />
+      <location filename="../../plugin/ui/settings_page.py" line="285" />
       <source>Testing…</source>
       <translation>正在测试…</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="294" />
+      <location filename="../../plugin/ui/settings_page.py" line="291" />
       <source>Failed: {0}</source>
       <translation>失败：{0}</translation>
     </message>
     <message>
-      <location filename="../../plugin/ui/settings_page.py" line="330" />
+      <location filename="../../plugin/ui/settings_page.py" line="327" />
       <source>CrowdHeat settings</source>
       <translation>CrowdHeat 设置</translation>
     </message>
