@@ -157,17 +157,18 @@ class Overlay:
 
     def _legend_width(self, painter, unit):
         title_width = self._font(painter, unit, bold=True).horizontalAdvance(self.legend_title)
+        return max(self._labels_width(painter, unit) + unit * 3, title_width) + unit * 1.5
+
+    def _labels_width(self, painter, unit):
         metrics = self._font(painter, unit)
-        text_width = max([metrics.horizontalAdvance(item[1]) for item in self.legend] + [0])
-        return max(text_width + unit * 3, title_width) + unit * 1.5
+        return max([metrics.horizontalAdvance(item[1]) for item in self.legend] + [0])
 
     def _legend(self, painter, width, height, unit):
         if not self.legend:
             return
         box_width = self._legend_width(painter, unit)
-        metrics = self._font(painter, unit)
-        line = metrics.height() + unit * 0.3
-        text_width = max([metrics.horizontalAdvance(item[1]) for item in self.legend] + [0])
+        text_width = self._labels_width(painter, unit)
+        line = painter.fontMetrics().height() + unit * 0.3
         box_height = line * (len(self.legend) + 1) + unit
         rect = QRectF(width - box_width - unit, height - box_height - unit * 3, box_width, box_height)
         self._box(painter, rect)
